@@ -1,0 +1,1 @@
+"""FastAPI service and public pages. Grown by later issues."""
