@@ -1,0 +1,56 @@
+"""The ledger's use cases: each method is one command, saving its events in one transaction."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.application import Application
+from eventsourcing.persistence import Notification
+
+from ledger.agency import Agency
+from ledger.directory import InspectionObject, Inspector
+from ledger.event_store import APP_NAME
+
+
+class LedgerApp(Application[UUID]):
+    """Spotcheck's event-sourced application (one per database)."""
+
+    name = APP_NAME
+
+    def establish_agency(self, name: str, division_code: str, level: str) -> UUID:
+        agency = Agency.establish(name, division_code, level)
+        self.save(agency)
+        return agency.id
+
+    def register_objects(self, agency_id: UUID, rows: list[dict[str, str]]) -> list[UUID]:
+        """Register many inspection objects at once (an import: one transaction)."""
+        self.repository.get(agency_id)  # the agency must exist
+        objects = [
+            InspectionObject.register(agency_id=str(agency_id), **row) for row in rows
+        ]
+        self.save(*objects)
+        return [o.id for o in objects]
+
+    def register_inspectors(self, agency_id: UUID, rows: list[dict[str, str]]) -> list[UUID]:
+        self.repository.get(agency_id)
+        inspectors = [Inspector(agency_id=str(agency_id), **row) for row in rows]
+        self.save(*inspectors)
+        return [i.id for i in inspectors]
+
+    def reclassify_object(self, object_id: UUID, category: str, reason: str) -> None:
+        unit: InspectionObject = self.repository.get(object_id)
+        unit.reclassify(category, reason)
+        self.save(unit)
+
+    def close_object(self, object_id: UUID, reason: str) -> None:
+        unit: InspectionObject = self.repository.get(object_id)
+        unit.close(reason)
+        self.save(unit)
+
+    # -- what the log needs -------------------------------------------------------------------
+    def notifications(self, start: int, limit: int) -> list[Notification]:
+        return list(self.recorder.select_notifications(start, limit))
+
+    def decode(self, notification: Notification) -> Any:
+        return self.mapper.to_domain_event(notification)

@@ -1,0 +1,64 @@
+"""Composition root: one place that wires settings, the event store, the log and the keys."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import psycopg
+
+from ledger.application import LedgerApp
+from ledger.checkpoint import issue_checkpoint
+from ledger.event_store import events_table, eventsourcing_env
+from ledger.keys import KeyFiles
+from ledger.log_store import LogStore, StoredCheckpoint, open_log_store
+from ledger.sequencer import Sequencer
+from ledger.settings import Settings
+
+
+class StorageError(RuntimeError):
+    """The database cannot be opened; the message says which and why."""
+
+
+@dataclass
+class SyncResult:
+    new_leaves: int
+    tree_size: int
+    checkpoint: StoredCheckpoint | None
+
+
+@dataclass
+class Ledger:
+    """An open ledger: the application, its log and its key files."""
+
+    settings: Settings
+    app: LedgerApp
+    log: LogStore
+    keys: KeyFiles
+    sequencer: Sequencer = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.sequencer = Sequencer(self.log, self.app.notifications, self.app.decode)
+
+    def sync(self, *, sign: bool = True) -> SyncResult:
+        """Integrate every committed event into the log, then sign a checkpoint of it."""
+        new = self.sequencer.integrate()
+        checkpoint = issue_checkpoint(self.log, self.keys.load_signer()) if sign else None
+        return SyncResult(new, self.log.state().size, checkpoint)
+
+    def close(self) -> None:
+        self.log.close()
+        self.app.close()
+
+
+def open_ledger(settings: Settings | None = None) -> Ledger:
+    settings = settings or Settings.from_environ()
+    try:
+        app = LedgerApp(env=eventsourcing_env(settings))
+        log = open_log_store(settings, events_table(settings))
+    except psycopg.OperationalError as exc:
+        raise StorageError(f"cannot open {settings.describe()}: {exc}".strip()) from None
+    except Exception as exc:
+        if type(exc).__module__.startswith(("eventsourcing", "sqlite3", "psycopg")):
+            raise StorageError(f"cannot open {settings.describe()}: {exc}") from None
+        raise
+    return Ledger(settings=settings, app=app, log=log, keys=KeyFiles(settings.keys_dir))

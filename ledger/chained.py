@@ -1,0 +1,112 @@
+"""Hash-chained aggregates: every event carries its predecessor's hash and its own.
+
+The aggregate's version numbering already serialises each chain (two writers of one aggregate
+cannot both store version *n*), so chaining needs no global lock. The hashed content and the hash
+function are :mod:`verify.event`'s, so the verifier and the writer share one implementation.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import inspect
+from typing import Any, ClassVar, Self, TypeVar
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate, CanInitAggregate, CanMutateAggregate
+from eventsourcing.utils import get_topic
+
+from verify.event import ZERO_HASH, event_content, event_hash, format_timestamp
+
+META_FIELDS = frozenset(
+    {"originator_id", "originator_version", "timestamp", "prev_hash", "event_hash"}
+)
+
+TEvent = TypeVar("TEvent", bound=CanMutateAggregate[UUID])
+
+
+class ChainedAggregate(Aggregate):
+    """An aggregate whose events form a hash chain (链式哈希)."""
+
+    _chain_head: str = ZERO_HASH
+    CHAIN_META: ClassVar[frozenset[str]] = META_FIELDS
+
+    class Event(Aggregate.Event):
+        prev_hash: str
+        event_hash: str
+
+        def mutate(self, aggregate: Any) -> Any:
+            aggregate = super().mutate(aggregate)
+            aggregate._chain_head = self.event_hash
+            return aggregate
+
+    class Created(Event, Aggregate.Created):
+        def mutate(self, aggregate: Any) -> Any:
+            aggregate = super().mutate(aggregate)
+            aggregate._chain_head = self.event_hash
+            return aggregate
+
+    @property
+    def chain_head(self) -> str:
+        """Hash of this aggregate's latest event."""
+        return self._chain_head
+
+    @classmethod
+    def _create(
+        cls,
+        event_class: type[CanInitAggregate[UUID]],
+        *,
+        id: UUID | None = None,
+        **kwargs: Any,
+    ) -> Self:
+        if id is None:
+            params = inspect.signature(cls.create_id).parameters
+            id = cls.create_id(**{k: v for k, v in kwargs.items() if k in params})
+        timestamp = kwargs.pop("timestamp", None) or event_class.create_timestamp()
+        data = dict(kwargs, originator_topic=get_topic(cls))
+        digest = _hash(event_class, id, cls.INITIAL_VERSION, timestamp, ZERO_HASH, data)
+        return super()._create(
+            event_class, id=id, timestamp=timestamp, prev_hash=ZERO_HASH, event_hash=digest, **kwargs
+        )
+
+    def trigger_event(self, event_class: type[CanMutateAggregate[UUID]], **kwargs: Any) -> None:
+        timestamp = kwargs.pop("timestamp", None) or event_class.create_timestamp()
+        digest = _hash(event_class, self.id, self.version + 1, timestamp, self._chain_head, kwargs)
+        super().trigger_event(
+            event_class,
+            timestamp=timestamp,
+            prev_hash=self._chain_head,
+            event_hash=digest,
+            **kwargs,
+        )
+
+
+def _hash(
+    event_class: type[Any],
+    aggregate_id: UUID,
+    version: int,
+    timestamp: Any,
+    prev_hash: str,
+    data: dict[str, Any],
+) -> str:
+    content = event_content(
+        str(aggregate_id), version, get_topic(event_class), format_timestamp(timestamp),
+        prev_hash, data,
+    )
+    return event_hash(content)
+
+
+def content_of(event: Any) -> dict[str, Any]:
+    """The hashed content of a stored event object (what :func:`verify.event.event_hash` takes)."""
+    data = {
+        f.name: getattr(event, f.name)
+        for f in dataclasses.fields(event)
+        if f.name not in META_FIELDS
+    }
+    return event_content(
+        str(event.originator_id),
+        event.originator_version,
+        get_topic(type(event)),
+        format_timestamp(event.timestamp),
+        event.prev_hash,
+        data,
+    )

@@ -1,0 +1,80 @@
+"""The log's signing key (日志签名密钥): created once, kept in a file, never in the database.
+
+The private key is stored in the C2SP signed-note private-key text form
+(``PRIVATE+KEY+<name>+<key id>+<base64>``) in ``<keys dir>/log.key`` with mode 0600; the public
+verifier key (``<name>+<key id>+<base64>``) in ``log.vkey`` beside it, for auditors.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from verify.note import NoteError, NoteSigner, generate_signer
+
+PRIVATE_FILE = "log.key"
+PUBLIC_FILE = "log.vkey"
+DEFAULT_ORIGIN = "spotcheck.local/ledger"
+
+
+class KeyFileError(RuntimeError):
+    """The key files are missing, unreadable or malformed (the message says which and why)."""
+
+
+@dataclass(frozen=True)
+class KeyFiles:
+    directory: Path
+
+    @property
+    def private(self) -> Path:
+        return self.directory / PRIVATE_FILE
+
+    @property
+    def public(self) -> Path:
+        return self.directory / PUBLIC_FILE
+
+    def exists(self) -> bool:
+        return self.private.exists()
+
+    def init(self, origin: str = DEFAULT_ORIGIN, *, overwrite: bool = False) -> NoteSigner:
+        """Create the log key; refuses to replace an existing one unless told to."""
+        if self.private.exists() and not overwrite:
+            raise KeyFileError(
+                f"{self.private} already exists: a log keeps its key for life "
+                "(pass --force only if you really mean to start a new log identity)"
+            )
+        try:
+            signer = generate_signer(origin)
+        except NoteError as exc:
+            raise KeyFileError(f"origin {origin!r} cannot name a log key: {exc}") from None
+        self.directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+        _write_private(self.private, signer.private_key_text() + "\n")
+        self.public.write_text(signer.verifier_key_text() + "\n", encoding="utf-8")
+        return signer
+
+    def load_signer(self) -> NoteSigner:
+        if not self.private.exists():
+            raise KeyFileError(
+                f"no log key at {self.private}: run `spotcheck keys init` first "
+                "(or point SPOTCHECK_KEYS at the directory holding it)"
+            )
+        mode = self.private.stat().st_mode & 0o777
+        if mode & 0o077:
+            raise KeyFileError(
+                f"{self.private} is readable by others (mode {mode:o}); chmod 600 it first"
+            )
+        try:
+            return NoteSigner.from_private_key_text(self.private.read_text(encoding="utf-8").strip())
+        except (OSError, NoteError) as exc:
+            raise KeyFileError(f"{self.private}: {exc}") from None
+
+    def verifier_key_text(self) -> str:
+        return self.load_signer().verifier_key_text()
+
+
+def _write_private(path: Path, text: str) -> None:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(text)
+    os.chmod(path, 0o600)

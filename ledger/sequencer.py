@@ -1,0 +1,190 @@
+"""The sequencer (定序器): integrates committed events into the one global transparency log.
+
+Database ids are not a log: they have gaps and say nothing signed. A single sequencer follows the
+event store's notification order (commit order on both databases: SQLite serialises writers, and
+eventsourcing locks the PostgreSQL events table for each insert), checks each event against its own
+hash and its aggregate's chain, and appends its hash as the next leaf of an RFC 6962 Merkle tree.
+Nodes, leaves, chain heads, the new size and the tracking position are written in one transaction
+under the log's lock, so a crash leaves either all of a batch or none of it, and a second sequencer
+can never fork the tree. Appending costs O(log n) hashes per leaf; nothing is ever rebuilt.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import structlog
+from eventsourcing.persistence import Notification
+
+from ledger.chained import content_of
+from ledger.log_store import LeafRow, LogState, LogStore
+from verify.event import ZERO_HASH, event_hash
+from verify.merkle import hash_of_subtrees, leaf_hash, node_hash, perfect_subtrees
+
+log = structlog.get_logger("spotcheck.sequencer")
+
+Decoder = Callable[[Notification], Any]
+NotificationSource = Callable[[int, int], Sequence[Notification]]
+
+
+class LogIntegrityError(RuntimeError):
+    """A stored event failed its checks and was not logged; the log stops before it."""
+
+    def __init__(self, notification_id: int, aggregate_id: str, version: int, reason: str) -> None:
+        self.notification_id = notification_id
+        self.aggregate_id = aggregate_id
+        self.version = version
+        self.reason = reason
+        super().__init__(
+            f"event #{notification_id} ({aggregate_id} v{version}) was not logged: {reason}"
+        )
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    leaves: int
+    size: int
+    root: bytes
+
+
+@dataclass(frozen=True)
+class CheckedEvent:
+    notification_id: int
+    aggregate_id: str
+    version: int
+    prev_hash: str
+    event_hash: str
+
+
+class Sequencer:
+    """Integrates the event store's notifications into the log, batch by batch."""
+
+    def __init__(
+        self, store: LogStore, source: NotificationSource, decode: Decoder, batch_size: int = 1000
+    ) -> None:
+        self.store = store
+        self.source = source
+        self.decode = decode
+        self.batch_size = batch_size
+
+    def integrate(self) -> int:
+        """Integrate everything committed so far; returns the number of new leaves."""
+        total = 0
+        while True:
+            result = self.integrate_batch()
+            total += result.leaves
+            if result.leaves < self.batch_size:
+                return total
+
+    def integrate_batch(self) -> BatchResult:
+        started = time.perf_counter()
+        failure: LogIntegrityError | None = None
+        with self.store.write() as cur:
+            state = self.store.state(cur)
+            notifications = self.source(state.position + 1, self.batch_size)
+            checked: list[CheckedEvent] = []
+            for notification in notifications:
+                try:
+                    checked.append(self._check(notification))
+                except LogIntegrityError as exc:
+                    failure = exc
+                    break
+            heads = self.store.heads(cur, [c.aggregate_id for c in checked])
+            good, failure = _follow_chains(checked, heads, failure)
+            new_state = self._append(cur, state, good, heads)
+        if good:
+            log.info(
+                "log.batch_appended", leaves=len(good), tree_size=new_state.size,
+                position=new_state.position, seconds=round(time.perf_counter() - started, 4),
+            )
+        if failure is not None:
+            log.error("log.integrity_error", notification_id=failure.notification_id,
+                      aggregate_id=failure.aggregate_id, version=failure.version,
+                      reason=failure.reason)
+            raise failure
+        return BatchResult(len(good), new_state.size, new_state.root)
+
+    def _check(self, notification: Notification) -> CheckedEvent:
+        aggregate_id = str(notification.originator_id)
+        version = notification.originator_version
+        try:
+            event = self.decode(notification)
+            content = content_of(event)
+            recomputed = event_hash(content)
+        except Exception as exc:  # any decoding failure is an integrity failure of that row
+            raise LogIntegrityError(
+                notification.id, aggregate_id, version, f"stored event cannot be read: {exc}"
+            ) from exc
+        carried = getattr(event, "event_hash", None)
+        if recomputed != carried:
+            raise LogIntegrityError(
+                notification.id, aggregate_id, version,
+                "content does not match the event's own hash (edited after it was written?)",
+            )
+        return CheckedEvent(notification.id, aggregate_id, version, event.prev_hash, recomputed)
+
+    def _append(
+        self, cur: Any, state: LogState, events: list[CheckedEvent],
+        heads: dict[str, tuple[int, str]],
+    ) -> LogState:
+        if not events:
+            return state
+        known = self.store.nodes(perfect_subtrees(0, state.size), cur) if state.size else {}
+        new_nodes: dict[tuple[int, int], bytes] = {}
+        leaves: list[LeafRow] = []
+        for offset, event in enumerate(events):
+            index = state.size + offset
+            entry = bytes.fromhex(event.event_hash)
+            leaves.append(LeafRow(index, event.aggregate_id, event.version,
+                                  event.notification_id, entry))
+            _add_leaf(index, leaf_hash(entry), known, new_nodes)
+        size = state.size + len(events)
+        root = hash_of_subtrees([known[key] for key in perfect_subtrees(0, size)])
+        self.store.put_leaves(cur, leaves)
+        self.store.put_nodes(cur, [(level, idx, digest) for (level, idx), digest
+                                   in new_nodes.items()])
+        touched = {e.aggregate_id: heads[e.aggregate_id] for e in events}
+        self.store.put_heads(cur, touched)
+        new_state = LogState(size, events[-1].notification_id, root)
+        self.store.set_state(cur, state.size, new_state)
+        return new_state
+
+
+def _follow_chains(
+    checked: list[CheckedEvent],
+    heads: dict[str, tuple[int, str]],
+    failure: LogIntegrityError | None,
+) -> tuple[list[CheckedEvent], LogIntegrityError | None]:
+    """Keep the events whose chain link holds, stopping at the first that breaks; updates heads."""
+    good: list[CheckedEvent] = []
+    for event in checked:
+        head = heads.get(event.aggregate_id)
+        expected = (0, ZERO_HASH) if head is None else head
+        if (event.version, event.prev_hash) != (expected[0] + 1, expected[1]):
+            reason = (
+                f"chain broken: expected version {expected[0] + 1} after hash "
+                f"{expected[1][:16]}…, found version {event.version} after {event.prev_hash[:16]}…"
+            )
+            return good, LogIntegrityError(
+                event.notification_id, event.aggregate_id, event.version, reason
+            )
+        heads[event.aggregate_id] = (event.version, event.event_hash)
+        good.append(event)
+    return good, failure
+
+
+def _add_leaf(
+    index: int,
+    digest: bytes,
+    known: dict[tuple[int, int], bytes],
+    new_nodes: dict[tuple[int, int], bytes],
+) -> None:
+    level, position = 0, index
+    known[(0, index)] = new_nodes[(0, index)] = digest
+    while position & 1:
+        digest = node_hash(known[(level, position - 1)], digest)
+        level, position = level + 1, position >> 1
+        known[(level, position)] = new_nodes[(level, position)] = digest

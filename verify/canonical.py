@@ -1,0 +1,230 @@
+"""RFC 8785 JSON Canonicalization Scheme (JCS), restricted to Spotcheck's JSON profile.
+
+The profile admits objects (string keys), arrays, strings, integers in the I-JSON safe range
+±(2**53 - 1), ``true``, ``false`` and ``null``. It has no non-integer numbers, so JCS's ECMAScript
+number serialisation reduces to plain decimal integers. Canonical form (RFC 8785 §3.2):
+
+* no whitespace; members of an object sorted by their keys' UTF-16 code units (§3.2.3);
+* strings as UTF-8, escaping only ``"``, ``\\`` and controls below U+0020 — ``\\b \\t \\n \\f \\r``
+  in short form, the others as ``\\u00xx`` in lower-case hex (§3.2.2.2); all else literal.
+
+For this profile :func:`json.dumps` with ``ensure_ascii=False, separators=(",", ":"),
+sort_keys=True`` produces exactly these bytes, except that Python sorts keys by code point; the
+two orders differ only when a key holds a character outside the Basic Multilingual Plane, in which
+case a small pure-Python encoder with explicit UTF-16 ordering is used instead.
+
+:func:`loads_strict` parses JSON text while refusing anything outside the profile (and duplicate
+object keys), so that what a verifier reads can be re-canonicalised without loss.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+MAX_SAFE_INTEGER = 2**53 - 1
+
+_dumps = json.JSONEncoder(
+    ensure_ascii=False, separators=(",", ":"), sort_keys=True, allow_nan=False
+).encode
+_dumps_string = json.JSONEncoder(ensure_ascii=False).encode
+
+
+class CanonicalError(ValueError):
+    """A value is outside the canonical JSON profile; the message names its JSON path."""
+
+
+class _Refused(Exception):
+    """Internal: carries the rule broken and the (reversed) path up to the value's root."""
+
+    def __init__(self, rule: str) -> None:
+        super().__init__(rule)
+        self.rule = rule
+        self.path: list[str | int] = []
+
+
+def _format_path(root: str, reversed_path: list[str | int]) -> str:
+    out = [root]
+    for step in reversed(reversed_path):
+        if isinstance(step, int):
+            out.append(f"[{step}]")
+        elif step.isidentifier():
+            out.append(f".{step}")
+        else:
+            out.append(f"[{json.dumps(step, ensure_ascii=False)}]")
+    return "".join(out)
+
+
+def _has_non_bmp(key: str) -> bool:
+    return not key.isascii() and any(ord(c) > 0xFFFF for c in key)
+
+
+def _check_str(value: str) -> None:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise _Refused("string contains a lone surrogate (not valid Unicode)") from None
+
+
+def _check(value: object) -> bool:
+    """Validate ``value``; return True if some object key needs UTF-16 ordering.
+
+    Strings are not checked here (``str.encode`` of the whole output catches lone surrogates).
+    """
+    t = type(value)
+    if t is str or value is None or t is bool:
+        return False
+    if t is int:
+        if -MAX_SAFE_INTEGER <= value <= MAX_SAFE_INTEGER:  # type: ignore[operator]
+            return False
+        raise _Refused(f"integer {value} is outside ±(2**53-1)")
+    if t is dict:
+        return _check_dict(value)  # type: ignore[arg-type]
+    if t is list or t is tuple:
+        return _check_list(value)  # type: ignore[arg-type]
+    return _check_other(value)
+
+
+def _check_dict(value: dict[Any, Any]) -> bool:
+    non_bmp = False
+    for key, item in value.items():
+        if not isinstance(key, str):
+            refused = _Refused(f"object key {key!r} is a {type(key).__name__}, not a string")
+            refused.path.append(repr(key))
+            raise refused
+        if _has_non_bmp(key):
+            non_bmp = True
+        try:
+            non_bmp = _check(item) or non_bmp
+        except _Refused as refused:
+            refused.path.append(key)
+            raise
+    return non_bmp
+
+
+def _check_list(value: list[Any] | tuple[Any, ...]) -> bool:
+    non_bmp = False
+    for i, item in enumerate(value):
+        try:
+            non_bmp = _check(item) or non_bmp
+        except _Refused as refused:
+            refused.path.append(i)
+            raise
+    return non_bmp
+
+
+def _check_other(value: object) -> bool:
+    """Subclasses of the admitted types (e.g. StrEnum, IntEnum, OrderedDict) and refusals."""
+    if isinstance(value, float):
+        raise _Refused(f"number {value!r} is not an integer (the profile has no floats)")
+    if isinstance(value, str):
+        return False
+    if isinstance(value, int):
+        return _check(int(value))
+    if isinstance(value, dict):
+        return _check_dict(value)
+    if isinstance(value, list | tuple):
+        return _check_list(value)
+    raise _Refused(f"type {type(value).__name__} is not representable in canonical JSON")
+
+
+def _find_lone_surrogate(value: object) -> None:
+    """Slow path after an encoding failure: raise _Refused at the offending string."""
+    if isinstance(value, str):
+        _check_str(value)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            try:
+                _check_str(key)
+                _find_lone_surrogate(item)
+            except _Refused as refused:
+                refused.path.append(key)
+                raise
+    elif isinstance(value, list | tuple):
+        for i, item in enumerate(value):
+            try:
+                _find_lone_surrogate(item)
+            except _Refused as refused:
+                refused.path.append(i)
+                raise
+
+
+def _encode_utf16_sorted(value: object) -> str:
+    """Pure-Python JCS encoder sorting object keys by UTF-16 code units."""
+    if isinstance(value, dict):
+        keys = sorted(value, key=lambda k: k.encode("utf-16-be"))
+        members = (f"{_dumps_string(k)}:{_encode_utf16_sorted(value[k])}" for k in keys)
+        return "{" + ",".join(members) + "}"
+    if isinstance(value, list | tuple):
+        return "[" + ",".join(_encode_utf16_sorted(item) for item in value) + "]"
+    if isinstance(value, str):
+        return _dumps_string(value)
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(int(value))  # type: ignore[call-overload]
+
+
+def canonical_json(value: object, *, path: str = "$") -> bytes:
+    """Return the RFC 8785 canonical UTF-8 bytes of ``value``; raise :class:`CanonicalError`.
+
+    ``path`` names the root in error messages (e.g. ``"data"`` gives ``data.units[3].name``).
+    """
+    try:
+        needs_utf16_order = _check(value)
+        text = _encode_utf16_sorted(value) if needs_utf16_order else _dumps(value)
+        try:
+            return text.encode("utf-8")
+        except UnicodeEncodeError:
+            _find_lone_surrogate(value)
+            raise  # pragma: no cover - _find_lone_surrogate always raises here
+    except _Refused as refused:
+        raise CanonicalError(f"{_format_path(path, refused.path)}: {refused.rule}") from None
+
+
+def _parse_int(text: str) -> int:
+    number = int(text)
+    if not -MAX_SAFE_INTEGER <= number <= MAX_SAFE_INTEGER:
+        raise CanonicalError(f"integer {text} is outside ±(2**53-1)")
+    return number
+
+
+def _parse_float(text: str) -> object:
+    raise CanonicalError(f"number {text} is not an integer (the profile has no floats)")
+
+
+def _parse_constant(text: str) -> object:
+    raise CanonicalError(f"{text} is not JSON")
+
+
+def _object_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise CanonicalError(f"duplicate object key {key!r}")
+            seen.add(key)
+    return result
+
+
+def loads_strict(text: str | bytes) -> object:
+    """Parse JSON, refusing floats, NaN/Infinity, unsafe integers and duplicate keys.
+
+    Bytes must be UTF-8. Raises :class:`CanonicalError`.
+    """
+    try:
+        if isinstance(text, bytes):
+            text = text.decode("utf-8")
+        return json.loads(
+            text,
+            parse_int=_parse_int,
+            parse_float=_parse_float,
+            parse_constant=_parse_constant,
+            object_pairs_hook=_object_pairs,
+        )
+    except CanonicalError:
+        raise
+    except (ValueError, TypeError) as error:
+        raise CanonicalError(f"invalid JSON: {error}") from None

@@ -1,0 +1,72 @@
+"""Event content and event hashes: the per-aggregate hash chain (SPOTCHECK-EVENT-1).
+
+Every event in the ledger carries ``prev_hash`` (the hash of the previous event of the same
+aggregate, or 64 zeros for an aggregate's first event) and ``event_hash``, its own hash over its
+immutable content::
+
+    content = {
+        "aggregate_id": "<UUID, lower-case, hyphenated>",
+        "version": <1, 2, 3, ... within the aggregate>,
+        "type": "<the event's stable type name (its topic)>",
+        "timestamp": "<UTC, YYYY-MM-DDTHH:MM:SS.ffffffZ>",
+        "prev_hash": "<64 lower-case hex digits>",
+        "data": {<the event's own fields>},
+    }
+    event_hash = hex(SHA-256(b"spotcheck/event/v1" || 0x00 || JCS(content)))
+
+``JCS`` is the RFC 8785 canonical JSON of :mod:`verify.canonical`. The ``spotcheck/event/v1`` prefix
+separates this hash from every other hash Spotcheck computes (Merkle leaves start with 0x00, nodes
+with 0x01, and neither can start with an ASCII 's') and names the format version.
+
+The Merkle log's entry for an event is the 32 raw bytes of its ``event_hash``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from verify.canonical import canonical_json
+
+EVENT_HASH_DOMAIN = b"spotcheck/event/v1\x00"
+ZERO_HASH = "0" * 64
+CONTENT_KEYS = ("aggregate_id", "version", "type", "timestamp", "prev_hash", "data")
+_HEX = frozenset("0123456789abcdef")
+
+
+def format_timestamp(moment: datetime) -> str:
+    """The canonical text of an event time: UTC with microseconds and a ``Z``."""
+    if moment.tzinfo is None:
+        raise ValueError("event timestamps must be timezone-aware")
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def event_content(
+    aggregate_id: str,
+    version: int,
+    event_type: str,
+    timestamp: str,
+    prev_hash: str,
+    data: Mapping[str, Any],
+) -> dict[str, Any]:
+    """The hashed content of one event, as specified in the module docstring."""
+    return {
+        "aggregate_id": aggregate_id,
+        "version": version,
+        "type": event_type,
+        "timestamp": timestamp,
+        "prev_hash": prev_hash,
+        "data": dict(data),
+    }
+
+
+def event_hash(content: Mapping[str, Any]) -> str:
+    """Hex SHA-256 of the domain-separated canonical encoding of ``content``."""
+    return hashlib.sha256(EVENT_HASH_DOMAIN + canonical_json(content)).hexdigest()
+
+
+def is_hash_hex(value: object) -> bool:
+    """True for a 64-digit lower-case hex string (the form of every hash in the ledger)."""
+    return isinstance(value, str) and len(value) == 64 and _HEX.issuperset(value)

@@ -1,0 +1,214 @@
+"""Checking a bundle: every event hash, every chain link, every signed checkpoint's root.
+
+One pass over ``events.jsonl`` recomputes each event's hash from its content, compares it with the
+hash the stored row carries and with the entry the log integrated, follows each aggregate's chain,
+and appends each entry to a Merkle frontier; whenever the frontier reaches the size of a signed
+checkpoint (or of the auditor's trusted checkpoint) its root must equal the signed root. A
+finding names the file, the line, the log index and the rule broken.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable
+from typing import Any
+
+from verify.bundle import Bundle, BundleError, SignedCheckpoint
+from verify.canonical import CanonicalError, canonical_json, loads_strict
+from verify.event import CONTENT_KEYS, EVENT_HASH_DOMAIN, ZERO_HASH, is_hash_hex
+from verify.findings import Finding, Report
+from verify.merkle import Frontier
+
+Progress = Callable[[int, float], None]
+_LEAF_PREFIX = b"\x00"
+
+
+def verify_bundle(
+    bundle: Bundle,
+    trusted: SignedCheckpoint | None = None,
+    progress: Progress | None = None,
+) -> Report:
+    """Check everything in ``bundle``; findings go into the report, nothing is raised for them."""
+    started = time.perf_counter()
+    report = Report(key_source=bundle.key_source, origin=bundle.origin)
+    report.findings.extend(bundle.findings)
+    targets = {c.checkpoint.size: c for c in bundle.checkpoints}
+    walk = _Walk(report, targets, trusted)
+    for line_no, raw in bundle.event_lines():
+        walk.line(line_no, raw)
+        if progress is not None and walk.size % 100_000 == 0 and walk.size:
+            progress(walk.size, time.perf_counter() - started)
+    walk.finish()
+    for line_no, raw in bundle.unlogged_lines():
+        report.findings.append(_unlogged(line_no, raw))
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+class _Walk:
+    """The single pass over events.jsonl."""
+
+    def __init__(
+        self, report: Report, targets: dict[int, SignedCheckpoint], trusted: SignedCheckpoint | None
+    ) -> None:
+        self.report = report
+        self.targets = targets
+        self.trusted = trusted
+        self.frontier = Frontier()
+        self.heads: dict[str, tuple[int, str]] = {}
+
+    @property
+    def size(self) -> int:
+        return self.frontier.size
+
+    def find(self, rule: str, message: str, line: int, index: int | None = None) -> None:
+        self.report.findings.append(Finding(rule, message, index, "events.jsonl", line))
+
+    def line(self, line_no: int, raw: bytes) -> None:
+        index = self.size
+        try:
+            record = loads_strict(raw)
+        except (CanonicalError, ValueError) as exc:
+            self.find("malformed-line", f"not a valid JSON line: {exc}", line_no, index)
+            return
+        entry = _entry_of(record)
+        if entry is None:
+            self.find("malformed-line", "needs an object with 'index' and a 64-hex 'entry'",
+                      line_no, index)
+            return
+        assert isinstance(record, dict)
+        if record["index"] != index:
+            self.find("log-order", f"line says index {record['index']!r}, expected {index}",
+                      line_no, index)
+        self._check_event(record, entry, line_no, index)
+        self.frontier.append(hashlib.sha256(_LEAF_PREFIX + bytes.fromhex(entry)).digest())
+        self._at_size(line_no)
+
+    def _check_event(self, record: dict[str, Any], entry: str, line_no: int, index: int) -> None:
+        event = record.get("event")
+        if event is None:
+            reason = record.get("error") or "the stored event is missing"
+            self.find("missing-event", f"{reason}; the log holds entry {entry[:16]}…",
+                      line_no, index)
+            return
+        if not _is_content(event):
+            self.find("malformed-event", f"event content must have exactly {CONTENT_KEYS}",
+                      line_no, index)
+            return
+        try:
+            recomputed = hashlib.sha256(EVENT_HASH_DOMAIN + canonical_json(event)).hexdigest()
+        except CanonicalError as exc:
+            self.find("malformed-event", str(exc), line_no, index)
+            return
+        label = f"{event['aggregate_id']} v{event['version']} ({event['type']})"
+        if recomputed != record.get("event_hash"):
+            self.find("event-hash", f"{label}: content does not match the hash the event carries"
+                      " — the stored event was altered", line_no, index)
+        elif recomputed != entry:
+            self.find("log-entry", f"{label}: the stored event is not the one the log integrated"
+                      f" (log entry {entry[:16]}…, stored {recomputed[:16]}…)", line_no, index)
+        self._check_chain(event, entry, label, line_no, index)
+
+    def _check_chain(
+        self, event: dict[str, Any], entry: str, label: str, line_no: int, index: int
+    ) -> None:
+        aggregate = event["aggregate_id"]
+        head = self.heads.get(aggregate, (0, ZERO_HASH))
+        if (event["version"], event["prev_hash"]) != (head[0] + 1, head[1]):
+            self.find(
+                "chain",
+                f"{label}: expected version {head[0] + 1} after {head[1][:16]}…, found version "
+                f"{event['version']} after {str(event['prev_hash'])[:16]}…",
+                line_no, index,
+            )
+        self.heads[aggregate] = (event["version"], entry)
+
+    def _at_size(self, line_no: int) -> None:
+        size = self.size
+        signed = self.targets.get(size)
+        if signed is not None:
+            self._compare(signed, f"signed checkpoint {signed.path}", "checkpoint-root", line_no)
+            self.report.checkpoints_verified.append(size)
+        if self.trusted is not None and self.trusted.checkpoint.size == size:
+            self._compare(self.trusted, "the trusted checkpoint", "trusted-checkpoint", line_no)
+
+    def _compare(self, signed: SignedCheckpoint, what: str, rule: str, line_no: int) -> None:
+        root = self.frontier.root()
+        if root != signed.checkpoint.root:
+            self.find(
+                rule,
+                f"the first {self.size} entries do not hash to the root of {what} — the log was "
+                "rewritten, reordered or cut at or before this index",
+                line_no, self.size - 1,
+            )
+
+    def finish(self) -> None:
+        size = self.size
+        report = self.report
+        report.events = size
+        report.aggregates = len(self.heads)
+        sizes = sorted(self.targets)
+        for cp_size in sizes:
+            if cp_size > size:
+                signed = self.targets[cp_size]
+                report.findings.append(Finding(
+                    "log-truncated",
+                    f"signed checkpoint {signed.path} covers {cp_size} entries but the bundle has "
+                    f"only {size}: entries {size}..{cp_size - 1} are missing", size,
+                ))
+        covered = max([s for s in sizes if s <= size], default=0)
+        if not sizes:
+            report.findings.append(Finding("no-checkpoint", "the bundle has no signed checkpoint"))
+        elif covered < size:
+            report.findings.append(Finding(
+                "not-covered",
+                f"entries {covered}..{size - 1} are not covered by any signed checkpoint",
+                covered,
+            ))
+        if self.trusted is not None and self.trusted.checkpoint.size > size:
+            report.findings.append(Finding(
+                "log-shrank",
+                f"the trusted checkpoint covers {self.trusted.checkpoint.size} entries but the "
+                f"bundle has only {size}: the log lost entries {size}.."
+                f"{self.trusted.checkpoint.size - 1}", size,
+            ))
+
+
+def _entry_of(record: object) -> str | None:
+    if not isinstance(record, dict) or not isinstance(record.get("index"), int):
+        return None
+    entry = record.get("entry")
+    return entry if is_hash_hex(entry) else None
+
+
+def _is_content(event: object) -> bool:
+    return (
+        isinstance(event, dict)
+        and len(event) == len(CONTENT_KEYS)
+        and all(k in event for k in CONTENT_KEYS)
+        and isinstance(event["aggregate_id"], str)
+        and isinstance(event["version"], int)
+        and isinstance(event["data"], dict)
+        and is_hash_hex(event["prev_hash"])
+    )
+
+
+def _unlogged(line_no: int, raw: bytes) -> Finding:
+    try:
+        record = loads_strict(raw)
+    except (CanonicalError, ValueError) as exc:
+        return Finding("malformed-line", f"not a valid JSON line: {exc}", None,
+                       "unlogged.jsonl", line_no)
+    what = "a stored event"
+    if isinstance(record, dict) and isinstance(record.get("event"), dict):
+        event = record["event"]
+        what = f"stored event {event.get('aggregate_id')} v{event.get('version')}"
+    if isinstance(record, dict) and "notification_id" in record:
+        what += f" (notification #{record['notification_id']})"
+    return Finding("unlogged", f"{what} is not in the log: written behind the log's back, or not "
+                   "yet integrated (run `spotcheck log sync` before exporting)", None,
+                   "unlogged.jsonl", line_no)
+
+
+__all__ = ["BundleError", "Finding", "Report", "verify_bundle"]
