@@ -57,6 +57,7 @@ class _Walk:
         self.trusted = trusted
         self.frontier = Frontier()
         self.heads: dict[str, tuple[int, str]] = {}
+        self.last_good = 0  # size of the last signed checkpoint whose root matched
 
     @property
     def size(self) -> int:
@@ -128,20 +129,26 @@ class _Walk:
         size = self.size
         signed = self.targets.get(size)
         if signed is not None:
-            self._compare(signed, f"signed checkpoint {signed.path}", "checkpoint-root", line_no)
+            if self._compare(signed, f"signed checkpoint {signed.path}", "checkpoint-root",
+                             line_no, self.last_good):
+                self.last_good = size
             self.report.checkpoints_verified.append(size)
         if self.trusted is not None and self.trusted.checkpoint.size == size:
-            self._compare(self.trusted, "the trusted checkpoint", "trusted-checkpoint", line_no)
+            self._compare(self.trusted, "the trusted checkpoint", "trusted-checkpoint", line_no, 0)
 
-    def _compare(self, signed: SignedCheckpoint, what: str, rule: str, line_no: int) -> None:
-        root = self.frontier.root()
-        if root != signed.checkpoint.root:
-            self.find(
-                rule,
-                f"the first {self.size} entries do not hash to the root of {what} — the log was "
-                "rewritten, reordered or cut at or before this index",
-                line_no, self.size - 1,
-            )
+    def _compare(
+        self, signed: SignedCheckpoint, what: str, rule: str, line_no: int, since: int
+    ) -> bool:
+        if self.frontier.root() == signed.checkpoint.root:
+            return True
+        self.find(
+            rule,
+            f"the first {self.size} entries do not hash to the root of {what}: an entry at log "
+            f"index {since}..{self.size - 1} was changed, reordered, inserted or removed "
+            "(the history was rewritten)",
+            line_no, since,
+        )
+        return False
 
     def finish(self) -> None:
         size = self.size

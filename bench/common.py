@@ -1,0 +1,253 @@
+"""Shared helpers for the benchmarks in ``bench/`` (run on demand; these are not tests).
+
+* :func:`pg_database` — a throw-away PostgreSQL database ``spotcheck_bench_<hex>`` on
+  127.0.0.1:5432 (user postgres, trust auth), dropped at the end, also on error or Ctrl-C.
+* :func:`open_bench_ledger` — a ledger (SQLite file or PostgreSQL URL) with a fresh log key.
+* :func:`object_rows` — deterministic inspection-object rows (valid 18-character credit codes).
+* :class:`Results` — collects figures, prints them as a table and writes ``bench/out/<name>.json``.
+* :func:`peak_rss_mb`, :func:`timed`, :func:`quiet_logs`, :func:`base_parser`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import platform
+import resource
+import secrets
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import structlog
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # `python bench/x.py` puts bench/ on the path, not the project root
+    sys.path.insert(0, str(ROOT))
+
+from ledger.bootstrap import Ledger, open_ledger  # noqa: E402
+from ledger.keys import KeyFiles  # noqa: E402
+from ledger.settings import Settings  # noqa: E402
+
+OUT_DIR = Path(__file__).resolve().parent / "out"
+PG_ADMIN = "host=127.0.0.1 port=5432 user=postgres dbname=postgres"
+PG_URL = "postgresql://postgres@127.0.0.1:5432/{dbname}"
+LOG_ORIGIN = "bench.spotcheck.example/log"
+BACKENDS = ("sqlite", "postgres")
+
+
+# -- environment ------------------------------------------------------------------------------
+def quiet_logs() -> None:
+    """Silence the ledger's per-batch INFO lines (they would be timed and would flood the table)."""
+    structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))
+
+
+def base_parser(description: str, events: int, quick_events: int, backends: bool = True
+                ) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--events", type=int, default=None,
+                        help=f"number of events (default {events:,}; --quick: {quick_events:,})")
+    if backends:
+        parser.add_argument("--backend", choices=("sqlite", "postgres", "both"), default="both")
+    parser.add_argument("--quick", action="store_true", help="a small smoke run")
+    parser.set_defaults(_events_default=events, _quick_events=quick_events)
+    return parser
+
+
+def resolve_events(args: argparse.Namespace) -> int:
+    if args.events is not None:
+        return int(args.events)
+    return int(args._quick_events if args.quick else args._events_default)
+
+
+def selected_backends(args: argparse.Namespace) -> list[str]:
+    return list(BACKENDS) if args.backend == "both" else [args.backend]
+
+
+def peak_rss_mb() -> float:
+    """Peak resident set size of this process so far, in MiB (ru_maxrss is KiB on Linux)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+@contextmanager
+def timed() -> Iterator[list[float]]:
+    """``with timed() as t: ...`` then ``t[0]`` is the elapsed wall time in seconds."""
+    box = [0.0]
+    started = time.perf_counter()
+    try:
+        yield box
+    finally:
+        box[0] = time.perf_counter() - started
+
+
+def percentile(sorted_values: list[float], fraction: float) -> float:
+    """Nearest-rank percentile of an already sorted list."""
+    if not sorted_values:
+        return float("nan")
+    rank = max(1, min(len(sorted_values), round(fraction * len(sorted_values) + 0.5)))
+    return sorted_values[rank - 1]
+
+
+# -- databases --------------------------------------------------------------------------------
+@contextmanager
+def pg_database() -> Iterator[str]:
+    """Create ``spotcheck_bench_<hex>``, yield its ``postgresql://`` URL, drop it afterwards."""
+    name = f"spotcheck_bench_{secrets.token_hex(6)}"
+    with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield PG_URL.format(dbname=name)
+    finally:
+        with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@contextmanager
+def backend_db(backend: str, tmp: Path, name: str) -> Iterator[str]:
+    """A database location for ``open_ledger``: a new SQLite file in ``tmp`` or a new PG database."""
+    if backend == "sqlite":
+        yield str(tmp / f"{name}.db")
+    elif backend == "postgres":
+        with pg_database() as url:
+            yield url
+    else:
+        raise ValueError(backend)
+
+
+def open_bench_ledger(db: str, keys_dir: Path) -> Ledger:
+    """Open a ledger on ``db`` (file path or postgresql:// URL), creating its log key if needed."""
+    keys = KeyFiles(keys_dir)
+    if not keys.exists():
+        keys.init(LOG_ORIGIN)
+    return open_ledger(Settings(db=db, keys_dir=keys_dir))
+
+
+# -- data -------------------------------------------------------------------------------------
+_PREFIXES = ("天山", "准噶尔", "博格达", "玛纳斯", "呼图壁", "阜康", "吉木萨尔", "奇台", "木垒", "北庭")
+_TRADES = (
+    ("热电有限公司", "key"), ("化工有限责任公司", "key"), ("水泥有限公司", "key"),
+    ("污水处理有限公司", "key"), ("煤业有限公司", "special"), ("食品有限公司", "general"),
+    ("建材厂", "general"), ("汽车修理厂", "general"), ("印刷有限公司", "general"),
+    ("农牧科技有限公司", "general"),
+)
+_COUNTIES = ("昌吉市", "阜康市", "呼图壁县", "玛纳斯县", "奇台县", "吉木萨尔县", "木垒县")
+_AGENCY_ID = "6f1c2a8e-3d4b-4c5a-9e7f-0a1b2c3d4e5f"
+
+
+def _credit_code(serial: int) -> str:
+    """An 18-character unified social credit code shape (check characters not computed: speed)."""
+    return f"91652301{31_000_000 + serial:08d}X{serial % 10}"
+
+
+def object_rows(n: int, agency_id: str = _AGENCY_ID) -> list[dict[str, str]]:
+    """``n`` deterministic rows with the fields of ``InspectionObject.register``."""
+    rows = []
+    for i in range(n):
+        trade, category = _TRADES[i % len(_TRADES)]
+        rows.append({
+            "agency_id": agency_id,
+            "name": f"{_COUNTIES[i % len(_COUNTIES)]}{_PREFIXES[i // 10 % 10]}{trade}第{i}号",
+            "credit_code": _credit_code(i),
+            "category": category,
+            "county": _COUNTIES[i % len(_COUNTIES)],
+        })
+    return rows
+
+
+def fill_ledger(ledger: Ledger, n: int, per_save: int = 500) -> float:
+    """Write ``n`` chained InspectionObject.Registered events, ``per_save`` per save; seconds taken."""
+    from ledger.directory import InspectionObject
+
+    rows = object_rows(n)
+    with timed() as t:
+        for start in range(0, n, per_save):
+            ledger.app.save(*[InspectionObject.register(**r) for r in rows[start:start + per_save]])
+    return t[0]
+
+
+# -- results ----------------------------------------------------------------------------------
+class Results:
+    """Rows of figures for one benchmark: printed as a table, written as JSON."""
+
+    def __init__(self, name: str, args: argparse.Namespace, **params: Any) -> None:
+        self.name = name
+        self.started = time.perf_counter()
+        self.meta: dict[str, Any] = {
+            "benchmark": name,
+            "when": datetime.now(UTC).isoformat(timespec="seconds"),
+            "quick": bool(getattr(args, "quick", False)),
+            "argv": sys.argv[1:],
+            "python": platform.python_version(),
+            "machine": f"{platform.machine()}, {os.cpu_count()} CPUs",
+            **params,
+        }
+        self.rows: list[dict[str, Any]] = []
+        self.notes: list[str] = []
+
+    def add(self, **row: Any) -> dict[str, Any]:
+        self.rows.append(row)
+        return row
+
+    def note(self, text: str) -> None:
+        self.notes.append(text)
+        print(f"# {text}", flush=True)
+
+    def finish(self, columns: list[str] | None = None) -> Path:
+        self.meta["seconds_total"] = round(time.perf_counter() - self.started, 2)
+        self.meta["peak_rss_mb"] = round(peak_rss_mb(), 1)
+        print()
+        print(format_table(self.rows, columns))
+        for text in self.notes:
+            print(f"  note: {text}")
+        print(f"  total {self.meta['seconds_total']} s, peak RSS {self.meta['peak_rss_mb']} MiB")
+        OUT_DIR.mkdir(parents=True, exist_ok=True)
+        path = OUT_DIR / f"{self.name}.json"
+        payload = {**self.meta, "rows": self.rows, "notes": self.notes}
+        path.write_text(json.dumps(payload, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        print(f"  written {path.relative_to(ROOT)}")
+        return path
+
+
+def _cell(value: Any) -> str:
+    if isinstance(value, float):
+        if value != value:  # NaN
+            return "-"
+        if abs(value) >= 1000:
+            return f"{value:,.0f}"
+        if abs(value) >= 10:
+            return f"{value:.1f}"
+        return f"{value:.3f}"
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}"
+    return "-" if value is None else str(value)
+
+
+def format_table(rows: list[dict[str, Any]], columns: list[str] | None = None) -> str:
+    if not rows:
+        return "(no rows)"
+    if columns is None:
+        columns = []
+        for row in rows:
+            columns.extend(k for k in row if k not in columns)
+    cells = [[_cell(row.get(c)) for c in columns] for row in rows]
+    widths = [max(len(c), *(len(r[i]) for r in cells)) for i, c in enumerate(columns)]
+    numeric = [all(_is_numberish(r[i]) for r in cells) for i in range(len(columns))]
+
+    def fmt(values: list[str]) -> str:
+        return "  ".join(v.rjust(w) if num else v.ljust(w)
+                         for v, w, num in zip(values, widths, numeric, strict=True)).rstrip()
+
+    lines = [fmt(columns), fmt(["-" * w for w in widths])]
+    lines.extend(fmt(r) for r in cells)
+    return "\n".join(lines)
+
+
+def _is_numberish(text: str) -> bool:
+    return text == "-" or text.replace(",", "").replace(".", "").replace("-", "").isdigit()

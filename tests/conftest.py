@@ -1,0 +1,86 @@
+"""Fixtures: a realistic small agency's ledger on each real database.
+
+Storage tests run on the embedded SQLite file and on the PostgreSQL server at 127.0.0.1:5432, each
+in a throw-away database dropped afterwards. Without CI a missing PostgreSQL skips its half; with
+``CI=true`` it fails, never skips.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from ledger.bootstrap import Ledger, open_ledger
+from ledger.demo import write_demo
+from ledger.keys import KeyFiles
+from ledger.settings import Settings
+
+PG_ADMIN = os.environ.get("SPOTCHECK_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
+ORIGIN = "652301.spotcheck.test/log"
+
+
+def _admin_conninfo() -> str:
+    return Settings(PG_ADMIN, Path()).postgres.conninfo()  # type: ignore[union-attr]
+
+
+def postgres_available() -> str | None:
+    try:
+        with psycopg.connect(_admin_conninfo(), connect_timeout=3):
+            return None
+    except psycopg.OperationalError as exc:
+        return str(exc).strip()
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> None:
+    problem = postgres_available()
+    if problem is None:
+        return
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"CI=true and PostgreSQL is not reachable: {problem}")
+    pytest.skip(f"PostgreSQL not reachable: {problem}")
+
+
+@pytest.fixture
+def pg_database(postgres_server: None) -> Iterator[str]:
+    """A fresh PostgreSQL database URL, dropped after the test."""
+    name = f"spotcheck_test_{secrets.token_hex(6)}"
+    with psycopg.connect(_admin_conninfo(), autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield PG_ADMIN.rsplit("/", 1)[0] + "/" + name
+    finally:
+        with psycopg.connect(_admin_conninfo(), autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def settings(request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
+    keys_dir = tmp_path / "keys"
+    if request.param == "sqlite":
+        return Settings(str(tmp_path / "spotcheck.db"), keys_dir)
+    url = request.getfixturevalue("pg_database")
+    return Settings(url, keys_dir)
+
+
+@pytest.fixture
+def ledger(settings: Settings) -> Iterator[Ledger]:
+    KeyFiles(settings.keys_dir).init(ORIGIN)
+    opened = open_ledger(settings)
+    try:
+        yield opened
+    finally:
+        opened.close()
+
+
+@pytest.fixture
+def demo_ledger(ledger: Ledger) -> Ledger:
+    """The demo county: 2 agencies, 24 units, 8 inspectors, 2 changes; synced and signed."""
+    write_demo(ledger.app, 24)
+    ledger.sync()
+    return ledger

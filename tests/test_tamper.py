@@ -1,0 +1,189 @@
+"""Tampering with the stored ledger, straight in the database, is caught by the verifier.
+
+Each test plays an insider with SQL access to the real database (SQLite and PostgreSQL), then
+exports the bundle and runs the offline verifier, which must name the rule and the place.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+from uuid import uuid4
+
+import pytest
+
+from ledger.bootstrap import Ledger
+from ledger.directory import Inspector
+from ledger.sequencer import LogIntegrityError
+from tampering import Insider, export_and_verify, rules_at
+
+INSPECTOR_INDEX = 28  # an inspector's registration: the only event of its aggregate
+
+
+def test_an_untouched_ledger_verifies_with_no_finding(demo_ledger: Ledger, tmp_path: Path) -> None:
+    report = export_and_verify(demo_ledger, tmp_path / "bundle")
+    assert report.findings == []
+    assert report.events == demo_ledger.log.state().size == 36
+    assert report.checkpoints_verified == [36]
+
+
+def test_an_edited_event_is_caught_at_its_index(demo_ledger: Ledger, tmp_path: Path) -> None:
+    insider = Insider(demo_ledger)
+    aggregate, version = insider.leaf(INSPECTOR_INDEX)
+    state = insider.stored_state(aggregate, version)
+    forged = state.replace("执法队员".encode(), "执法队长".encode())
+    assert forged != state
+    insider.set_state(aggregate, version, forged)
+
+    report = export_and_verify(demo_ledger, tmp_path / "bundle")
+
+    assert rules_at(report) == [("event-hash", INSPECTOR_INDEX)]
+    assert "altered" in report.findings[0].message
+
+
+def test_an_edit_with_its_own_hash_recomputed_is_caught_by_the_log(
+    demo_ledger: Ledger, tmp_path: Path
+) -> None:
+    insider = Insider(demo_ledger)
+    aggregate, _ = insider.leaf(INSPECTOR_INDEX)
+    insider.rewrite_with_fresh_hashes(
+        aggregate, lambda e: dataclasses.replace(e, post="执法大队队长")
+    )
+
+    report = export_and_verify(demo_ledger, tmp_path / "bundle")
+
+    assert rules_at(report) == [("log-entry", INSPECTOR_INDEX)]
+
+
+def test_a_deleted_event_is_caught_at_its_index(demo_ledger: Ledger, tmp_path: Path) -> None:
+    insider = Insider(demo_ledger)
+    insider.delete_event(*insider.leaf(INSPECTOR_INDEX))
+
+    report = export_and_verify(demo_ledger, tmp_path / "bundle")
+
+    assert rules_at(report) == [("missing-event", INSPECTOR_INDEX)]
+
+
+def test_an_event_inserted_behind_the_logs_back_is_caught(
+    demo_ledger: Ledger, tmp_path: Path
+) -> None:
+    ghost = Inspector(agency_id=str(uuid4()), name="冒名者", certificate_no="652301209999",
+                      post="执法队员")
+    stored = demo_ledger.app.mapper.to_stored_event(ghost.collect_events()[0])
+    Insider(demo_ledger).insert_event(stored)
+
+    report = export_and_verify(demo_ledger, tmp_path / "bundle")
+
+    assert [f.rule for f in report.findings] == ["unlogged"]
+    assert str(ghost.id) in report.findings[0].message
+
+
+def test_a_forged_event_breaking_a_chain_is_refused_by_the_sequencer(
+    demo_ledger: Ledger, tmp_path: Path
+) -> None:
+    insider = Insider(demo_ledger)
+    aggregate, version = insider.leaf(INSPECTOR_INDEX)
+    original = insider.decode(aggregate, version)
+    forged = dataclasses.replace(original, originator_version=2)  # claims a second event
+    insider.insert_event(demo_ledger.app.mapper.to_stored_event(forged))
+
+    with pytest.raises(LogIntegrityError, match="v2"):
+        demo_ledger.sync()
+
+    assert demo_ledger.log.state().size == 36
+    report = export_and_verify(demo_ledger, tmp_path / "bundle")
+    assert [f.rule for f in report.findings] == ["unlogged"]
+
+
+def test_reordered_events_of_one_aggregate_break_its_chain(
+    demo_ledger: Ledger, tmp_path: Path
+) -> None:
+    insider = Insider(demo_ledger)
+    # the reclassification (34) and the closure (35) may touch different units, so reorder the
+    # log entries of a unit's registration (2) and the county's establishment (1) instead, and
+    # then two events of one aggregate: swap leaf rows in the log tables.
+    insider.sql("UPDATE log_leaves SET leaf_index = -1 WHERE leaf_index = 1")
+    insider.sql("UPDATE log_leaves SET leaf_index = 1 WHERE leaf_index = 2")
+    insider.sql("UPDATE log_leaves SET leaf_index = 2 WHERE leaf_index = -1")
+
+    report = export_and_verify(demo_ledger, tmp_path / "bundle")
+
+    assert ("checkpoint-root", 0) in rules_at(report)
+
+
+def test_swapping_two_versions_of_one_aggregate_is_caught_at_both(
+    ledger: Ledger, tmp_path: Path
+) -> None:
+    app = ledger.app
+    agency = app.establish_agency("昌吉市生态环境局", "652301", "county")
+    (unit,) = app.register_objects(agency, [{
+        "name": "昌吉市天山热电有限公司", "credit_code": "916523013100000576",
+        "category": "general", "county": "昌吉市"}])
+    app.reclassify_object(unit, "key", "列入重点排污单位名录")
+    app.close_object(unit, "关停")
+    ledger.sync()
+    insider = Insider(ledger)
+    insider.sql("UPDATE log_leaves SET leaf_index = -1 WHERE leaf_index = 2")
+    insider.sql("UPDATE log_leaves SET leaf_index = 2 WHERE leaf_index = 3")
+    insider.sql("UPDATE log_leaves SET leaf_index = 3 WHERE leaf_index = -1")
+
+    report = export_and_verify(ledger, tmp_path / "bundle")
+
+    assert ("chain", 2) in rules_at(report)
+    assert ("chain", 3) in rules_at(report)
+
+
+def test_a_cut_tail_is_caught_against_the_auditors_checkpoint(
+    demo_ledger: Ledger, tmp_path: Path
+) -> None:
+    kept = demo_ledger.log.checkpoint()
+    assert kept is not None
+    insider = Insider(demo_ledger)
+    for index in (35, 34):
+        insider.delete_event(*insider.leaf(index))
+        insider.sql("DELETE FROM log_leaves WHERE leaf_index = ?", (index,))
+    insider.sql("DELETE FROM log_checkpoints")
+    insider.sql("DELETE FROM log_nodes")
+    insider.sql("DELETE FROM log_heads")
+    insider.drop_log()
+    demo_ledger.sync()  # the tamperer re-signs the shorter log with the real key
+
+    plain = export_and_verify(demo_ledger, tmp_path / "plain")
+    report = export_and_verify(demo_ledger, tmp_path / "bundle", trusted_note=kept.note)
+
+    assert plain.findings == []  # without a kept checkpoint, a consistent cut is invisible
+    assert rules_at(report) == [("log-shrank", 34)]
+
+
+def test_a_cut_tail_without_rewriting_the_log_is_caught_at_each_index(
+    demo_ledger: Ledger, tmp_path: Path
+) -> None:
+    insider = Insider(demo_ledger)
+    for index in (35, 34):
+        insider.delete_event(*insider.leaf(index))
+
+    report = export_and_verify(demo_ledger, tmp_path / "bundle")
+
+    assert [(r, i) for r, i in rules_at(report) if r == "missing-event"] == [
+        ("missing-event", 34), ("missing-event", 35)]
+
+
+def test_a_history_rewritten_with_fresh_hashes_and_signatures_is_caught_by_an_old_checkpoint(
+    demo_ledger: Ledger, tmp_path: Path
+) -> None:
+    kept = demo_ledger.log.checkpoint()
+    assert kept is not None
+    insider = Insider(demo_ledger)
+    aggregate, _ = insider.leaf(5)
+    insider.rewrite_with_fresh_hashes(
+        aggregate, lambda e: dataclasses.replace(e, category="general")
+    )
+    insider.drop_log()
+    demo_ledger.sync()  # rebuilt and re-signed with the agency's real key
+
+    plain = export_and_verify(demo_ledger, tmp_path / "plain")
+    report = export_and_verify(demo_ledger, tmp_path / "bundle", trusted_note=kept.note)
+
+    assert plain.findings == []  # self-consistent: only an outside checkpoint can tell
+    assert rules_at(report) == [("trusted-checkpoint", 0)]
+    assert "36 entries" in report.findings[0].message
