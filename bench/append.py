@@ -1,0 +1,182 @@
+"""Append throughput: Spotcheck's hash-chained aggregates against plain eventsourcing.
+
+Both sides write the same rows (the fields of ``InspectionObject.register``) with the same
+persistence module, in the same run, alternating in blocks so that disk, cache and checkpoint noise
+falls on both alike (the order within a block alternates too):
+
+* ``chained`` — ``ledger.directory.InspectionObject.register(...)`` saved by ``ledger.application
+  .LedgerApp`` (opened through ``ledger.bootstrap.open_ledger``): each event carries ``prev_hash``
+  and ``event_hash`` (SHA-256 over RFC 8785 canonical JSON, computed when the event is created).
+* ``plain`` — a plain ``eventsourcing.domain.Aggregate`` with the same event fields and no chain,
+  saved by a plain ``eventsourcing.application.Application`` (own SQLite file / own PG tables).
+
+The timed work is creating the aggregates and ``app.save(*aggregates)``: 100 aggregates per save
+(an import batch) for ``--events`` events, and one per save for ``--single-events`` events. A third
+figure times aggregate creation alone (no storage), which isolates the hashing cost.
+
+    .venv/bin/python bench/append.py [--events 100000] [--backend both] [--quick]
+"""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+from uuid import UUID
+
+from common import (
+    Results,
+    backend_db,
+    base_parser,
+    object_rows,
+    open_bench_ledger,
+    quiet_logs,
+    resolve_events,
+    selected_backends,
+)
+from eventsourcing.application import Application
+from eventsourcing.domain import Aggregate, event
+
+from ledger.bootstrap import Ledger
+from ledger.directory import InspectionObject
+from ledger.event_store import PREFIX as LEDGER_PREFIX
+from ledger.event_store import eventsourcing_env
+from ledger.settings import Settings
+
+TARGET_RATIO = 1.5
+
+
+class PlainObject(Aggregate):
+    """The same event fields as InspectionObject.Registered, without the hash chain."""
+
+    @event("Registered")
+    def __init__(
+        self, agency_id: str, name: str, credit_code: str, category: str, county: str
+    ) -> None:
+        self.agency_id = agency_id
+        self.name = name
+        self.credit_code = credit_code
+        self.category = category
+        self.county = county
+        self.closed = False
+
+
+class PlainApp(Application[UUID]):
+    name = "PlainBench"
+
+
+def open_plain_app(db: str, tmp: Path) -> PlainApp:
+    """A plain application configured exactly like the ledger's (same keys, its own prefix)."""
+    ledger_env = eventsourcing_env(Settings(db=db, keys_dir=tmp / "unused-keys"))
+    prefix = PlainApp.name.upper() + "_"
+    return PlainApp(env={prefix + k[len(LEDGER_PREFIX):]: v for k, v in ledger_env.items()})
+
+
+def _chained(rows: list[dict[str, str]]) -> list[Any]:
+    return [InspectionObject.register(**r) for r in rows]
+
+
+def _plain(rows: list[dict[str, str]]) -> list[Any]:
+    return [PlainObject(**r) for r in rows]
+
+
+def run_batched(ledger: Ledger, plain: PlainApp, rows: list[dict[str, str]], per_save: int,
+                block_saves: int) -> dict[str, float]:
+    """Alternate blocks of ``block_saves`` saves between the two sides; returns seconds per side."""
+    spent = {"chained": 0.0, "plain": 0.0}
+    sides = {
+        "chained": (ledger.app.save, _chained),
+        "plain": (plain.save, _plain),
+    }
+    block_events = per_save * block_saves
+    for block, start in enumerate(range(0, len(rows), block_events)):
+        chunk = rows[start:start + block_events]
+        order = ("chained", "plain") if block % 2 == 0 else ("plain", "chained")
+        for side in order:
+            save, make = sides[side]
+            t0 = time.perf_counter()
+            for s in range(0, len(chunk), per_save):
+                save(*make(chunk[s:s + per_save]))
+            spent[side] += time.perf_counter() - t0
+    return spent
+
+
+def creation_only(rows: list[dict[str, str]]) -> dict[str, float]:
+    spent = {}
+    for side, make in (("chained", _chained), ("plain", _plain)):
+        t0 = time.perf_counter()
+        for s in range(0, len(rows), 1000):
+            make(rows[s:s + 1000])
+        spent[side] = time.perf_counter() - t0
+    return spent
+
+
+def main() -> None:
+    parser = base_parser(__doc__.split("\n")[0], events=100_000, quick_events=2_000)
+    parser.add_argument("--per-save", type=int, default=100, help="events per save (default 100)")
+    parser.add_argument("--single-events", type=int, default=None,
+                        help="events for the one-event-per-save figure (default 5,000; quick 300)")
+    args = parser.parse_args()
+    quiet_logs()
+    n = resolve_events(args)
+    single_n = args.single_events or (300 if args.quick else 5_000)
+    results = Results("append", args, events=n, per_save=args.per_save, single_events=single_n,
+                      target_ratio=TARGET_RATIO)
+    rows = object_rows(n + single_n)
+    batched_rows, single_rows = rows[:n], rows[n:]
+
+    spent = creation_only(object_rows(min(n, 20_000)))
+    created = min(n, 20_000)
+    for side in ("chained", "plain"):
+        results.add(backend="(memory)", case=f"{side}: create only", events=created, per_save=None,
+                    seconds=spent[side], events_per_s=created / spent[side],
+                    us_per_event=spent[side] / created * 1e6,
+                    ratio=spent[side] / spent["plain"] if side == "chained" else None)
+
+    for backend in selected_backends(args):
+        with tempfile.TemporaryDirectory(prefix="spotcheck-bench-") as tmpdir:
+            tmp = Path(tmpdir)
+            with backend_db(backend, tmp, "ledger") as db:
+                plain_db = str(tmp / "plain.db") if backend == "sqlite" else db
+                ledger = open_bench_ledger(db, tmp / "keys")
+                plain = open_plain_app(plain_db, tmp)
+                try:
+                    print(f"[{backend}] {n:,} events, {args.per_save} per save ...", flush=True)
+                    spent = run_batched(ledger, plain, batched_rows, args.per_save, block_saves=10)
+                    _add_pair(results, backend, f"{args.per_save} per save", n, args.per_save, spent)
+                    print(f"[{backend}] {single_n:,} events, 1 per save ...", flush=True)
+                    spent = run_batched(ledger, plain, single_rows, 1, block_saves=1)
+                    _add_pair(results, backend, "1 per save", single_n, 1, spent)
+                    _check_counts(ledger, plain, n + single_n)
+                finally:
+                    ledger.close()
+                    plain.close()
+    for row in results.rows:
+        if row["ratio"] is not None and row["case"].startswith(f"{args.per_save} per save"):
+            verdict = "meets" if row["ratio"] <= TARGET_RATIO else "MISSES"
+            results.note(f"{row['backend']}: chained/plain cost {row['ratio']:.2f}x {verdict} the "
+                         f"≤ {TARGET_RATIO}x target")
+    results.finish(["backend", "case", "events", "per_save", "seconds", "events_per_s",
+                    "us_per_event", "ratio"])
+
+
+def _add_pair(results: Results, backend: str, case: str, n: int, per_save: int,
+              spent: dict[str, float]) -> None:
+    for side in ("chained", "plain"):
+        results.add(backend=backend, case=f"{case}: {side}", events=n, per_save=per_save,
+                    seconds=spent[side], events_per_s=n / spent[side],
+                    us_per_event=spent[side] / n * 1e6,
+                    ratio=spent["chained"] / spent["plain"] if side == "chained" else None)
+
+
+def _check_counts(ledger: Ledger, plain: PlainApp, expected: int) -> None:
+    """Both sides really stored every event (the last notification id is the count: no gaps)."""
+    for name, recorder in (("chained", ledger.app.recorder), ("plain", plain.recorder)):
+        got = recorder.max_notification_id()
+        if got != expected:
+            raise SystemExit(f"{name}: expected {expected} stored events, found {got}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,146 @@
+"""Sequencer throughput: integrating a backlog of committed events into the Merkle log.
+
+Writes ``--events`` chained InspectionObject.Registered events (500 per save, not timed), then times
+``ledger.sequencer.integrate()`` from an empty log, once per ``--batch-sizes`` entry (the log tables
+are emptied between runs; the event backlog stays). Every run must end with the same root.
+
+A breakdown of each run is measured by wrapping the sequencer's collaborators (small overhead):
+reading notifications, decoding them, recomputing event hashes (``content_of`` + ``event_hash``),
+and writing leaves/nodes/heads/state; "other" is the rest (tree hashing, heads lookup, lock, commit).
+
+    .venv/bin/python bench/integrate.py [--events 100000] [--backend both] [--quick]
+"""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from common import (
+    Results,
+    backend_db,
+    base_parser,
+    fill_ledger,
+    open_bench_ledger,
+    quiet_logs,
+    resolve_events,
+    selected_backends,
+)
+
+import ledger.sequencer as sequencer_module
+from ledger.bootstrap import Ledger
+from verify.merkle import EMPTY_ROOT
+
+
+def reset_log(ledger: Ledger) -> None:
+    """Empty the log tables (the events stay), so the next integrate starts from size 0."""
+    store = ledger.log
+    with store.write() as cur:
+        for table in ("log_leaves", "log_nodes", "log_heads", "log_checkpoints"):
+            cur.execute(f"DELETE FROM {table}")
+        cur.execute(store._sql("UPDATE log_state SET tree_size = 0, position = 0, root = ?"
+                               " WHERE id = 1"), (EMPTY_ROOT,))
+    if ledger.settings.postgres is None:
+        store._conn.execute("VACUUM")  # type: ignore[attr-defined]
+    else:
+        for table in ("log_leaves", "log_nodes", "log_heads"):
+            store._cursor().execute(f"VACUUM ANALYZE {table}")
+
+
+class Breakdown:
+    """Accumulates time spent inside wrapped callables."""
+
+    def __init__(self) -> None:
+        self.spent: dict[str, float] = {}
+
+    def wrap(self, name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
+        self.spent.setdefault(name, 0.0)
+
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            t0 = time.perf_counter()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                self.spent[name] += time.perf_counter() - t0
+        return wrapper
+
+
+def timed_integrate(ledger: Ledger, batch_size: int) -> tuple[int, float, dict[str, float]]:
+    seq = ledger.sequencer
+    store = ledger.log
+    seq.batch_size = batch_size
+    b = Breakdown()
+    originals = {
+        "source": seq.source, "decode": seq.decode,
+        "content_of": sequencer_module.content_of, "event_hash": sequencer_module.event_hash,
+    }
+    store_methods = ("put_leaves", "put_nodes", "put_heads", "set_state")
+    seq.source = b.wrap("read notifications", seq.source)
+    seq.decode = b.wrap("decode", seq.decode)
+    sequencer_module.content_of = b.wrap("hash check", sequencer_module.content_of)
+    sequencer_module.event_hash = b.wrap("hash check", sequencer_module.event_hash)
+    for m in store_methods:
+        setattr(store, m, b.wrap("write rows", getattr(store, m)))
+    try:
+        t0 = time.perf_counter()
+        leaves = seq.integrate()
+        seconds = time.perf_counter() - t0
+    finally:
+        seq.source, seq.decode = originals["source"], originals["decode"]
+        sequencer_module.content_of = originals["content_of"]
+        sequencer_module.event_hash = originals["event_hash"]
+        for m in store_methods:
+            delattr(store, m)
+    parts = dict(b.spent)
+    parts["other"] = seconds - sum(parts.values())
+    return leaves, seconds, parts
+
+
+def main() -> None:
+    parser = base_parser(__doc__.split("\n")[0], events=100_000, quick_events=2_000)
+    parser.add_argument("--batch-sizes", default="1000,5000",
+                        help="comma-separated sequencer batch sizes (default 1000,5000)")
+    args = parser.parse_args()
+    quiet_logs()
+    n = resolve_events(args)
+    sizes = [int(s) for s in args.batch_sizes.split(",")]
+    results = Results("integrate", args, events=n, batch_sizes=sizes)
+    for backend in selected_backends(args):
+        with tempfile.TemporaryDirectory(prefix="spotcheck-bench-") as tmpdir:
+            tmp = Path(tmpdir)
+            with backend_db(backend, tmp, "ledger") as db:
+                ledger = open_bench_ledger(db, tmp / "keys")
+                try:
+                    print(f"[{backend}] writing a backlog of {n:,} events ...", flush=True)
+                    fill_seconds = fill_ledger(ledger, n)
+                    results.note(f"{backend}: backlog of {n:,} events written in "
+                                 f"{fill_seconds:.1f} s ({n / fill_seconds:,.0f} events/s, "
+                                 "500 per save, not part of the figures)")
+                    roots = set()
+                    for i, batch_size in enumerate(sizes):
+                        if i:
+                            reset_log(ledger)
+                        print(f"[{backend}] integrate, batch size {batch_size} ...", flush=True)
+                        leaves, seconds, parts = timed_integrate(ledger, batch_size)
+                        state = ledger.log.state()
+                        if leaves != n or state.size != n:
+                            raise SystemExit(f"integrated {leaves} leaves (size {state.size}), "
+                                             f"expected {n}")
+                        roots.add(state.root)
+                        row = results.add(backend=backend, batch_size=batch_size, leaves=leaves,
+                                          seconds=seconds, leaves_per_s=leaves / seconds,
+                                          us_per_leaf=seconds / leaves * 1e6)
+                        for name, spent in parts.items():
+                            row[f"{name} %"] = 100 * spent / seconds
+                    if len(roots) != 1:
+                        raise SystemExit(f"{backend}: batch sizes gave different roots")
+                finally:
+                    ledger.close()
+    results.finish()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,84 @@
+"""Every event carries its predecessor's hash and its own, computed when it is written."""
+
+from __future__ import annotations
+
+import pytest
+from eventsourcing.domain import event
+
+from ledger.agency import AgencyRuleError
+from ledger.bootstrap import Ledger
+from ledger.chained import ChainedAggregate, content_of
+from ledger.directory import DirectoryRuleError, InspectionObject
+from verify.canonical import CanonicalError
+from verify.event import ZERO_HASH, event_hash
+
+
+def _unit() -> InspectionObject:
+    return InspectionObject.register(
+        agency_id="a", name="昌吉市天山热电有限公司", credit_code="916523013100000576",
+        category="general", county="昌吉市",
+    )
+
+
+def test_each_event_carries_the_hash_of_the_one_before_it() -> None:
+    unit = _unit()
+    unit.reclassify("key", "列入重点排污单位名录")
+    unit.close("关停")
+    events = unit.collect_events()
+    assert [e.originator_version for e in events] == [1, 2, 3]
+    assert events[0].prev_hash == ZERO_HASH
+    for before, after in zip(events, events[1:], strict=False):
+        assert after.prev_hash == before.event_hash
+    assert unit.chain_head == events[-1].event_hash
+
+
+def test_an_events_hash_is_over_its_whole_content() -> None:
+    (registered,) = _unit().collect_events()
+    content = content_of(registered)
+    assert event_hash(content) == registered.event_hash
+    assert content["data"]["name"] == "昌吉市天山热电有限公司"
+    assert content["data"]["originator_topic"] == "ledger.directory:InspectionObject"
+    content["data"]["name"] = "昌吉市天山热电有限公司 "
+    assert event_hash(content) != registered.event_hash
+
+
+def test_the_chain_survives_storage_and_reloading(ledger: Ledger) -> None:
+    agency = ledger.app.establish_agency("昌吉市生态环境局", "652301", "county")
+    (unit_id,) = ledger.app.register_objects(agency, [{
+        "name": "昌吉市天山热电有限公司", "credit_code": "916523013100000576",
+        "category": "general", "county": "昌吉市"}])
+    ledger.app.reclassify_object(unit_id, "key", "列入重点排污单位名录")
+    reloaded: InspectionObject = ledger.app.repository.get(unit_id)
+    unit_events = list(ledger.app.repository.event_store.get(unit_id))
+    assert reloaded.chain_head == unit_events[-1].event_hash  # type: ignore[attr-defined]
+    reloaded.close("关停")
+    (closed,) = reloaded.collect_events()
+    assert closed.prev_hash == unit_events[-1].event_hash  # type: ignore[attr-defined]
+
+
+class _Reading(ChainedAggregate):
+    @event("Measured")
+    def __init__(self, value: object) -> None:
+        self.value = value
+
+
+def test_event_data_outside_the_canonical_profile_is_refused_naming_the_field() -> None:
+    with pytest.raises(CanonicalError, match=r"data\.value"):
+        _Reading(value=0.5)
+
+
+def test_a_bad_row_in_a_batch_stores_nothing_of_the_batch(ledger: Ledger) -> None:
+    agency = ledger.app.establish_agency("昌吉市生态环境局", "652301", "county")
+    good = {"name": "甲公司", "credit_code": "916523013100000576", "category": "key",
+            "county": "昌吉市"}
+    bad = dict(good, name="乙公司", category="重点")
+    with pytest.raises(DirectoryRuleError, match="category"):
+        ledger.app.register_objects(agency, [good, bad])
+    assert len(ledger.app.notifications(1, 100)) == 1  # only the agency
+
+
+def test_a_wrong_division_code_is_refused_naming_the_field() -> None:
+    from ledger.agency import Agency
+
+    with pytest.raises(AgencyRuleError, match="division_code"):
+        Agency.establish("某局", "65230", "county")
