@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 from eventsourcing.domain import event
 
@@ -27,7 +29,7 @@ def test_each_event_carries_the_hash_of_the_one_before_it() -> None:
     events = unit.collect_events()
     assert [e.originator_version for e in events] == [1, 2, 3]
     assert events[0].prev_hash == ZERO_HASH
-    for before, after in zip(events, events[1:], strict=False):
+    for before, after in itertools.pairwise(events):
         assert after.prev_hash == before.event_hash
     assert unit.chain_head == events[-1].event_hash
 

@@ -1,0 +1,189 @@
+"""Offline verification speed: ``verify.ledger_check.verify_bundle`` over an exported bundle.
+
+Builds a ledger of ``--events`` chained events on SQLite (500 per save), ``ledger.sync()``s it (one
+signed checkpoint covering everything), exports it with ``ledger.export.export_bundle``, then times:
+
+* ``verify_bundle(Bundle.open(dir))`` in this process, pinned to one CPU (``--repeat`` runs, best
+  and median), which must report OK;
+* plain SHA-256 over the same bytes of ``events.jsonl``: once over the whole file, and once per
+  line (one ``hashlib.sha256`` call per event, the floor for any per-event hash); the ratios say how
+  far the verifier is from "just hashing the bytes";
+* the wall time of the ``spotcheck-verify DIR --quiet`` subprocess (interpreter start included).
+
+Building, syncing and exporting are timed too, for reference.
+
+    .venv/bin/python bench/verify_bundle.py [--events 100000] [--quick]
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from common import (
+    ROOT,
+    Results,
+    base_parser,
+    fill_ledger,
+    open_bench_ledger,
+    quiet_logs,
+    resolve_events,
+    timed,
+)
+
+from ledger.export import export_bundle
+from ledger.log_store import SqliteLogStore, UnloggedEvent
+from verify.bundle import Bundle
+from verify.ledger_check import verify_bundle
+
+TARGET_EVENTS_PER_S = 50_000
+# ledger/log_store.py's unlogged_events() is quadratic on SQLite (its NOT EXISTS compares
+# replace(l.aggregate_id, '-', '') with the event id, so no index on log_leaves can be used): ~7 s
+# at 8,000 events, far longer at 100,000. Above this size the benchmark replaces that one method,
+# on its own LogStore instance only, with the same query written against log_leaves' unique index.
+EXPORT_WORKAROUND_ABOVE = 10_000
+_UNLOGGED_INDEXED = (
+    "SELECT e.rowid, e.originator_id, e.originator_version, e.topic, e.state FROM {table} e"
+    " WHERE NOT EXISTS (SELECT 1 FROM log_leaves l WHERE l.aggregate_id ="
+    " substr(e.originator_id, 1, 8) || '-' || substr(e.originator_id, 9, 4) || '-' ||"
+    " substr(e.originator_id, 13, 4) || '-' || substr(e.originator_id, 17, 4) || '-' ||"
+    " substr(e.originator_id, 21) AND l.version = e.originator_version) ORDER BY e.rowid"
+)
+
+
+def patch_unlogged_events(store: SqliteLogStore) -> None:
+    """Bench-only workaround (see EXPORT_WORKAROUND_ABOVE): same rows, indexed anti-join."""
+
+    def unlogged_events() -> list[UnloggedEvent]:
+        with store.read() as cur:
+            cur.execute(_UNLOGGED_INDEXED.format(table=store.events_table))
+            return [UnloggedEvent(int(n), store._event_id_to_text(a), int(v), str(t), bytes(s))
+                    for n, a, v, t, s in cur.fetchall()]
+
+    store.unlogged_events = unlogged_events  # type: ignore[method-assign]
+
+
+def sha256_whole(path: Path) -> float:
+    t0 = time.perf_counter()
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        while chunk := f.read(1 << 20):
+            h.update(chunk)
+    h.digest()
+    return time.perf_counter() - t0
+
+
+def sha256_per_line(path: Path) -> float:
+    t0 = time.perf_counter()
+    sha = hashlib.sha256
+    with path.open("rb") as f:
+        for raw in f:
+            sha(raw).digest()
+    return time.perf_counter() - t0
+
+
+def main() -> None:
+    parser = base_parser(__doc__.split("\n")[0], events=100_000, quick_events=2_000, backends=False)
+    parser.add_argument("--repeat", type=int, default=3, help="in-process verify runs (default 3)")
+    parser.add_argument("--no-workaround", action="store_true",
+                        help="export with the shipped unlogged_events() even above "
+                        f"{EXPORT_WORKAROUND_ABOVE:,} events (quadratic: very slow)")
+    args = parser.parse_args()
+    quiet_logs()
+    n = resolve_events(args)
+    results = Results("verify_bundle", args, events=n, backend="sqlite",
+                      target_events_per_s=TARGET_EVENTS_PER_S)
+    with tempfile.TemporaryDirectory(prefix="spotcheck-bench-") as tmpdir:
+        tmp = Path(tmpdir)
+        ledger = open_bench_ledger(str(tmp / "ledger.db"), tmp / "keys")
+        try:
+            print(f"building a ledger of {n:,} events ...", flush=True)
+            seconds = fill_ledger(ledger, n)
+            results.add(step="build (500 per save)", events=n, seconds=seconds,
+                        events_per_s=n / seconds)
+            with timed() as t:
+                synced = ledger.sync()
+            assert synced.tree_size == n and synced.checkpoint is not None
+            results.add(step="ledger.sync()", events=n, seconds=t[0], events_per_s=n / t[0])
+            bundle_dir = tmp / "bundle"
+            step = "export_bundle"
+            if n > EXPORT_WORKAROUND_ABOVE and not args.no_workaround:
+                assert isinstance(ledger.log, SqliteLogStore)
+                patch_unlogged_events(ledger.log)
+                step += " (unlogged_events patched)"
+                results.note("export: LogStore.unlogged_events() replaced by an indexed query "
+                             "for this run (the shipped one is quadratic on SQLite)")
+            with timed() as t:
+                exported = export_bundle(ledger, bundle_dir)
+            assert exported.events == n and exported.unlogged == 0
+            results.add(step=step, events=n, seconds=t[0], events_per_s=n / t[0])
+        finally:
+            ledger.close()
+
+        events_file = bundle_dir / "events.jsonl"
+        size_mb = events_file.stat().st_size / 2**20
+        results.note(f"events.jsonl: {size_mb:.1f} MiB, {events_file.stat().st_size / n:.0f} "
+                     "bytes per event")
+        events_file.read_bytes()  # warm the page cache for every reader alike
+
+        affinity = os.sched_getaffinity(0)
+        os.sched_setaffinity(0, {min(affinity)})
+        try:
+            runs = []
+            for i in range(max(1, args.repeat)):
+                print(f"verify_bundle run {i + 1} ...", flush=True)
+                t0 = time.perf_counter()
+                report = verify_bundle(Bundle.open(bundle_dir))
+                runs.append(time.perf_counter() - t0)
+                if not report.ok or report.events != n:
+                    raise SystemExit(f"the bundle did not verify: {report.findings[:3]}")
+            whole = min(sha256_whole(events_file) for _ in range(3))
+            per_line = min(sha256_per_line(events_file) for _ in range(3))
+        finally:
+            os.sched_setaffinity(0, affinity)
+
+        best, median = min(runs), statistics.median(runs)
+        results.add(step="verify_bundle, in process, 1 CPU (best)", events=n, seconds=best,
+                    events_per_s=n / best, x_sha256_file=best / whole,
+                    x_sha256_per_line=best / per_line)
+        results.add(step=f"verify_bundle, in process, 1 CPU (median of {len(runs)})", events=n,
+                    seconds=median, events_per_s=n / median, x_sha256_file=median / whole,
+                    x_sha256_per_line=median / per_line)
+        results.add(step="SHA-256 over events.jsonl (one pass)", events=n, seconds=whole,
+                    events_per_s=n / whole, MiB_per_s=size_mb / whole)
+        results.add(step="SHA-256 per line of events.jsonl", events=n, seconds=per_line,
+                    events_per_s=n / per_line, MiB_per_s=size_mb / per_line)
+
+        cli = Path(sys.executable).with_name("spotcheck-verify")
+        walls = []
+        for _ in range(2):
+            t0 = time.perf_counter()
+            done = subprocess.run([str(cli), str(bundle_dir), "--quiet"], capture_output=True,
+                                  text=True, cwd=ROOT)
+            walls.append(time.perf_counter() - t0)
+            if done.returncode != 0:
+                raise SystemExit(f"spotcheck-verify exited {done.returncode}:\n{done.stdout}"
+                                 f"{done.stderr}")
+        t0 = time.perf_counter()
+        subprocess.run([sys.executable, "-c", "import verify.cli"], check=True, cwd=ROOT)
+        startup = time.perf_counter() - t0
+        results.add(step="spotcheck-verify DIR --quiet (subprocess wall, best of 2)", events=n,
+                    seconds=min(walls), events_per_s=n / min(walls))
+        results.add(step="  of which: interpreter start + import verify.cli", events=None,
+                    seconds=startup, events_per_s=None)
+    rate = n / best
+    verdict = "meets" if rate >= TARGET_EVENTS_PER_S else "MISSES"
+    results.note(f"in-process verify {rate:,.0f} events/s {verdict} the ≥ "
+                 f"{TARGET_EVENTS_PER_S:,} events/s target")
+    results.finish(["step", "events", "seconds", "events_per_s", "x_sha256_file",
+                    "x_sha256_per_line", "MiB_per_s"])
+
+
+if __name__ == "__main__":
+    main()

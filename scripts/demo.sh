@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# The main job on the embedded default (SQLite, nothing to install): set up, then
+# demo -> export -> verify in ./demo-run, printing what each step did.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+root=$PWD
+rm -rf demo-run && mkdir demo-run && cd demo-run
+echo "== spotcheck demo (a small realistic ledger in $(pwd))"
+"$root/.venv/bin/spotcheck" demo 2>demo.log
+echo "== spotcheck export --out bundle"
+"$root/.venv/bin/spotcheck" export --out bundle 2>>demo.log
+echo "== spotcheck-verify bundle --trusted-checkpoint (the checkpoint an auditor kept)"
+"$root/.venv/bin/spotcheck" checkpoint show > kept-checkpoint.note 2>>demo.log
+"$root/.venv/bin/spotcheck-verify" bundle --trusted-checkpoint kept-checkpoint.note \
+  --key spotcheck-keys/log.vkey --json report.json
+echo "(structured logs in demo-run/demo.log, the JSON report in demo-run/report.json)"

@@ -1,0 +1,112 @@
+"""The two console scripts end to end, as an operator and an auditor would run them."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BIN = Path(sys.executable).parent
+
+
+def run(cwd: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith("SPOTCHECK_")}
+    full_env.update(env or {})
+    return subprocess.run(
+        [str(BIN / args[0]), *args[1:]], cwd=cwd, env=full_env, capture_output=True, text=True,
+        timeout=120, check=False,
+    )
+
+
+@pytest.fixture
+def bundle(tmp_path: Path) -> Path:
+    assert run(tmp_path, "spotcheck", "demo").returncode == 0
+    result = run(tmp_path, "spotcheck", "export", "--out", "bundle")
+    assert result.returncode == 0, result.stderr
+    return tmp_path / "bundle"
+
+
+def test_demo_export_verify_in_an_empty_directory(tmp_path: Path) -> None:
+    demo = run(tmp_path, "spotcheck", "demo")
+    assert demo.returncode == 0, demo.stderr
+    assert "signed checkpoint 52" in demo.stdout
+    assert (tmp_path / "spotcheck.db").is_file()
+    assert oct((tmp_path / "spotcheck-keys" / "log.key").stat().st_mode & 0o777) == "0o600"
+    logs = [json.loads(line) for line in demo.stderr.splitlines()]
+    assert {entry["event"] for entry in logs} >= {"log.batch_appended", "log.checkpoint_signed"}
+
+    assert run(tmp_path, "spotcheck", "export", "--out", "b").returncode == 0
+    verify = run(tmp_path, "spotcheck-verify", "b", "--json", "report.json")
+    assert verify.returncode == 0, verify.stdout
+    assert "OK" in verify.stdout
+    report = json.loads((tmp_path / "report.json").read_text())
+    assert report["ok"] is True and report["events"] == 52
+
+
+def test_verify_with_a_kept_checkpoint_and_an_independent_key(tmp_path: Path, bundle: Path) -> None:
+    kept = run(tmp_path, "spotcheck", "checkpoint", "show").stdout
+    (tmp_path / "kept.note").write_text(kept)
+    vkey = run(tmp_path, "spotcheck", "keys", "show").stdout
+    (tmp_path / "log.vkey").write_text(vkey)
+    result = run(tmp_path, "spotcheck-verify", str(bundle), "--trusted-checkpoint", "kept.note",
+                 "--key", "log.vkey")
+    assert result.returncode == 0, result.stdout
+    assert "trusted checkpoint: 52 entries" in result.stdout
+
+
+def test_a_tampered_bundle_fails_listing_the_index(tmp_path: Path, bundle: Path) -> None:
+    lines = (bundle / "events.jsonl").read_text(encoding="utf-8").splitlines()
+    lines[7] = lines[7].replace("昌吉市", "乌鲁木齐市", 1)
+    (bundle / "events.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = run(tmp_path, "spotcheck-verify", str(bundle))
+    assert result.returncode == 1
+    assert "[event-hash] log index 7, events.jsonl:8" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["nowhere"], "no such bundle directory"),
+        (["{bundle}", "--trusted-checkpoint", "missing.note"], "missing.note: no such file"),
+        (["{bundle}", "--key", "missing.vkey"], "missing.vkey: no such file"),
+        ([], "the following arguments are required"),
+    ],
+)
+def test_verify_usage_errors_exit_2_with_one_line(
+    tmp_path: Path, bundle: Path, args: list[str], message: str
+) -> None:
+    result = run(tmp_path, "spotcheck-verify", *[a.format(bundle=bundle) for a in args])
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in result.stderr
+
+
+def test_operator_errors_are_one_line_naming_the_problem(tmp_path: Path, bundle: Path) -> None:
+    again = run(tmp_path, "spotcheck", "export", "--out", str(bundle))
+    assert again.returncode == 2 and "not an empty directory" in again.stderr
+    bad_db = run(tmp_path, "spotcheck", "log", "status",
+                 env={"SPOTCHECK_DB": "postgresql://postgres@127.0.0.1:5432/"})
+    assert bad_db.returncode == 2 and "SPOTCHECK_DB" in bad_db.stderr
+    no_key = run(tmp_path, "spotcheck", "log", "sync", env={"SPOTCHECK_KEYS": "elsewhere"})
+    assert no_key.returncode == 2 and "spotcheck keys init" in no_key.stderr
+    for result in (again, bad_db, no_key):
+        assert "Traceback" not in result.stderr
+
+
+def test_proofs_from_the_command_line_verify(tmp_path: Path, bundle: Path) -> None:
+    from base64 import b64decode
+
+    from verify.checkpoint import open_checkpoint
+    from verify.merkle import verify_inclusion
+    from verify.note import NoteVerifier
+
+    verifier = NoteVerifier.from_verifier_key_text((bundle / "keys" / "log.vkey").read_text().strip())
+    checkpoint = open_checkpoint((bundle / "checkpoints" / "52.note").read_text(), [verifier])
+    proof = json.loads(run(tmp_path, "spotcheck", "log", "prove", "--index", "17").stdout)
+    verify_inclusion(b64decode(proof["leaf_hash"]), 17, 52,
+                     [b64decode(h) for h in proof["proof"]], checkpoint.root)
