@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import psycopg
@@ -13,6 +15,8 @@ from ledger.keys import KeyFiles
 from ledger.log_store import LogStore, StoredCheckpoint, open_log_store
 from ledger.sequencer import Sequencer
 from ledger.settings import Settings
+
+SCHEMA_LOCK_KEY = 0x5350_4F55  # "SPOU": creating the tables
 
 
 class StorageError(RuntimeError):
@@ -42,7 +46,9 @@ class Ledger:
     def sync(self, *, sign: bool = True) -> SyncResult:
         """Integrate every committed event into the log, then sign a checkpoint of it."""
         new = self.sequencer.integrate()
-        checkpoint = issue_checkpoint(self.log, self.keys.load_signer()) if sign else None
+        checkpoint = None
+        if sign:
+            checkpoint = issue_checkpoint(self.log, self.keys.load_signer(), self.keys.last_signed)
         return SyncResult(new, self.log.state().size, checkpoint)
 
     def close(self) -> None:
@@ -50,11 +56,28 @@ class Ledger:
         self.app.close()
 
 
+@contextmanager
+def _schema_lock(settings: Settings) -> Iterator[None]:
+    """Serialise table creation: concurrent ``CREATE TABLE IF NOT EXISTS`` on PostgreSQL fails
+    with "tuple concurrently updated" when two processes open a new database at once."""
+    pg = settings.postgres
+    if pg is None:
+        yield
+        return
+    with psycopg.connect(pg.conninfo(), autocommit=True) as conn:
+        conn.execute("SELECT pg_advisory_lock(%s)", (SCHEMA_LOCK_KEY,))
+        try:
+            yield
+        finally:
+            conn.execute("SELECT pg_advisory_unlock(%s)", (SCHEMA_LOCK_KEY,))
+
+
 def open_ledger(settings: Settings | None = None) -> Ledger:
     settings = settings or Settings.from_environ()
     try:
-        app = LedgerApp(env=eventsourcing_env(settings))
-        log = open_log_store(settings, events_table(settings))
+        with _schema_lock(settings):
+            app = LedgerApp(env=eventsourcing_env(settings))
+            log = open_log_store(settings, events_table(settings))
     except psycopg.OperationalError as exc:
         raise StorageError(f"cannot open {settings.describe()}: {exc}".strip()) from None
     except Exception as exc:

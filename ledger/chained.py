@@ -8,6 +8,7 @@ function are :mod:`verify.event`'s, so the verifier and the writer share one imp
 from __future__ import annotations
 
 import dataclasses
+import functools
 import inspect
 from typing import Any, ClassVar, Self, TypeVar
 from uuid import UUID
@@ -95,8 +96,17 @@ def _hash(
     return event_hash(content)
 
 
-def content_of(event: Any) -> dict[str, Any]:
-    """The hashed content of a stored event object (what :func:`verify.event.event_hash` takes)."""
+@functools.cache
+def _create_id_params(cls: type[ChainedAggregate]) -> frozenset[str]:
+    return frozenset(inspect.signature(cls.create_id).parameters)
+
+
+def content_of(event: Any, event_type: str | None = None) -> dict[str, Any]:
+    """The hashed content of a stored event object (what :func:`verify.event.event_hash` takes).
+
+    ``event_type`` is the topic stored with the event; it defaults to the event class's topic,
+    which is the same until a class is moved (then the stored topic keeps old hashes valid).
+    """
     data = {
         f.name: getattr(event, f.name)
         for f in dataclasses.fields(event)
@@ -105,7 +115,7 @@ def content_of(event: Any) -> dict[str, Any]:
     return event_content(
         str(event.originator_id),
         event.originator_version,
-        get_topic(type(event)),
+        event_type or get_topic(type(event)),
         format_timestamp(event.timestamp),
         event.prev_hash,
         data,

@@ -17,6 +17,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from ledger.bootstrap import Ledger, StorageError, open_ledger
+from ledger.checkpoint import CheckpointRefused
 from ledger.demo import write_demo
 from ledger.export import ExportError, export_bundle
 from ledger.keys import DEFAULT_ORIGIN, KeyFileError, KeyFiles
@@ -35,7 +36,7 @@ app.add_typer(log_app, name="log")
 app.add_typer(checkpoint_app, name="checkpoint")
 
 EXPECTED_ERRORS = (StorageError, SettingsError, KeyFileError, ExportError, ProofRequestError,
-                   LogIntegrityError)
+                   LogIntegrityError, CheckpointRefused)
 T = TypeVar("T")
 
 

@@ -31,6 +31,7 @@ def eventsourcing_env(settings: Settings) -> dict[str, str]:
             "POSTGRES_USER": pg.user,
             "POSTGRES_PASSWORD": pg.password,
             "POSTGRES_LOCK_TIMEOUT": "30",
+            "POSTGRES_SCHEMA": "public",  # the log store's queries name tables unqualified
             # Off: with it, a tailing reader can skip an event for good.
             "POSTGRES_ENABLE_DB_FUNCTIONS": "n",
         }

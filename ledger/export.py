@@ -28,7 +28,6 @@ from eventsourcing.persistence import StoredEvent
 
 from ledger.bootstrap import Ledger
 from ledger.chained import content_of
-from ledger.keys import KeyFileError
 
 BUNDLE_FORMAT = "spotcheck-bundle/1"
 log = structlog.get_logger("spotcheck.export")
@@ -53,9 +52,12 @@ def export_bundle(ledger: Ledger, out: Path, progress: Progress | None = None) -
     started = time.perf_counter()
     _prepare(out)
     decoder = _Decoder(ledger)
+    # Everything is bounded by the log's size now: a sync running meanwhile adds only entries
+    # (and checkpoints) beyond it, which this bundle then leaves out, consistently.
+    state = ledger.log.state()
     events = 0
     with (out / "events.jsonl").open("w", encoding="utf-8") as handle:
-        for logged in ledger.log.logged_events():
+        for logged in ledger.log.logged_events(until=state.size):
             line: dict[str, Any] = {"index": logged.index, "entry": logged.entry.hex()}
             line.update(decoder.describe(logged.aggregate_id, logged.version, logged.topic,
                                          logged.state))
@@ -69,14 +71,13 @@ def export_bundle(ledger: Ledger, out: Path, progress: Progress | None = None) -
             line = {"notification_id": row.notification_id}
             line.update(decoder.describe(row.aggregate_id, row.version, row.topic, row.state))
             _write_line(handle, line)
-    checkpoints = ledger.log.checkpoints()
+    checkpoints = [c for c in ledger.log.checkpoints() if c.size <= state.size]
     (out / "checkpoints").mkdir()
     for checkpoint in checkpoints:
         (out / "checkpoints" / f"{checkpoint.size}.note").write_text(
             checkpoint.note, encoding="utf-8", newline=""
         )
     origin = _write_key(ledger, out)
-    state = ledger.log.state()
     manifest = {
         "format": BUNDLE_FORMAT,
         "origin": origin,
@@ -102,12 +103,14 @@ def _prepare(out: Path) -> None:
 
 
 def _write_key(ledger: Ledger, out: Path) -> str | None:
+    """Copy the log's public key into the bundle (the private key is not needed, nor read)."""
     try:
-        signer = ledger.keys.load_signer()
-    except KeyFileError:
+        vkey = ledger.keys.public.read_text(encoding="utf-8").strip()
+    except OSError:
+        log.warning("export.no_public_key", path=str(ledger.keys.public))
         return None
-    (out / "keys" / "log.vkey").write_text(signer.verifier_key_text() + "\n", encoding="utf-8")
-    return signer.name
+    (out / "keys" / "log.vkey").write_text(vkey + "\n", encoding="utf-8")
+    return vkey.split("+", 1)[0]
 
 
 def _write_line(handle: IO[str], line: dict[str, Any]) -> None:
@@ -130,7 +133,7 @@ class _Decoder:
         try:
             stored = StoredEvent(UUID(aggregate_id), version, topic, state)
             event: Any = self.mapper.to_domain_event(stored)
-            return {"event": content_of(event), "event_hash": event.event_hash}
+            return {"event": content_of(event, topic), "event_hash": event.event_hash}
         except Exception as exc:  # a damaged row is reported, not fatal to the export
             return {
                 "event": None, "event_hash": None,

@@ -15,6 +15,7 @@ from verify.note import NoteError, NoteSigner, generate_signer
 
 PRIVATE_FILE = "log.key"
 PUBLIC_FILE = "log.vkey"
+LAST_SIGNED_FILE = "log.checkpoint"
 DEFAULT_ORIGIN = "spotcheck.local/ledger"
 
 
@@ -33,6 +34,11 @@ class KeyFiles:
     @property
     def public(self) -> Path:
         return self.directory / PUBLIC_FILE
+
+    @property
+    def last_signed(self) -> Path:
+        """The last checkpoint this key signed (it signs only extensions of it)."""
+        return self.directory / LAST_SIGNED_FILE
 
     def exists(self) -> bool:
         return self.private.exists()

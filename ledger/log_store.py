@@ -291,6 +291,16 @@ class LogStore:
             int(row[0]), bytes(row[1]), str(row[2]), str(row[3])
         )
 
+    def leaf_at(self, cur: Cursor, index: int) -> tuple[str, int]:
+        """The (aggregate id, version) logged at ``index``."""
+        cur.execute(
+            self._sql("SELECT aggregate_id, version FROM log_leaves WHERE leaf_index = ?"), (index,)
+        )
+        row = cur.fetchone()
+        if row is None:
+            raise LookupError(f"no log leaf at index {index}")
+        return str(row[0]), int(row[1])
+
     def leaf_index(self, aggregate_id: str, version: int) -> int | None:
         with self.read() as cur:
             cur.execute(
@@ -310,7 +320,7 @@ class LogStore:
             ]
 
     # -- export -------------------------------------------------------------------------------
-    def logged_events(self, batch: int = 5000) -> Iterator[LoggedEvent]:
+    def logged_events(self, until: int | None = None, batch: int = 5000) -> Iterator[LoggedEvent]:
         """Every log entry in log order with the stored event it names (LEFT JOIN: deleted → None)."""
         join = self._event_id_expr("l.aggregate_id")
         last = -1
@@ -321,9 +331,9 @@ class LogStore:
                         "SELECT l.leaf_index, l.aggregate_id, l.version, l.entry, e.topic, e.state"
                         f" FROM log_leaves l LEFT JOIN {self.events_table} e"
                         f" ON e.originator_id = {join} AND e.originator_version = l.version"
-                        " WHERE l.leaf_index > ? ORDER BY l.leaf_index LIMIT ?"
+                        " WHERE l.leaf_index > ? AND l.leaf_index < ? ORDER BY l.leaf_index LIMIT ?"
                     ),
-                    (last, batch),
+                    (last, _BIGGEST if until is None else until, batch),
                 )
                 rows = cur.fetchall()
             if not rows:
@@ -338,13 +348,13 @@ class LogStore:
 
     def unlogged_events(self) -> list[UnloggedEvent]:
         """Stored events that are not in the log (not integrated yet, or inserted behind its back)."""
-        join = self._event_id_expr("l.aggregate_id")
+        # The id conversion is on the events side, so the lookup uses log_leaves' unique index.
         with self.read() as cur:
             cur.execute(
                 f"SELECT {self._notification_id_column()}, e.originator_id, e.originator_version,"
                 f" e.topic, e.state FROM {self.events_table} e WHERE NOT EXISTS"
-                f" (SELECT 1 FROM log_leaves l WHERE e.originator_id = {join}"
-                " AND e.originator_version = l.version)"
+                f" (SELECT 1 FROM log_leaves l WHERE l.aggregate_id = {self._text_id_expr()}"
+                " AND l.version = e.originator_version)"
                 f" ORDER BY {self._notification_id_column()}"
             )
             return [
@@ -353,6 +363,10 @@ class LogStore:
             ]
 
     def _notification_id_column(self) -> str:
+        raise NotImplementedError
+
+    def _text_id_expr(self) -> str:
+        """SQL turning the events table's ``e.originator_id`` into hyphenated UUID text."""
         raise NotImplementedError
 
 
@@ -376,6 +390,10 @@ class SqliteLogStore(LogStore):
 
     def _notification_id_column(self) -> str:
         return "e.rowid"
+
+    def _text_id_expr(self) -> str:
+        parts = ("1, 8", "9, 4", "13, 4", "17, 4", "21, 12")
+        return " || '-' || ".join(f"substr(e.originator_id, {p})" for p in parts)
 
     def close(self) -> None:
         self._conn.close()
@@ -411,6 +429,9 @@ class PostgresLogStore(LogStore):
     def _notification_id_column(self) -> str:
         return "e.notification_id"
 
+    def _text_id_expr(self) -> str:
+        return "e.originator_id::text"
+
     def close(self) -> None:
         self._conn.close()
 
@@ -430,4 +451,5 @@ def _rowcount(cur: Cursor) -> int:
     return int(getattr(cur, "rowcount", -1))
 
 
+_BIGGEST = 2**63 - 1
 _EMPTY_ROOT = bytes.fromhex("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ledger.log_store import LogStore
+from ledger.log_store import Cursor, LogStore
 from verify.merkle import (
     consistency_proof_ranges,
     hash_of_subtrees,
@@ -36,9 +36,11 @@ class ConsistencyProof:
     hashes: list[bytes]
 
 
-def _range_hashes(store: LogStore, ranges: list[tuple[int, int]]) -> list[bytes]:
+def _range_hashes(
+    store: LogStore, ranges: list[tuple[int, int]], cur: Cursor | None = None
+) -> list[bytes]:
     pieces = [perfect_subtrees(begin, end) for begin, end in ranges]
-    nodes = store.nodes([key for piece in pieces for key in piece])
+    nodes = store.nodes([key for piece in pieces for key in piece], cur)
     return [hash_of_subtrees([nodes[key] for key in piece]) for piece in pieces]
 
 
@@ -61,4 +63,11 @@ def consistency_proof(store: LogStore, size1: int, size2: int) -> ConsistencyPro
     _check_size(store, size2)
     if not 0 < size1 <= size2:
         raise ProofRequestError(f"size1: {size1} must be between 1 and size2 ({size2})")
-    return ConsistencyProof(size1, size2, _range_hashes(store, consistency_proof_ranges(size1, size2)))
+    return ConsistencyProof(size1, size2, consistency_hashes(store, size1, size2))
+
+
+def consistency_hashes(
+    store: LogStore, size1: int, size2: int, cur: Cursor | None = None
+) -> list[bytes]:
+    """The RFC 9162 consistency proof between two sizes the log has (inside ``cur`` if given)."""
+    return _range_hashes(store, consistency_proof_ranges(size1, size2), cur)

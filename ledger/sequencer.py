@@ -63,7 +63,7 @@ class Sequencer:
     """Integrates the event store's notifications into the log, batch by batch."""
 
     def __init__(
-        self, store: LogStore, source: NotificationSource, decode: Decoder, batch_size: int = 1000
+        self, store: LogStore, source: NotificationSource, decode: Decoder, batch_size: int = 5000
     ) -> None:
         self.store = store
         self.source = source
@@ -84,7 +84,11 @@ class Sequencer:
         failure: LogIntegrityError | None = None
         with self.store.write() as cur:
             state = self.store.state(cur)
-            notifications = self.source(state.position + 1, self.batch_size)
+            notifications = self.source(state.position, self.batch_size + 1)
+            if state.size:
+                notifications = self._after_last_logged(cur, state, notifications)
+            else:
+                notifications = notifications[: self.batch_size]
             checked: list[CheckedEvent] = []
             for notification in notifications:
                 try:
@@ -107,12 +111,34 @@ class Sequencer:
             raise failure
         return BatchResult(len(good), new_state.size, new_state.root)
 
+    def _after_last_logged(
+        self, cur: Any, state: LogState, notifications: Sequence[Notification]
+    ) -> Sequence[Notification]:
+        """The notifications after the position, once the event there is seen to be the one
+        logged last: on SQLite a deleted newest row lets the next write reuse its id, which
+        would otherwise hide that write from the log for good."""
+        last = self.store.leaf_at(cur, state.size - 1)
+        first = notifications[0] if notifications else None
+        if (
+            first is None
+            or first.id != state.position
+            or (str(first.originator_id), first.originator_version) != last
+        ):
+            found = "nothing" if first is None else (
+                f"#{first.id} ({first.originator_id} v{first.originator_version})")
+            raise LogIntegrityError(
+                state.position, last[0], last[1],
+                f"the last logged event is no longer at notification #{state.position} (found "
+                f"{found}): it was deleted, and a later write may have reused its id",
+            )
+        return notifications[1:]
+
     def _check(self, notification: Notification) -> CheckedEvent:
         aggregate_id = str(notification.originator_id)
         version = notification.originator_version
         try:
             event = self.decode(notification)
-            content = content_of(event)
+            content = content_of(event, notification.topic)
             recomputed = event_hash(content)
         except Exception as exc:  # any decoding failure is an integrity failure of that row
             raise LogIntegrityError(

@@ -74,15 +74,18 @@ def test_two_sequencers_at_once_never_fork_the_log(ledger: Ledger) -> None:
     start = threading.Barrier(2)
 
     def run() -> None:
-        own = open_ledger(ledger.settings)  # each sequencer has its own connections
+        own = None
         try:
+            own = open_ledger(ledger.settings)  # each sequencer has its own connections
             own.sequencer.batch_size = 7
-            start.wait()
+            start.wait(timeout=30)
             own.sequencer.integrate()
         except BaseException as exc:  # collected and asserted below
             errors.append(exc)
+            start.abort()
         finally:
-            own.close()
+            if own is not None:
+                own.close()
 
     threads = [threading.Thread(target=run) for _ in range(2)]
     for thread in threads:

@@ -13,6 +13,7 @@ from uuid import uuid4
 import pytest
 
 from ledger.bootstrap import Ledger
+from ledger.checkpoint import CheckpointRefused
 from ledger.directory import Inspector
 from ledger.sequencer import LogIntegrityError
 from tampering import Insider, export_and_verify, rules_at
@@ -146,7 +147,10 @@ def test_a_cut_tail_is_caught_against_the_auditors_checkpoint(
     insider.sql("DELETE FROM log_nodes")
     insider.sql("DELETE FROM log_heads")
     insider.drop_log()
-    demo_ledger.sync()  # the tamperer re-signs the shorter log with the real key
+    with pytest.raises(CheckpointRefused, match="already signed 36"):
+        demo_ledger.sync()  # the key remembers what it signed: it will not sign a shorter log
+    demo_ledger.keys.last_signed.unlink()  # an insider who has the key directory too
+    demo_ledger.sync()  # re-signs the shorter log with the real key
 
     plain = export_and_verify(demo_ledger, tmp_path / "plain")
     report = export_and_verify(demo_ledger, tmp_path / "bundle", trusted_note=kept.note)
@@ -179,6 +183,9 @@ def test_a_history_rewritten_with_fresh_hashes_and_signatures_is_caught_by_an_ol
         aggregate, lambda e: dataclasses.replace(e, category="general")
     )
     insider.drop_log()
+    with pytest.raises(CheckpointRefused, match="not an extension"):
+        demo_ledger.sync()  # the key will not sign a history inconsistent with what it signed
+    demo_ledger.keys.last_signed.unlink()  # an insider who has the key directory too
     demo_ledger.sync()  # rebuilt and re-signed with the agency's real key
 
     plain = export_and_verify(demo_ledger, tmp_path / "plain")
@@ -187,3 +194,19 @@ def test_a_history_rewritten_with_fresh_hashes_and_signatures_is_caught_by_an_ol
     assert plain.findings == []  # self-consistent: only an outside checkpoint can tell
     assert rules_at(report) == [("trusted-checkpoint", 0)]
     assert "36 entries" in report.findings[0].message
+
+
+def test_deleting_the_newest_logged_event_stops_the_log(
+    demo_ledger: Ledger, tmp_path: Path
+) -> None:
+    insider = Insider(demo_ledger)
+    insider.delete_event(*insider.leaf(35))
+    demo_ledger.app.establish_agency("呼图壁县生态环境局", "652323", "county")
+
+    # On SQLite the new event even took the deleted row's id; on both, the sequencer sees that
+    # the event it logged last is gone and stops rather than log past the hole.
+    with pytest.raises(LogIntegrityError, match="no longer at notification"):
+        demo_ledger.sync()
+
+    report = export_and_verify(demo_ledger, tmp_path / "bundle")
+    assert ("missing-event", 35) in rules_at(report)

@@ -71,6 +71,14 @@ class Bundle:
                 self.findings.append(Finding(
                     "checkpoint-origin", f"origin {checkpoint.origin!r} is not the bundle's log "
                     f"{self.origin!r}", None, name))
+            earlier = next((c for c in self.checkpoints if c.checkpoint.size == checkpoint.size),
+                           None)
+            if earlier is not None:
+                if earlier.checkpoint.root != checkpoint.root:
+                    self.findings.append(Finding(
+                        "checkpoint-conflict", f"signed for size {checkpoint.size} with a different "
+                        f"root than {earlier.path}: the log signed two histories", None, name))
+                continue
             self.checkpoints.append(SignedCheckpoint(name, checkpoint))
 
     def event_lines(self) -> Iterator[tuple[int, bytes]]:
@@ -83,7 +91,7 @@ class Bundle:
 
 
 def load_trusted(path: Path, verifiers: list[NoteVerifier]) -> tuple[SignedCheckpoint | None, str]:
-    """The auditor's saved checkpoint; ('', None) when it verifies, else (None, the reason)."""
+    """The auditor's saved checkpoint and ``""`` when it verifies, else ``None`` and the reason."""
     try:
         return SignedCheckpoint(str(path), open_checkpoint(_read_text(path), verifiers)), ""
     except (CheckpointError, NoteError) as exc:

@@ -20,6 +20,7 @@ object keys), so that what a verifier reads can be re-canonicalised without loss
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 MAX_SAFE_INTEGER = 2**53 - 1
@@ -228,3 +229,20 @@ def loads_strict(text: str | bytes) -> object:
         raise
     except (ValueError, TypeError) as error:
         raise CanonicalError(f"invalid JSON: {error}") from None
+
+
+# A 4-byte UTF-8 sequence (a non-BMP character) or an escaped surrogate in the source text: only
+# then can Python's key order differ from UTF-16 order, or a lone surrogate hide in a string.
+_NEEDS_FULL_CHECK = re.compile(rb"[\xf0-\xf4]|\\u[dD][89a-fA-F]")
+
+
+def canonical_json_parsed(value: object, source: bytes) -> bytes:
+    """JCS bytes of ``value`` that :func:`loads_strict` parsed from ``source``.
+
+    ``loads_strict`` has already refused floats, unsafe integers and duplicate keys, so unless the
+    source holds a non-BMP character or an escaped surrogate, the fast encoder is exact and the
+    validating walk of :func:`canonical_json` can be skipped (the verifier's hot path).
+    """
+    if _NEEDS_FULL_CHECK.search(source):
+        return canonical_json(value)
+    return _dumps(value).encode("utf-8")

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from verify.bundle import Bundle, BundleError, SignedCheckpoint
-from verify.canonical import CanonicalError, canonical_json, loads_strict
+from verify.canonical import CanonicalError, canonical_json_parsed, loads_strict
 from verify.event import CONTENT_KEYS, EVENT_HASH_DOMAIN, ZERO_HASH, is_hash_hex
 from verify.findings import Finding, Report
 from verify.merkle import Frontier
@@ -35,6 +35,7 @@ def verify_bundle(
     report.findings.extend(bundle.findings)
     targets = {c.checkpoint.size: c for c in bundle.checkpoints}
     walk = _Walk(report, targets, trusted)
+    walk.at_size(None)  # a checkpoint of size 0 must carry the empty tree's root
     for line_no, raw in bundle.event_lines():
         walk.line(line_no, raw)
         if progress is not None and walk.size % 100_000 == 0 and walk.size:
@@ -63,7 +64,7 @@ class _Walk:
     def size(self) -> int:
         return self.frontier.size
 
-    def find(self, rule: str, message: str, line: int, index: int | None = None) -> None:
+    def find(self, rule: str, message: str, line: int | None, index: int | None = None) -> None:
         self.report.findings.append(Finding(rule, message, index, "events.jsonl", line))
 
     def line(self, line_no: int, raw: bytes) -> None:
@@ -82,11 +83,13 @@ class _Walk:
         if record["index"] != index:
             self.find("log-order", f"line says index {record['index']!r}, expected {index}",
                       line_no, index)
-        self._check_event(record, entry, line_no, index)
+        self._check_event(record, raw, entry, line_no, index)
         self.frontier.append(hashlib.sha256(_LEAF_PREFIX + bytes.fromhex(entry)).digest())
-        self._at_size(line_no)
+        self.at_size(line_no)
 
-    def _check_event(self, record: dict[str, Any], entry: str, line_no: int, index: int) -> None:
+    def _check_event(
+        self, record: dict[str, Any], raw: bytes, entry: str, line_no: int, index: int
+    ) -> None:
         event = record.get("event")
         if event is None:
             reason = record.get("error") or "the stored event is missing"
@@ -98,7 +101,9 @@ class _Walk:
                       line_no, index)
             return
         try:
-            recomputed = hashlib.sha256(EVENT_HASH_DOMAIN + canonical_json(event)).hexdigest()
+            recomputed = hashlib.sha256(
+                EVENT_HASH_DOMAIN + canonical_json_parsed(event, raw)
+            ).hexdigest()
         except CanonicalError as exc:
             self.find("malformed-event", str(exc), line_no, index)
             return
@@ -125,19 +130,19 @@ class _Walk:
             )
         self.heads[aggregate] = (event["version"], entry)
 
-    def _at_size(self, line_no: int) -> None:
+    def at_size(self, line_no: int | None) -> None:
         size = self.size
         signed = self.targets.get(size)
-        if signed is not None:
-            if self._compare(signed, f"signed checkpoint {signed.path}", "checkpoint-root",
-                             line_no, self.last_good):
-                self.last_good = size
+        if signed is not None and self._compare(
+            signed, f"signed checkpoint {signed.path}", "checkpoint-root", line_no, self.last_good
+        ):
+            self.last_good = size
             self.report.checkpoints_verified.append(size)
         if self.trusted is not None and self.trusted.checkpoint.size == size:
             self._compare(self.trusted, "the trusted checkpoint", "trusted-checkpoint", line_no, 0)
 
     def _compare(
-        self, signed: SignedCheckpoint, what: str, rule: str, line_no: int, since: int
+        self, signed: SignedCheckpoint, what: str, rule: str, line_no: int | None, since: int
     ) -> bool:
         if self.frontier.root() == signed.checkpoint.root:
             return True
@@ -183,7 +188,7 @@ class _Walk:
 
 
 def _entry_of(record: object) -> str | None:
-    if not isinstance(record, dict) or not isinstance(record.get("index"), int):
+    if not isinstance(record, dict) or type(record.get("index")) is not int:
         return None
     entry = record.get("entry")
     return entry if is_hash_hex(entry) else None
@@ -195,7 +200,7 @@ def _is_content(event: object) -> bool:
         and len(event) == len(CONTENT_KEYS)
         and all(k in event for k in CONTENT_KEYS)
         and isinstance(event["aggregate_id"], str)
-        and isinstance(event["version"], int)
+        and type(event["version"]) is int
         and isinstance(event["data"], dict)
         and is_hash_hex(event["prev_hash"])
     )

@@ -254,12 +254,13 @@ def open_note(note: str, verifiers: Sequence[NoteVerifier]) -> tuple[str, list[N
     seen: set[tuple[str, bytes]] = set()
     for line in lines:
         name, kid, signature = _parse_signature_line(line)
+        verifier = known.get((name, kid))
+        if verifier is None:  # C2SP: signatures by unknown keys are ignored, repeats included
+            seen.add((name, kid))
+            continue
         if (name, kid) in seen:
             raise NoteError(f"malformed note: two signatures by key {name}+{kid.hex()}")
         seen.add((name, kid))
-        verifier = known.get((name, kid))
-        if verifier is None:
-            continue
         if not verifier.verify(text, signature):
             raise NoteError(f"invalid signature by key {name}+{kid.hex()}")
         signed.append(verifier)
