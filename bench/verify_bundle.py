@@ -38,36 +38,10 @@ from common import (
 )
 
 from ledger.export import export_bundle
-from ledger.log_store import SqliteLogStore, UnloggedEvent
 from verify.bundle import Bundle
 from verify.ledger_check import verify_bundle
 
 TARGET_EVENTS_PER_S = 50_000
-# ledger/log_store.py's unlogged_events() is quadratic on SQLite (its NOT EXISTS compares
-# replace(l.aggregate_id, '-', '') with the event id, so no index on log_leaves can be used): ~7 s
-# at 8,000 events, far longer at 100,000. Above this size the benchmark replaces that one method,
-# on its own LogStore instance only, with the same query written against log_leaves' unique index.
-EXPORT_WORKAROUND_ABOVE = 10_000
-_UNLOGGED_INDEXED = (
-    "SELECT e.rowid, e.originator_id, e.originator_version, e.topic, e.state FROM {table} e"
-    " WHERE NOT EXISTS (SELECT 1 FROM log_leaves l WHERE l.aggregate_id ="
-    " substr(e.originator_id, 1, 8) || '-' || substr(e.originator_id, 9, 4) || '-' ||"
-    " substr(e.originator_id, 13, 4) || '-' || substr(e.originator_id, 17, 4) || '-' ||"
-    " substr(e.originator_id, 21) AND l.version = e.originator_version) ORDER BY e.rowid"
-)
-
-
-def patch_unlogged_events(store: SqliteLogStore) -> None:
-    """Bench-only workaround (see EXPORT_WORKAROUND_ABOVE): same rows, indexed anti-join."""
-
-    def unlogged_events() -> list[UnloggedEvent]:
-        with store.read() as cur:
-            cur.execute(_UNLOGGED_INDEXED.format(table=store.events_table))
-            return [UnloggedEvent(int(n), store._event_id_to_text(a), int(v), str(t), bytes(s))
-                    for n, a, v, t, s in cur.fetchall()]
-
-    store.unlogged_events = unlogged_events  # type: ignore[method-assign]
-
 
 def sha256_whole(path: Path) -> float:
     t0 = time.perf_counter()
@@ -91,9 +65,6 @@ def sha256_per_line(path: Path) -> float:
 def main() -> None:
     parser = base_parser(__doc__.split("\n")[0], events=100_000, quick_events=2_000, backends=False)
     parser.add_argument("--repeat", type=int, default=3, help="in-process verify runs (default 3)")
-    parser.add_argument("--no-workaround", action="store_true",
-                        help="export with the shipped unlogged_events() even above "
-                        f"{EXPORT_WORKAROUND_ABOVE:,} events (quadratic: very slow)")
     args = parser.parse_args()
     quiet_logs()
     n = resolve_events(args)
@@ -113,12 +84,6 @@ def main() -> None:
             results.add(step="ledger.sync()", events=n, seconds=t[0], events_per_s=n / t[0])
             bundle_dir = tmp / "bundle"
             step = "export_bundle"
-            if n > EXPORT_WORKAROUND_ABOVE and not args.no_workaround:
-                assert isinstance(ledger.log, SqliteLogStore)
-                patch_unlogged_events(ledger.log)
-                step += " (unlogged_events patched)"
-                results.note("export: LogStore.unlogged_events() replaced by an indexed query "
-                             "for this run (the shipped one is quadratic on SQLite)")
             with timed() as t:
                 exported = export_bundle(ledger, bundle_dir)
             assert exported.events == n and exported.unlogged == 0

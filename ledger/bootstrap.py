@@ -79,7 +79,7 @@ def open_ledger(settings: Settings | None = None) -> Ledger:
             app = LedgerApp(env=eventsourcing_env(settings))
             log = open_log_store(settings, events_table(settings))
     except psycopg.OperationalError as exc:
-        raise StorageError(f"cannot open {settings.describe()}: {exc}".strip()) from None
+        raise StorageError(f"cannot open {settings.describe()}: {' '.join(str(exc).split())}") from None
     except Exception as exc:
         if type(exc).__module__.startswith(("eventsourcing", "sqlite3", "psycopg")):
             raise StorageError(f"cannot open {settings.describe()}: {exc}") from None

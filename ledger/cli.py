@@ -12,7 +12,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, NoReturn, TypeVar
 
 import typer
 
@@ -40,7 +40,7 @@ EXPECTED_ERRORS = (StorageError, SettingsError, KeyFileError, ExportError, Proof
 T = TypeVar("T")
 
 
-def _fail(message: str) -> None:
+def _fail(message: str) -> NoReturn:
     typer.echo(f"spotcheck: {message}", err=True)
     raise typer.Exit(2)
 
@@ -63,7 +63,6 @@ def _guard(action: Callable[[], T]) -> T:
         return action()
     except EXPECTED_ERRORS as exc:
         _fail(str(exc))
-        raise  # unreachable: _fail exits
 
 
 @keys_app.command("init")
@@ -146,8 +145,7 @@ def checkpoint_show(
         stored = ledger.log.checkpoint(size)
         if stored is None:
             _fail("no checkpoint" + (f" of size {size}" if size else " yet: run `spotcheck log sync`"))
-        else:
-            sys.stdout.write(stored.note)
+        sys.stdout.write(stored.note)
 
 
 @checkpoint_app.command("list")
@@ -194,7 +192,6 @@ def _latest_size(ledger: Ledger) -> int:
     latest = ledger.log.checkpoint()
     if latest is None:
         _fail("no checkpoint yet: run `spotcheck log sync` or pass --size")
-        raise AssertionError  # unreachable
     return latest.size
 
 
