@@ -60,7 +60,7 @@ class ChainedAggregate(Aggregate):
         **kwargs: Any,
     ) -> Self:
         if id is None:
-            params = inspect.signature(cls.create_id).parameters
+            params = _create_id_params(cls)
             id = cls.create_id(**{k: v for k, v in kwargs.items() if k in params})
         timestamp = kwargs.pop("timestamp", None) or event_class.create_timestamp()
         data = dict(kwargs, originator_topic=get_topic(cls))

@@ -20,7 +20,6 @@ object keys), so that what a verifier reads can be re-canonicalised without loss
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
 MAX_SAFE_INTEGER = 2**53 - 1
@@ -56,10 +55,6 @@ def _format_path(root: str, reversed_path: list[str | int]) -> str:
     return "".join(out)
 
 
-def _has_non_bmp(key: str) -> bool:
-    return not key.isascii() and any(ord(c) > 0xFFFF for c in key)
-
-
 def _check_str(value: str) -> None:
     try:
         value.encode("utf-8")
@@ -93,8 +88,11 @@ def _check_dict(value: dict[Any, Any]) -> bool:
             refused = _Refused(f"object key {key!r} is a {type(key).__name__}, not a string")
             refused.path.append(repr(key))
             raise refused
-        if _has_non_bmp(key):
+        if not key.isascii() and max(key) > "\uffff":
             non_bmp = True
+        kind = type(item)
+        if kind is str or item is None or kind is bool:  # the common leaves, inline for speed
+            continue
         try:
             non_bmp = _check(item) or non_bmp
         except _Refused as refused:
@@ -210,6 +208,14 @@ def _object_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return result
 
 
+_STRICT_DECODER = json.JSONDecoder(
+    parse_int=_parse_int,
+    parse_float=_parse_float,
+    parse_constant=_parse_constant,
+    object_pairs_hook=_object_pairs,
+)
+
+
 def loads_strict(text: str | bytes) -> object:
     """Parse JSON, refusing floats, NaN/Infinity, unsafe integers and duplicate keys.
 
@@ -218,31 +224,33 @@ def loads_strict(text: str | bytes) -> object:
     try:
         if isinstance(text, bytes):
             text = text.decode("utf-8")
-        return json.loads(
-            text,
-            parse_int=_parse_int,
-            parse_float=_parse_float,
-            parse_constant=_parse_constant,
-            object_pairs_hook=_object_pairs,
-        )
+        return _STRICT_DECODER.decode(text)
     except CanonicalError:
         raise
     except (ValueError, TypeError) as error:
         raise CanonicalError(f"invalid JSON: {error}") from None
 
 
-# A 4-byte UTF-8 sequence (a non-BMP character) or an escaped surrogate in the source text: only
-# then can Python's key order differ from UTF-16 order, or a lone surrogate hide in a string.
-_NEEDS_FULL_CHECK = re.compile(rb"[\xf0-\xf4]|\\u[dD][89a-fA-F]")
+# Only a non-BMP character (UTF-8 lead byte 0xF0..0xF4) or a \\u escape (a surrogate, or a control
+# character) in the source can make Python's key order differ from UTF-16 order, or hide a lone
+# surrogate; each test is one C-level (memchr) scan of the bytes.
 
 
 def canonical_json_parsed(value: object, source: bytes) -> bytes:
     """JCS bytes of ``value`` that :func:`loads_strict` parsed from ``source``.
 
     ``loads_strict`` has already refused floats, unsafe integers and duplicate keys, so unless the
-    source holds a non-BMP character or an escaped surrogate, the fast encoder is exact and the
-    validating walk of :func:`canonical_json` can be skipped (the verifier's hot path).
+    source holds a non-BMP character or an escaped surrogate (then the full :func:`canonical_json`
+    runs), the fast encoder is exact and the validating walk can be skipped: the verifier's hot
+    path.
     """
-    if _NEEDS_FULL_CHECK.search(source):
+    if (
+        b"\\u" in source
+        or b"\xf0" in source
+        or b"\xf1" in source
+        or b"\xf2" in source
+        or b"\xf3" in source
+        or b"\xf4" in source
+    ):
         return canonical_json(value)
     return _dumps(value).encode("utf-8")

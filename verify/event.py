@@ -24,6 +24,7 @@ The Merkle log's entry for an event is the 32 raw bytes of its ``event_hash``.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
@@ -33,14 +34,15 @@ from verify.canonical import canonical_json
 EVENT_HASH_DOMAIN = b"spotcheck/event/v1\x00"
 ZERO_HASH = "0" * 64
 CONTENT_KEYS = ("aggregate_id", "version", "type", "timestamp", "prev_hash", "data")
-_HEX = frozenset("0123456789abcdef")
+_HASH_HEX = re.compile(r"[0-9a-f]{64}")
 
 
 def format_timestamp(moment: datetime) -> str:
     """The canonical text of an event time: UTC with microseconds and a ``Z``."""
     if moment.tzinfo is None:
         raise ValueError("event timestamps must be timezone-aware")
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    utc = moment.astimezone(UTC).replace(tzinfo=None)
+    return utc.isoformat(timespec="microseconds") + "Z"
 
 
 def event_content(
@@ -69,4 +71,4 @@ def event_hash(content: Mapping[str, Any]) -> str:
 
 def is_hash_hex(value: object) -> bool:
     """True for a 64-digit lower-case hex string (the form of every hash in the ledger)."""
-    return isinstance(value, str) and len(value) == 64 and _HEX.issuperset(value)
+    return type(value) is str and _HASH_HEX.fullmatch(value) is not None

@@ -22,6 +22,8 @@ from verify.merkle import Frontier
 
 Progress = Callable[[int, float], None]
 _LEAF_PREFIX = b"\x00"
+_CONTENT_KEYS = frozenset(CONTENT_KEYS)
+_NO_HEAD = (0, ZERO_HASH)
 
 
 def verify_bundle(
@@ -107,28 +109,27 @@ class _Walk:
         except CanonicalError as exc:
             self.find("malformed-event", str(exc), line_no, index)
             return
-        label = f"{event['aggregate_id']} v{event['version']} ({event['type']})"
         if recomputed != record.get("event_hash"):
-            self.find("event-hash", f"{label}: content does not match the hash the event carries"
-                      " — the stored event was altered", line_no, index)
+            self.find("event-hash", f"{_label(event)}: content does not match the hash the event "
+                      "carries — the stored event was altered", line_no, index)
         elif recomputed != entry:
-            self.find("log-entry", f"{label}: the stored event is not the one the log integrated"
-                      f" (log entry {entry[:16]}…, stored {recomputed[:16]}…)", line_no, index)
-        self._check_chain(event, entry, label, line_no, index)
+            self.find("log-entry", f"{_label(event)}: the stored event is not the one the log "
+                      f"integrated (log entry {entry[:16]}…, stored {recomputed[:16]}…)",
+                      line_no, index)
+        self._check_chain(event, entry, line_no, index)
 
-    def _check_chain(
-        self, event: dict[str, Any], entry: str, label: str, line_no: int, index: int
-    ) -> None:
+    def _check_chain(self, event: dict[str, Any], entry: str, line_no: int, index: int) -> None:
         aggregate = event["aggregate_id"]
-        head = self.heads.get(aggregate, (0, ZERO_HASH))
-        if (event["version"], event["prev_hash"]) != (head[0] + 1, head[1]):
+        version = event["version"]
+        head_version, head_hash = self.heads.get(aggregate, _NO_HEAD)
+        if version != head_version + 1 or event["prev_hash"] != head_hash:
             self.find(
                 "chain",
-                f"{label}: expected version {head[0] + 1} after {head[1][:16]}…, found version "
-                f"{event['version']} after {str(event['prev_hash'])[:16]}…",
+                f"{_label(event)}: expected version {head_version + 1} after {head_hash[:16]}…, "
+                f"found version {version} after {str(event['prev_hash'])[:16]}…",
                 line_no, index,
             )
-        self.heads[aggregate] = (event["version"], entry)
+        self.heads[aggregate] = (version, entry)
 
     def at_size(self, line_no: int | None) -> None:
         size = self.size
@@ -194,14 +195,17 @@ def _entry_of(record: object) -> str | None:
     return entry if is_hash_hex(entry) else None
 
 
+def _label(event: dict[str, Any]) -> str:
+    return f"{event['aggregate_id']} v{event['version']} ({event['type']})"
+
+
 def _is_content(event: object) -> bool:
     return (
-        isinstance(event, dict)
-        and len(event) == len(CONTENT_KEYS)
-        and all(k in event for k in CONTENT_KEYS)
-        and isinstance(event["aggregate_id"], str)
+        type(event) is dict
+        and event.keys() == _CONTENT_KEYS
+        and type(event["aggregate_id"]) is str
         and type(event["version"]) is int
-        and isinstance(event["data"], dict)
+        and type(event["data"]) is dict
         and is_hash_hex(event["prev_hash"])
     )
 
