@@ -52,47 +52,57 @@ def export_bundle(ledger: Ledger, out: Path, progress: Progress | None = None) -
     started = time.perf_counter()
     _prepare(out)
     decoder = _Decoder(ledger)
-    # Everything is bounded by the log's size now: a sync running meanwhile adds only entries
-    # (and checkpoints) beyond it, which this bundle then leaves out, consistently.
-    state = ledger.log.state()
-    events = 0
-    with (out / "events.jsonl").open("w", encoding="utf-8") as handle:
-        for logged in ledger.log.logged_events(until=state.size):
-            line: dict[str, Any] = {"index": logged.index, "entry": logged.entry.hex()}
-            line.update(decoder.describe(logged.aggregate_id, logged.version, logged.topic,
-                                         logged.state))
-            _write_line(handle, line)
-            events += 1
-            if progress is not None and events % 10000 == 0:
-                progress(events)
-    unlogged = ledger.log.unlogged_events()
-    with (out / "unlogged.jsonl").open("w", encoding="utf-8") as handle:
-        for row in unlogged:
-            line = {"notification_id": row.notification_id}
-            line.update(decoder.describe(row.aggregate_id, row.version, row.topic, row.state))
-            _write_line(handle, line)
-    checkpoints = [c for c in ledger.log.checkpoints() if c.size <= state.size]
+    with ledger.log.snapshot():  # one consistent view, whatever a running sync does meanwhile
+        state = ledger.log.state()
+        events = _write_events(ledger, decoder, out / "events.jsonl", progress)
+        unlogged = _write_unlogged(ledger, decoder, out / "unlogged.jsonl")
+        checkpoints = [c for c in ledger.log.checkpoints() if c.size <= state.size]
     (out / "checkpoints").mkdir()
     for checkpoint in checkpoints:
         (out / "checkpoints" / f"{checkpoint.size}.note").write_text(
             checkpoint.note, encoding="utf-8", newline=""
         )
-    origin = _write_key(ledger, out)
     manifest = {
         "format": BUNDLE_FORMAT,
-        "origin": origin,
+        "origin": _write_key(ledger, out),
         "exported_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "tree_size": state.size,
         "events": events,
-        "unlogged": len(unlogged),
+        "unlogged": unlogged,
         "checkpoints": [c.size for c in checkpoints],
     }
     (out / "manifest.json").write_text(
         json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
     )
-    log.info("export.written", directory=str(out), events=events, unlogged=len(unlogged),
+    log.info("export.written", directory=str(out), events=events, unlogged=unlogged,
              checkpoints=len(checkpoints), seconds=round(time.perf_counter() - started, 3))
-    return ExportResult(out, events, len(unlogged), len(checkpoints), state.size)
+    return ExportResult(out, events, unlogged, len(checkpoints), state.size)
+
+
+def _write_events(
+    ledger: Ledger, decoder: _Decoder, path: Path, progress: Progress | None
+) -> int:
+    count = 0
+    with path.open("w", encoding="utf-8") as handle:
+        for logged in ledger.log.logged_events():
+            line: dict[str, Any] = {"index": logged.index, "entry": logged.entry.hex()}
+            line.update(decoder.describe(logged.aggregate_id, logged.version, logged.topic,
+                                         logged.state))
+            _write_line(handle, line)
+            count += 1
+            if progress is not None and count % 10000 == 0:
+                progress(count)
+    return count
+
+
+def _write_unlogged(ledger: Ledger, decoder: _Decoder, path: Path) -> int:
+    rows = ledger.log.unlogged_events()
+    with path.open("w", encoding="utf-8") as handle:
+        for row in rows:
+            line: dict[str, Any] = {"notification_id": row.notification_id}
+            line.update(decoder.describe(row.aggregate_id, row.version, row.topic, row.state))
+            _write_line(handle, line)
+    return len(rows)
 
 
 def _prepare(out: Path) -> None:

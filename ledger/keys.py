@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 from verify.note import NoteError, NoteSigner, generate_signer
@@ -55,9 +56,17 @@ class KeyFiles:
         except NoteError as exc:
             raise KeyFileError(f"origin {origin!r} cannot name a log key: {exc}") from None
         self.directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+        self._retire_old_identity()
         _write_private(self.private, signer.private_key_text() + "\n")
         self.public.write_text(signer.verifier_key_text() + "\n", encoding="utf-8")
         return signer
+
+    def _retire_old_identity(self) -> None:
+        """Keep a replaced key's files (renamed, never deleted): auditors may still need them."""
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+        for path in (self.private, self.public, self.last_signed):
+            if path.exists():
+                path.rename(path.with_name(f"{path.name}.retired-{stamp}"))
 
     def load_signer(self) -> NoteSigner:
         if not self.private.exists():

@@ -93,9 +93,11 @@ class LogStore:
 
     blob = "BLOB"
     begin_write = "BEGIN IMMEDIATE"
+    begin_snapshot = "BEGIN"  # SQLite in WAL mode: the first read fixes the snapshot
 
     def __init__(self, events_table: str) -> None:
         self.events_table = events_table
+        self._snapshot: Cursor | None = None
 
     # -- dialect hooks ------------------------------------------------------------------------
     def _cursor(self) -> Cursor:
@@ -161,11 +163,27 @@ class LogStore:
 
     @contextmanager
     def read(self) -> Iterator[Cursor]:
+        """A read-only transaction (the open snapshot's, inside :meth:`snapshot`)."""
+        if self._snapshot is not None:
+            yield self._snapshot
+            return
         cur = self._cursor()
         cur.execute("BEGIN")
         try:
             yield cur
         finally:
+            cur.execute("ROLLBACK")
+
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """Every read inside sees one consistent state of the database (an export's view)."""
+        cur = self._cursor()
+        cur.execute(self.begin_snapshot)
+        self._snapshot = cur
+        try:
+            yield
+        finally:
+            self._snapshot = None
             cur.execute("ROLLBACK")
 
     # -- state, nodes, heads ------------------------------------------------------------------
@@ -320,7 +338,7 @@ class LogStore:
             ]
 
     # -- export -------------------------------------------------------------------------------
-    def logged_events(self, until: int | None = None, batch: int = 5000) -> Iterator[LoggedEvent]:
+    def logged_events(self, batch: int = 5000) -> Iterator[LoggedEvent]:
         """Every log entry in log order with the stored event it names (LEFT JOIN: deleted → None)."""
         join = self._event_id_expr("l.aggregate_id")
         last = -1
@@ -331,9 +349,9 @@ class LogStore:
                         "SELECT l.leaf_index, l.aggregate_id, l.version, l.entry, e.topic, e.state"
                         f" FROM log_leaves l LEFT JOIN {self.events_table} e"
                         f" ON e.originator_id = {join} AND e.originator_version = l.version"
-                        " WHERE l.leaf_index > ? AND l.leaf_index < ? ORDER BY l.leaf_index LIMIT ?"
+                        " WHERE l.leaf_index > ? ORDER BY l.leaf_index LIMIT ?"
                     ),
-                    (last, _BIGGEST if until is None else until, batch),
+                    (last, batch),
                 )
                 rows = cur.fetchall()
             if not rows:
@@ -351,11 +369,14 @@ class LogStore:
         # The id conversion is on the events side, so the lookup uses log_leaves' unique index.
         with self.read() as cur:
             cur.execute(
-                f"SELECT {self._notification_id_column()}, e.originator_id, e.originator_version,"
-                f" e.topic, e.state FROM {self.events_table} e WHERE NOT EXISTS"
-                f" (SELECT 1 FROM log_leaves l WHERE l.aggregate_id = {self._text_id_expr()}"
-                " AND l.version = e.originator_version)"
-                f" ORDER BY {self._notification_id_column()}"
+                self._sql(
+                    f"SELECT {self._notification_id_column()}, e.originator_id,"
+                    f" e.originator_version, e.topic, e.state FROM {self.events_table} e"
+                    " WHERE NOT EXISTS (SELECT 1 FROM log_leaves l"
+                    f" WHERE l.aggregate_id = {self._text_id_expr()}"
+                    " AND l.version = e.originator_version)"
+                    f" ORDER BY {self._notification_id_column()}"
+                )
             )
             return [
                 UnloggedEvent(int(n), self._event_id_to_text(a), int(v), str(t), bytes(s))
@@ -402,6 +423,7 @@ class SqliteLogStore(LogStore):
 class PostgresLogStore(LogStore):
     blob = "BYTEA"
     begin_write = "BEGIN"
+    begin_snapshot = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
 
     def __init__(self, conninfo: str, events_table: str) -> None:
         super().__init__(events_table)
@@ -451,5 +473,4 @@ def _rowcount(cur: Cursor) -> int:
     return int(getattr(cur, "rowcount", -1))
 
 
-_BIGGEST = 2**63 - 1
 _EMPTY_ROOT = bytes.fromhex("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")

@@ -80,6 +80,15 @@ class Sequencer:
                 return total
 
     def integrate_batch(self) -> BatchResult:
+        try:
+            return self._integrate_batch()
+        except LogIntegrityError as failure:
+            log.error("log.integrity_error", notification_id=failure.notification_id,
+                      aggregate_id=failure.aggregate_id, version=failure.version,
+                      reason=failure.reason)
+            raise
+
+    def _integrate_batch(self) -> BatchResult:
         started = time.perf_counter()
         failure: LogIntegrityError | None = None
         with self.store.write() as cur:
@@ -105,9 +114,6 @@ class Sequencer:
                 position=new_state.position, seconds=round(time.perf_counter() - started, 4),
             )
         if failure is not None:
-            log.error("log.integrity_error", notification_id=failure.notification_id,
-                      aggregate_id=failure.aggregate_id, version=failure.version,
-                      reason=failure.reason)
             raise failure
         return BatchResult(len(good), new_state.size, new_state.root)
 

@@ -57,3 +57,14 @@ def test_settings_default_to_the_embedded_file_and_parse_postgres_urls() -> None
         "u", "p@ss", "db.local", 6543, "spot")
     with pytest.raises(SettingsError, match="SPOTCHECK_DB"):
         Settings.from_environ({"SPOTCHECK_DB": "postgresql://u@host:5432/"})
+
+
+def test_replacing_a_key_keeps_the_old_identity_files_aside(tmp_path: Path) -> None:
+    keys = KeyFiles(tmp_path)
+    old = keys.init("a.example/log").verifier_key_text()
+    keys.last_signed.write_text("a checkpoint the old key signed\n")
+    new = keys.init("a.example/log", overwrite=True).verifier_key_text()
+    assert new != old
+    assert not keys.last_signed.exists()  # the new key starts its own record
+    retired = sorted(p.name.split(".retired-")[0] for p in tmp_path.glob("*.retired-*"))
+    assert retired == ["log.checkpoint", "log.key", "log.vkey"]

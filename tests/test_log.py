@@ -157,3 +157,19 @@ def test_the_log_survives_reopening(ledger: Ledger, tmp_path: Path) -> None:
     assert after.size == before.size * 2
     proof = consistency_proof(ledger.log, before.size, after.size)
     verify_consistency(before.size, after.size, proof.hashes, before.root, after.root)
+
+
+def test_an_export_reads_one_consistent_state_while_the_log_grows(demo_ledger: Ledger) -> None:
+    writer = open_ledger(demo_ledger.settings)
+    try:
+        with demo_ledger.log.snapshot():
+            before = demo_ledger.log.state()
+            write_demo(writer.app, 5)
+            writer.sync()
+            assert demo_ledger.log.state() == before
+            assert len(list(demo_ledger.log.logged_events())) == before.size
+            assert demo_ledger.log.unlogged_events() == []
+            assert [c.size for c in demo_ledger.log.checkpoints()] == [before.size]
+        assert demo_ledger.log.state().size == before.size + 17
+    finally:
+        writer.close()

@@ -132,8 +132,9 @@ def _origin(path: Path) -> str | None:
     return origin if isinstance(origin, str) else None
 
 
-def _numeric_stem(path: Path) -> tuple[int, str]:
-    return (int(path.stem), "") if path.stem.isdigit() else (-1, path.stem)
+def _numeric_stem(path: Path) -> tuple[int, int, str]:
+    """Notes named by their size first, in size order; oddly named ones after them."""
+    return (0, int(path.stem), "") if path.stem.isdigit() else (1, 0, path.stem)
 
 
 def _lines(path: Path) -> Iterator[tuple[int, bytes]]:

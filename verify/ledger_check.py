@@ -147,13 +147,15 @@ class _Walk:
     ) -> bool:
         if self.frontier.root() == signed.checkpoint.root:
             return True
-        self.find(
-            rule,
-            f"the first {self.size} entries do not hash to the root of {what}: an entry at log "
-            f"index {since}..{self.size - 1} was changed, reordered, inserted or removed "
-            "(the history was rewritten)",
-            line_no, since,
-        )
+        if self.size == 0:
+            message = f"{what} is for an empty log but does not carry the empty tree's root"
+        else:
+            message = (
+                f"the first {self.size} entries do not hash to the root of {what}: an entry at "
+                f"log index {since}..{self.size - 1} was changed, reordered, inserted or removed "
+                "(the history was rewritten)"
+            )
+        self.find(rule, message, line_no, since)
         return False
 
     def finish(self) -> None:
