@@ -3,7 +3,7 @@
 * :func:`pg_database` — a throw-away PostgreSQL database ``spotcheck_bench_<hex>`` on
   127.0.0.1:5432 (user postgres, trust auth), dropped at the end, also on error or Ctrl-C.
 * :func:`open_bench_ledger` — a ledger (SQLite file or PostgreSQL URL) with a fresh log key.
-* :func:`object_rows` — deterministic inspection-object rows (valid 18-character credit codes).
+* :func:`object_rows` — the demo's deterministic inspection-object rows, with an agency id.
 * :class:`Results` — collects figures, prints them as a table and writes ``bench/out/<name>.json``.
 * :func:`peak_rss_mb`, :func:`timed`, :func:`quiet_logs`, :func:`base_parser`.
 """
@@ -130,35 +130,14 @@ def open_bench_ledger(db: str, keys_dir: Path) -> Ledger:
 
 
 # -- data -------------------------------------------------------------------------------------
-_PREFIXES = ("天山", "准噶尔", "博格达", "玛纳斯", "呼图壁", "阜康", "吉木萨尔", "奇台", "木垒", "北庭")
-_TRADES = (
-    ("热电有限公司", "key"), ("化工有限责任公司", "key"), ("水泥有限公司", "key"),
-    ("污水处理有限公司", "key"), ("煤业有限公司", "special"), ("食品有限公司", "general"),
-    ("建材厂", "general"), ("汽车修理厂", "general"), ("印刷有限公司", "general"),
-    ("农牧科技有限公司", "general"),
-)
-_COUNTIES = ("昌吉市", "阜康市", "呼图壁县", "玛纳斯县", "奇台县", "吉木萨尔县", "木垒县")
 _AGENCY_ID = "6f1c2a8e-3d4b-4c5a-9e7f-0a1b2c3d4e5f"
 
 
-def _credit_code(serial: int) -> str:
-    """An 18-character unified social credit code shape (check characters not computed: speed)."""
-    return f"91652301{31_000_000 + serial:08d}X{serial % 10}"
-
-
 def object_rows(n: int, agency_id: str = _AGENCY_ID) -> list[dict[str, str]]:
-    """``n`` deterministic rows with the fields of ``InspectionObject.register``."""
-    rows = []
-    for i in range(n):
-        trade, category = _TRADES[i % len(_TRADES)]
-        rows.append({
-            "agency_id": agency_id,
-            "name": f"{_COUNTIES[i % len(_COUNTIES)]}{_PREFIXES[i // 10 % 10]}{trade}第{i}号",
-            "credit_code": _credit_code(i),
-            "category": category,
-            "county": _COUNTIES[i % len(_COUNTIES)],
-        })
-    return rows
+    """``n`` deterministic rows with the fields of ``InspectionObject.register`` (the demo's)."""
+    from ledger.demo import unit_rows
+
+    return [dict(row, agency_id=agency_id) for row in unit_rows(n)]
 
 
 def fill_ledger(ledger: Ledger, n: int, per_save: int = 500) -> float:

@@ -52,21 +52,28 @@ def credit_code(serial: int, division: str = "652301") -> str:
     return body + uscc.calc_check_digit(body)
 
 
+def unit_rows(count: int, county: str = "昌吉市", division: str = "652301") -> list[dict[str, str]]:
+    """``count`` deterministic inspection-object rows of one county: names, credit codes and
+    categories as the demo registers them (the benchmarks use them too)."""
+    rows = []
+    for n in range(count):
+        trade, category = _TRADES[n % len(_TRADES)]
+        prefix = _PREFIXES[n // len(_TRADES) % len(_PREFIXES)]
+        rows.append({
+            "name": f"{county}{prefix}{trade}" + (f"（{n // 100 + 1}号）" if n >= 100 else ""),
+            "credit_code": credit_code(n + 1, division),
+            "category": category,
+            "county": county,
+        })
+    return rows
+
+
 def write_demo(app: LedgerApp, size: int = 40) -> DemoSummary:
     """Write the demo agency, directories and changes; returns what was written."""
     rng = random.Random(20251231)
     prefecture = app.establish_agency("昌吉回族自治州生态环境局", "652300", "prefecture")
     county = app.establish_agency("昌吉州生态环境局昌吉市分局", "652301", "county")
-    rows = []
-    for n in range(size):
-        trade, category = _TRADES[n % len(_TRADES)]
-        rows.append({
-            "name": f"昌吉市{_PREFIXES[n // len(_TRADES) % len(_PREFIXES)]}{trade}",
-            "credit_code": credit_code(n + 1),
-            "category": category,
-            "county": "昌吉市",
-        })
-    objects = app.register_objects(county, rows)
+    objects = app.register_objects(county, unit_rows(size))
     inspectors = app.register_inspectors(county, [
         {"name": name, "certificate_no": f"65230120{n:04d}", "post": post}
         for n, (name, post) in enumerate(_INSPECTORS, start=1)
