@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -50,6 +51,17 @@ class Ledger:
         if sign:
             checkpoint = issue_checkpoint(self.log, self.keys.load_signer(), self.keys.last_signed)
         return SyncResult(new, self.log.state().size, checkpoint)
+
+    def follow(self, interval: float, should_stop: Callable[[], bool]) -> int:
+        """Run as the log's sequencer: sync every ``interval`` seconds until ``should_stop()``;
+        returns the number of events integrated."""
+        total = 0
+        while not should_stop():
+            total += self.sync().new_leaves
+            deadline = time.monotonic() + interval
+            while not should_stop() and time.monotonic() < deadline:
+                time.sleep(min(0.1, interval))
+        return total
 
     def close(self) -> None:
         self.log.close()

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import base64
 import json
+import signal
 import sys
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -93,6 +95,30 @@ def log_sync() -> None:
         typer.echo(f"integrated {result.new_leaves} event(s); log size {result.tree_size}; "
                    + (f"signed checkpoint {result.checkpoint.size}" if result.checkpoint
                       else "no new checkpoint needed"))
+
+
+@log_app.command("follow")
+def log_follow(
+    interval: Annotated[float, typer.Option(help="seconds between syncs")] = 2.0,
+    max_seconds: Annotated[float | None, typer.Option(help="stop after this long")] = None,
+) -> None:
+    """Run the sequencer: integrate new events and sign a checkpoint every INTERVAL seconds,
+    until interrupted (Ctrl-C or SIGTERM finish the current batch, then stop)."""
+    stopping: list[bool] = []
+    signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
+    deadline = None if max_seconds is None else time.monotonic() + max_seconds
+
+    def should_stop() -> bool:
+        return bool(stopping) or (deadline is not None and time.monotonic() >= deadline)
+
+    with _ledger() as ledger:
+        try:
+            total = ledger.follow(interval, should_stop)
+        except KeyboardInterrupt:
+            total = -1
+        state = ledger.log.state()
+        typer.echo(f"sequencer stopped; log size {state.size}"
+                   + (f", {total} event(s) integrated this run" if total >= 0 else ""))
 
 
 @log_app.command("status")

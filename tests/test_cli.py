@@ -110,3 +110,23 @@ def test_proofs_from_the_command_line_verify(tmp_path: Path, bundle: Path) -> No
     proof = json.loads(run(tmp_path, "spotcheck", "log", "prove", "--index", "17").stdout)
     verify_inclusion(b64decode(proof["leaf_hash"]), 17, 52,
                      [b64decode(h) for h in proof["proof"]], checkpoint.root)
+
+
+def test_the_sequencer_worker_logs_what_others_write_and_stops_cleanly(tmp_path: Path) -> None:
+    assert run(tmp_path, "spotcheck", "keys", "init").returncode == 0
+    from ledger.bootstrap import open_ledger
+    from ledger.demo import write_demo
+    from ledger.settings import Settings
+
+    ledger = open_ledger(Settings(str(tmp_path / "spotcheck.db"), tmp_path / "spotcheck-keys"))
+    try:
+        write_demo(ledger.app, 10)  # written, not yet logged
+        assert ledger.log.state().size == 0
+    finally:
+        ledger.close()
+    result = run(tmp_path, "spotcheck", "log", "follow", "--interval", "0.2",
+                 "--max-seconds", "1")
+    assert result.returncode == 0, result.stderr
+    assert "log size 22, 22 event(s) integrated" in result.stdout
+    checkpoints = run(tmp_path, "spotcheck", "checkpoint", "list").stdout.splitlines()
+    assert [line.split("\t")[0] for line in checkpoints] == ["22"]
