@@ -23,7 +23,7 @@ import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 import psycopg
 
@@ -434,6 +434,31 @@ class PostgresLogStore(LogStore):
 
     def _sql(self, statement: str) -> str:
         return statement.replace("?", "%s")
+
+    # Bulk writes: COPY for the append-only tables, one array upsert for the chain heads.
+    def put_nodes(self, cur: Cursor, nodes: Iterable[tuple[int, int, bytes]]) -> None:
+        with cast(psycopg.Cursor[Any], cur).copy(
+            "COPY log_nodes (level, idx, hash) FROM STDIN"
+        ) as copy:
+            for row in nodes:
+                copy.write_row(row)
+
+    def put_leaves(self, cur: Cursor, leaves: Sequence[LeafRow]) -> None:
+        with cast(psycopg.Cursor[Any], cur).copy(
+            "COPY log_leaves (leaf_index, aggregate_id, version, notification_id, entry)"
+            " FROM STDIN"
+        ) as copy:
+            for r in leaves:
+                copy.write_row((r.index, r.aggregate_id, r.version, r.notification_id, r.entry))
+
+    def put_heads(self, cur: Cursor, heads: dict[str, tuple[int, str]]) -> None:
+        cur.execute(
+            "INSERT INTO log_heads (aggregate_id, version, event_hash)"
+            " SELECT * FROM unnest(%s::text[], %s::bigint[], %s::text[])"
+            " ON CONFLICT (aggregate_id) DO UPDATE"
+            " SET version = excluded.version, event_hash = excluded.event_hash",
+            (list(heads), [v for v, _ in heads.values()], [h for _, h in heads.values()]),
+        )
 
     def _lock(self, cur: Cursor) -> None:
         cur.execute("SET LOCAL lock_timeout = '30s'")
