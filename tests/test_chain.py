@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from typing import Any
 
 import pytest
 from eventsourcing.domain import event
@@ -26,7 +27,7 @@ def test_each_event_carries_the_hash_of_the_one_before_it() -> None:
     unit = _unit()
     unit.reclassify("key", "列入重点排污单位名录")
     unit.close("关停")
-    events = unit.collect_events()
+    events: list[Any] = list(unit.collect_events())
     assert [e.originator_version for e in events] == [1, 2, 3]
     assert events[0].prev_hash == ZERO_HASH
     for before, after in itertools.pairwise(events):
@@ -35,6 +36,7 @@ def test_each_event_carries_the_hash_of_the_one_before_it() -> None:
 
 
 def test_an_events_hash_is_over_its_whole_content() -> None:
+    registered: Any
     (registered,) = _unit().collect_events()
     content = content_of(registered)
     assert event_hash(content) == registered.event_hash
@@ -54,6 +56,7 @@ def test_the_chain_survives_storage_and_reloading(ledger: Ledger) -> None:
     unit_events = list(ledger.app.repository.event_store.get(unit_id))
     assert reloaded.chain_head == unit_events[-1].event_hash  # type: ignore[attr-defined]
     reloaded.close("关停")
+    closed: Any
     (closed,) = reloaded.collect_events()
     assert closed.prev_hash == unit_events[-1].event_hash  # type: ignore[attr-defined]
 
