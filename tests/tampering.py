@@ -113,6 +113,12 @@ class Insider:
             stored = self.ledger.app.mapper.to_stored_event(event)
             self.set_state(aggregate_id, version, stored.state)
 
+    def swap_leaves(self, first: int, second: int) -> None:
+        """Exchange two events' places in the log (the Merkle nodes are left as they were)."""
+        self.sql("UPDATE log_leaves SET leaf_index = -1 WHERE leaf_index = ?", (first,))
+        self.sql("UPDATE log_leaves SET leaf_index = ? WHERE leaf_index = ?", (first, second))
+        self.sql("UPDATE log_leaves SET leaf_index = ? WHERE leaf_index = -1", (second,))
+
     def drop_log(self) -> None:
         """Throw the whole log away (the tamperer will rebuild and re-sign it)."""
         for table in ("log_leaves", "log_nodes", "log_heads", "log_checkpoints"):
