@@ -88,3 +88,11 @@ def test_a_float_smuggled_into_event_data_is_refused(bundle: Path) -> None:
     first = _verify(bundle).findings[0]
     assert (first.rule, first.index) == ("malformed-line", 2)
     assert "not an integer" in first.message
+
+
+def test_progress_is_reported_as_a_large_bundle_is_checked(bundle: Path) -> None:
+    seen: list[int] = []
+    report = verify_bundle(Bundle.open(bundle), progress=lambda n, _: seen.append(n),
+                           progress_every=10)
+    assert report.ok
+    assert seen == [10, 20, 30]

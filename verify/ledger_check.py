@@ -30,6 +30,7 @@ def verify_bundle(
     bundle: Bundle,
     trusted: SignedCheckpoint | None = None,
     progress: Progress | None = None,
+    progress_every: int = 100_000,
 ) -> Report:
     """Check everything in ``bundle``; findings go into the report, nothing is raised for them."""
     started = time.perf_counter()
@@ -40,7 +41,7 @@ def verify_bundle(
     walk.at_size(None)  # a checkpoint of size 0 must carry the empty tree's root
     for line_no, raw in bundle.event_lines():
         walk.line(line_no, raw)
-        if progress is not None and walk.size % 100_000 == 0 and walk.size:
+        if progress is not None and walk.size % progress_every == 0 and walk.size:
             progress(walk.size, time.perf_counter() - started)
     walk.finish()
     for line_no, raw in bundle.unlogged_lines():
