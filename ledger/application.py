@@ -9,8 +9,9 @@ from eventsourcing.application import Application
 from eventsourcing.persistence import Notification
 
 from ledger.agency import Agency
-from ledger.directory import InspectionObject, Inspector
+from ledger.directory import InspectionObject
 from ledger.event_store import APP_NAME
+from ledger.inspector import Inspector, InspectorRuleError, inspector_id
 
 
 class LedgerApp(Application[UUID]):
@@ -32,11 +33,32 @@ class LedgerApp(Application[UUID]):
         self.save(*objects)
         return [o.id for o in objects]
 
-    def register_inspectors(self, agency_id: UUID, rows: list[dict[str, str]]) -> list[UUID]:
+    def register_inspectors(self, agency_id: UUID, rows: list[dict[str, Any]]) -> list[UUID]:
+        """Register inspectors (one transaction); a certificate number may be registered once."""
         self.repository.get(agency_id)
-        inspectors = [Inspector(agency_id=str(agency_id), **row) for row in rows]
+        inspectors = [Inspector.register(agency_id=str(agency_id), **row) for row in rows]
+        seen: set[UUID] = set()
+        for inspector in inspectors:
+            if inspector.id in seen or inspector.id in self.repository:
+                raise InspectorRuleError(
+                    f"certificate_no: {inspector.certificate_no} is already registered "
+                    "(执法证号 must be unique)"
+                )
+            seen.add(inspector.id)
         self.save(*inspectors)
         return [i.id for i in inspectors]
+
+    def declare_conflict(self, certificate_no: str, unit_id: UUID, reason: str) -> None:
+        """利害关系: the inspector must never be sent to that unit."""
+        self.repository.get(unit_id)  # the unit must exist
+        inspector: Inspector = self.repository.get(inspector_id(certificate_no))
+        inspector.declare_conflict(str(unit_id), reason)
+        self.save(inspector)
+
+    def record_leave(self, certificate_no: str, first_day: str, last_day: str, reason: str) -> None:
+        inspector: Inspector = self.repository.get(inspector_id(certificate_no))
+        inspector.record_leave(first_day, last_day, reason)
+        self.save(inspector)
 
     def reclassify_object(self, object_id: UUID, category: str, reason: str) -> None:
         unit: InspectionObject = self.repository.get(object_id)

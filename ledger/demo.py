@@ -74,8 +74,9 @@ def write_demo(app: LedgerApp, size: int = 40) -> DemoSummary:
     prefecture = app.establish_agency("昌吉回族自治州生态环境局", "652300", "prefecture")
     county = app.establish_agency("昌吉州生态环境局昌吉市分局", "652301", "county")
     objects = app.register_objects(county, unit_rows(size))
+    batch = county.int % 100_000  # certificate numbers are unique: one series per demo run
     inspectors = app.register_inspectors(county, [
-        {"name": name, "certificate_no": f"65230120{n:04d}", "post": post}
+        {"name": name, "certificate_no": f"652301{batch:05d}{n:02d}", "post": post}
         for n, (name, post) in enumerate(_INSPECTORS, start=1)
     ])
     app.reclassify_object(objects[rng.randrange(size)], "special", "群众投诉较多（多次信访）")

@@ -1,10 +1,8 @@
-"""The two directories (两库), in their first, minimal form.
+"""The inspection-object directory (检查对象名录库): pollution sources an agency may draw.
 
-* 检查对象名录库 — the inspection-object directory: pollution sources an agency may draw.
-* 执法检查人员名录库 — the inspector directory: certified officers who may be sent.
-
-The directories issue grows these (code checks, categories, conflicts, leave, rulebooks); what is
-here is enough for the ledger core's demo to write realistic, chained events.
+The other of the two directories (两库), the inspector directory, is :mod:`ledger.inspector`.
+The directories issue grows this one (code checks, the full field list, special supervision,
+construction projects); what is here registers, reclassifies and closes units.
 """
 
 from __future__ import annotations
@@ -69,17 +67,6 @@ class InspectionObject(ChainedAggregate):
     @event("Closed")
     def _closed(self, reason: str) -> None:
         self.closed = True
-
-
-class Inspector(ChainedAggregate):
-    """A certified enforcement officer in the inspector directory (执法检查人员)."""
-
-    @event("Registered")
-    def __init__(self, agency_id: str, name: str, certificate_no: str, post: str) -> None:
-        self.agency_id = agency_id
-        self.name = name
-        self.certificate_no = certificate_no
-        self.post = post
 
 
 def _check_category(category: str) -> None:

@@ -14,7 +14,7 @@ import pytest
 
 from ledger.bootstrap import Ledger
 from ledger.checkpoint import CheckpointRefused
-from ledger.directory import Inspector
+from ledger.inspector import Inspector
 from ledger.sequencer import LogIntegrityError
 from tampering import Insider, export_and_verify, rules_at
 
@@ -68,8 +68,8 @@ def test_a_deleted_event_is_caught_at_its_index(demo_ledger: Ledger, tmp_path: P
 def test_an_event_inserted_behind_the_logs_back_is_caught(
     demo_ledger: Ledger, tmp_path: Path
 ) -> None:
-    ghost = Inspector(agency_id=str(uuid4()), name="冒名者", certificate_no="652301209999",
-                      post="执法队员")
+    ghost = Inspector.register(agency_id=str(uuid4()), name="冒名者",
+                               certificate_no="652301209999", post="执法队员")
     stored = demo_ledger.app.mapper.to_stored_event(ghost.collect_events()[0])
     Insider(demo_ledger).insert_event(stored)
 
