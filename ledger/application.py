@@ -9,7 +9,7 @@ from eventsourcing.application import Application
 from eventsourcing.persistence import Notification
 
 from ledger.agency import Agency
-from ledger.directory import InspectionObject
+from ledger.directory import DirectoryRuleError, InspectionObject
 from ledger.event_store import APP_NAME
 from ledger.inspector import Inspector, InspectorRuleError, inspector_id
 
@@ -25,11 +25,19 @@ class LedgerApp(Application[UUID]):
         return agency.id
 
     def register_objects(self, agency_id: UUID, rows: list[dict[str, str]]) -> list[UUID]:
-        """Register many inspection objects at once (an import: one transaction)."""
+        """Register many inspection objects at once (an import: one transaction, all or none);
+        a credit code is registered once per agency."""
         self.repository.get(agency_id)  # the agency must exist
         objects = [
             InspectionObject.register(agency_id=str(agency_id), **row) for row in rows
         ]
+        seen: set[UUID] = set()
+        for unit in objects:
+            if unit.id in seen or unit.id in self.repository:
+                raise DirectoryRuleError(
+                    f"credit_code: {unit.credit_code} is already in this agency's directory"
+                )
+            seen.add(unit.id)
         self.save(*objects)
         return [o.id for o in objects]
 

@@ -1,76 +1,260 @@
-"""The inspection-object directory (检查对象名录库): pollution sources an agency may draw.
+"""The inspection-object directory (检查对象名录库): the pollution sources an agency may draw.
+
+Each entry is a pollution-discharging unit (排污单位) or a construction project (建设项目) with the
+fields the seeds' directories keep (seed 002 annex 4; domain.md §1): name, unified social credit
+code, organisation code, legal representative, phone, county, industry, address, category (key /
+general / special: 重点 / 一般 / 特殊监管), control level for key units (国控 / 省控 / 市控 / 县控),
+risk grade and the Shandong fixed source code. Units are never deleted: closing or relocating one
+(搬迁、关停企业需及时剔除) takes it out of every later draw and keeps it in history.
 
 The other of the two directories (两库), the inspector directory, is :mod:`ledger.inspector`.
-The directories issue grows this one (code checks, the full field list, special supervision,
-construction projects); what is here registers, reclassifies and closes units.
+Code checks (GB 32100, GB 11714, GB/T 2260, fixed source codes) are wired in by the directories
+issue; here a credit code is checked for its length only.
 """
 
 from __future__ import annotations
+
+from typing import Any
+from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import event
 
 from ledger.chained import ChainedAggregate
 
 CATEGORIES = ("key", "general", "special")
+CONTROL_LEVELS = ("national", "provincial", "city", "county")
+KINDS = ("unit", "construction_project")
+UPDATABLE = (
+    "name", "organisation_code", "legal_representative", "phone", "industry", "address",
+    "risk_grade", "fixed_source_code",
+)
+OBJECT_NAMESPACE = uuid5(NAMESPACE_URL, "https://spotcheck.invalid/inspection-object")
 
 
 class DirectoryRuleError(ValueError):
     """A directory entry that breaks a rule; the message names the field and the rule."""
 
 
+def object_id(agency_id: str, credit_code: str) -> UUID:
+    """A unit's aggregate id: one entry per credit code in an agency's directory."""
+    return uuid5(OBJECT_NAMESPACE, f"{agency_id}/{credit_code.strip().upper()}")
+
+
 class InspectionObject(ChainedAggregate):
     """A pollution source in the inspection-object directory (检查对象)."""
 
+    @staticmethod
+    def create_id(agency_id: str, credit_code: str) -> UUID:
+        return object_id(agency_id, credit_code)
+
     @event("Registered")
     def __init__(
-        self, agency_id: str, name: str, credit_code: str, category: str, county: str
+        self,
+        agency_id: str,
+        name: str,
+        credit_code: str,
+        category: str,
+        county: str,
+        details: dict[str, str],
     ) -> None:
         self.agency_id = agency_id
         self.name = name
         self.credit_code = credit_code
         self.category = category
         self.county = county
-        self.closed = False
+        self.details = dict(details)
+        self.status = "active"
+        self.special_reasons: list[str] = []
+        self.category_before_special: str | None = None
 
     @classmethod
     def register(
-        cls, agency_id: str, name: str, credit_code: str, category: str, county: str
+        cls,
+        agency_id: str,
+        name: str,
+        credit_code: str,
+        category: str,
+        county: str,
+        **details: str,
     ) -> InspectionObject:
-        if not name.strip():
-            raise DirectoryRuleError("name: an inspection object needs a name")
-        if len(credit_code) != 18:
+        """Register a unit; ``details`` are the optional fields (``kind``, ``control_level``,
+        and those of :data:`UPDATABLE`)."""
+        _require("name", name, "an inspection object needs a name")
+        _require("county", county, "an inspection object needs its county (所属区县)")
+        code = credit_code.strip().upper()
+        if len(code) != 18:
             raise DirectoryRuleError(
                 f"credit_code: {credit_code!r} is not an 18-character unified social credit code"
             )
         _check_category(category)
         return cls(
-            agency_id=agency_id, name=name, credit_code=credit_code, category=category,
-            county=county,
+            agency_id=agency_id, name=name.strip(), credit_code=code, category=category,
+            county=county.strip(), details=_checked_details(details, category),
         )
 
-    def reclassify(self, category: str, reason: str) -> None:
+    @property
+    def kind(self) -> str:
+        return self.details.get("kind", "unit")
+
+    @property
+    def control_level(self) -> str:
+        return self.details.get("control_level", "")
+
+    @property
+    def in_directory(self) -> bool:
+        """Still drawable: not closed nor relocated (suspended units stay in the directory)."""
+        return self.status in ("active", "suspended")
+
+    # -- details and category ------------------------------------------------------------------
+    def update(self, changes: dict[str, str], reason: str) -> None:
+        unknown = sorted(set(changes) - set(UPDATABLE))
+        if unknown:
+            raise DirectoryRuleError(
+                f"{unknown[0]}: not a field that can be updated (use one of {', '.join(UPDATABLE)})"
+            )
+        if "name" in changes:
+            _require("name", changes["name"], "an inspection object needs a name")
+        _require("reason", reason, "an update needs a reason")
+        effective = {k: v for k, v in changes.items() if self._current(k) != v}
+        if effective:
+            self._updated(changes=effective, reason=reason)
+
+    def _current(self, field: str) -> str:
+        return self.name if field == "name" else self.details.get(field, "")
+
+    @event("DetailsUpdated")
+    def _updated(self, changes: dict[str, str], reason: str) -> None:
+        for field, value in changes.items():
+            if field == "name":
+                self.name = value
+            else:
+                self.details[field] = value
+
+    def reclassify(self, category: str, reason: str, control_level: str = "") -> None:
         _check_category(category)
-        if not reason.strip():
-            raise DirectoryRuleError("reason: a reclassification needs a reason")
-        self._reclassified(category=category, reason=reason)
+        _check_control_level(category, control_level)
+        _require("reason", reason, "a reclassification needs a reason")
+        self._reclassified(category=category, reason=reason, control_level=control_level)
 
     @event("Reclassified")
-    def _reclassified(self, category: str, reason: str) -> None:
+    def _reclassified(self, category: str, reason: str, control_level: str) -> None:
         self.category = category
+        self.details["control_level"] = control_level
+
+    def mark_special(self, reasons: list[str], approved_by: str) -> None:
+        """Put the unit under special supervision (特殊监管对象), with the seeds' reasons
+        (serious violation record, unresolved violation, high risk, many complaints, …)."""
+        cleaned = [r.strip() for r in reasons if r.strip()]
+        if not cleaned:
+            raise DirectoryRuleError("reasons: special supervision needs at least one reason")
+        _require("approved_by", approved_by, "special supervision needs an approver")
+        self._special_marked(reasons=cleaned, approved_by=approved_by)
+
+    @event("SpecialSupervisionMarked")
+    def _special_marked(self, reasons: list[str], approved_by: str) -> None:
+        if self.category != "special":
+            self.category_before_special = self.category
+        self.category = "special"
+        self.special_reasons = list(reasons)
+
+    def lift_special(self, reason: str, approved_by: str) -> None:
+        if self.category != "special":
+            raise DirectoryRuleError(f"category: {self.name} is not under special supervision")
+        _require("reason", reason, "lifting special supervision needs a reason")
+        _require("approved_by", approved_by, "lifting special supervision needs an approver")
+        self._special_lifted(reason=reason, approved_by=approved_by)
+
+    @event("SpecialSupervisionLifted")
+    def _special_lifted(self, reason: str, approved_by: str) -> None:
+        self.category = self.category_before_special or "general"
+        self.category_before_special = None
+        self.special_reasons = []
+
+    # -- status ------------------------------------------------------------------------------------
+    def suspend(self, reason: str) -> None:
+        """停产: stays in the directory (a visit may find no production)."""
+        self._require_status("active", "suspend")
+        _require("reason", reason, "a suspension needs a reason")
+        self._suspended(reason=reason)
+
+    @event("Suspended")
+    def _suspended(self, reason: str) -> None:
+        self.status = "suspended"
+
+    def resume(self, reason: str) -> None:
+        self._require_status("suspended", "resume")
+        _require("reason", reason, "resuming needs a reason")
+        self._resumed(reason=reason)
+
+    @event("Resumed")
+    def _resumed(self, reason: str) -> None:
+        self.status = "active"
 
     def close(self, reason: str) -> None:
-        """剔除: kept in history, never deleted."""
-        if self.closed:
-            raise DirectoryRuleError(f"{self.name} is already closed")
+        """关停 → 剔除: out of every later draw, kept in history, never deleted."""
+        if not self.in_directory:
+            raise DirectoryRuleError(f"status: {self.name} is already {self.status}")
+        _require("reason", reason, "closing a unit needs a reason")
         self._closed(reason=reason)
 
     @event("Closed")
     def _closed(self, reason: str) -> None:
-        self.closed = True
+        self.status = "closed"
+
+    def relocate(self, reason: str, destination: str) -> None:
+        """搬迁 → 剔除 from this agency's directory (the destination registers it anew)."""
+        if not self.in_directory:
+            raise DirectoryRuleError(f"status: {self.name} is already {self.status}")
+        _require("reason", reason, "a relocation needs a reason")
+        _require("destination", destination, "a relocation needs its destination")
+        self._relocated(reason=reason, destination=destination)
+
+    @event("Relocated")
+    def _relocated(self, reason: str, destination: str) -> None:
+        self.status = "relocated"
+
+    @property
+    def closed(self) -> bool:
+        return self.status == "closed"
+
+    def _require_status(self, expected: str, action: str) -> None:
+        if self.status != expected:
+            raise DirectoryRuleError(f"status: cannot {action} {self.name}, it is {self.status}")
+
+
+def _checked_details(details: dict[str, Any], category: str) -> dict[str, str]:
+    allowed = {"kind", "control_level", *UPDATABLE} - {"name"}
+    unknown = sorted(set(details) - allowed)
+    if unknown:
+        raise DirectoryRuleError(f"{unknown[0]}: not a field of an inspection object")
+    checked = {k: str(v).strip() for k, v in details.items() if v is not None and str(v).strip()}
+    kind = checked.setdefault("kind", "unit")
+    if kind not in KINDS:
+        raise DirectoryRuleError(f"kind: {kind!r} is not one of {', '.join(KINDS)} (排污单位/建设项目)")
+    _check_control_level(category, checked.get("control_level", ""))
+    return checked
+
+
+def _require(field: str, value: Any, rule: str) -> None:
+    if not isinstance(value, str) or not value.strip():
+        raise DirectoryRuleError(f"{field}: {rule}")
 
 
 def _check_category(category: str) -> None:
     if category not in CATEGORIES:
         raise DirectoryRuleError(
             f"category: {category!r} is not one of {', '.join(CATEGORIES)} (重点/一般/特殊监管)"
+        )
+
+
+def _check_control_level(category: str, control_level: str) -> None:
+    if control_level and control_level not in CONTROL_LEVELS:
+        raise DirectoryRuleError(
+            f"control_level: {control_level!r} is not one of {', '.join(CONTROL_LEVELS)}"
+            " (国控/省控/市控/县控)"
+        )
+    if control_level and category == "general":
+        raise DirectoryRuleError(
+            f"control_level: a general unit has no control level (found {control_level!r});"
+            " controlled units are key units (重点排污单位)"
         )

@@ -1,0 +1,96 @@
+"""The inspection-object directory (检查对象名录库): entries change only by events, never vanish."""
+
+from __future__ import annotations
+
+import pytest
+
+from ledger.bootstrap import Ledger
+from ledger.directory import DirectoryRuleError, InspectionObject, object_id
+
+CODE = "916523013100000576"
+
+
+def _unit(**overrides: str) -> InspectionObject:
+    fields = {"agency_id": "a", "name": "昌吉市天山热电有限公司", "credit_code": CODE,
+              "category": "key", "county": "昌吉市", "control_level": "city",
+              "legal_representative": "张三", "industry": "热力生产和供应", "address": "昌吉市北京南路"}
+    fields.update(overrides)
+    return InspectionObject.register(**fields)
+
+
+def test_a_units_identity_is_its_credit_code_within_the_agency() -> None:
+    unit = _unit(credit_code=" 916523013100000576 ")
+    assert unit.id == object_id("a", CODE)
+    assert unit.id != object_id("b", CODE)
+    assert unit.credit_code == CODE
+    assert unit.details["legal_representative"] == "张三"
+    assert unit.kind == "unit" and unit.control_level == "city"
+
+
+def test_a_construction_project_is_an_inspection_object_too() -> None:
+    project = _unit(kind="construction_project", category="general", control_level="")
+    assert project.kind == "construction_project"
+    with pytest.raises(DirectoryRuleError, match="kind"):
+        _unit(kind="工地")
+
+
+@pytest.mark.parametrize(("field", "value"), [
+    ("name", " "), ("county", ""), ("credit_code", "91652301"), ("category", "重点"),
+    ("control_level", "省级"), ("phone_number", "0994-1234567"),
+])
+def test_a_bad_field_is_refused_by_name(field: str, value: str) -> None:
+    with pytest.raises(DirectoryRuleError, match=f"^{field}"):
+        _unit(**{field: value})
+
+
+def test_a_general_unit_has_no_control_level() -> None:
+    with pytest.raises(DirectoryRuleError, match="control_level: a general unit"):
+        _unit(category="general", control_level="county")
+
+
+def test_details_change_only_by_an_event_with_a_reason() -> None:
+    unit = _unit()
+    unit.collect_events()
+    unit.update({"phone": "0994-2345678", "address": "昌吉市北京南路"}, "企业变更联系电话")
+    (updated,) = unit.collect_events()
+    assert updated.changes == {"phone": "0994-2345678"}  # type: ignore[attr-defined]
+    unit.update({"phone": "0994-2345678"}, "no change")
+    assert unit.collect_events() == []
+    with pytest.raises(DirectoryRuleError, match=r"^credit_code: not a field that can be updated"):
+        unit.update({"credit_code": "X"}, "typo")
+
+
+def test_special_supervision_is_marked_with_reasons_and_lifted_back_to_the_old_category() -> None:
+    unit = _unit()
+    unit.mark_special(["存在未整改到位的环境违法行为", "信访投诉较多"], approved_by="局务会")
+    assert unit.category == "special"
+    assert unit.special_reasons == ["存在未整改到位的环境违法行为", "信访投诉较多"]
+    with pytest.raises(DirectoryRuleError, match="reasons"):
+        unit.mark_special([" "], approved_by="局务会")
+    unit.lift_special("已整改到位，验收通过", approved_by="局务会")
+    assert unit.category == "key" and unit.special_reasons == []
+    with pytest.raises(DirectoryRuleError, match="not under special supervision"):
+        unit.lift_special("again", approved_by="局务会")
+
+
+def test_a_closed_or_relocated_unit_leaves_the_directory_but_not_the_history() -> None:
+    unit = _unit()
+    unit.suspend("季节性停产")
+    assert unit.in_directory
+    unit.resume("恢复生产")
+    unit.relocate("企业整体搬迁", destination="呼图壁县工业园区")
+    assert not unit.in_directory and unit.status == "relocated"
+    with pytest.raises(DirectoryRuleError, match="already relocated"):
+        unit.close("关停")
+    assert [type(e).__name__ for e in unit.collect_events()] == [
+        "Registered", "Suspended", "Resumed", "Relocated"]
+
+
+def test_a_credit_code_is_registered_once_per_agency(ledger: Ledger) -> None:
+    agency = ledger.app.establish_agency("昌吉市生态环境局", "652301", "county")
+    row = {"name": "昌吉市天山热电有限公司", "credit_code": CODE, "category": "key",
+           "county": "昌吉市"}
+    ledger.app.register_objects(agency, [row])
+    with pytest.raises(DirectoryRuleError, match=f"credit_code: {CODE} is already"):
+        ledger.app.register_objects(agency, [dict(row, name="另一家公司")])
+    assert len(ledger.app.notifications(1, 100)) == 2
