@@ -1,39 +1,98 @@
-"""Enforcing agencies (执法机构): the bodies that keep directories, draw, inspect and publish.
+"""Enforcing agencies (执法机构) in their hierarchy: the bodies that keep directories, draw,
+inspect, publish, and audit the level below.
 
-Grown by the directories issue (hierarchy, rulebooks, one log per agency); for now an agency is
-established with its administrative division code (行政区划代码, GB/T 2260) and level.
+Levels (层级): province (省, 自治区) → prefecture (地级: 州 / 盟 / 地级市) → county (县级: 县 / 旗 /
+县级市 / 区 / 园区). Each agency is identified by its administrative division code (行政区划代码,
+GB/T 2260): one agency per code. Each names its own transparency log (``log_origin``), the origin
+line of its checkpoints.
 """
 
 from __future__ import annotations
+
+from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import event
 
 from ledger.chained import ChainedAggregate
 
 LEVELS = ("province", "prefecture", "county")
+#: The names agencies use for each level (seed 004: 盟市 / 旗县; seed 000: 县市、园区).
+KINDS = {
+    "province": "province", "autonomous_region": "province",
+    "prefecture": "prefecture", "league": "prefecture", "city": "prefecture",
+    "county": "county", "banner": "county", "county_city": "county", "district": "county",
+    "park": "county",
+}
+AGENCY_NAMESPACE = uuid5(NAMESPACE_URL, "https://spotcheck.invalid/agency")
+DEFAULT_LOG_DOMAIN = "spotcheck.gov.cn"
 
 
 class AgencyRuleError(ValueError):
     """A field that breaks a rule, named with the rule."""
 
 
+def agency_id(division_code: str) -> UUID:
+    """An agency's aggregate id: one agency per division code."""
+    return uuid5(AGENCY_NAMESPACE, division_code.strip())
+
+
 class Agency(ChainedAggregate):
-    """An ecology and environment bureau (生态环境局) at one level of the hierarchy."""
+    """An ecology and environment bureau (生态环境局 / 分局) at one level of the hierarchy."""
+
+    @staticmethod
+    def create_id(division_code: str) -> UUID:
+        return agency_id(division_code)
 
     @event("Established")
-    def __init__(self, name: str, division_code: str, level: str) -> None:
+    def __init__(
+        self, name: str, division_code: str, level: str, kind: str, parent_id: str,
+        log_origin: str,
+    ) -> None:
         self.name = name
         self.division_code = division_code
         self.level = level
+        self.kind = kind
+        self.parent_id = parent_id
+        self.log_origin = log_origin
 
     @classmethod
-    def establish(cls, name: str, division_code: str, level: str) -> Agency:
+    def establish(
+        cls, name: str, division_code: str, kind: str, parent: Agency | None = None,
+        log_origin: str = "",
+    ) -> Agency:
+        """Establish an agency under ``parent`` (None: the top of this deployment)."""
         if not name.strip():
             raise AgencyRuleError("name: an agency needs a name")
-        if len(division_code) != 6 or not division_code.isdigit():
+        code = division_code.strip()
+        if len(code) != 6 or not code.isdigit():
             raise AgencyRuleError(
                 f"division_code: {division_code!r} is not a 6-digit GB/T 2260 division code"
             )
-        if level not in LEVELS:
-            raise AgencyRuleError(f"level: {level!r} is not one of {', '.join(LEVELS)}")
-        return cls(name=name, division_code=division_code, level=level)
+        if kind not in KINDS:
+            raise AgencyRuleError(f"kind: {kind!r} is not one of {', '.join(KINDS)}")
+        level = KINDS[kind]
+        if parent is not None:
+            _check_parent(level, code, parent)
+        origin = log_origin.strip() or f"{code}.{DEFAULT_LOG_DOMAIN}/spotcheck"
+        if " " in origin or "+" in origin:
+            raise AgencyRuleError(f"log_origin: {origin!r} may not contain spaces or '+'")
+        return cls(
+            name=name.strip(), division_code=code, level=level, kind=kind,
+            parent_id="" if parent is None else str(parent.id), log_origin=origin,
+        )
+
+
+def _check_parent(level: str, code: str, parent: Agency) -> None:
+    expected = LEVELS[LEVELS.index(level) - 1] if level != "province" else None
+    if expected is None:
+        raise AgencyRuleError("parent_id: a province-level agency has no parent")
+    if parent.level != expected:
+        raise AgencyRuleError(
+            f"parent_id: a {level}-level agency sits under a {expected}-level one, "
+            f"not under {parent.name} ({parent.level})"
+        )
+    if code[:2] != parent.division_code[:2]:
+        raise AgencyRuleError(
+            f"division_code: {code} is not in the province of its parent {parent.name} "
+            f"({parent.division_code})"
+        )

@@ -8,7 +8,7 @@ from uuid import UUID
 from eventsourcing.application import Application
 from eventsourcing.persistence import Notification
 
-from ledger.agency import Agency
+from ledger.agency import Agency, AgencyRuleError
 from ledger.directory import DirectoryRuleError, InspectionObject
 from ledger.event_store import APP_NAME
 from ledger.inspector import Inspector, InspectorRuleError, inspector_id
@@ -19,8 +19,18 @@ class LedgerApp(Application[UUID]):
 
     name = APP_NAME
 
-    def establish_agency(self, name: str, division_code: str, level: str) -> UUID:
-        agency = Agency.establish(name, division_code, level)
+    def establish_agency(
+        self, name: str, division_code: str, kind: str, parent_id: UUID | None = None,
+        log_origin: str = "",
+    ) -> UUID:
+        """Establish an agency (one per division code) under an existing parent, or at the top."""
+        parent: Agency | None = None if parent_id is None else self.repository.get(parent_id)
+        agency = Agency.establish(name, division_code, kind, parent, log_origin)
+        if agency.id in self.repository:
+            existing: Agency = self.repository.get(agency.id)
+            raise AgencyRuleError(
+                f"division_code: {agency.division_code} already has an agency ({existing.name})"
+            )
         self.save(agency)
         return agency.id
 

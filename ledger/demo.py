@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
+from uuid import UUID
 
 from stdnum.cn import uscc
 
+from ledger.agency import agency_id
 from ledger.application import LedgerApp
+from ledger.inspector import inspector_id
 
 # Deterministic names: the demo is a fixture, not a random generator.
 _PREFIXES = ("天山", "准噶尔", "博格达", "玛纳斯", "呼图壁", "阜康", "吉木萨尔", "奇台", "木垒", "北庭")
@@ -52,11 +55,13 @@ def credit_code(serial: int, division: str = "652301") -> str:
     return body + uscc.calc_check_digit(body)
 
 
-def unit_rows(count: int, county: str = "昌吉市", division: str = "652301") -> list[dict[str, str]]:
-    """``count`` deterministic inspection-object rows of one county: names, credit codes and
-    categories as the demo registers them (the benchmarks use them too)."""
+def unit_rows(
+    count: int, county: str = "昌吉市", division: str = "652301", first: int = 1
+) -> list[dict[str, str]]:
+    """``count`` deterministic inspection-object rows of one county, serials from ``first``:
+    names, credit codes and categories as the demo registers them (the benchmarks use them too)."""
     rows = []
-    for n in range(count):
+    for n in range(first - 1, first - 1 + count):
         trade, category = _TRADES[n % len(_TRADES)]
         prefix = _PREFIXES[n // len(_TRADES) % len(_PREFIXES)]
         rows.append({
@@ -69,17 +74,41 @@ def unit_rows(count: int, county: str = "昌吉市", division: str = "652301") -
 
 
 def write_demo(app: LedgerApp, size: int = 40) -> DemoSummary:
-    """Write the demo agency, directories and changes; returns what was written."""
+    """Write the demo agencies (once), a new series of units and inspectors, and two changes.
+
+    Run again on the same ledger, it adds another series (new credit codes and certificate
+    numbers) under the same two agencies, so a repeated demo never collides with itself.
+    """
     rng = random.Random(20251231)
-    prefecture = app.establish_agency("昌吉回族自治州生态环境局", "652300", "prefecture")
-    county = app.establish_agency("昌吉州生态环境局昌吉市分局", "652301", "county")
-    objects = app.register_objects(county, unit_rows(size))
-    batch = county.int % 100_000  # certificate numbers are unique: one series per demo run
+    prefecture, new_prefecture = _ensure_agency(app, "昌吉回族自治州生态环境局", "652300", "prefecture")
+    county, new_county = _ensure_agency(app, "昌吉州生态环境局昌吉市分局", "652301", "county", prefecture)
+    series = _next_series(app)
+    objects = app.register_objects(county, unit_rows(size, first=(series - 1) * 100_000 + 1))
     inspectors = app.register_inspectors(county, [
-        {"name": name, "certificate_no": f"652301{batch:05d}{n:02d}", "post": post}
+        {"name": name, "certificate_no": _certificate(series, n), "post": post}
         for n, (name, post) in enumerate(_INSPECTORS, start=1)
     ])
     app.reclassify_object(objects[rng.randrange(size)], "special", "群众投诉较多（多次信访）")
     app.close_object(objects[rng.randrange(size)], "企业已搬迁出本辖区，依规剔除")
-    return DemoSummary(agencies=len({prefecture, county}), objects=len(objects),
+    return DemoSummary(agencies=int(new_prefecture) + int(new_county), objects=len(objects),
                        inspectors=len(inspectors), changes=2)
+
+
+def _ensure_agency(
+    app: LedgerApp, name: str, code: str, kind: str, parent: UUID | None = None
+) -> tuple[UUID, bool]:
+    existing = agency_id(code)
+    if existing in app.repository:
+        return existing, False
+    return app.establish_agency(name, code, kind, parent), True
+
+
+def _certificate(series: int, n: int) -> str:
+    return f"652301{series:03d}{n:03d}"
+
+
+def _next_series(app: LedgerApp) -> int:
+    series = 1
+    while inspector_id(_certificate(series, 1)) in app.repository:
+        series += 1
+    return series
