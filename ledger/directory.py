@@ -8,8 +8,10 @@ risk grade and the Shandong fixed source code. Units are never deleted: closing 
 (搬迁、关停企业需及时剔除) takes it out of every later draw and keeps it in history.
 
 The other of the two directories (两库), the inspector directory, is :mod:`ledger.inspector`.
-Code checks (GB 32100, GB 11714, GB/T 2260, fixed source codes) are wired in by the directories
-issue; here a credit code is checked for its length only.
+Codes are checked in full on registration: the credit code (GB 32100, with its embedded GB 11714
+organisation code and its GB/T 2260 division: a retired division is a warning kept with the
+entry, not a refusal), an organisation code where given, and the Shandong fixed source code where
+given, cross-checked with the credit code, category, control level and special supervision.
 """
 
 from __future__ import annotations
@@ -20,6 +22,9 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from eventsourcing.domain import event
 
 from ledger.chained import ChainedAggregate
+from ledger.credit_code import CreditCode, CreditCodeError, parse_credit_code
+from ledger.fixed_source_code import FixedSourceCodeError, cross_check, parse_fixed_source_code
+from ledger.organisation_code import OrganisationCodeError, validate_organisation_code
 
 CATEGORIES = ("key", "general", "special")
 CONTROL_LEVELS = ("national", "provincial", "city", "county")
@@ -56,6 +61,7 @@ class InspectionObject(ChainedAggregate):
         category: str,
         county: str,
         details: dict[str, str],
+        warnings: list[str],
     ) -> None:
         self.agency_id = agency_id
         self.name = name
@@ -63,6 +69,7 @@ class InspectionObject(ChainedAggregate):
         self.category = category
         self.county = county
         self.details = dict(details)
+        self.warnings = list(warnings)
         self.status = "active"
         self.special_reasons: list[str] = []
         self.category_before_special: str | None = None
@@ -81,15 +88,13 @@ class InspectionObject(ChainedAggregate):
         and those of :data:`UPDATABLE`)."""
         _require("name", name, "an inspection object needs a name")
         _require("county", county, "an inspection object needs its county (所属区县)")
-        code = credit_code.strip().upper()
-        if len(code) != 18:
-            raise DirectoryRuleError(
-                f"credit_code: {credit_code!r} is not an 18-character unified social credit code"
-            )
         _check_category(category)
+        credit = _parse_credit(credit_code)
+        checked = _checked_details(details, category)
+        warnings = [*credit.warnings, *_check_codes(credit, checked, category)]
         return cls(
-            agency_id=agency_id, name=name.strip(), credit_code=code, category=category,
-            county=county.strip(), details=_checked_details(details, category),
+            agency_id=agency_id, name=name.strip(), credit_code=credit.code, category=category,
+            county=county.strip(), details=checked, warnings=warnings,
         )
 
     @property
@@ -233,6 +238,47 @@ def _checked_details(details: dict[str, Any], category: str) -> dict[str, str]:
         raise DirectoryRuleError(f"kind: {kind!r} is not one of {', '.join(KINDS)} (排污单位/建设项目)")
     _check_control_level(category, checked.get("control_level", ""))
     return checked
+
+
+def _parse_credit(credit_code: str) -> CreditCode:
+    try:
+        return parse_credit_code(credit_code)
+    except CreditCodeError as exc:
+        raise DirectoryRuleError(str(exc)) from None
+
+
+def _check_codes(credit: CreditCode, details: dict[str, str], category: str) -> list[str]:
+    """The organisation code and the Shandong fixed source code, where given, must agree with the
+    credit code and the unit's category; returns warnings (e.g. a retired division)."""
+    warnings: list[str] = []
+    if "organisation_code" in details:
+        try:
+            organisation = validate_organisation_code(details["organisation_code"])
+        except OrganisationCodeError as exc:
+            raise DirectoryRuleError(str(exc)) from None
+        if organisation != credit.organisation_code:
+            raise DirectoryRuleError(
+                f"organisation_code: {organisation} is not the organisation code embedded in "
+                f"credit_code {credit.code} ({credit.organisation_code})"
+            )
+        details["organisation_code"] = organisation
+    if "fixed_source_code" in details:
+        try:
+            fixed = parse_fixed_source_code(details["fixed_source_code"])
+        except FixedSourceCodeError as exc:
+            raise DirectoryRuleError(str(exc)) from None
+        special = category == "special"
+        mismatches = cross_check(
+            fixed, credit, category=fixed.category if special else category,
+            control_level=details.get("control_level", "") or fixed.control_level
+            if special else details.get("control_level", ""),
+            special=special,
+        )
+        if mismatches:
+            raise DirectoryRuleError("fixed_source_code: " + "; ".join(mismatches))
+        details["fixed_source_code"] = fixed.text()
+        warnings.extend(fixed.warnings)
+    return warnings
 
 
 def _require(field: str, value: Any, rule: str) -> None:

@@ -94,3 +94,37 @@ def test_a_credit_code_is_registered_once_per_agency(ledger: Ledger) -> None:
     with pytest.raises(DirectoryRuleError, match=f"credit_code: {CODE} is already"):
         ledger.app.register_objects(agency, [dict(row, name="另一家公司")])
     assert len(ledger.app.notifications(1, 100)) == 2
+
+
+def test_a_credit_code_is_checked_in_full_on_registration() -> None:
+    with pytest.raises(DirectoryRuleError, match="^credit_code"):
+        _unit(credit_code=CODE[:-1] + ("0" if CODE[-1] != "0" else "1"))
+
+
+def test_a_credit_code_from_a_retired_division_is_kept_with_a_warning() -> None:
+    from ledger.credit_code import make_credit_code
+
+    unit = _unit(credit_code=make_credit_code("9", "1", "110103", "31000005"))
+    assert any("110103" in warning for warning in unit.warnings)
+
+
+def test_an_organisation_code_must_be_the_one_inside_the_credit_code() -> None:
+    assert _unit(organisation_code="31000005-7").details["organisation_code"] == "310000057"
+    with pytest.raises(DirectoryRuleError, match="^organisation_code: 600037341 is not"):
+        _unit(organisation_code="60003734-1")
+    with pytest.raises(DirectoryRuleError, match="^organisation_code"):
+        _unit(organisation_code="12345678-9")  # seed 002's example fails GB 11714
+
+
+def test_a_fixed_source_code_is_cross_checked_with_the_entry() -> None:
+    from ledger.fixed_source_code import make_fixed_source_code
+
+    good = make_fixed_source_code("city", "key", "652301", "310000057", special=False)
+    assert _unit(fixed_source_code=good).details["fixed_source_code"] == good
+    national = make_fixed_source_code("national", "key", "652301", "310000057", special=False)
+    with pytest.raises(DirectoryRuleError, match="^fixed_source_code"):
+        _unit(fixed_source_code=national)  # the entry says city-controlled
+    special = make_fixed_source_code("city", "key", "652301", "310000057", special=True)
+    assert _unit(category="special", fixed_source_code=special).category == "special"
+    with pytest.raises(DirectoryRuleError, match="^fixed_source_code"):
+        _unit(fixed_source_code=special)  # (1) marks special supervision, the entry is not
