@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from uuid import UUID
 
@@ -10,8 +12,43 @@ from eventsourcing.persistence import Notification
 
 from ledger.agency import Agency, AgencyRuleError
 from ledger.directory import DirectoryRuleError, InspectionObject
+from ledger.directory_file import RowProblem, Table, split_list
 from ledger.event_store import APP_NAME
 from ledger.inspector import Inspector, InspectorRuleError, inspector_id
+
+Checked = InspectionObject | Inspector | tuple[str, str]
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    added: int
+    unchanged: int
+
+
+class ImportRejected(ValueError):
+    """A file with bad rows: nothing of it was stored. ``problems`` lists every bad row."""
+
+    def __init__(self, path: Path, problems: list[RowProblem]) -> None:
+        self.path = path
+        self.problems = problems
+        listed = "\n".join(f"  {p}" for p in problems[:50])
+        more = f"\n  … and {len(problems) - 50} more" if len(problems) > 50 else ""
+        super().__init__(
+            f"{path}: {len(problems)} bad row(s), nothing imported:\n{listed}{more}"
+        )
+
+
+def _problem(message: str) -> tuple[str, str]:
+    """Split a rule error's ``field: reason`` message."""
+    field, _, reason = message.partition(": ")
+    return (field, reason) if reason else ("", message)
+
+
+def _same_entry(stored: Any, fresh: Any) -> bool:
+    """The registered facts of two entries agree (an unchanged re-import)."""
+    keys = ("name", "category", "county", "details", "post", "certificate_no", "may_inspect",
+            "expertise", "outside_expert", "enforcement_category")
+    return all(getattr(stored, k, None) == getattr(fresh, k, None) for k in keys)
 
 
 class LedgerApp(Application[UUID]):
@@ -65,6 +102,76 @@ class LedgerApp(Application[UUID]):
             seen.add(inspector.id)
         self.save(*inspectors)
         return [i.id for i in inspectors]
+
+    def import_objects(self, agency_id: UUID, table: Table) -> ImportResult:
+        """Import a directory file: every row checked, every bad row reported (row, column,
+        reason), nothing stored if any row fails; rows already registered unchanged are skipped,
+        so importing the same file twice changes nothing."""
+        self.repository.get(agency_id)
+        checked = [
+            (number, self._check_object_row(agency_id, row)) for number, row in table.rows
+        ]
+        return self._store_import(table, checked, "credit_code")
+
+    def import_inspectors(self, agency_id: UUID, table: Table) -> ImportResult:
+        """Import an inspector file, all or nothing, like :meth:`import_objects`."""
+        self.repository.get(agency_id)
+        checked = [
+            (number, self._check_inspector_row(agency_id, row)) for number, row in table.rows
+        ]
+        return self._store_import(table, checked, "certificate_no")
+
+    def _check_object_row(self, agency_id: UUID, row: dict[str, str]) -> Checked:
+        try:
+            fields = {k: row.get(k, "") for k in ("name", "credit_code", "category", "county")}
+            details = {k: v for k, v in row.items() if k not in fields}
+            return InspectionObject.register(agency_id=str(agency_id), **fields, **details)
+        except DirectoryRuleError as exc:
+            return _problem(str(exc))
+
+    def _check_inspector_row(self, agency_id: UUID, row: dict[str, str]) -> Checked:
+        try:
+            return Inspector.register(
+                agency_id=str(agency_id), name=row.get("name", ""),
+                certificate_no=row.get("certificate_no", ""), post=row.get("post", ""),
+                enforcement_category=row.get("enforcement_category", "生态环境"),
+                expertise=split_list(row.get("expertise", "")),
+                may_inspect=split_list(row["may_inspect"]) if "may_inspect" in row else None,
+                outside_expert=row.get("outside_expert", "").lower() in ("是", "yes", "true", "1"),
+            )
+        except InspectorRuleError as exc:
+            return _problem(str(exc))
+
+    def _store_import(
+        self, table: Table, checked: list[tuple[int, Checked]], key_field: str
+    ) -> ImportResult:
+        problems: list[RowProblem] = []
+        fresh: list[Any] = []
+        unchanged = 0
+        first_row: dict[UUID, int] = {}
+        for number, result in checked:
+            if isinstance(result, tuple):
+                field, reason = result
+                problems.append(RowProblem(number, table.column_of(field), reason))
+                continue
+            if result.id in first_row:
+                problems.append(RowProblem(number, table.column_of(key_field),
+                                           f"duplicate of row {first_row[result.id]}"))
+                continue
+            first_row[result.id] = number
+            if result.id not in self.repository:
+                fresh.append(result)
+            elif _same_entry(self.repository.get(result.id), result):
+                unchanged += 1
+            else:
+                problems.append(RowProblem(
+                    number, table.column_of(key_field),
+                    "already registered with other values (change it with an update, not an import)",
+                ))
+        if problems:
+            raise ImportRejected(table.path, problems)
+        self.save(*fresh)
+        return ImportResult(added=len(fresh), unchanged=unchanged)
 
     def declare_conflict(self, certificate_no: str, unit_id: UUID, reason: str) -> None:
         """利害关系: the inspector must never be sent to that unit."""
