@@ -9,11 +9,14 @@ line of its checkpoints.
 
 from __future__ import annotations
 
+from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import event
 
 from ledger.chained import ChainedAggregate
+from ledger.plan import AnnualPlan
+from ledger.rulebook import Rulebook, RulebookError
 
 LEVELS = ("province", "prefecture", "county")
 #: The names agencies use for each level (seed 004: 盟市 / 旗县; seed 000: 县市、园区).
@@ -54,6 +57,8 @@ class Agency(ChainedAggregate):
         self.kind = kind
         self.parent_id = parent_id
         self.log_origin = log_origin
+        self.rulebooks: list[dict[str, Any]] = []
+        self.plans: dict[int, dict[str, Any]] = {}
 
     @classmethod
     def establish(
@@ -80,6 +85,48 @@ class Agency(ChainedAggregate):
             name=name.strip(), division_code=code, level=level, kind=kind,
             parent_id="" if parent is None else str(parent.id), log_origin=origin,
         )
+
+
+    # -- rulebooks and plans ---------------------------------------------------------------------
+    def adopt_rulebook(self, rulebook: Rulebook, approved_by: str, reason: str) -> None:
+        """Adopt a rulebook from its ``adopted_from`` date, recording who approved it and why
+        (seed 004: changing a ratio needs a written report upward)."""
+        if not rulebook.adopted_from:
+            raise AgencyRuleError("adopted_from: a rulebook is adopted from a date (YYYY-MM-DD)")
+        try:
+            rulebook.validate()
+        except RulebookError as exc:
+            raise AgencyRuleError(f"rulebook.{exc}") from None
+        _require("approved_by", approved_by, "adopting a rulebook needs its approver")
+        _require("reason", reason, "adopting a rulebook needs a reason")
+        self._rulebook_adopted(rulebook=rulebook.to_dict(), approved_by=approved_by, reason=reason)
+
+    @event("RulebookAdopted")
+    def _rulebook_adopted(self, rulebook: dict[str, Any], approved_by: str, reason: str) -> None:
+        self.rulebooks.append(rulebook)
+
+    def rulebook_in_force(self, on: str) -> Rulebook | None:
+        """The rulebook adopted latest from a date on or before ``on`` (ISO date)."""
+        in_force = [b for b in self.rulebooks if str(b["adopted_from"]) <= on]
+        if not in_force:
+            return None
+        return Rulebook.from_dict(max(in_force, key=lambda b: str(b["adopted_from"])))
+
+    def file_plan(self, plan: AnnualPlan, approved_by: str) -> None:
+        """File the annual plan (年度计划): one per year; a revision is filed with its reason."""
+        if plan.year is None:
+            raise AgencyRuleError("year: an annual plan is for a year")
+        _require("approved_by", approved_by, "filing a plan needs its approver")
+        self._plan_filed(year=plan.year, plan=plan.to_dict(), approved_by=approved_by)
+
+    @event("AnnualPlanFiled")
+    def _plan_filed(self, year: int, plan: dict[str, Any], approved_by: str) -> None:
+        self.plans[year] = plan
+
+
+def _require(field: str, value: str, rule: str) -> None:
+    if not value.strip():
+        raise AgencyRuleError(f"{field}: {rule}")
 
 
 def _check_parent(level: str, code: str, parent: Agency) -> None:

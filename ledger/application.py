@@ -13,8 +13,11 @@ from eventsourcing.persistence import Notification
 from ledger.agency import Agency, AgencyRuleError
 from ledger.directory import DirectoryRuleError, InspectionObject
 from ledger.directory_file import RowProblem, Table, split_list
+from ledger.directory_view import directories
 from ledger.event_store import APP_NAME
 from ledger.inspector import Inspector, InspectorRuleError, inspector_id
+from ledger.plan import AnnualPlan, plan_year
+from ledger.rulebook import Rulebook
 
 Checked = InspectionObject | Inspector | tuple[str, str]
 
@@ -172,6 +175,28 @@ class LedgerApp(Application[UUID]):
             raise ImportRejected(table.path, problems)
         self.save(*fresh)
         return ImportResult(added=len(fresh), unchanged=unchanged)
+
+    def adopt_rulebook(
+        self, agency_id: UUID, rulebook: Rulebook, approved_by: str, reason: str
+    ) -> None:
+        agency: Agency = self.repository.get(agency_id)
+        agency.adopt_rulebook(rulebook, approved_by, reason)
+        self.save(agency)
+
+    def file_plan(self, agency_id: UUID, year: int, approved_by: str) -> AnnualPlan:
+        """Compute the year's plan from the directories and the rulebook in force on 1 January,
+        and file it (the plan is itself an event)."""
+        view = directories(self, agency_id)
+        rulebook = view.agency.rulebook_in_force(f"{year}-01-01")
+        if rulebook is None:
+            raise AgencyRuleError(
+                f"rulebook: {view.agency.name} has no rulebook in force on {year}-01-01 "
+                "(adopt one first: spotcheck rulebook adopt)"
+            )
+        plan = plan_year(view.population(), view.officers(), rulebook, year)
+        view.agency.file_plan(plan, approved_by)
+        self.save(view.agency)
+        return plan
 
     def declare_conflict(self, certificate_no: str, unit_id: UUID, reason: str) -> None:
         """利害关系: the inspector must never be sent to that unit."""
