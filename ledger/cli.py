@@ -20,6 +20,7 @@ import typer
 
 from ledger.bootstrap import Ledger, StorageError, open_ledger
 from ledger.checkpoint import CheckpointRefused
+from ledger.cli_directories import register as register_directory_commands
 from ledger.demo import write_demo
 from ledger.export import ExportError, export_bundle
 from ledger.keys import DEFAULT_ORIGIN, KeyFileError, KeyFiles
@@ -36,6 +37,7 @@ checkpoint_app = typer.Typer(help="Signed checkpoints.", no_args_is_help=True)
 app.add_typer(keys_app, name="keys")
 app.add_typer(log_app, name="log")
 app.add_typer(checkpoint_app, name="checkpoint")
+register_directory_commands(app)
 
 EXPECTED_ERRORS = (StorageError, SettingsError, KeyFileError, ExportError, ProofRequestError,
                    LogIntegrityError, CheckpointRefused)

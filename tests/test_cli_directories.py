@@ -1,0 +1,76 @@
+"""The directories on the command line, as an agency's operator would use them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from test_cli import run
+
+from ledger.demo import unit_rows
+
+CATEGORY_WORDS = {"key": "重点", "general": "一般", "special": "特殊监管"}
+
+
+def _units_csv(path: Path, count: int, bad: bool = False) -> Path:
+    lines = ["名称,统一社会信用代码,所属区县,类别"]
+    lines += [f"{r['name']},{r['credit_code']},{r['county']},{CATEGORY_WORDS[r['category']]}"
+              for r in unit_rows(count)]
+    if bad:
+        lines.append("坏公司,91652301310000057X,昌吉市,重点")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_an_operator_sets_up_a_county_and_files_its_plan(tmp_path: Path) -> None:
+    def ok(*args: str) -> str:
+        result = run(tmp_path, "spotcheck", *args)
+        assert result.returncode == 0, result.stderr
+        return result.stdout
+
+    ok("keys", "init")
+    ok("agency", "add", "--name", "昌吉回族自治州生态环境局", "--code", "652300", "--kind", "prefecture")
+    ok("agency", "add", "--name", "昌吉州生态环境局昌吉市分局", "--code", "652301", "--kind", "county",
+       "--parent", "652300")
+    assert "12 added, 0 unchanged" in ok("entities", "import", str(_units_csv(tmp_path / "u.csv", 12)),
+                                         "--agency", "652301")
+    assert "0 added, 12 unchanged" in ok("entities", "import", str(tmp_path / "u.csv"),
+                                         "--agency", "652301")
+    (tmp_path / "i.csv").write_text("姓名,执法证号,职务\n李娜,65230100012,执法队员\n张伟,65230100013,执法队员\n",
+                                    encoding="utf-8")
+    ok("inspectors", "import", str(tmp_path / "i.csv"), "--agency", "652301")
+    ok("rulebook", "adopt", "changji-county-2015", "--agency", "652301", "--from", "2025-12-01",
+       "--approved-by", "局务会", "--reason", "执行州局实施方案")
+    plan = json.loads(ok("plan", "--year", "2026", "--agency", "652301", "--approved-by", "局务会",
+                         "--json"))
+    assert plan["rulebook"] == "changji-county-2015" and plan["officers"] == 2
+    units = json.loads(ok("entities", "list", "--agency", "652301", "--json"))
+    assert len(units) == 12
+    ok("entities", "export", "--agency", "652301", "--out", str(tmp_path / "out.xlsx"))
+    assert (tmp_path / "out.xlsx").stat().st_size > 0
+    agencies = json.loads(ok("agency", "list", "--json"))
+    assert [a["division_code"] for a in agencies] == ["652300", "652301"]
+    assert run(tmp_path, "spotcheck-verify", "--quiet", *[]).returncode == 2  # no bundle given
+    ok("export", "--out", str(tmp_path / "bundle"))
+    assert run(tmp_path, "spotcheck-verify", str(tmp_path / "bundle"), "--quiet").returncode == 0
+
+
+def test_a_bad_file_is_refused_whole_with_every_bad_row_named(tmp_path: Path) -> None:
+    run(tmp_path, "spotcheck", "keys", "init")
+    run(tmp_path, "spotcheck", "agency", "add", "--name", "某局", "--code", "652301", "--kind", "county")
+    result = run(tmp_path, "spotcheck", "entities", "import",
+                 str(_units_csv(tmp_path / "u.csv", 3, bad=True)), "--agency", "652301")
+    assert result.returncode == 2
+    assert "row 5, column 统一社会信用代码: GB 32100 check character" in result.stderr
+    assert "nothing imported" in result.stderr
+    listed = run(tmp_path, "spotcheck", "entities", "list", "--agency", "652301", "--json")
+    assert json.loads(listed.stdout) == []
+
+
+def test_an_unknown_agency_or_unit_is_named(tmp_path: Path) -> None:
+    run(tmp_path, "spotcheck", "keys", "init")
+    result = run(tmp_path, "spotcheck", "entities", "list", "--agency", "999999")
+    assert result.returncode == 2 and "--agency: no agency with division code 999999" in result.stderr
+    run(tmp_path, "spotcheck", "agency", "add", "--name", "某局", "--code", "652301", "--kind", "county")
+    shown = run(tmp_path, "spotcheck", "entities", "show", "91652301310000014Q", "--agency", "652301")
+    assert shown.returncode == 2 and "not found" in shown.stderr and "Traceback" not in shown.stderr
