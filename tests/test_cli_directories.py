@@ -36,8 +36,8 @@ def test_an_operator_sets_up_a_county_and_files_its_plan(tmp_path: Path) -> None
                                          "--agency", "652301")
     assert "0 added, 12 unchanged" in ok("entities", "import", str(tmp_path / "u.csv"),
                                          "--agency", "652301")
-    (tmp_path / "i.csv").write_text("姓名,执法证号,职务\n李娜,65230100012,执法队员\n张伟,65230100013,执法队员\n",
-                                    encoding="utf-8")
+    inspectors = "姓名,执法证号,职务\n李娜,65230100012,执法队员\n张伟,65230100013,执法队员\n"
+    (tmp_path / "i.csv").write_text(inspectors, encoding="utf-8")
     ok("inspectors", "import", str(tmp_path / "i.csv"), "--agency", "652301")
     ok("rulebook", "adopt", "changji-county-2015", "--agency", "652301", "--from", "2025-12-01",
        "--approved-by", "局务会", "--reason", "执行州局实施方案")
