@@ -91,6 +91,7 @@ def is_within(inner: str, outer: str) -> bool:
     return inner == outer
 
 
+@cache  # the dataset is fixed for the process; an import looks the same codes up many times
 def lookup_division(code: str) -> Division:
     """Look a six-digit GB/T 2260 code up in python-stdnum's ``cn/loc`` dataset.
 
