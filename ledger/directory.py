@@ -268,11 +268,15 @@ def _check_codes(credit: CreditCode, details: dict[str, str], category: str) -> 
         except FixedSourceCodeError as exc:
             raise DirectoryRuleError(str(exc)) from None
         special = category == "special"
+        # A general unit has no control level of its own: its env code (23 city / 24 county
+        # general) names the supervising level, so only the category is compared for it; a
+        # special object is compared on the category and level its code carries.
+        level = details.get("control_level", "")
+        if special or category == "general":
+            level = level or fixed.control_level
         mismatches = cross_check(
             fixed, credit, category=fixed.category if special else category,
-            control_level=details.get("control_level", "") or fixed.control_level
-            if special else details.get("control_level", ""),
-            special=special,
+            control_level=level, special=special,
         )
         if mismatches:
             raise DirectoryRuleError("fixed_source_code: " + "; ".join(mismatches))

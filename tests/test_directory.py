@@ -128,3 +128,14 @@ def test_a_fixed_source_code_is_cross_checked_with_the_entry() -> None:
     assert _unit(category="special", fixed_source_code=special).category == "special"
     with pytest.raises(DirectoryRuleError, match="^fixed_source_code"):
         _unit(fixed_source_code=special)  # (1) marks special supervision, the entry is not
+
+
+def test_a_general_units_fixed_source_code_names_its_supervising_level_not_a_control_level() -> None:
+    from ledger.fixed_source_code import make_fixed_source_code
+
+    general = make_fixed_source_code("county", "general", "652301", "310000057", special=False)
+    unit = _unit(category="general", control_level="", fixed_source_code=general)
+    assert unit.details["fixed_source_code"].startswith("24652301")
+    key_code = make_fixed_source_code("county", "key", "652301", "310000057", special=False)
+    with pytest.raises(DirectoryRuleError, match="^fixed_source_code"):
+        _unit(category="general", control_level="", fixed_source_code=key_code)
