@@ -21,7 +21,7 @@ import typer
 from ledger.bootstrap import Ledger, StorageError, open_ledger
 from ledger.checkpoint import CheckpointRefused
 from ledger.cli_directories import register as register_directory_commands
-from ledger.demo import write_demo
+from ledger.demo import write_county_demo
 from ledger.export import ExportError, export_bundle
 from ledger.keys import DEFAULT_ORIGIN, KeyFileError, KeyFiles
 from ledger.observability import configure_logging
@@ -195,23 +195,28 @@ def export(out: Annotated[Path, typer.Option(help="an empty or new directory")])
 
 @app.command("demo")
 def demo(
-    units: Annotated[int, typer.Option(help="inspection objects to register")] = 40,
+    units: Annotated[int, typer.Option(help="inspection objects in the generated county")] = 300,
+    seed: Annotated[int, typer.Option(help="the generator's seed")] = 2025,
     origin: Annotated[str, typer.Option(help="log origin if a key must be created")]
     = DEFAULT_ORIGIN,
 ) -> None:
-    """Write a small realistic ledger here, creating the key and database it needs."""
+    """Write a generated county and its prefecture under the seed 000 rulebooks, with the
+    county's 2026 plan, creating the key and database it needs (run again: changes nothing)."""
     settings = Settings.from_environ()
     keys = KeyFiles(settings.keys_dir)
     if not keys.exists():
         _guard(lambda: keys.init(origin))
         typer.echo(f"created the log key in {keys.directory}")
     with _ledger() as ledger:
-        summary = write_demo(ledger.app, units)
+        summary = write_county_demo(ledger.app, seed=seed, units=units)
         result = ledger.sync()
+        plan = summary.plan
         typer.echo(
-            f"wrote {summary.agencies} agencies, {summary.objects} inspection objects, "
-            f"{summary.inspectors} inspectors and {summary.changes} directory changes to "
-            f"{settings.describe()}; log size {result.tree_size}, signed checkpoint "
+            f"wrote {summary.agencies} agencies, {summary.units_added} inspection objects, "
+            f"{summary.inspectors_added} inspectors, {summary.conflicts} declared conflicts, "
+            f"{summary.rulebooks} rulebooks"
+            + (f" and the {plan.year} plan ({plan.rulebook})" if plan else "")
+            + f" to {settings.describe()}; log size {result.tree_size}, signed checkpoint "
             f"{result.checkpoint.size if result.checkpoint else '(unchanged)'}"
         )
 

@@ -1,22 +1,31 @@
-"""``spotcheck demo``: a small but realistic ledger, written from nothing.
+"""``spotcheck demo``: a realistic ledger, written from nothing.
 
-A prefecture bureau and one of its county bureaus (Changji, Xinjiang: the setting of seed 000),
-the county's inspection-object directory (key, general and special-supervision units with valid
-unified social credit codes) and its inspector directory, then a few ordinary directory changes:
-a reclassification and a closure (剔除). Later issues grow this into a full quarter.
+:func:`write_county_demo` (the ``spotcheck demo`` command): a generated county and its prefecture
+(Changji, Xinjiang: the setting of seed 000) — agencies, the county's two directories with valid
+codes, declared conflicts of interest — under the seed 000 rulebooks, and the county's annual
+plan. Running it again changes nothing it already wrote. Later issues grow it into a full quarter.
+
+:func:`write_demo`: the small fixture the tests build on (2 agencies, units, 8 inspectors, a
+reclassification and a closure); each call adds a new series.
 """
 
 from __future__ import annotations
 
 import random
 from dataclasses import dataclass
+from pathlib import Path
 from uuid import UUID
 
 from stdnum.cn import uscc
 
-from ledger.agency import agency_id
+from ledger.agency import Agency, agency_id
 from ledger.application import LedgerApp
-from ledger.inspector import inspector_id
+from ledger.directory import object_id
+from ledger.directory_file import Table
+from ledger.generator import generate_county
+from ledger.inspector import Inspector, inspector_id
+from ledger.plan import AnnualPlan
+from ledger.rulebook_presets import preset
 
 # Deterministic names: the demo is a fixture, not a random generator.
 _PREFIXES = ("天山", "准噶尔", "博格达", "玛纳斯", "呼图壁", "阜康", "吉木萨尔", "奇台", "木垒", "北庭")
@@ -112,3 +121,75 @@ def _next_series(app: LedgerApp) -> int:
     while inspector_id(_certificate(series, 1)) in app.repository:
         series += 1
     return series
+
+
+@dataclass(frozen=True)
+class CountyDemoSummary:
+    agencies: int
+    units_added: int
+    inspectors_added: int
+    conflicts: int
+    rulebooks: int
+    plan: AnnualPlan | None
+
+
+#: The rulebook each demo agency adopts: the seed 000 presets (Changji prefecture, 2015).
+DEMO_RULEBOOKS = {"prefecture": "changji-prefecture-2015", "county": "changji-county-2015"}
+DEMO_ADOPTED_FROM = "2025-12-01"
+DEMO_PLAN_YEAR = 2026
+
+
+def write_county_demo(
+    app: LedgerApp, seed: int = 2025, units: int = 300, inspectors: int = 14
+) -> CountyDemoSummary:
+    """Write a generated county and its prefecture under seed 000's rulebooks; idempotent."""
+    generated = generate_county(seed, units=units, inspectors=inspectors)
+    ids: dict[str, UUID] = {}
+    new_agencies = 0
+    for agency in generated.agencies:
+        parent = ids.get(agency.parent_code) if agency.parent_code else None
+        ids[agency.division_code], created = _ensure_agency(
+            app, agency.name, agency.division_code, agency.kind, parent)
+        new_agencies += created
+    county_code = next(iter(generated.units))
+    county = ids[county_code]
+    rows = [(n, row) for n, row in enumerate(generated.units[county_code], start=2)]
+    added = app.import_objects(county, Table(Path("generated"), {}, rows)).added
+    fresh = [r for r in generated.inspectors[county_code]
+             if inspector_id(str(r["certificate_no"])) not in app.repository]
+    if fresh:
+        app.register_inspectors(county, fresh)
+    conflicts = _declare_conflicts(app, county, generated.conflicts)
+    rulebooks = sum(_ensure_rulebook(app, ids[a.division_code]) for a in generated.agencies)
+    plan = _ensure_plan(app, county)
+    return CountyDemoSummary(new_agencies, added, len(fresh), conflicts, rulebooks, plan)
+
+
+def _declare_conflicts(
+    app: LedgerApp, county: UUID, conflicts: list[tuple[str, str, str]]
+) -> int:
+    declared = 0
+    for certificate, credit, reason in conflicts:
+        unit = object_id(str(county), credit)
+        inspector: Inspector = app.repository.get(inspector_id(certificate))
+        if not inspector.has_conflict_with(str(unit)):
+            app.declare_conflict(certificate, unit, reason)
+            declared += 1
+    return declared
+
+
+def _ensure_rulebook(app: LedgerApp, agency: UUID) -> bool:
+    stored: Agency = app.repository.get(agency)
+    if stored.rulebook_in_force(DEMO_ADOPTED_FROM) is not None:
+        return False
+    book = preset(DEMO_RULEBOOKS[stored.level]).adopt(DEMO_ADOPTED_FROM)
+    app.adopt_rulebook(agency, book, approved_by="局务会",
+                       reason="执行昌吉州随机抽查实施方案（种子文件000）")
+    return True
+
+
+def _ensure_plan(app: LedgerApp, county: UUID) -> AnnualPlan | None:
+    stored: Agency = app.repository.get(county)
+    if DEMO_PLAN_YEAR in stored.plans:
+        return None
+    return app.file_plan(county, DEMO_PLAN_YEAR, approved_by="局务会")

@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh
 root=$PWD
 rm -rf demo-run && mkdir demo-run && cd demo-run
-echo "== spotcheck demo (a small realistic ledger in $(pwd))"
+echo "== spotcheck demo (a generated county and its prefecture under the seed 000 rulebooks, in $(pwd))"
 "$root/.venv/bin/spotcheck" demo 2>demo.log
 echo "== spotcheck export --out bundle"
 "$root/.venv/bin/spotcheck" export --out bundle 2>>demo.log

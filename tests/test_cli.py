@@ -33,18 +33,22 @@ def bundle(tmp_path: Path) -> Path:
 def test_demo_export_verify_in_an_empty_directory(tmp_path: Path) -> None:
     demo = run(tmp_path, "spotcheck", "demo")
     assert demo.returncode == 0, demo.stderr
-    assert "signed checkpoint 52" in demo.stdout
+    assert "signed checkpoint 321" in demo.stdout
     assert (tmp_path / "spotcheck.db").is_file()
     assert oct((tmp_path / "spotcheck-keys" / "log.key").stat().st_mode & 0o777) == "0o600"
     logs = [json.loads(line) for line in demo.stderr.splitlines()]
     assert {entry["event"] for entry in logs} >= {"log.batch_appended", "log.checkpoint_signed"}
+
+    again = run(tmp_path, "spotcheck", "demo")  # a second run changes nothing
+    assert "wrote 0 agencies, 0 inspection objects" in again.stdout
+    assert "signed checkpoint (unchanged)" in again.stdout
 
     assert run(tmp_path, "spotcheck", "export", "--out", "b").returncode == 0
     verify = run(tmp_path, "spotcheck-verify", "b", "--json", "report.json")
     assert verify.returncode == 0, verify.stdout
     assert "OK" in verify.stdout
     report = json.loads((tmp_path / "report.json").read_text())
-    assert report["ok"] is True and report["events"] == 52
+    assert report["ok"] is True and report["events"] == 321
 
 
 def test_verify_with_a_kept_checkpoint_and_an_independent_key(tmp_path: Path, bundle: Path) -> None:
@@ -55,7 +59,7 @@ def test_verify_with_a_kept_checkpoint_and_an_independent_key(tmp_path: Path, bu
     result = run(tmp_path, "spotcheck-verify", str(bundle), "--trusted-checkpoint", "kept.note",
                  "--key", "log.vkey")
     assert result.returncode == 0, result.stdout
-    assert "trusted checkpoint: 52 entries" in result.stdout
+    assert "trusted checkpoint: 321 entries" in result.stdout
 
 
 def test_a_tampered_bundle_fails_listing_the_index(tmp_path: Path, bundle: Path) -> None:
@@ -106,9 +110,9 @@ def test_proofs_from_the_command_line_verify(tmp_path: Path, bundle: Path) -> No
     from verify.note import NoteVerifier
 
     verifier = NoteVerifier.from_verifier_key_text((bundle / "keys" / "log.vkey").read_text().strip())
-    checkpoint = open_checkpoint((bundle / "checkpoints" / "52.note").read_text(), [verifier])
+    checkpoint = open_checkpoint((bundle / "checkpoints" / "321.note").read_text(), [verifier])
     proof = json.loads(run(tmp_path, "spotcheck", "log", "prove", "--index", "17").stdout)
-    verify_inclusion(b64decode(proof["leaf_hash"]), 17, 52,
+    verify_inclusion(b64decode(proof["leaf_hash"]), 17, 321,
                      [b64decode(h) for h in proof["proof"]], checkpoint.root)
 
 
