@@ -158,3 +158,15 @@ def test_a_directory_written_out_reads_back_the_same(tmp_path: Path, suffix: str
     table = read_table(path, OBJECT_COLUMNS, OBJECT_REQUIRED)
     assert table.headers["credit_code"] == "统一社会信用代码"
     assert table.rows == [(2, rows[0])]
+
+
+def test_a_file_larger_than_one_store_batch_imports_whole(ledger: Ledger, county: UUID) -> None:
+    # one eventsourcing save of ~10,000+ events deadlocks on PostgreSQL: the import must not
+    from ledger.application import STORE_BATCH
+    from ledger.demo import unit_rows
+    from ledger.directory_file import Table
+
+    count = 2 * STORE_BATCH + 500
+    table = Table(Path("big.csv"), {}, [(n, r) for n, r in enumerate(unit_rows(count), start=2)])
+    assert ledger.app.import_objects(county, table).added == count
+    assert ledger.app.recorder.max_notification_id() == count + 1
