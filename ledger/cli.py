@@ -11,16 +11,17 @@ import json
 import signal
 import sys
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Annotated, Any, NoReturn, TypeVar
 
 import typer
 
-from ledger.bootstrap import Ledger, StorageError, open_ledger
+from ledger.bootstrap import Ledger, StorageError
 from ledger.checkpoint import CheckpointRefused
 from ledger.cli_directories import register as register_directory_commands
+from ledger.cli_support import fail, opened_ledger
 from ledger.demo import write_county_demo
 from ledger.export import ExportError, export_bundle
 from ledger.keys import DEFAULT_ORIGIN, KeyFileError, KeyFiles
@@ -45,21 +46,11 @@ T = TypeVar("T")
 
 
 def _fail(message: str) -> NoReturn:
-    typer.echo(f"spotcheck: {message}", err=True)
-    raise typer.Exit(2)
+    fail(message)
 
 
-@contextmanager
-def _ledger() -> Iterator[Ledger]:
-    ledger = None
-    try:
-        ledger = open_ledger(Settings.from_environ())
-        yield ledger
-    except EXPECTED_ERRORS as exc:
-        _fail(str(exc))
-    finally:
-        if ledger is not None:
-            ledger.close()
+def _ledger() -> AbstractContextManager[Ledger]:
+    return opened_ledger(EXPECTED_ERRORS)
 
 
 def _guard(action: Callable[[], T]) -> T:

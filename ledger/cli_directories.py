@@ -8,18 +8,18 @@ JSON with ``--json``). Errors are one message naming the field and the rule, wit
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 from uuid import UUID
 
 import typer
-from eventsourcing.application import AggregateNotFoundError
 
 from ledger.agency import Agency, AgencyRuleError, agency_id
 from ledger.application import ImportRejected, ImportResult
-from ledger.bootstrap import Ledger, StorageError, open_ledger
+from ledger.bootstrap import Ledger
+from ledger.cli_support import fail, opened_ledger
 from ledger.directory import DirectoryRuleError, InspectionObject, object_id
 from ledger.directory_file import (
     INSPECTOR_COLUMNS,
@@ -36,7 +36,6 @@ from ledger.keys import KeyFileError
 from ledger.plan import PlanError
 from ledger.rulebook import Rulebook, RulebookError
 from ledger.rulebook_presets import PRESETS, preset
-from ledger.settings import Settings, SettingsError
 
 agency_app = typer.Typer(help="Agencies (执法机构) and their hierarchy.", no_args_is_help=True)
 entities_app = typer.Typer(help="The inspection-object directory (检查对象名录库).",
@@ -47,30 +46,18 @@ conflict_app = typer.Typer(help="Declared conflicts of interest (利害关系)."
 rulebook_app = typer.Typer(help="Rulebooks (规则手册): presets and adoption.", no_args_is_help=True)
 inspectors_app.add_typer(conflict_app, name="conflict")
 
-ERRORS = (StorageError, SettingsError, AgencyRuleError, DirectoryRuleError, InspectorRuleError,
-          RulebookError, PlanError, DirectoryFileError, ImportRejected, KeyFileError)
+ERRORS = (AgencyRuleError, DirectoryRuleError, InspectorRuleError, RulebookError, PlanError,
+          DirectoryFileError, ImportRejected, KeyFileError)
 AgencyCode = Annotated[str, typer.Option("--agency", help="the agency's division code")]
 JsonFlag = Annotated[bool, typer.Option("--json", help="print JSON")]
 
 
 def _fail(message: str) -> NoReturn:
-    typer.echo(f"spotcheck: {message}", err=True)
-    raise typer.Exit(2)
+    fail(message)
 
 
-@contextmanager
-def _ledger() -> Iterator[Ledger]:
-    ledger = None
-    try:
-        ledger = open_ledger(Settings.from_environ())
-        yield ledger
-    except ERRORS as exc:
-        _fail(str(exc))
-    except AggregateNotFoundError as exc:
-        _fail(f"not found: {exc}")
-    finally:
-        if ledger is not None:
-            ledger.close()
+def _ledger() -> AbstractContextManager[Ledger]:
+    return opened_ledger(ERRORS)
 
 
 def _synced(ledger: Ledger) -> str:
