@@ -54,12 +54,17 @@ INSPECTOR_REQUIRED = ("name", "certificate_no", "post")
 
 #: Cell values written the agencies' way, per field.
 VALUE_WORDS: dict[str, dict[str, str]] = {
-    "category": {"重点": "key", "重点排污单位": "key", "一般": "general", "一般排污单位": "general",
-                 "特殊": "special", "特殊监管": "special", "特殊监管对象": "special"},
+    "category": {"重点": "key", "一般": "general", "特殊监管": "special", "重点排污单位": "key",
+                 "一般排污单位": "general", "特殊": "special", "特殊监管对象": "special"},
     "control_level": {"国控": "national", "省控": "provincial", "市控": "city", "县控": "county"},
     "kind": {"排污单位": "unit", "建设项目": "construction_project"},
 }
 LIST_SEPARATORS = ("、", ",", "，", ";", "；")
+#: Field values written back the agencies' way (the first word of each meaning).
+_WORDS_FOR_VALUES: dict[str, dict[object, str]] = {
+    field: {value: word for word, value in reversed(list(words.items()))}
+    for field, words in VALUE_WORDS.items()
+}
 
 
 class DirectoryFileError(ValueError):
@@ -121,7 +126,9 @@ def write_table(
     """Write rows as ``.xlsx`` or CSV (by suffix) with Chinese headers (or English ones)."""
     fields = list(columns)
     header = fields if english else [columns[f][0] for f in fields]
-    body = [[_as_cell(row.get(f, "")) for f in fields] for row in rows]
+    words = {} if english else _WORDS_FOR_VALUES
+    body = [[_as_cell(words.get(f, {}).get(row.get(f), row.get(f, ""))) for f in fields]
+            for row in rows]
     if path.suffix.lower() == ".xlsx":
         book = openpyxl.Workbook(write_only=True)
         sheet = book.create_sheet("名录")

@@ -170,3 +170,13 @@ def test_a_file_larger_than_one_store_batch_imports_whole(ledger: Ledger, county
     table = Table(Path("big.csv"), {}, [(n, r) for n, r in enumerate(unit_rows(count), start=2)])
     assert ledger.app.import_objects(county, table).added == count
     assert ledger.app.recorder.max_notification_id() == count + 1
+
+
+def test_a_directory_written_with_chinese_headers_uses_the_agencies_words(tmp_path: Path) -> None:
+    rows = [{"name": "某公司", "credit_code": credit_code(1), "county": "昌吉市", "category": "special",
+             "control_level": "county", "kind": "construction_project"}]
+    write_table(tmp_path / "out.csv", OBJECT_COLUMNS, rows)
+    text = (tmp_path / "out.csv").read_text(encoding="utf-8-sig")
+    assert "特殊监管" in text and "县控" in text and "建设项目" in text
+    write_table(tmp_path / "en.csv", OBJECT_COLUMNS, rows, english=True)
+    assert "special" in (tmp_path / "en.csv").read_text(encoding="utf-8-sig")
