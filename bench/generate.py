@@ -7,7 +7,8 @@ with enough units per county to reach ``--units`` (default 200,000), twice in on
   would feed the application in batches); run first, so the peak RSS after it is the lazy peak;
 * **eager** — ``generate_province``: the whole province held in memory at once.
 
-Nothing is written to a database; only the generator is timed (one core, no I/O).
+Nothing is written to a database; only the generator is timed (one core, no I/O). Then the
+province's quarterly quotas are computed for every county-level agency (counts + ``plan_year``).
 
     .venv/bin/python bench/generate.py [--units 200000] [--seed 1] [--quick]
 """
@@ -20,6 +21,8 @@ from common import Results, peak_rss_mb, timed
 
 from ledger.agency import KINDS
 from ledger.generator import generate_province, iter_counties, province_agencies
+from ledger.plan import plan_year
+from ledger.rulebook_presets import preset
 
 
 def main() -> None:
@@ -51,7 +54,28 @@ def main() -> None:
                 seconds=round(elapsed[0], 2), units_per_s=round(units / elapsed[0]),
                 peak_rss_mb=round(peak_rss_mb(), 1))
     results.note(f"{len(province.agencies)} agencies, {len(province.conflicts)} conflicts of interest")
+
+    # A province's quarterly quotas: every county-level agency's plan from its directory counts
+    # (the counting is what a projection will hold; here it is done over the generated rows).
+    with timed() as elapsed:
+        plans = [
+            plan_year(_population(rows), len(province.inspectors[code]),
+                      preset("changji-county-2015"), 2026)
+            for code, rows in province.units.items()
+        ]
+    visits = sum(p.quarter_total(1) for p in plans)
+    results.add(mode="province quarterly quotas (count + plan)", units=units,
+                inspectors=inspectors, seconds=round(elapsed[0], 4),
+                units_per_s=round(units / elapsed[0]), peak_rss_mb=round(peak_rss_mb(), 1))
+    results.note(f"{len(plans)} county-level plans; quarter 1 asks {visits:,} unit-visits")
     results.finish()
+
+
+def _population(rows: list[dict[str, str]]) -> dict[str, int]:
+    counts = {"key": 0, "general": 0, "special": 0}
+    for row in rows:
+        counts[row["category"]] += 1
+    return counts
 
 
 if __name__ == "__main__":
