@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -215,19 +216,27 @@ class LedgerApp(Application[UUID]):
         self.save(inspector)
 
     def record_leave(self, certificate_no: str, first_day: str, last_day: str, reason: str) -> None:
+        self.change_inspector(certificate_no, lambda i: i.record_leave(first_day, last_day, reason))
+
+    def change_inspector(self, certificate_no: str, change: Callable[[Inspector], None]) -> None:
+        """Apply one change (a method of :class:`Inspector`) to an inspector and save it."""
         inspector: Inspector = self.repository.get(inspector_id(certificate_no))
-        inspector.record_leave(first_day, last_day, reason)
+        change(inspector)
         self.save(inspector)
 
-    def reclassify_object(self, object_id: UUID, category: str, reason: str) -> None:
+    def change_object(self, object_id: UUID, change: Callable[[InspectionObject], None]) -> None:
+        """Apply one directory change (a method of :class:`InspectionObject`) and save it."""
         unit: InspectionObject = self.repository.get(object_id)
-        unit.reclassify(category, reason)
+        change(unit)
         self.save(unit)
 
+    def reclassify_object(
+        self, object_id: UUID, category: str, reason: str, control_level: str = ""
+    ) -> None:
+        self.change_object(object_id, lambda u: u.reclassify(category, reason, control_level))
+
     def close_object(self, object_id: UUID, reason: str) -> None:
-        unit: InspectionObject = self.repository.get(object_id)
-        unit.close(reason)
-        self.save(unit)
+        self.change_object(object_id, lambda u: u.close(reason))
 
     # -- what the log needs -------------------------------------------------------------------
     def notifications(self, start: int, limit: int) -> list[Notification]:

@@ -31,7 +31,7 @@ from ledger.directory_file import (
     write_table,
 )
 from ledger.directory_view import agencies, directories
-from ledger.inspector import InspectorRuleError
+from ledger.inspector import Inspector, InspectorRuleError
 from ledger.keys import KeyFileError
 from ledger.plan import PlanError
 from ledger.rulebook import Rulebook, RulebookError
@@ -165,6 +165,79 @@ def entities_close(
         typer.echo(f"closed {credit_code}{_synced(ledger)}")
 
 
+@entities_app.command("update")
+def entities_update(
+    credit_code: str, agency: AgencyCode,
+    field: Annotated[list[str], typer.Option("--set", help="FIELD=VALUE, e.g. phone=0994-2345678")],
+    reason: Annotated[str, typer.Option(help="why the entry changes")],
+) -> None:
+    """Change fields of an entry (name, phone, address, …), with a reason."""
+    changes = dict(_assignment(item) for item in field)
+    _change(credit_code, agency, lambda u: u.update(changes, reason), "updated")
+
+
+@entities_app.command("reclassify")
+def entities_reclassify(
+    credit_code: str, agency: AgencyCode,
+    category: Annotated[str, typer.Option(help="key, general or special")],
+    reason: Annotated[str, typer.Option(help="why")],
+    control_level: Annotated[str, typer.Option(help="national/provincial/city/county")] = "",
+) -> None:
+    """Change a unit's category (and control level for a key unit)."""
+    _change(credit_code, agency, lambda u: u.reclassify(category, reason, control_level),
+            "reclassified")
+
+
+@entities_app.command("special")
+def entities_special(
+    credit_code: str, agency: AgencyCode,
+    approved_by: Annotated[str, typer.Option(help="who approved it")],
+    reason: Annotated[list[str] | None, typer.Option(help="a reason (repeat for several)")] = None,
+    lift: Annotated[bool, typer.Option(help="lift special supervision instead")] = False,
+) -> None:
+    """Put a unit under special supervision (特殊监管对象), or lift it with --lift."""
+    reasons = reason or []
+    if lift:
+        _change(credit_code, agency,
+                lambda u: u.lift_special("; ".join(reasons), approved_by), "lifted")
+    else:
+        _change(credit_code, agency, lambda u: u.mark_special(reasons, approved_by), "marked")
+
+
+@entities_app.command("suspend")
+def entities_suspend(
+    credit_code: str, agency: AgencyCode, reason: Annotated[str, typer.Option(help="why")],
+    resume: Annotated[bool, typer.Option(help="production resumed instead")] = False,
+) -> None:
+    """Record that a unit stopped production (停产), or resumed it with --resume."""
+    _change(credit_code, agency, (lambda u: u.resume(reason)) if resume
+            else (lambda u: u.suspend(reason)), "resumed" if resume else "suspended")
+
+
+@entities_app.command("relocate")
+def entities_relocate(
+    credit_code: str, agency: AgencyCode, reason: Annotated[str, typer.Option(help="why")],
+    destination: Annotated[str, typer.Option(help="where it moved")],
+) -> None:
+    """Record a relocation (搬迁): out of this directory's later draws, kept in history."""
+    _change(credit_code, agency, lambda u: u.relocate(reason, destination), "relocated")
+
+
+def _change(
+    credit_code: str, agency: str, change: Callable[[InspectionObject], None], done: str
+) -> None:
+    with _ledger() as ledger:
+        ledger.app.change_object(object_id(str(_agency(ledger, agency)), credit_code), change)
+        typer.echo(f"{done} {credit_code}{_synced(ledger)}")
+
+
+def _assignment(item: str) -> tuple[str, str]:
+    field, sep, value = item.partition("=")
+    if not sep or not field.strip():
+        _fail(f"--set: {item!r} is not FIELD=VALUE")
+    return field.strip(), value.strip()
+
+
 def _object_row(unit: InspectionObject) -> dict[str, Any]:
     return {"name": unit.name, "credit_code": unit.credit_code, "county": unit.county,
             "category": unit.category, **unit.details, "status": unit.status,
@@ -208,6 +281,36 @@ def inspectors_list(agency: AgencyCode, as_json: JsonFlag = False) -> None:
         _print(rows, as_json, lambda rs: "\n".join(
             f"{r['certificate_no']}\t{r['name']}\t{'active' if r['active'] else 'inactive'}"
             for r in rs))
+
+
+@inspectors_app.command("leave")
+def inspectors_leave(
+    certificate: Annotated[str, typer.Option(help="the inspector's certificate number")],
+    first_day: Annotated[str, typer.Option("--from", help="YYYY-MM-DD")],
+    last_day: Annotated[str, typer.Option("--to", help="YYYY-MM-DD (included)")],
+    reason: Annotated[str, typer.Option(help="e.g. 年休假, 培训")],
+) -> None:
+    """Record a leave period: the inspector is not drawn on those days."""
+    _change_inspector(certificate, lambda i: i.record_leave(first_day, last_day, reason),
+                      f"leave {first_day}..{last_day} recorded for")
+
+
+@inspectors_app.command("deactivate")
+def inspectors_deactivate(
+    certificate: Annotated[str, typer.Option(help="the inspector's certificate number")],
+    reason: Annotated[str, typer.Option(help="e.g. 调离执法岗位")],
+    reactivate: Annotated[bool, typer.Option(help="make active again instead")] = False,
+) -> None:
+    """Take an inspector out of the draws (or back in with --reactivate)."""
+    _change_inspector(certificate, (lambda i: i.reactivate(reason)) if reactivate
+                      else (lambda i: i.deactivate(reason)),
+                      "reactivated" if reactivate else "deactivated")
+
+
+def _change_inspector(certificate: str, change: Callable[[Inspector], None], done: str) -> None:
+    with _ledger() as ledger:
+        ledger.app.change_inspector(certificate, change)
+        typer.echo(f"{done} {certificate}{_synced(ledger)}")
 
 
 @conflict_app.command("add")

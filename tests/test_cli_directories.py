@@ -74,3 +74,39 @@ def test_an_unknown_agency_or_unit_is_named(tmp_path: Path) -> None:
     run(tmp_path, "spotcheck", "agency", "add", "--name", "某局", "--code", "652301", "--kind", "county")
     shown = run(tmp_path, "spotcheck", "entities", "show", "91652301310000014Q", "--agency", "652301")
     assert shown.returncode == 2 and "not found" in shown.stderr and "Traceback" not in shown.stderr
+
+
+def test_directory_changes_from_the_command_line_are_events(tmp_path: Path) -> None:
+    def ok(*args: str) -> str:
+        result = run(tmp_path, "spotcheck", *args)
+        assert result.returncode == 0, result.stderr
+        return result.stdout
+
+    ok("keys", "init")
+    ok("agency", "add", "--name", "某局", "--code", "652301", "--kind", "county")
+    ok("entities", "import", str(_units_csv(tmp_path / "u.csv", 6)), "--agency", "652301")
+    code = unit_rows(6)[5]["credit_code"]  # a general unit
+    ok("entities", "update", code, "--agency", "652301", "--set", "phone=0994-2345678",
+       "--set", "address=昌吉市北京南路", "--reason", "企业变更联系方式")
+    ok("entities", "special", code, "--agency", "652301", "--approved-by", "局务会",
+       "--reason", "信访投诉较多")
+    ok("entities", "suspend", code, "--agency", "652301", "--reason", "季节性停产")
+    shown = json.loads(ok("entities", "show", code, "--agency", "652301", "--json"))
+    assert (shown["phone"], shown["category"], shown["status"]) == (
+        "0994-2345678", "special", "suspended")
+    ok("entities", "special", code, "--agency", "652301", "--approved-by", "局务会", "--lift",
+       "--reason", "已整改")
+    ok("entities", "relocate", code, "--agency", "652301", "--reason", "整体搬迁",
+       "--destination", "呼图壁县")
+    shown = json.loads(ok("entities", "show", code, "--agency", "652301", "--json"))
+    assert (shown["category"], shown["status"]) == ("general", "relocated")
+    bad = run(tmp_path, "spotcheck", "entities", "update", code, "--agency", "652301",
+              "--set", "credit_code=X", "--reason", "typo")
+    assert bad.returncode == 2 and "credit_code: not a field that can be updated" in bad.stderr
+    (tmp_path / "i.csv").write_text("姓名,执法证号,职务\n李娜,65230100012,执法队员\n", encoding="utf-8")
+    ok("inspectors", "import", str(tmp_path / "i.csv"), "--agency", "652301")
+    ok("inspectors", "leave", "--certificate", "65230100012", "--from", "2026-01-05",
+       "--to", "2026-01-09", "--reason", "培训")
+    ok("inspectors", "deactivate", "--certificate", "65230100012", "--reason", "调离执法岗位")
+    listed = json.loads(ok("inspectors", "list", "--agency", "652301", "--json"))
+    assert listed[0]["active"] is False
