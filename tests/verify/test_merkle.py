@@ -34,6 +34,11 @@ INCLUSION_FILES = sorted((VECTORS / "inclusion").rglob("*.json"))
 CONSISTENCY_FILES = sorted((VECTORS / "consistency").rglob("*.json"))
 
 
+def test_the_conformance_vectors_are_there() -> None:
+    """Without them the vector tests below would be an empty, silently skipped set."""
+    assert len(INCLUSION_FILES) > 50 and len(CONSISTENCY_FILES) > 50, f"vectors missing at {VECTORS}"
+
+
 def _b64(text: str) -> bytes:
     return base64.b64decode(text)
 
