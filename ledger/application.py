@@ -13,7 +13,7 @@ from eventsourcing.persistence import Notification
 
 from ledger.agency import Agency, AgencyRuleError
 from ledger.directory import DirectoryRuleError, InspectionObject
-from ledger.directory_file import RowProblem, Table, split_list
+from ledger.directory_file import VALUE_WORDS, RowProblem, Table, split_list
 from ledger.directory_view import directories
 from ledger.event_store import APP_NAME
 from ledger.inspector import Inspector, InspectorRuleError, inspector_id
@@ -22,6 +22,8 @@ from ledger.rulebook import Rulebook
 
 Checked = InspectionObject | Inspector | tuple[str, str]
 
+
+CATEGORY_WORDS = VALUE_WORDS["category"]
 
 #: Events stored per transaction by an import. Every row of a file is checked before anything is
 #: stored, so a bad row stores nothing; the checked rows are then saved in transactions of this
@@ -148,7 +150,8 @@ class LedgerApp(Application[UUID]):
                 certificate_no=row.get("certificate_no", ""), post=row.get("post", ""),
                 enforcement_category=row.get("enforcement_category", "生态环境"),
                 expertise=split_list(row.get("expertise", "")),
-                may_inspect=split_list(row["may_inspect"]) if "may_inspect" in row else None,
+                may_inspect=[CATEGORY_WORDS.get(c, c) for c in split_list(row["may_inspect"])]
+                if "may_inspect" in row else None,
                 outside_expert=row.get("outside_expert", "").lower() in ("是", "yes", "true", "1"),
             )
         except InspectorRuleError as exc:

@@ -137,16 +137,19 @@ def test_inspectors_import_with_lists_and_flags(
     path = _xlsx(tmp_path / "inspectors.xlsx", header, [
         ["李娜", "65230100012", "执法队员", "大气、水", "key,general", "否"],
         ["周敏", "65230100099", "外聘专家", "固废", "", "是"],
+        ["王强", "65230100100", "执法队员", "", "重点、特殊监管", "否"],
     ])
     result = ledger.app.import_inspectors(
         county, read_table(path, INSPECTOR_COLUMNS, INSPECTOR_REQUIRED))
-    assert result.added == 2
+    assert result.added == 3
     from ledger.inspector import Inspector, inspector_id
 
     officer: Inspector = ledger.app.repository.get(inspector_id("65230100012"))
     expert: Inspector = ledger.app.repository.get(inspector_id("65230100099"))
     assert officer.expertise == ["大气", "水"] and officer.may_inspect == ["key", "general"]
     assert expert.outside_expert and expert.may_inspect == ["key", "general", "special"]
+    wang: Inspector = ledger.app.repository.get(inspector_id("65230100100"))
+    assert wang.may_inspect == ["key", "special"]
 
 
 @pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
