@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 from uuid import UUID
 
@@ -13,56 +11,21 @@ from eventsourcing.persistence import Notification
 
 from ledger.agency import Agency, AgencyRuleError
 from ledger.directory import DirectoryRuleError, InspectionObject
-from ledger.directory_file import VALUE_WORDS, RowProblem, Table, split_list
+from ledger.directory_file import RowProblem, Table, split_list
+from ledger.directory_import import (
+    CATEGORY_WORDS,
+    STORE_BATCH,
+    Checked,
+    ImportRejected,
+    ImportResult,
+    problem_of,
+    same_entry,
+)
 from ledger.directory_view import directories
 from ledger.event_store import APP_NAME
 from ledger.inspector import Inspector, InspectorRuleError, inspector_id
 from ledger.plan import AnnualPlan, plan_year
 from ledger.rulebook import Rulebook
-
-Checked = InspectionObject | Inspector | tuple[str, str]
-
-
-CATEGORY_WORDS = VALUE_WORDS["category"]
-
-#: Events stored per transaction by an import. Every row of a file is checked before anything is
-#: stored, so a bad row stores nothing; the checked rows are then saved in transactions of this
-#: size, because eventsourcing 9.5.6's PostgreSQL recorder deadlocks in psycopg's pipeline mode
-#: on one save of ~10,000+ events (measured here: 8,000 saves, 12,000 hangs). A crash between
-#: two of them leaves a prefix stored, and importing the file again adds the rest.
-STORE_BATCH = 5000
-
-
-@dataclass(frozen=True)
-class ImportResult:
-    added: int
-    unchanged: int
-
-
-class ImportRejected(ValueError):
-    """A file with bad rows: nothing of it was stored. ``problems`` lists every bad row."""
-
-    def __init__(self, path: Path, problems: list[RowProblem]) -> None:
-        self.path = path
-        self.problems = problems
-        listed = "\n".join(f"  {p}" for p in problems[:50])
-        more = f"\n  … and {len(problems) - 50} more" if len(problems) > 50 else ""
-        super().__init__(
-            f"{path}: {len(problems)} bad row(s), nothing imported:\n{listed}{more}"
-        )
-
-
-def _problem(message: str) -> tuple[str, str]:
-    """Split a rule error's ``field: reason`` message."""
-    field, _, reason = message.partition(": ")
-    return (field, reason) if reason else ("", message)
-
-
-def _same_entry(stored: Any, fresh: Any) -> bool:
-    """The registered facts of two entries agree (an unchanged re-import)."""
-    keys = ("name", "category", "county", "details", "post", "certificate_no", "may_inspect",
-            "expertise", "outside_expert", "enforcement_category")
-    return all(getattr(stored, k, None) == getattr(fresh, k, None) for k in keys)
 
 
 class LedgerApp(Application[UUID]):
@@ -141,7 +104,7 @@ class LedgerApp(Application[UUID]):
             details = {k: v for k, v in row.items() if k not in fields}
             return InspectionObject.register(agency_id=str(agency_id), **fields, **details)
         except DirectoryRuleError as exc:
-            return _problem(str(exc))
+            return problem_of(str(exc))
 
     def _check_inspector_row(self, agency_id: UUID, row: dict[str, str]) -> Checked:
         try:
@@ -155,7 +118,7 @@ class LedgerApp(Application[UUID]):
                 outside_expert=row.get("outside_expert", "").lower() in ("是", "yes", "true", "1"),
             )
         except InspectorRuleError as exc:
-            return _problem(str(exc))
+            return problem_of(str(exc))
 
     def _store_import(
         self, table: Table, checked: list[tuple[int, Checked]], key_field: str
@@ -176,7 +139,7 @@ class LedgerApp(Application[UUID]):
             first_row[result.id] = number
             if result.id not in self.repository:
                 fresh.append(result)
-            elif _same_entry(self.repository.get(result.id), result):
+            elif same_entry(self.repository.get(result.id), result):
                 unchanged += 1
             else:
                 problems.append(RowProblem(

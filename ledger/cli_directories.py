@@ -17,7 +17,6 @@ from uuid import UUID
 import typer
 
 from ledger.agency import Agency, AgencyRuleError, agency_id
-from ledger.application import ImportRejected, ImportResult
 from ledger.bootstrap import Ledger
 from ledger.cli_support import fail, opened_ledger
 from ledger.directory import DirectoryRuleError, InspectionObject, object_id
@@ -30,6 +29,7 @@ from ledger.directory_file import (
     read_table,
     write_table,
 )
+from ledger.directory_import import ImportRejected, ImportResult
 from ledger.directory_view import agencies, directories
 from ledger.inspector import Inspector, InspectorRuleError
 from ledger.keys import KeyFileError

@@ -9,7 +9,6 @@ from uuid import UUID
 import openpyxl
 import pytest
 
-from ledger.application import ImportRejected
 from ledger.bootstrap import Ledger
 from ledger.demo import credit_code
 from ledger.directory_file import (
@@ -21,6 +20,7 @@ from ledger.directory_file import (
     read_table,
     write_table,
 )
+from ledger.directory_import import ImportRejected
 
 HEADER = ["名称", "统一社会信用代码", "法定代表人", "联系电话", "所属区县", "行业", "类别", "控制级别"]
 
@@ -165,9 +165,9 @@ def test_a_directory_written_out_reads_back_the_same(tmp_path: Path, suffix: str
 
 def test_a_file_larger_than_one_store_batch_imports_whole(ledger: Ledger, county: UUID) -> None:
     # one eventsourcing save of ~10,000+ events deadlocks on PostgreSQL: the import must not
-    from ledger.application import STORE_BATCH
     from ledger.demo import unit_rows
     from ledger.directory_file import Table
+    from ledger.directory_import import STORE_BATCH
 
     count = 2 * STORE_BATCH + 500
     table = Table(Path("big.csv"), {}, [(n, r) for n, r in enumerate(unit_rows(count), start=2)])
