@@ -319,15 +319,6 @@ class LogStore:
             raise LookupError(f"no log leaf at index {index}")
         return str(row[0]), int(row[1])
 
-    def leaf_index(self, aggregate_id: str, version: int) -> int | None:
-        with self.read() as cur:
-            cur.execute(
-                self._sql("SELECT leaf_index FROM log_leaves WHERE aggregate_id = ? AND version = ?"),
-                (aggregate_id, version),
-            )
-            row = cur.fetchone()
-        return None if row is None else int(row[0])
-
     def checkpoints(self) -> list[StoredCheckpoint]:
         with self.read() as cur:
             cur.execute(

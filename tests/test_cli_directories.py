@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from functools import partial
 from pathlib import Path
 
 from test_cli import run
@@ -22,11 +23,15 @@ def _units_csv(path: Path, count: int, bad: bool = False) -> Path:
     return path
 
 
+def _ok(cwd: Path, *args: str) -> str:
+    """Run ``spotcheck ARGS`` in ``cwd``; it must succeed; its standard output."""
+    result = run(cwd, "spotcheck", *args)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
 def test_an_operator_sets_up_a_county_and_files_its_plan(tmp_path: Path) -> None:
-    def ok(*args: str) -> str:
-        result = run(tmp_path, "spotcheck", *args)
-        assert result.returncode == 0, result.stderr
-        return result.stdout
+    ok = partial(_ok, tmp_path)
 
     ok("keys", "init")
     ok("agency", "add", "--name", "昌吉回族自治州生态环境局", "--code", "652300", "--kind", "prefecture")
@@ -77,10 +82,7 @@ def test_an_unknown_agency_or_unit_is_named(tmp_path: Path) -> None:
 
 
 def test_directory_changes_from_the_command_line_are_events(tmp_path: Path) -> None:
-    def ok(*args: str) -> str:
-        result = run(tmp_path, "spotcheck", *args)
-        assert result.returncode == 0, result.stderr
-        return result.stdout
+    ok = partial(_ok, tmp_path)
 
     ok("keys", "init")
     ok("agency", "add", "--name", "某局", "--code", "652301", "--kind", "county")
