@@ -121,23 +121,34 @@ def backend_db(backend: str, tmp: Path, name: str) -> Iterator[str]:
         raise ValueError(backend)
 
 
+#: The agency whose log the benchmarks fill (its ``Established`` event is the log's first entry).
+BENCH_AGENCY = "652301"
+
+
 def open_bench_ledger(db: str, keys_dir: Path) -> Ledger:
-    """Open a ledger on ``db`` (file path or postgresql:// URL), creating its log key if needed."""
+    """Open a ledger on ``db`` (file path or postgresql:// URL) with the bench agency established
+    (one event, not yet logged) and the keys of its log and of the deployment's log."""
+    from ledger.agency import agency_id
+
     keys = KeyFiles(keys_dir)
     if not keys.exists():
         keys.init(LOG_ORIGIN)
-    return open_ledger(Settings(db=db, keys_dir=keys_dir))
+    ledger = open_ledger(Settings(db=db, keys_dir=keys_dir))
+    if agency_id(BENCH_AGENCY) not in ledger.app.repository:
+        ledger.app.establish_agency("昌吉州生态环境局昌吉市分局", BENCH_AGENCY, "county")
+    if not ledger.keys(BENCH_AGENCY).exists():
+        ledger.init_key(BENCH_AGENCY)
+    return ledger
 
 
 # -- data -------------------------------------------------------------------------------------
-_AGENCY_ID = "6f1c2a8e-3d4b-4c5a-9e7f-0a1b2c3d4e5f"
-
-
-def object_rows(n: int, agency_id: str = _AGENCY_ID) -> list[dict[str, str]]:
-    """``n`` deterministic rows with the fields of ``InspectionObject.register`` (the demo's)."""
+def object_rows(n: int, agency: str = BENCH_AGENCY) -> list[dict[str, str]]:
+    """``n`` deterministic rows with the fields of ``InspectionObject.register`` (the demo's),
+    for the agency with division code ``agency``."""
+    from ledger.agency import agency_id
     from ledger.demo import unit_rows
 
-    return [dict(row, agency_id=agency_id) for row in unit_rows(n)]
+    return [dict(row, agency_id=str(agency_id(agency))) for row in unit_rows(n)]
 
 
 def fill_ledger(ledger: Ledger, n: int, per_save: int = 500) -> float:

@@ -53,6 +53,7 @@ from verify.merkle import (
     verify_inclusion,
 )
 
+LOG = "652301"  # the one agency log the benchmark fills
 TARGET_MS = 5.0
 WRITE_CHUNK = 50_000
 
@@ -91,13 +92,13 @@ def write_tree(store: LogStore, tree: Tree) -> None:
             for i in range(start, min(n, start + WRITE_CHUNK))
         ]
         with store.write() as cur:
-            store.put_leaves(cur, leaves)
+            store.put_leaves(cur, LOG, leaves)
     nodes = tree.node_rows()
     for start in range(0, len(nodes), 2 * WRITE_CHUNK):
         with store.write() as cur:
-            store.put_nodes(cur, nodes[start:start + 2 * WRITE_CHUNK])
+            store.put_nodes(cur, LOG, nodes[start:start + 2 * WRITE_CHUNK])
     with store.write() as cur:
-        store.set_state(cur, store.state(cur).size, LogState(n, n, tree.root(n)))
+        store.set_state(cur, LOG, 0, LogState(n, tree.root(n)))
 
 
 def measure(call: Callable[[], Any], check: Callable[[Any], None], repeat: int
@@ -124,6 +125,7 @@ def summarise(results: Results, backend: str, case: str, times: list[float],
 def run_backend(results: Results, backend: str, store: LogStore, tree: Tree, pairs: int,
                 seed: int) -> None:
     n = tree.n
+    log = store.log(LOG)
     rng = random.Random(seed)
     roots: dict[int, bytes] = {}
 
@@ -133,12 +135,12 @@ def run_backend(results: Results, backend: str, store: LogStore, tree: Tree, pai
         return roots[size]
 
     for _ in range(20):  # warm up the connection and the statement cache
-        inclusion_proof(store, rng.randrange(n), n)
-        consistency_proof(store, max(1, n // 2), n)
+        inclusion_proof(log, rng.randrange(n), n)
+        consistency_proof(log, max(1, n // 2), n)
 
     def inclusion_case(name: str, requests: list[tuple[int, int]]) -> None:
         it = iter(requests)
-        times, proofs = measure(lambda: inclusion_proof(store, *next(it)), lambda p: None,
+        times, proofs = measure(lambda: inclusion_proof(log, *next(it)), lambda p: None,
                                 len(requests))
         for p in proofs:
             expected = leaf_hash(tree.entries[p.index])
@@ -157,14 +159,14 @@ def run_backend(results: Results, backend: str, store: LogStore, tree: Tree, pai
         size2 = rng.randint(2, n)
         requests.append((rng.randint(1, size2 - 1), size2))
     it = iter(requests)
-    times, proofs = measure(lambda: consistency_proof(store, *next(it)), lambda p: None, pairs)
+    times, proofs = measure(lambda: consistency_proof(log, *next(it)), lambda p: None, pairs)
     for p in proofs:
         verify_consistency(p.size1, p.size2, p.hashes, root(p.size1), root(p.size2))
     summarise(results, backend, "consistency, random (size1, size2)", times,
               [len(p.hashes) for p in proofs])
 
-    times, _ = measure(store.state, lambda s: None, pairs)
-    summarise(results, backend, "  for reference: store.state() alone", times, [])
+    times, _ = measure(log.state, lambda s: None, pairs)
+    summarise(results, backend, "  for reference: log.state() alone", times, [])
 
 
 def main() -> None:
@@ -193,7 +195,7 @@ def main() -> None:
                         write_tree(store, tree)
                     results.note(f"{backend}: {n:,} leaves + {sum(map(len, tree.levels)):,} nodes "
                                  f"written through LogStore in {t[0]:.1f} s")
-                    if store.state().root != tree.root(n):
+                    if store.state(LOG).root != tree.root(n):
                         raise SystemExit(f"{backend}: stored root differs")
                     print(f"[{backend}] timing proofs ...", flush=True)
                     run_backend(results, backend, store, tree, args.pairs, args.seed)

@@ -27,6 +27,7 @@ import time
 from pathlib import Path
 
 from common import (
+    BENCH_AGENCY,
     ROOT,
     Results,
     base_parser,
@@ -80,13 +81,13 @@ def main() -> None:
                         events_per_s=n / seconds)
             with timed() as t:
                 synced = ledger.sync()
-            assert synced.tree_size == n and synced.checkpoint is not None
+            assert synced.tree_size == n + 1 and BENCH_AGENCY in synced.checkpoints  # + Established
             results.add(step="ledger.sync()", events=n, seconds=t[0], events_per_s=n / t[0])
             bundle_dir = tmp / "bundle"
             step = "export_bundle"
             with timed() as t:
-                exported = export_bundle(ledger, bundle_dir)
-            assert exported.events == n and exported.unlogged == 0
+                exported = export_bundle(ledger, bundle_dir, BENCH_AGENCY)
+            assert exported.events == n + 1 and exported.unlogged == 0
             results.add(step=step, events=n, seconds=t[0], events_per_s=n / t[0])
         finally:
             ledger.close()
@@ -106,7 +107,7 @@ def main() -> None:
                 t0 = time.perf_counter()
                 report = verify_bundle(Bundle.open(bundle_dir))
                 runs.append(time.perf_counter() - t0)
-                if not report.ok or report.events != n:
+                if not report.ok or report.events != n + 1:
                     raise SystemExit(f"the bundle did not verify: {report.findings[:3]}")
             whole = min(sha256_whole(events_file) for _ in range(3))
             per_line = min(sha256_per_line(events_file) for _ in range(3))

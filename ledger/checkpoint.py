@@ -1,8 +1,9 @@
-"""Signed checkpoints (签名检查点) of the log, in the C2SP tlog-checkpoint format.
+"""Signed checkpoints (签名检查点) of a log, in the C2SP tlog-checkpoint format.
 
 A checkpoint is the log's origin, its size and its root hash, signed as a C2SP signed note with the
-log's Ed25519 key. Every checkpoint issued is stored (``log_checkpoints``) and can be fetched again;
-an auditor who keeps one can later prove that the log only grew.
+log's Ed25519 key (each agency's log has its own key and origin). Every checkpoint issued is
+stored (``log_checkpoints``) and can be fetched again; an auditor who keeps one can later prove
+that the log only grew.
 
 The key never signs a history that does not extend the last one it signed. That checkpoint is
 kept beside the key (``log.checkpoint``), outside the database, and before each new signature the
@@ -20,7 +21,7 @@ from pathlib import Path
 
 import structlog
 
-from ledger.log_store import Cursor, LogState, LogStore, StoredCheckpoint
+from ledger.log_store import Cursor, Log, LogState, StoredCheckpoint
 from ledger.proofs import consistency_hashes
 from verify.checkpoint import Checkpoint, CheckpointError, open_checkpoint, sign_checkpoint
 from verify.merkle import ProofError, verify_consistency
@@ -34,15 +35,16 @@ class CheckpointRefused(RuntimeError):
 
 
 def issue_checkpoint(
-    store: LogStore, signer: NoteSigner, last_signed: Path
+    log_: Log, signer: NoteSigner, last_signed: Path
 ) -> StoredCheckpoint | None:
     """Sign the log's current state unless a checkpoint of that size exists; returns the new one."""
     started = time.perf_counter()
+    store = log_.store
     with store.write() as cur:
-        state = store.state(cur)
-        if state.size == 0 or store.has_checkpoint(cur, state.size):
+        state = log_.state(cur)
+        if state.size == 0 or store.has_checkpoint(cur, log_.name, state.size):
             return None
-        _check_extends_last_signed(store, cur, signer, last_signed, state)
+        _check_extends_last_signed(log_, cur, signer, last_signed, state)
         checkpoint = Checkpoint(origin=signer.name, size=state.size, root=state.root)
         stored = StoredCheckpoint(
             size=state.size,
@@ -50,15 +52,15 @@ def issue_checkpoint(
             note=sign_checkpoint(checkpoint, signer),
             signed_at=datetime.now(UTC).isoformat(timespec="seconds"),
         )
-        store.put_checkpoint(cur, stored)
+        store.put_checkpoint(cur, log_.name, stored)
     _remember(last_signed, stored.note)
-    log.info("log.checkpoint_signed", origin=signer.name, tree_size=stored.size,
+    log.info("log.checkpoint_signed", log=log_.name, origin=signer.name, tree_size=stored.size,
              root=stored.root.hex(), seconds=round(time.perf_counter() - started, 4))
     return stored
 
 
 def _check_extends_last_signed(
-    store: LogStore, cur: Cursor, signer: NoteSigner, last_signed: Path, state: LogState
+    log_: Log, cur: Cursor, signer: NoteSigner, last_signed: Path, state: LogState
 ) -> None:
     if not last_signed.exists():
         return
@@ -72,7 +74,7 @@ def _check_extends_last_signed(
             f"{previous.size} ({last_signed}); entries were removed from the database"
         )
     try:
-        proof = consistency_hashes(store, previous.size, state.size, cur)
+        proof = consistency_hashes(log_, previous.size, state.size, cur)
         verify_consistency(previous.size, state.size, proof, previous.root, state.root)
     except (ProofError, LookupError) as exc:
         raise CheckpointRefused(

@@ -18,13 +18,14 @@ from typing import Annotated, Any, NoReturn, TypeVar
 
 import typer
 
-from ledger.bootstrap import Ledger, StorageError
+from ledger.bootstrap import Ledger, LogSelectionError, StorageError
 from ledger.checkpoint import CheckpointRefused
 from ledger.cli_directories import register as register_directory_commands
 from ledger.cli_support import fail, opened_ledger
 from ledger.demo import write_county_demo
 from ledger.export import ExportError, export_bundle
 from ledger.keys import DEFAULT_ORIGIN, KeyFileError, KeyFiles
+from ledger.log_store import DEFAULT_LOG, Log
 from ledger.observability import configure_logging
 from ledger.proofs import ProofRequestError, consistency_proof, inclusion_proof
 from ledger.sequencer import LogIntegrityError
@@ -41,7 +42,9 @@ app.add_typer(checkpoint_app, name="checkpoint")
 register_directory_commands(app)
 
 EXPECTED_ERRORS = (StorageError, SettingsError, KeyFileError, ExportError, ProofRequestError,
-                   LogIntegrityError, CheckpointRefused)
+                   LogIntegrityError, CheckpointRefused, LogSelectionError)
+LogOption = Annotated[str | None, typer.Option(
+    "--log", help="the log: an agency's division code, or `ledger` (default: the only log)")]
 T = TypeVar("T")
 
 
@@ -62,32 +65,42 @@ def _guard(action: Callable[[], T]) -> T:
 
 @keys_app.command("init")
 def keys_init(
-    origin: Annotated[str, typer.Option(help="the log's origin, e.g. 652301.spotcheck.example/log")]
-    = DEFAULT_ORIGIN,
+    log: Annotated[str, typer.Option(help="whose log: an agency's division code, or `ledger`")]
+    = DEFAULT_LOG,
+    origin: Annotated[str | None, typer.Option(
+        help="the log's origin (an agency's log takes the origin the agency declared)")] = None,
     force: Annotated[bool, typer.Option(help="replace an existing key (a new log identity)")] = False,
 ) -> None:
-    """Create the log's Ed25519 key (file mode 0600, outside the database)."""
-    keys = KeyFiles(Settings.from_environ().keys_dir)
-    signer = _guard(lambda: keys.init(origin, overwrite=force))
+    """Create a log's Ed25519 key (file mode 0600, outside the database)."""
+    if log == DEFAULT_LOG:
+        keys = KeyFiles(Settings.from_environ().keys_dir)
+        _guard(lambda: keys.init(origin or DEFAULT_ORIGIN, overwrite=force))
+    else:
+        with _ledger() as ledger:
+            keys = ledger.init_key(log, origin, overwrite=force)
     typer.echo(f"created {keys.private} (private, mode 0600) and {keys.public}")
-    typer.echo(signer.verifier_key_text())
+    typer.echo(_guard(keys.verifier_key_text))
 
 
 @keys_app.command("show")
-def keys_show() -> None:
-    """Print the log's public key in the signed-note verifier-key format."""
-    keys = KeyFiles(Settings.from_environ().keys_dir)
+def keys_show(
+    log: Annotated[str, typer.Option(help="an agency's division code, or `ledger`")] = DEFAULT_LOG,
+) -> None:
+    """Print a log's public key in the signed-note verifier-key format."""
+    keys = _guard(lambda: KeyFiles.for_log(Settings.from_environ().keys_dir, log))
     typer.echo(_guard(keys.verifier_key_text))
 
 
 @log_app.command("sync")
 def log_sync() -> None:
-    """Integrate every committed event into the log and sign a checkpoint."""
+    """Integrate every committed event into its log and sign a checkpoint of each log."""
     with _ledger() as ledger:
         result = ledger.sync()
-        typer.echo(f"integrated {result.new_leaves} event(s); log size {result.tree_size}; "
-                   + (f"signed checkpoint {result.checkpoint.size}" if result.checkpoint
-                      else "no new checkpoint needed"))
+        typer.echo(f"integrated {result.new_leaves} event(s)")
+        for name, size in result.sizes.items():
+            issued = result.checkpoints.get(name)
+            typer.echo(f"  log {name}: size {size}; "
+                       + (f"signed checkpoint {issued.size}" if issued else "no new checkpoint needed"))
 
 
 @log_app.command("follow")
@@ -95,8 +108,8 @@ def log_follow(
     interval: Annotated[float, typer.Option(help="seconds between syncs")] = 2.0,
     max_seconds: Annotated[float | None, typer.Option(help="stop after this long")] = None,
 ) -> None:
-    """Run the sequencer: integrate new events and sign a checkpoint every INTERVAL seconds,
-    until interrupted (Ctrl-C or SIGTERM finish the current batch, then stop)."""
+    """Run the sequencer: integrate new events and sign a checkpoint of each log every INTERVAL
+    seconds, until interrupted (Ctrl-C or SIGTERM finish the current batch, then stop)."""
     stopping: list[bool] = []
     signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
     deadline = None if max_seconds is None else time.monotonic() + max_seconds
@@ -109,22 +122,30 @@ def log_follow(
             total = ledger.follow(interval, should_stop)
         except KeyboardInterrupt:
             total = -1
-        state = ledger.log.state()
-        typer.echo(f"sequencer stopped; log size {state.size}"
-                   + (f", {total} event(s) integrated this run" if total >= 0 else ""))
+        sizes = ", ".join(f"{n} {s.size}" for n, s in ledger.store.logs().items())
+        typer.echo(f"sequencer stopped; log sizes: {sizes or 'none'}"
+                   + (f"; {total} event(s) integrated this run" if total >= 0 else ""))
 
 
 @log_app.command("status")
-def log_status() -> None:
-    """Show the log's size, root, position and latest checkpoint."""
+def log_status(log: LogOption = None) -> None:
+    """Show each log's size, root, origin and latest checkpoint, and the sequencer's position."""
     with _ledger() as ledger:
-        state = ledger.log.state()
-        latest = ledger.log.checkpoint()
-        pending = len(ledger.log.unlogged_events())
+        names = list(ledger.store.logs()) if log is None else [ledger.log(log).name]
+        rows = []
+        for name in names:
+            chosen = ledger.log(name)
+            state = chosen.state()
+            latest = chosen.checkpoint()
+            rows.append({
+                "log": name, "origin": ledger.origin_of(name), "tree_size": state.size,
+                "root": _b64(state.root), "latest_checkpoint": latest.size if latest else None,
+                "key": ledger.keys(name).exists(),
+            })
         _print_json({
-            "store": ledger.settings.describe(), "tree_size": state.size,
-            "root": base64.b64encode(state.root).decode(), "position": state.position,
-            "pending_events": pending, "latest_checkpoint": latest.size if latest else None,
+            "store": ledger.settings.describe(),
+            "position": ledger.store.position().notification_id,
+            "pending_events": len(ledger.store.unlogged_events()), "logs": rows,
         })
 
 
@@ -132,12 +153,14 @@ def log_status() -> None:
 def log_prove(
     index: Annotated[int, typer.Option(help="the leaf index to prove")],
     size: Annotated[int | None, typer.Option(help="tree size (default: latest checkpoint)")] = None,
+    log: LogOption = None,
 ) -> None:
     """An RFC 9162 inclusion proof of one leaf, as JSON."""
     with _ledger() as ledger:
-        size = size or _latest_size(ledger)
-        proof = inclusion_proof(ledger.log, index, size)
-        _print_json({"leaf_index": proof.index, "tree_size": proof.size,
+        chosen = ledger.log(log)
+        size = size or _latest_size(chosen)
+        proof = inclusion_proof(chosen, index, size)
+        _print_json({"log": chosen.name, "leaf_index": proof.index, "tree_size": proof.size,
                      "leaf_hash": _b64(proof.leaf_hash), "proof": [_b64(h) for h in proof.hashes]})
 
 
@@ -146,60 +169,65 @@ def log_consistency(
     old: Annotated[int, typer.Option(help="the earlier tree size")],
     new: Annotated[int | None, typer.Option(help="the later size (default: latest checkpoint)")]
     = None,
+    log: LogOption = None,
 ) -> None:
     """An RFC 9162 consistency proof between two tree sizes, as JSON."""
     with _ledger() as ledger:
-        new = new or _latest_size(ledger)
-        proof = consistency_proof(ledger.log, old, new)
-        _print_json({"size1": proof.size1, "size2": proof.size2,
+        chosen = ledger.log(log)
+        new = new or _latest_size(chosen)
+        proof = consistency_proof(chosen, old, new)
+        _print_json({"log": chosen.name, "size1": proof.size1, "size2": proof.size2,
                      "proof": [_b64(h) for h in proof.hashes]})
 
 
 @checkpoint_app.command("show")
 def checkpoint_show(
     size: Annotated[int | None, typer.Option(help="tree size (default: the latest)")] = None,
+    log: LogOption = None,
 ) -> None:
     """Print a stored signed checkpoint exactly as issued."""
     with _ledger() as ledger:
-        stored = ledger.log.checkpoint(size)
+        stored = ledger.log(log).checkpoint(size)
         if stored is None:
             _fail("no checkpoint" + (f" of size {size}" if size else " yet: run `spotcheck log sync`"))
         sys.stdout.write(stored.note)
 
 
 @checkpoint_app.command("list")
-def checkpoint_list() -> None:
+def checkpoint_list(log: LogOption = None) -> None:
     """List every checkpoint issued: size, time, root."""
     with _ledger() as ledger:
-        for stored in ledger.log.checkpoints():
+        for stored in ledger.log(log).checkpoints():
             typer.echo(f"{stored.size}\t{stored.signed_at}\t{_b64(stored.root)}")
 
 
 @app.command("export")
-def export(out: Annotated[Path, typer.Option(help="an empty or new directory")]) -> None:
-    """Write the self-contained audit bundle (reads only; changes nothing)."""
+def export(
+    out: Annotated[Path, typer.Option(help="an empty or new directory")],
+    log: LogOption = None,
+) -> None:
+    """Write the self-contained audit bundle of one log (reads only; changes nothing)."""
     with _ledger() as ledger:
-        result = export_bundle(ledger, out, progress=_export_progress)
+        result = export_bundle(ledger, out, log, progress=_export_progress)
         typer.echo(f"exported {result.events} logged event(s), {result.unlogged} unlogged, "
-                   f"{result.checkpoints} checkpoint(s) to {result.directory}")
+                   f"{result.checkpoints} checkpoint(s) of log {result.log} to {result.directory}")
 
 
 @app.command("demo")
 def demo(
     units: Annotated[int, typer.Option(help="inspection objects in the generated county")] = 300,
     seed: Annotated[int, typer.Option(help="the generator's seed")] = 2025,
-    origin: Annotated[str, typer.Option(help="log origin if a key must be created")]
-    = DEFAULT_ORIGIN,
 ) -> None:
     """Write a generated county and its prefecture under the seed 000 rulebooks, with the
-    county's 2026 plan, creating the key and database it needs (run again: changes nothing)."""
+    county's 2026 plan, creating the database and each agency's log key it needs (run again:
+    changes nothing)."""
     settings = Settings.from_environ()
-    keys = KeyFiles(settings.keys_dir)
-    if not keys.exists():
-        _guard(lambda: keys.init(origin))
-        typer.echo(f"created the log key in {keys.directory}")
     with _ledger() as ledger:
         summary = write_county_demo(ledger.app, seed=seed, units=units)
+        for code in summary.agency_codes:
+            if not ledger.keys(code).exists():
+                keys = ledger.init_key(code)
+                typer.echo(f"created the log key of {code} in {keys.directory}")
         result = ledger.sync()
         plan = summary.plan
         typer.echo(
@@ -207,15 +235,18 @@ def demo(
             f"{summary.inspectors_added} inspectors, {summary.conflicts} declared conflicts, "
             f"{summary.rulebooks} rulebooks"
             + (f" and the {plan.year} plan ({plan.rulebook})" if plan else "")
-            + f" to {settings.describe()}; log size {result.tree_size}, signed checkpoint "
-            f"{result.checkpoint.size if result.checkpoint else '(unchanged)'}"
+            + f" to {settings.describe()}"
         )
+        for code in summary.agency_codes:
+            issued = result.checkpoints.get(code)
+            typer.echo(f"  log {code} ({ledger.origin_of(code)}): size {result.sizes.get(code, 0)}, "
+                       f"signed checkpoint {issued.size if issued else '(unchanged)'}")
 
 
-def _latest_size(ledger: Ledger) -> int:
-    latest = ledger.log.checkpoint()
+def _latest_size(chosen: Log) -> int:
+    latest = chosen.checkpoint()
     if latest is None:
-        _fail("no checkpoint yet: run `spotcheck log sync` or pass --size")
+        _fail(f"log {chosen.name}: no checkpoint yet: run `spotcheck log sync` or pass --size")
     return latest.size
 
 

@@ -61,11 +61,13 @@ def _ledger() -> AbstractContextManager[Ledger]:
 
 
 def _synced(ledger: Ledger) -> str:
-    """Log what was just written when the key is here; say so when it is not."""
-    if not ledger.keys.exists():
-        return " (not yet in the log: run `spotcheck log sync` where the key is)"
-    result = ledger.sync()
-    return f"; log size {result.tree_size}"
+    """Log what was just written, signing the logs whose keys are here; name those that are not."""
+    result = ledger.sync(require_keys=False)
+    text = f"; {result.new_leaves} event(s) logged"
+    if result.unsigned:
+        text += (f" (not signed here, no key: log {', '.join(result.unsigned)}; "
+                 "`spotcheck keys init --log CODE` creates one)")
+    return text
 
 
 def _agency(ledger: Ledger, code: str) -> UUID:

@@ -125,6 +125,7 @@ def _next_series(app: LedgerApp) -> int:
 
 @dataclass(frozen=True)
 class CountyDemoSummary:
+    agency_codes: list[str]
     agencies: int
     units_added: int
     inspectors_added: int
@@ -162,7 +163,7 @@ def write_county_demo(
     conflicts = _declare_conflicts(app, county, generated.conflicts)
     rulebooks = sum(_ensure_rulebook(app, ids[a.division_code]) for a in generated.agencies)
     plan = _ensure_plan(app, county)
-    return CountyDemoSummary(new_agencies, added, len(fresh), conflicts, rulebooks, plan)
+    return CountyDemoSummary(list(ids), new_agencies, added, len(fresh), conflicts, rulebooks, plan)
 
 
 def _declare_conflicts(

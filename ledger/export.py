@@ -1,10 +1,12 @@
 """The audit bundle (审计包): everything an auditor needs to check the ledger offline.
 
-``spotcheck export --out DIR`` writes, reading only (it never changes the ledger)::
+A bundle is one log: an agency's (``spotcheck export --log 652301 --out DIR``) or the
+deployment's own. It is written reading only (the export never changes the ledger)::
 
-    DIR/manifest.json        format, origin, counts, the latest checkpoint's size
+    DIR/manifest.json        format, log, origin, counts, the latest checkpoint's size
     DIR/events.jsonl         one log entry per line, in log order (see docs/ledger-format.md)
-    DIR/unlogged.jsonl       stored events that are not in the log, if any (each is a finding)
+    DIR/unlogged.jsonl       stored events of this log's aggregates that are in no log, if any
+                             (each is a finding)
     DIR/checkpoints/<size>.note   every signed checkpoint issued, byte for byte
     DIR/keys/log.vkey        the log's public verifier key
 
@@ -28,6 +30,9 @@ from eventsourcing.persistence import StoredEvent
 
 from ledger.bootstrap import Ledger
 from ledger.chained import content_of
+from ledger.keys import KeyFiles
+from ledger.log_routing import route_of
+from ledger.log_store import Log, UnloggedEvent
 
 BUNDLE_FORMAT = "spotcheck-bundle/1"
 log = structlog.get_logger("spotcheck.export")
@@ -42,21 +47,26 @@ class ExportError(RuntimeError):
 @dataclass(frozen=True)
 class ExportResult:
     directory: Path
+    log: str
     events: int
     unlogged: int
     checkpoints: int
     tree_size: int
 
 
-def export_bundle(ledger: Ledger, out: Path, progress: Progress | None = None) -> ExportResult:
+def export_bundle(
+    ledger: Ledger, out: Path, log_name: str | None = None, progress: Progress | None = None
+) -> ExportResult:
+    """Write the bundle of one log (``log_name``; None: the only log there is)."""
     started = time.perf_counter()
+    chosen = ledger.log(log_name)
     _prepare(out)
     decoder = _Decoder(ledger)
-    with ledger.log.snapshot():  # one consistent view, whatever a running sync does meanwhile
-        state = ledger.log.state()
-        events = _write_events(ledger, decoder, out / "events.jsonl", progress)
-        unlogged = _write_unlogged(ledger, decoder, out / "unlogged.jsonl")
-        checkpoints = [c for c in ledger.log.checkpoints() if c.size <= state.size]
+    with ledger.store.snapshot():  # one consistent view, whatever a running sync does meanwhile
+        state = chosen.state()
+        events = _write_events(chosen, decoder, out / "events.jsonl", progress)
+        unlogged = _write_unlogged(ledger, chosen, decoder, out / "unlogged.jsonl")
+        checkpoints = [c for c in chosen.checkpoints() if c.size <= state.size]
     (out / "checkpoints").mkdir()
     for checkpoint in checkpoints:
         (out / "checkpoints" / f"{checkpoint.size}.note").write_text(
@@ -64,7 +74,8 @@ def export_bundle(ledger: Ledger, out: Path, progress: Progress | None = None) -
         )
     manifest = {
         "format": BUNDLE_FORMAT,
-        "origin": _write_key(ledger, out),
+        "log": chosen.name,
+        "origin": _write_key(ledger.keys(chosen.name), out),
         "exported_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "tree_size": state.size,
         "events": events,
@@ -74,17 +85,17 @@ def export_bundle(ledger: Ledger, out: Path, progress: Progress | None = None) -
     (out / "manifest.json").write_text(
         json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
     )
-    log.info("export.written", directory=str(out), events=events, unlogged=unlogged,
+    log.info("export.written", log=chosen.name, directory=str(out), events=events, unlogged=unlogged,
              checkpoints=len(checkpoints), seconds=round(time.perf_counter() - started, 3))
-    return ExportResult(out, events, unlogged, len(checkpoints), state.size)
+    return ExportResult(out, chosen.name, events, unlogged, len(checkpoints), state.size)
 
 
 def _write_events(
-    ledger: Ledger, decoder: _Decoder, path: Path, progress: Progress | None
+    chosen: Log, decoder: _Decoder, path: Path, progress: Progress | None
 ) -> int:
     count = 0
     with path.open("w", encoding="utf-8") as handle:
-        for logged in ledger.log.logged_events():
+        for logged in chosen.logged_events():
             line: dict[str, Any] = {"index": logged.index, "entry": logged.entry.hex()}
             line.update(decoder.describe(logged.aggregate_id, logged.version, logged.topic,
                                          logged.state))
@@ -95,8 +106,16 @@ def _write_events(
     return count
 
 
-def _write_unlogged(ledger: Ledger, decoder: _Decoder, path: Path) -> int:
-    rows = ledger.log.unlogged_events()
+def _write_unlogged(ledger: Ledger, chosen: Log, decoder: _Decoder, path: Path) -> int:
+    """The unlogged events that belong to ``chosen``: those of aggregates already in it, and
+    first events that would be placed in it. A row that cannot be read belongs to no log that can
+    be told, so it is in every bundle."""
+    candidates = ledger.store.unlogged_events()
+    placed = ledger.store.head_logs(
+        [r.aggregate_id for r in candidates]
+        + [a for a in (decoder.agency_of(r) for r in candidates) if a is not None]
+    )
+    rows = [r for r in candidates if decoder.log_of(r, placed) in (chosen.name, None)]
     with path.open("w", encoding="utf-8") as handle:
         for row in rows:
             line: dict[str, Any] = {"notification_id": row.notification_id}
@@ -112,15 +131,15 @@ def _prepare(out: Path) -> None:
     (out / "keys").mkdir()
 
 
-def _write_key(ledger: Ledger, out: Path) -> str | None:
+def _write_key(keys: KeyFiles, out: Path) -> str | None:
     """Copy the log's public key into the bundle (the private key is not needed, nor read)."""
     try:
-        vkey = ledger.keys.public.read_text(encoding="utf-8").strip()
+        vkey = keys.public.read_text(encoding="utf-8").strip()
     except OSError:
-        log.warning("export.no_public_key", path=str(ledger.keys.public))
+        log.warning("export.no_public_key", path=str(keys.public))
         return None
     (out / "keys" / "log.vkey").write_text(vkey + "\n", encoding="utf-8")
-    return vkey.split("+", 1)[0]
+    return str(vkey.split("+", 1)[0])
 
 
 def _write_line(handle: IO[str], line: dict[str, Any]) -> None:
@@ -133,6 +152,27 @@ class _Decoder:
 
     def __init__(self, ledger: Ledger) -> None:
         self.mapper = ledger.app.mapper
+
+    def _event(self, row: UnloggedEvent) -> Any:
+        try:
+            return self.mapper.to_domain_event(
+                StoredEvent(UUID(row.aggregate_id), row.version, row.topic, row.state))
+        except Exception:  # a damaged row: described as such by describe()
+            return None
+
+    def agency_of(self, row: UnloggedEvent) -> str | None:
+        event = self._event(row) if row.version == 1 else None
+        return None if event is None else route_of(event).agency_id
+
+    def log_of(self, row: UnloggedEvent, placed: dict[str, str]) -> str | None:
+        """The log ``row`` belongs to, or None when that cannot be told."""
+        if row.aggregate_id in placed:
+            return placed[row.aggregate_id]
+        event = self._event(row) if row.version == 1 else None
+        if event is None:
+            return None
+        route = route_of(event)
+        return route.log if route.log is not None else placed.get(route.agency_id or "")
 
     def describe(
         self, aggregate_id: str, version: int, topic: str | None, state: bytes | None

@@ -1,8 +1,11 @@
-"""The log's signing key (日志签名密钥): created once, kept in a file, never in the database.
+"""The logs' signing keys (日志签名密钥): created once, kept in files, never in the database.
 
+Each log has its own key. An agency's log (named by its division code) keeps it in
+``<keys dir>/<division code>/``; the deployment's own log (``ledger``) in ``<keys dir>`` itself.
 The private key is stored in the C2SP signed-note private-key text form
-(``PRIVATE+KEY+<name>+<key id>+<base64>``) in ``<keys dir>/log.key`` with mode 0600; the public
-verifier key (``<name>+<key id>+<base64>``) in ``log.vkey`` beside it, for auditors.
+(``PRIVATE+KEY+<name>+<key id>+<base64>``) in ``log.key`` with mode 0600; the public verifier key
+(``<name>+<key id>+<base64>``) in ``log.vkey`` beside it, for auditors; the last checkpoint the
+key signed in ``log.checkpoint``.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from ledger.log_store import DEFAULT_LOG
 from verify.note import NoteError, NoteSigner, generate_signer
 
 PRIVATE_FILE = "log.key"
@@ -24,9 +28,24 @@ class KeyFileError(RuntimeError):
     """The key files are missing, unreadable or malformed (the message says which and why)."""
 
 
+def check_log_name(name: str) -> str:
+    """A log is named ``ledger`` or by a 6-digit division code (the name is also a directory)."""
+    if name != DEFAULT_LOG and not (len(name) == 6 and name.isdigit()):
+        raise KeyFileError(
+            f"log: {name!r} is neither {DEFAULT_LOG!r} nor a 6-digit division code"
+        )
+    return name
+
+
 @dataclass(frozen=True)
 class KeyFiles:
     directory: Path
+
+    @classmethod
+    def for_log(cls, keys_dir: Path, log: str) -> KeyFiles:
+        """The key files of one log under the keys directory."""
+        check_log_name(log)
+        return cls(keys_dir if log == DEFAULT_LOG else keys_dir / log)
 
     @property
     def private(self) -> Path:
@@ -71,7 +90,7 @@ class KeyFiles:
     def load_signer(self) -> NoteSigner:
         if not self.private.exists():
             raise KeyFileError(
-                f"no log key at {self.private}: run `spotcheck keys init` first "
+                f"no log key at {self.private}: run `spotcheck keys init{self._log_option()}` first "
                 "(or point SPOTCHECK_KEYS at the directory holding it)"
             )
         mode = self.private.stat().st_mode & 0o777
@@ -83,6 +102,10 @@ class KeyFiles:
             return NoteSigner.from_private_key_text(self.private.read_text(encoding="utf-8").strip())
         except (OSError, NoteError) as exc:
             raise KeyFileError(f"{self.private}: {exc}") from None
+
+    def _log_option(self) -> str:
+        name = self.directory.name
+        return f" --log {name}" if len(name) == 6 and name.isdigit() else ""
 
     def verifier_key_text(self) -> str:
         return self.load_signer().verifier_key_text()

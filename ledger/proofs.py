@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ledger.log_store import Cursor, LogStore
+from ledger.log_store import Cursor, Log
 from verify.merkle import (
     consistency_proof_ranges,
     hash_of_subtrees,
@@ -37,37 +37,37 @@ class ConsistencyProof:
 
 
 def _range_hashes(
-    store: LogStore, ranges: list[tuple[int, int]], cur: Cursor | None = None
+    log: Log, ranges: list[tuple[int, int]], cur: Cursor | None = None
 ) -> list[bytes]:
     pieces = [perfect_subtrees(begin, end) for begin, end in ranges]
-    nodes = store.nodes([key for piece in pieces for key in piece], cur)
+    nodes = log.nodes([key for piece in pieces for key in piece], cur)
     return [hash_of_subtrees([nodes[key] for key in piece]) for piece in pieces]
 
 
-def _check_size(store: LogStore, size: int) -> None:
-    current = store.state().size
+def _check_size(log: Log, size: int) -> None:
+    current = log.state().size
     if not 0 < size <= current:
-        raise ProofRequestError(f"size: {size} is outside the log (1..{current})")
+        raise ProofRequestError(f"size: {size} is outside log {log.name} (1..{current})")
 
 
-def inclusion_proof(store: LogStore, index: int, size: int) -> InclusionProof:
-    _check_size(store, size)
+def inclusion_proof(log: Log, index: int, size: int) -> InclusionProof:
+    _check_size(log, size)
     if not 0 <= index < size:
         raise ProofRequestError(f"index: {index} is not below the tree size {size}")
     ranges = inclusion_proof_ranges(index, size)
-    hashes = _range_hashes(store, [(index, index + 1), *ranges])
+    hashes = _range_hashes(log, [(index, index + 1), *ranges])
     return InclusionProof(index, size, hashes[0], hashes[1:])
 
 
-def consistency_proof(store: LogStore, size1: int, size2: int) -> ConsistencyProof:
-    _check_size(store, size2)
+def consistency_proof(log: Log, size1: int, size2: int) -> ConsistencyProof:
+    _check_size(log, size2)
     if not 0 < size1 <= size2:
         raise ProofRequestError(f"size1: {size1} must be between 1 and size2 ({size2})")
-    return ConsistencyProof(size1, size2, consistency_hashes(store, size1, size2))
+    return ConsistencyProof(size1, size2, consistency_hashes(log, size1, size2))
 
 
 def consistency_hashes(
-    store: LogStore, size1: int, size2: int, cur: Cursor | None = None
+    log: Log, size1: int, size2: int, cur: Cursor | None = None
 ) -> list[bytes]:
     """The RFC 9162 consistency proof between two sizes the log has (inside ``cur`` if given)."""
-    return _range_hashes(store, consistency_proof_ranges(size1, size2), cur)
+    return _range_hashes(log, consistency_proof_ranges(size1, size2), cur)

@@ -8,10 +8,10 @@ root=$PWD
 rm -rf demo-run && mkdir demo-run && cd demo-run
 echo "== spotcheck demo (a generated county and its prefecture under the seed 000 rulebooks, in $(pwd))"
 "$root/.venv/bin/spotcheck" demo 2>demo.log
-echo "== spotcheck export --out bundle"
-"$root/.venv/bin/spotcheck" export --out bundle 2>>demo.log
+echo "== spotcheck export --log 652301 --out bundle (the county's own log)"
+"$root/.venv/bin/spotcheck" export --log 652301 --out bundle 2>>demo.log
 echo "== spotcheck-verify bundle --trusted-checkpoint (the checkpoint an auditor kept)"
-"$root/.venv/bin/spotcheck" checkpoint show > kept-checkpoint.note 2>>demo.log
+"$root/.venv/bin/spotcheck" checkpoint show --log 652301 > kept-checkpoint.note 2>>demo.log
 "$root/.venv/bin/spotcheck-verify" bundle --trusted-checkpoint kept-checkpoint.note \
-  --key spotcheck-keys/log.vkey --json report.json
+  --key spotcheck-keys/652301/log.vkey --json report.json
 echo "(structured logs in demo-run/demo.log, the JSON report in demo-run/report.json)"

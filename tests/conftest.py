@@ -15,6 +15,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
+from ledger.agency import DEFAULT_LOG_DOMAIN
 from ledger.bootstrap import Ledger, open_ledger
 from ledger.demo import write_demo
 from ledger.keys import KeyFiles
@@ -68,9 +69,21 @@ def settings(request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
     return Settings(url, keys_dir)
 
 
+#: The demo's two agencies, whose logs the fixtures give keys: the prefecture and the county.
+PREFECTURE, COUNTY = "652300", "652301"
+
+
+def agency_origin(code: str) -> str:
+    """The log origin an agency declares when it names none (``Agency.establish``)."""
+    return f"{code}.{DEFAULT_LOG_DOMAIN}/spotcheck"
+
+
 @pytest.fixture
 def ledger(settings: Settings) -> Iterator[Ledger]:
+    """An empty ledger with keys for the deployment's log and the demo agencies' logs."""
     KeyFiles(settings.keys_dir).init(ORIGIN)
+    for code in (PREFECTURE, COUNTY):
+        KeyFiles.for_log(settings.keys_dir, code).init(agency_origin(code))
     opened = open_ledger(settings)
     try:
         yield opened
@@ -80,7 +93,9 @@ def ledger(settings: Settings) -> Iterator[Ledger]:
 
 @pytest.fixture
 def demo_ledger(ledger: Ledger) -> Ledger:
-    """The demo county: 2 agencies, 24 units, 8 inspectors, 2 changes; synced and signed."""
+    """The demo county: 2 agencies, 24 units, 8 inspectors, 2 changes; synced and signed.
+
+    The county's log (``ledger.log(COUNTY)``) holds 35 events, the prefecture's 1."""
     write_demo(ledger.app, 24)
     ledger.sync()
     return ledger

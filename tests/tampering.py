@@ -11,6 +11,7 @@ from typing import Any
 from uuid import UUID
 
 import psycopg
+from conftest import COUNTY
 from eventsourcing.persistence import StoredEvent
 
 from ledger.bootstrap import Ledger
@@ -56,8 +57,9 @@ class Insider:
     def db_id(self, aggregate_id: str) -> Any:
         return UUID(aggregate_id) if self.postgres else UUID(aggregate_id).hex
 
-    def leaf(self, index: int) -> tuple[str, int]:
-        row = self.sql("SELECT aggregate_id, version FROM log_leaves WHERE leaf_index = ?", (index,))
+    def leaf(self, index: int, log: str = COUNTY) -> tuple[str, int]:
+        row = self.sql("SELECT aggregate_id, version FROM log_leaves WHERE log = ? AND leaf_index = ?",
+                       (log, index))
         return str(row[0][0]), int(row[0][1])
 
     def stored_state(self, aggregate_id: str, version: int) -> bytes:
@@ -113,24 +115,24 @@ class Insider:
             stored = self.ledger.app.mapper.to_stored_event(event)
             self.set_state(aggregate_id, version, stored.state)
 
-    def swap_leaves(self, first: int, second: int) -> None:
-        """Exchange two events' places in the log (the Merkle nodes are left as they were)."""
-        self.sql("UPDATE log_leaves SET leaf_index = -1 WHERE leaf_index = ?", (first,))
-        self.sql("UPDATE log_leaves SET leaf_index = ? WHERE leaf_index = ?", (first, second))
-        self.sql("UPDATE log_leaves SET leaf_index = ? WHERE leaf_index = -1", (second,))
+    def swap_leaves(self, first: int, second: int, log: str = COUNTY) -> None:
+        """Exchange two events' places in a log (the Merkle nodes are left as they were)."""
+        where = "WHERE log = ? AND leaf_index = ?"
+        self.sql(f"UPDATE log_leaves SET leaf_index = -1 {where}", (log, first))
+        self.sql(f"UPDATE log_leaves SET leaf_index = ? {where}", (first, log, second))
+        self.sql(f"UPDATE log_leaves SET leaf_index = ? {where}", (second, log, -1))
 
     def drop_log(self) -> None:
-        """Throw the whole log away (the tamperer will rebuild and re-sign it)."""
-        for table in ("log_leaves", "log_nodes", "log_heads", "log_checkpoints"):
+        """Throw all the logs away (the tamperer will rebuild and re-sign them)."""
+        for table in ("log_leaves", "log_nodes", "log_heads", "log_checkpoints", "log_state"):
             self.sql(f"DELETE FROM {table}")
-        self.sql("UPDATE log_state SET tree_size = 0, position = 0, root = ?",
-                 (bytes.fromhex("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"),))
+        self.sql("UPDATE log_position SET notification_id = 0, aggregate_id = NULL, version = NULL")
 
 
 def export_and_verify(
-    ledger: Ledger, out: Path, trusted_note: str | None = None
+    ledger: Ledger, out: Path, trusted_note: str | None = None, log: str = COUNTY
 ) -> Report:
-    export_bundle(ledger, out)
+    export_bundle(ledger, out, log)
     bundle = Bundle.open(out)
     trusted = None
     if trusted_note is not None:

@@ -25,7 +25,7 @@ def run(cwd: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.
 @pytest.fixture
 def bundle(tmp_path: Path) -> Path:
     assert run(tmp_path, "spotcheck", "demo").returncode == 0
-    result = run(tmp_path, "spotcheck", "export", "--out", "bundle")
+    result = run(tmp_path, "spotcheck", "export", "--log", "652301", "--out", "bundle")
     assert result.returncode == 0, result.stderr
     return tmp_path / "bundle"
 
@@ -33,9 +33,13 @@ def bundle(tmp_path: Path) -> Path:
 def test_demo_export_verify_in_an_empty_directory(tmp_path: Path) -> None:
     demo = run(tmp_path, "spotcheck", "demo")
     assert demo.returncode == 0, demo.stderr
-    assert "signed checkpoint 321" in demo.stdout
+    assert "log 652301 (652301.spotcheck.gov.cn/spotcheck): size 319, signed checkpoint 319" \
+        in demo.stdout
+    assert "log 652300 (652300.spotcheck.gov.cn/spotcheck): size 2, signed checkpoint 2" in demo.stdout
     assert (tmp_path / "spotcheck.db").is_file()
-    assert oct((tmp_path / "spotcheck-keys" / "log.key").stat().st_mode & 0o777) == "0o600"
+    for code in ("652300", "652301"):  # each agency's log has its own key
+        key = tmp_path / "spotcheck-keys" / code / "log.key"
+        assert oct(key.stat().st_mode & 0o777) == "0o600"
     logs = [json.loads(line) for line in demo.stderr.splitlines()]
     assert {entry["event"] for entry in logs} >= {"log.batch_appended", "log.checkpoint_signed"}
 
@@ -43,23 +47,38 @@ def test_demo_export_verify_in_an_empty_directory(tmp_path: Path) -> None:
     assert "wrote 0 agencies, 0 inspection objects" in again.stdout
     assert "signed checkpoint (unchanged)" in again.stdout
 
-    assert run(tmp_path, "spotcheck", "export", "--out", "b").returncode == 0
+    assert run(tmp_path, "spotcheck", "export", "--log", "652301", "--out", "b").returncode == 0
     verify = run(tmp_path, "spotcheck-verify", "b", "--json", "report.json")
     assert verify.returncode == 0, verify.stdout
     assert "OK" in verify.stdout
     report = json.loads((tmp_path / "report.json").read_text())
-    assert report["ok"] is True and report["events"] == 321
+    assert report["ok"] is True and report["events"] == 319
+    assert report["origin"] == "652301.spotcheck.gov.cn/spotcheck"
+
+
+def test_each_agency_exports_its_own_log(tmp_path: Path) -> None:
+    assert run(tmp_path, "spotcheck", "demo").returncode == 0
+    unnamed = run(tmp_path, "spotcheck", "export", "--out", "b")
+    assert unnamed.returncode == 2
+    assert "--log: this ledger has 2 logs (652300, 652301); name one" in unnamed.stderr
+    assert run(tmp_path, "spotcheck", "export", "--log", "652300", "--out", "p").returncode == 0
+    manifest = json.loads((tmp_path / "p" / "manifest.json").read_text())
+    assert (manifest["log"], manifest["tree_size"]) == ("652300", 2)
+    events = [json.loads(line) for line in (tmp_path / "p" / "events.jsonl").read_text().splitlines()]
+    assert [e["event"]["type"].rsplit(".", 1)[-1] for e in events] == ["Established", "RulebookAdopted"]
+    verify = run(tmp_path, "spotcheck-verify", "p")
+    assert verify.returncode == 0, verify.stdout
 
 
 def test_verify_with_a_kept_checkpoint_and_an_independent_key(tmp_path: Path, bundle: Path) -> None:
-    kept = run(tmp_path, "spotcheck", "checkpoint", "show").stdout
+    kept = run(tmp_path, "spotcheck", "checkpoint", "show", "--log", "652301").stdout
     (tmp_path / "kept.note").write_text(kept)
-    vkey = run(tmp_path, "spotcheck", "keys", "show").stdout
+    vkey = run(tmp_path, "spotcheck", "keys", "show", "--log", "652301").stdout
     (tmp_path / "log.vkey").write_text(vkey)
     result = run(tmp_path, "spotcheck-verify", str(bundle), "--trusted-checkpoint", "kept.note",
                  "--key", "log.vkey")
     assert result.returncode == 0, result.stdout
-    assert "trusted checkpoint: 321 entries" in result.stdout
+    assert "trusted checkpoint: 319 entries" in result.stdout
 
 
 def test_a_tampered_bundle_fails_listing_the_index(tmp_path: Path, bundle: Path) -> None:
@@ -91,7 +110,7 @@ def test_verify_usage_errors_exit_2_with_one_line(
 
 
 def test_operator_errors_are_one_line_naming_the_problem(tmp_path: Path, bundle: Path) -> None:
-    again = run(tmp_path, "spotcheck", "export", "--out", str(bundle))
+    again = run(tmp_path, "spotcheck", "export", "--log", "652301", "--out", str(bundle))
     assert again.returncode == 2 and "not an empty directory" in again.stderr
     bad_db = run(tmp_path, "spotcheck", "log", "status",
                  env={"SPOTCHECK_DB": "postgresql://postgres@127.0.0.1:5432/"})
@@ -110,9 +129,10 @@ def test_proofs_from_the_command_line_verify(tmp_path: Path, bundle: Path) -> No
     from verify.note import NoteVerifier
 
     verifier = NoteVerifier.from_verifier_key_text((bundle / "keys" / "log.vkey").read_text().strip())
-    checkpoint = open_checkpoint((bundle / "checkpoints" / "321.note").read_text(), [verifier])
-    proof = json.loads(run(tmp_path, "spotcheck", "log", "prove", "--index", "17").stdout)
-    verify_inclusion(b64decode(proof["leaf_hash"]), 17, 321,
+    checkpoint = open_checkpoint((bundle / "checkpoints" / "319.note").read_text(), [verifier])
+    proof = json.loads(run(tmp_path, "spotcheck", "log", "prove", "--log", "652301",
+                           "--index", "17").stdout)
+    verify_inclusion(b64decode(proof["leaf_hash"]), 17, 319,
                      [b64decode(h) for h in proof["proof"]], checkpoint.root)
 
 
@@ -125,12 +145,18 @@ def test_the_sequencer_worker_logs_what_others_write_and_stops_cleanly(tmp_path:
     ledger = open_ledger(Settings(str(tmp_path / "spotcheck.db"), tmp_path / "spotcheck-keys"))
     try:
         write_demo(ledger.app, 10)  # written, not yet logged
-        assert ledger.log.state().size == 0
+        assert ledger.store.logs() == {}
     finally:
         ledger.close()
+    county_key = run(tmp_path, "spotcheck", "keys", "init", "--log", "652301")
+    assert county_key.returncode == 0, county_key.stderr
+    assert county_key.stdout.splitlines()[-1].startswith("652301.spotcheck.gov.cn/spotcheck+")
     result = run(tmp_path, "spotcheck", "log", "follow", "--interval", "0.2",
                  "--max-seconds", "1")
     assert result.returncode == 0, result.stderr
-    assert "log size 22, 22 event(s) integrated" in result.stdout
-    checkpoints = run(tmp_path, "spotcheck", "checkpoint", "list").stdout.splitlines()
-    assert [line.split("\t")[0] for line in checkpoints] == ["22"]
+    assert "log sizes: 652300 1, 652301 21; 22 event(s) integrated" in result.stdout
+    unsigned = [json.loads(line) for line in result.stderr.splitlines()
+                if '"log.unsigned"' in line]
+    assert [entry["log"] for entry in unsigned] == ["652300"]  # said once, not every round
+    checkpoints = run(tmp_path, "spotcheck", "checkpoint", "list", "--log", "652301")
+    assert [line.split("\t")[0] for line in checkpoints.stdout.splitlines()] == ["21"]

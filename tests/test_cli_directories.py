@@ -33,10 +33,13 @@ def _ok(cwd: Path, *args: str) -> str:
 def test_an_operator_sets_up_a_county_and_files_its_plan(tmp_path: Path) -> None:
     ok = partial(_ok, tmp_path)
 
-    ok("keys", "init")
-    ok("agency", "add", "--name", "昌吉回族自治州生态环境局", "--code", "652300", "--kind", "prefecture")
+    added = ok("agency", "add", "--name", "昌吉回族自治州生态环境局", "--code", "652300",
+               "--kind", "prefecture")
+    assert "1 event(s) logged (not signed here, no key: log 652300;" in added
     ok("agency", "add", "--name", "昌吉州生态环境局昌吉市分局", "--code", "652301", "--kind", "county",
        "--parent", "652300")
+    for code in ("652300", "652301"):  # each agency's log gets its own key, named by its origin
+        assert f"{code}.spotcheck.gov.cn/spotcheck+" in ok("keys", "init", "--log", code)
     assert "12 added, 0 unchanged" in ok("entities", "import", str(_units_csv(tmp_path / "u.csv", 12)),
                                          "--agency", "652301")
     assert "0 added, 12 unchanged" in ok("entities", "import", str(tmp_path / "u.csv"),
@@ -56,8 +59,10 @@ def test_an_operator_sets_up_a_county_and_files_its_plan(tmp_path: Path) -> None
     agencies = json.loads(ok("agency", "list", "--json"))
     assert [a["division_code"] for a in agencies] == ["652300", "652301"]
     assert run(tmp_path, "spotcheck-verify", "--quiet", *[]).returncode == 2  # no bundle given
-    ok("export", "--out", str(tmp_path / "bundle"))
+    ok("export", "--log", "652301", "--out", str(tmp_path / "bundle"))
     assert run(tmp_path, "spotcheck-verify", str(tmp_path / "bundle"), "--quiet").returncode == 0
+    manifest = json.loads((tmp_path / "bundle" / "manifest.json").read_text(encoding="utf-8"))
+    assert (manifest["log"], manifest["origin"]) == ("652301", "652301.spotcheck.gov.cn/spotcheck")
 
 
 def test_a_bad_file_is_refused_whole_with_every_bad_row_named(tmp_path: Path) -> None:

@@ -1,4 +1,4 @@
-"""The transparency log: one tree over all events, O(log n) proofs, no fork, no half batch."""
+"""The transparency logs: one tree per agency, O(log n) proofs, no fork, no half batch."""
 
 from __future__ import annotations
 
@@ -6,38 +6,43 @@ import threading
 from pathlib import Path
 
 import pytest
+from conftest import COUNTY, PREFECTURE, agency_origin
+from eventsourcing.domain import event
 
-from ledger.bootstrap import Ledger, open_ledger
+from ledger.bootstrap import Ledger, LogSelectionError, open_ledger
+from ledger.chained import ChainedAggregate
 from ledger.demo import write_demo
-from ledger.log_store import LogForkError, LogState
+from ledger.keys import KeyFileError, KeyFiles
+from ledger.log_store import DEFAULT_LOG, LogForkError, LogState, Position
 from ledger.proofs import ProofRequestError, consistency_proof, inclusion_proof
+from ledger.sequencer import LogIntegrityError
 from verify.checkpoint import open_checkpoint
 from verify.merkle import leaf_hash, root_from_leaf_hashes, verify_consistency, verify_inclusion
 from verify.note import NoteVerifier
 
 
-def _entries(ledger: Ledger) -> list[bytes]:
-    return [e.entry for e in ledger.log.logged_events()]
+def _entries(ledger: Ledger, log: str = COUNTY) -> list[bytes]:
+    return [e.entry for e in ledger.log(log).logged_events()]
 
 
 def _verifier(ledger: Ledger) -> NoteVerifier:
-    return NoteVerifier.from_verifier_key_text(ledger.keys.verifier_key_text())
+    return NoteVerifier.from_verifier_key_text(ledger.keys(COUNTY).verifier_key_text())
 
 
 def test_the_log_root_is_the_rfc6962_root_of_the_event_hashes(demo_ledger: Ledger) -> None:
     entries = _entries(demo_ledger)
-    state = demo_ledger.log.state()
-    assert len(entries) == state.size == 36
+    state = demo_ledger.log(COUNTY).state()
+    assert len(entries) == state.size == 35
     assert state.root == root_from_leaf_hashes([leaf_hash(e) for e in entries])
 
 
 def test_every_event_is_proven_included_in_the_signed_checkpoint(demo_ledger: Ledger) -> None:
-    stored = demo_ledger.log.checkpoint()
+    stored = demo_ledger.log(COUNTY).checkpoint()
     assert stored is not None
     checkpoint = open_checkpoint(stored.note, [_verifier(demo_ledger)])
     entries = _entries(demo_ledger)
     for index, entry in enumerate(entries):
-        proof = inclusion_proof(demo_ledger.log, index, checkpoint.size)
+        proof = inclusion_proof(demo_ledger.log(COUNTY), index, checkpoint.size)
         assert proof.leaf_hash == leaf_hash(entry)
         verify_inclusion(proof.leaf_hash, index, checkpoint.size, proof.hashes, checkpoint.root)
 
@@ -47,7 +52,7 @@ def test_a_later_checkpoint_is_proven_consistent_with_every_earlier_one(ledger: 
     for _ in range(3):
         write_demo(ledger.app, 7)
         ledger.sync()
-        latest = ledger.log.checkpoint()
+        latest = ledger.log(COUNTY).checkpoint()
         assert latest is not None
         roots[latest.size] = latest.root
     sizes = sorted(roots)
@@ -55,17 +60,17 @@ def test_a_later_checkpoint_is_proven_consistent_with_every_earlier_one(ledger: 
     for old in sizes:
         for new in sizes:
             if old <= new:
-                proof = consistency_proof(ledger.log, old, new)
+                proof = consistency_proof(ledger.log(COUNTY), old, new)
                 verify_consistency(old, new, proof.hashes, roots[old], roots[new])
 
 
 def test_proofs_outside_the_log_are_refused_with_the_field_named(demo_ledger: Ledger) -> None:
     with pytest.raises(ProofRequestError, match="index"):
-        inclusion_proof(demo_ledger.log, 36, 36)
+        inclusion_proof(demo_ledger.log(COUNTY), 35, 35)
     with pytest.raises(ProofRequestError, match="size"):
-        inclusion_proof(demo_ledger.log, 0, 37)
+        inclusion_proof(demo_ledger.log(COUNTY), 0, 36)
     with pytest.raises(ProofRequestError, match="size1"):
-        consistency_proof(demo_ledger.log, 0, 36)
+        consistency_proof(demo_ledger.log(COUNTY), 0, 35)
 
 
 def test_two_sequencers_at_once_never_fork_the_log(ledger: Ledger) -> None:
@@ -94,17 +99,20 @@ def test_two_sequencers_at_once_never_fork_the_log(ledger: Ledger) -> None:
         thread.join()
     assert errors == []
     entries = _entries(ledger)
-    state = ledger.log.state()
-    assert state.size == len(entries) == 2 + 60 + 8 + 2
+    state = ledger.log(COUNTY).state()
+    assert state.size == len(entries) == 1 + 60 + 8 + 2
+    assert ledger.log(PREFECTURE).state().size == 1
     assert len(set(entries)) == len(entries)
     assert state.root == root_from_leaf_hashes([leaf_hash(e) for e in entries])
 
 
 def test_a_stale_sequencer_cannot_overwrite_the_log(demo_ledger: Ledger) -> None:
-    store = demo_ledger.log
+    store = demo_ledger.store
     with pytest.raises(LogForkError), store.write() as cur:
-        store.set_state(cur, 35, LogState(40, 99, b"\x00" * 32))
-    assert store.state().size == 36
+        store.set_state(cur, COUNTY, 34, LogState(40, b"\x00" * 32))
+    with pytest.raises(LogForkError), store.write() as cur:
+        store.set_position(cur, Position(1), Position(99))
+    assert store.state(COUNTY).size == 35
 
 
 def test_a_crash_in_the_middle_of_a_batch_leaves_nothing_half_written(
@@ -115,61 +123,170 @@ def test_a_crash_in_the_middle_of_a_batch_leaves_nothing_half_written(
     def crash(*_: object) -> None:
         raise RuntimeError("power cut")
 
-    monkeypatch.setattr(ledger.log, "put_heads", crash)
+    monkeypatch.setattr(ledger.store, "put_heads", crash)
     with pytest.raises(RuntimeError, match="power cut"):
         ledger.sequencer.integrate()
-    assert ledger.log.state().size == 0
+    assert ledger.store.logs() == {}
+    assert ledger.store.position().notification_id == 0
     assert _entries(ledger) == []
 
     monkeypatch.undo()
     ledger.sync()
     entries = _entries(ledger)
-    assert len(entries) == 22
-    assert ledger.log.state().root == root_from_leaf_hashes([leaf_hash(e) for e in entries])
+    assert len(entries) == 21
+    assert ledger.log(COUNTY).state().root == root_from_leaf_hashes([leaf_hash(e) for e in entries])
 
 
 def test_every_checkpoint_issued_is_stored_and_can_be_fetched(ledger: Ledger) -> None:
     write_demo(ledger.app, 5)
-    first = ledger.sync().checkpoint
+    first = ledger.sync().checkpoints[COUNTY]
     write_demo(ledger.app, 5)
-    second = ledger.sync().checkpoint
-    assert first is not None and second is not None
-    assert ledger.sync().checkpoint is None  # nothing new: no new checkpoint
-    assert [c.size for c in ledger.log.checkpoints()] == [first.size, second.size]
-    fetched = ledger.log.checkpoint(first.size)
+    second = ledger.sync().checkpoints[COUNTY]
+    assert ledger.sync().checkpoints == {}  # nothing new: no new checkpoint
+    assert [c.size for c in ledger.log(COUNTY).checkpoints()] == [first.size, second.size]
+    fetched = ledger.log(COUNTY).checkpoint(first.size)
     assert fetched is not None and fetched.note == first.note
     checkpoint = open_checkpoint(fetched.note, [_verifier(ledger)])
     assert (checkpoint.origin, checkpoint.size, checkpoint.root) == (
-        "652301.spotcheck.test/log", first.size, first.root)
+        agency_origin(COUNTY), first.size, first.root)
 
 
 def test_the_log_survives_reopening(ledger: Ledger, tmp_path: Path) -> None:
     write_demo(ledger.app, 5)
     ledger.sync()
-    before = ledger.log.state()
+    before = ledger.log(COUNTY).state()
     again = open_ledger(ledger.settings)
     try:
         write_demo(again.app, 5)
         again.sync()
-        after = again.log.state()
+        after = again.log(COUNTY).state()
     finally:
         again.close()
     assert after.size == before.size + 15  # the same two agencies, a new series of 15 events
-    proof = consistency_proof(ledger.log, before.size, after.size)
+    proof = consistency_proof(ledger.log(COUNTY), before.size, after.size)
     verify_consistency(before.size, after.size, proof.hashes, before.root, after.root)
 
 
 def test_an_export_reads_one_consistent_state_while_the_log_grows(demo_ledger: Ledger) -> None:
     writer = open_ledger(demo_ledger.settings)
     try:
-        with demo_ledger.log.snapshot():
-            before = demo_ledger.log.state()
+        with demo_ledger.store.snapshot():
+            before = demo_ledger.log(COUNTY).state()
             write_demo(writer.app, 5)
             writer.sync()
-            assert demo_ledger.log.state() == before
-            assert len(list(demo_ledger.log.logged_events())) == before.size
-            assert demo_ledger.log.unlogged_events() == []
-            assert [c.size for c in demo_ledger.log.checkpoints()] == [before.size]
-        assert demo_ledger.log.state().size == before.size + 15
+            assert demo_ledger.log(COUNTY).state() == before
+            assert len(list(demo_ledger.log(COUNTY).logged_events())) == before.size
+            assert demo_ledger.store.unlogged_events() == []
+            assert [c.size for c in demo_ledger.log(COUNTY).checkpoints()] == [before.size]
+        assert demo_ledger.log(COUNTY).state().size == before.size + 15
     finally:
         writer.close()
+
+
+# -- one log per agency -----------------------------------------------------------------------------
+class _Counter(ChainedAggregate):
+    """A chained aggregate that belongs to no agency."""
+
+    @event("Started")
+    def __init__(self) -> None:
+        self.count = 0
+
+    @event("Incremented")
+    def increment(self) -> None:
+        self.count += 1
+
+
+class _AgencyNote(ChainedAggregate):
+    """A chained aggregate naming the agency it belongs to."""
+
+    @event("Written")
+    def __init__(self, agency_id: str) -> None:
+        self.agency_id = agency_id
+
+
+def test_each_agency_keeps_its_own_log_signed_with_its_own_key(demo_ledger: Ledger) -> None:
+    assert {name: state.size for name, state in demo_ledger.store.logs().items()} == {
+        PREFECTURE: 1, COUNTY: 35}
+    for code in (PREFECTURE, COUNTY):
+        stored = demo_ledger.log(code).checkpoint()
+        assert stored is not None
+        verifier = NoteVerifier.from_verifier_key_text(demo_ledger.keys(code).verifier_key_text())
+        checkpoint = open_checkpoint(stored.note, [verifier])
+        assert (checkpoint.origin, checkpoint.size) == (agency_origin(code), stored.size)
+    county_key = demo_ledger.keys(COUNTY).verifier_key_text()
+    prefecture_stored = demo_ledger.log(PREFECTURE).checkpoint()
+    assert prefecture_stored is not None
+    with pytest.raises(ValueError):  # the county's key does not vouch for the prefecture's log
+        open_checkpoint(prefecture_stored.note, [NoteVerifier.from_verifier_key_text(county_key)])
+
+
+def test_an_aggregate_is_logged_in_its_agencys_log_for_life(demo_ledger: Ledger) -> None:
+    county_events = {(e.aggregate_id, e.version) for e in demo_ledger.log(COUNTY).logged_events()}
+    prefecture_events = {(e.aggregate_id, e.version)
+                         for e in demo_ledger.log(PREFECTURE).logged_events()}
+    assert not county_events & prefecture_events
+    units = {agg for agg, version in county_events if version > 1}
+    assert units, "the demo changes a unit after registering it"
+    for agg in units:  # every version of a changed unit is in the county's log
+        versions = sorted(v for a, v in county_events if a == agg)
+        assert versions == list(range(1, len(versions) + 1))
+
+
+def test_a_command_needing_one_log_names_the_choices(demo_ledger: Ledger) -> None:
+    with pytest.raises(LogSelectionError, match=r"2 logs \(652300, 652301\)"):
+        demo_ledger.log()
+    with pytest.raises(KeyFileError, match="log: '../x'"):
+        demo_ledger.log("../x")
+
+
+def test_an_aggregate_of_no_agency_goes_to_the_deployments_own_log(ledger: Ledger) -> None:
+    counter = _Counter()
+    counter.increment()
+    ledger.app.save(counter)
+    ledger.sync()
+    assert ledger.store.logs().keys() == {DEFAULT_LOG}
+    assert [e.aggregate_id for e in ledger.log().logged_events()] == [str(counter.id)] * 2
+
+
+def test_an_event_naming_an_agency_never_logged_stops_the_log(ledger: Ledger) -> None:
+    note = _AgencyNote(agency_id="1f0c9d2e-0000-5000-8000-000000000000")
+    ledger.app.save(note)
+    with pytest.raises(LogIntegrityError, match="names agency 1f0c9d2e-.*which has no log"):
+        ledger.sync()
+    assert ledger.store.logs() == {}
+
+
+def test_a_log_without_a_key_is_integrated_but_not_signed_and_named(ledger: Ledger) -> None:
+    KeyFiles.for_log(ledger.settings.keys_dir, PREFECTURE).private.unlink()
+    write_demo(ledger.app, 3)
+    with pytest.raises(KeyFileError, match="no signing key for log.s. 652300.*keys init --log 652300"):
+        ledger.sync()
+    assert ledger.store.logs()[PREFECTURE].size == 1  # integrated all the same
+    assert ledger.log(COUNTY).checkpoint() is not None  # and the others signed
+    assert ledger.log(PREFECTURE).checkpoint() is None
+
+
+def test_a_key_naming_another_origin_will_not_sign_an_agencys_log(ledger: Ledger) -> None:
+    KeyFiles.for_log(ledger.settings.keys_dir, PREFECTURE).init("elsewhere.example/log",
+                                                                overwrite=True)
+    write_demo(ledger.app, 3)
+    with pytest.raises(KeyFileError, match="names origin 'elsewhere.example/log' but agency 652300"):
+        ledger.sync()
+    assert ledger.log(PREFECTURE).checkpoint() is None
+
+
+def test_a_database_of_the_earlier_single_log_layout_is_refused_not_altered(tmp_path: Path) -> None:
+    import sqlite3
+
+    from ledger.bootstrap import StorageError
+    from ledger.settings import Settings
+
+    path = tmp_path / "old.db"
+    with sqlite3.connect(path) as conn:
+        conn.execute("CREATE TABLE log_state (id INTEGER PRIMARY KEY, tree_size BIGINT NOT NULL,"
+                     " position BIGINT NOT NULL, root BLOB NOT NULL)")
+        conn.execute("INSERT INTO log_state VALUES (1, 7, 7, x'00')")
+    with pytest.raises(StorageError, match="single-log layout written by an earlier Spotcheck"):
+        open_ledger(Settings(str(path), tmp_path / "keys"))
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT tree_size FROM log_state").fetchall() == [(7,)]

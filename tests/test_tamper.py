@@ -11,6 +11,7 @@ from pathlib import Path
 from uuid import uuid4
 
 import pytest
+from conftest import COUNTY
 
 from ledger.bootstrap import Ledger
 from ledger.checkpoint import CheckpointRefused
@@ -18,14 +19,15 @@ from ledger.inspector import Inspector
 from ledger.sequencer import LogIntegrityError
 from tampering import Insider, export_and_verify, rules_at
 
-INSPECTOR_INDEX = 28  # an inspector's registration: the only event of its aggregate
+# Indices are in the county's log (``conftest.COUNTY``), where the demo's directories are.
+INSPECTOR_INDEX = 27  # an inspector's registration: the only event of its aggregate
 
 
 def test_an_untouched_ledger_verifies_with_no_finding(demo_ledger: Ledger, tmp_path: Path) -> None:
     report = export_and_verify(demo_ledger, tmp_path / "bundle")
     assert report.findings == []
-    assert report.events == demo_ledger.log.state().size == 36
-    assert report.checkpoints_verified == [36]
+    assert report.events == demo_ledger.log(COUNTY).state().size == 35
+    assert report.checkpoints_verified == [35]
 
 
 def test_an_edited_event_is_caught_at_its_index(demo_ledger: Ledger, tmp_path: Path) -> None:
@@ -91,7 +93,7 @@ def test_a_forged_event_breaking_a_chain_is_refused_by_the_sequencer(
     with pytest.raises(LogIntegrityError, match="v2"):
         demo_ledger.sync()
 
-    assert demo_ledger.log.state().size == 36
+    assert demo_ledger.log(COUNTY).state().size == 35
     report = export_and_verify(demo_ledger, tmp_path / "bundle")
     assert [f.rule for f in report.findings] == ["unlogged"]
 
@@ -99,9 +101,9 @@ def test_a_forged_event_breaking_a_chain_is_refused_by_the_sequencer(
 def test_events_of_different_aggregates_swapped_in_the_log_break_the_signed_root(
     demo_ledger: Ledger, tmp_path: Path
 ) -> None:
-    # the county's establishment (1) and the first unit's registration (2): each chain still
+    # the county's establishment (0) and the first unit's registration (1): each chain still
     # holds on its own, so only the signed root can tell that the order changed
-    Insider(demo_ledger).swap_leaves(1, 2)
+    Insider(demo_ledger).swap_leaves(0, 1)
 
     report = export_and_verify(demo_ledger, tmp_path / "bundle")
 
@@ -130,45 +132,45 @@ def test_swapping_two_versions_of_one_aggregate_is_caught_at_both(
 def test_a_cut_tail_is_caught_against_the_auditors_checkpoint(
     demo_ledger: Ledger, tmp_path: Path
 ) -> None:
-    kept = demo_ledger.log.checkpoint()
+    kept = demo_ledger.log(COUNTY).checkpoint()
     assert kept is not None
     insider = Insider(demo_ledger)
-    for index in (35, 34):
+    for index in (34, 33):
         insider.delete_event(*insider.leaf(index))
-        insider.sql("DELETE FROM log_leaves WHERE leaf_index = ?", (index,))
+        insider.sql("DELETE FROM log_leaves WHERE log = ? AND leaf_index = ?", (COUNTY, index))
     insider.sql("DELETE FROM log_checkpoints")
     insider.sql("DELETE FROM log_nodes")
     insider.sql("DELETE FROM log_heads")
     insider.drop_log()
-    with pytest.raises(CheckpointRefused, match="already signed 36"):
+    with pytest.raises(CheckpointRefused, match="already signed 35"):
         demo_ledger.sync()  # the key remembers what it signed: it will not sign a shorter log
-    demo_ledger.keys.last_signed.unlink()  # an insider who has the key directory too
+    demo_ledger.keys(COUNTY).last_signed.unlink()  # an insider who has the key directory too
     demo_ledger.sync()  # re-signs the shorter log with the real key
 
     plain = export_and_verify(demo_ledger, tmp_path / "plain")
     report = export_and_verify(demo_ledger, tmp_path / "bundle", trusted_note=kept.note)
 
     assert plain.findings == []  # without a kept checkpoint, a consistent cut is invisible
-    assert rules_at(report) == [("log-shrank", 34)]
+    assert rules_at(report) == [("log-shrank", 33)]
 
 
 def test_a_cut_tail_without_rewriting_the_log_is_caught_at_each_index(
     demo_ledger: Ledger, tmp_path: Path
 ) -> None:
     insider = Insider(demo_ledger)
-    for index in (35, 34):
+    for index in (34, 33):
         insider.delete_event(*insider.leaf(index))
 
     report = export_and_verify(demo_ledger, tmp_path / "bundle")
 
     assert [(r, i) for r, i in rules_at(report) if r == "missing-event"] == [
-        ("missing-event", 34), ("missing-event", 35)]
+        ("missing-event", 33), ("missing-event", 34)]
 
 
 def test_a_history_rewritten_with_fresh_hashes_and_signatures_is_caught_by_an_old_checkpoint(
     demo_ledger: Ledger, tmp_path: Path
 ) -> None:
-    kept = demo_ledger.log.checkpoint()
+    kept = demo_ledger.log(COUNTY).checkpoint()
     assert kept is not None
     insider = Insider(demo_ledger)
     aggregate, _ = insider.leaf(5)
@@ -178,7 +180,7 @@ def test_a_history_rewritten_with_fresh_hashes_and_signatures_is_caught_by_an_ol
     insider.drop_log()
     with pytest.raises(CheckpointRefused, match="not an extension"):
         demo_ledger.sync()  # the key will not sign a history inconsistent with what it signed
-    demo_ledger.keys.last_signed.unlink()  # an insider who has the key directory too
+    demo_ledger.keys(COUNTY).last_signed.unlink()  # an insider who has the key directory too
     demo_ledger.sync()  # rebuilt and re-signed with the agency's real key
 
     plain = export_and_verify(demo_ledger, tmp_path / "plain")
@@ -186,14 +188,14 @@ def test_a_history_rewritten_with_fresh_hashes_and_signatures_is_caught_by_an_ol
 
     assert plain.findings == []  # self-consistent: only an outside checkpoint can tell
     assert rules_at(report) == [("trusted-checkpoint", 0)]
-    assert "36 entries" in report.findings[0].message
+    assert "35 entries" in report.findings[0].message
 
 
 def test_deleting_the_newest_logged_event_stops_the_log(
     demo_ledger: Ledger, tmp_path: Path
 ) -> None:
     insider = Insider(demo_ledger)
-    insider.delete_event(*insider.leaf(35))
+    insider.delete_event(*insider.leaf(34))
     demo_ledger.app.establish_agency("呼图壁县生态环境局", "652323", "county")
 
     # On SQLite the new event even took the deleted row's id; on both, the sequencer sees that
@@ -202,4 +204,4 @@ def test_deleting_the_newest_logged_event_stops_the_log(
         demo_ledger.sync()
 
     report = export_and_verify(demo_ledger, tmp_path / "bundle")
-    assert ("missing-event", 35) in rules_at(report)
+    assert ("missing-event", 34) in rules_at(report)

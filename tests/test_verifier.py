@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import COUNTY, agency_origin
 
 from ledger.bootstrap import Ledger
 from ledger.export import export_bundle
@@ -19,7 +20,7 @@ from verify.merkle import EMPTY_ROOT
 @pytest.fixture
 def bundle(demo_ledger: Ledger, tmp_path: Path) -> Path:
     out = tmp_path / "bundle"
-    export_bundle(demo_ledger, out)
+    export_bundle(demo_ledger, out, COUNTY)
     return out
 
 
@@ -37,7 +38,7 @@ def _edit_line(path: Path, number: int, change: dict[str, object]) -> None:
 
 
 def _sign(demo_ledger: Ledger, size: int, root: bytes) -> str:
-    signer = demo_ledger.keys.load_signer()
+    signer = demo_ledger.keys(COUNTY).load_signer()
     return sign_checkpoint(Checkpoint(signer.name, size, root), signer)
 
 
@@ -56,7 +57,7 @@ def test_a_size_zero_checkpoint_must_carry_the_empty_root(
 
 
 def test_two_signed_roots_for_one_size_are_a_finding(demo_ledger: Ledger, bundle: Path) -> None:
-    (bundle / "checkpoints" / "36-bis.note").write_text(_sign(demo_ledger, 36, b"\x02" * 32))
+    (bundle / "checkpoints" / "35-bis.note").write_text(_sign(demo_ledger, 35, b"\x02" * 32))
     rules = [f.rule for f in _verify(bundle).findings]
     assert "checkpoint-conflict" in rules
 
@@ -64,9 +65,9 @@ def test_two_signed_roots_for_one_size_are_a_finding(demo_ledger: Ledger, bundle
 def test_a_checkpoint_signed_by_another_key_is_a_finding(bundle: Path, tmp_path: Path) -> None:
     from verify.note import generate_signer
 
-    other = generate_signer("652301.spotcheck.test/log")
-    note = sign_checkpoint(Checkpoint(other.name, 36, b"\x03" * 32), other)
-    (bundle / "checkpoints" / "36.note").write_text(note)
+    other = generate_signer(agency_origin(COUNTY))
+    note = sign_checkpoint(Checkpoint(other.name, 35, b"\x03" * 32), other)
+    (bundle / "checkpoints" / "35.note").write_text(note)
     report = _verify(bundle)
     assert [f.rule for f in report.findings][:1] == ["checkpoint-signature"]
 

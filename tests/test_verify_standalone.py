@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from conftest import COUNTY
+
 from ledger.bootstrap import Ledger
 from ledger.export import export_bundle
 
@@ -32,7 +34,7 @@ def test_verify_imports_only_the_standard_library_and_cryptography() -> None:
 def test_the_verifier_runs_with_the_rest_of_the_project_unimportable(
     demo_ledger: Ledger, tmp_path: Path
 ) -> None:
-    export_bundle(demo_ledger, tmp_path / "bundle")
+    export_bundle(demo_ledger, tmp_path / "bundle", COUNTY)
     blocked = ["ledger", "projections", "api", "eventsourcing", "psycopg", "structlog", "typer"]
     script = (
         "import sys\n"
