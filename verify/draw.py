@@ -277,14 +277,13 @@ class Roster:
     """Who may inspect what: inspectors by stratum, and the conflicts by unit."""
 
     def __init__(self, inspectors: Iterable[Inspector], conflicts: Iterable[Conflict]) -> None:
-        self.inspector_ids: tuple[str, ...] = ()
-        self._by_stratum: dict[str, list[str]] = {}
         ids: list[str] = []
+        self._by_stratum: dict[str, list[str]] = {}
         for inspector in inspectors:
             ids.append(inspector.inspector_id)
             for stratum in inspector.strata:
                 self._by_stratum.setdefault(stratum, []).append(inspector.inspector_id)
-        self.inspector_ids = tuple(ids)
+        self.inspector_ids: tuple[str, ...] = tuple(ids)
         self._conflicts: dict[str, set[str]] = {}
         for conflict in conflicts:
             self._conflicts.setdefault(conflict.unit_id, set()).add(conflict.inspector_id)
@@ -317,7 +316,7 @@ def fill_team(
     For pass p = 0, 1, 2, … walk ``order`` and take each inspector not on the team (and not in
     ``barred``) whose load is below ``load_cap + p`` — any load when ``load_cap`` is 0 — until the
     team is full. Returns the full team in the order taken (slot order), or ``None`` when too few
-    candidates exist. Loads are not changed.
+    candidates exist. ``loads`` must hold every candidate; it is not changed.
 
     A pass that takes nobody changes nothing, so passes are skipped straight to the first one in
     which the least-loaded remaining candidate qualifies: the result is that of the literal loop.
@@ -467,6 +466,8 @@ def replace_inspector(
     """
     if recused not in team:
         raise DrawError(f"{recused} is not on the team of {unit.id}")
+    if any(loads.get(member, 0) < 1 for member in team):
+        raise DrawError(f"the loads given do not count the team of {unit.id}: {dict(loads)}")
     roster = Roster(inspectors, conflicts)
     ordered = team_order(seed, unit.id, roster.eligible(unit.id, unit.stratum))
     order = [inspector_id for _, inspector_id in ordered]
@@ -477,8 +478,8 @@ def replace_inspector(
         return InsufficientEligible(unit.id, len(set(order) - barred), len(team))
     replacement = filled[-1]
     new_loads = dict(loads)
-    new_loads[recused] = max(0, new_loads.get(recused, 0) - 1)
-    new_loads[replacement] = new_loads.get(replacement, 0) + 1
+    new_loads[recused] -= 1
+    new_loads[replacement] += 1
     slot = team.index(recused)
     new_team = (*team[:slot], replacement, *team[slot + 1:])
     return InspectorReplacement(

@@ -537,7 +537,7 @@ def test_a_recusal_follows_the_load_rule_against_the_loads_at_that_moment() -> N
     team = assignment.teams()[unit.id]
     eligible = [i.inspector_id for i in ROSTER if unit.stratum in i.strata]
     order = _oracle_order(eligible, SEED + "|assign|" + unit.id)
-    loads = dict.fromkeys(order, 0)
+    loads = dict.fromkeys(order, 0) | dict.fromkeys(team, 1)
     loads[order[2]] = 5  # the next in order is busy: with a cap of 1 it is passed over
     result = replace_inspector(SEED, unit, team, team[1], ROSTER, [], 1, loads)
     assert isinstance(result, InspectorReplacement) and result.replacement == order[3]
@@ -578,6 +578,14 @@ def test_a_recusal_with_nobody_left_to_take_the_slot_is_insufficient_eligible() 
     others = [i.inspector_id for i in ROSTER if "KEY" in i.strata and i.inspector_id not in team]
     result = replace_inspector(SEED, unit, team, team[0], ROSTER, [], 2, assignment.loads, others)
     assert result == InsufficientEligible(unit.id, 1, 2)
+
+
+def test_loads_that_do_not_count_the_team_are_refused() -> None:
+    selection, assignment = _assigned()
+    unit = selection.selected()[0]
+    team = assignment.teams()[unit.id]
+    with pytest.raises(DrawError, match="do not count the team"):
+        replace_inspector(SEED, unit, team, team[0], ROSTER, [], 2, dict.fromkeys(assignment.loads, 0))
 
 
 def test_only_a_team_member_can_recuse() -> None:

@@ -315,6 +315,7 @@ def test_params_read_back_into_their_fields() -> None:
         (b"entropy.2=dice", b"entropy.2=", 3, "entropy.2"),
         (b"entropy.2=dice", b"entropy.2= dice", 3, "entropy.2"),
         (b"entropy.2=dice", b"entropy.2=di\x1bce", 3, "entropy.2"),
+        (b"entropy.2=dice", "entropy.2=dice\u3000".encode(), 3, "entropy.2"),
         (b"entropy.1=", b"entropy.01=", 2, "entropy.01"),
         (b"entropy.2=dice", b"entropy.2x=dice", 3, "entropy.2x"),
         (b"load_cap=2\n", b"load_cap=2\nmode=fast\n", 5, "mode"),
