@@ -17,6 +17,7 @@ from eventsourcing.domain import event
 from ledger.chained import ChainedAggregate
 from ledger.plan import AnnualPlan
 from ledger.rulebook import Rulebook, RulebookError
+from verify.working_days import WorkingCalendar, WorkingCalendarError, YearSchedule
 
 LEVELS = ("province", "prefecture", "county")
 #: The names agencies use for each level (seed 004: 盟市 / 旗县; seed 000: 县市、园区).
@@ -59,6 +60,7 @@ class Agency(ChainedAggregate):
         self.log_origin = log_origin
         self.rulebooks: list[dict[str, Any]] = []
         self.plans: dict[int, dict[str, Any]] = {}
+        self.working_calendar: dict[int, dict[str, Any]] = {}
 
     @classmethod
     def establish(
@@ -122,6 +124,28 @@ class Agency(ChainedAggregate):
     @event("AnnualPlanFiled")
     def _plan_filed(self, year: int, plan: dict[str, Any], approved_by: str) -> None:
         self.plans[year] = plan
+
+
+    # -- the working-day calendar ---------------------------------------------------------------
+    def record_working_calendar(self, schedule: dict[str, Any], recorded_by: str) -> None:
+        """Record the State Council's holiday schedule of one year (法定节假日安排), which then
+        governs this agency's deadlines and draw windows (and the verifier's). A later record of the
+        same year replaces the earlier one: a next year's notice sometimes moves late-December
+        days."""
+        try:
+            parsed = YearSchedule.from_data(schedule)
+        except (WorkingCalendarError, TypeError) as exc:
+            raise AgencyRuleError(f"schedule.{exc}") from None
+        _require("recorded_by", recorded_by, "recording a year's schedule names who recorded it")
+        self._calendar_recorded(schedule=parsed.as_data(), recorded_by=recorded_by)
+
+    @event("WorkingCalendarRecorded")
+    def _calendar_recorded(self, schedule: dict[str, Any], recorded_by: str) -> None:
+        self.working_calendar[int(schedule["year"])] = schedule
+
+    def calendar(self) -> WorkingCalendar:
+        """Working days as recorded for this agency (an unrecorded year is an error when used)."""
+        return WorkingCalendar(YearSchedule.from_data(d) for d in self.working_calendar.values())
 
 
 def _require(field: str, value: str, rule: str) -> None:

@@ -159,6 +159,14 @@ class LedgerApp(Application[UUID]):
         agency.adopt_rulebook(rulebook, approved_by, reason)
         self.save(agency)
 
+    def record_working_calendar(
+        self, agency_id: UUID, schedule: dict[str, Any], recorded_by: str
+    ) -> None:
+        """Record one year's State Council holiday schedule for an agency (法定节假日安排)."""
+        agency: Agency = self.repository.get(agency_id)
+        agency.record_working_calendar(schedule, recorded_by)
+        self.save(agency)
+
     def file_plan(self, agency_id: UUID, year: int, approved_by: str) -> AnnualPlan:
         """Compute the year's plan from the directories and the rulebook in force on 1 January,
         and file it (the plan is itself an event)."""
