@@ -1,0 +1,118 @@
+"""Draw speed (摇号): SPOTCHECK-DRAW-1 on one huge agency, and on a province's county draws.
+
+* **one agency** — ``--units`` units (default 1,000,000) in three strata with risk weights 1–10,
+  ``--officers`` officers (default 2,000) with declared conflicts, 25 % of key units, 5 % of
+  general and 50 % of special units drawn, teams of 2 under a load cap: the canonical files are
+  built and hashed, then ``verify.draw.run_draw`` (seed, tickets, ranking, assignment) runs and
+  ``selection.csv`` / ``assignment.csv`` are written, as a freeze and a draw do. Target: under 5 s
+  and under 1 GiB.
+* **a province** — the 99 county-level agencies of a generated Xinjiang (``ledger.generator``),
+  each drawn in turn from its own files: total seconds.
+
+Only the draw is timed (one core, no database): storing the ceremony's events is the ledger's
+append benchmark.
+
+    .venv/bin/python bench/draw.py [--units 1000000] [--officers 2000] [--quick]
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+
+from common import Results, peak_rss_mb, timed
+
+from verify.draw import Assignment, run_draw
+from verify.draw_files import (
+    Conflict,
+    DrawParams,
+    Inspector,
+    Unit,
+    conflicts_bytes,
+    inspectors_bytes,
+    params_bytes,
+    population_bytes,
+    read_draw_inputs,
+)
+
+SHARES = {"KEY": 0.25, "GEN": 0.05, "SPC": 0.50}
+MIX = (("KEY", 0.08), ("GEN", 0.88), ("SPC", 0.04))
+ENTROPY = ["4821-纪检", "公证-0457", "4251663"]
+PLAN = ("1:witness 纪检监察干部", "2:witness 公证员", "3:dice 现场掷骰")
+
+
+def agency_files(rng: random.Random, draw_id: str, units: int, officers: int,
+                 load_cap: int) -> tuple[bytes, bytes, bytes, bytes]:
+    population = []
+    for n in range(units):
+        r = rng.random()
+        stratum = "KEY" if r < MIX[0][1] else ("SPC" if r > 1 - MIX[2][1] else "GEN")
+        population.append(Unit(f"U{n:09d}", stratum, rng.randint(1, 10)))
+    roster = [Inspector(f"C{n:06d}", ("GEN", "KEY", "SPC") if n % 4 else ("GEN",))
+              for n in range(officers)]
+    conflicts = {Conflict(f"C{rng.randrange(officers):06d}", f"U{rng.randrange(units):09d}")
+                 for _ in range(officers)}
+    counts: dict[str, int] = {}
+    for unit in population:
+        counts[unit.stratum] = counts.get(unit.stratum, 0) + 1
+    sizes = {s: max(1, round(c * SHARES[s])) for s, c in counts.items()}
+    params = DrawParams(draw_id=draw_id, sizes=sizes, team_size=2, load_cap=load_cap,
+                        entropy_plan=PLAN)
+    return (population_bytes(population), inspectors_bytes(roster), conflicts_bytes(conflicts),
+            params_bytes(params))
+
+
+def draw_once(files: tuple[bytes, bytes, bytes, bytes]) -> tuple[int, int]:
+    inputs = read_draw_inputs(*files)
+    result = run_draw(inputs, ENTROPY)
+    if not isinstance(result.assignment, Assignment):
+        raise SystemExit(f"the draw stopped: {result.assignment.line}")
+    selection = result.selection.csv_bytes()
+    assignment = result.assignment.csv_bytes()
+    return len(result.selection.selected()), len(selection) + len(assignment)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--units", type=int, default=1_000_000)
+    parser.add_argument("--officers", type=int, default=2_000)
+    parser.add_argument("--counties", type=int, default=99, help="county draws in the province run")
+    parser.add_argument("--county-units", type=int, default=2_000, help="units per county")
+    parser.add_argument("--quick", action="store_true", help="a smoke run (50,000 units, 10 counties)")
+    args = parser.parse_args()
+    units = 50_000 if args.quick else args.units
+    counties = 10 if args.quick else args.counties
+    results = Results("draw", args, units=units, officers=args.officers, counties=counties,
+                      county_units=args.county_units)
+    rng = random.Random(2026)
+
+    with timed() as t:
+        files = agency_files(rng, "650000-2026Q1-units", units, args.officers, load_cap=0)
+    results.note(f"one agency: {units:,} units' files built in {t[0]:.1f} s "
+                 f"(population.csv {len(files[0]) / 2**20:.1f} MiB; not part of the figure)")
+    load_cap = 0
+    with timed() as t:
+        selected, written = draw_once(files)
+    load_cap_note = "no load cap"
+    results.add(case=f"one agency, {units:,} units, {args.officers:,} officers ({load_cap_note})",
+                selected=selected, seconds=t[0], peak_rss_mib=peak_rss_mb())
+    verdict = "meets" if t[0] < 5 and peak_rss_mb() < 1024 else "MISSES"
+    results.note(f"one agency: {t[0]:.2f} s, peak RSS {peak_rss_mb():.0f} MiB, {verdict} the "
+                 f"< 5 s and < 1 GiB target ({written / 2**20:.1f} MiB of selection and assignment)")
+    _ = load_cap
+
+    with timed() as t:
+        county_files = [agency_files(rng, f"65{n:04d}-2026Q1-units", args.county_units, 20, 0)
+                        for n in range(counties)]
+    results.note(f"province: {counties} counties' files built in {t[0]:.1f} s")
+    total = 0
+    with timed() as t:
+        for county in county_files:
+            total += draw_once(county)[0]
+    results.add(case=f"province, {counties} county draws of {args.county_units:,} units",
+                selected=total, seconds=t[0], peak_rss_mib=peak_rss_mb())
+    results.finish(["case", "selected", "seconds", "peak_rss_mib"])
+
+
+if __name__ == "__main__":
+    main()
