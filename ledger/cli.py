@@ -21,8 +21,10 @@ import typer
 from ledger.bootstrap import Ledger, LogSelectionError, StorageError
 from ledger.checkpoint import CheckpointRefused
 from ledger.cli_directories import register as register_directory_commands
+from ledger.cli_draw import register as register_draw_commands
 from ledger.cli_support import fail, opened_ledger
-from ledger.demo import write_county_demo
+from ledger.demo import run_demo_draws, write_county_demo
+from ledger.draw_ceremony import CeremonyError
 from ledger.export import ExportError, export_bundle
 from ledger.keys import DEFAULT_ORIGIN, KeyFileError, KeyFiles
 from ledger.log_store import DEFAULT_LOG, Log
@@ -40,9 +42,10 @@ app.add_typer(keys_app, name="keys")
 app.add_typer(log_app, name="log")
 app.add_typer(checkpoint_app, name="checkpoint")
 register_directory_commands(app)
+register_draw_commands(app)
 
 EXPECTED_ERRORS = (StorageError, SettingsError, KeyFileError, ExportError, ProofRequestError,
-                   LogIntegrityError, CheckpointRefused, LogSelectionError)
+                   LogIntegrityError, CheckpointRefused, LogSelectionError, CeremonyError)
 LogOption = Annotated[str | None, typer.Option(
     "--log", help="the log: an agency's division code, or `ledger` (default: the only log)")]
 T = TypeVar("T")
@@ -219,7 +222,8 @@ def demo(
     seed: Annotated[int, typer.Option(help="the generator's seed")] = 2025,
 ) -> None:
     """Write a generated county and its prefecture under the seed 000 rulebooks, with the
-    county's 2026 plan, creating the database and each agency's log key it needs (run again:
+    county's 2026 plan, the 2025-2026 holiday schedules and the 2026Q1 draws (the county's units,
+    the prefecture's audit), creating the database and each agency's log key it needs (run again:
     changes nothing)."""
     settings = Settings.from_environ()
     with _ledger() as ledger:
@@ -228,6 +232,7 @@ def demo(
             if not ledger.keys(code).exists():
                 keys = ledger.init_key(code)
                 typer.echo(f"created the log key of {code} in {keys.directory}")
+        draws = _guard(lambda: run_demo_draws(ledger.app, ledger.settings.keys_dir))
         result = ledger.sync()
         plan = summary.plan
         typer.echo(
@@ -241,6 +246,10 @@ def demo(
             issued = result.checkpoints.get(code)
             typer.echo(f"  log {code} ({ledger.origin_of(code)}): size {result.sizes.get(code, 0)}, "
                        f"signed checkpoint {issued.size if issued else '(unchanged)'}")
+        for drawn in draws:
+            selected = ", ".join(f"{s} {n}" for s, n in sorted(drawn.selected.items()))
+            typer.echo(f"  draw {drawn.draw_id}: {drawn.status}{'' if drawn.ran else ' (already)'}"
+                       f", selected {selected or 'none'}; list hash {drawn.list_hash}")
 
 
 def _latest_size(chosen: Log) -> int:

@@ -3,7 +3,10 @@
 :func:`write_county_demo` (the ``spotcheck demo`` command): a generated county and its prefecture
 (Changji, Xinjiang: the setting of seed 000) — agencies, the county's two directories with valid
 codes, declared conflicts of interest — under the seed 000 rulebooks, and the county's annual
-plan. Running it again changes nothing it already wrote. Later issues grow it into a full quarter.
+plan. Running it again changes nothing it already wrote. :func:`run_demo_draws` then records the
+2025 and 2026 holiday schedules and runs the 2026Q1 draws: the county's unit draw and the
+prefecture's audit draw, each a full ceremony (freeze, two witnesses commit then reveal, a dice roll,
+seed, run, fix), each only once.
 
 :func:`write_demo`: the small fixture the tests build on (2 agencies, units, 8 inspectors, a
 reclassification and a closure); each call adds a new series.
@@ -11,8 +14,10 @@ reclassification and a closure); each call adds a new series.
 
 from __future__ import annotations
 
+import hashlib
 import random
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from uuid import UUID
 
@@ -22,10 +27,13 @@ from ledger.agency import Agency, agency_id
 from ledger.application import LedgerApp
 from ledger.directory import object_id
 from ledger.directory_file import Table
+from ledger.draw import draw_name, draw_uuid
+from ledger.draw_ceremony import Ceremony
 from ledger.generator import generate_county
 from ledger.inspector import Inspector, inspector_id
 from ledger.plan import AnnualPlan
 from ledger.rulebook_presets import preset
+from ledger.working_days import schedules_from_package
 
 # Deterministic names: the demo is a fixture, not a random generator.
 _PREFIXES = ("天山", "准噶尔", "博格达", "玛纳斯", "呼图壁", "阜康", "吉木萨尔", "奇台", "木垒", "北庭")
@@ -194,3 +202,84 @@ def _ensure_plan(app: LedgerApp, county: UUID) -> AnnualPlan | None:
     if DEMO_PLAN_YEAR in stored.plans:
         return None
     return app.file_plan(county, DEMO_PLAN_YEAR, approved_by="局务会")
+
+
+# -- the 2026Q1 draws -------------------------------------------------------------------------------
+DEMO_CODES = {"prefecture": "652300", "county": "652301"}
+DEMO_CALENDAR_YEARS = (2025, 2026)
+DEMO_PERIOD = "2026Q1"
+DEMO_FREEZE_DAY = date(2025, 12, 29)  # inside the last 5 working days of 2025
+#: The announced entropy plan, and what each source gives (the demo is a fixture: fixed values).
+DEMO_ENTROPY = (
+    ("witness", "纪检监察干部 王芳", "7391-纪检"),
+    ("witness", "公证员 李强", "公证-0457"),
+    ("dice", "现场掷骰（见证下）", "4251663"),
+)
+#: The prefecture's own officers, who audit the counties it draws.
+_PREFECTURE_INSPECTORS = (
+    ("马晓东", "执法支队支队长", "65230000001"), ("周丽", "执法支队副支队长", "65230000002"),
+    ("艾尔肯·买买提", "执法人员", "65230000003"), ("孙志强", "执法人员", "65230000004"),
+)
+
+
+@dataclass(frozen=True)
+class DemoDraw:
+    draw_id: str
+    status: str
+    selected: dict[str, int]
+    list_hash: str | None
+    ran: bool  # run by this call (False: it existed already)
+
+
+def record_demo_calendars(app: LedgerApp, codes: list[str]) -> int:
+    """Record the 2025 and 2026 State Council schedules for each agency, skipping recorded years."""
+    recorded = 0
+    for code in codes:
+        for schedule in schedules_from_package(DEMO_CALENDAR_YEARS):
+            agency: Agency = app.repository.get(agency_id(code))
+            if schedule.year not in agency.working_calendar:
+                app.record_working_calendar(agency.id, schedule.as_data(), "办公室")
+                recorded += 1
+    return recorded
+
+
+def run_demo_draws(app: LedgerApp, keys_dir: Path) -> list[DemoDraw]:
+    """The calendars, then the county's 2026Q1 unit draw and the prefecture's 2026Q1 audit draw,
+    each a full ceremony, each only if it does not exist yet (run again: changes nothing)."""
+    record_demo_calendars(app, list(DEMO_CODES.values()))
+    _ensure_prefecture_inspectors(app)
+    ceremony = Ceremony(app, keys_dir)
+    return [_demo_draw(ceremony, DEMO_CODES["county"], "units"),
+            _demo_draw(ceremony, DEMO_CODES["prefecture"], "audit")]
+
+
+def _demo_draw(ceremony: Ceremony, code: str, kind: str) -> DemoDraw:
+    draw_id = draw_name(code, DEMO_PERIOD, kind)
+    ran = draw_uuid(draw_id) not in ceremony.app.repository
+    if ran:
+        plan = [(source, name) for source, name, _ in DEMO_ENTROPY]
+        ceremony.freeze(code, DEMO_PERIOD, DEMO_FREEZE_DAY, plan, kind=kind)
+        witnesses = [(k, name, value) for k, (source, name, value) in enumerate(DEMO_ENTROPY, 1)
+                     if source == "witness"]
+        for k, name, value in witnesses:
+            role, _, person = name.partition(" ")
+            ceremony.commit(draw_id, k, person, role, hashlib.sha256(value.encode()).hexdigest())
+        for k, _, value in witnesses:
+            ceremony.record_entropy(draw_id, k, value, [])
+        for k, (source, _, value) in enumerate(DEMO_ENTROPY, 1):
+            if source != "witness":
+                ceremony.record_entropy(draw_id, k, value, [n.split(" ")[-1] for _, n, _ in witnesses])
+        ceremony.derive_seed(draw_id, "局长")
+        ceremony.run(draw_id)
+        ceremony.fix(draw_id, "局务会", DEMO_FREEZE_DAY)
+    draw = ceremony.draw(draw_id)
+    return DemoDraw(draw_id, draw.status, dict(draw.drawn["selected"]) if draw.drawn else {},
+                    draw.fixed["list_hash"] if draw.fixed else None, ran)
+
+
+def _ensure_prefecture_inspectors(app: LedgerApp) -> None:
+    fresh = [{"name": name, "certificate_no": certificate, "post": post}
+             for name, post, certificate in _PREFECTURE_INSPECTORS
+             if inspector_id(certificate) not in app.repository]
+    if fresh:
+        app.register_inspectors(agency_id(DEMO_CODES["prefecture"]), fresh)

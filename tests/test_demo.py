@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ledger.agency import Agency, agency_id
 from ledger.bootstrap import Ledger
-from ledger.demo import DEMO_PLAN_YEAR, write_county_demo
+from ledger.demo import DEMO_PLAN_YEAR, run_demo_draws, write_county_demo
 from ledger.directory_view import directories
 
 
@@ -28,4 +28,16 @@ def test_running_the_demo_again_writes_nothing(ledger: Ledger) -> None:
     again = write_county_demo(ledger.app, units=30, inspectors=5)
     assert (again.agencies, again.units_added, again.inspectors_added, again.conflicts,
             again.rulebooks, again.plan) == (0, 0, 0, 0, 0, None)
+    assert len(ledger.app.notifications(1, 10_000)) == before
+
+
+def test_the_demo_runs_the_2026q1_draws_once(ledger: Ledger) -> None:
+    write_county_demo(ledger.app, units=60, inspectors=8)
+    draws = run_demo_draws(ledger.app, ledger.settings.keys_dir)
+    assert [(d.draw_id, d.status, d.ran) for d in draws] == [
+        ("652301-2026Q1-units", "fixed", True), ("652300-2026Q1-audit", "fixed", True)]
+    assert draws[1].selected == {"AGY": 1} and all(d.list_hash for d in draws)
+    before = len(ledger.app.notifications(1, 10_000))
+    again = run_demo_draws(ledger.app, ledger.settings.keys_dir)
+    assert [(d.list_hash, d.ran) for d in again] == [(d.list_hash, False) for d in draws]
     assert len(ledger.app.notifications(1, 10_000)) == before

@@ -1,0 +1,130 @@
+"""The draw ceremony on the command line, as an agency's operator and its witnesses would run it."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+from functools import partial
+from pathlib import Path
+
+import pytest
+from test_cli import run
+from test_cli_directories import _ok
+
+COUNTY = "652301"
+DRAW = f"{COUNTY}-2026Q2-units"  # the demo already ran 2026Q1; Q2 is drawn here, by hand
+FREEZE = ("draw", "freeze", "--agency", COUNTY, "--period", "2026Q2", "--on", "2026-03-27",
+          "--witness", "王芳", "--witness", "李强", "--dice", "现场掷骰")
+VALUES = {1: "5521-纪检", 2: "公证-9912"}
+
+
+def _fails(cwd: Path, *args: str) -> str:
+    """Run ``spotcheck ARGS``; it must fail with status 2 and one line; that line."""
+    result = run(cwd, "spotcheck", *args)
+    assert result.returncode == 2, result.stdout
+    message = [line for line in result.stderr.splitlines() if line.startswith("spotcheck: ")]
+    assert len(message) == 1, result.stderr
+    return message[0]
+
+
+def _commit(ok: partial[str], draw_id: str) -> None:
+    for k, (name, role) in enumerate((("王芳", "纪检监察干部"), ("李强", "公证员")), start=1):
+        digest = hashlib.sha256(VALUES[k].encode()).hexdigest()
+        out = ok("draw", "commit", draw_id, "--k", str(k), "--witness", name, "--role", role,
+                 "--commitment", digest)
+        assert f"recorded: witness {k} commitment" in out and "public: the commitment hash" in out
+
+
+@pytest.fixture
+def demo(tmp_path: Path) -> Path:
+    assert "draw 652301-2026Q1-units: fixed" in _ok(tmp_path, "demo", "--units", "60")
+    return tmp_path
+
+
+def test_an_operator_runs_a_whole_draw_ceremony_from_the_terminal(demo: Path) -> None:
+    ok = partial(_ok, demo)
+    frozen = ok(*FREEZE)
+    assert f"frozen: {DRAW}" in frozen and "window 2026-03-25..2026-03-31" in frozen
+    _commit(ok, DRAW)
+    for k, value in VALUES.items():
+        assert "matching its commitment" in ok("draw", "reveal", DRAW, "--k", str(k), "--value", value)
+    assert "witnessed by 王芳, 李强" in ok("draw", "dice", DRAW, "--k", "3", "--digits", "3615242",
+                                         "--witnessed-by", "王芳", "--witnessed-by", "李强")
+    seeded = ok("draw", "seed", DRAW, "--by", "局长")
+    assert "public: the seed commitment SHA-256(SEED) = " in seeded
+    assert "recorded: the draw of" in ok("draw", "run", DRAW)
+    assert "public: the list hash" in ok("draw", "fix", DRAW, "--by", "局务会", "--on", "2026-03-27")
+
+    view = ok("draw", "show", DRAW, "--json")
+    shown = json.loads(view)
+    assert shown["status"] == "fixed" and shown["exclusions"] >= 0
+    assert [c["witness"] for c in shown["commitments"]] == ["王芳", "李强"]
+    assert shown["seed_commitment"] in seeded and shown["fixed"]["list_hash"] in view
+    assert "already has its seed" in _fails(demo, "draw", "seed", DRAW, "--by", "某人")
+    assert json.loads(ok("draw", "show", DRAW, "--json"))["refused_seed_attempts"] == 1
+    listed = json.loads(ok("draw", "list", "--agency", COUNTY, "--json"))
+    assert [d["draw_id"] for d in listed] == ["652301-2026Q1-units", DRAW]
+
+    exported = ok("draw", "export", DRAW, "--out", "files", "--who", "局长", "--why", "执法检查")
+    assert "the opening by 局长 is recorded" in exported
+    files = demo / "files"
+    assert sorted(p.name for p in files.iterdir()) == sorted(
+        ["population.csv", "inspectors.csv", "conflicts.csv", "params.txt", "seed.txt",
+         "selection.csv", "assignment.csv"])
+    pre, seed = (files / "seed.txt").read_text(encoding="utf-8").splitlines()
+    assert seed == hashlib.sha256(pre.encode()).hexdigest()
+    assert hashlib.sha256(seed.encode()).hexdigest() == shown["seed_commitment"]
+    selected = [row["id"] for row in csv.DictReader(io.StringIO(
+        (files / "selection.csv").read_text(encoding="utf-8"))) if row["selected"] == "1"]
+    assert selected
+    for text in (view, ok("draw", "show", DRAW), ok("draw", "list")):
+        assert not [unit for unit in selected if unit in text]
+    assert json.loads(ok("draw", "show", DRAW, "--json"))["openings"] == [
+        {"who": "局长", "why": "执法检查", "what": "list"}]
+
+    assert "exported" in ok("export", "--log", COUNTY, "--out", "bundle")
+    verify = run(demo, "spotcheck-verify", "bundle")
+    assert verify.returncode == 0, verify.stdout
+
+
+def test_a_wrong_reveal_an_amendment_without_reason_a_freeze_outside_the_window(demo: Path) -> None:
+    ok = partial(_ok, demo)
+    outside = _fails(demo, *FREEZE[:7], "2026-03-20", *FREEZE[8:])
+    assert "--on" not in outside and "outside the draw window of 2026Q2, 2026-03-25..2026-03-31" \
+        in outside
+    ok(*FREEZE)
+    _commit(ok, DRAW)
+    wrong = _fails(demo, "draw", "reveal", DRAW, "--k", "1", "--value", "another")
+    assert "the reveal of witness 1 (王芳) does not match its commitment" in wrong
+    assert "event(s) logged" in wrong  # the refusal is recorded and logged
+    assert "is a witness, not a dice" in _fails(demo, "draw", "dice", DRAW, "--k", "1", "--digits",
+                                                "12", "--witnessed-by", "王芳")
+
+    fixed = "652301-2026Q1-units"  # the demo's, fixed
+    out = demo / "q1"
+    ok("draw", "export", fixed, "--out", str(out), "--who", "局长", "--why", "核对")
+    unit = next(csv.DictReader(io.StringIO((out / "selection.csv").read_text(encoding="utf-8"))))["id"]
+    assert "reason: an amendment after fixing needs its reason" in _fails(
+        demo, "draw", "amend", fixed, "--replace-unit", unit, "--approved-by", "局长")
+    assert "--replace-unit CODE, or --recuse CERT --unit CODE" in _fails(
+        demo, "draw", "amend", fixed, "--reason", "x", "--approved-by", "局长")
+    assert "no draw 652301-2025Q4-units" in _fails(demo, "draw", "show", "652301-2025Q4-units")
+
+
+def test_a_years_schedule_is_recorded_from_the_package_or_a_file(tmp_path: Path) -> None:
+    ok = partial(_ok, tmp_path)
+    ok("agency", "add", "--name", "昌吉州生态环境局昌吉市分局", "--code", COUNTY, "--kind", "county")
+    assert "recorded: the 2026 working-day schedule of 652301 (chinesecalendar" in ok(
+        "calendar", "record", "--agency", COUNTY, "--year", "2026", "--from-package", "--by", "办公室")
+    schedule = {"year": 2027, "days_off": ["2027-01-01"], "working_weekends": [],
+                "source": "国务院办公厅关于2027年部分节假日安排的通知"}
+    (tmp_path / "s.json").write_text(json.dumps(schedule, ensure_ascii=False), encoding="utf-8")
+    assert "(国务院办公厅关于2027年部分节假日安排的通知)" in ok(
+        "calendar", "record", "--agency", COUNTY, "--year", "2027", "--file", "s.json", "--by", "办公室")
+    assert "replacing the earlier record" in ok(
+        "calendar", "record", "--agency", COUNTY, "--year", "2026", "--from-package", "--by", "办公室")
+    assert "is the schedule of 2027, not 2028" in _fails(
+        tmp_path, "calendar", "record", "--agency", COUNTY, "--year", "2028", "--file", "s.json",
+        "--by", "办公室")
