@@ -161,7 +161,8 @@ class Ceremony:
         if rulebook is None:
             raise CeremonyError(f"rulebook: agency {code} has no rulebook in force on {first}")
         start, end = draw_window(period, rulebook.draw_window, agency.calendar())
-        if not start <= frozen_on <= end:
+        late = self._lateness(agency, period, frozen_on, start, end, rulebook.draw_window)
+        if late is None:
             raise CeremonyError(
                 f"frozen_on: {frozen_on} is outside the draw window of {period}, {start}..{end} "
                 f"({rulebook.draw_window.length} {rulebook.draw_window.unit.replace('_', ' ')} "
@@ -182,7 +183,8 @@ class Ceremony:
                 agency_id=str(agency.id), draw_id=draw_id, kind=kind, period=period,
                 frozen_on=frozen_on.isoformat(),
                 window={"start": start.isoformat(), "end": end.isoformat(),
-                        "rule": f"{rulebook.draw_window.length} {rulebook.draw_window.unit}"},
+                        "rule": f"{rulebook.draw_window.length} {rulebook.draw_window.unit}",
+                        **({"working_days_late": late} if late else {})},
                 rulebook=rulebook.name,
                 files={name: {"sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data),
                               "content": data.decode("utf-8")}
@@ -195,6 +197,22 @@ class Ceremony:
         self.keys.create(draw_id)
         self.app.save(draw)
         return draw
+
+    @staticmethod
+    def _lateness(
+        agency: Agency, period: str, frozen_on: date, start: date, end: date, window: DrawWindow
+    ) -> int | None:
+        """0 inside the window; working days late after it where the rulebook allows a late
+        draw (before the quarter ends); None when the freeze is refused."""
+        if start <= frozen_on <= end:
+            return 0
+        _, last = quarter_bounds(period)
+        if window.late_allowed and end < frozen_on <= last:
+            try:
+                return agency.calendar().working_days_late(end, frozen_on)
+            except CalendarNotAnnounced as exc:
+                raise CeremonyError(f"calendar: {exc}") from None
+        return None
 
     def _frozen_files(
         self, agency: Agency, kind: str, draw_id: str, year: int, quarter: int, first: date,

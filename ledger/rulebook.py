@@ -108,10 +108,15 @@ class DrawWindow:
     Every seed anchors the window at the quarter boundary: "每季度结束前5个工作日内" (000, 001, 003)
     is ``DrawWindow(5, "working_days")``; "每季度开始前5日内" (002) is ``DrawWindow(5, "days")``;
     "每季度的上一个月" (004) is ``DrawWindow(1, "months")``.
+
+    ``late_allowed``: a list drawn after the window (but before the quarter's end) is accepted and
+    recorded as late, in working days, instead of refused. No seed allows it; the default is
+    refusal. A draw before the window is always refused.
     """
 
     length: int
     unit: str
+    late_allowed: bool = False
 
 
 @dataclass(frozen=True)
@@ -241,7 +246,8 @@ class Rulebook:
             "source": {"seed": self.source.seed, "title": self.source.title},
             "adopted_from": self.adopted_from,
             "minimums": [_rule_to_dict(r) for r in self.minimums],
-            "draw_window": {"length": self.draw_window.length, "unit": self.draw_window.unit},
+            "draw_window": {"length": self.draw_window.length, "unit": self.draw_window.unit,
+                            "late_allowed": self.draw_window.late_allowed},
             "team_size": self.team_size,
             "unit_cap": None if self.unit_cap is None else {
                 "max_per_year": self.unit_cap.max_per_year,
@@ -492,7 +498,8 @@ def _item_from(d: _Reader) -> InspectionItem:
 
 
 def _window_from(d: _Reader) -> DrawWindow:
-    window = DrawWindow(length=d.integer("length"), unit=d.text("unit"))
+    window = DrawWindow(length=d.integer("length"), unit=d.text("unit"),
+                        late_allowed=d.opt_flag("late_allowed"))
     d.no_extra_keys()
     return window
 
@@ -548,6 +555,10 @@ class _Reader:
         if not isinstance(value, bool):
             raise self._fail(key, "true or false", value)
         return value
+
+    def opt_flag(self, key: str) -> bool:
+        """A flag that rulebooks recorded before it existed leave out (read as false)."""
+        return key in self._data and self.flag(key)
 
     def mapping(self, key: str) -> _Reader:
         return _Reader(self._get(key), f"{self._path}{key}.")

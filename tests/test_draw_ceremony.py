@@ -326,3 +326,23 @@ def test_an_edit_of_a_fixed_list_in_the_database_is_caught_by_the_verifier(
     insider.set_state(str(draw.id), version, forged)
     report = export_and_verify(county, tmp_path / "bundle")
     assert [f.rule for f in report.findings] == ["event-hash"]
+
+
+def test_a_late_freeze_is_recorded_as_late_where_the_rulebook_allows_it(
+    county: Ledger, ceremony: Ceremony
+) -> None:
+    import dataclasses
+
+    agency: Agency = county.app.repository.get(agency_id(COUNTY))
+    book = agency.rulebook_in_force("2026-01-01")
+    assert book is not None
+    with pytest.raises(CeremonyError, match="outside the draw window"):
+        ceremony.freeze(COUNTY, PERIOD, date(2026, 1, 6), PLAN)
+    lenient = dataclasses.replace(book, draw_window=DrawWindow(5, "working_days", late_allowed=True),
+                                  adopted_from="2025-12-02")
+    county.app.adopt_rulebook(agency.id, lenient, approved_by="局务会", reason="允许补抽并记录迟延")
+    draw = ceremony.freeze(COUNTY, PERIOD, date(2026, 1, 6), PLAN)
+    late = agency.calendar().working_days_late(date(2025, 12, 31), date(2026, 1, 6))
+    assert late > 0 and draw.window["working_days_late"] == late
+    with pytest.raises(CeremonyError, match="outside the draw window"):  # never before it
+        ceremony.freeze(COUNTY, "2026Q2", date(2026, 3, 2), PLAN)
