@@ -18,7 +18,7 @@ import typer
 
 from ledger.agency import Agency, AgencyRuleError, agency_id
 from ledger.bootstrap import Ledger
-from ledger.cli_support import fail, opened_ledger
+from ledger.cli_support import fail, opened_ledger, print_value, synced
 from ledger.directory import DirectoryRuleError, InspectionObject, object_id
 from ledger.directory_file import (
     INSPECTOR_COLUMNS,
@@ -60,25 +60,11 @@ def _ledger() -> AbstractContextManager[Ledger]:
     return opened_ledger(ERRORS)
 
 
-def _synced(ledger: Ledger) -> str:
-    """Log what was just written, signing the logs whose keys are here; name those that are not."""
-    result = ledger.sync(require_keys=False)
-    text = f"; {result.new_leaves} event(s) logged"
-    if result.unsigned:
-        text += (f" (not signed here, no key: log {', '.join(result.unsigned)}; "
-                 "`spotcheck keys init --log CODE` creates one)")
-    return text
-
-
 def _agency(ledger: Ledger, code: str) -> UUID:
     identity = agency_id(code)
     if identity not in ledger.app.repository:
         _fail(f"--agency: no agency with division code {code} (see `spotcheck agency list`)")
     return identity
-
-
-def _print(value: Any, as_json: bool, text: Callable[[Any], str]) -> None:
-    typer.echo(json.dumps(value, ensure_ascii=False, indent=2) if as_json else text(value))
 
 
 # -- agencies --------------------------------------------------------------------------------------
@@ -95,7 +81,7 @@ def agency_add(
     with _ledger() as ledger:
         parent_id = None if parent is None else _agency(ledger, parent)
         ledger.app.establish_agency(name, code, kind, parent_id, origin)
-        typer.echo(f"established {name} ({code}){_synced(ledger)}")
+        typer.echo(f"established {name} ({code}){synced(ledger)}")
 
 
 @agency_app.command("list")
@@ -103,7 +89,7 @@ def agency_list(as_json: JsonFlag = False) -> None:
     """All agencies, with level, parent and log origin."""
     with _ledger() as ledger:
         rows = [_agency_row(a) for a in agencies(ledger.app)]
-        _print(rows, as_json, lambda rs: "\n".join(
+        print_value(rows, as_json, lambda rs: "\n".join(
             f"{r['division_code']}\t{r['level']}\t{r['name']}\t{r['log_origin']}" for r in rs))
 
 
@@ -119,7 +105,7 @@ def entities_import(file: Path, agency: AgencyCode) -> None:
     with _ledger() as ledger:
         table = read_table(file, OBJECT_COLUMNS, OBJECT_REQUIRED, progress=_progress)
         result = ledger.app.import_objects(_agency(ledger, agency), table)
-        typer.echo(_imported(file, result) + _synced(ledger))
+        typer.echo(_imported(file, result) + synced(ledger))
 
 
 @entities_app.command("export")
@@ -141,7 +127,7 @@ def entities_list(agency: AgencyCode, as_json: JsonFlag = False) -> None:
     """The agency's inspection objects, with category and status."""
     with _ledger() as ledger:
         rows = [_object_row(u) for u in directories(ledger.app, _agency(ledger, agency)).objects]
-        _print(rows, as_json, lambda rs: "\n".join(
+        print_value(rows, as_json, lambda rs: "\n".join(
             f"{r['credit_code']}\t{r['category']}\t{r['status']}\t{r['name']}" for r in rs))
 
 
@@ -152,7 +138,7 @@ def entities_show(credit_code: str, agency: AgencyCode, as_json: JsonFlag = Fals
         unit: InspectionObject = ledger.app.repository.get(
             object_id(str(_agency(ledger, agency)), credit_code))
         row = _object_row(unit)
-        _print(row, as_json, lambda r: "\n".join(f"{k}\t{v}" for k, v in r.items()))
+        print_value(row, as_json, lambda r: "\n".join(f"{k}\t{v}" for k, v in r.items()))
 
 
 @entities_app.command("close")
@@ -164,7 +150,7 @@ def entities_close(
     with _ledger() as ledger:
         identity = object_id(str(_agency(ledger, agency)), credit_code)
         ledger.app.close_object(identity, reason)
-        typer.echo(f"closed {credit_code}{_synced(ledger)}")
+        typer.echo(f"closed {credit_code}{synced(ledger)}")
 
 
 @entities_app.command("update")
@@ -230,7 +216,7 @@ def _change(
 ) -> None:
     with _ledger() as ledger:
         ledger.app.change_object(object_id(str(_agency(ledger, agency)), credit_code), change)
-        typer.echo(f"{done} {credit_code}{_synced(ledger)}")
+        typer.echo(f"{done} {credit_code}{synced(ledger)}")
 
 
 def _assignment(item: str) -> tuple[str, str]:
@@ -253,7 +239,7 @@ def inspectors_import(file: Path, agency: AgencyCode) -> None:
     with _ledger() as ledger:
         table = read_table(file, INSPECTOR_COLUMNS, INSPECTOR_REQUIRED, progress=_progress)
         result = ledger.app.import_inspectors(_agency(ledger, agency), table)
-        typer.echo(_imported(file, result) + _synced(ledger))
+        typer.echo(_imported(file, result) + synced(ledger))
 
 
 @inspectors_app.command("export")
@@ -280,7 +266,7 @@ def inspectors_list(agency: AgencyCode, as_json: JsonFlag = False) -> None:
                  "active": i.active, "outside_expert": i.outside_expert,
                  "conflicts": sorted(i.conflicts)}
                 for i in directories(ledger.app, _agency(ledger, agency)).inspectors]
-        _print(rows, as_json, lambda rs: "\n".join(
+        print_value(rows, as_json, lambda rs: "\n".join(
             f"{r['certificate_no']}\t{r['name']}\t{'active' if r['active'] else 'inactive'}"
             for r in rs))
 
@@ -312,7 +298,7 @@ def inspectors_deactivate(
 def _change_inspector(certificate: str, change: Callable[[Inspector], None], done: str) -> None:
     with _ledger() as ledger:
         ledger.app.change_inspector(certificate, change)
-        typer.echo(f"{done} {certificate}{_synced(ledger)}")
+        typer.echo(f"{done} {certificate}{synced(ledger)}")
 
 
 @conflict_app.command("add")
@@ -326,7 +312,7 @@ def conflict_add(
     with _ledger() as ledger:
         unit_id = object_id(str(_agency(ledger, agency)), unit)
         ledger.app.declare_conflict(certificate, unit_id, reason)
-        typer.echo(f"conflict declared: {certificate} × {unit}{_synced(ledger)}")
+        typer.echo(f"conflict declared: {certificate} × {unit}{synced(ledger)}")
 
 
 # -- rulebooks and the plan ------------------------------------------------------------------------
@@ -335,7 +321,7 @@ def rulebook_list(as_json: JsonFlag = False) -> None:
     """The presets reproducing the seed documents."""
     rows = [{"name": name, "place": book.place, "level": book.level, "year": book.year,
              "source": book.source.title} for name, book in PRESETS.items()]
-    _print(rows, as_json, lambda rs: "\n".join(f"{r['name']}\t{r['source']}" for r in rs))
+    print_value(rows, as_json, lambda rs: "\n".join(f"{r['name']}\t{r['source']}" for r in rs))
 
 
 @rulebook_app.command("adopt")
@@ -350,7 +336,7 @@ def rulebook_adopt(
     with _ledger() as ledger:
         rulebook = _load_rulebook(book).adopt(adopted_from)
         ledger.app.adopt_rulebook(_agency(ledger, agency), rulebook, approved_by, reason)
-        typer.echo(f"adopted {rulebook.name} from {adopted_from}{_synced(ledger)}")
+        typer.echo(f"adopted {rulebook.name} from {adopted_from}{synced(ledger)}")
 
 
 @rulebook_app.command("show")
@@ -375,8 +361,8 @@ def plan(
     """Compute and file the annual plan and quarterly quotas (年度计划、季度任务)."""
     with _ledger() as ledger:
         annual = ledger.app.file_plan(_agency(ledger, agency), year, approved_by)
-        suffix = _synced(ledger)
-        _print(annual.to_dict(), as_json, lambda d: "\n".join(
+        suffix = synced(ledger)
+        print_value(annual.to_dict(), as_json, lambda d: "\n".join(
             [f"plan {year} ({d['rulebook']}, {d['officers']} officers){suffix}"]
             + [f"Q{q['quarter']}\t{q['category']}\t{q['required']}/{q['population']}"
                for q in d["quotas"]]))

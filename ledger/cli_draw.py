@@ -21,8 +21,7 @@ import typer
 
 from ledger.agency import Agency, AgencyRuleError, agency_id
 from ledger.bootstrap import Ledger
-from ledger.cli_directories import _print, _synced
-from ledger.cli_support import fail, opened_ledger
+from ledger.cli_support import fail, opened_ledger, print_value, synced
 from ledger.directory import DirectoryRuleError
 from ledger.draw import Draw, DrawRuleError
 from ledger.draw_ceremony import Ceremony, CeremonyError, default_entropy_plan
@@ -104,7 +103,7 @@ def draw_freeze(
         units = sum(s["population"] for s in draw.strata.values())
         typer.echo(f"frozen: {draw.draw_id}, {units} in the population, {len(draw.strata)} "
                    f"stratum/strata, {len(draw.exclusions)} exclusion(s), window "
-                   f"{draw.window['start']}..{draw.window['end']}{_synced(ledger)}")
+                   f"{draw.window['start']}..{draw.window['end']}{synced(ledger)}")
         typer.echo("  public: the four input files' hashes, the strata counts, the entropy plan "
                    f"({_plan_text(draw)}); "
                    f"the draw key is {ceremony.keys.path(draw.draw_id)} (mode 0600, never in the "
@@ -130,7 +129,7 @@ def draw_commit(
     """A witness's commitment (见证人承诺), before any value is revealed."""
     with _ceremony() as (ledger, ceremony):
         ceremony.commit(draw_id, k, witness, role, commitment)
-        typer.echo(f"recorded: witness {k} commitment ({witness}, {role}){_synced(ledger)}")
+        typer.echo(f"recorded: witness {k} commitment ({witness}, {role}){synced(ledger)}")
         typer.echo("  public: the commitment hash; the value stays with the witness until the "
                    "reveal")
 
@@ -144,7 +143,7 @@ def draw_reveal(
     with _ceremony() as (ledger, ceremony):
         _source(ceremony.draw(draw_id), k, ("witness",), "reveal")
         ceremony.record_entropy(draw_id, k, value, [])
-        typer.echo(f"recorded: witness {k} reveal, matching its commitment{_synced(ledger)}")
+        typer.echo(f"recorded: witness {k} reveal, matching its commitment{synced(ledger)}")
         typer.echo("  public: that it matched; the value is sealed until disclosure")
 
 
@@ -160,7 +159,7 @@ def draw_dice(
         _source(ceremony.draw(draw_id), k, ("dice",), "dice")
         ceremony.record_entropy(draw_id, k, digits, witnessed_by)
         typer.echo(f"recorded: dice roll (source {k}), witnessed by {', '.join(witnessed_by)}"
-                   f"{_synced(ledger)}")
+                   f"{synced(ledger)}")
         typer.echo("  public: who witnessed it; the digits are sealed until disclosure")
 
 
@@ -173,7 +172,7 @@ def draw_external(
     with _ceremony() as (ledger, ceremony):
         _source(ceremony.draw(draw_id), k, ("external",), "external")
         ceremony.record_entropy(draw_id, k, value, [])
-        typer.echo(f"recorded: external value (source {k}){_synced(ledger)}")
+        typer.echo(f"recorded: external value (source {k}){synced(ledger)}")
         typer.echo("  public: that it was recorded; the value is sealed until disclosure")
 
 
@@ -184,7 +183,7 @@ def draw_seed(
     """Derive the draw's one seed (种子) from every announced source; a second attempt is recorded."""
     with _ceremony() as (ledger, ceremony):
         draw = ceremony.derive_seed(draw_id, by)
-        typer.echo(f"recorded: the seed of {draw_id}{_synced(ledger)}")
+        typer.echo(f"recorded: the seed of {draw_id}{synced(ledger)}")
         typer.echo(f"  public: the seed commitment SHA-256(SEED) = {draw.seed_commitment}; "
                    "the seed is sealed until disclosure")
 
@@ -199,7 +198,7 @@ def draw_block(
     """Stop a draw for good (a witness never revealed): the period needs a new ruling."""
     with _ceremony() as (ledger, ceremony):
         ceremony.block(draw_id, reason, detail, by)
-        typer.echo(f"recorded: {draw_id} blocked ({reason}){_synced(ledger)}")
+        typer.echo(f"recorded: {draw_id} blocked ({reason}){synced(ledger)}")
         typer.echo("  public: the reason and who recorded it")
 
 
@@ -211,7 +210,7 @@ def draw_run(draw_id: DrawId) -> None:
         draw = ceremony.run(draw_id)
         assert draw.drawn is not None
         typer.echo(f"recorded: the draw of {draw_id}, selected {_counts(draw.drawn['selected'])}"
-                   f"{_synced(ledger)}")
+                   f"{synced(ledger)}")
         typer.echo(f"  public: the counts and the hashes (selection {draw.drawn['selection_hash']}, "
                    f"assignment {draw.drawn['assignment_hash']}); the list is sealed")
 
@@ -226,7 +225,7 @@ def draw_fix(
     with _ceremony() as (ledger, ceremony):
         draw = ceremony.fix(draw_id, by, _day("--on", on))
         assert draw.fixed is not None
-        typer.echo(f"recorded: the list of {draw_id} fixed by {by} on {on}{_synced(ledger)}")
+        typer.echo(f"recorded: the list of {draw_id} fixed by {by} on {on}{synced(ledger)}")
         typer.echo(f"  public: the list hash {draw.fixed['list_hash']}")
 
 
@@ -254,7 +253,7 @@ def draw_amend(
             ceremony.recuse(draw_id, unit, recuse, reason, approved_by)
             what = "recusal filled by the next eligible officer"
         typer.echo(f"recorded: amendment of {draw_id}: {what}, approved by {approved_by}"
-                   f"{_synced(ledger)}")
+                   f"{synced(ledger)}")
         typer.echo("  public: the approver and the details' hash; the details are sealed")
 
 
@@ -269,9 +268,9 @@ def draw_tasks(
     """An officer's own tasks and teams, nothing else; the opening is recorded."""
     with _ceremony() as (ledger, ceremony):
         mine = ceremony.tasks_of(draw_id, certificate, why)
-        suffix = _synced(ledger)
+        suffix = synced(ledger)
         rows = [{"unit": unit, "team": list(team)} for unit, team in sorted(mine.items())]
-        _print(rows, as_json, lambda rs: "\n".join(
+        print_value(rows, as_json, lambda rs: "\n".join(
             [f"{len(rs)} task(s) of {certificate} (the opening is recorded{suffix})"]
             + [f"{r['unit']}\t{', '.join(r['team'])}" for r in rs]))
 
@@ -293,7 +292,7 @@ def draw_export(
         for name, data in files.items():
             (out / name).write_bytes(data)
         typer.echo(f"wrote {len(files)} file(s) of {draw_id} to {out} ({', '.join(sorted(files))})"
-                   f"; the opening by {who} is recorded{_synced(ledger)}")
+                   f"; the opening by {who} is recorded{synced(ledger)}")
 
 
 @draw_app.command("disclose")
@@ -305,7 +304,7 @@ def draw_disclose(
     """Publish the draw key once the quarter is over: every sealed value can then be checked."""
     with _ceremony() as (ledger, ceremony):
         ceremony.disclose(draw_id, by, _day("--on", on))
-        typer.echo(f"recorded: {draw_id} disclosed by {by} on {on}{_synced(ledger)}")
+        typer.echo(f"recorded: {draw_id} disclosed by {by} on {on}{synced(ledger)}")
         typer.echo("  public: the draw key; anyone can now open the entropy, the seed and the list "
                    "and check them against the hashes fixed earlier")
 
@@ -316,7 +315,7 @@ def draw_show(draw_id: DrawId, as_json: JsonFlag = False) -> None:
     """The public view of a draw: status, window, hashes, counts, plan, commitments (no list)."""
     with _ceremony() as (_, ceremony):
         view = public_view(ceremony.draw(draw_id))
-        _print(view, as_json, _show_text)
+        print_value(view, as_json, _show_text)
 
 
 @draw_app.command("list")
@@ -333,7 +332,7 @@ def draw_list(
                  "selected": d.drawn["selected"] if d.drawn else None,
                  "list_hash": d.fixed["list_hash"] if d.fixed else None}
                 for d in draws if agency is None or d.draw_id.split("-", 1)[0] == agency]
-        _print(rows, as_json, lambda rs: "\n".join(
+        print_value(rows, as_json, lambda rs: "\n".join(
             f"{r['draw_id']}\t{r['status']}\t{_counts(r['selected'] or {})}" for r in rs))
 
 
@@ -432,7 +431,7 @@ def calendar_record(
         replaced = year in stored.working_calendar
         ledger.app.record_working_calendar(identity, schedule, by)
         typer.echo(f"recorded: the {year} working-day schedule of {agency} ({schedule['source']})"
-                   + (", replacing the earlier record" if replaced else "") + _synced(ledger))
+                   + (", replacing the earlier record" if replaced else "") + synced(ledger))
 
 
 def _package_schedule(year: int) -> dict[str, Any]:

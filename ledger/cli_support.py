@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import json
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import typer
 from eventsourcing.application import AggregateNotFoundError
@@ -15,6 +16,21 @@ from ledger.settings import Settings, SettingsError
 #: Exit status of a command that failed for a reason it could name.
 EXIT_ERROR = 2
 ErrorTypes = tuple[type[Exception], ...]
+
+
+def synced(ledger: Ledger) -> str:
+    """Log what was just written, signing the logs whose keys are here; name those that are not."""
+    result = ledger.sync(require_keys=False)
+    text = f"; {result.new_leaves} event(s) logged"
+    if result.unsigned:
+        text += (f" (not signed here, no key: log {', '.join(result.unsigned)}; "
+                 "`spotcheck keys init --log CODE` creates one)")
+    return text
+
+
+def print_value(value: Any, as_json: bool, text: Callable[[Any], str]) -> None:
+    """``value`` as indented JSON, or as ``text(value)`` for people."""
+    typer.echo(json.dumps(value, ensure_ascii=False, indent=2) if as_json else text(value))
 
 
 def fail(message: str) -> NoReturn:
