@@ -346,3 +346,98 @@ def test_a_late_freeze_is_recorded_as_late_where_the_rulebook_allows_it(
     assert late > 0 and draw.window["working_days_late"] == late
     with pytest.raises(CeremonyError, match="outside the draw window"):  # never before it
         ceremony.freeze(COUNTY, "2026Q2", date(2026, 3, 2), PLAN)
+
+
+# -- the verifier replays the draws ----------------------------------------------------------------
+def _disclosed_with_amendments(county: Ledger, ceremony: Ceremony) -> str:
+    draw_id = _fixed(ceremony)
+    unit, team = next(iter(ceremony.open(draw_id).teams.items()))
+    ceremony.recuse(draw_id, unit, team[1], "与企业负责人系亲属", "局长")
+    county.app.close_object(object_id(str(agency_id(COUNTY)), unit), "企业已关停")
+    ceremony.replace_unit(draw_id, unit, "企业已关停，依规剔除", "局长")
+    ceremony.disclose(draw_id, "局长", date(2026, 4, 1))
+    county.sync()
+    return draw_id
+
+
+def test_a_disclosed_draw_is_replayed_in_full_by_the_verifier(
+    county: Ledger, ceremony: Ceremony, tmp_path: Path
+) -> None:
+    _disclosed_with_amendments(county, ceremony)
+    report = export_and_verify(county, tmp_path / "bundle")
+    assert report.findings == []
+    assert (report.draws_checked, report.draws_sealed) == (1, 0)
+
+
+def test_a_draw_still_sealed_is_counted_not_opened(
+    county: Ledger, ceremony: Ceremony, tmp_path: Path
+) -> None:
+    _fixed(ceremony)
+    county.sync()
+    report = export_and_verify(county, tmp_path / "bundle")
+    assert report.findings == [] and (report.draws_checked, report.draws_sealed) == (0, 1)
+
+
+def test_an_amendment_written_past_the_application_naming_another_alternate_is_caught(
+    county: Ledger, ceremony: Ceremony, tmp_path: Path
+) -> None:
+    from verify.seal import seal
+
+    draw_id = _fixed(ceremony)
+    opened = ceremony.open(draw_id)
+    assert opened.result is not None
+    unit = next(iter(opened.teams))
+    stratum = opened.result.selection.unit(unit).stratum
+    wrong = opened.result.selection.alternates(stratum)[1].id  # skips the next alternate
+    body = json.dumps({"unit": unit, "status": "closed", "reason": "关停", "replacement": wrong},
+                      ensure_ascii=False, sort_keys=True).encode()
+    draw = ceremony.draw(draw_id)
+    key = ceremony.keys.load(draw_id)
+    draw._unit_replaced(sealed_details=seal(key, draw_id, "amendment.1", body),
+                        details_hash=hashlib.sha256(body).hexdigest(), approved_by="局长")
+    county.app.save(draw)  # straight to the store: no rule was asked
+    ceremony.disclose(draw_id, "局长", date(2026, 4, 1))
+    county.sync()
+    report = export_and_verify(county, tmp_path / "bundle")
+    assert [f.rule for f in report.findings] == ["draw-amendment"]
+    assert f"the ranking gives {opened.result.selection.alternates(stratum)[0].id}" \
+        in report.findings[0].message
+
+
+def test_a_reveal_written_past_the_application_is_caught_once_disclosed(
+    county: Ledger, ceremony: Ceremony, tmp_path: Path
+) -> None:
+    from verify.seal import seal
+
+    draw = ceremony.freeze(COUNTY, PERIOD, FREEZE_DAY, PLAN)
+    for k, value in WITNESS_VALUES.items():
+        ceremony.commit(draw.draw_id, k, "见证人", "纪检", _commitment(value))
+    draw = ceremony.draw(draw.draw_id)
+    key = ceremony.keys.load(draw.draw_id)
+    draw._entropy_recorded(k=1, kind="witness", witnesses=[],  # not the committed value
+                           sealed_value=seal(key, draw.draw_id, "entropy.1", b"chosen-later"))
+    county.app.save(draw)
+    ceremony.record_entropy(draw.draw_id, 2, WITNESS_VALUES[2], [])
+    ceremony.record_entropy(draw.draw_id, 3, DICE, [])
+    ceremony.derive_seed(draw.draw_id, "局长")
+    ceremony.run(draw.draw_id)
+    ceremony.fix(draw.draw_id, "局务会", FREEZE_DAY)
+    county.sync()
+    sealed = export_and_verify(county, tmp_path / "sealed")
+    assert sealed.findings == []  # sealed: nobody can tell yet
+    ceremony.disclose(draw.draw_id, "局长", date(2026, 4, 1))
+    county.sync()
+    report = export_and_verify(county, tmp_path / "bundle")
+    assert [f.rule for f in report.findings] == ["draw-reveal"]
+
+
+def test_a_second_seed_written_past_the_application_breaks_the_order(
+    county: Ledger, ceremony: Ceremony, tmp_path: Path
+) -> None:
+    draw_id = _seeded(ceremony)
+    draw = ceremony.draw(draw_id)
+    draw._seed_derived(sealed_seed=draw.sealed_seed or "", seed_commitment="0" * 64)
+    county.app.save(draw)
+    county.sync()
+    report = export_and_verify(county, tmp_path / "bundle")
+    assert [(f.rule, "a second seed" in f.message) for f in report.findings] == [("draw-order", True)]

@@ -82,6 +82,9 @@ def render_text(report: Report) -> str:
     ]
     if report.trusted_size is not None:
         lines.append(f"trusted checkpoint: {report.trusted_size} entries")
+    if report.draws_checked or report.draws_sealed:
+        lines.append(f"draws: {report.draws_checked} disclosed and replayed in full, "
+                     f"{report.draws_sealed} still sealed (order and frozen files checked)")
     lines.append(f"time: {report.seconds:.2f} s ({rate:,.0f} events/s)")
     if report.ok:
         lines.append("OK: every event hash, chain link and checkpoint holds (核验通过)")

@@ -39,6 +39,8 @@ class Report:
     origin: str | None = None
     seconds: float = 0.0
     findings: list[Finding] = field(default_factory=list)
+    draws_checked: int = 0
+    draws_sealed: int = 0
 
     @property
     def ok(self) -> bool:
@@ -49,5 +51,6 @@ class Report:
             "ok": self.ok, "events": self.events, "aggregates": self.aggregates,
             "origin": self.origin, "key_source": self.key_source,
             "checkpoints_verified": self.checkpoints_verified, "trusted_size": self.trusted_size,
-            "seconds": round(self.seconds, 3), "findings": [f.as_dict() for f in self.findings],
+            "seconds": round(self.seconds, 3), "draws_checked": self.draws_checked,
+            "draws_sealed": self.draws_sealed, "findings": [f.as_dict() for f in self.findings],
         }

@@ -1,10 +1,11 @@
-"""Checking a bundle: every event hash, every chain link, every signed checkpoint's root.
+"""Checking a bundle: every event hash, every chain link, every signed checkpoint's root, every draw.
 
 One pass over ``events.jsonl`` recomputes each event's hash from its content, compares it with the
 hash the stored row carries and with the entry the log integrated, follows each aggregate's chain,
 and appends each entry to a Merkle frontier; whenever the frontier reaches the size of a signed
-checkpoint (or of the auditor's trusted checkpoint) its root must equal the signed root. A
-finding names the file, the line, the log index and the rule broken.
+checkpoint (or of the auditor's trusted checkpoint) its root must equal the signed root. The
+draws seen on the way are replayed at the end (:mod:`verify.draw_check`). A finding names the
+file, the line, the log index and the rule broken.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any
 
 from verify.bundle import Bundle, BundleError, SignedCheckpoint
 from verify.canonical import CanonicalError, canonical_json_parsed, loads_strict
+from verify.draw_check import DrawReplay
 from verify.event import CONTENT_KEYS, EVENT_HASH_DOMAIN, ZERO_HASH, is_hash_hex
 from verify.findings import Finding, Report
 from verify.merkle import Frontier
@@ -44,6 +46,8 @@ def verify_bundle(
         if progress is not None and walk.size % progress_every == 0 and walk.size:
             progress(walk.size, time.perf_counter() - started)
     walk.finish()
+    report.findings.extend(walk.draws.findings())
+    report.draws_checked, report.draws_sealed = walk.draws.checked, walk.draws.sealed
     for line_no, raw in bundle.unlogged_lines():
         report.findings.append(_unlogged(line_no, raw))
     report.seconds = time.perf_counter() - started
@@ -62,6 +66,7 @@ class _Walk:
         self.frontier = Frontier()
         self.heads: dict[str, tuple[int, str]] = {}
         self.last_good = 0  # size of the last signed checkpoint whose root matched
+        self.draws = DrawReplay()
 
     @property
     def size(self) -> int:
@@ -118,6 +123,7 @@ class _Walk:
                       f"integrated (log entry {entry[:16]}…, stored {recomputed[:16]}…)",
                       line_no, index)
         self._check_chain(event, entry, line_no, index)
+        self.draws.observe(event, index, line_no)
 
     def _check_chain(self, event: dict[str, Any], entry: str, line_no: int, index: int) -> None:
         aggregate = event["aggregate_id"]
