@@ -27,6 +27,8 @@ from ledger.directory import InspectionObject
 from ledger.directory_view import agencies, directories
 from ledger.draw import Draw, DrawRuleError, draw_name, draw_uuid, list_hash, sha256_hex
 from ledger.draw_inputs import FreezeError, FrozenFiles, YearSoFar, freeze_audit_draw, freeze_unit_draw
+from ledger.inspection import Inspection, inspection_id
+from ledger.inspection_record import has_violation
 from ledger.rulebook import DrawWindow
 from verify.draw import (
     Assignment,
@@ -239,14 +241,22 @@ class Ceremony:
             entropy_plan=descriptions, load_cap=load_cap)
 
     def _year_so_far(self, code: str, year: int, quarter: int) -> YearSoFar:
+        """Units drawn in the earlier quarters of the year, and those where a violation was found
+        (which lifts the yearly maximum, seed 004 art. 8)."""
         drawn: dict[str, int] = {}
+        violations: set[str] = set()
         for q in range(1, quarter):
             draw_id = draw_name(code, f"{year}Q{q}", "units")
             if draw_uuid(draw_id) not in self.app.repository or self.draw(draw_id).fixed is None:
                 continue
             for unit in self.open(draw_id).teams:
                 drawn[unit] = drawn.get(unit, 0) + 1
-        return YearSoFar(drawn=drawn)
+                found: Inspection | None = (self.app.repository.get(inspection_id(draw_id, unit))
+                                            if inspection_id(draw_id, unit) in self.app.repository
+                                            else None)
+                if found is not None and found.record is not None and has_violation(found.record):
+                    violations.add(unit)
+        return YearSoFar(drawn=drawn, violations=frozenset(violations))
 
     # -- entropy and seed ------------------------------------------------------------------------
     def commit(self, draw_id: str, k: int, witness: str, role: str, commitment: str) -> Draw:
@@ -408,14 +418,15 @@ class Ceremony:
         self.app.save(draw)
         return opened
 
-    def disclose(self, draw_id: str, by: str, on: date) -> Draw:
-        """Publish the key once the period is over (the visits done): anyone can now open and
-        check every sealed value against the hashes fixed earlier."""
+    def disclose(self, draw_id: str, by: str, on: date, *, all_visited: bool = False) -> Draw:
+        """Publish the key once every visit is done (``all_visited``, which the caller knows from
+        the records) or the quarter is over: anyone can now open and check every sealed value
+        against the hashes fixed earlier."""
         draw = self.draw(draw_id)
         _, last = quarter_bounds(draw.period)
-        if on <= last:
-            raise CeremonyError(f"disclosed_on: the list of {draw.period} stays secret until the "
-                                f"quarter is over (after {last}); 抽查保密")
+        if on <= last and not all_visited:
+            raise CeremonyError(f"disclosed_on: the list of {draw.period} stays secret until every "
+                                f"visit is recorded or the quarter is over (after {last}); 抽查保密")
         key = self.keys.load(draw_id)
         self._rule(lambda: draw.disclose(key.hex(), by, on.isoformat()))
         self.app.save(draw)

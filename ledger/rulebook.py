@@ -32,6 +32,8 @@ district, banner, county, park or zone (区、旗县、县市、园区) is a cou
 
 WINDOW_UNITS = ("working_days", "days", "months")
 DEADLINE_UNITS = ("working_days", "days")
+#: How published results name the officers: certificate numbers, or names (masked by pattern).
+OFFICER_DISPLAYS = ("certificate_no", "name")
 DEADLINE_ANCHORS = ("inspection_completed", "month_completed", "task_completed")
 POSITIVE_LIST_MODES = ("none", "exempt", "weighted")
 
@@ -188,6 +190,7 @@ class Rulebook:
     positive_list: PositiveListPolicy = field(default_factory=PositiveListPolicy)
     notice_before_visit: bool = False
     notes: tuple[str, ...] = ()
+    officer_display: str = "certificate_no"
 
     def rule(self, category: str) -> CategoryRule | None:
         """The minimum for ``category``, or ``None`` when the rulebook sets none."""
@@ -222,6 +225,9 @@ class Rulebook:
             )
         _check_deadline("record_deadline", self.record_deadline)
         _check_deadline("disclosure_deadline", self.disclosure_deadline)
+        if self.officer_display not in OFFICER_DISPLAYS:
+            raise RulebookError(f"officer_display: {self.officer_display!r} is not one of "
+                                f"{', '.join(OFFICER_DISPLAYS)} (how results name the officers)")
         if self.key_coverage_quarters is not None and not 1 <= self.key_coverage_quarters <= 4:
             raise RulebookError(
                 f"key_coverage_quarters: must be 1 to 4 quarters, got {self.key_coverage_quarters}"
@@ -266,6 +272,7 @@ class Rulebook:
             "item_list_reference": self.item_list_reference,
             "positive_list": {"mode": self.positive_list.mode, "weight": self.positive_list.weight},
             "notice_before_visit": self.notice_before_visit,
+            "officer_display": self.officer_display,
             "notes": list(self.notes),
         }
 
@@ -299,6 +306,7 @@ class Rulebook:
             positive_list=PositiveListPolicy(mode=positive.text("mode"), weight=positive.integer("weight")),
             notice_before_visit=d.flag("notice_before_visit"),
             notes=tuple(d.texts("notes")),
+            officer_display=d.text("officer_display") if "officer_display" in data else "certificate_no",
         )
         for reader in (d, positive, *([] if cap is None else [cap])):
             reader.no_extra_keys()

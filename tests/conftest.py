@@ -15,11 +15,13 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from ledger.agency import DEFAULT_LOG_DOMAIN
+from ledger.agency import DEFAULT_LOG_DOMAIN, agency_id
 from ledger.bootstrap import Ledger, open_ledger
-from ledger.demo import write_demo
+from ledger.demo import write_county_demo, write_demo
+from ledger.draw_ceremony import Ceremony
 from ledger.keys import KeyFiles
 from ledger.settings import Settings
+from ledger.working_days import schedules_from_package
 
 PG_ADMIN = os.environ.get("SPOTCHECK_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
 ORIGIN = "652301.spotcheck.test/log"
@@ -99,3 +101,19 @@ def demo_ledger(ledger: Ledger) -> Ledger:
     write_demo(ledger.app, 24)
     ledger.sync()
     return ledger
+
+
+@pytest.fixture
+def county(ledger: Ledger) -> Ledger:
+    """The generated county and its prefecture, with seed 000's rulebooks, the 2026 plan and the
+    State Council's 2025 and 2026 holiday schedules recorded."""
+    write_county_demo(ledger.app, seed=7, units=60, inspectors=12)
+    for code in (PREFECTURE, COUNTY):
+        for schedule in schedules_from_package([2025, 2026]):
+            ledger.app.record_working_calendar(agency_id(code), schedule.as_data(), "办公室")
+    return ledger
+
+
+@pytest.fixture
+def ceremony(county: Ledger) -> Ceremony:
+    return Ceremony(county.app, county.settings.keys_dir)

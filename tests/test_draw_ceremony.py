@@ -10,6 +10,7 @@ from pathlib import Path
 from uuid import UUID
 
 import pytest
+from ceremony_steps import DICE, FREEZE_DAY, PERIOD, PLAN, WITNESS_VALUES, commitment, fixed, seeded
 from conftest import COUNTY, PREFECTURE
 
 from ledger.agency import Agency, agency_id
@@ -19,55 +20,10 @@ from ledger.directory import object_id
 from ledger.draw import Draw
 from ledger.draw_ceremony import Ceremony, CeremonyError, draw_window
 from ledger.rulebook import DrawWindow
-from ledger.working_days import schedules_from_package
 from tampering import Insider, export_and_verify
 from verify.draw import derive_seed, reveal_matches
 from verify.draw_files import file_hash
 from verify.seal import SealError, key_from_hex, open_sealed
-
-PERIOD = "2026Q1"
-FREEZE_DAY = date(2025, 12, 29)  # inside the last 5 working days of 2025 (25, 26, 29, 30, 31 Dec)
-WITNESS_VALUES = {1: "7391-纪检", 2: "公证-0457"}
-DICE = "4251663"
-PLAN = [("witness", "纪检监察干部 王芳"), ("witness", "公证员 李强"), ("dice", "现场掷骰")]
-
-
-@pytest.fixture
-def county(ledger: Ledger) -> Ledger:
-    """The generated county and its prefecture, with seed 000's rulebooks, the 2026 plan and the
-    State Council's 2025 and 2026 holiday schedules recorded."""
-    write_county_demo(ledger.app, seed=7, units=60, inspectors=12)
-    for code in (PREFECTURE, COUNTY):
-        for schedule in schedules_from_package([2025, 2026]):
-            ledger.app.record_working_calendar(agency_id(code), schedule.as_data(), "办公室")
-    return ledger
-
-
-@pytest.fixture
-def ceremony(county: Ledger) -> Ceremony:
-    return Ceremony(county.app, county.settings.keys_dir)
-
-
-def _commitment(value: str) -> str:
-    return hashlib.sha256(value.encode()).hexdigest()
-
-
-def _seeded(ceremony: Ceremony) -> str:
-    draw = ceremony.freeze(COUNTY, PERIOD, FREEZE_DAY, PLAN)
-    for k, value in WITNESS_VALUES.items():
-        ceremony.commit(draw.draw_id, k, PLAN[k - 1][1], "见证人", _commitment(value))
-    for k, value in WITNESS_VALUES.items():
-        ceremony.record_entropy(draw.draw_id, k, value, [])
-    ceremony.record_entropy(draw.draw_id, 3, DICE, ["王芳", "李强"])
-    ceremony.derive_seed(draw.draw_id, "局长")
-    return draw.draw_id
-
-
-def _fixed(ceremony: Ceremony) -> str:
-    draw_id = _seeded(ceremony)
-    ceremony.run(draw_id)
-    ceremony.fix(draw_id, "局务会", FREEZE_DAY)
-    return draw_id
 
 
 # -- freeze ------------------------------------------------------------------------------------------
@@ -124,7 +80,7 @@ def test_a_reveal_that_does_not_match_its_commitment_is_refused_and_recorded(
 ) -> None:
     draw = ceremony.freeze(COUNTY, PERIOD, FREEZE_DAY, PLAN)
     for k, value in WITNESS_VALUES.items():
-        ceremony.commit(draw.draw_id, k, "见证人", "纪检", _commitment(value))
+        ceremony.commit(draw.draw_id, k, "见证人", "纪检", commitment(value))
     with pytest.raises(CeremonyError, match="does not match its commitment"):
         ceremony.record_entropy(draw.draw_id, 1, "another value", [])
     assert "RevealRefused" in _event_names(ceremony, draw.id)  # saved before the refusal
@@ -140,15 +96,15 @@ def test_the_dice_come_after_every_witness_has_revealed(ceremony: Ceremony) -> N
     with pytest.raises(CeremonyError, match="have not committed yet"):
         ceremony.record_entropy(draw.draw_id, 3, DICE, [])
     for k, value in WITNESS_VALUES.items():
-        ceremony.commit(draw.draw_id, k, "见证人", "纪检", _commitment(value))
+        ceremony.commit(draw.draw_id, k, "见证人", "纪检", commitment(value))
     with pytest.raises(CeremonyError, match="after every witness has revealed"):
         ceremony.record_entropy(draw.draw_id, 3, DICE, [])
 
 
 def test_entropy_may_not_contain_the_separator(ceremony: Ceremony) -> None:
     draw = ceremony.freeze(COUNTY, PERIOD, FREEZE_DAY, PLAN)
-    ceremony.commit(draw.draw_id, 1, "王芳", "纪检", _commitment("a|b"))
-    ceremony.commit(draw.draw_id, 2, "李强", "公证", _commitment("x"))
+    ceremony.commit(draw.draw_id, 1, "王芳", "纪检", commitment("a|b"))
+    ceremony.commit(draw.draw_id, 2, "李强", "公证", commitment("x"))
     with pytest.raises(CeremonyError, match=r"value: .*'\|'"):
         ceremony.record_entropy(draw.draw_id, 1, "a|b", [])
 
@@ -160,7 +116,7 @@ def test_a_seed_before_every_source_is_in_is_refused(ceremony: Ceremony) -> None
 
 
 def test_one_draw_has_one_seed_and_a_second_attempt_is_recorded(ceremony: Ceremony) -> None:
-    draw_id = _seeded(ceremony)
+    draw_id = seeded(ceremony)
     with pytest.raises(CeremonyError, match="already has its seed; the attempt is recorded"):
         ceremony.derive_seed(draw_id, "某人")
     draw = ceremony.draw(draw_id)
@@ -169,7 +125,7 @@ def test_one_draw_has_one_seed_and_a_second_attempt_is_recorded(ceremony: Ceremo
 
 
 def test_the_seed_is_the_spec_hash_of_the_frozen_hashes_and_the_entropy(ceremony: Ceremony) -> None:
-    draw_id = _seeded(ceremony)
+    draw_id = seeded(ceremony)
     draw = ceremony.draw(draw_id)
     pre = "|".join(["SPOTCHECK-DRAW-1", draw_id, draw.file_hash("population"),
                     draw.file_hash("inspectors"), draw.file_hash("conflicts"),
@@ -182,7 +138,7 @@ def test_the_seed_is_the_spec_hash_of_the_frozen_hashes_and_the_entropy(ceremony
 
 
 def test_entropy_and_seed_are_sealed_in_the_ledger(county: Ledger, ceremony: Ceremony) -> None:
-    draw_id = _seeded(ceremony)
+    draw_id = seeded(ceremony)
     draw = ceremony.draw(draw_id)
     stored = json.dumps([str(e.__dict__) for e in ceremony.app.events.get(draw.id)], ensure_ascii=False)
     for value in (*WITNESS_VALUES.values(), DICE):
@@ -196,13 +152,13 @@ def test_a_witness_who_never_reveals_blocks_the_draw(ceremony: Ceremony) -> None
     draw = ceremony.freeze(COUNTY, PERIOD, FREEZE_DAY, PLAN)
     ceremony.block(draw.draw_id, "见证人2未按时揭示", "witness 2", "局长")
     with pytest.raises(CeremonyError, match="is blocked"):
-        ceremony.commit(draw.draw_id, 1, "王芳", "纪检", _commitment("v"))
+        ceremony.commit(draw.draw_id, 1, "王芳", "纪检", commitment("v"))
     assert ceremony.draw(draw.draw_id).status == "blocked"
 
 
 # -- draw, fix, secrecy --------------------------------------------------------------------------------
 def test_the_drawn_list_is_sealed_and_fixed_by_hash(ceremony: Ceremony) -> None:
-    draw_id = _fixed(ceremony)
+    draw_id = fixed(ceremony)
     draw = ceremony.draw(draw_id)
     assert draw.status == "fixed" and draw.drawn is not None and draw.fixed is not None
     files = ceremony.files(draw_id)
@@ -213,7 +169,7 @@ def test_the_drawn_list_is_sealed_and_fixed_by_hash(ceremony: Ceremony) -> None:
 
 
 def test_a_fixed_list_cannot_be_changed(ceremony: Ceremony) -> None:
-    draw_id = _fixed(ceremony)
+    draw_id = fixed(ceremony)
     with pytest.raises(CeremonyError, match="already fixed"):
         ceremony.fix(draw_id, "局务会", FREEZE_DAY)
     with pytest.raises(CeremonyError, match="already been run"):
@@ -225,7 +181,7 @@ def test_a_fixed_list_cannot_be_changed(ceremony: Ceremony) -> None:
 def test_no_team_has_an_officer_in_conflict_and_every_team_has_two(
     county: Ledger, ceremony: Ceremony
 ) -> None:
-    draw_id = _fixed(ceremony)
+    draw_id = fixed(ceremony)
     draw = ceremony.draw(draw_id)
     conflicts = {tuple(line.split(",")) for line in
                  draw.files["conflicts"]["content"].splitlines()[1:]}
@@ -239,7 +195,7 @@ def test_no_team_has_an_officer_in_conflict_and_every_team_has_two(
 def test_an_officer_sees_only_their_own_tasks_and_the_opening_is_recorded(
     ceremony: Ceremony,
 ) -> None:
-    draw_id = _fixed(ceremony)
+    draw_id = fixed(ceremony)
     opened = ceremony.open(draw_id)
     officer = next(iter(opened.teams.values()))[0]
     mine = ceremony.tasks_of(draw_id, officer, "查看本人任务")
@@ -250,8 +206,8 @@ def test_an_officer_sees_only_their_own_tasks_and_the_opening_is_recorded(
 
 
 def test_disclosure_waits_for_the_quarters_end_then_anyone_can_check(ceremony: Ceremony) -> None:
-    draw_id = _fixed(ceremony)
-    with pytest.raises(CeremonyError, match="stays secret until the quarter is over"):
+    draw_id = fixed(ceremony)
+    with pytest.raises(CeremonyError, match="stays secret until every visit is recorded or the quarter"):
         ceremony.disclose(draw_id, "局长", date(2026, 3, 31))
     ceremony.disclose(draw_id, "局长", date(2026, 4, 1))
     draw = ceremony.draw(draw_id)
@@ -263,7 +219,7 @@ def test_disclosure_waits_for_the_quarters_end_then_anyone_can_check(ceremony: C
 
 # -- amendments --------------------------------------------------------------------------------------
 def test_an_amendment_needs_a_reason_and_an_approver(ceremony: Ceremony) -> None:
-    draw_id = _fixed(ceremony)
+    draw_id = fixed(ceremony)
     unit, team = next(iter(ceremony.open(draw_id).teams.items()))
     with pytest.raises(CeremonyError, match="reason: an amendment after fixing needs its reason"):
         ceremony.recuse(draw_id, unit, team[0], " ", "局长")
@@ -272,7 +228,7 @@ def test_an_amendment_needs_a_reason_and_an_approver(ceremony: Ceremony) -> None
 
 
 def test_a_unit_still_in_business_is_not_replaced(ceremony: Ceremony) -> None:
-    draw_id = _fixed(ceremony)
+    draw_id = fixed(ceremony)
     unit = next(iter(ceremony.open(draw_id).teams))
     with pytest.raises(CeremonyError, match="allow replacing only a unit that cannot be inspected"):
         ceremony.replace_unit(draw_id, unit, "企业要求更换", "局长")
@@ -281,7 +237,7 @@ def test_a_unit_still_in_business_is_not_replaced(ceremony: Ceremony) -> None:
 def test_a_closed_unit_is_replaced_by_the_next_alternate_of_its_stratum(
     county: Ledger, ceremony: Ceremony
 ) -> None:
-    draw_id = _fixed(ceremony)
+    draw_id = fixed(ceremony)
     opened = ceremony.open(draw_id)
     assert opened.result is not None
     unit = next(iter(opened.teams))
@@ -294,7 +250,7 @@ def test_a_closed_unit_is_replaced_by_the_next_alternate_of_its_stratum(
 
 
 def test_a_recusal_is_filled_by_the_next_eligible_officer(ceremony: Ceremony) -> None:
-    draw_id = _fixed(ceremony)
+    draw_id = fixed(ceremony)
     unit, team = next(iter(ceremony.open(draw_id).teams.items()))
     replacement = ceremony.recuse(draw_id, unit, team[0], "与企业负责人系亲属", "局长")
     after = ceremony.open(draw_id).teams[unit]
@@ -314,7 +270,7 @@ def test_the_prefecture_draws_a_quarter_of_its_counties_to_audit(ceremony: Cerem
 def test_an_edit_of_a_fixed_list_in_the_database_is_caught_by_the_verifier(
     county: Ledger, ceremony: Ceremony, tmp_path: Path
 ) -> None:
-    draw_id = _fixed(ceremony)
+    draw_id = fixed(ceremony)
     county.sync()
     draw: Draw = ceremony.draw(draw_id)
     insider = Insider(county)
@@ -350,7 +306,7 @@ def test_a_late_freeze_is_recorded_as_late_where_the_rulebook_allows_it(
 
 # -- the verifier replays the draws ----------------------------------------------------------------
 def _disclosed_with_amendments(county: Ledger, ceremony: Ceremony) -> str:
-    draw_id = _fixed(ceremony)
+    draw_id = fixed(ceremony)
     unit, team = next(iter(ceremony.open(draw_id).teams.items()))
     ceremony.recuse(draw_id, unit, team[1], "与企业负责人系亲属", "局长")
     county.app.close_object(object_id(str(agency_id(COUNTY)), unit), "企业已关停")
@@ -372,7 +328,7 @@ def test_a_disclosed_draw_is_replayed_in_full_by_the_verifier(
 def test_a_draw_still_sealed_is_counted_not_opened(
     county: Ledger, ceremony: Ceremony, tmp_path: Path
 ) -> None:
-    _fixed(ceremony)
+    fixed(ceremony)
     county.sync()
     report = export_and_verify(county, tmp_path / "bundle")
     assert report.findings == [] and (report.draws_checked, report.draws_sealed) == (0, 1)
@@ -383,7 +339,7 @@ def test_an_amendment_written_past_the_application_naming_another_alternate_is_c
 ) -> None:
     from verify.seal import seal
 
-    draw_id = _fixed(ceremony)
+    draw_id = fixed(ceremony)
     opened = ceremony.open(draw_id)
     assert opened.result is not None
     unit = next(iter(opened.teams))
@@ -411,7 +367,7 @@ def test_a_reveal_written_past_the_application_is_caught_once_disclosed(
 
     draw = ceremony.freeze(COUNTY, PERIOD, FREEZE_DAY, PLAN)
     for k, value in WITNESS_VALUES.items():
-        ceremony.commit(draw.draw_id, k, "见证人", "纪检", _commitment(value))
+        ceremony.commit(draw.draw_id, k, "见证人", "纪检", commitment(value))
     draw = ceremony.draw(draw.draw_id)
     key = ceremony.keys.load(draw.draw_id)
     draw._entropy_recorded(k=1, kind="witness", witnesses=[],  # not the committed value
@@ -434,7 +390,7 @@ def test_a_reveal_written_past_the_application_is_caught_once_disclosed(
 def test_a_second_seed_written_past_the_application_breaks_the_order(
     county: Ledger, ceremony: Ceremony, tmp_path: Path
 ) -> None:
-    draw_id = _seeded(ceremony)
+    draw_id = seeded(ceremony)
     draw = ceremony.draw(draw_id)
     draw._seed_derived(sealed_seed=draw.sealed_seed or "", seed_commitment="0" * 64)
     county.app.save(draw)
