@@ -61,6 +61,7 @@ class Agency(ChainedAggregate):
         self.rulebooks: list[dict[str, Any]] = []
         self.plans: dict[int, dict[str, Any]] = {}
         self.working_calendar: dict[int, dict[str, Any]] = {}
+        self.published_lists: dict[int, list[dict[str, str]]] = {}
 
     @classmethod
     def establish(
@@ -125,6 +126,20 @@ class Agency(ChainedAggregate):
     def _plan_filed(self, year: int, plan: dict[str, Any], approved_by: str) -> None:
         self.plans[year] = plan
 
+
+    # -- the year's list of units under random supervision ----------------------------------------
+    def publish_year_list(self, year: int, units: list[dict[str, str]], published_by: str) -> None:
+        """Publish the year's list of units under random supervision (seed 001: 「年度双随机
+        抽查对象名录」 public by the end of January); units by name and credit code only."""
+        _require("published_by", published_by, "publishing the year's list names who published it")
+        for n, unit in enumerate(units):
+            if set(unit) != {"name", "credit_code"}:
+                raise AgencyRuleError(f"units[{n}]: a published entry is its name and credit code")
+        self._year_list_published(year=year, units=units, published_by=published_by)
+
+    @event("YearListPublished")
+    def _year_list_published(self, year: int, units: list[dict[str, str]], published_by: str) -> None:
+        self.published_lists[year] = list(units)
 
     # -- the working-day calendar ---------------------------------------------------------------
     def record_working_calendar(self, schedule: dict[str, Any], recorded_by: str) -> None:

@@ -167,6 +167,15 @@ class LedgerApp(Application[UUID]):
         agency.record_working_calendar(schedule, recorded_by)
         self.save(agency)
 
+    def publish_year_list(self, agency_id: UUID, year: int, published_by: str) -> int:
+        """Publish the year's list of units under random supervision, from the directory."""
+        view = directories(self, agency_id)
+        units = sorted(({"name": u.name, "credit_code": u.credit_code} for u in view.objects
+                        if u.in_directory), key=lambda u: u["credit_code"])
+        view.agency.publish_year_list(year, units, published_by)
+        self.save(view.agency)
+        return len(units)
+
     def file_plan(self, agency_id: UUID, year: int, approved_by: str) -> AnnualPlan:
         """Compute the year's plan from the directories and the rulebook in force on 1 January,
         and file it (the plan is itself an event)."""

@@ -23,6 +23,7 @@ from ledger.agency import Agency, AgencyRuleError, agency_id
 from ledger.bootstrap import Ledger
 from ledger.cli_support import fail, opened_ledger, print_value, synced
 from ledger.directory import DirectoryRuleError
+from ledger.directory_view import events_by_topic
 from ledger.draw import Draw, DrawRuleError
 from ledger.draw_ceremony import Ceremony, CeremonyError, default_entropy_plan
 from ledger.inspector import InspectorRuleError
@@ -338,15 +339,7 @@ def draw_list(
 
 def _draw_ids(ledger: Ledger) -> list[str]:
     """The ids of every frozen draw, from the store's PopulationFrozen events."""
-    names: list[str] = []
-    start = 1
-    while True:
-        page = ledger.app.recorder.select_notifications(start, 500, topics=[DRAW_TOPIC])
-        for notification in page:
-            names.append(str(ledger.app.decode(notification).draw_id))
-        if len(page) < 500:
-            return sorted(names)
-        start = page[-1].id + 1
+    return sorted(str(e.draw_id) for e in events_by_topic(ledger.app, (DRAW_TOPIC,)))
 
 
 def public_view(draw: Draw) -> dict[str, Any]:

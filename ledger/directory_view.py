@@ -43,7 +43,8 @@ class Directories:
         return sum(1 for i in self.inspectors if i.active and not i.outside_expert)
 
 
-def _events(app: Application[UUID], topics: tuple[str, ...]) -> Iterator[Any]:
+def events_by_topic(app: Application[UUID], topics: tuple[str, ...]) -> Iterator[Any]:
+    """Every stored event of the given topics, in store order, decoded (1,000 a page)."""
     start = 1
     while True:
         batch = app.recorder.select_notifications(start, 1000, topics=topics)
@@ -58,7 +59,7 @@ def directories(app: Application[UUID], agency_id: UUID) -> Directories:
     agency: Agency = app.repository.get(agency_id)
     objects: list[InspectionObject] = []
     inspectors: list[Inspector] = []
-    for registered in _events(app, _REGISTERED):
+    for registered in events_by_topic(app, _REGISTERED):
         if registered.agency_id != str(agency_id):
             continue
         aggregate: InspectionObject | Inspector = app.repository.get(registered.originator_id)
@@ -70,4 +71,4 @@ def directories(app: Application[UUID], agency_id: UUID) -> Directories:
 
 
 def agencies(app: Application[UUID]) -> list[Agency]:
-    return [app.repository.get(e.originator_id) for e in _events(app, (_ESTABLISHED,))]
+    return [app.repository.get(e.originator_id) for e in events_by_topic(app, (_ESTABLISHED,))]
