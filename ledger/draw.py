@@ -294,8 +294,9 @@ class Draw(ChainedAggregate):
                       "selected": dict(selected), "sealed_selection": sealed_selection,
                       "sealed_assignment": sealed_assignment}
 
-    def fix(self, fixed_by: str, fixed_on: str) -> None:
-        """Fix the list (确定): from now on it changes only by recorded amendments."""
+    def fix(self, fixed_by: str, fixed_on: str, working_days_late: int = 0) -> None:
+        """Fix the list (确定): from now on it changes only by recorded amendments. A list fixed
+        after the draw window (where the rulebook allows it) carries how late it was."""
         self._require_open("fixing")
         if self.drawn is None:
             raise DrawRuleError("status: there is no drawn list to fix yet (run the draw first)")
@@ -306,12 +307,17 @@ class Draw(ChainedAggregate):
             )
         if not fixed_by.strip():
             raise DrawRuleError("fixed_by: fixing a list names who fixed it")
+        if fixed_on < self.frozen_on:
+            raise DrawRuleError(f"fixed_on: {fixed_on} is before the freeze ({self.frozen_on})")
         digest = list_hash(self.drawn["selection_hash"], self.drawn["assignment_hash"])
-        self._list_fixed(list_hash=digest, fixed_by=fixed_by.strip(), fixed_on=fixed_on)
+        self._list_fixed(list_hash=digest, fixed_by=fixed_by.strip(), fixed_on=fixed_on,
+                         working_days_late=working_days_late)
 
     @event("ListFixed")
-    def _list_fixed(self, list_hash: str, fixed_by: str, fixed_on: str) -> None:
-        self.fixed = {"list_hash": list_hash, "fixed_by": fixed_by, "fixed_on": fixed_on}
+    def _list_fixed(self, list_hash: str, fixed_by: str, fixed_on: str,
+                    working_days_late: int) -> None:
+        self.fixed = {"list_hash": list_hash, "fixed_by": fixed_by, "fixed_on": fixed_on,
+                      "working_days_late": working_days_late}
 
     def _check_amendment(self, reason: str, approved_by: str) -> None:
         if self.fixed is None:

@@ -334,8 +334,19 @@ class Ceremony:
         return draw
 
     def fix(self, draw_id: str, fixed_by: str, fixed_on: date) -> Draw:
+        """Fix the list inside the draw window (late, in working days, where the rulebook
+        allows a late draw; otherwise refused)."""
         draw = self.draw(draw_id)
-        self._rule(lambda: draw.fix(fixed_by, fixed_on.isoformat()))
+        agency: Agency = self.app.repository.get(agency_id(draw.draw_id.split("-", 1)[0]))
+        rulebook = agency.rulebook_in_force(quarter_bounds(draw.period)[0].isoformat())
+        assert rulebook is not None  # the draw was frozen under it
+        start = date.fromisoformat(draw.window["start"])
+        end = date.fromisoformat(draw.window["end"])
+        late = self._lateness(agency, draw.period, fixed_on, start, end, rulebook.draw_window)
+        if late is None:
+            raise CeremonyError(f"fixed_on: {fixed_on} is outside the draw window of {draw.period}, "
+                                f"{start}..{end}; the list is fixed within it")
+        self._rule(lambda: draw.fix(fixed_by, fixed_on.isoformat(), late))
         self.app.save(draw)
         return draw
 

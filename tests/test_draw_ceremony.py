@@ -397,3 +397,14 @@ def test_a_second_seed_written_past_the_application_breaks_the_order(
     county.sync()
     report = export_and_verify(county, tmp_path / "bundle")
     assert [(f.rule, "a second seed" in f.message) for f in report.findings] == [("draw-order", True)]
+
+
+def test_a_list_is_fixed_within_the_draw_window(ceremony: Ceremony) -> None:
+    draw_id = seeded(ceremony)
+    ceremony.run(draw_id)
+    with pytest.raises(CeremonyError, match="fixed_on: 2026-01-05 is outside the draw window"):
+        ceremony.fix(draw_id, "局务会", date(2026, 1, 5))
+    ceremony.fix(draw_id, "局务会", date(2025, 12, 31))
+    assert ceremony.draw(draw_id).fixed == {"list_hash": ceremony.draw(draw_id).fixed["list_hash"],  # type: ignore[index]
+                                            "fixed_by": "局务会", "fixed_on": "2025-12-31",
+                                            "working_days_late": 0}
