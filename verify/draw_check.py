@@ -71,6 +71,7 @@ class DrawReplay:
     draws: dict[str, _Draw] = field(default_factory=dict)
     checked: int = 0
     sealed: int = 0
+    teams: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)
 
     def observe(self, event: dict[str, Any], index: int, line: int) -> None:
         kind = str(event.get("type", ""))
@@ -111,7 +112,7 @@ def _check(draw: _Draw, replay: DrawReplay) -> list[Finding]:
         _check_order(draw.steps)
         disclosed = [s for s in draw.steps if s.name == "Disclosed"]
         if disclosed:
-            _replay_disclosed(draw.steps, inputs, draw_id, disclosed[0])
+            replay.teams[draw_id] = _replay_disclosed(draw.steps, inputs, draw_id, disclosed[0])
             replay.checked += 1
         else:
             replay.sealed += 1
@@ -196,7 +197,8 @@ def _open(key: bytes, draw_id: str, field_name: str, sealed: Any, step: _Step) -
 
 
 def _replay_disclosed(steps: list[_Step], inputs: DrawInputs, draw_id: str,
-                      disclosed: _Step) -> None:
+                      disclosed: _Step) -> dict[str, tuple[str, ...]]:
+    """Every sealed value checked; the teams as they stand after the amendments."""
     try:
         key = key_from_hex(str(disclosed.data["key"]))
     except SealError as exc:
@@ -224,7 +226,7 @@ def _replay_disclosed(steps: list[_Step], inputs: DrawInputs, draw_id: str,
     if hashlib.sha256(result.seed.encode()).hexdigest() != seeded.data["seed_commitment"]:
         raise _Problem("draw-seed", "SHA256(SEED) is not the seed commitment recorded", seeded)
     _check_list(steps, key, draw_id, result.selection.csv_bytes(), result.assignment)
-    _check_amendments(steps, key, draw_id, inputs, result)
+    return _check_amendments(steps, key, draw_id, inputs, result)
 
 
 def _check_list(steps: list[_Step], key: bytes, draw_id: str, selection: bytes,
@@ -249,7 +251,7 @@ def _check_list(steps: list[_Step], key: bytes, draw_id: str, selection: bytes,
 
 
 def _check_amendments(steps: list[_Step], key: bytes, draw_id: str, inputs: DrawInputs,
-                      result: Any) -> None:
+                      result: Any) -> dict[str, tuple[str, ...]]:
     teams: dict[str, tuple[str, ...]] = dict(result.assignment.teams())
     used: set[str] = set(teams)
     recused: dict[str, list[str]] = {}
@@ -290,3 +292,4 @@ def _check_amendments(steps: list[_Step], key: bytes, draw_id: str, inputs: Draw
                                "not the next officer of E_c", step)
             teams[unit] = outcome.team
             recused.setdefault(unit, []).append(str(details["recused"]))
+    return teams

@@ -15,6 +15,7 @@ class Finding:
     index: int | None = None
     file: str | None = None
     line: int | None = None
+    severity: str = "failed"  # or "late": accepted by the rules, flagged for the reviewer
 
     def where(self) -> str:
         parts = []
@@ -26,7 +27,7 @@ class Finding:
 
     def as_dict(self) -> dict[str, Any]:
         return {"rule": self.rule, "message": self.message, "index": self.index,
-                "file": self.file, "line": self.line}
+                "file": self.file, "line": self.line, "severity": self.severity}
 
 
 @dataclass

@@ -21,6 +21,7 @@ from verify.draw_check import DrawReplay
 from verify.event import CONTENT_KEYS, EVENT_HASH_DOMAIN, ZERO_HASH, is_hash_hex
 from verify.findings import Finding, Report
 from verify.merkle import Frontier
+from verify.rules_check import RuleReplay
 
 Progress = Callable[[int, float], None]
 _LEAF_PREFIX = b"\x00"
@@ -47,6 +48,7 @@ def verify_bundle(
             progress(walk.size, time.perf_counter() - started)
     walk.finish()
     report.findings.extend(walk.draws.findings())
+    report.findings.extend(walk.rules.findings(walk.draws.teams))
     report.draws_checked, report.draws_sealed = walk.draws.checked, walk.draws.sealed
     for line_no, raw in bundle.unlogged_lines():
         report.findings.append(_unlogged(line_no, raw))
@@ -67,6 +69,7 @@ class _Walk:
         self.heads: dict[str, tuple[int, str]] = {}
         self.last_good = 0  # size of the last signed checkpoint whose root matched
         self.draws = DrawReplay()
+        self.rules = RuleReplay()
 
     @property
     def size(self) -> int:
@@ -124,6 +127,7 @@ class _Walk:
                       line_no, index)
         self._check_chain(event, entry, line_no, index)
         self.draws.observe(event, index, line_no)
+        self.rules.observe(event, index, line_no)
 
     def _check_chain(self, event: dict[str, Any], entry: str, line_no: int, index: int) -> None:
         aggregate = event["aggregate_id"]

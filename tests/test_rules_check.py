@@ -1,0 +1,171 @@
+"""The verifier holds each draw and each record to the rulebook in force, from the bundle alone.
+
+Each test writes one breach straight into the ledger, past the application's own checks (as an
+operator with database access and the code could), and the verifier must flag exactly that rule;
+a by-the-book quarter passes with no finding.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+import pytest
+from ceremony_steps import FREEZE_DAY, PLAN, fixed
+from conftest import COUNTY
+from test_inspections import _record
+
+from ledger.agency import Agency, agency_id
+from ledger.bootstrap import Ledger
+from ledger.draw import Draw, draw_name
+from ledger.draw_ceremony import Ceremony
+from ledger.inspection import Inspection
+from ledger.inspections import Inspections
+from tampering import export_and_verify
+from verify.findings import Report
+
+
+def _rules(report: Report) -> list[str]:
+    return [f.rule for f in report.findings]
+
+
+def test_a_by_the_book_quarter_has_no_finding(county: Ledger, ceremony: Ceremony,
+                                              tmp_path: Path) -> None:
+    inspections = Inspections(ceremony.app, ceremony)
+    draw_id = fixed(ceremony)
+    for unit, team in ceremony.open(draw_id).teams.items():
+        inspections.file_record(draw_id, unit, _record(team), team[0], date(2026, 1, 9))
+        inspections.disclose_result(draw_id, unit, "办公室", date(2026, 1, 20))
+    inspections.disclose_list(draw_id, "局长", date(2026, 2, 2))
+    county.sync()
+    report = export_and_verify(county, tmp_path / "bundle")
+    assert report.findings == [] and report.draws_checked == 1
+
+
+def _forged_freeze(county: Ledger, ceremony: Ceremony,
+                   change: Callable[[dict[str, bytes]], None], on: date = FREEZE_DAY) -> None:
+    """A freeze written past the ceremony, with its files changed by ``change``."""
+    agency: Agency = county.app.repository.get(agency_id(COUNTY))
+    draw_id = draw_name(COUNTY, "2026Q1", "units")
+    files = ceremony._frozen_files(agency, "units", draw_id, 2026, 1, date(2026, 1, 1),
+                                   [f"{k}:{n}" for k, n in PLAN], 0, 2, None)
+    named = files.named()
+    change(named)
+    draw = Draw.freeze(
+        agency_id=str(agency.id), draw_id=draw_id, kind="units", period="2026Q1",
+        frozen_on=on.isoformat(),
+        window={"start": "2025-12-25", "end": "2025-12-31", "rule": "5 working_days"},
+        rulebook="changji-county-2015",
+        files={n: {"sha256": hashlib.sha256(d).hexdigest(), "bytes": len(d), "content": d.decode()}
+               for n, d in named.items()},
+        strata=files.strata, exclusions=files.exclusions,
+        entropy_plan=[{"kind": k, "name": n} for k, n in PLAN])
+    county.app.save(draw)
+    county.sync()
+
+
+def _drop_line(data: bytes, n: int = 1) -> bytes:
+    lines = data.decode().splitlines(keepends=True)
+    return "".join(lines[:n] + lines[n + 1:]).encode()
+
+
+def test_a_unit_quietly_left_out_of_the_population_is_flagged(
+    county: Ledger, ceremony: Ceremony, tmp_path: Path
+) -> None:
+    def drop_a_unit(files: dict[str, bytes]) -> None:
+        kept = files["population"].decode().splitlines(keepends=True)
+        dropped = next(line for line in kept[1:] if ",GEN," in line)
+        files["population"] = "".join(line for line in kept if line != dropped).encode()
+        files["conflicts"] = b"".join(line for line in files["conflicts"].splitlines(keepends=True)
+                                      if dropped.split(",")[0].encode() not in line)
+
+    _forged_freeze(county, ceremony, drop_a_unit)
+    report = export_and_verify(county, tmp_path / "bundle")
+    assert _rules(report) == ["rule-population"]
+    assert "neither in the frozen population nor excluded" in report.findings[0].message
+
+
+def test_a_declared_conflict_missing_from_the_frozen_files_is_flagged(
+    county: Ledger, ceremony: Ceremony, tmp_path: Path
+) -> None:
+    def drop_a_conflict(files: dict[str, bytes]) -> None:
+        assert files["conflicts"].count(b"\n") >= 2, "the demo county declares conflicts"
+        files["conflicts"] = _drop_line(files["conflicts"])
+
+    _forged_freeze(county, ceremony, drop_a_conflict)
+    report = export_and_verify(county, tmp_path / "bundle")
+    assert _rules(report) == ["rule-conflicts"] and "回避 not honoured" in report.findings[0].message
+
+
+def test_a_freeze_outside_the_draw_window_is_flagged(
+    county: Ledger, ceremony: Ceremony, tmp_path: Path
+) -> None:
+    _forged_freeze(county, ceremony, lambda files: None, on=date(2025, 12, 12))
+    report = export_and_verify(county, tmp_path / "bundle")
+    assert _rules(report) == ["rule-window"]
+
+
+def test_a_stratum_drawn_below_the_plan_is_flagged(
+    county: Ledger, ceremony: Ceremony, tmp_path: Path
+) -> None:
+    def shrink(files: dict[str, bytes]) -> None:
+        lines = files["params"].decode().splitlines()
+        files["params"] = ("\n".join("size.GEN=1" if line.startswith("size.GEN=") else line
+                                     for line in lines) + "\n").encode()
+
+    _forged_freeze(county, ceremony, shrink)
+    report = export_and_verify(county, tmp_path / "bundle")
+    assert _rules(report) == ["rule-sizes"] and "minimum ratio not met" in report.findings[0].message
+
+
+def _file_past_the_application(county: Ledger, ceremony: Ceremony, record_change: dict[str, object],
+                               filed_on: str, late: int) -> tuple[str, str]:
+    inspections = Inspections(ceremony.app, ceremony)
+    draw_id = fixed(ceremony)
+    unit, team = next(iter(ceremony.open(draw_id).teams.items()))
+    record = _record(team)
+    record.update(record_change)
+    inspection = Inspection(agency_id=str(agency_id(COUNTY)), draw_id=draw_id, unit=unit,
+                            unit_name="某单位")
+    inspection._record_filed(record=record, filed_by=str(record["officers"][0]),
+                             filed_on=filed_on, due="2026-01-14", working_days_late=late)
+    county.app.save(inspection)
+    assert inspections.inspection(draw_id, unit) is not None
+    county.sync()
+    return draw_id, unit
+
+
+def test_a_record_missing_an_inspection_item_is_flagged(
+    county: Ledger, ceremony: Ceremony, tmp_path: Path
+) -> None:
+    items = _record(("a", "b"))["items"][:2]
+    _file_past_the_application(county, ceremony, {"items": items}, "2026-01-09", 0)
+    report = export_and_verify(county, tmp_path / "bundle")
+    assert _rules(report) == ["rule-record"] and "环境管理制度落实" in report.findings[0].message
+
+
+def test_a_record_whose_lateness_is_understated_is_flagged_and_shown_late(
+    county: Ledger, ceremony: Ceremony, tmp_path: Path
+) -> None:
+    _file_past_the_application(county, ceremony, {}, "2026-01-19", 0)
+    report = export_and_verify(county, tmp_path / "bundle")
+    assert [(f.rule, f.severity) for f in report.findings] == [
+        ("rule-deadline", "failed"), ("record-late", "late")]
+    assert "3 working day(s) late, the ledger says 0" in report.findings[0].message
+
+
+def test_a_record_by_officers_outside_the_team_is_flagged_once_the_list_is_disclosed(
+    county: Ledger, ceremony: Ceremony, tmp_path: Path
+) -> None:
+    draw_id, unit = _file_past_the_application(
+        county, ceremony, {"officers": ["65230100001", "65230100002", "65230100003"][:2]},
+        "2026-01-09", 0)
+    team = ceremony.open(draw_id).teams[unit]
+    if set(team) == {"65230100001", "65230100002"}:
+        pytest.skip("the drawn team happens to be these two officers")
+    ceremony.disclose(draw_id, "局长", date(2026, 4, 1))
+    county.sync()
+    report = export_and_verify(county, tmp_path / "bundle")
+    assert _rules(report) == ["rule-record"] and "not on the unit's team" in report.findings[0].message

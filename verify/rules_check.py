@@ -1,0 +1,476 @@
+"""The rulebook in force at each step (照单核验): what the agency's own rules required, checked
+against what its ledger shows, from the bundle alone.
+
+The replay follows the agency's log in order, keeping what the rules depend on as it stood at each
+moment: the rulebooks adopted (``Agency.RulebookAdopted``, in force from their date), the annual
+plans (``AnnualPlanFiled``), the State Council holiday schedules (``WorkingCalendarRecorded``), the
+inspection-object directory (``InspectionObject.*``) and the inspector directory (``Inspector.*``).
+At each freeze and each record it checks:
+
+``rule-window``      the freeze (and the fixing) inside the rulebook's draw window, counted in
+                     working days from the recorded calendar; late only where the rulebook allows,
+                     with the working days late recorded truly.
+``rule-population``  every unit of the directory is in ``population.csv`` in its category's
+                     stratum with its risk weight, or excluded with a reason that holds (closed or
+                     relocated), never silently left out; no closed unit drawn.
+``rule-roster``      every active officer (not an outside expert, not on leave on the period's first
+                     day) is on ``inspectors.csv`` with exactly the categories they may inspect.
+``rule-conflicts``   ``conflicts.csv`` holds exactly the declared conflicts between the roster and
+                     the population.
+``rule-sizes``       each stratum's size is what the filed plan requires that quarter (capped at
+                     the stratum); the team size is at least the rulebook's and at least two.
+``rule-record``      a record covers every item of the inspection-item list (when the unit was in
+                     operation) with at least the team size present, filed by one of them; once
+                     the draw is disclosed, only officers of the unit's team as amended.
+``rule-deadline``    the recorded lateness of a record or a publication is the true one (working
+                     days after the rulebook's deadline).
+``record-late`` / ``disclosure-late``  (severity ``late``) a step after its deadline: accepted by
+                     the rules, flagged for the reviewer.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from verify.draw_files import DrawFileError, read_draw_inputs
+from verify.findings import Finding
+from verify.working_days import CalendarNotAnnounced, WorkingCalendar, YearSchedule
+
+STRATA = {"key": "KEY", "general": "GEN", "special": "SPC"}
+_PREFIX = "ledger."
+
+
+@dataclass
+class _Unit:
+    code: str
+    category: str
+    status: str = "active"
+    before_special: str | None = None
+    risk_grade: str = ""
+
+
+@dataclass
+class _Officer:
+    cert: str
+    may_inspect: list[str]
+    outside_expert: bool
+    active: bool = True
+    leaves: list[tuple[str, str]] = field(default_factory=list)
+    conflicts: set[str] = field(default_factory=set)
+
+
+@dataclass
+class _Agency:
+    rulebooks: list[dict[str, Any]] = field(default_factory=list)
+    plans: dict[int, dict[str, Any]] = field(default_factory=dict)
+    calendar: dict[int, dict[str, Any]] = field(default_factory=dict)
+
+    def rulebook(self, on: str) -> dict[str, Any] | None:
+        books = [b for b in self.rulebooks if str(b.get("adopted_from")) <= on]
+        return max(books, key=lambda b: str(b["adopted_from"])) if books else None
+
+    def working_calendar(self) -> WorkingCalendar:
+        return WorkingCalendar(YearSchedule.from_data(s) for s in self.calendar.values())
+
+
+@dataclass
+class _Where:
+    index: int
+    line: int
+
+
+@dataclass
+class RuleReplay:
+    """Follows one agency's log; :meth:`findings` gives what broke its rulebook."""
+
+    agencies: dict[str, _Agency] = field(default_factory=dict)
+    units: dict[str, _Unit] = field(default_factory=dict)
+    unit_agency: dict[str, str] = field(default_factory=dict)
+    officers: dict[str, _Officer] = field(default_factory=dict)
+    officer_agency: dict[str, str] = field(default_factory=dict)
+    draws: dict[str, dict[str, Any]] = field(default_factory=dict)
+    inspections: dict[str, dict[str, Any]] = field(default_factory=dict)
+    found: list[Finding] = field(default_factory=list)
+
+    def find(self, rule: str, message: str, where: _Where, severity: str = "failed") -> None:
+        self.found.append(Finding(rule, message, where.index, "events.jsonl", where.line, severity))
+
+    # -- the pass ----------------------------------------------------------------------------------
+    def observe(self, event: dict[str, Any], index: int, line: int) -> None:
+        kind = str(event.get("type", ""))
+        data = event.get("data")
+        if not kind.startswith(_PREFIX) or not isinstance(data, dict):
+            return
+        handler = _HANDLERS.get(kind[len(_PREFIX):])
+        if handler is not None:
+            try:
+                handler(self, str(event["aggregate_id"]), data, _Where(index, line))
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                self.find("rule-data", f"{kind}: data not as the ledger writes it ({exc!r})",
+                          _Where(index, line))
+
+    def findings(self, teams: dict[str, dict[str, tuple[str, ...]]]) -> list[Finding]:
+        """The findings, with the record checks that need the disclosed teams (``teams`` by draw)."""
+        for inspection in self.inspections.values():
+            self._check_record_team(inspection, teams.get(inspection["draw_id"]))
+        return self.found
+
+    # -- agencies ----------------------------------------------------------------------------------
+    def _agency(self, agg: str) -> _Agency:
+        return self.agencies.setdefault(agg, _Agency())
+
+    def rulebook_adopted(self, agg: str, data: dict[str, Any], _: _Where) -> None:
+        self._agency(agg).rulebooks.append(data["rulebook"])
+
+    def plan_filed(self, agg: str, data: dict[str, Any], _: _Where) -> None:
+        self._agency(agg).plans[int(data["year"])] = data["plan"]
+
+    def calendar_recorded(self, agg: str, data: dict[str, Any], _: _Where) -> None:
+        self._agency(agg).calendar[int(data["schedule"]["year"])] = data["schedule"]
+
+    # -- the directories ---------------------------------------------------------------------------
+    def unit_registered(self, agg: str, data: dict[str, Any], _: _Where) -> None:
+        details = data.get("details") or {}
+        self.units[agg] = _Unit(str(data["credit_code"]), str(data["category"]),
+                                risk_grade=str(details.get("risk_grade", "")))
+        self.unit_agency[agg] = str(data["agency_id"])
+
+    def unit_changed(self, kind: str, agg: str, data: dict[str, Any]) -> None:
+        unit = self.units[agg]
+        if kind == "Reclassified":
+            unit.category = str(data["category"])
+        elif kind == "SpecialSupervisionMarked":
+            if unit.category != "special":
+                unit.before_special = unit.category
+            unit.category = "special"
+        elif kind == "SpecialSupervisionLifted":
+            unit.category, unit.before_special = unit.before_special or "general", None
+        elif kind == "DetailsUpdated" and "risk_grade" in data["changes"]:
+            unit.risk_grade = str(data["changes"]["risk_grade"])
+        else:
+            unit.status = {"Suspended": "suspended", "Resumed": "active", "Closed": "closed",
+                           "Relocated": "relocated"}.get(kind, unit.status)
+
+    def officer_registered(self, agg: str, data: dict[str, Any], _: _Where) -> None:
+        self.officers[agg] = _Officer(str(data["certificate_no"]), list(data["may_inspect"]),
+                                      bool(data["outside_expert"]))
+        self.officer_agency[agg] = str(data["agency_id"])
+
+    def officer_changed(self, kind: str, agg: str, data: dict[str, Any]) -> None:
+        officer = self.officers[agg]
+        if kind in ("Deactivated", "Reactivated"):
+            officer.active = kind == "Reactivated"
+        elif kind == "LeaveRecorded":
+            officer.leaves.append((str(data["first_day"]), str(data["last_day"])))
+        elif kind == "ConflictDeclared":
+            officer.conflicts.add(str(data["unit_id"]))
+        elif kind == "ConflictWithdrawn":
+            officer.conflicts.discard(str(data["unit_id"]))
+
+    # -- draws -------------------------------------------------------------------------------------
+    def frozen(self, agg: str, data: dict[str, Any], where: _Where) -> None:
+        draw_id, agency_uuid = str(data["draw_id"]), str(data["agency_id"])
+        self.draws[agg] = {"draw_id": draw_id, "agency": agency_uuid, "period": data["period"],
+                           "window": data["window"], "where": where}
+        agency = self._agency(agency_uuid)
+        first, _ = _quarter(str(data["period"]))
+        book = agency.rulebook(first.isoformat())
+        if book is None:
+            self.find("rule-window", f"draw {draw_id}: no rulebook in force on {first}", where)
+            return
+        self._check_window(draw_id, agency, book, data["period"], str(data["frozen_on"]),
+                           int(data["window"].get("working_days_late", 0)), "frozen", where)
+        try:
+            inputs = read_draw_inputs(*(str(data["files"][n]["content"]).encode("utf-8")
+                                        for n in ("population", "inspectors", "conflicts", "params")))
+        except DrawFileError:
+            return  # the draw replay reports the files (draw-files)
+        if inputs.params.team_size < max(2, int(book["team_size"])):
+            self.find("rule-sizes", f"draw {draw_id}: team size {inputs.params.team_size} is below "
+                      f"the rulebook's {book['team_size']}", where)
+        if data["kind"] != "units":
+            self._check_audit_size(draw_id, book, inputs, where)
+            return
+        excluded = {e["id"]: str(e["reason"]) for e in data["exclusions"] if e["kind"] == "unit"}
+        self._check_population(draw_id, agency_uuid, book, inputs, excluded, where)
+        self._check_roster(draw_id, agency_uuid, first, inputs, where)
+        self._check_conflicts(draw_id, inputs, where)
+        self._check_sizes(draw_id, agency, first.year, int(str(data["period"])[5]), inputs, where)
+
+    def list_fixed(self, agg: str, data: dict[str, Any], where: _Where) -> None:
+        draw = self.draws.get(agg)
+        if draw is None:
+            return
+        agency = self._agency(draw["agency"])
+        book = agency.rulebook(_quarter(draw["period"])[0].isoformat())
+        if book is not None:
+            self._check_window(draw["draw_id"], agency, book, draw["period"], str(data["fixed_on"]),
+                               int(data.get("working_days_late", 0)), "fixed", where)
+
+    def _check_window(self, draw_id: str, agency: _Agency, book: dict[str, Any], period: str,
+                      on_text: str, recorded_late: int, step: str, where: _Where) -> None:
+        on = date.fromisoformat(on_text)
+        window = book["draw_window"]
+        try:
+            calendar = agency.working_calendar()
+            start, end = _window(period, window, calendar)
+            late = 0 if start <= on <= end else (
+                calendar.working_days_late(end, on) if end < on <= _quarter(period)[1] else -1)
+        except CalendarNotAnnounced as exc:
+            self.find("rule-window", f"draw {draw_id}: {exc}", where)
+            return
+        if late < 0 or (late > 0 and not window.get("late_allowed", False)):
+            self.find("rule-window", f"draw {draw_id}: {step} on {on}, outside the draw window "
+                      f"{start}..{end} ({window['length']} {window['unit']})", where)
+        elif late != recorded_late:
+            self.find("rule-deadline", f"draw {draw_id}: {step} {late} working day(s) late, the "
+                      f"ledger says {recorded_late}", where)
+
+    def _agency_units(self, agency: str) -> list[_Unit]:
+        return [u for agg, u in self.units.items() if self.unit_agency[agg] == agency]
+
+    def _check_population(self, draw_id: str, agency: str, book: dict[str, Any], inputs: Any,
+                          excluded: dict[str, str], where: _Where) -> None:
+        drawn = {u.id: u for u in inputs.population}
+        weights = {str(w["grade"]): int(w["weight"]) for w in book.get("risk_weights", [])}
+        for unit in self._agency_units(agency):
+            row = drawn.get(unit.code)
+            gone = unit.status in ("closed", "relocated")
+            if row is None and unit.code not in excluded:
+                self.find("rule-population", f"draw {draw_id}: unit {unit.code} of the directory "
+                          "is neither in the frozen population nor excluded with a reason", where)
+            elif row is None and unit.status not in excluded[unit.code] and (
+                    excluded[unit.code].startswith(("closed", "relocated")) or
+                    not _cap_rules(book)):
+                self.find("rule-population", f"draw {draw_id}: unit {unit.code} excluded as "
+                          f"“{excluded[unit.code]}” but it is {unit.status}", where)
+            elif row is not None and gone:
+                self.find("rule-population", f"draw {draw_id}: unit {unit.code} is {unit.status} "
+                          "but in the population", where)
+            elif row is not None and (row.stratum, row.weight) != (
+                    STRATA[unit.category], max(1, min(10, weights.get(unit.risk_grade, 1)))):
+                self.find("rule-population", f"draw {draw_id}: unit {unit.code} frozen as "
+                          f"{row.stratum} weight {row.weight}, the directory says {unit.category} "
+                          f"risk {unit.risk_grade or '-'}", where)
+        known = {u.code for u in self._agency_units(agency)}
+        for code in drawn.keys() - known:
+            self.find("rule-population", f"draw {draw_id}: unit {code} is not in the agency's "
+                      "directory", where)
+
+    def _check_roster(self, draw_id: str, agency: str, first: date, inputs: Any,
+                      where: _Where) -> None:
+        roster = {i.inspector_id: i.strata for i in inputs.inspectors}
+        day = first.isoformat()
+        for agg, officer in self.officers.items():
+            if self.officer_agency[agg] != agency:
+                continue
+            strata = tuple(sorted(STRATA[c] for c in officer.may_inspect if c in STRATA))
+            eligible = (officer.active and not officer.outside_expert and strata
+                        and not any(a <= day <= b for a, b in officer.leaves))
+            if eligible and roster.get(officer.cert) != strata:
+                self.find("rule-roster", f"draw {draw_id}: officer {officer.cert} may inspect "
+                          f"{'/'.join(strata)} and is available, but the roster says "
+                          f"{'/'.join(roster.get(officer.cert, ())) or 'nothing'}", where)
+            elif not eligible and officer.cert in roster:
+                self.find("rule-roster", f"draw {draw_id}: officer {officer.cert} is on the roster "
+                          "but inactive, an outside expert, on leave or unqualified", where)
+
+    def _check_conflicts(self, draw_id: str, inputs: Any, where: _Where) -> None:
+        roster = {i.inspector_id for i in inputs.inspectors}
+        population = {u.id for u in inputs.population}
+        declared = {(o.cert, self.units[u].code) for o in self.officers.values()
+                    for u in o.conflicts if u in self.units}
+        expected = {(c, u) for c, u in declared if c in roster and u in population}
+        frozen = {(c.inspector_id, c.unit_id) for c in inputs.conflicts}
+        for cert, unit in sorted(expected - frozen):
+            self.find("rule-conflicts", f"draw {draw_id}: the declared conflict of {cert} with "
+                      f"{unit} is missing from conflicts.csv (回避 not honoured)", where)
+        for cert, unit in sorted(frozen - expected):
+            self.find("rule-conflicts", f"draw {draw_id}: conflicts.csv lists {cert} with {unit}, "
+                      "which nobody declared", where)
+
+    def _check_sizes(self, draw_id: str, agency: _Agency, year: int, quarter: int, inputs: Any,
+                     where: _Where) -> None:
+        plan = agency.plans.get(year)
+        if plan is None:
+            self.find("rule-sizes", f"draw {draw_id}: no {year} annual plan filed", where)
+            return
+        counts: dict[str, int] = {}
+        for unit in inputs.population:
+            counts[unit.stratum] = counts.get(unit.stratum, 0) + 1
+        for quota in plan["quotas"]:
+            if int(quota["quarter"]) != quarter:
+                continue
+            stratum = STRATA[str(quota["category"])]
+            wanted = min(int(quota["required"]), counts.get(stratum, 0))
+            got = inputs.params.sizes.get(stratum, 0)
+            if got < wanted:
+                self.find("rule-sizes", f"draw {draw_id}: {stratum} draws {got}, the plan requires "
+                          f"{wanted} this quarter (minimum ratio not met)", where)
+
+    def _check_audit_size(self, draw_id: str, book: dict[str, Any], inputs: Any,
+                          where: _Where) -> None:
+        share = book.get("oversight_share_bp") or 2500
+        for stratum, size in inputs.params.sizes.items():
+            population = sum(1 for u in inputs.population if u.stratum == stratum)
+            wanted = min(population, math.ceil(population * int(share) / 10000))
+            if size < wanted:
+                self.find("rule-sizes", f"draw {draw_id}: audits {size} of {population} agencies, "
+                          f"the rulebook requires {wanted} ({int(share) / 100:g} %)", where)
+
+    # -- inspections -------------------------------------------------------------------------------
+    def inspection_opened(self, agg: str, data: dict[str, Any], where: _Where) -> None:
+        self.inspections[agg] = {"draw_id": str(data["draw_id"]), "unit": str(data["unit"]),
+                                 "agency": str(data["agency_id"]), "record": None, "where": where}
+
+    def record_filed(self, agg: str, data: dict[str, Any], where: _Where) -> None:
+        inspection = self.inspections[agg]
+        record = data["record"]
+        inspection.update(record=record, where=where)
+        agency = self._agency(inspection["agency"])
+        period = inspection["draw_id"].split("-")[1]
+        book = agency.rulebook(_quarter(period)[0].isoformat())
+        label = f"{inspection['draw_id']} {inspection['unit']}"
+        if book is None:
+            return
+        self._check_record(label, book, record, str(data.get("filed_by", "")), where)
+        if "working_days_late" in data:
+            self._check_late(label, agency, book.get("record_deadline"), record["visited_on"],
+                             str(data["filed_on"]), int(data["working_days_late"]), "record", where)
+
+    def record_corrected(self, agg: str, data: dict[str, Any], where: _Where) -> None:
+        inspection = self.inspections[agg]
+        inspection.update(record=data["record"], where=where)
+        book = self._agency(inspection["agency"]).rulebook(
+            _quarter(inspection["draw_id"].split("-")[1])[0].isoformat())
+        if book is not None:
+            self._check_record(f"{inspection['draw_id']} {inspection['unit']}", book, data["record"],
+                               str(data["filed_by"]), where)
+
+    def result_disclosed(self, agg: str, data: dict[str, Any], where: _Where) -> None:
+        inspection = self.inspections[agg]
+        record = inspection["record"]
+        agency = self._agency(inspection["agency"])
+        book = agency.rulebook(_quarter(inspection["draw_id"].split("-")[1])[0].isoformat())
+        if book is None or record is None or book.get("disclosure_deadline") is None:
+            return
+        if book["disclosure_deadline"]["anchor"] == "task_completed":
+            return  # needs every visit of the draw: checked by people from the report
+        self._check_late(f"{inspection['draw_id']} {inspection['unit']}", agency,
+                         book["disclosure_deadline"], record["visited_on"],
+                         str(data["disclosed_on"]), int(data["working_days_late"]), "disclosure",
+                         where)
+
+    def _check_record(self, label: str, book: dict[str, Any], record: dict[str, Any],
+                      filed_by: str, where: _Where) -> None:
+        team_size = max(2, int(book["team_size"]))
+        if len(set(record["officers"])) < team_size:
+            self.find("rule-record", f"{label}: {len(set(record['officers']))} officer(s) present, "
+                      f"the rulebook's team is {team_size}", where)
+        if filed_by and filed_by not in record["officers"]:
+            self.find("rule-record", f"{label}: filed by {filed_by}, who was not present", where)
+        covered = {i["item"] for i in record["items"]}
+        missing = [i["item"] for i in book.get("inspection_items", []) if i["item"] not in covered]
+        if record["status"] == "operating" and missing:
+            self.find("rule-record", f"{label}: items not covered: {', '.join(missing)}", where)
+
+    def _check_late(self, label: str, agency: _Agency, deadline: dict[str, Any] | None,
+                    completed: str, actual: str, recorded: int, step: str, where: _Where) -> None:
+        if deadline is None:
+            return
+        try:
+            calendar = agency.working_calendar()
+            due = _due(deadline, date.fromisoformat(completed), calendar)
+            late = calendar.working_days_late(due, date.fromisoformat(actual))
+        except CalendarNotAnnounced as exc:
+            self.find("rule-deadline", f"{label}: {exc}", where)
+            return
+        if late != recorded:
+            self.find("rule-deadline", f"{label}: the {step} is {late} working day(s) late, the "
+                      f"ledger says {recorded}", where)
+        if late > 0:
+            self.find(f"{step}-late", f"{label}: {step} {late} working day(s) after the deadline "
+                      f"{due} ({deadline['count']} {deadline['unit']})", where, severity="late")
+
+    def _check_record_team(self, inspection: dict[str, Any],
+                           teams: dict[str, tuple[str, ...]] | None) -> None:
+        record = inspection["record"]
+        if teams is None or record is None:
+            return
+        team = teams.get(inspection["unit"])
+        label = f"{inspection['draw_id']} {inspection['unit']}"
+        if team is None:
+            self.find("rule-record", f"{label}: a record for a unit not on the fixed list",
+                      inspection["where"])
+            return
+        strangers = [o for o in record["officers"] if o not in team]
+        if strangers:
+            self.find("rule-record", f"{label}: {', '.join(strangers)} not on the unit's team "
+                      f"({', '.join(team)})", inspection["where"])
+
+
+def _cap_rules(book: dict[str, Any]) -> bool:
+    """Whether the rulebook allows exclusions for units already drawn this year."""
+    return book.get("unit_cap") is not None or book.get("key_coverage_quarters") is not None
+
+
+def _quarter(period: str) -> tuple[date, date]:
+    year, quarter = int(period[:4]), int(period[5])
+    first = date(year, 3 * quarter - 2, 1)
+    last = (date(year + 1, 1, 1) if quarter == 4 else date(year, 3 * quarter + 1, 1)) - timedelta(1)
+    return first, last
+
+
+def _window(period: str, window: dict[str, Any], calendar: WorkingCalendar) -> tuple[date, date]:
+    first, _ = _quarter(period)
+    end = first - timedelta(1)
+    length, unit = int(window["length"]), str(window["unit"])
+    if unit == "working_days":
+        return calendar.last_working_days_of(end, length), end
+    if unit == "days":
+        return first - timedelta(length), end
+    start = end.replace(day=1)
+    for _ in range(length - 1):
+        start = (start - timedelta(1)).replace(day=1)
+    return start, end
+
+
+def _due(deadline: dict[str, Any], completed: date, calendar: WorkingCalendar) -> date:
+    anchor = completed
+    if deadline["anchor"] == "month_completed":
+        following = completed.replace(day=28) + timedelta(days=4)
+        anchor = following - timedelta(days=following.day)
+    if deadline["unit"] == "working_days":
+        return calendar.add_working_days(anchor, int(deadline["count"]))
+    return anchor + timedelta(days=int(deadline["count"]))
+
+
+_HANDLERS: dict[str, Any] = {
+    "agency:Agency.RulebookAdopted": RuleReplay.rulebook_adopted,
+    "agency:Agency.AnnualPlanFiled": RuleReplay.plan_filed,
+    "agency:Agency.WorkingCalendarRecorded": RuleReplay.calendar_recorded,
+    "directory:InspectionObject.Registered": RuleReplay.unit_registered,
+    "inspector:Inspector.Registered": RuleReplay.officer_registered,
+    "draw:Draw.PopulationFrozen": RuleReplay.frozen,
+    "draw:Draw.ListFixed": RuleReplay.list_fixed,
+    "inspection:Inspection.Opened": RuleReplay.inspection_opened,
+    "inspection:Inspection.RecordFiled": RuleReplay.record_filed,
+    "inspection:Inspection.RecordCorrected": RuleReplay.record_corrected,
+    "inspection:Inspection.ResultDisclosed": RuleReplay.result_disclosed,
+}
+
+
+def _change(method: Any, kind: str) -> Any:
+    def apply(replay: RuleReplay, agg: str, data: dict[str, Any], _: _Where) -> None:
+        method(replay, kind, agg, data)
+    return apply
+
+
+for _kind in ("DetailsUpdated", "Reclassified", "SpecialSupervisionMarked",
+              "SpecialSupervisionLifted", "Suspended", "Resumed", "Closed", "Relocated"):
+    _HANDLERS[f"directory:InspectionObject.{_kind}"] = _change(RuleReplay.unit_changed, _kind)
+for _kind in ("Deactivated", "Reactivated", "LeaveRecorded", "ConflictDeclared", "ConflictWithdrawn"):
+    _HANDLERS[f"inspector:Inspector.{_kind}"] = _change(RuleReplay.officer_changed, _kind)
