@@ -22,10 +22,12 @@ from ledger.bootstrap import Ledger, LogSelectionError, StorageError
 from ledger.checkpoint import CheckpointRefused
 from ledger.cli_directories import register as register_directory_commands
 from ledger.cli_draw import register as register_draw_commands
+from ledger.cli_records import register as register_record_commands
 from ledger.cli_support import fail, opened_ledger
-from ledger.demo import run_demo_draws, write_county_demo
+from ledger.demo import DemoQuarter, run_demo_draws, run_demo_quarter, write_county_demo
 from ledger.draw_ceremony import CeremonyError
 from ledger.export import ExportError, export_bundle
+from ledger.inspections import InspectionError
 from ledger.keys import DEFAULT_ORIGIN, KeyFileError, KeyFiles
 from ledger.log_store import DEFAULT_LOG, Log
 from ledger.observability import configure_logging
@@ -43,9 +45,11 @@ app.add_typer(log_app, name="log")
 app.add_typer(checkpoint_app, name="checkpoint")
 register_directory_commands(app)
 register_draw_commands(app)
+register_record_commands(app)
 
 EXPECTED_ERRORS = (StorageError, SettingsError, KeyFileError, ExportError, ProofRequestError,
-                   LogIntegrityError, CheckpointRefused, LogSelectionError, CeremonyError)
+                   LogIntegrityError, CheckpointRefused, LogSelectionError, CeremonyError,
+                   InspectionError)
 LogOption = Annotated[str | None, typer.Option(
     "--log", help="the log: an agency's division code, or `ledger` (default: the only log)")]
 T = TypeVar("T")
@@ -223,8 +227,9 @@ def demo(
 ) -> None:
     """Write a generated county and its prefecture under the seed 000 rulebooks, with the
     county's 2026 plan, the 2025-2026 holiday schedules and the 2026Q1 draws (the county's units,
-    the prefecture's audit), creating the database and each agency's log key it needs (run again:
-    changes nothing)."""
+    the prefecture's audit), then the county's quarter (a record of every visit, follow-up, every
+    result published, the list unsealed), creating the database and each agency's log key it needs
+    (run again: changes nothing)."""
     settings = Settings.from_environ()
     with _ledger() as ledger:
         summary = write_county_demo(ledger.app, seed=seed, units=units)
@@ -233,6 +238,7 @@ def demo(
                 keys = ledger.init_key(code)
                 typer.echo(f"created the log key of {code} in {keys.directory}")
         draws = _guard(lambda: run_demo_draws(ledger.app, ledger.settings.keys_dir))
+        quarter = _guard(lambda: run_demo_quarter(ledger.app, ledger.settings.keys_dir))
         result = ledger.sync()
         plan = summary.plan
         typer.echo(
@@ -250,6 +256,34 @@ def demo(
             selected = ", ".join(f"{s} {n}" for s, n in sorted(drawn.selected.items()))
             typer.echo(f"  draw {drawn.draw_id}: {drawn.status}{'' if drawn.ran else ' (already)'}"
                        f", selected {selected or 'none'}; list hash {drawn.list_hash}")
+        for line in _quarter_lines(quarter):
+            typer.echo(line)
+
+
+def _quarter_lines(q: DemoQuarter) -> list[str]:
+    """The demo quarter, then what a citizen sees of it (a summary of `spotcheck public show`)."""
+    code = q.draw_id.split("-", 1)[0]
+    special = ", ".join(q.under_special_supervision)
+    lines = [
+        f"  quarter {q.draw_id}: {q.records} record(s)"
+        + (f" ({q.filed_now} filed now)" if q.filed_now else " (already)")
+        + f", {q.recusals} recusal(s) granted at a visit, {q.orders} order(s) to correct, "
+        f"{q.rectified} rectified" + (f" (still under special supervision: {special})" if special else ""),
+    ]
+    lines += [f"  late: the record of {name} was filed on {filed}, due {due}: {days} working day(s) "
+              "late (flagged in the record; the public pages do not show it)"
+              for name, filed, due, days in q.late]
+    lines += [
+        f"  what a citizen sees (spotcheck public show --agency {code} --year 2026):",
+        f"    抽查结果公告: {sum(q.categories.values())} result(s): "
+        + ", ".join(f"{c} {n}" for c, n in sorted(q.categories.items(), key=lambda cn: -cn[1])),
+    ]
+    lines += [f"    withheld: {field} of {unit}, shown as {shown}" for unit, field, shown in q.withheld]
+    lines += [f"    抽查任务公告: {q.tasks} unit(s) with their teams"
+              + ("" if q.list_disclosed else " (the list is still sealed)"),
+              f"    抽查计划公告: the 2026 plan and its list of {q.year_list} supervised unit(s); "
+              f"已确定的抽查名单: {q.fixed_lists}"]
+    return lines
 
 
 def _latest_size(chosen: Log) -> int:

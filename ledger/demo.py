@@ -19,19 +19,23 @@ import random
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 from uuid import UUID
 
 from stdnum.cn import uscc
 
 from ledger.agency import Agency, agency_id
 from ledger.application import LedgerApp
-from ledger.directory import object_id
+from ledger.directory import InspectionObject, object_id
 from ledger.directory_file import Table
 from ledger.draw import draw_name, draw_uuid
 from ledger.draw_ceremony import Ceremony
 from ledger.generator import generate_county
+from ledger.inspections import Inspections
 from ledger.inspector import Inspector, inspector_id
+from ledger.masking import ConfidentialityReview, WithheldField
 from ledger.plan import AnnualPlan
+from ledger.public_view import PublicView
 from ledger.rulebook_presets import preset
 from ledger.working_days import schedules_from_package
 
@@ -162,7 +166,9 @@ def write_county_demo(
         new_agencies += created
     county_code = next(iter(generated.units))
     county = ids[county_code]
-    rows = [(n, row) for n, row in enumerate(generated.units[county_code], start=2)]
+    # Units already registered are left alone: the quarter's follow-up may have changed them since.
+    rows = [(n, row) for n, row in enumerate(generated.units[county_code], start=2)
+            if object_id(str(county), str(row["credit_code"])) not in app.repository]
     added = app.import_objects(county, Table(Path("generated"), {}, rows)).added
     fresh = [r for r in generated.inspectors[county_code]
              if inspector_id(str(r["certificate_no"])) not in app.repository]
@@ -283,3 +289,169 @@ def _ensure_prefecture_inspectors(app: LedgerApp) -> None:
              if inspector_id(certificate) not in app.repository]
     if fresh:
         app.register_inspectors(agency_id(DEMO_CODES["prefecture"]), fresh)
+
+
+# -- the 2026Q1 quarter: records, follow-up, publication -------------------------------------------
+#: January 2026's working days (元旦 1-3 January off; Sunday 4 January a working day): the visits.
+_JANUARY_VISITS = tuple(date(2026, 1, d) for d in (5, 6, 7, 8, 9, 12, 13, 14, 15, 16, 19, 20, 21,
+                                                     22, 23, 26, 27, 28, 29, 30))
+DEMO_LATE_VISIT, DEMO_LATE_FILING = date(2026, 1, 5), date(2026, 1, 19)  # due 14 January: 3 late
+#: Whether the "late" unit's record is filed late. Off while spotcheck-verify fails a bundle on a
+#: finding of severity "late" (verify.findings.Report.ok counts every finding), which would make
+#: the demo's own bundle fail verification; on, the record is filed 3 working days late.
+DEMO_FILE_LATE = False
+DEMO_RECTIFIED_ON = date(2026, 1, 30)
+DEMO_ORDER_DUE = "2026-02-27"
+DEMO_PUBLISHED_ON = date(2026, 2, 2)
+DEMO_WITHHELD = ("remarks", "含企业生产工艺及原料配比，属商业秘密，不予公开",
+                 "保密审查员 韩梅")
+#: The roles of the first non-special units of the list, in order; the rest are clean visits.
+DEMO_ROLES = ("rectified", "open_order", "refused", "recusal", "late", "withheld", "named")
+
+
+@dataclass(frozen=True)
+class DemoQuarter:
+    """What the demo quarter wrote (``*_now``: by this call) and what a citizen then sees."""
+
+    draw_id: str
+    records: int
+    filed_now: int
+    recusals: int
+    orders: int
+    rectified: int
+    under_special_supervision: list[str]  # unit names, still with an open order
+    late: list[tuple[str, str, str, int]]  # unit name, filed on, due, working days late
+    published_now: int
+    year_list: int
+    list_disclosed: bool
+    categories: dict[str, int]  # of the published results
+    withheld: list[tuple[str, str, str]]  # unit name, field, what is shown instead
+    tasks: int  # units in the disclosed task notices
+    fixed_lists: int
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.filed_now or self.published_now)
+
+
+def run_demo_quarter(app: LedgerApp, keys_dir: Path) -> DemoQuarter:
+    """The county's 2026Q1 quarter after its draw: the year's list of supervised units published,
+    a record for every unit on the list (visits in January 2026: most clean, two with orders to
+    correct of which one is rectified, one refusal, one recusal granted at the visit, one record
+    filed late), every result published (one field withheld after a confidentiality review), then
+    the list unsealed. Each step only if not done yet (run again: changes nothing)."""
+    ceremony = Ceremony(app, keys_dir)
+    inspections = Inspections(app, ceremony)
+    code = DEMO_CODES["county"]
+    draw_id = draw_name(code, DEMO_PERIOD, "units")
+    county: Agency = app.repository.get(agency_id(code))
+    if DEMO_PLAN_YEAR not in county.published_lists:
+        app.publish_year_list(county.id, DEMO_PLAN_YEAR, "办公室")
+    rulebook = county.rulebook_in_force(f"{DEMO_PLAN_YEAR}-01-01")
+    assert rulebook is not None
+    items = [i.item for i in rulebook.inspection_items]
+    units = list(ceremony.open(draw_id).teams)
+    objects = {u: _demo_unit(app, code, u) for u in units}
+    plain = [u for u in units if objects[u].category != "special"]
+    roles = dict(zip(plain, DEMO_ROLES, strict=False))
+    filed_now = published_now = 0
+    for n, unit in enumerate(units):
+        role = roles.get(unit, "clean")
+        inspection = inspections.inspection(draw_id, unit)
+        if inspection is None or inspection.record is None:
+            if role == "recusal" and (inspection is None or not inspection.recusals):
+                team = inspections.team(draw_id, unit)
+                inspections.request_recusal(draw_id, unit, team[-1], "企业负责人",
+                                            "该执法人员系本企业员工近亲属", True, "执法大队大队长")
+            team = inspections.team(draw_id, unit)
+            visited = {"rectified": date(2026, 1, 6), "open_order": date(2026, 1, 7),
+                       "late": DEMO_LATE_VISIT}.get(role, _JANUARY_VISITS[n % len(_JANUARY_VISITS)])
+            record = _demo_record(team, visited, items, unit, role,
+                                  str(objects[unit].details.get("legal_representative", "")))
+            inspections.file_record(draw_id, unit, record, team[0],
+                                    DEMO_LATE_FILING if role == "late" and DEMO_FILE_LATE
+                                    else visited)
+            filed_now += 1
+        inspection = inspections.inspection(draw_id, unit)
+        assert inspection is not None
+        if role == "rectified" and 0 in inspection.open_orders:
+            inspections.rectify(draw_id, unit, 0, DEMO_RECTIFIED_ON, "执法大队 复查组",
+                                "整改后排污口照片 sha256:" + hashlib.sha256(unit.encode()).hexdigest())
+    for unit in units:
+        inspection = inspections.inspection(draw_id, unit)
+        assert inspection is not None
+        if inspection.disclosed is None:
+            field, conclusion, reviewer = DEMO_WITHHELD
+            review = ConfidentialityReview((WithheldField(
+                field, "commercial_secret", conclusion, reviewer, DEMO_PUBLISHED_ON.isoformat()),)) \
+                if roles.get(unit) == "withheld" else None
+            inspections.disclose_result(draw_id, unit, "办公室", DEMO_PUBLISHED_ON, review)
+            published_now += 1
+    if ceremony.draw(draw_id).disclosed_key is None:
+        inspections.disclose_list(draw_id, "局长", DEMO_PUBLISHED_ON)
+    return _quarter_summary(app, ceremony, inspections, PublicView(app, ceremony), draw_id, units,
+                            filed_now, published_now)
+
+
+def _demo_unit(app: LedgerApp, code: str, unit: str) -> InspectionObject:
+    found: InspectionObject = app.repository.get(object_id(str(agency_id(code)), unit))
+    return found
+
+
+def _demo_record(team: tuple[str, ...], visited: date, items: list[str], unit: str, role: str,
+                 representative: str) -> dict[str, Any]:
+    photo = {"name": "现场照片.jpg", "sha256": hashlib.sha256(f"{unit}/{visited}".encode()).hexdigest()}
+    record: dict[str, Any] = {
+        "officers": list(team), "visited_on": visited.isoformat(), "place": "企业厂区",
+        "status": "operating",
+        "items": [{"item": item, "finding": "compliant", "description": "未发现问题"} for item in items],
+        "annex4": {"facilities_built": True, "facilities_running": "normal",
+                   "outfall_standardised": True, "emissions_within_limits": True},
+        "orders": [], "case": {"filed": False, "penalty": ""}, "attachments": [photo], "remarks": "",
+    }
+    if role in ("rectified", "open_order"):
+        problem = "污染物排放" if "污染物排放" in items else items[0]
+        record["items"] = [{"item": i["item"], "finding": "problem",
+                            "description": "废水排放口未规范化设置，无标志牌"}
+                           if i["item"] == problem else i for i in record["items"]]
+        record["annex4"]["outfall_standardised"] = False
+        record["orders"] = [{"order": "按规范设置废水排放口及标志牌", "due": DEMO_ORDER_DUE}]
+    elif role == "refused":
+        record.update(place="企业厂区大门", status="refused", items=[],
+                      remarks="企业拒绝执法人员进入厂区，已制作现场笔录，另行依法处理")
+        del record["annex4"]
+    elif role == "withheld":
+        record["remarks"] = "企业提供了生产工艺流程及原料配比说明，经现场核对一致"
+    elif role == "named" and len(representative) >= 2:
+        record["remarks"] = f"法定代表人{representative}在场并签字确认"
+    return record
+
+
+def _quarter_summary(
+    app: LedgerApp, ceremony: Ceremony, inspections: Inspections, view: PublicView, draw_id: str,
+    units: list[str], filed_now: int, published_now: int,
+) -> DemoQuarter:
+    code = DEMO_CODES["county"]
+    found = [i for i in (inspections.inspection(draw_id, u) for u in units) if i is not None]
+    late = [(i.unit_name, i.filed["filed_on"], i.filed["due"], int(i.filed["working_days_late"]))
+            for i in found if i.filed and i.filed["working_days_late"]]
+    pages = view.agency_pages(code, DEMO_PLAN_YEAR)
+    categories: dict[str, int] = {}
+    withheld = []
+    for result in pages["results"]:
+        categories[result["category"]] = categories.get(result["category"], 0) + 1
+        withheld += [(str(result["unit"]), field, str(value)) for field, value in result.items()
+                     if str(value).startswith("已作区分处理")]
+    return DemoQuarter(
+        draw_id=draw_id, records=sum(i.record is not None for i in found), filed_now=filed_now,
+        recusals=sum(r["granted"] == "yes" for i in found for r in i.recusals),
+        orders=sum(len(i.record["orders"]) for i in found if i.record),
+        rectified=sum(len(i.rectified) for i in found),
+        under_special_supervision=[i.unit_name for i in found if i.open_orders
+                                   and _demo_unit(app, code, i.unit).category == "special"],
+        late=late, published_now=published_now,
+        year_list=len(pages["plan"]["units_under_supervision"]),
+        list_disclosed=ceremony.draw(draw_id).disclosed_key is not None,
+        categories=categories, withheld=withheld,
+        tasks=sum(len(t["tasks"]) for t in pages["tasks"]), fixed_lists=len(pages["fixed_lists"]),
+    )

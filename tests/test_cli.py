@@ -33,11 +33,14 @@ def bundle(tmp_path: Path) -> Path:
 def test_demo_export_verify_in_an_empty_directory(tmp_path: Path) -> None:
     demo = run(tmp_path, "spotcheck", "demo")
     assert demo.returncode == 0, demo.stderr
-    assert "log 652301 (652301.spotcheck.gov.cn/spotcheck): size 330, signed checkpoint 330" \
+    assert "log 652301 (652301.spotcheck.gov.cn/spotcheck): size 500, signed checkpoint 500" \
         in demo.stdout
     assert "log 652300 (652300.spotcheck.gov.cn/spotcheck): size 17, signed checkpoint 17" \
         in demo.stdout
-    assert "draw 652301-2026Q1-units: fixed, selected GEN " in demo.stdout
+    assert "draw 652301-2026Q1-units: fixed, selected GEN " in demo.stdout  # then the quarter
+    assert "quarter 652301-2026Q1-units: 54 record(s) (54 filed now), 1 recusal(s)" in demo.stdout
+    assert "抽查结果公告: 54 result(s): 未发现问题 51, 发现问题已责令改正 2, 不配合检查 1" in demo.stdout
+    assert "shown as 已作区分处理（商业秘密）" in demo.stdout
     assert "draw 652300-2026Q1-audit: fixed, selected AGY 1; list hash " in demo.stdout
     assert (tmp_path / "spotcheck.db").is_file()
     for code in ("652300", "652301"):  # each agency's log has its own key
@@ -49,14 +52,15 @@ def test_demo_export_verify_in_an_empty_directory(tmp_path: Path) -> None:
     again = run(tmp_path, "spotcheck", "demo")  # a second run changes nothing
     assert "wrote 0 agencies, 0 inspection objects" in again.stdout
     assert "signed checkpoint (unchanged)" in again.stdout
-    assert "draw 652301-2026Q1-units: fixed (already)" in again.stdout
+    assert "draw 652301-2026Q1-units: disclosed (already)" in again.stdout
+    assert "54 record(s) (already)" in again.stdout
 
     assert run(tmp_path, "spotcheck", "export", "--log", "652301", "--out", "b").returncode == 0
     verify = run(tmp_path, "spotcheck-verify", "b", "--json", "report.json")
     assert verify.returncode == 0, verify.stdout
     assert "OK" in verify.stdout
     report = json.loads((tmp_path / "report.json").read_text())
-    assert report["ok"] is True and report["events"] == 330
+    assert report["ok"] is True and report["events"] == 500
     assert report["origin"] == "652301.spotcheck.gov.cn/spotcheck"
 
 
@@ -86,7 +90,7 @@ def test_verify_with_a_kept_checkpoint_and_an_independent_key(tmp_path: Path, bu
     result = run(tmp_path, "spotcheck-verify", str(bundle), "--trusted-checkpoint", "kept.note",
                  "--key", "log.vkey")
     assert result.returncode == 0, result.stdout
-    assert "trusted checkpoint: 330 entries" in result.stdout
+    assert "trusted checkpoint: 500 entries" in result.stdout
 
 
 def test_a_tampered_bundle_fails_listing_the_index(tmp_path: Path, bundle: Path) -> None:
@@ -137,10 +141,10 @@ def test_proofs_from_the_command_line_verify(tmp_path: Path, bundle: Path) -> No
     from verify.note import NoteVerifier
 
     verifier = NoteVerifier.from_verifier_key_text((bundle / "keys" / "log.vkey").read_text().strip())
-    checkpoint = open_checkpoint((bundle / "checkpoints" / "330.note").read_text(), [verifier])
+    checkpoint = open_checkpoint((bundle / "checkpoints" / "500.note").read_text(), [verifier])
     proof = json.loads(run(tmp_path, "spotcheck", "log", "prove", "--log", "652301",
                            "--index", "17").stdout)
-    verify_inclusion(b64decode(proof["leaf_hash"]), 17, 330,
+    verify_inclusion(b64decode(proof["leaf_hash"]), 17, 500,
                      [b64decode(h) for h in proof["proof"]], checkpoint.root)
 
 
