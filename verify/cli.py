@@ -1,6 +1,16 @@
 """``spotcheck-verify``: the auditors' offline verifier (离线核验工具).
 
     spotcheck-verify DIR [--trusted-checkpoint FILE] [--key FILE] [--json FILE] [--quiet]
+    spotcheck-verify audit DIR [DIR ...] [--received NOTE ...] [--key FILE ...]
+                     [--cosigner-key FILE ...] [--json FILE]
+    spotcheck-verify cosign NOTE --key PRIVATE_KEY_FILE [--time UNIX] [--log-key FILE]
+    spotcheck-verify cosigner-key NAME --out DIR
+
+The first form checks one bundle. ``audit`` is the level above's audit of several agencies'
+bundles against the checkpoints it received (:mod:`verify.audit`); ``cosign`` countersigns a
+checkpoint with the level above's cosigner key (C2SP tlog-cosignature, :mod:`verify.cosignature`)
+and prints the cosigned note; ``cosigner-key`` creates that key pair. (A bundle directory that is
+literally named ``audit``, ``cosign`` or ``cosigner-key`` is verified as ``./audit`` etc.)
 
 Exit status: 0 when everything holds; 1 when anything does not (each finding is listed with its
 log index, file and line); 2 on a usage error (missing directory, unreadable file), with one line
@@ -11,13 +21,19 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from verify.bundle import Bundle, BundleError, load_trusted
+from verify.audit import AuditReport, audit
+from verify.bundle import MAX_NOTE_BYTES, Bundle, BundleError, load_trusted
+from verify.checkpoint import CheckpointError, open_checkpoint
+from verify.cosignature import MAX_TIMESTAMP, CosignatureError, CosignerSigner, cosign, generate_cosigner
 from verify.findings import Finding, Report
 from verify.ledger_check import verify_bundle
+from verify.note import NoteError, NoteVerifier
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
@@ -33,6 +49,10 @@ def build_parser() -> argparse.ArgumentParser:
         description="Verify a Spotcheck audit bundle offline: every event hash, every chain "
         "link, the Merkle root against each signed checkpoint, and that the log only grew since "
         "a checkpoint you kept.",
+        epilog="Other commands (each with --help): `spotcheck-verify audit DIR [DIR ...]` (the "
+        "level above's audit of several bundles and the checkpoints it received), `spotcheck-verify "
+        "cosign NOTE --key FILE` (countersign a checkpoint), `spotcheck-verify cosigner-key NAME "
+        "--out DIR` (create a cosigner key pair).",
     )
     parser.add_argument("bundle", type=Path, help="the directory written by `spotcheck export`")
     parser.add_argument("--trusted-checkpoint", type=Path, metavar="FILE",
@@ -44,7 +64,18 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+COMMANDS = ("audit", "cosign", "cosigner-key")
+
+
 def run(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] in COMMANDS:
+        command, rest = argv[0], argv[1:]
+        if command == "audit":
+            return run_audit(rest)
+        if command == "cosign":
+            return run_cosign(rest)
+        return run_cosigner_key(rest)
     args = build_parser().parse_args(argv)
     try:
         bundle = Bundle.open(args.bundle, args.key)
@@ -106,6 +137,224 @@ def _write_json(path: Path, report: Report) -> None:
                         encoding="utf-8")
     except OSError as exc:
         raise BundleError(f"--json {path}: cannot be written: {exc}") from None
+
+
+def build_audit_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="spotcheck-verify audit",
+        description="The level above's audit: verify several agencies' bundles in full, and that "
+        "every checkpoint you received from them is signed by its log and is a prefix of the "
+        "history its bundle publishes now (no agency showed you one history and the public "
+        "another). Cosignatures by the given cosigner keys are verified.",
+    )
+    parser.add_argument("bundles", type=Path, nargs="+", metavar="DIR",
+                        help="bundle directories written by `spotcheck export`")
+    parser.add_argument("--received", type=Path, nargs="+", action="extend", default=[],
+                        metavar="NOTE", help="checkpoint notes you received earlier (any of the logs)")
+    parser.add_argument("--key", type=Path, nargs="+", action="extend", default=[], metavar="FILE",
+                        help="a log's verifier key obtained independently; it applies to the bundle "
+                        "whose origin is the key's name (default: each bundle's own key)")
+    parser.add_argument("--cosigner-key", type=Path, nargs="+", action="extend", default=[],
+                        metavar="FILE", help="cosigner verifier keys (type 0x04) whose cosignatures "
+                        "on received checkpoints must verify")
+    parser.add_argument("--json", type=Path, metavar="FILE", help="also write the report as JSON")
+    return parser
+
+
+def run_audit(argv: Sequence[str]) -> int:
+    args = build_audit_parser().parse_args(argv)
+    try:
+        bundles, origins = _name_bundles(args.bundles)
+        key_files = _match_keys(args.key, origins)
+        report = audit(bundles, args.received, key_files, args.cosigner_key)
+        if args.json is not None:
+            _write_text(args.json, json.dumps(report.as_dict(), ensure_ascii=False, indent=2) + "\n")
+    except BundleError as exc:
+        print(f"spotcheck-verify: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    print(render_audit(report, bundles))
+    return EXIT_OK if report.ok else EXIT_FINDINGS
+
+
+def _name_bundles(paths: Sequence[Path]) -> tuple[dict[str, Path], dict[str, str]]:
+    """Name each bundle by its manifest's ``log`` (the division code), else its directory; also
+    map each manifest's origin to the bundle's name."""
+    named: dict[str, Path] = {}
+    origins: dict[str, str] = {}
+    for path in paths:
+        name = path.name or str(path)
+        manifest = path / "manifest.json"
+        if manifest.is_file():
+            try:
+                data = json.loads(manifest.read_text(encoding="utf-8"))
+            except (OSError, ValueError) as exc:
+                raise BundleError(f"{manifest}: cannot be read: {exc}") from None
+            if isinstance(data, dict) and isinstance(data.get("log"), str) and data["log"]:
+                name = data["log"]
+            if isinstance(data, dict) and isinstance(data.get("origin"), str):
+                origins[data["origin"]] = name
+        if name in named:
+            raise BundleError(f"{path}: a second bundle of log {name} (the first is {named[name]})")
+        named[name] = path
+    return named, origins
+
+
+def _match_keys(keys: Sequence[Path], origins: dict[str, str]) -> dict[str, Path]:
+    """Give each --key file to the bundle whose origin is the key's name."""
+    matched: dict[str, Path] = {}
+    for key in keys:
+        names = {v.name for v in _log_verifiers(key)}
+        hits = sorted({origins[n] for n in names if n in origins})
+        if len(hits) != 1:
+            raise BundleError(f"--key {key}: its key name ({', '.join(sorted(names))}) is the origin "
+                              "of " + ("none" if not hits else "more than one") + " of the bundles")
+        if hits[0] in matched:
+            raise BundleError(f"--key {key}: a second key for log {hits[0]}")
+        matched[hits[0]] = key
+    return matched
+
+
+def render_audit(report: AuditReport, bundles: dict[str, Path]) -> str:
+    lines: list[str] = []
+    for name, bundle_report in report.reports.items():
+        lines.append(f"== {name} ({bundles[name]}) ==")
+        lines.append(render_text(bundle_report))
+    lines.append("== received checkpoints ==")
+    if not report.received:
+        lines.append("(none given)")
+    for received in report.received:
+        state = "consistent with its bundle" if received.consistent else "NOT consistent"
+        where = f"log {received.log}" if received.log else f"origin {received.origin or '?'}"
+        cosigned = "".join(f"; cosigned by {c.name} at {c.timestamp}" for c in received.cosignatures)
+        lines.append(f"{received.file}: {where}, size {received.size}: {state}{cosigned}")
+    failed = sum(not r.ok for r in report.reports.values())
+    if report.ok:
+        lines.append(f"OK: {len(report.reports)} bundle(s) and {len(report.received)} received "
+                     "checkpoint(s) hold (审计通过)")
+    else:
+        lines.append(f"FAILED: {failed} bundle(s) with findings, {len(report.findings)} audit "
+                     "finding(s) (审计未通过)")
+        lines.extend(f"  [{f.rule}] {f.where()}: {f.message}" for f in report.findings)
+    return "\n".join(lines)
+
+
+def build_cosign_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="spotcheck-verify cosign",
+        description="Countersign a checkpoint you verified with your cosigner key (C2SP "
+        "tlog-cosignature/v1) and print the cosigned note. Audit the log first.",
+    )
+    parser.add_argument("note", type=Path, metavar="NOTE", help="the signed checkpoint note")
+    parser.add_argument("--key", type=Path, metavar="PRIVATE_KEY_FILE", required=True,
+                        help="your cosigner private key (PRIVATE+KEY+<name>+<id>+<0x04 key>)")
+    parser.add_argument("--time", type=int, metavar="UNIX",
+                        help="the cosignature's timestamp in POSIX seconds (default: now)")
+    parser.add_argument("--log-key", type=Path, metavar="FILE",
+                        help="the log's verifier key: refuse to cosign unless the log signed the note")
+    return parser
+
+
+def run_cosign(argv: Sequence[str]) -> int:
+    args = build_cosign_parser().parse_args(argv)
+    timestamp = int(time.time()) if args.time is None else args.time
+    try:
+        if not 0 <= timestamp <= MAX_TIMESTAMP:
+            raise BundleError(f"--time {timestamp}: not in 0..2**63-1")
+        signer = _load_cosigner(args.key)
+        note = _read_small(args.note)
+        log_verifiers = _log_verifiers(args.log_key)
+        if log_verifiers:
+            try:
+                open_checkpoint(note, log_verifiers)
+            except (CheckpointError, NoteError) as exc:
+                print(f"spotcheck-verify: {args.note}: {exc}; not cosigned", file=sys.stderr)
+                return EXIT_FINDINGS
+        try:
+            cosigned = cosign(note, signer, timestamp)
+        except CosignatureError as exc:
+            raise BundleError(f"{args.note}: {exc}") from None
+    except BundleError as exc:
+        print(f"spotcheck-verify: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    sys.stdout.write(cosigned)
+    return EXIT_OK
+
+
+def build_cosigner_key_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="spotcheck-verify cosigner-key",
+        description="Create a cosigner key pair: DIR/cosigner.key (private, mode 0600) and "
+        "DIR/cosigner.vkey (the verifier key to publish). Prints the verifier key.",
+    )
+    parser.add_argument("name", metavar="NAME", help="the cosigner's name, e.g. 652300.example/witness")
+    parser.add_argument("--out", type=Path, metavar="DIR", required=True,
+                        help="directory for the key files (created if missing)")
+    return parser
+
+
+def run_cosigner_key(argv: Sequence[str]) -> int:
+    args = build_cosigner_key_parser().parse_args(argv)
+    private, public = args.out / "cosigner.key", args.out / "cosigner.vkey"
+    try:
+        signer = generate_cosigner(args.name)
+    except CosignatureError as exc:
+        print(f"spotcheck-verify: cosigner name: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        if private.exists() or public.exists():
+            raise BundleError(f"{args.out}: already holds a cosigner key; not overwritten")
+        try:
+            args.out.mkdir(parents=True, exist_ok=True)
+            fd = os.open(private, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(signer.private_key_text() + "\n")
+            os.chmod(private, 0o600)
+        except OSError as exc:
+            raise BundleError(f"{private}: cannot be written: {exc}") from None
+        _write_text(public, signer.verifier_key_text() + "\n")
+    except BundleError as exc:
+        print(f"spotcheck-verify: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    print(signer.verifier_key_text())
+    return EXIT_OK
+
+
+def _load_cosigner(path: Path) -> CosignerSigner:
+    try:
+        return CosignerSigner.from_private_key_text(_read_small(path).strip())
+    except CosignatureError as exc:
+        raise BundleError(f"{path}: {exc}") from None
+
+
+def _log_verifiers(path: Path | None) -> list[NoteVerifier]:
+    if path is None:
+        return []
+    text = _read_small(path)
+    keys = [line.strip() for line in text.splitlines() if line.strip()]
+    if not keys:
+        raise BundleError(f"{path}: no verifier key in the file")
+    try:
+        return [NoteVerifier.from_verifier_key_text(k) for k in keys]
+    except NoteError as exc:
+        raise BundleError(f"{path}: {exc}") from None
+
+
+def _read_small(path: Path) -> str:
+    try:
+        if path.stat().st_size > MAX_NOTE_BYTES:
+            raise BundleError(f"{path}: larger than {MAX_NOTE_BYTES} bytes, not a key or note")
+        return path.read_bytes().decode("utf-8")
+    except FileNotFoundError:
+        raise BundleError(f"{path}: no such file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise BundleError(f"{path}: cannot be read: {exc}") from None
+
+
+def _write_text(path: Path, text: str) -> None:
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise BundleError(f"{path}: cannot be written: {exc}") from None
 
 
 def main() -> None:
