@@ -102,7 +102,10 @@ def test_a_wrong_reveal_an_amendment_without_reason_a_freeze_outside_the_window(
     assert "is a witness, not a dice" in _fails(demo, "draw", "dice", DRAW, "--k", "1", "--digits",
                                                 "12", "--witnessed-by", "王芳")
 
-    fixed = "652301-2026Q1-units"  # the demo's, fixed
+    assert "the list is disclosed; it is no longer amended" in _fails(  # the demo's quarter is over
+        demo, "draw", "amend", "652301-2026Q1-units", "--replace-unit", "x", "--reason", "x",
+        "--approved-by", "局长")
+    fixed = "652300-2026Q1-audit"  # the demo's, fixed (the prefecture's audit draw)
     out = demo / "q1"
     ok("draw", "export", fixed, "--out", str(out), "--who", "局长", "--why", "核对")
     unit = next(csv.DictReader(io.StringIO((out / "selection.csv").read_text(encoding="utf-8"))))["id"]
