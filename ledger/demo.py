@@ -296,10 +296,9 @@ def _ensure_prefecture_inspectors(app: LedgerApp) -> None:
 _JANUARY_VISITS = tuple(date(2026, 1, d) for d in (5, 6, 7, 8, 9, 12, 13, 14, 15, 16, 19, 20, 21,
                                                      22, 23, 26, 27, 28, 29, 30))
 DEMO_LATE_VISIT, DEMO_LATE_FILING = date(2026, 1, 5), date(2026, 1, 19)  # due 14 January: 3 late
-#: Whether the "late" unit's record is filed late. Off while spotcheck-verify fails a bundle on a
-#: finding of severity "late" (verify.findings.Report.ok counts every finding), which would make
-#: the demo's own bundle fail verification; on, the record is filed 3 working days late.
-DEMO_FILE_LATE = False
+#: The "late" unit's record is filed 3 working days late: accepted by the rules, flagged by
+#: spotcheck-verify as a late step (severity "late"), which still verifies.
+DEMO_FILE_LATE = True
 DEMO_RECTIFIED_ON = date(2026, 1, 30)
 DEMO_ORDER_DUE = "2026-02-27"
 DEMO_PUBLISHED_ON = date(2026, 2, 2)

@@ -49,6 +49,7 @@ def test_demo_export_verify_in_an_empty_directory(tmp_path: Path) -> None:
     logs = [json.loads(line) for line in demo.stderr.splitlines()]
     assert {entry["event"] for entry in logs} >= {"log.batch_appended", "log.checkpoint_signed"}
 
+    assert "due 2026-01-14: 3 working day(s) late" in demo.stdout  # accepted, and flagged
     again = run(tmp_path, "spotcheck", "demo")  # a second run changes nothing
     assert "wrote 0 agencies, 0 inspection objects" in again.stdout
     assert "signed checkpoint (unchanged)" in again.stdout
@@ -62,6 +63,9 @@ def test_demo_export_verify_in_an_empty_directory(tmp_path: Path) -> None:
     report = json.loads((tmp_path / "report.json").read_text())
     assert report["ok"] is True and report["events"] == 500
     assert report["origin"] == "652301.spotcheck.gov.cn/spotcheck"
+    assert report["draws_checked"] == 1  # the quarter's list, disclosed, replayed in full
+    assert [(f["rule"], f["severity"]) for f in report["findings"]] == [("record-late", "late")]
+    assert "LATE [record-late]" in verify.stdout
 
 
 def test_each_agency_exports_its_own_log(tmp_path: Path) -> None:

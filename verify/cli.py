@@ -118,10 +118,13 @@ def render_text(report: Report) -> str:
                      f"{report.draws_sealed} still sealed (order and frozen files checked)")
     lines.append(f"time: {report.seconds:.2f} s ({rate:,.0f} events/s)")
     if report.ok:
-        lines.append("OK: every event hash, chain link and checkpoint holds (核验通过)")
+        lines.append("OK: every event hash, chain link, checkpoint and rule holds (核验通过)"
+                     + (f"; {len(report.late)} step(s) late (逾期)" if report.late else ""))
     else:
-        lines.append(f"FAILED: {len(report.findings)} finding(s) (核验未通过)")
-        lines.extend(f"  [{f.rule}] {f.where()}: {f.message}" for f in report.findings)
+        lines.append(f"FAILED: {len(report.failed)} finding(s) (核验未通过)"
+                     + (f", and {len(report.late)} step(s) late (逾期)" if report.late else ""))
+        lines.extend(f"  [{f.rule}] {f.where()}: {f.message}" for f in report.failed)
+    lines.extend(f"  LATE [{f.rule}] {f.where()}: {f.message}" for f in report.late)
     return "\n".join(lines)
 
 

@@ -45,7 +45,16 @@ class Report:
 
     @property
     def ok(self) -> bool:
-        return not self.findings
+        """By the book: no finding that fails a rule (steps flagged late are accepted)."""
+        return not self.failed
+
+    @property
+    def failed(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity != "late"]
+
+    @property
+    def late(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "late"]
 
     def as_dict(self) -> dict[str, Any]:
         return {
