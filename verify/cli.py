@@ -1,12 +1,16 @@
 """``spotcheck-verify``: the auditors' offline verifier (离线核验工具).
 
-    spotcheck-verify DIR [--trusted-checkpoint FILE] [--key FILE] [--json FILE] [--quiet]
+    spotcheck-verify DIR [--trusted-checkpoint FILE] [--key FILE] [--json FILE] [--report FILE.html]
+                     [--lang zh|en] [--quiet]
     spotcheck-verify audit DIR [DIR ...] [--received NOTE ...] [--key FILE ...]
                      [--cosigner-key FILE ...] [--json FILE]
     spotcheck-verify cosign NOTE --key PRIVATE_KEY_FILE [--time UNIX] [--log-key FILE]
     spotcheck-verify cosigner-key NAME --out DIR
 
-The first form checks one bundle. ``audit`` is the level above's audit of several agencies'
+The first form checks one bundle; ``--json`` and ``--report`` also write the accountability
+report (:mod:`verify.report`: per task, officer and agency, each step with its status, log index,
+entry and inclusion proof), as JSON and as a self-contained HTML page (Chinese, or ``--lang en``).
+``audit`` is the level above's audit of several agencies'
 bundles against the checkpoints it received (:mod:`verify.audit`); ``cosign`` countersigns a
 checkpoint with the level above's cosigner key (C2SP tlog-cosignature, :mod:`verify.cosignature`)
 and prints the cosigned note; ``cosigner-key`` creates that key pair. (A bundle directory that is
@@ -32,8 +36,10 @@ from verify.bundle import MAX_NOTE_BYTES, Bundle, BundleError, load_trusted
 from verify.checkpoint import CheckpointError, open_checkpoint
 from verify.cosignature import MAX_TIMESTAMP, CosignatureError, CosignerSigner, cosign, generate_cosigner
 from verify.findings import Finding, Report
-from verify.ledger_check import verify_bundle
+from verify.ledger_check import verify_bundle, verify_bundle_with_evidence
 from verify.note import NoteError, NoteVerifier
+from verify.report import build_report
+from verify.report_html import LANGS, render_html
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
@@ -59,7 +65,12 @@ def build_parser() -> argparse.ArgumentParser:
                         help="a signed checkpoint you saved earlier: the log must extend it")
     parser.add_argument("--key", type=Path, metavar="FILE",
                         help="the log's verifier key obtained independently (default: the bundle's)")
-    parser.add_argument("--json", type=Path, metavar="FILE", help="also write the report as JSON")
+    parser.add_argument("--json", type=Path, metavar="FILE",
+                        help="also write the report as JSON (with tasks, officers, agency, summary)")
+    parser.add_argument("--report", type=Path, metavar="FILE.html",
+                        help="also write the report as a self-contained HTML page for people")
+    parser.add_argument("--lang", choices=LANGS, default="zh",
+                        help="the HTML report's language: zh (Chinese, default) or en")
     parser.add_argument("--quiet", action="store_true", help="no progress on standard error")
     return parser
 
@@ -84,7 +95,12 @@ def run(argv: Sequence[str] | None = None) -> int:
         if args.trusted_checkpoint is not None:
             trusted, problem = load_trusted(args.trusted_checkpoint, bundle.verifiers)
         progress = None if args.quiet else _progress
-        report = verify_bundle(bundle, trusted, progress)
+        wanted = args.json is not None or args.report is not None
+        evidence = None
+        if wanted:
+            report, evidence = verify_bundle_with_evidence(bundle, trusted, progress)
+        else:
+            report = verify_bundle(bundle, trusted, progress)
         if problem:
             report.findings.insert(0, Finding(
                 "trusted-checkpoint", f"the trusted checkpoint does not verify with this log's "
@@ -92,8 +108,13 @@ def run(argv: Sequence[str] | None = None) -> int:
                 str(args.trusted_checkpoint)))
         if trusted is not None:
             report.trusted_size = trusted.checkpoint.size
-        if args.json is not None:
-            _write_json(args.json, report)
+        if evidence is not None:
+            accountability = build_report(report, evidence)
+            if args.json is not None:
+                _write_text(args.json, json.dumps(accountability.as_dict(), ensure_ascii=False,
+                                                  indent=2) + "\n", "--json")
+            if args.report is not None:
+                _write_text(args.report, render_html(accountability, args.lang), "--report")
     except BundleError as exc:
         print(f"spotcheck-verify: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -134,14 +155,6 @@ def _progress(events: int, seconds: float) -> None:
           flush=True)
 
 
-def _write_json(path: Path, report: Report) -> None:
-    try:
-        path.write_text(json.dumps(report.as_dict(), ensure_ascii=False, indent=2) + "\n",
-                        encoding="utf-8")
-    except OSError as exc:
-        raise BundleError(f"--json {path}: cannot be written: {exc}") from None
-
-
 def build_audit_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="spotcheck-verify audit",
@@ -171,7 +184,8 @@ def run_audit(argv: Sequence[str]) -> int:
         key_files = _match_keys(args.key, origins)
         report = audit(bundles, args.received, key_files, args.cosigner_key)
         if args.json is not None:
-            _write_text(args.json, json.dumps(report.as_dict(), ensure_ascii=False, indent=2) + "\n")
+            _write_text(args.json, json.dumps(report.as_dict(), ensure_ascii=False, indent=2) + "\n",
+                        "--json")
     except BundleError as exc:
         print(f"spotcheck-verify: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -353,11 +367,12 @@ def _read_small(path: Path) -> str:
         raise BundleError(f"{path}: cannot be read: {exc}") from None
 
 
-def _write_text(path: Path, text: str) -> None:
+def _write_text(path: Path, text: str, option: str = "") -> None:
     try:
         path.write_text(text, encoding="utf-8")
     except OSError as exc:
-        raise BundleError(f"{path}: cannot be written: {exc}") from None
+        where = f"{option} {path}" if option else str(path)
+        raise BundleError(f"{where}: cannot be written: {exc}") from None
 
 
 def main() -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import time
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from verify.bundle import Bundle, BundleError, SignedCheckpoint
@@ -36,11 +37,50 @@ def verify_bundle(
     progress_every: int = 100_000,
 ) -> Report:
     """Check everything in ``bundle``; findings go into the report, nothing is raised for them."""
+    return _verify(bundle, trusted, progress, progress_every, keep=False)[0]
+
+
+@dataclass
+class Evidence:
+    """What the pass keeps for the accountability report (:mod:`verify.report`): every entry and
+    leaf hash (32 bytes each, in log order), the roots of the signed checkpoints that verified,
+    and the draw and rule replays with what they collected."""
+
+    entries: bytearray = field(default_factory=bytearray)
+    leaves: bytearray = field(default_factory=bytearray)
+    roots: dict[int, bytes] = field(default_factory=dict)
+    draws: DrawReplay = field(default_factory=DrawReplay)
+    rules: RuleReplay = field(default_factory=lambda: RuleReplay(keep_trail=True))
+
+    def entry(self, index: int) -> str:
+        return self.entries[32 * index:32 * index + 32].hex()
+
+    def leaf(self, index: int) -> bytes:
+        return bytes(self.leaves[32 * index:32 * index + 32])
+
+
+def verify_bundle_with_evidence(
+    bundle: Bundle,
+    trusted: SignedCheckpoint | None = None,
+    progress: Progress | None = None,
+    progress_every: int = 100_000,
+) -> tuple[Report, Evidence]:
+    """As :func:`verify_bundle`, also keeping the :class:`Evidence` for the report."""
+    report, evidence = _verify(bundle, trusted, progress, progress_every, keep=True)
+    assert evidence is not None
+    return report, evidence
+
+
+def _verify(
+    bundle: Bundle, trusted: SignedCheckpoint | None, progress: Progress | None,
+    progress_every: int, keep: bool,
+) -> tuple[Report, Evidence | None]:
     started = time.perf_counter()
     report = Report(key_source=bundle.key_source, origin=bundle.origin)
     report.findings.extend(bundle.findings)
     targets = {c.checkpoint.size: c for c in bundle.checkpoints}
-    walk = _Walk(report, targets, trusted)
+    evidence = Evidence() if keep else None
+    walk = _Walk(report, targets, trusted, evidence)
     walk.at_size(None)  # a checkpoint of size 0 must carry the empty tree's root
     for line_no, raw in bundle.event_lines():
         walk.line(line_no, raw)
@@ -53,14 +93,15 @@ def verify_bundle(
     for line_no, raw in bundle.unlogged_lines():
         report.findings.append(_unlogged(line_no, raw))
     report.seconds = time.perf_counter() - started
-    return report
+    return report, evidence
 
 
 class _Walk:
     """The single pass over events.jsonl."""
 
     def __init__(
-        self, report: Report, targets: dict[int, SignedCheckpoint], trusted: SignedCheckpoint | None
+        self, report: Report, targets: dict[int, SignedCheckpoint], trusted: SignedCheckpoint | None,
+        evidence: Evidence | None = None,
     ) -> None:
         self.report = report
         self.targets = targets
@@ -68,8 +109,9 @@ class _Walk:
         self.frontier = Frontier()
         self.heads: dict[str, tuple[int, str]] = {}
         self.last_good = 0  # size of the last signed checkpoint whose root matched
-        self.draws = DrawReplay()
-        self.rules = RuleReplay()
+        self.evidence = evidence
+        self.draws = evidence.draws if evidence is not None else DrawReplay()
+        self.rules = evidence.rules if evidence is not None else RuleReplay()
 
     @property
     def size(self) -> int:
@@ -95,7 +137,12 @@ class _Walk:
             self.find("log-order", f"line says index {record['index']!r}, expected {index}",
                       line_no, index)
         self._check_event(record, raw, entry, line_no, index)
-        self.frontier.append(hashlib.sha256(_LEAF_PREFIX + bytes.fromhex(entry)).digest())
+        entry_bytes = bytes.fromhex(entry)
+        leaf = hashlib.sha256(_LEAF_PREFIX + entry_bytes).digest()
+        self.frontier.append(leaf)
+        if self.evidence is not None:
+            self.evidence.entries += entry_bytes
+            self.evidence.leaves += leaf
         self.at_size(line_no)
 
     def _check_event(
@@ -150,6 +197,8 @@ class _Walk:
         ):
             self.last_good = size
             self.report.checkpoints_verified.append(size)
+            if self.evidence is not None:
+                self.evidence.roots[size] = signed.checkpoint.root
         if self.trusted is not None and self.trusted.checkpoint.size == size:
             self._compare(self.trusted, "the trusted checkpoint", "trusted-checkpoint", line_no, 0)
 
@@ -240,4 +289,4 @@ def _unlogged(line_no: int, raw: bytes) -> Finding:
                    "unlogged.jsonl", line_no)
 
 
-__all__ = ["BundleError", "Finding", "Report", "verify_bundle"]
+__all__ = ["BundleError", "Evidence", "Finding", "Report", "verify_bundle", "verify_bundle_with_evidence"]

@@ -41,6 +41,7 @@ from verify.working_days import CalendarNotAnnounced, WorkingCalendar, YearSched
 
 STRATA = {"key": "KEY", "general": "GEN", "special": "SPC"}
 _PREFIX = "ledger."
+_INSPECTION = "inspection:Inspection."
 
 
 @dataclass
@@ -57,6 +58,7 @@ class _Officer:
     cert: str
     may_inspect: list[str]
     outside_expert: bool
+    name: str = ""
     active: bool = True
     leaves: list[tuple[str, str]] = field(default_factory=list)
     conflicts: set[str] = field(default_factory=set)
@@ -82,6 +84,16 @@ class _Where:
     line: int
 
 
+@dataclass(frozen=True)
+class TrailStep:
+    """One event of an inspection (``Opened``, ``RecordFiled``, …), kept for the report."""
+
+    name: str
+    data: dict[str, Any]
+    index: int
+    line: int
+
+
 @dataclass
 class RuleReplay:
     """Follows one agency's log; :meth:`findings` gives what broke its rulebook."""
@@ -94,6 +106,11 @@ class RuleReplay:
     draws: dict[str, dict[str, Any]] = field(default_factory=dict)
     inspections: dict[str, dict[str, Any]] = field(default_factory=dict)
     found: list[Finding] = field(default_factory=list)
+    #: with ``keep_trail`` (for the report, :mod:`verify.report`): every inspection's events by
+    #: aggregate, and each agency's ``Established`` data
+    keep_trail: bool = False
+    trail: dict[str, list[TrailStep]] = field(default_factory=dict)
+    established: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def find(self, rule: str, message: str, where: _Where, severity: str = "failed") -> None:
         self.found.append(Finding(rule, message, where.index, "events.jsonl", where.line, severity))
@@ -104,13 +121,22 @@ class RuleReplay:
         data = event.get("data")
         if not kind.startswith(_PREFIX) or not isinstance(data, dict):
             return
-        handler = _HANDLERS.get(kind[len(_PREFIX):])
+        name = kind[len(_PREFIX):]
+        if self.keep_trail:
+            self._keep(name, str(event["aggregate_id"]), data, index, line)
+        handler = _HANDLERS.get(name)
         if handler is not None:
             try:
                 handler(self, str(event["aggregate_id"]), data, _Where(index, line))
             except (KeyError, TypeError, ValueError, AttributeError) as exc:
                 self.find("rule-data", f"{kind}: data not as the ledger writes it ({exc!r})",
                           _Where(index, line))
+
+    def _keep(self, name: str, agg: str, data: dict[str, Any], index: int, line: int) -> None:
+        if name.startswith(_INSPECTION):
+            self.trail.setdefault(agg, []).append(TrailStep(name[len(_INSPECTION):], data, index, line))
+        elif name == "agency:Agency.Established":
+            self.established[agg] = data
 
     def findings(self, teams: dict[str, dict[str, tuple[str, ...]]]) -> list[Finding]:
         """The findings, with the record checks that need the disclosed teams (``teams`` by draw)."""
@@ -156,7 +182,7 @@ class RuleReplay:
 
     def officer_registered(self, agg: str, data: dict[str, Any], _: _Where) -> None:
         self.officers[agg] = _Officer(str(data["certificate_no"]), list(data["may_inspect"]),
-                                      bool(data["outside_expert"]))
+                                      bool(data["outside_expert"]), str(data.get("name", "")))
         self.officer_agency[agg] = str(data["agency_id"])
 
     def officer_changed(self, kind: str, agg: str, data: dict[str, Any]) -> None:
