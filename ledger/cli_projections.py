@@ -135,7 +135,8 @@ def _report_lines(report: QuotaReport) -> list[str]:
     lines = [f"{a.division_code} {a.name} ({a.level}), {report.year}"]
     lines += _table(report.rows, sources=True) if report.rows else ["  (no rows of its own)"]
     if report.below:
-        lines.append(f"roll-up over {a.division_code} and the {len(report.below)} agencies below it "
+        below = f"the {len(report.below)} agenc{'y' if len(report.below) == 1 else 'ies'} below it"
+        lines.append(f"roll-up over {a.division_code} and {below} "
                      f"({', '.join(b.division_code for b in report.below)}):")
         lines += _table(report.rollup, sources=False)
     return lines
