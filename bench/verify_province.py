@@ -1,0 +1,474 @@
+"""Verify a generated province-year: ``verify_bundle`` over every agency's bundle, on one core.
+
+The issue: "Verify a generated province-year (at least 1,000,000 events across 100 agencies):
+events/s on one core, and the ratio to plain SHA-256 hashing of the same bytes measured in the same
+run. Target ≥ 50,000 events/s."
+
+**Generation** (cached: skipped when ``--cache DIR`` already holds the bundles for these
+parameters). A synthetic Xinjiang (``ledger.generator.province_agencies``: the region, its
+prefectures, their county-level agencies and one hi-tech zone) is written through the application
+(``LedgerApp`` on SQLite in a temporary directory, opened with ``ledger.bootstrap.open_ledger``):
+
+* phase A, the year's supervision, one county-level agency at a time: every agency established,
+  its rulebook adopted (the seed 000 presets by level) and the State Council calendars 2025 and 2026
+  recorded; per county the initial directories (``--initial-units`` units through
+  ``app.import_objects``, 14 inspectors through ``app.register_inspectors``, the declared conflicts),
+  the 2026 annual plan, the published year list, then the four quarterly unit draws 2026Q1–Q4 (each a
+  full ceremony: freeze inside the window, two witnesses commit and reveal, a dice roll, seed, run,
+  fix) and for every drawn unit a record (``Inspections.file_record``) and its published result
+  (``disclose_result``), then the list disclosed; the prefectures run their 2026Q1 audit draw of the
+  counties below them. ``ledger.sync()`` (one signed checkpoint per log).
+* phase B, directory maintenance up to ``--events``: per county the rest of its generated units
+  registered (``app.import_objects``, 1,000 rows a table) and rounds of ``DetailsUpdated`` on its
+  units (telephone, address, legal representative, risk grade: ``InspectionObject.update`` on
+  aggregates read from the repository, saved 1,000 per ``app.save``). ``ledger.sync()`` again,
+  then every agency log exported to its own bundle (``ledger.export.export_bundle``).
+
+Phase B runs after the draws because ``directory_view.directories`` (read by every plan and
+freeze) replays every registration in the store: drawing in a full province directory would be
+quadratic in the province's size (see the issue on projections).
+
+**Timing** (one process, pinned to one CPU, sequential): ``verify_bundle(Bundle.open(dir))`` over
+every bundle (each must have no failed finding; late steps are fine), then in the same run over the
+same ``events.jsonl`` files: SHA-256 of each line (one ``hashlib.sha256`` call per event), SHA-256 of
+each whole file, and the canonical-JSON re-hash alone (``loads_strict`` + ``canonical_json_parsed`` +
+SHA-256 per line, the verifier's own hashing core). Exits 1 if a bundle does not verify.
+
+    .venv/bin/python bench/verify_province.py [--events 1000000] [--quick] [--cache DIR]
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from common import OUT_DIR, Results, base_parser, peak_rss_mb, quiet_logs, resolve_events
+
+from ledger.agency import Agency, agency_id
+from ledger.bootstrap import Ledger, open_ledger
+from ledger.demo import (
+    DEMO_ADOPTED_FROM,
+    DEMO_ENTROPY,
+    DEMO_PLAN_YEAR,
+    DEMO_RULEBOOKS,
+    _demo_record,
+)
+from ledger.directory import InspectionObject, object_id
+from ledger.directory_file import Table
+from ledger.draw import draw_name, draw_uuid
+from ledger.draw_ceremony import Ceremony, draw_window
+from ledger.export import export_bundle
+from ledger.generator import GeneratedAgency, GeneratedCounty, iter_counties, province_agencies
+from ledger.inspections import Inspections
+from ledger.inspector import inspector_id
+from ledger.log_store import DEFAULT_LOG
+from ledger.rulebook_presets import preset
+from ledger.settings import Settings
+from ledger.working_days import schedules_from_package
+from verify.bundle import Bundle
+from verify.canonical import canonical_json_parsed, loads_strict
+from verify.event import EVENT_HASH_DOMAIN
+from verify.ledger_check import verify_bundle
+
+TARGET_EVENTS_PER_S = 50_000
+SEED = 2026
+PERIODS = tuple(f"{DEMO_PLAN_YEAR}Q{q}" for q in (1, 2, 3, 4))
+CACHE_FORMAT = 1
+DEPLOYMENT_ORIGIN = "bench.spotcheck.example/log"
+PER_SAVE = 1_000
+_START = time.perf_counter()
+
+
+def say(text: str) -> None:
+    print(f"[{time.perf_counter() - _START:7.1f} s] {text}", flush=True)
+
+
+# -- generation -------------------------------------------------------------------------------
+class Province:
+    """Writes the province-year through the application."""
+
+    def __init__(self, ledger: Ledger, keys_dir: Path, agencies: list[GeneratedAgency]) -> None:
+        self.ledger = ledger
+        self.app = ledger.app
+        self.agencies = agencies
+        self.ceremony = Ceremony(self.app, keys_dir)
+        self.inspections = Inspections(self.app, self.ceremony)
+        self.counts: dict[str, int] = {}
+
+    def events(self) -> int:
+        return int(self.app.recorder.max_notification_id() or 0)
+
+    def tally(self, what: str, n: int = 1) -> None:
+        self.counts[what] = self.counts.get(what, 0) + n
+
+    # phase A ---------------------------------------------------------------------------------
+    def establish(self) -> None:
+        for agency in self.agencies:
+            parent = agency_id(agency.parent_code) if agency.parent_code else None
+            self.app.establish_agency(agency.name, agency.division_code, agency.kind, parent)
+            self.ledger.init_key(agency.division_code)
+            stored: Agency = self.app.repository.get(agency_id(agency.division_code))
+            level = "prefecture" if stored.level == "province" else stored.level
+            book = preset(DEMO_RULEBOOKS[level]).adopt(DEMO_ADOPTED_FROM)
+            self.app.adopt_rulebook(stored.id, book, approved_by="局务会",
+                                    reason="执行随机抽查实施方案（基准测试）")
+            for schedule in schedules_from_package((2025, 2026)):
+                self.app.record_working_calendar(stored.id, schedule.as_data(), "办公室")
+            self.tally("agencies")
+        for agency in self.agencies:
+            if agency.kind in ("prefecture", "city", "league"):
+                fresh = [{"name": f"督查员{n}", "certificate_no": f"{agency.division_code}{n:05d}",
+                          "post": "执法支队执法人员"} for n in range(1, 5)]
+                self.app.register_inspectors(agency_id(agency.division_code), fresh)
+        self.ledger.keys(DEFAULT_LOG).init(DEPLOYMENT_ORIGIN, overwrite=True)
+
+    def county_year(self, county: GeneratedCounty, initial: int, record_quarters: int) -> None:
+        code = county.division_code
+        uuid = agency_id(code)
+        rows = list(enumerate(county.units[:initial], start=2))
+        self.tally("units", self.app.import_objects(uuid, Table(Path("generated"), {}, rows)).added)
+        self.app.register_inspectors(uuid, county.inspectors)
+        self.tally("inspectors", len(county.inspectors))
+        initial_codes = {u["credit_code"] for u in county.units[:initial]}
+        for certificate, credit, reason in county.conflicts:
+            if credit in initial_codes:
+                self.app.declare_conflict(certificate, object_id(str(uuid), credit), reason)
+                self.tally("conflicts")
+        self.app.file_plan(uuid, DEMO_PLAN_YEAR, approved_by="局务会")
+        self.app.publish_year_list(uuid, DEMO_PLAN_YEAR, "办公室")
+        for period in PERIODS:
+            draw_id = self.draw(code, period, "units")
+            if int(period[5]) <= record_quarters:
+                self.records(draw_id, period)
+
+    def draw(self, code: str, period: str, kind: str) -> str:
+        agency: Agency = self.app.repository.get(agency_id(code))
+        first = date(int(period[:4]), 3 * int(period[5]) - 2, 1)
+        book = agency.rulebook_in_force(first.isoformat())
+        assert book is not None
+        day, _ = draw_window(period, book.draw_window, agency.calendar())
+        c = self.ceremony
+        draw_id = draw_name(code, period, kind)
+        c.freeze(code, period, day, [(s, n) for s, n, _ in DEMO_ENTROPY], kind=kind)
+        witnesses = [(k, n, v) for k, (s, n, v) in enumerate(DEMO_ENTROPY, 1) if s == "witness"]
+        for k, name, value in witnesses:
+            role, _, person = name.partition(" ")
+            c.commit(draw_id, k, person, role, hashlib.sha256(value.encode()).hexdigest())
+        for k, _, value in witnesses:
+            c.record_entropy(draw_id, k, value, [])
+        for k, (source, _, value) in enumerate(DEMO_ENTROPY, 1):
+            if source != "witness":
+                c.record_entropy(draw_id, k, value, [n.split(" ")[-1] for _, n, _ in witnesses])
+        c.derive_seed(draw_id, "局长")
+        c.run(draw_id)
+        c.fix(draw_id, "局务会", day)
+        self.tally(f"{kind} draws")
+        return draw_id
+
+    def records(self, draw_id: str, period: str) -> None:
+        code = draw_id.split("-", 1)[0]
+        agency: Agency = self.app.repository.get(agency_id(code))
+        first = date(int(period[:4]), 3 * int(period[5]) - 2, 1)
+        book = agency.rulebook_in_force(first.isoformat())
+        assert book is not None
+        items = [i.item for i in book.inspection_items]
+        calendar = agency.calendar()
+        visits = [first + timedelta(d) for d in range(1, 60)
+                  if calendar.is_working_day(first + timedelta(d))][:20]
+        units = list(self.ceremony.open(draw_id).teams)
+        for n, unit in enumerate(units):
+            team = self.inspections.team(draw_id, unit)
+            visited = visits[n % len(visits)]
+            record = _demo_record(team, visited, items, unit, "clean", "")
+            self.inspections.file_record(draw_id, unit, record, team[0], visited)
+            self.tally("records")
+        published = visits[-1] + timedelta(days=3)
+        for unit in units:
+            self.inspections.disclose_result(draw_id, unit, "办公室", published)
+            self.tally("results published")
+        self.inspections.disclose_list(draw_id, "局长", published)
+
+    # phase B ---------------------------------------------------------------------------------
+    def directory_year(self, county: GeneratedCounty, initial: int, budget: int) -> None:
+        """About ``budget`` directory events: the county's other units registered, then rounds of
+        DetailsUpdated over all its units."""
+        uuid = agency_id(county.division_code)
+        rest = county.units[initial:]
+        for start in range(0, len(rest), PER_SAVE):
+            rows = list(enumerate(rest[start:start + PER_SAVE], start=2))
+            added = self.app.import_objects(uuid, Table(Path("generated"), {}, rows)).added
+            self.tally("units", added)
+            budget -= added
+        ids = [object_id(str(uuid), u["credit_code"]) for u in county.units]
+        round_no = 0
+        while budget > 0:
+            round_no += 1
+            for start in range(0, len(ids), PER_SAVE):
+                chunk = ids[start:start + min(PER_SAVE, budget)]
+                if not chunk:
+                    break
+                units: list[InspectionObject] = [self.app.repository.get(i) for i in chunk]
+                for n, unit in enumerate(units):
+                    unit.update(_change(round_no, start + n, unit), "企业信息变更（年度核查）")
+                self.app.save(*units)
+                self.tally("details updated", len(units))
+                budget -= len(units)
+                if budget <= 0:
+                    break
+
+
+def _change(round_no: int, n: int, unit: InspectionObject) -> dict[str, str]:
+    which = (round_no + n) % 4
+    if which == 0:
+        return {"phone": f"13{(round_no * 7 + n) % 10}{(n * 7919 + round_no) % 10**8:08d}"}
+    if which == 1:
+        return {"address": f"{unit.details.get('address', '')}（{round_no}次变更）"}
+    if which == 2:
+        return {"legal_representative": f"变更人{round_no}-{n % 1000}"}
+    grades = "ABCD"
+    return {"risk_grade": grades[(grades.find(unit.details.get("risk_grade", "A")) + 1) % 4]}
+
+
+def generate(cache: Path, target: int, prefectures: int | None, counties: int | None,
+             initial: int, record_quarters: int) -> dict[str, Any]:
+    agencies = province_agencies("650000", prefectures=prefectures,
+                                 counties_per_prefecture=counties)
+    county_codes = [a.division_code for a in agencies
+                    if a.kind in ("county", "banner", "county_city", "district", "park")]
+    prefecture_codes = [a.division_code for a in agencies if a.kind in ("prefecture", "city", "league")]
+    n_counties = len(county_codes)
+    say(f"generating a province-year of ≥ {target:,} events: {len(agencies)} agencies "
+        f"({n_counties} county-level, {len(prefecture_codes)} prefectures) into {cache}")
+    timings: dict[str, float] = {}
+    with tempfile.TemporaryDirectory(prefix="spotcheck-province-") as tmpdir:
+        tmp = Path(tmpdir)
+        keys_dir = tmp / "keys"
+        ledger = open_ledger(Settings(db=str(tmp / "ledger.db"), keys_dir=keys_dir))
+        try:
+            p = Province(ledger, keys_dir, agencies)
+            t0 = time.perf_counter()
+            p.establish()
+            # Units per county: the initial directory plus about half the budget left to each.
+            per_county_budget = max(0, target - 60 * n_counties * 4 - 2_000) // n_counties
+            units_per_county = min(99_999, max(initial, initial + per_county_budget // 2))
+            generated = iter_counties(SEED, agencies, units_per_county=units_per_county)
+            stash: list[GeneratedCounty] = []
+            for k, county in enumerate(generated, 1):
+                p.county_year(county, initial, record_quarters)
+                stash.append(county)
+                if k % 5 == 0 or k == n_counties:
+                    say(f"  phase A: {k}/{n_counties} counties, {p.events():,} events")
+            for code in prefecture_codes:
+                p.draw(code, PERIODS[0], "audit")
+            timings["phase A (agencies, directories, plans, draws, records)"] = (
+                time.perf_counter() - t0)
+            events_a = p.events()
+            t0 = time.perf_counter()
+            synced = ledger.sync()
+            timings["ledger.sync() after phase A"] = time.perf_counter() - t0
+            say(f"phase A: {events_a:,} events in {timings[next(iter(timings))]:.0f} s; synced "
+                f"{synced.new_leaves:,} into {len(synced.sizes)} logs")
+            t0 = time.perf_counter()
+            remaining = max(0, target - events_a)
+            for k, county in enumerate(stash, 1):
+                share = remaining // n_counties + (1 if k <= remaining % n_counties else 0)
+                p.directory_year(county, initial, share)
+                stash[k - 1] = None  # type: ignore[call-overload]  # free the rows
+                if k % 5 == 0 or k == n_counties:
+                    say(f"  phase B: {k}/{n_counties} counties, {p.events():,} events")
+            timings["phase B (directory growth and changes)"] = time.perf_counter() - t0
+            t0 = time.perf_counter()
+            synced = ledger.sync()
+            timings["ledger.sync() after phase B"] = time.perf_counter() - t0
+            say(f"synced {synced.new_leaves:,} more; {synced.tree_size:,} entries in "
+                f"{len(synced.sizes)} logs")
+            t0 = time.perf_counter()
+            staging = cache.with_name(cache.name + ".partial")
+            shutil.rmtree(staging, ignore_errors=True)
+            bundles = {}
+            for name in sorted(synced.sizes):
+                exported = export_bundle(ledger, staging / "bundles" / name, name)
+                assert exported.unlogged == 0, name
+                bundles[name] = exported.events
+            timings["export_bundle × logs"] = time.perf_counter() - t0
+            total = p.events()
+            meta = {"format": CACHE_FORMAT, "events": total, "target": target,
+                    "agencies": len(agencies), "county_level": n_counties,
+                    "logs": len(bundles), "units_per_county": units_per_county,
+                    "initial_units": initial, "record_quarters": record_quarters,
+                    "mix": p.counts, "bundles": bundles,
+                    "generation_seconds": {k: round(v, 1) for k, v in timings.items()},
+                    "generation_peak_rss_mb": round(peak_rss_mb(), 1)}
+            (staging / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2),
+                                               encoding="utf-8")
+            shutil.rmtree(cache, ignore_errors=True)
+            staging.rename(cache)
+        finally:
+            ledger.close()
+    say(f"generated {total:,} events in {sum(timings.values()):.0f} s: {p.counts}")
+    return meta
+
+
+def event_mix(cache: Path) -> dict[str, int]:
+    """Events per type over all bundles (read from the bundles, not timed)."""
+    mix: dict[str, int] = {}
+    for events_file in sorted(cache.glob("bundles/*/events.jsonl")):
+        with events_file.open("rb") as handle:
+            for raw in handle:
+                topic = json.loads(raw)["event"]["type"].rsplit(":", 1)[-1]
+                mix[topic] = mix.get(topic, 0) + 1
+    return dict(sorted(mix.items(), key=lambda kv: -kv[1]))
+
+
+# -- timing -----------------------------------------------------------------------------------
+def plain_sha256_per_line(files: list[Path]) -> float:
+    sha = hashlib.sha256
+    t0 = time.perf_counter()
+    for path in files:
+        with path.open("rb") as handle:
+            for raw in handle:
+                sha(raw).digest()
+    return time.perf_counter() - t0
+
+
+def plain_sha256_whole(files: list[Path]) -> float:
+    t0 = time.perf_counter()
+    for path in files:
+        h = hashlib.sha256()
+        with path.open("rb") as handle:
+            while chunk := handle.read(1 << 20):
+                h.update(chunk)
+        h.digest()
+    return time.perf_counter() - t0
+
+
+def canonical_rehash(files: list[Path]) -> float:
+    """The verifier's hashing core alone: parse each line, re-serialise the event canonically and
+    hash it with the domain prefix (what ``_check_event`` does before the chain and replays)."""
+    sha = hashlib.sha256
+    t0 = time.perf_counter()
+    for path in files:
+        with path.open("rb") as handle:
+            for raw in handle:
+                record = loads_strict(raw)
+                assert isinstance(record, dict)
+                sha(EVENT_HASH_DOMAIN + canonical_json_parsed(record["event"], raw)).hexdigest()
+    return time.perf_counter() - t0
+
+
+def main() -> None:
+    parser = base_parser(__doc__.split("\n")[0], events=1_000_000, quick_events=20_000,
+                         backends=False)
+    parser.add_argument("--cache", type=Path, default=None,
+                        help="where the generated bundles are kept (default bench/out/province-…)")
+    parser.add_argument("--regenerate", action="store_true", help="ignore the cache")
+    parser.add_argument("--initial-units", type=int, default=150,
+                        help="units per county before the draws (default 150)")
+    parser.add_argument("--record-quarters", type=int, default=1, choices=(0, 1, 2, 3, 4),
+                        help="quarters 1..N get records and publications (default 1: 2026Q1)")
+    args = parser.parse_args()
+    quiet_logs()
+    target = resolve_events(args)
+    prefectures, counties = (1, 2) if args.quick else (None, None)
+    shape = "quick" if args.quick else "full"
+    cache = args.cache or OUT_DIR / f"province-{shape}-{target}-i{args.initial_units}" \
+        f"-r{args.record_quarters}"
+    results = Results("verify_province", args, events_target=target, cache=str(cache),
+                      target_events_per_s=TARGET_EVENTS_PER_S)
+    meta_file = cache / "meta.json"
+    if args.regenerate or not meta_file.exists() or \
+            json.loads(meta_file.read_text(encoding="utf-8")).get("format") != CACHE_FORMAT:
+        meta = generate(cache, target, prefectures, counties, args.initial_units,
+                        args.record_quarters)
+        cached = False
+    else:
+        meta = json.loads(meta_file.read_text(encoding="utf-8"))
+        cached = True
+        say(f"using the cached province-year in {cache} ({meta['events']:,} events)")
+    for step, seconds in meta["generation_seconds"].items():
+        results.add(step=f"generate: {step}" + (" (cached run)" if cached else ""),
+                    seconds=seconds)
+    results.meta.update(events=meta["events"], logs=meta["logs"], agencies=meta["agencies"],
+                        generation_mix=meta["mix"], units_per_county=meta["units_per_county"])
+    mix = event_mix(cache)
+    results.meta["event_types"] = mix
+    results.note("event mix: " + ", ".join(f"{k} {v:,}" for k, v in mix.items()))
+
+    dirs = sorted(p for p in (cache / "bundles").iterdir() if p.is_dir())
+    files = [d / "events.jsonl" for d in dirs]
+    size_mb = sum(f.stat().st_size for f in files) / 2**20
+    for f in files:
+        f.read_bytes()  # warm the page cache for every reader alike
+
+    affinity = os.sched_getaffinity(0)
+    os.sched_setaffinity(0, {min(affinity)})
+    say(f"verifying {len(dirs)} bundles ({size_mb:,.0f} MiB of events.jsonl) on one CPU ...")
+    per_bundle: list[tuple[str, int, float]] = []
+    failed: list[str] = []
+    late = 0
+    try:
+        t_all = time.perf_counter()
+        for d in dirs:
+            t0 = time.perf_counter()
+            report = verify_bundle(Bundle.open(d))
+            seconds = time.perf_counter() - t0
+            per_bundle.append((d.name, report.events, seconds))
+            late += len(report.late)
+            if not report.ok or report.events != meta["bundles"][d.name]:
+                failed.append(f"{d.name}: {report.events} events, "
+                              f"{[str(f.message) for f in report.failed[:3]]}")
+        verify_seconds = time.perf_counter() - t_all
+        say(f"verified in {verify_seconds:.1f} s; hashing the same bytes ...")
+        per_line = min(plain_sha256_per_line(files) for _ in range(3))
+        whole = min(plain_sha256_whole(files) for _ in range(3))
+        canonical = canonical_rehash(files)
+    finally:
+        os.sched_setaffinity(0, affinity)
+
+    n = sum(e for _, e, _ in per_bundle)
+    rates = sorted(e / s for _, e, s in per_bundle)
+    sizes = sorted(e for _, e, _ in per_bundle)
+    results.add(step=f"verify_bundle × {len(dirs)} bundles, 1 CPU", events=n,
+                seconds=verify_seconds, events_per_s=n / verify_seconds,
+                x_sha256_per_line=verify_seconds / per_line, x_sha256_file=verify_seconds / whole)
+    results.add(step="  per bundle: min events/s", events=sizes[0], events_per_s=rates[0])
+    results.add(step="  per bundle: median events/s", events=int(statistics.median(sizes)),
+                events_per_s=statistics.median(rates))
+    results.add(step="  per bundle: max events/s", events=sizes[-1], events_per_s=rates[-1])
+    results.add(step="SHA-256 per line of events.jsonl (same bytes)", events=n, seconds=per_line,
+                events_per_s=n / per_line, MiB_per_s=size_mb / per_line)
+    results.add(step="SHA-256 over each events.jsonl (one pass)", events=n, seconds=whole,
+                events_per_s=n / whole, MiB_per_s=size_mb / whole)
+    results.add(step="canonical re-hash only (parse + RFC 8785 + SHA-256)", events=n,
+                seconds=canonical, events_per_s=n / canonical,
+                x_sha256_per_line=canonical / per_line)
+    results.meta.update(events_verified=n, bytes_mib=round(size_mb, 1), late_findings=late,
+                        verify_peak_rss_mb=round(peak_rss_mb(), 1))
+    slowest = min(per_bundle, key=lambda b: b[1] / b[2])
+    results.note(f"{n:,} events in {len(dirs)} bundles, {size_mb:,.0f} MiB "
+                 f"({size_mb * 2**20 / n:.0f} bytes per event); {late} late finding(s); slowest "
+                 f"bundle {slowest[0]} ({slowest[1]:,} events, {slowest[1] / slowest[2]:,.0f}/s)")
+    rate = n / verify_seconds
+    verdict = "meets" if rate >= TARGET_EVENTS_PER_S else "MISSES"
+    results.note(f"verify {rate:,.0f} events/s on one CPU {verdict} the ≥ "
+                 f"{TARGET_EVENTS_PER_S:,} events/s target; {verify_seconds / per_line:.0f}× "
+                 f"plain SHA-256 per line")
+    if failed:
+        results.note(f"{len(failed)} bundle(s) did NOT verify: {failed[:3]}")
+    results.finish(["step", "events", "seconds", "events_per_s", "x_sha256_per_line",
+                    "x_sha256_file", "MiB_per_s"])
+    if failed:
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
