@@ -30,6 +30,24 @@ _dumps = json.JSONEncoder(
 _dumps_string = json.JSONEncoder(ensure_ascii=False).encode
 
 
+def _no_default(value: object) -> object:
+    raise TypeError(f"{type(value).__name__} is not JSON")
+
+
+# The C encoder behind ``_dumps``, built once (``JSONEncoder.encode`` builds it on every call):
+# the verifier re-encodes every event of a bundle. Values reaching it were parsed from JSON, so
+# there are no cycles to guard (markers=None) and no floats (allow_nan is then moot).
+_C_ENCODER = getattr(json.encoder, "c_make_encoder", None)
+_c_iterencode = None if _C_ENCODER is None else _C_ENCODER(
+    None, _no_default, json.encoder.encode_basestring, None, ":", ",", True, False, False)
+
+
+def _dumps_parsed(value: object) -> str:
+    if _c_iterencode is None:
+        return _dumps(value)
+    return "".join(_c_iterencode(value, 0))
+
+
 class CanonicalError(ValueError):
     """A value is outside the canonical JSON profile; the message names its JSON path."""
 
@@ -224,6 +242,13 @@ def loads_strict(text: str | bytes) -> object:
     try:
         if isinstance(text, bytes):
             text = text.decode("utf-8")
+        try:  # the common case, a line with nothing around the value, without decode()'s regexes
+            value, end = _STRICT_DECODER.raw_decode(text)
+            rest = len(text) - end
+            if rest == 0 or (rest == 1 and text[-1] == "\n"):
+                return value
+        except ValueError:
+            pass  # decode() below gives the error (or accepts surrounding whitespace)
         return _STRICT_DECODER.decode(text)
     except CanonicalError:
         raise
@@ -253,4 +278,4 @@ def canonical_json_parsed(value: object, source: bytes) -> bytes:
         or b"\xf4" in source
     ):
         return canonical_json(value)
-    return _dumps(value).encode("utf-8")
+    return _dumps_parsed(value).encode("utf-8")

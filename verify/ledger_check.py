@@ -18,7 +18,7 @@ from typing import Any
 
 from verify.bundle import Bundle, BundleError, SignedCheckpoint
 from verify.canonical import CanonicalError, canonical_json_parsed, loads_strict
-from verify.draw_check import DrawReplay
+from verify.draw_check import DRAW_TYPE_PREFIX, DrawReplay
 from verify.event import CONTENT_KEYS, EVENT_HASH_DOMAIN, ZERO_HASH, is_hash_hex
 from verify.findings import Finding, Report
 from verify.merkle import Frontier
@@ -86,6 +86,7 @@ def _verify(
         walk.line(line_no, raw)
         if progress is not None and walk.size % progress_every == 0 and walk.size:
             progress(walk.size, time.perf_counter() - started)
+    # (checkpoints are compared in line() only at their sizes: at_size is not called per line)
     walk.finish()
     report.findings.extend(walk.draws.findings())
     report.findings.extend(walk.rules.findings(walk.draws.teams))
@@ -143,7 +144,8 @@ class _Walk:
         if self.evidence is not None:
             self.evidence.entries += entry_bytes
             self.evidence.leaves += leaf
-        self.at_size(line_no)
+        if index + 1 in self.targets or self.trusted is not None:
+            self.at_size(line_no)
 
     def _check_event(
         self, record: dict[str, Any], raw: bytes, entry: str, line_no: int, index: int
@@ -173,7 +175,8 @@ class _Walk:
                       f"integrated (log entry {entry[:16]}…, stored {recomputed[:16]}…)",
                       line_no, index)
         self._check_chain(event, entry, line_no, index)
-        self.draws.observe(event, index, line_no)
+        if str(event["type"]).startswith(DRAW_TYPE_PREFIX):  # (one call less for the others)
+            self.draws.observe(event, index, line_no)
         self.rules.observe(event, index, line_no)
 
     def _check_chain(self, event: dict[str, Any], entry: str, line_no: int, index: int) -> None:

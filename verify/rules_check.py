@@ -33,7 +33,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from verify.draw_files import DrawFileError, read_draw_inputs
 from verify.findings import Finding
@@ -69,18 +69,23 @@ class _Agency:
     rulebooks: list[dict[str, Any]] = field(default_factory=list)
     plans: dict[int, dict[str, Any]] = field(default_factory=dict)
     calendar: dict[int, dict[str, Any]] = field(default_factory=dict)
+    _calendar: WorkingCalendar | None = None
 
     def rulebook(self, on: str) -> dict[str, Any] | None:
         books = [b for b in self.rulebooks if str(b.get("adopted_from")) <= on]
         return max(books, key=lambda b: str(b["adopted_from"])) if books else None
 
     def working_calendar(self) -> WorkingCalendar:
-        return WorkingCalendar(YearSchedule.from_data(s) for s in self.calendar.values())
+        """The calendar as recorded so far (built once per change of the recorded years)."""
+        if self._calendar is None:
+            self._calendar = WorkingCalendar(YearSchedule.from_data(s) for s in self.calendar.values())
+        return self._calendar
 
 
-@dataclass
-class _Where:
-    index: int
+class _Where(NamedTuple):
+    """Where an event is: its log index and its line in events.jsonl."""
+
+    log_index: int
     line: int
 
 
@@ -113,21 +118,29 @@ class RuleReplay:
     established: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def find(self, rule: str, message: str, where: _Where, severity: str = "failed") -> None:
-        self.found.append(Finding(rule, message, where.index, "events.jsonl", where.line, severity))
+        self.found.append(Finding(rule, message, where.log_index, "events.jsonl", where.line, severity))
 
     # -- the pass ----------------------------------------------------------------------------------
     def observe(self, event: dict[str, Any], index: int, line: int) -> None:
-        kind = str(event.get("type", ""))
+        kind = event.get("type")
+        handler = _BY_TYPE.get(kind) if type(kind) is str else None
+        if handler is None and not (self.keep_trail and type(kind) is str
+                                    and kind.startswith(_PREFIX)):
+            return  # the common case (a directory registration): one dict lookup
         data = event.get("data")
-        if not kind.startswith(_PREFIX) or not isinstance(data, dict):
+        if type(data) is not dict:
             return
+        if handler is _DETAILS_UPDATED and not self.keep_trail and "risk_grade" not in (
+                data.get("changes") or ()):
+            return  # a change of phone or address: nothing the rules depend on
+        assert isinstance(kind, str)
         name = kind[len(_PREFIX):]
         if self.keep_trail:
             self._keep(name, str(event["aggregate_id"]), data, index, line)
-        handler = _HANDLERS.get(name)
         if handler is not None:
             try:
-                handler(self, str(event["aggregate_id"]), data, _Where(index, line))
+                where = _NOWHERE if handler in _NO_WHERE else _Where(index, line)
+                handler(self, str(event["aggregate_id"]), data, where)
             except (KeyError, TypeError, ValueError, AttributeError) as exc:
                 self.find("rule-data", f"{kind}: data not as the ledger writes it ({exc!r})",
                           _Where(index, line))
@@ -155,7 +168,9 @@ class RuleReplay:
         self._agency(agg).plans[int(data["year"])] = data["plan"]
 
     def calendar_recorded(self, agg: str, data: dict[str, Any], _: _Where) -> None:
-        self._agency(agg).calendar[int(data["schedule"]["year"])] = data["schedule"]
+        agency = self._agency(agg)
+        agency.calendar[int(data["schedule"]["year"])] = data["schedule"]
+        agency._calendar = None  # a year recorded again replaces the earlier schedule
 
     # -- the directories ---------------------------------------------------------------------------
     def unit_registered(self, agg: str, data: dict[str, Any], _: _Where) -> None:
@@ -500,3 +515,11 @@ for _kind in ("DetailsUpdated", "Reclassified", "SpecialSupervisionMarked",
     _HANDLERS[f"directory:InspectionObject.{_kind}"] = _change(RuleReplay.unit_changed, _kind)
 for _kind in ("Deactivated", "Reactivated", "LeaveRecorded", "ConflictDeclared", "ConflictWithdrawn"):
     _HANDLERS[f"inspector:Inspector.{_kind}"] = _change(RuleReplay.officer_changed, _kind)
+
+_DETAILS_UPDATED = _HANDLERS["directory:InspectionObject.DetailsUpdated"]
+#: Handlers that never report a finding themselves (they only keep the directories' state): the
+#: hot path of a province's registrations builds no position for them.
+_NO_WHERE = frozenset({RuleReplay.unit_registered, RuleReplay.officer_registered, _DETAILS_UPDATED})
+_NOWHERE = _Where(-1, -1)
+#: Handlers by the full stored type (``ledger.<module>:<Class>.<Event>``).
+_BY_TYPE: dict[str, Any] = {_PREFIX + name: handler for name, handler in _HANDLERS.items()}
