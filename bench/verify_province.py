@@ -64,12 +64,11 @@ from ledger.demo import (
 )
 from ledger.directory import InspectionObject, object_id
 from ledger.directory_file import Table
-from ledger.draw import draw_name, draw_uuid
+from ledger.draw import draw_name
 from ledger.draw_ceremony import Ceremony, draw_window
 from ledger.export import export_bundle
 from ledger.generator import GeneratedAgency, GeneratedCounty, iter_counties, province_agencies
 from ledger.inspections import Inspections
-from ledger.inspector import inspector_id
 from ledger.log_store import DEFAULT_LOG
 from ledger.rulebook_presets import preset
 from ledger.settings import Settings
