@@ -169,3 +169,92 @@ def test_a_record_by_officers_outside_the_team_is_flagged_once_the_list_is_discl
     county.sync()
     report = export_and_verify(county, tmp_path / "bundle")
     assert _rules(report) == ["rule-record"] and "not on the unit's team" in report.findings[0].message
+
+
+def test_an_amendment_without_its_reason_written_past_the_application_is_flagged(
+    county: Ledger, ceremony: Ceremony, tmp_path: Path
+) -> None:
+    import json
+
+    from verify.seal import seal
+
+    draw_id = fixed(ceremony)
+    unit, team = next(iter(ceremony.open(draw_id).teams.items()))
+    replacement = ceremony.recuse(draw_id, unit, team[0], "亲属关系", "局长")  # by the book …
+    draw = ceremony.draw(draw_id)
+    body = json.dumps({"unit": unit, "recused": team[1], "replacement": "x", "slot": 2,
+                       "reason": ""}, ensure_ascii=False, sort_keys=True).encode()
+    draw._inspector_recused(sealed_details=seal(ceremony.keys.load(draw_id), draw_id,
+                                                "amendment.2", body),
+                            details_hash=hashlib.sha256(body).hexdigest(), approved_by="局长")
+    county.app.save(draw)  # … then one with no reason, straight into the store
+    ceremony.disclose(draw_id, "局长", date(2026, 4, 1))
+    county.sync()
+    report = export_and_verify(county, tmp_path / "bundle")
+    assert replacement and _rules(report) == ["draw-amendment"]
+    assert "without its reason or its approver" in report.findings[0].message
+
+
+def _lenient(county: Ledger, **changes: object) -> None:
+    """Adopt the county's rulebook again from 2 December 2025 with ``changes``."""
+    import dataclasses
+
+    agency: Agency = county.app.repository.get(agency_id(COUNTY))
+    book = agency.rulebook_in_force("2026-01-01")
+    assert book is not None
+    county.app.adopt_rulebook(agency.id, dataclasses.replace(book, adopted_from="2025-12-02",
+                                                             **changes),  # type: ignore[arg-type]
+                              approved_by="局务会", reason="测试")
+
+
+def test_a_unit_drawn_beyond_the_yearly_maximum_is_flagged(
+    county: Ledger, ceremony: Ceremony, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ceremony_steps import WITNESS_VALUES, commitment
+
+    from ledger.draw_inputs import YearSoFar
+    from ledger.rulebook import UnitCap
+
+    _lenient(county, unit_cap=UnitCap(max_per_year=1, lifted_by_violation=True))
+    first = fixed(ceremony)
+    monkeypatch.setattr(ceremony, "_year_so_far", lambda *_: YearSoFar())  # forgets Q1
+    second = ceremony.freeze(COUNTY, "2026Q2", date(2026, 3, 27), PLAN).draw_id
+    for k, value in WITNESS_VALUES.items():
+        ceremony.commit(second, k, "见证人", "纪检", commitment(value))
+    for k, value in WITNESS_VALUES.items():
+        ceremony.record_entropy(second, k, value, [])
+    ceremony.record_entropy(second, 3, "6152433", [])
+    ceremony.derive_seed(second, "局长")
+    ceremony.run(second)
+    ceremony.fix(second, "局务会", date(2026, 3, 27))
+    ceremony.disclose(first, "局长", date(2026, 4, 1))
+    ceremony.disclose(second, "局长", date(2026, 7, 1))
+    twice = set(ceremony.open(first).teams) & set(ceremony.open(second).teams)
+    assert twice, "with most units drawn each quarter, some are drawn again"
+    county.sync()
+    report = export_and_verify(county, tmp_path / "bundle")
+    assert {f.rule for f in report.findings} == {"rule-unit-cap"}
+    assert {f.message.split("unit ")[1].split(" ")[0] for f in report.findings} == twice
+
+
+def test_a_publication_deadline_from_the_tasks_completion_is_counted_on_the_last_visit(
+    county: Ledger, ceremony: Ceremony, tmp_path: Path
+) -> None:
+    from ledger.rulebook import Deadline
+
+    _lenient(county, disclosure_deadline=Deadline(20, "working_days", "task_completed"))
+    inspections = Inspections(ceremony.app, ceremony)
+    draw_id = fixed(ceremony)
+    teams = list(ceremony.open(draw_id).teams.items())
+    for n, (unit, team) in enumerate(teams):
+        visited = "2026-01-09" if n else "2026-01-20"  # the task completes on 20 January
+        inspections.file_record(draw_id, unit, _record(team, visited), team[0],
+                                date.fromisoformat(visited))
+    inspections.disclose_result(draw_id, teams[1][0], "办公室", date(2026, 3, 6))
+    county.sync()
+    report = export_and_verify(county, tmp_path / "bundle")
+    # 20 working days after 20 January, across the Spring Festival (15–23 Feb off, Saturday 14 Feb
+    # worked): due 24 February; 6 March is 9 working days late (Saturday 28 Feb is worked too).
+    # The application recorded the same lateness, so there is no rule-deadline finding.
+    assert [(f.rule, f.severity) for f in report.findings] == [("disclosure-late", "late")]
+    assert "disclosure 9 working day(s) after the deadline 2026-02-24" in report.findings[0].message

@@ -264,6 +264,10 @@ def _check_amendments(steps: list[_Step], key: bytes, draw_id: str, inputs: Draw
         if hashlib.sha256(body).hexdigest() != step.data["details_hash"]:
             raise _Problem("draw-amendment", "the details do not hash to the recorded hash", step)
         details = json.loads(body)
+        if not str(details.get("reason", "")).strip() or not str(step.data.get("approved_by",
+                                                                                 "")).strip():
+            raise _Problem("draw-amendment", "an amendment after fixing without its reason or its "
+                           "approver (不得随意变更)", step)
         unit = str(details["unit"])
         if unit not in teams:
             raise _Problem("draw-amendment", f"{unit} is not on the list when amended", step)

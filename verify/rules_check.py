@@ -152,10 +152,86 @@ class RuleReplay:
             self.established[agg] = data
 
     def findings(self, teams: dict[str, dict[str, tuple[str, ...]]]) -> list[Finding]:
-        """The findings, with the record checks that need the disclosed teams (``teams`` by draw)."""
+        """The findings, with the checks that need the disclosed teams (``teams`` by draw id):
+        records by the team, the yearly maximum per unit, full coverage of key units, and
+        publication deadlines counted from the task's completion."""
         for inspection in self.inspections.values():
             self._check_record_team(inspection, teams.get(inspection["draw_id"]))
+        self._check_year(teams)
+        self._check_task_deadlines()
         return self.found
+
+    def _unit_draws(self) -> dict[tuple[str, int], list[dict[str, Any]]]:
+        """The agencies' quarterly unit draws by (agency, year), in period order."""
+        by_year: dict[tuple[str, int], list[dict[str, Any]]] = {}
+        for draw in self.draws.values():
+            if draw["draw_id"].endswith("-units"):
+                by_year.setdefault((draw["agency"], int(draw["period"][:4])), []).append(draw)
+        return {k: sorted(v, key=lambda d: str(d["period"])) for k, v in by_year.items()}
+
+    def _violations(self, draw_id: str) -> set[str]:
+        return {i["unit"] for i in self.inspections.values()
+                if i["draw_id"] == draw_id and i["record"] is not None and _violation(i["record"])}
+
+    def _check_year(self, teams: dict[str, dict[str, tuple[str, ...]]]) -> None:
+        for (agency_uuid, year), draws in self._unit_draws().items():
+            agency = self._agency(agency_uuid)
+            drawn: dict[str, int] = {}
+            violated: set[str] = set()
+            for draw in draws:
+                team = teams.get(draw["draw_id"])
+                book = agency.rulebook(_quarter(draw["period"])[0].isoformat())
+                if team is None or book is None:
+                    break  # a sealed draw: the year can only be checked up to it
+                cap = book.get("unit_cap")
+                for unit in team:
+                    drawn[unit] = drawn.get(unit, 0) + 1
+                    lifted = bool(cap and cap.get("lifted_by_violation")) and unit in violated
+                    if cap and drawn[unit] > int(cap["max_per_year"]) and not lifted:
+                        self.find("rule-unit-cap", f"draw {draw['draw_id']}: unit {unit} drawn "
+                                  f"{drawn[unit]} times in {year}, the rulebook's maximum is "
+                                  f"{cap['max_per_year']} with no violation found (seed 004 art. 8)",
+                                  draw["where"])
+                violated |= self._violations(draw["draw_id"])
+            else:
+                self._check_key_coverage(agency, agency_uuid, year, draws, drawn)
+
+    def _check_key_coverage(self, agency: _Agency, agency_uuid: str, year: int,
+                            draws: list[dict[str, Any]], drawn: dict[str, int]) -> None:
+        """With all four quarters disclosed: every key unit drawn once in the year where the
+        rulebook requires full coverage (seed 000: 「每年全覆盖」)."""
+        if [d["period"] for d in draws] != [f"{year}Q{q}" for q in range(1, 5)]:
+            return
+        book = agency.rulebook(f"{year}-10-01")
+        if book is None or book.get("key_coverage_quarters") is None:
+            return
+        missed = sorted(u.code for u in self._agency_units(agency_uuid)
+                        if u.category == "key" and u.status not in ("closed", "relocated")
+                        and u.code not in drawn)
+        if missed:
+            self.find("rule-key-coverage", f"{year}: key unit(s) {', '.join(missed[:5])}"
+                      f"{' …' if len(missed) > 5 else ''} not drawn in any quarter, though the "
+                      "rulebook requires every key unit once a year", draws[-1]["where"])
+
+    def _check_task_deadlines(self) -> None:
+        """Publication deadlines anchored on the task's completion: the draw's last visit."""
+        by_draw: dict[str, list[dict[str, Any]]] = {}
+        for inspection in self.inspections.values():
+            by_draw.setdefault(inspection["draw_id"], []).append(inspection)
+        for draw_id, inspections in by_draw.items():
+            if any(i["record"] is None for i in inspections):
+                continue
+            last = max(date.fromisoformat(i["record"]["visited_on"]) for i in inspections)
+            for inspection in inspections:
+                disclosed = inspection.get("disclosed")
+                agency = self._agency(inspection["agency"])
+                book = agency.rulebook(_quarter(draw_id.split("-")[1])[0].isoformat())
+                deadline = None if book is None else book.get("disclosure_deadline")
+                if disclosed is None or deadline is None or deadline["anchor"] != "task_completed":
+                    continue
+                self._check_late(f"{draw_id} {inspection['unit']}", agency, deadline,
+                                 last.isoformat(), disclosed[0], disclosed[1], "disclosure",
+                                 disclosed[2])
 
     # -- agencies ----------------------------------------------------------------------------------
     def _agency(self, agg: str) -> _Agency:
@@ -399,7 +475,9 @@ class RuleReplay:
         if book is None or record is None or book.get("disclosure_deadline") is None:
             return
         if book["disclosure_deadline"]["anchor"] == "task_completed":
-            return  # needs every visit of the draw: checked by people from the report
+            inspection["disclosed"] = (str(data["disclosed_on"]), int(data["working_days_late"]),
+                                       where)
+            return  # needs every visit of the draw: checked at the end (_check_task_deadlines)
         self._check_late(f"{inspection['draw_id']} {inspection['unit']}", agency,
                          book["disclosure_deadline"], record["visited_on"],
                          str(data["disclosed_on"]), int(data["working_days_late"]), "disclosure",
@@ -451,6 +529,15 @@ class RuleReplay:
         if strangers:
             self.find("rule-record", f"{label}: {', '.join(strangers)} not on the unit's team "
                       f"({', '.join(team)})", inspection["where"])
+
+
+def _violation(record: dict[str, Any]) -> bool:
+    """A problem found (as ``ledger.inspection_record.has_violation`` defines it)."""
+    annex4 = record.get("annex4") or {}
+    return (any(i.get("finding") == "problem" for i in record.get("items", []))
+            or bool((record.get("case") or {}).get("filed"))
+            or annex4.get("emissions_within_limits") is False
+            or annex4.get("facilities_running") == "abnormal")
 
 
 def _cap_rules(book: dict[str, Any]) -> bool:
