@@ -258,3 +258,16 @@ def test_a_publication_deadline_from_the_tasks_completion_is_counted_on_the_last
     # The application recorded the same lateness, so there is no rule-deadline finding.
     assert [(f.rule, f.severity) for f in report.findings] == [("disclosure-late", "late")]
     assert "disclosure 9 working day(s) after the deadline 2026-02-24" in report.findings[0].message
+
+
+def test_a_plan_asking_less_than_the_minimum_ratio_is_flagged(
+    county: Ledger, ceremony: Ceremony, tmp_path: Path
+) -> None:
+    agency: Agency = county.app.repository.get(agency_id(COUNTY))
+    plan = dict(agency.plans[2026])
+    plan["quotas"] = [dict(q, required=0) if q["category"] == "key" else q for q in plan["quotas"]]
+    agency._plan_filed(year=2026, plan=plan, approved_by="局务会")  # past file_plan's computation
+    county.app.save(agency)
+    county.sync()
+    report = export_and_verify(county, tmp_path / "bundle")
+    assert _rules(report) == ["rule-plan"] and "minimum ratio asks" in report.findings[0].message

@@ -17,6 +17,8 @@ At each freeze and each record it checks:
                      day) is on ``inspectors.csv`` with exactly the categories they may inspect.
 ``rule-conflicts``   ``conflicts.csv`` holds exactly the declared conflicts between the roster and
                      the population.
+``rule-plan``        the annual plan counts the directory and the officers as they stood when it
+                     was filed, and asks at least what the rulebook's minimum ratios ask.
 ``rule-sizes``       each stratum's size is what the filed plan requires that quarter (capped at
                      the stratum); the team size is at least the rulebook's and at least two.
 ``rule-record``      a record covers every item of the inspection-item list (when the unit was in
@@ -240,8 +242,40 @@ class RuleReplay:
     def rulebook_adopted(self, agg: str, data: dict[str, Any], _: _Where) -> None:
         self._agency(agg).rulebooks.append(data["rulebook"])
 
-    def plan_filed(self, agg: str, data: dict[str, Any], _: _Where) -> None:
-        self._agency(agg).plans[int(data["year"])] = data["plan"]
+    def plan_filed(self, agg: str, data: dict[str, Any], where: _Where) -> None:
+        agency = self._agency(agg)
+        year = int(data["year"])
+        agency.plans[year] = data["plan"]
+        book = agency.rulebook(f"{year}-01-01")
+        if book is not None:
+            self._check_plan(agg, year, data["plan"], book, where)
+
+    def _check_plan(self, agency_uuid: str, year: int, plan: dict[str, Any], book: dict[str, Any],
+                    where: _Where) -> None:
+        """The annual plan counts the directory as it stood, and asks at least what the
+        rulebook's minimum ratios ask (rounded up; each quarter at most the category's units)."""
+        counts = {c: 0 for c in STRATA}
+        for unit in self._agency_units(agency_uuid):
+            if unit.status not in ("closed", "relocated"):
+                counts[unit.category] += 1
+        officers = sum(1 for agg, o in self.officers.items() if self.officer_agency[agg] == agency_uuid
+                       and o.active and not o.outside_expert)
+        if int(plan["officers"]) != officers:
+            self.find("rule-plan", f"{year} plan: counts {plan['officers']} officers, the directory "
+                      f"has {officers} active", where)
+        rules = {str(r["category"]): r for r in book.get("minimums", [])}
+        for entry in plan["categories"]:
+            category = str(entry["category"])
+            count = counts.get(category, 0)
+            if int(entry["population"]) != count:
+                self.find("rule-plan", f"{year} plan: counts {entry['population']} {category} units, "
+                          f"the directory has {count}", where)
+                continue
+            quarters = [int(q["required"]) for q in plan["quotas"] if q["category"] == category]
+            asked = _asked_per_quarter(rules.get(category), count, officers, book, category)
+            if book.get("unit_cap") is None and asked is not None and sum(quarters) < asked:
+                self.find("rule-plan", f"{year} plan: {category} asks {sum(quarters)} visits, the "
+                          f"rulebook's minimum ratio asks {asked} (最低抽查比例)", where)
 
     def calendar_recorded(self, agg: str, data: dict[str, Any], _: _Where) -> None:
         agency = self._agency(agg)
@@ -529,6 +563,29 @@ class RuleReplay:
         if strangers:
             self.find("rule-record", f"{label}: {', '.join(strangers)} not on the unit's team "
                       f"({', '.join(team)})", inspection["where"])
+
+
+def _ceil_div(a: int, b: int) -> int:
+    return -(-a // b)
+
+
+def _asked_per_quarter(rule: dict[str, Any] | None, count: int, officers: int,
+                       book: dict[str, Any], category: str) -> int | None:
+    """The year's visits a category's minimum ratio asks (each quarter at most ``count``)."""
+    if rule is None:
+        return None
+    if rule.get("share_bp") is not None:
+        per_quarter = _ceil_div(count * int(rule["share_bp"]), 10000)
+        coverage = book.get("key_coverage_quarters")
+        if category == "key" and coverage:
+            per_quarter = max(per_quarter, _ceil_div(count, int(coverage)))
+        floor = min(int(rule.get("stratum_minimum", 0)), count)
+        return 4 * min(max(per_quarter, floor), count)
+    ratio = rule.get("officer_ratio")
+    if ratio is not None and count:
+        yearly = _ceil_div(officers * int(ratio["units"]), int(ratio["officers"]))
+        return min(yearly, 4 * count)
+    return None
 
 
 def _violation(record: dict[str, Any]) -> bool:
