@@ -24,6 +24,7 @@ from ledger.cli_directories import register as register_directory_commands
 from ledger.cli_draw import register as register_draw_commands
 from ledger.cli_projections import register as register_projection_commands
 from ledger.cli_records import register as register_record_commands
+from ledger.cli_reports import register as register_report_commands
 from ledger.cli_support import fail, opened_ledger
 from ledger.demo import DemoQuarter, run_demo_draws, run_demo_quarter, write_county_demo
 from ledger.draw_ceremony import CeremonyError
@@ -48,6 +49,7 @@ register_directory_commands(app)
 register_draw_commands(app)
 register_record_commands(app)
 register_projection_commands(app)
+register_report_commands(app)
 
 EXPECTED_ERRORS = (StorageError, SettingsError, KeyFileError, ExportError, ProofRequestError,
                    LogIntegrityError, CheckpointRefused, LogSelectionError, CeremonyError,
