@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from verify.bundle import MAX_NOTE_BYTES, Bundle, BundleError
+from verify.bundle import Bundle, BundleError, read_small_text
 from verify.canonical import CanonicalError, loads_strict
 from verify.checkpoint import Checkpoint, CheckpointError, open_checkpoint, parse_checkpoint_body
 from verify.cosignature import Cosignature, CosignerVerifier, check_cosignatures, read_cosigner_verifiers
@@ -113,7 +113,7 @@ def audit(
 def _read_cosigners(paths: Sequence[Path]) -> list[CosignerVerifier]:
     verifiers: list[CosignerVerifier] = []
     for path in paths:
-        text = _read_text(path)
+        text = read_small_text(path)
         try:
             found = read_cosigner_verifiers(text)
         except NoteError as exc:
@@ -138,7 +138,7 @@ def _check_received(
     findings: list[Finding],
 ) -> tuple[ReceivedCheckpoint, tuple[str, Checkpoint] | None]:
     file = str(path)
-    note = _read_text(path)
+    note = read_small_text(path)
     try:
         body, _ = _split_note(note)
         claimed = parse_checkpoint_body(body)
@@ -225,14 +225,3 @@ def _roots_at(bundle: Bundle, sizes: set[int]) -> tuple[dict[int, bytes], int]:
 
 def _b64(raw: bytes) -> str:
     return base64.b64encode(raw).decode("ascii")
-
-
-def _read_text(path: Path) -> str:
-    try:
-        if path.stat().st_size > MAX_NOTE_BYTES:
-            raise BundleError(f"{path}: larger than {MAX_NOTE_BYTES} bytes, not a key or note")
-        return path.read_bytes().decode("utf-8")
-    except FileNotFoundError:
-        raise BundleError(f"{path}: no such file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise BundleError(f"{path}: cannot be read: {exc}") from None

@@ -45,9 +45,9 @@ class Bundle:
         if not (path / "events.jsonl").is_file():
             raise BundleError(f"{path}: not a bundle (events.jsonl is missing)")
         if key_file is not None:
-            verifiers, source = _read_keys(key_file), f"trusted key {key_file}"
+            verifiers, source = read_keys(key_file), f"trusted key {key_file}"
         else:
-            verifiers = _read_keys(path / "keys" / "log.vkey")
+            verifiers = read_keys(path / "keys" / "log.vkey")
             source = "the bundle's own key (keys/log.vkey) — pass --key to check it independently"
         bundle = cls(path, verifiers, source, _origin(path))
         bundle._load_checkpoints()
@@ -59,7 +59,7 @@ class Bundle:
         for note_path in notes:
             name = f"checkpoints/{note_path.name}"
             try:
-                checkpoint = open_checkpoint(_read_text(note_path), self.verifiers)
+                checkpoint = open_checkpoint(read_small_text(note_path), self.verifiers)
             except (CheckpointError, NoteError) as exc:
                 self.findings.append(Finding("checkpoint-signature", str(exc), None, name))
                 continue
@@ -93,13 +93,14 @@ class Bundle:
 def load_trusted(path: Path, verifiers: list[NoteVerifier]) -> tuple[SignedCheckpoint | None, str]:
     """The auditor's saved checkpoint and ``""`` when it verifies, else ``None`` and the reason."""
     try:
-        return SignedCheckpoint(str(path), open_checkpoint(_read_text(path), verifiers)), ""
+        return SignedCheckpoint(str(path), open_checkpoint(read_small_text(path), verifiers)), ""
     except (CheckpointError, NoteError) as exc:
         return None, f"{path}: {exc}"
 
 
-def _read_keys(path: Path) -> list[NoteVerifier]:
-    text = _read_text(path)
+def read_keys(path: Path) -> list[NoteVerifier]:
+    """The signed-note verifier keys in a key file (one per non-blank line)."""
+    text = read_small_text(path)
     keys = [line.strip() for line in text.splitlines() if line.strip()]
     if not keys:
         raise BundleError(f"{path}: no verifier key in the file")
@@ -109,7 +110,8 @@ def _read_keys(path: Path) -> list[NoteVerifier]:
         raise BundleError(f"{path}: {exc}") from None
 
 
-def _read_text(path: Path) -> str:
+def read_small_text(path: Path) -> str:
+    """A key or note file as text (at most MAX_NOTE_BYTES, UTF-8), or a BundleError naming it."""
     try:
         if path.stat().st_size > MAX_NOTE_BYTES:
             raise BundleError(f"{path}: larger than {MAX_NOTE_BYTES} bytes, not a key or note")
@@ -125,7 +127,7 @@ def _origin(path: Path) -> str | None:
     if not manifest.is_file():
         return None
     try:
-        data = json.loads(_read_text(manifest))
+        data = json.loads(read_small_text(manifest))
     except ValueError as exc:
         raise BundleError(f"{manifest}: not valid JSON: {exc}") from None
     origin = data.get("origin") if isinstance(data, dict) else None

@@ -32,7 +32,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from verify.audit import AuditReport, audit
-from verify.bundle import MAX_NOTE_BYTES, Bundle, BundleError, load_trusted
+from verify.bundle import Bundle, BundleError, load_trusted, read_keys, read_small_text
 from verify.checkpoint import CheckpointError, open_checkpoint
 from verify.cosignature import MAX_TIMESTAMP, CosignatureError, CosignerSigner, cosign, generate_cosigner
 from verify.findings import Finding, Report
@@ -278,7 +278,7 @@ def run_cosign(argv: Sequence[str]) -> int:
         if not 0 <= timestamp <= MAX_TIMESTAMP:
             raise BundleError(f"--time {timestamp}: not in 0..2**63-1")
         signer = _load_cosigner(args.key)
-        note = _read_small(args.note)
+        note = read_small_text(args.note)
         log_verifiers = _log_verifiers(args.log_key)
         if log_verifiers:
             try:
@@ -338,33 +338,13 @@ def run_cosigner_key(argv: Sequence[str]) -> int:
 
 def _load_cosigner(path: Path) -> CosignerSigner:
     try:
-        return CosignerSigner.from_private_key_text(_read_small(path).strip())
+        return CosignerSigner.from_private_key_text(read_small_text(path).strip())
     except CosignatureError as exc:
         raise BundleError(f"{path}: {exc}") from None
 
 
 def _log_verifiers(path: Path | None) -> list[NoteVerifier]:
-    if path is None:
-        return []
-    text = _read_small(path)
-    keys = [line.strip() for line in text.splitlines() if line.strip()]
-    if not keys:
-        raise BundleError(f"{path}: no verifier key in the file")
-    try:
-        return [NoteVerifier.from_verifier_key_text(k) for k in keys]
-    except NoteError as exc:
-        raise BundleError(f"{path}: {exc}") from None
-
-
-def _read_small(path: Path) -> str:
-    try:
-        if path.stat().st_size > MAX_NOTE_BYTES:
-            raise BundleError(f"{path}: larger than {MAX_NOTE_BYTES} bytes, not a key or note")
-        return path.read_bytes().decode("utf-8")
-    except FileNotFoundError:
-        raise BundleError(f"{path}: no such file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise BundleError(f"{path}: cannot be read: {exc}") from None
+    return [] if path is None else read_keys(path)
 
 
 def _write_text(path: Path, text: str, option: str = "") -> None:
