@@ -57,14 +57,13 @@ from ledger.agency import Agency, agency_id
 from ledger.bootstrap import Ledger, open_ledger
 from ledger.demo import (
     DEMO_ADOPTED_FROM,
-    DEMO_ENTROPY,
     DEMO_PLAN_YEAR,
     DEMO_RULEBOOKS,
     _demo_record,
+    run_ceremony,
 )
 from ledger.directory import InspectionObject, object_id
 from ledger.directory_file import Table
-from ledger.draw import draw_name
 from ledger.draw_ceremony import Ceremony, draw_window
 from ledger.export import export_bundle
 from ledger.generator import GeneratedAgency, GeneratedCounty, iter_counties, province_agencies
@@ -155,21 +154,7 @@ class Province:
         book = agency.rulebook_in_force(first.isoformat())
         assert book is not None
         day, _ = draw_window(period, book.draw_window, agency.calendar())
-        c = self.ceremony
-        draw_id = draw_name(code, period, kind)
-        c.freeze(code, period, day, [(s, n) for s, n, _ in DEMO_ENTROPY], kind=kind)
-        witnesses = [(k, n, v) for k, (s, n, v) in enumerate(DEMO_ENTROPY, 1) if s == "witness"]
-        for k, name, value in witnesses:
-            role, _, person = name.partition(" ")
-            c.commit(draw_id, k, person, role, hashlib.sha256(value.encode()).hexdigest())
-        for k, _, value in witnesses:
-            c.record_entropy(draw_id, k, value, [])
-        for k, (source, _, value) in enumerate(DEMO_ENTROPY, 1):
-            if source != "witness":
-                c.record_entropy(draw_id, k, value, [n.split(" ")[-1] for _, n, _ in witnesses])
-        c.derive_seed(draw_id, "局长")
-        c.run(draw_id)
-        c.fix(draw_id, "局务会", day)
+        draw_id = run_ceremony(self.ceremony, code, period, day, kind)
         self.tally(f"{kind} draws")
         return draw_id
 

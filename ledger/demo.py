@@ -259,25 +259,33 @@ def run_demo_draws(app: LedgerApp, keys_dir: Path) -> list[DemoDraw]:
             _demo_draw(ceremony, DEMO_CODES["prefecture"], "audit")]
 
 
+def run_ceremony(ceremony: Ceremony, code: str, period: str, day: date, kind: str) -> str:
+    """A by-the-book ceremony with the demo's witnesses and dice: freeze on ``day``, commit,
+    reveal, roll, seed, run, fix (the same day); returns the draw id."""
+    draw_id = draw_name(code, period, kind)
+    ceremony.freeze(code, period, day, [(source, name) for source, name, _ in DEMO_ENTROPY],
+                    kind=kind)
+    witnesses = [(k, name, value) for k, (source, name, value) in enumerate(DEMO_ENTROPY, 1)
+                 if source == "witness"]
+    for k, name, value in witnesses:
+        role, _, person = name.partition(" ")
+        ceremony.commit(draw_id, k, person, role, hashlib.sha256(value.encode()).hexdigest())
+    for k, _, value in witnesses:
+        ceremony.record_entropy(draw_id, k, value, [])
+    for k, (source, _, value) in enumerate(DEMO_ENTROPY, 1):
+        if source != "witness":
+            ceremony.record_entropy(draw_id, k, value, [n.split(" ")[-1] for _, n, _ in witnesses])
+    ceremony.derive_seed(draw_id, "局长")
+    ceremony.run(draw_id)
+    ceremony.fix(draw_id, "局务会", day)
+    return draw_id
+
+
 def _demo_draw(ceremony: Ceremony, code: str, kind: str) -> DemoDraw:
     draw_id = draw_name(code, DEMO_PERIOD, kind)
     ran = draw_uuid(draw_id) not in ceremony.app.repository
     if ran:
-        plan = [(source, name) for source, name, _ in DEMO_ENTROPY]
-        ceremony.freeze(code, DEMO_PERIOD, DEMO_FREEZE_DAY, plan, kind=kind)
-        witnesses = [(k, name, value) for k, (source, name, value) in enumerate(DEMO_ENTROPY, 1)
-                     if source == "witness"]
-        for k, name, value in witnesses:
-            role, _, person = name.partition(" ")
-            ceremony.commit(draw_id, k, person, role, hashlib.sha256(value.encode()).hexdigest())
-        for k, _, value in witnesses:
-            ceremony.record_entropy(draw_id, k, value, [])
-        for k, (source, _, value) in enumerate(DEMO_ENTROPY, 1):
-            if source != "witness":
-                ceremony.record_entropy(draw_id, k, value, [n.split(" ")[-1] for _, n, _ in witnesses])
-        ceremony.derive_seed(draw_id, "局长")
-        ceremony.run(draw_id)
-        ceremony.fix(draw_id, "局务会", DEMO_FREEZE_DAY)
+        run_ceremony(ceremony, code, DEMO_PERIOD, DEMO_FREEZE_DAY, kind)
     draw = ceremony.draw(draw_id)
     return DemoDraw(draw_id, draw.status, dict(draw.drawn["selected"]) if draw.drawn else {},
                     draw.fixed["list_hash"] if draw.fixed else None, ran)
