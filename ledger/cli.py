@@ -242,7 +242,7 @@ def demo(
                 keys = ledger.init_key(code)
                 typer.echo(f"created the log key of {code} in {keys.directory}")
         draws = _guard(lambda: run_demo_draws(ledger.app, ledger.settings.keys_dir))
-        quarter = _guard(lambda: run_demo_quarter(ledger.app, ledger.settings.keys_dir))
+        quarter = _guard(lambda: run_demo_quarter(ledger))
         result = ledger.sync()
         plan = summary.plan
         typer.echo(

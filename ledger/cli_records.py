@@ -164,8 +164,8 @@ def record_show(
     viewer = (Viewer("officer", certificate=as_officer) if as_officer is not None
               else Viewer("agency", agency=str(as_agency)))
     who = f"officer {as_officer}" if as_officer is not None else f"agency {as_agency}"
-    with _inspections() as (ledger, inspections):
-        view = PublicView(ledger.app, inspections.ceremony)
+    with _inspections() as (ledger, _):
+        view = PublicView(ledger)
         rows = [row for row in view.records_for(viewer, draw_id.split("-", 1)[0])
                 if row["draw_id"] == draw_id and row["unit"] == unit]
         if not rows:
@@ -306,7 +306,7 @@ def public_show(
     if lang not in HEADINGS:
         _fail(f"--lang: {lang!r} is not zh or en")
     with opened_ledger(ERRORS) as ledger:
-        pages = PublicView(ledger.app, Ceremony(ledger.app, ledger.settings.keys_dir)).agency_pages(
+        pages = PublicView(ledger).agency_pages(
             agency, year)
         print_value({"headings": HEADINGS[lang], **pages}, as_json, _pages_text)
 
@@ -353,16 +353,21 @@ def _result_text(result: dict[str, Any]) -> str:
 
 @public_app.command("search")
 def public_search(
-    text: Annotated[str, typer.Argument(help="part of a unit's name or credit code")],
-    year: Annotated[int, typer.Option(help="e.g. 2026")],
+    text: Annotated[str, typer.Argument(help="part of a unit's name or credit code ('' for all)")],
+    year: Annotated[int | None, typer.Option(help="e.g. 2026")] = None,
+    quarter: Annotated[int | None, typer.Option(help="1-4 (with --year)")] = None,
+    agency: Annotated[str | None, typer.Option("--agency", help="one agency's division code")]
+    = None,
     as_json: JsonFlag = False,
 ) -> None:
-    """Published results of every agency whose unit name or credit code contains TEXT."""
+    """Published results (抽查结果) whose unit name or credit code contains TEXT: every agency, or
+    one, a year, a quarter (read from the public projection, brought up to date first)."""
+    scope = " ".join(part for part in (agency or "", str(year or ""),
+                                       f"Q{quarter}" if quarter else "") if part)
     with opened_ledger(ERRORS) as ledger:
-        found = PublicView(ledger.app, Ceremony(ledger.app, ledger.settings.keys_dir)).search(
-            text, year)
+        found = PublicView(ledger).search(text, year=year, agency=agency, quarter=quarter)
         print_value(found, as_json, lambda rs: "\n".join(
-            [f"{len(rs)} published result(s) matching {text!r} in {year}"]
+            [f"{len(rs)} published result(s) matching {text!r}" + (f" in {scope}" if scope else "")]
             + [_result_text(r) for r in rs]))
 
 

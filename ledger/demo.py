@@ -26,6 +26,7 @@ from stdnum.cn import uscc
 
 from ledger.agency import Agency, agency_id
 from ledger.application import LedgerApp
+from ledger.bootstrap import Ledger
 from ledger.directory import InspectionObject, object_id
 from ledger.directory_file import Table
 from ledger.draw import draw_name, draw_uuid
@@ -341,13 +342,14 @@ class DemoQuarter:
         return bool(self.filed_now or self.published_now)
 
 
-def run_demo_quarter(app: LedgerApp, keys_dir: Path) -> DemoQuarter:
+def run_demo_quarter(ledger: Ledger) -> DemoQuarter:
     """The county's 2026Q1 quarter after its draw: the year's list of supervised units published,
     a record for every unit on the list (visits in January 2026: most clean, two with orders to
     correct of which one is rectified, one refusal, one recusal granted at the visit, one record
     filed late), every result published (one field withheld after a confidentiality review), then
     the list unsealed. Each step only if not done yet (run again: changes nothing)."""
-    ceremony = Ceremony(app, keys_dir)
+    app = ledger.app
+    ceremony = Ceremony(app, ledger.settings.keys_dir)
     inspections = Inspections(app, ceremony)
     code = DEMO_CODES["county"]
     draw_id = draw_name(code, DEMO_PERIOD, "units")
@@ -396,7 +398,7 @@ def run_demo_quarter(app: LedgerApp, keys_dir: Path) -> DemoQuarter:
             published_now += 1
     if ceremony.draw(draw_id).disclosed_key is None:
         inspections.disclose_list(draw_id, "局长", DEMO_PUBLISHED_ON)
-    return _quarter_summary(app, ceremony, inspections, PublicView(app, ceremony), draw_id, units,
+    return _quarter_summary(app, ceremony, inspections, PublicView(ledger), draw_id, units,
                             filed_now, published_now)
 
 

@@ -289,8 +289,8 @@ class Ceremony:
             raise CeremonyError(f"seed: draw {draw_id} already has its seed; the attempt is recorded")
         self._rule(draw.check_seed_ready)
         key = self.keys.load(draw_id)
-        values = self._values(draw, key)
-        inputs = self._inputs(draw)
+        values = _entropy_values(draw, key)
+        inputs = _draw_inputs(draw)
         result = run_draw(inputs, values)
         payload = json.dumps({"pre": result.preimage, "seed": result.seed}).encode("utf-8")
         self._rule(lambda: draw.derive_seed(seal(key, draw_id, "seed", payload),
@@ -312,7 +312,7 @@ class Ceremony:
         if draw.sealed_seed is None:
             raise CeremonyError("seed: derive the seed first (`spotcheck draw seed`)")
         key = self.keys.load(draw_id)
-        result = run_draw(self._inputs(draw), self._values(draw, key))
+        result = run_draw(_draw_inputs(draw), _entropy_values(draw, key))
         if isinstance(result.assignment, InsufficientEligible):
             stop = result.assignment
             self._rule(lambda: draw.block(
@@ -389,7 +389,7 @@ class Ceremony:
         if certificate not in team:
             raise CeremonyError(f"certificate: {certificate} is not on the team of {unit_code}")
         assert opened.result is not None
-        inputs = self._inputs(draw)
+        inputs = _draw_inputs(draw)
         loads: dict[str, int] = {}
         for members in opened.teams.values():
             for member in members:
@@ -448,18 +448,7 @@ class Ceremony:
         draw = self.draw(draw_id)
         key = key or (key_from_hex(draw.disclosed_key) if draw.disclosed_key else
                       self.keys.load(draw_id))
-        values = self._values(draw, key) if len(draw.entropy) == len(draw.entropy_plan) else []
-        result = run_draw(self._inputs(draw), values) if draw.drawn is not None else None
-        teams: dict[str, tuple[str, ...]] = {}
-        replaced: dict[str, str | None] = {}
-        if result is not None and isinstance(result.assignment, Assignment):
-            _check_drawn(draw, result)
-            teams = dict(result.assignment.teams())
-            for n, amendment in enumerate(draw.amendments, start=1):
-                details = json.loads(open_sealed(key, draw_id, f"amendment.{n}",
-                                                 amendment["sealed_details"]))
-                _apply(details, amendment["kind"], teams, replaced)
-        return Opened(values, result, teams, replaced)
+        return open_draw(draw, key)
 
     def files(self, draw_id: str) -> dict[str, bytes]:
         """The spec's files of a draw (frozen inputs, seed, selection, assignment) for export."""
@@ -475,15 +464,6 @@ class Ceremony:
         return out
 
     # -- helpers ---------------------------------------------------------------------------------
-    def _values(self, draw: Draw, key: bytes) -> list[str]:
-        return [open_sealed(key, draw.draw_id, f"entropy.{k}", draw.entropy[k]).decode("utf-8")
-                for k in range(1, len(draw.entropy_plan) + 1)]
-
-    @staticmethod
-    def _inputs(draw: Draw) -> Any:
-        return read_draw_inputs(*(str(draw.files[n]["content"]).encode("utf-8")
-                                  for n in ("population", "inspectors", "conflicts", "params")))
-
     def _unit_status(self, draw: Draw, unit_code: str) -> str:
         from ledger.directory import object_id
 
@@ -551,3 +531,30 @@ def _apply(details: dict[str, Any], kind: str, teams: dict[str, tuple[str, ...]]
 def default_entropy_plan() -> list[tuple[str, str]]:
     return [("witness", "纪检监察干部"), ("witness", "公证员"), ("dice", "现场掷骰（见证下）")]
 
+
+def open_draw(draw: Draw, key: bytes) -> Opened:
+    """Open a draw's sealed parts with its key and re-run it: the entropy values, the result and
+    the teams as amended. A function of the draw's events and the key alone (the public projection
+    opens disclosed draws with it)."""
+    values = _entropy_values(draw, key) if len(draw.entropy) == len(draw.entropy_plan) else []
+    result = run_draw(_draw_inputs(draw), values) if draw.drawn is not None else None
+    teams: dict[str, tuple[str, ...]] = {}
+    replaced: dict[str, str | None] = {}
+    if result is not None and isinstance(result.assignment, Assignment):
+        _check_drawn(draw, result)
+        teams = dict(result.assignment.teams())
+        for n, amendment in enumerate(draw.amendments, start=1):
+            details = json.loads(open_sealed(key, draw.draw_id, f"amendment.{n}",
+                                             amendment["sealed_details"]))
+            _apply(details, amendment["kind"], teams, replaced)
+    return Opened(values, result, teams, replaced)
+
+
+def _entropy_values(draw: Draw, key: bytes) -> list[str]:
+    return [open_sealed(key, draw.draw_id, f"entropy.{k}", draw.entropy[k]).decode("utf-8")
+            for k in range(1, len(draw.entropy_plan) + 1)]
+
+
+def _draw_inputs(draw: Draw) -> Any:
+    return read_draw_inputs(*(str(draw.files[n]["content"]).encode("utf-8")
+                              for n in ("population", "inspectors", "conflicts", "params")))

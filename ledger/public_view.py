@@ -9,10 +9,11 @@ The public pages of an agency follow the four sections agencies publish:
 ``tasks``    抽查任务公告 — a draw's units and teams, once the draw is disclosed (after the visits);
 ``results``  抽查结果公告 — each result as published: masked, withheld fields replaced.
 
-Every public value passes :func:`ledger.masking.assert_publishable` against the natural persons
-the agency knows (legal representatives, officers), so no public output carries an unmasked
-identity number or a full name; a sealed draw contributes nothing but the fact that its list was
-fixed, and when.
+The sections are read from the public projection (:mod:`projections.public`), brought up to the
+log's head first, so a page costs a few indexed queries, not a replay of the ledger. Results were
+masked against the unit's and the officers' names when they were disclosed; every page passes
+:func:`ledger.masking.assert_publishable` again on its way out (no identity number anywhere); a
+sealed draw contributes nothing but the fact that its list was fixed, and when.
 
 Roles (:class:`Viewer`): the public sees only the above; an officer also sees their own tasks; an
 agency sees everything of its own; the level above sees its own and its agencies'.
@@ -20,20 +21,24 @@ agency sees everything of its own; the level above sees its own and its agencies
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
 from ledger.agency import Agency, agency_id
 from ledger.application import LedgerApp
-from ledger.directory_view import agencies, directories, events_by_topic
-from ledger.draw import Draw
+from ledger.bootstrap import Ledger
+from ledger.directory_view import events_by_topic
 from ledger.draw_ceremony import Ceremony
 from ledger.inspection import Inspection
-from ledger.masking import Masker, NamePattern, assert_publishable
+from ledger.masking import NamePattern, assert_publishable
+from projections import open_runner
+from projections.public import PublicProjection, PublicQueryError, public_pages, search_results
+from projections.runner import ProjectionStore
 
 ROLES = ("public", "officer", "agency", "superior")
-_FROZEN = f"{Draw.__module__}:{Draw.__qualname__}.PopulationFrozen"
 _OPENED = f"{Inspection.__module__}:{Inspection.__qualname__}.Opened"
 
 
@@ -59,41 +64,42 @@ class Viewer:
 
 
 class PublicView:
-    """The read side of publication, rebuilt from the ledger on each call."""
+    """The read side of publication: the public projection, and the ledger for the roles."""
 
-    def __init__(self, app: LedgerApp, ceremony: Ceremony, names: NamePattern | None = None) -> None:
-        self.app = app
-        self.ceremony = ceremony
+    def __init__(self, ledger: Ledger, names: NamePattern | None = None) -> None:
+        self.ledger = ledger
+        self.app: LedgerApp = ledger.app
+        self.ceremony = Ceremony(ledger.app, ledger.settings.keys_dir)
         self.names = names or NamePattern()
+
+    @contextmanager
+    def _projection(self) -> Iterator[ProjectionStore]:
+        """The public projection, first brought up to the log's head (in this process)."""
+        with closing(open_runner(self.ledger)) as runner:
+            runner.run(PublicProjection.name)
+            yield runner.store
 
     # -- the four public sections ----------------------------------------------------------------
     def agency_pages(self, code: str, year: int) -> dict[str, Any]:
         """An agency's public pages for a year, checked by the publication guard."""
-        agency = self._agency(code)
-        people = self._people(agency)
-        masker = Masker(people, self.names)
-        pages = masker.mask_value({
-            "agency": {"name": agency.name, "division_code": code},
-            "items": self._items(agency, year),
-            "plan": self._plan(agency, year),
-            "tasks": [self._task_notice(d) for d in self._draws(code, year)
-                      if d.disclosed_key is not None],
-            "fixed_lists": [{"draw_id": d.draw_id, "period": d.period,
-                             "fixed_on": d.fixed["fixed_on"], "list_hash": d.fixed["list_hash"]}
-                            for d in self._draws(code, year) if d.fixed is not None],
-            "results": [i.disclosed["public"] for i in self._inspections(code)
-                        if i.disclosed is not None and i.draw_id.split("-")[1].startswith(str(year))],
-        })
-        assert_publishable(pages, people)
-        return dict(pages)
+        try:
+            with self._projection() as store:
+                pages = public_pages(store, code, year)
+        except PublicQueryError as exc:
+            raise AccessError(str(exc)) from None
+        assert_publishable(pages, ())
+        return pages
 
-    def search(self, text: str, year: int) -> list[dict[str, Any]]:
-        """Published results whose unit name or credit code contains ``text``, all agencies."""
-        found = []
-        for agency in agencies(self.app):
-            for result in self.agency_pages(agency.division_code, year)["results"]:
-                if text in str(result["unit"]) or text in str(result["credit_code"]):
-                    found.append(result)
+    def search(self, text: str, year: int | None = None, agency: str | None = None,
+               quarter: int | None = None) -> list[dict[str, Any]]:
+        """Published results whose unit name or credit code contains ``text``: every agency, or
+        one (``agency``, its division code), a year, a quarter of it."""
+        try:
+            with self._projection() as store:
+                found = search_results(store, text, year=year, agency=agency, quarter=quarter)
+        except PublicQueryError as exc:
+            raise AccessError(str(exc)) from None
+        assert_publishable(found, ())
         return found
 
     # -- by role ---------------------------------------------------------------------------------
@@ -145,34 +151,6 @@ class PublicView:
             agency = parent
         return False
 
-    # -- sections --------------------------------------------------------------------------------
-    def _items(self, agency: Agency, year: int) -> list[dict[str, str]]:
-        rulebook = agency.rulebook_in_force(f"{year}-12-31")
-        if rulebook is None:
-            return []
-        return [{"item": i.item, "legal_basis": i.legal_basis, "content": i.content}
-                for i in rulebook.inspection_items]
-
-    @staticmethod
-    def _plan(agency: Agency, year: int) -> dict[str, Any]:
-        plan = agency.plans.get(year)
-        published = agency.published_lists.get(year, [])
-        if plan is None:
-            return {"year": year, "filed": False, "units_under_supervision": published}
-        return {"year": year, "filed": True, "rulebook": plan["rulebook"],
-                "quotas": [{"quarter": q["quarter"], "category": q["category"],
-                            "required": q["required"]} for q in plan["quotas"]],
-                "units_under_supervision": published}
-
-    def _task_notice(self, draw: Draw) -> dict[str, Any]:
-        opened = self.ceremony.open(draw.draw_id)
-        units = {u.credit_code: u.name for u in
-                 directories(self.app, UUID(draw.agency_id)).objects}
-        return {"draw_id": draw.draw_id, "period": draw.period, "kind": draw.kind,
-                "list_hash": draw.fixed["list_hash"] if draw.fixed else "",
-                "tasks": [{"unit": units.get(code, code), "credit_code": code, "officers": list(team)}
-                          for code, team in opened.teams.items()]}
-
     # -- loading ---------------------------------------------------------------------------------
     def _agency(self, code: str) -> Agency:
         uuid = agency_id(code)
@@ -180,16 +158,6 @@ class PublicView:
             raise AccessError(f"agency: no agency with division code {code}")
         found: Agency = self.app.repository.get(uuid)
         return found
-
-    def _people(self, agency: Agency) -> list[str]:
-        dirs = directories(self.app, agency.id)
-        names = [str(u.details.get("legal_representative", "")) for u in dirs.objects]
-        names += [i.name for i in dirs.inspectors]
-        return sorted({n for n in names if len(n.strip()) >= 2})
-
-    def _draws(self, code: str, year: int) -> list[Draw]:
-        return [self.ceremony.draw(str(e.draw_id)) for e in events_by_topic(self.app, (_FROZEN,))
-                if str(e.draw_id).startswith(f"{code}-{year}")]
 
     def _inspections(self, code: str) -> list[Inspection]:
         found: list[Inspection] = []

@@ -114,6 +114,18 @@ class QuotaProjection:
         T_INSPECTION + "Opened", T_INSPECTION + "RecordFiled",
     })
 
+    def __init__(self) -> None:
+        # (agency, category) pairs whose directory count changed in this batch: their rows that
+        # still take the directory's count are refreshed once, in ``flush``.
+        self._recount: set[tuple[str, str]] = set()
+
+    def flush(self, cursor: Cursor) -> None:
+        """Refresh the population and ratio of the rows whose directory count changed (idempotent:
+        a recount reads the stored count)."""
+        for agency, category in sorted(self._recount):
+            _refresh_directory_rows(cursor, agency, category)
+        self._recount.clear()
+
     def apply(self, cursor: Cursor, event: Any) -> None:
         handler = getattr(self, "_on_" + type(event).__qualname__.replace(".", "_"), None)
         if handler is not None:
@@ -149,7 +161,7 @@ class QuotaProjection:
             " category_before_special, in_directory) VALUES (?, ?, ?, ?, NULL, 1)",
             (str(e.originator_id), e.agency_id, e.credit_code, e.category),
         )
-        _count(cur, e.agency_id, e.category, +1)
+        self._count(cur, e.agency_id, e.category, +1)
 
     def _on_InspectionObject_Reclassified(self, cur: Cursor, e: Any) -> None:
         self._recategorise(cur, str(e.originator_id), lambda unit: (e.category, unit[3]))
@@ -167,6 +179,16 @@ class QuotaProjection:
     def _on_InspectionObject_Relocated(self, cur: Cursor, e: Any) -> None:
         self._leave(cur, str(e.originator_id))
 
+    def _count(self, cur: Cursor, agency: str, category: str, delta: int) -> None:
+        """Change the directory count of (agency, category); the rows that take it follow at the
+        end of the batch."""
+        cur.execute(
+            "INSERT INTO quota_directory (agency_id, category, units) VALUES (?, ?, ?)"
+            " ON CONFLICT (agency_id, category) DO UPDATE SET units = quota_directory.units + ?",
+            (agency, category, delta, delta),
+        )
+        self._recount.add((agency, category))
+
     @staticmethod
     def _unit(cur: Cursor, unit_id: str) -> tuple[str, int, str, str | None] | None:
         cur.execute("SELECT agency_id, in_directory, category, category_before_special"
@@ -183,15 +205,15 @@ class QuotaProjection:
         cur.execute("UPDATE quota_units SET category = ?, category_before_special = ?"
                     " WHERE unit_id = ?", (new, before, unit_id))
         if in_directory and new != old:
-            _count(cur, agency, old, -1)
-            _count(cur, agency, new, +1)
+            self._count(cur, agency, old, -1)
+            self._count(cur, agency, new, +1)
 
     def _leave(self, cur: Cursor, unit_id: str) -> None:
         unit = self._unit(cur, unit_id)
         if unit is None or not unit[1]:
             return
         cur.execute("UPDATE quota_units SET in_directory = 0 WHERE unit_id = ?", (unit_id,))
-        _count(cur, unit[0], unit[2], -1)
+        self._count(cur, unit[0], unit[2], -1)
 
     # -- draws --------------------------------------------------------------------------------------
     def _on_Draw_PopulationFrozen(self, cur: Cursor, e: Any) -> None:
@@ -303,13 +325,8 @@ def _derive(cur: Cursor, key: Key) -> None:
     )
 
 
-def _count(cur: Cursor, agency: str, category: str, delta: int) -> None:
-    """Change the directory count of (agency, category) and the rows that still take it."""
-    cur.execute(
-        "INSERT INTO quota_directory (agency_id, category, units) VALUES (?, ?, ?)"
-        " ON CONFLICT (agency_id, category) DO UPDATE SET units = quota_directory.units + ?",
-        (agency, category, delta, delta),
-    )
+def _refresh_directory_rows(cur: Cursor, agency: str, category: str) -> None:
+    """The rows of (agency, category) that still take the directory's count: population and ratio."""
     cur.execute(
         "UPDATE quota_quarters SET population = (SELECT units FROM quota_directory"
         " WHERE quota_directory.agency_id = quota_quarters.agency_id"

@@ -68,6 +68,10 @@ class Projection(Protocol):
 
     def apply(self, cursor: Cursor, event: Any) -> None: ...
 
+    # Optional: ``flush(cursor)``, called once at the end of every batch inside its transaction,
+    # for work a projection defers to the batch's end (it must be idempotent: after a rolled-back
+    # batch it may run again for the same rows).
+
 
 @dataclass(frozen=True)
 class ProjectionStatus:
@@ -174,6 +178,15 @@ class PostgresProjectionStore(ProjectionStore):
         cur.execute("SET LOCAL lock_timeout = '30s'")
         cur.execute("SELECT pg_advisory_xact_lock(%s)", (LOCK_KEY,))
 
+    @contextmanager
+    def write(self) -> Iterator[Cursor]:
+        """The write transaction in psycopg's pipeline mode: statements whose results nobody
+        fetches (the projections' inserts and updates) are sent without waiting for the server,
+        so a batch costs a round trip per *read*, not per statement. An error surfaces at the
+        next read or at the end, and rolls the whole batch back as before."""
+        with self._conn.pipeline(), super().write() as cur:
+            yield cur
+
     def close(self) -> None:
         self._conn.close()
 
@@ -256,6 +269,9 @@ class Runner:
             for notification in notifications:
                 if notification.topic in projection.topics:
                     projection.apply(cur, self.decode(notification))
+            flush = getattr(projection, "flush", None)
+            if flush is not None:
+                flush(cur)
             if notifications:
                 last = notifications[-1].id
                 cur.execute(

@@ -111,6 +111,12 @@ def test_an_operator_files_corrects_rectifies_and_publishes_and_a_citizen_reads_
                                          "--lang", "en")
     found = json.loads(ok("public", "search", unit, "--year", "2026", "--json"))
     assert [r["credit_code"] for r in found if r["draw_id"] == DRAW] == [unit]
+    in_q2 = json.loads(ok("public", "search", "", "--agency", COUNTY, "--year", "2026",
+                          "--quarter", "2", "--json"))
+    assert {r["draw_id"] for r in in_q2} == {DRAW}
+    assert unit in {r["credit_code"] for r in in_q2}
+    assert "--quarter: 7 is not a quarter" in _fails(cwd, "public", "search", "", "--year", "2026",
+                                                     "--quarter", "7")
 
 
 def test_a_stranger_a_correction_without_reason_a_reader_without_a_role(

@@ -273,7 +273,7 @@ def test_spotcheck_quotas_prints_the_figures(ceremony: Ceremony, county: Ledger)
     for args, message in [
         (("quotas", "--agency", "659999", "--year", "2026"), "--agency: no agency with division code"),
         (("quotas", "--agency", COUNTY, "--year", "2026", "--quarter", "5"), "--quarter: 5"),
-        (("project", "rebuild", "public"), "no projection named 'public'"),
+        (("project", "rebuild", "nonesuch"), "no projection named 'nonesuch'"),
     ]:
         failed = _spotcheck(county, *args)
         assert failed.returncode == 2 and message in failed.stderr

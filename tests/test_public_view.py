@@ -11,6 +11,7 @@ from conftest import COUNTY, PREFECTURE
 from test_inspections import _record
 
 from ledger.agency import agency_id
+from ledger.bootstrap import Ledger
 from ledger.directory import InspectionObject, object_id
 from ledger.draw_ceremony import Ceremony
 from ledger.inspections import Inspections
@@ -22,8 +23,8 @@ SECRET_PENALTY = "罚款人民币叁万元整（内部核定）"
 
 
 @pytest.fixture
-def quarter(ceremony: Ceremony) -> tuple[Inspections, PublicView, str]:
-    return Inspections(ceremony.app, ceremony), PublicView(ceremony.app, ceremony), fixed(ceremony)
+def quarter(county: Ledger, ceremony: Ceremony) -> tuple[Inspections, PublicView, str]:
+    return Inspections(ceremony.app, ceremony), PublicView(county), fixed(ceremony)
 
 
 def _public_text(view: PublicView) -> str:
