@@ -20,7 +20,14 @@ import typer
 
 from ledger.cli_support import fail, opened_ledger, print_value
 from projections import open_runner
-from projections.quotas import QuotaProjection, QuotaQueryError, QuotaReport, QuotaRow, quota_report
+from projections.quotas import (
+    QuotaProjection,
+    QuotaQueryError,
+    QuotaReport,
+    QuotaRow,
+    YearRow,
+    quota_report,
+)
 from projections.runner import ProjectionError, Runner
 
 project_app = typer.Typer(help="Read models (投影): run, rebuild, status.", no_args_is_help=True)
@@ -134,12 +141,31 @@ def _report_lines(report: QuotaReport) -> list[str]:
     a = report.agency
     lines = [f"{a.division_code} {a.name} ({a.level}), {report.year}"]
     lines += _table(report.rows, sources=True) if report.rows else ["  (no rows of its own)"]
+    if report.year_rows:
+        lines += [f"  the year {report.year} (全年):", *_year_table(report.year_rows)]
     if report.below:
         below = f"the {len(report.below)} agenc{'y' if len(report.below) == 1 else 'ies'} below it"
         lines.append(f"roll-up over {a.division_code} and {below} "
                      f"({', '.join(b.division_code for b in report.below)}):")
         lines += _table(report.rollup, sources=False)
+        if report.year_rollup:
+            lines += [f"  the year {report.year} (全年):", *_year_table(report.year_rollup)]
     return lines
+
+
+YEAR_HEADER = ("category", "basis", "officers", "rule figure", "required", "inspected",
+               "shortfall")
+BASIS_TEXT = {"officer_ratio": "officers × ratio", "share_per_quarter": "share per quarter",
+              "none": "none", "mixed": "mixed"}
+
+
+def _year_table(rows: list[YearRow]) -> list[str]:
+    """The year per category: for an officer ratio (general units: 执法人员 × 比例) the figure the
+    ratio asks of the year against the unit-visits recorded."""
+    return _aligned([list(YEAR_HEADER)] + [
+        [f"{r.category} {CATEGORY_NAMES.get(r.category, '')}", BASIS_TEXT.get(r.basis, r.basis),
+         str(r.officers), str(r.rule_figure), str(r.required), str(r.inspected), str(r.shortfall)]
+        for r in rows])
 
 
 def _table(rows: list[QuotaRow], *, sources: bool) -> list[str]:
@@ -149,6 +175,10 @@ def _table(rows: list[QuotaRow], *, sources: bool) -> list[str]:
                       str(r.population), str(r.required), str(r.drawn), str(r.inspected),
                       percent(r.ratio_bp), str(r.shortfall)]
                      + ([r.population_source] if sources else []))
+    return _aligned(cells)
+
+
+def _aligned(cells: list[list[str]]) -> list[str]:
     widths = [max(_width(row[i]) for row in cells) for i in range(len(cells[0]))]
     return ["  " + "  ".join(c + " " * (w - _width(c)) for c, w in zip(row, widths, strict=True))
             .rstrip() for row in cells]

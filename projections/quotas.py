@@ -18,6 +18,12 @@ Built only from events (see :mod:`projections.runner`); every figure is an integ
 ``ratio_bp``    ``inspected × 10000 // population`` (basis points, floored; 0 when population is 0).
 ``shortfall``   ``max(0, required − inspected)``.
 
+``quota_years``: per agency × year × category the year as the plan sets it (``AnnualPlanFiled``):
+its ``basis`` (``officer_ratio`` for general units: 执法人员 × 比例, e.g. 14 officers at 1:10 is
+140 unit-visits; ``share_per_quarter``; ``none``), ``officers``, the ``rule_figure`` the basis asks,
+the ``required`` sum of the quarters' quotas, the year's ``inspected`` (every record filed that year,
+in its stratum's category) and ``shortfall = max(0, required − inspected)``.
+
 Helper tables (part of the projection, dropped with it): ``agencies`` (from
 ``Agency.Established``: the hierarchy for the roll-ups), ``quota_units`` (each unit's agency,
 category and whether it is still in the directory), ``quota_directory`` (the counts),
@@ -78,9 +84,10 @@ class QuotaProjection:
     """The ``quota_quarters`` table and its helpers."""
 
     name = "quotas"
-    version = 1
-    tables: tuple[str, ...] = ("quota_quarters", "agencies", "quota_units", "quota_directory", "quota_draws",
-              "quota_draw_units", "quota_inspections")
+    version = 2
+    tables: tuple[str, ...] = ("quota_quarters", "quota_years", "agencies", "quota_units",
+                               "quota_directory", "quota_draws", "quota_draw_units",
+                               "quota_inspections")
     schema: tuple[str, ...] = (
         "CREATE TABLE IF NOT EXISTS quota_quarters (agency_id TEXT NOT NULL, year INTEGER NOT NULL,"
         " quarter INTEGER NOT NULL, category TEXT NOT NULL, population BIGINT NOT NULL,"
@@ -88,6 +95,10 @@ class QuotaProjection:
         " drawn BIGINT NOT NULL, inspected BIGINT NOT NULL, ratio_bp BIGINT NOT NULL,"
         " shortfall BIGINT NOT NULL, draw_id TEXT NOT NULL,"
         " PRIMARY KEY (agency_id, year, quarter, category))",
+        "CREATE TABLE IF NOT EXISTS quota_years (agency_id TEXT NOT NULL, year INTEGER NOT NULL,"
+        " category TEXT NOT NULL, basis TEXT NOT NULL, officers BIGINT NOT NULL,"
+        " rule_figure BIGINT NOT NULL, required BIGINT NOT NULL, inspected BIGINT NOT NULL,"
+        " shortfall BIGINT NOT NULL, PRIMARY KEY (agency_id, year, category))",
         "CREATE TABLE IF NOT EXISTS agencies (agency_id TEXT PRIMARY KEY,"
         " division_code TEXT NOT NULL UNIQUE, name TEXT NOT NULL, level TEXT NOT NULL,"
         " parent_id TEXT NOT NULL)",
@@ -153,6 +164,17 @@ class QuotaProjection:
                     f" WHERE {_KEY}", (quotas.get((quarter, category), 0), *key),
                 )
                 _derive(cur, key)
+        officers = int(e.plan.get("officers", 0))
+        for entry in e.plan.get("categories", []):
+            year_key = (agency, year, str(entry["category"]))
+            _ensure_year_row(cur, year_key)
+            cur.execute(
+                "UPDATE quota_years SET basis = ?, officers = ?, rule_figure = ?, required = ?"
+                f" WHERE {_YEAR_KEY}",
+                (str(entry["basis"]), officers, int(entry["rule_figure"]), int(entry["required"]),
+                 *year_key),
+            )
+            _derive_year(cur, year_key)
 
     # -- the directory ------------------------------------------------------------------------------
     def _on_InspectionObject_Registered(self, cur: Cursor, e: Any) -> None:
@@ -294,10 +316,32 @@ class QuotaProjection:
         _ensure_row(cur, key)
         cur.execute(f"UPDATE quota_quarters SET inspected = inspected + 1 WHERE {_KEY}", key)
         _derive(cur, key)
+        year_key = (key[0], key[1], key[3])
+        _ensure_year_row(cur, year_key)
+        cur.execute(f"UPDATE quota_years SET inspected = inspected + 1 WHERE {_YEAR_KEY}", year_key)
+        _derive_year(cur, year_key)
 
 
 _KEY = "agency_id = ? AND year = ? AND quarter = ? AND category = ?"
+_YEAR_KEY = "agency_id = ? AND year = ? AND category = ?"
 Key = tuple[str, int, int, str]
+YearKey = tuple[str, int, str]
+
+
+def _ensure_year_row(cur: Cursor, key: YearKey) -> None:
+    """The year row of ``key`` (no plan yet: basis ``none``, nothing required)."""
+    cur.execute(
+        "INSERT INTO quota_years (agency_id, year, category, basis, officers, rule_figure, required,"
+        " inspected, shortfall) VALUES (?, ?, ?, 'none', 0, 0, 0, 0, 0)"
+        " ON CONFLICT (agency_id, year, category) DO NOTHING", key,
+    )
+
+
+def _derive_year(cur: Cursor, key: YearKey) -> None:
+    cur.execute(
+        "UPDATE quota_years SET shortfall = CASE WHEN required > inspected THEN required - inspected"
+        f" ELSE 0 END WHERE {_YEAR_KEY}", key,
+    )
 
 
 def _ensure_row(cur: Cursor, key: Key) -> None:
@@ -379,6 +423,24 @@ class QuotaRow:
 
 
 @dataclass
+class YearRow:
+    """One category's year (全年): what the plan's basis asks — for general units the officers ×
+    ratio (``basis = 'officer_ratio'``, ``rule_figure``) — what the quarters require in all, and
+    the unit-visits recorded."""
+
+    category: str
+    basis: str = "none"
+    officers: int = 0
+    rule_figure: int = 0
+    required: int = 0
+    inspected: int = 0
+    shortfall: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+@dataclass
 class QuotaReport:
     """One agency's rows for a year, and the roll-up over it and every agency below it."""
 
@@ -387,17 +449,21 @@ class QuotaReport:
     rows: list[QuotaRow]
     below: list[Agency] = field(default_factory=list)
     rollup: list[QuotaRow] = field(default_factory=list)
+    year_rows: list[YearRow] = field(default_factory=list)
+    year_rollup: list[YearRow] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
             "agency": self.agency.division_code, "name": self.agency.name,
             "level": self.agency.level, "year": self.year,
             "rows": [r.to_dict() for r in self.rows],
+            "year_rows": [r.to_dict() for r in self.year_rows],
         }
         if self.below:
             out["rollup"] = {
                 "agencies": [a.division_code for a in self.below],
                 "rows": [r.to_dict() for r in self.rollup],
+                "year_rows": [r.to_dict() for r in self.year_rollup],
             }
         return out
 
@@ -449,6 +515,10 @@ def quota_report(store: ProjectionStore, code: str, year: int, quarter: int | No
             params.append(quarter)
         cur.execute(query, params)
         fetched = cur.fetchall()
+        cur.execute("SELECT agency_id, category, basis, officers, rule_figure, required, inspected,"
+                    f" shortfall FROM quota_years WHERE year = ? AND agency_id IN ({marks})",
+                    [year, *ids])
+        year_rows, year_rollup = _year_rows(agency.agency_id, cur.fetchall())
     order = {c: n for n, c in enumerate(CATEGORIES)}
     own: list[QuotaRow] = []
     totals: dict[tuple[int, str], QuotaRow] = {}
@@ -474,4 +544,26 @@ def quota_report(store: ProjectionStore, code: str, year: int, quarter: int | No
         return r.quarter, order.get(r.category, 9)
 
     return QuotaReport(agency, year, sorted(own, key=sort_key), below,
-                       sorted(totals.values(), key=sort_key) if below else [])
+                       sorted(totals.values(), key=sort_key) if below else [],
+                       year_rows, year_rollup if below else [])
+
+
+def _year_rows(agency_id: str, fetched: list[Any]) -> tuple[list[YearRow], list[YearRow]]:
+    """The agency's own year rows and the sums over it and the agencies below (the roll-up's
+    basis is the agency's own when all agree, else ``mixed``; shortfalls are summed)."""
+    own: dict[str, YearRow] = {}
+    totals: dict[str, YearRow] = {}
+    for row_agency, category, basis, officers, rule_figure, required, inspected, short in fetched:
+        numbers = [int(v) for v in (officers, rule_figure, required, inspected, short)]
+        if row_agency == agency_id:
+            own[str(category)] = YearRow(str(category), str(basis), *numbers)
+        total = totals.setdefault(str(category), YearRow(str(category), str(basis)))
+        if total.basis != str(basis):
+            total.basis = "mixed"
+        total.officers += numbers[0]
+        total.rule_figure += numbers[1]
+        total.required += numbers[2]
+        total.inspected += numbers[3]
+        total.shortfall += numbers[4]
+    order = [c for c in CATEGORIES if c in own], [c for c in CATEGORIES if c in totals]
+    return [own[c] for c in order[0]], [totals[c] for c in order[1]]

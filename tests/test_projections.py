@@ -115,11 +115,25 @@ def test_the_quota_table_matches_the_figures_computed_by_hand(
     assert sum(r[2] for r in q1.values()) == sum(draw.drawn["selected"].values())
     assert report.below == [] and report.rollup == []
 
+    # the year: for each category what the plan's basis asks (general: officers × ratio) against
+    # every visit of the year
+    filed = agency.plans[2026]
+    assert [r.to_dict() for r in report.year_rows] == [
+        {"category": c["category"], "basis": c["basis"], "officers": filed["officers"],
+         "rule_figure": c["rule_figure"], "required": c["required"],
+         "inspected": inspected.get(c["category"], 0),
+         "shortfall": max(0, c["required"] - inspected.get(c["category"], 0))}
+        for c in filed["categories"]]
+    general = next(r for r in report.year_rows if r.category == "general")
+    assert general.basis == "officer_ratio" and general.officers > 0
+    assert general.required == sum(plan[(q, "general")] for q in (1, 2, 3, 4))
+
     prefecture = quota_report(runner.store, PREFECTURE, 2026, 1)
     assert prefecture.rows == []  # its own draw is an audit of the counties, not of units
     assert [b.division_code for b in prefecture.below] == [COUNTY]
     assert [(r.quarter, r.category, r.inspected, r.shortfall) for r in prefecture.rollup] == [
         (1, c, q1[c][3], q1[c][5]) for c in ("key", "general", "special")]
+    assert prefecture.year_rows == [] and prefecture.year_rollup == report.year_rows
 
 
 def test_a_rebuild_from_event_0_gives_the_rows_built_incrementally(
