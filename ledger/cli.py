@@ -26,6 +26,7 @@ from ledger.cli_projections import register as register_projection_commands
 from ledger.cli_records import register as register_record_commands
 from ledger.cli_reports import register as register_report_commands
 from ledger.cli_support import fail, opened_ledger
+from ledger.cli_work import register as register_work_commands
 from ledger.demo import DemoQuarter, run_demo_draws, run_demo_quarter, write_county_demo
 from ledger.draw_ceremony import CeremonyError
 from ledger.export import ExportError, export_bundle
@@ -50,6 +51,7 @@ register_draw_commands(app)
 register_record_commands(app)
 register_projection_commands(app)
 register_report_commands(app)
+register_work_commands(app)
 
 EXPECTED_ERRORS = (StorageError, SettingsError, KeyFileError, ExportError, ProofRequestError,
                    LogIntegrityError, CheckpointRefused, LogSelectionError, CeremonyError,

@@ -21,8 +21,9 @@ def all_projections(app: LedgerApp) -> list[Projection]:
     """Every projection this version of Spotcheck maintains, over ``app``'s events."""
     from projections.public import PublicProjection
     from projections.quotas import QuotaProjection
+    from projections.work import WorkProjection
 
-    return [QuotaProjection(), PublicProjection(disclosed_draw_opener(app))]
+    return [QuotaProjection(), PublicProjection(disclosed_draw_opener(app)), WorkProjection()]
 
 
 def disclosed_draw_opener(app: LedgerApp) -> Callable[[UUID, int, str], dict[str, tuple[str, ...]]]:
