@@ -47,6 +47,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -83,6 +84,8 @@ PERIODS = tuple(f"{DEMO_PLAN_YEAR}Q{q}" for q in (1, 2, 3, 4))
 CACHE_FORMAT = 1
 DEPLOYMENT_ORIGIN = "bench.spotcheck.example/log"
 PER_SAVE = 1_000
+PHASE_A = "phase A (agencies, directories, plans, draws, records)"
+PHASE_B = "phase B (directory growth and changes)"
 _START = time.perf_counter()
 
 
@@ -222,8 +225,20 @@ def _change(round_no: int, n: int, unit: InspectionObject) -> dict[str, str]:
     return {"risk_grade": grades[(grades.find(unit.details.get("risk_grade", "A")) + 1) % 4]}
 
 
-def generate(cache: Path, target: int, prefectures: int | None, counties: int | None,
-             initial: int, record_quarters: int) -> dict[str, Any]:
+def write_province(ledger: Ledger, keys_dir: Path, target: int, prefectures: int | None,
+                   counties: int | None, initial: int, record_quarters: int, *, where: str = "",
+                   after_phase_a: Callable[[int, float], None] | None = None) -> dict[str, Any]:
+    """Write a province-year of about ``target`` events into the open ``ledger`` through the
+    application: phase A (agencies, rulebooks, calendars, directories, plans, draw ceremonies,
+    records, published results, disclosures; the prefectures' audit draws), then phase B (directory
+    growth and ``DetailsUpdated``) up to ``target``. ``keys_dir`` is the ledger's key directory (the
+    agencies' log keys and the deployment's are created there). No sync, no export:
+    ``after_phase_a(events, seconds)`` (e.g. a ``ledger.sync()``), if given, runs between the
+    phases, outside their timings.
+
+    Returns the shape (``agencies``, ``county_level``, ``prefectures``, ``units_per_county``), the
+    event counts (``events_after_a``, ``events``), the mix of what was written (``mix``) and the
+    phases' ``timings`` in seconds."""
     agencies = province_agencies("650000", prefectures=prefectures,
                                  counties_per_prefecture=counties)
     county_codes = [a.division_code for a in agencies
@@ -231,45 +246,62 @@ def generate(cache: Path, target: int, prefectures: int | None, counties: int | 
     prefecture_codes = [a.division_code for a in agencies if a.kind in ("prefecture", "city", "league")]
     n_counties = len(county_codes)
     say(f"generating a province-year of ≥ {target:,} events: {len(agencies)} agencies "
-        f"({n_counties} county-level, {len(prefecture_codes)} prefectures) into {cache}")
+        f"({n_counties} county-level, {len(prefecture_codes)} prefectures)"
+        + (f" into {where}" if where else ""))
+    timings: dict[str, float] = {}
+    p = Province(ledger, keys_dir, agencies)
+    t0 = time.perf_counter()
+    p.establish()
+    # Units per county: the initial directory plus about half the budget left to each.
+    per_county_budget = max(0, target - 60 * n_counties * 4 - 2_000) // n_counties
+    units_per_county = min(99_999, max(initial, initial + per_county_budget // 2))
+    generated = iter_counties(SEED, agencies, units_per_county=units_per_county)
+    stash: list[GeneratedCounty] = []
+    for k, county in enumerate(generated, 1):
+        p.county_year(county, initial, record_quarters)
+        stash.append(county)
+        if k % 5 == 0 or k == n_counties:
+            say(f"  phase A: {k}/{n_counties} counties, {p.events():,} events")
+    for code in prefecture_codes:
+        p.draw(code, PERIODS[0], "audit")
+    timings[PHASE_A] = time.perf_counter() - t0
+    events_a = p.events()
+    if after_phase_a is not None:
+        after_phase_a(events_a, timings[PHASE_A])
+    t0 = time.perf_counter()
+    remaining = max(0, target - events_a)
+    for k, county in enumerate(stash, 1):
+        share = remaining // n_counties + (1 if k <= remaining % n_counties else 0)
+        p.directory_year(county, initial, share)
+        stash[k - 1] = None  # type: ignore[call-overload]  # free the rows
+        if k % 5 == 0 or k == n_counties:
+            say(f"  phase B: {k}/{n_counties} counties, {p.events():,} events")
+    timings[PHASE_B] = time.perf_counter() - t0
+    return {"agencies": len(agencies), "county_level": n_counties,
+            "prefectures": len(prefecture_codes), "units_per_county": units_per_county,
+            "events_after_a": events_a, "events": p.events(), "mix": p.counts,
+            "timings": timings}
+
+
+def generate(cache: Path, target: int, prefectures: int | None, counties: int | None,
+             initial: int, record_quarters: int) -> dict[str, Any]:
     timings: dict[str, float] = {}
     with tempfile.TemporaryDirectory(prefix="spotcheck-province-") as tmpdir:
         tmp = Path(tmpdir)
         keys_dir = tmp / "keys"
         ledger = open_ledger(Settings(db=str(tmp / "ledger.db"), keys_dir=keys_dir))
         try:
-            p = Province(ledger, keys_dir, agencies)
-            t0 = time.perf_counter()
-            p.establish()
-            # Units per county: the initial directory plus about half the budget left to each.
-            per_county_budget = max(0, target - 60 * n_counties * 4 - 2_000) // n_counties
-            units_per_county = min(99_999, max(initial, initial + per_county_budget // 2))
-            generated = iter_counties(SEED, agencies, units_per_county=units_per_county)
-            stash: list[GeneratedCounty] = []
-            for k, county in enumerate(generated, 1):
-                p.county_year(county, initial, record_quarters)
-                stash.append(county)
-                if k % 5 == 0 or k == n_counties:
-                    say(f"  phase A: {k}/{n_counties} counties, {p.events():,} events")
-            for code in prefecture_codes:
-                p.draw(code, PERIODS[0], "audit")
-            timings["phase A (agencies, directories, plans, draws, records)"] = (
-                time.perf_counter() - t0)
-            events_a = p.events()
-            t0 = time.perf_counter()
-            synced = ledger.sync()
-            timings["ledger.sync() after phase A"] = time.perf_counter() - t0
-            say(f"phase A: {events_a:,} events in {timings[next(iter(timings))]:.0f} s; synced "
-                f"{synced.new_leaves:,} into {len(synced.sizes)} logs")
-            t0 = time.perf_counter()
-            remaining = max(0, target - events_a)
-            for k, county in enumerate(stash, 1):
-                share = remaining // n_counties + (1 if k <= remaining % n_counties else 0)
-                p.directory_year(county, initial, share)
-                stash[k - 1] = None  # type: ignore[call-overload]  # free the rows
-                if k % 5 == 0 or k == n_counties:
-                    say(f"  phase B: {k}/{n_counties} counties, {p.events():,} events")
-            timings["phase B (directory growth and changes)"] = time.perf_counter() - t0
+            def sync_after_a(events_a: int, seconds_a: float) -> None:
+                timings[PHASE_A] = seconds_a  # the cache keeps the steps in the order they ran
+                t0 = time.perf_counter()
+                synced = ledger.sync()
+                timings["ledger.sync() after phase A"] = time.perf_counter() - t0
+                say(f"phase A: {events_a:,} events in {seconds_a:.0f} s; synced "
+                    f"{synced.new_leaves:,} into {len(synced.sizes)} logs")
+
+            written = write_province(ledger, keys_dir, target, prefectures, counties, initial,
+                                     record_quarters, where=str(cache), after_phase_a=sync_after_a)
+            timings[PHASE_B] = written["timings"][PHASE_B]
             t0 = time.perf_counter()
             synced = ledger.sync()
             timings["ledger.sync() after phase B"] = time.perf_counter() - t0
@@ -284,12 +316,12 @@ def generate(cache: Path, target: int, prefectures: int | None, counties: int | 
                 assert exported.unlogged == 0, name
                 bundles[name] = exported.events
             timings["export_bundle × logs"] = time.perf_counter() - t0
-            total = p.events()
+            total = int(ledger.app.recorder.max_notification_id() or 0)
             meta = {"format": CACHE_FORMAT, "events": total, "target": target,
-                    "agencies": len(agencies), "county_level": n_counties,
-                    "logs": len(bundles), "units_per_county": units_per_county,
+                    "agencies": written["agencies"], "county_level": written["county_level"],
+                    "logs": len(bundles), "units_per_county": written["units_per_county"],
                     "initial_units": initial, "record_quarters": record_quarters,
-                    "mix": p.counts, "bundles": bundles,
+                    "mix": written["mix"], "bundles": bundles,
                     "generation_seconds": {k: round(v, 1) for k, v in timings.items()},
                     "generation_peak_rss_mb": round(peak_rss_mb(), 1)}
             (staging / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2),
@@ -298,7 +330,7 @@ def generate(cache: Path, target: int, prefectures: int | None, counties: int | 
             staging.rename(cache)
         finally:
             ledger.close()
-    say(f"generated {total:,} events in {sum(timings.values()):.0f} s: {p.counts}")
+    say(f"generated {total:,} events in {sum(timings.values()):.0f} s: {written['mix']}")
     return meta
 
 

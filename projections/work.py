@@ -50,7 +50,7 @@ from typing import Any
 from ledger.deadlines import DeadlineError, anchor_date, due_date
 from ledger.log_store import Cursor
 from ledger.rulebook import Deadline
-from projections.quotas import T_AGENCY, T_DRAW, T_INSPECTION
+from projections.quotas import T_AGENCY, T_DRAW, T_INSPECTION, parse_period
 from projections.runner import ProjectionStore
 from verify.working_days import CalendarNotAnnounced, WorkingCalendar, WorkingCalendarError, YearSchedule
 
@@ -67,16 +67,10 @@ class WorkQueryError(ValueError):
 
 def parse_quarter(text: str) -> tuple[int, int]:
     """``2026Q1`` → (2026, 1), or :class:`WorkQueryError` naming ``--quarter``."""
-    period = _period(text.upper())
+    period = parse_period(text.upper())
     if period is None:
         raise WorkQueryError(f"--quarter: {text!r} is not a quarter YYYYQn (e.g. 2026Q1)")
     return period
-
-
-def _period(period: str) -> tuple[int, int] | None:
-    if len(period) == 6 and period[:4].isdigit() and period[4] == "Q" and period[5] in "1234":
-        return int(period[:4]), int(period[5])
-    return None
 
 
 def quarter_first(year: int, quarter: int) -> date:
@@ -199,7 +193,7 @@ class WorkProjection:
 
     # -- draws: counts only (the list and the teams are sealed) -------------------------------------
     def _on_Draw_PopulationFrozen(self, cur: Cursor, e: Any) -> None:
-        period = _period(str(e.period))
+        period = parse_period(str(e.period))
         year, quarter = period if period is not None else (0, 0)
         cur.execute(
             "INSERT INTO work_draws (draw_uuid, draw_id, agency_id, kind, period, year, quarter,"
@@ -236,7 +230,7 @@ class WorkProjection:
             year, quarter = int(row[0]), int(row[1])
         else:
             parts = str(e.draw_id).split("-")
-            year, quarter = (_period(parts[1]) if len(parts) == 3 else None) or (0, 0)
+            year, quarter = (parse_period(parts[1]) if len(parts) == 3 else None) or (0, 0)
         cur.execute(
             "INSERT INTO work_inspections (inspection_id, agency_id, draw_id, year, quarter, unit,"
             " unit_name, officers, visited_on, filed_on, record_due, record_late, corrections,"
