@@ -53,7 +53,7 @@ class PublicProjection:
     """The ``public_*`` tables."""
 
     name = "public"
-    version = 1
+    version = 2
     tables: tuple[str, ...] = (
         "public_agencies", "public_rulebooks", "public_plans", "public_year_lists", "public_units",
         "public_draws", "public_tasks", "public_visits", "public_results",
@@ -69,7 +69,8 @@ class PublicProjection:
         "CREATE TABLE IF NOT EXISTS public_year_lists (agency_id TEXT NOT NULL,"
         " year INTEGER NOT NULL, units TEXT NOT NULL, PRIMARY KEY (agency_id, year))",
         "CREATE TABLE IF NOT EXISTS public_units (unit_id TEXT PRIMARY KEY, agency_id TEXT NOT NULL,"
-        " credit_code TEXT NOT NULL, name TEXT NOT NULL, people TEXT NOT NULL)",
+        " credit_code TEXT NOT NULL, name TEXT NOT NULL, legal_representative TEXT NOT NULL,"
+        " contact TEXT NOT NULL)",
         "CREATE INDEX IF NOT EXISTS public_units_code ON public_units (agency_id, credit_code)",
         "CREATE TABLE IF NOT EXISTS public_draws (draw_uuid TEXT PRIMARY KEY,"
         " draw_id TEXT NOT NULL UNIQUE, agency_id TEXT NOT NULL, kind TEXT NOT NULL,"
@@ -131,24 +132,18 @@ class PublicProjection:
 
     # -- unit names ---------------------------------------------------------------------------------
     def _on_InspectionObject_Registered(self, cur: Cursor, e: Any) -> None:
-        people = _json({k: str(e.details.get(k, "")) for k in PEOPLE_FIELDS})
-        cur.execute("INSERT INTO public_units (unit_id, agency_id, credit_code, name, people)"
-                    " VALUES (?, ?, ?, ?, ?)",
-                    (str(e.originator_id), e.agency_id, e.credit_code, e.name, people))
+        cur.execute("INSERT INTO public_units (unit_id, agency_id, credit_code, name,"
+                    " legal_representative, contact) VALUES (?, ?, ?, ?, ?, ?)",
+                    (str(e.originator_id), e.agency_id, e.credit_code, e.name,
+                     *(str(e.details.get(k, "")) for k in PEOPLE_FIELDS)))
 
     def _on_InspectionObject_DetailsUpdated(self, cur: Cursor, e: Any) -> None:
-        changes = dict(e.changes)
-        if "name" in changes:
-            cur.execute("UPDATE public_units SET name = ? WHERE unit_id = ?",
-                        (str(changes["name"]), str(e.originator_id)))
-        if any(k in changes for k in PEOPLE_FIELDS):
-            cur.execute("SELECT people FROM public_units WHERE unit_id = ?", (str(e.originator_id),))
-            row = cur.fetchone()
-            if row is not None:
-                people = {**json.loads(str(row[0])),
-                          **{k: str(v) for k, v in changes.items() if k in PEOPLE_FIELDS}}
-                cur.execute("UPDATE public_units SET people = ? WHERE unit_id = ?",
-                            (_json(people), str(e.originator_id)))
+        """Only the name and the persons matter here; written without reading (one statement)."""
+        changed = [k for k in ("name", *PEOPLE_FIELDS) if k in e.changes]
+        if changed:
+            cur.execute(f"UPDATE public_units SET {', '.join(f'{k} = ?' for k in changed)}"
+                        " WHERE unit_id = ?",
+                        (*(str(e.changes[k]) for k in changed), str(e.originator_id)))
 
     # -- draws ----------------------------------------------------------------------------------------
     def _on_Draw_PopulationFrozen(self, cur: Cursor, e: Any) -> None:
@@ -220,11 +215,10 @@ def _unit_names(cur: Cursor, agency: str, codes: list[str]) -> dict[str, str]:
     if not codes:
         return {}
     marks = ", ".join("?" for _ in codes)
-    cur.execute(f"SELECT credit_code, name, people FROM public_units WHERE agency_id = ?"
-                f" AND credit_code IN ({marks})", (agency, *codes))
-    return {str(code): Masker(n for n in json.loads(str(people)).values()
-                              if len(n.strip()) >= 2).mask(str(name))
-            for code, name, people in cur.fetchall()}
+    cur.execute(f"SELECT credit_code, name, {', '.join(PEOPLE_FIELDS)} FROM public_units"
+                f" WHERE agency_id = ? AND credit_code IN ({marks})", (agency, *codes))
+    return {str(code): Masker(str(n) for n in people if len(str(n).strip()) >= 2).mask(str(name))
+            for code, name, *people in cur.fetchall()}
 
 
 # -- reading ------------------------------------------------------------------------------------------

@@ -129,16 +129,38 @@ class QuotaProjection:
         # (agency, category) pairs whose directory count changed in this batch: their rows that
         # still take the directory's count are refreshed once, in ``flush``.
         self._recount: set[tuple[str, str]] = set()
+        # Directory count changes not yet written: added up in memory while only directory events
+        # come, written (one upsert per agency and category) before anything reads the counts.
+        self._deltas: dict[tuple[str, str], int] = {}
+
+    def begin(self) -> None:
+        """A new batch: forget whatever a batch rolled back left pending."""
+        self._deltas.clear()
+        self._recount.clear()
 
     def flush(self, cursor: Cursor) -> None:
-        """Refresh the population and ratio of the rows whose directory count changed (idempotent:
-        a recount reads the stored count)."""
+        """Write the pending directory counts, then refresh the population and ratio of the rows
+        whose count changed (idempotent: a recount reads the stored count)."""
+        self._settle(cursor)
         for agency, category in sorted(self._recount):
             _refresh_directory_rows(cursor, agency, category)
         self._recount.clear()
 
+    def _settle(self, cur: Cursor) -> None:
+        if self._deltas:
+            cur.executemany(
+                "INSERT INTO quota_directory (agency_id, category, units) VALUES (?, ?, ?)"
+                " ON CONFLICT (agency_id, category) DO UPDATE SET units = quota_directory.units + ?",
+                [(agency, category, delta, delta)
+                 for (agency, category), delta in sorted(self._deltas.items())],
+            )
+            self._deltas.clear()
+
     def apply(self, cursor: Cursor, event: Any) -> None:
-        handler = getattr(self, "_on_" + type(event).__qualname__.replace(".", "_"), None)
+        name = type(event).__qualname__.replace(".", "_")
+        if not name.startswith("InspectionObject_"):
+            self._settle(cursor)  # what follows may read the directory counts
+        handler = getattr(self, "_on_" + name, None)
         if handler is not None:
             handler(cursor, event)
 
@@ -202,13 +224,9 @@ class QuotaProjection:
         self._leave(cur, str(e.originator_id))
 
     def _count(self, cur: Cursor, agency: str, category: str, delta: int) -> None:
-        """Change the directory count of (agency, category); the rows that take it follow at the
-        end of the batch."""
-        cur.execute(
-            "INSERT INTO quota_directory (agency_id, category, units) VALUES (?, ?, ?)"
-            " ON CONFLICT (agency_id, category) DO UPDATE SET units = quota_directory.units + ?",
-            (agency, category, delta, delta),
-        )
+        """Change the directory count of (agency, category): written before the next read of the
+        counts or at the end of the batch, with the rows that take it."""
+        self._deltas[(agency, category)] = self._deltas.get((agency, category), 0) + delta
         self._recount.add((agency, category))
 
     @staticmethod

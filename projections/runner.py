@@ -68,9 +68,9 @@ class Projection(Protocol):
 
     def apply(self, cursor: Cursor, event: Any) -> None: ...
 
-    # Optional: ``flush(cursor)``, called once at the end of every batch inside its transaction,
-    # for work a projection defers to the batch's end (it must be idempotent: after a rolled-back
-    # batch it may run again for the same rows).
+    # Optional: ``begin()``, called before every batch (forget what a rolled-back batch left in
+    # memory), and ``flush(cursor)``, called once at the end of every batch inside its transaction,
+    # for work a projection defers to the batch's end.
 
 
 @dataclass(frozen=True)
@@ -258,49 +258,78 @@ class Runner:
     def run_batch(self, name: str) -> int:
         """Apply the next batch of ``name`` and advance its position, in one transaction; returns
         the number of notifications scanned (0: caught up)."""
-        projection = self.projection(name)
+        return self._joint_batch([self.projection(name)])[0]
+
+    def _joint_batch(self, projections: Sequence[Projection]) -> tuple[int, list[str], bool]:
+        """One batch for the furthest-behind of ``projections`` — those at the lowest position go
+        together: each notification is read and decoded once and applied to every one of them
+        that wants its topic — in one transaction with their positions. Returns the number of
+        notifications scanned, the names of the projections that scanned them, and whether all of
+        ``projections`` are now at the same position."""
         with self.store.write() as cur:
-            tracked = self._tracking(cur, name)
-            if tracked is None or tracked[1] != projection.version:
-                self._reset(cur, projection)
-                tracked = (0, projection.version)
-            position = tracked[0]
+            positions: dict[str, int] = {}
+            for projection in projections:
+                tracked = self._tracking(cur, projection.name)
+                if tracked is None or tracked[1] != projection.version:
+                    self._reset(cur, projection)
+                    tracked = (0, projection.version)
+                positions[projection.name] = tracked[0]
+            position = min(positions.values())
+            group = [p for p in projections if positions[p.name] == position]
+            for projection in group:
+                begin = getattr(projection, "begin", None)
+                if begin is not None:
+                    begin()
             notifications = self.source(position + 1, self.batch_size)
             for notification in notifications:
-                if notification.topic in projection.topics:
-                    projection.apply(cur, self.decode(notification))
-            flush = getattr(projection, "flush", None)
-            if flush is not None:
-                flush(cur)
+                wanting = [p for p in group if notification.topic in p.topics]
+                if wanting:
+                    event = self.decode(notification)
+                    for projection in wanting:
+                        projection.apply(cur, event)
+            for projection in group:
+                flush = getattr(projection, "flush", None)
+                if flush is not None:
+                    flush(cur)
             if notifications:
                 last = notifications[-1].id
-                cur.execute(
-                    "UPDATE projection_tracking SET position = ? WHERE name = ? AND position = ?",
-                    (last, name, position),
-                )
-        return len(notifications)
+                for projection in group:
+                    cur.execute(
+                        "UPDATE projection_tracking SET position = ? WHERE name = ? AND position = ?",
+                        (last, projection.name, position),
+                    )
+                    positions[projection.name] = last
+        return (len(notifications), [p.name for p in group],
+                len(set(positions.values())) == 1)
 
     def run(self, name: str | None = None) -> dict[str, int]:
-        """Apply everything committed so far to ``name`` (or every projection); returns the
-        number of notifications scanned per projection."""
-        names = [self.projection(name).name] if name else list(self.projections)
-        scanned: dict[str, int] = {}
-        for each in names:
-            total = 0
-            while True:
-                count = self.run_batch(each)
-                total += count
-                if count < self.batch_size:
-                    break
-            scanned[each] = total
-        return scanned
+        """Apply everything committed so far to ``name`` (or every projection, in one pass over
+        the log once their positions meet); returns the number of notifications scanned per
+        projection."""
+        chosen = [self.projection(name)] if name else list(self.projections.values())
+        return self._catch_up(chosen)
+
+    def _catch_up(self, chosen: Sequence[Projection]) -> dict[str, int]:
+        scanned = {p.name: 0 for p in chosen}
+        while True:
+            count, group, level = self._joint_batch(chosen)
+            for each in group:
+                scanned[each] += count
+            if (count < self.batch_size and level) or count == 0:  # 0: a laggard has nothing to read
+                return scanned
 
     def rebuild(self, name: str) -> int:
         """Drop ``name``'s tables and tracking row, then replay the log from event 0."""
-        projection = self.projection(name)
+        return self.rebuild_many([name])[name]
+
+    def rebuild_many(self, names: Sequence[str] | None = None) -> dict[str, int]:
+        """Drop the tables and tracking rows of ``names`` (default: every projection) in one
+        transaction, then replay the log from event 0 in one pass for all of them."""
+        chosen = [self.projection(n) for n in names] if names else list(self.projections.values())
         with self.store.write() as cur:
-            self._reset(cur, projection)
-        return self.run(name)[name]
+            for projection in chosen:
+                self._reset(cur, projection)
+        return self._catch_up(chosen)
 
     def follow(self, interval: float, should_stop: Callable[[], bool]) -> int:
         """Run every projection every ``interval`` seconds until ``should_stop()``; returns the
