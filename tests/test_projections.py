@@ -4,6 +4,7 @@ runner that crashes or is killed in the middle of a batch resumes without counti
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import signal
@@ -292,3 +293,39 @@ def test_spotcheck_quotas_prints_the_figures(ceremony: Ceremony, county: Ledger)
         failed = _spotcheck(county, *args)
         assert failed.returncode == 2 and message in failed.stderr
         assert len(failed.stderr.strip().splitlines()) == 1
+
+
+# -- a generated province-quarter -----------------------------------------------------------------
+def _province_writer() -> Any:
+    """``bench/verify_province.py``'s writer of a generated province-year (through the application),
+    the same one the projection benchmark rebuilds over."""
+    bench = str(Path(__file__).resolve().parent.parent / "bench")
+    if bench not in sys.path:
+        sys.path.insert(0, bench)
+    return importlib.import_module("verify_province").write_province
+
+
+def test_on_a_generated_province_quarter_a_rebuild_equals_the_incremental_build(
+    ledger: Ledger,
+) -> None:
+    """One prefecture and two counties of the synthetic province: directories, plans, the year's
+    four unit draws, every 2026Q1 visit recorded and published, the lists disclosed, the
+    prefecture's audit draw, then directory growth and changes. Projected in small batches along
+    the way, then rebuilt from event 0 in one pass: every table of every projection is equal."""
+    runner = open_runner(ledger, batch_size=97)
+    try:
+        _province_writer()(ledger, ledger.settings.keys_dir, 4_000, 1, 2, 40, 1,
+                           after_phase_a=lambda *_: runner.run())
+        runner.run()
+        incremental = {p.name: table_contents(runner.store, p) for p in runner.projections.values()}
+    finally:
+        runner.close()
+    assert sum(r[9] for r in incremental["quotas"]["quota_quarters"]) > 0  # visits counted
+    assert incremental["public"]["public_tasks"] and incremental["public"]["public_results"]
+    assert incremental["work"]["work_officer_load"]
+    with open_runner(ledger) as fresh:
+        scanned = fresh.rebuild_many()
+        assert set(scanned.values()) == {len(ledger.app.notifications(1, 1_000_000))}
+        for projection in fresh.projections.values():
+            assert table_contents(fresh.store, projection) == incremental[projection.name], \
+                projection.name
