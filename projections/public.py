@@ -33,6 +33,7 @@ from uuid import UUID
 
 from ledger.log_store import Cursor
 from ledger.masking import Masker
+from projections.handlers import EventHandlers, agency_table, insert_agency
 from projections.quotas import T_AGENCY, T_DRAW, T_INSPECTION, T_OBJECT, parse_period
 from projections.runner import ProjectionStore
 
@@ -49,7 +50,7 @@ class PublicQueryError(ValueError):
     """A public query that cannot be answered; the message names the option."""
 
 
-class PublicProjection:
+class PublicProjection(EventHandlers):
     """The ``public_*`` tables."""
 
     name = "public"
@@ -59,9 +60,7 @@ class PublicProjection:
         "public_draws", "public_tasks", "public_visits", "public_results",
     )
     schema: tuple[str, ...] = (
-        "CREATE TABLE IF NOT EXISTS public_agencies (agency_id TEXT PRIMARY KEY,"
-        " division_code TEXT NOT NULL UNIQUE, name TEXT NOT NULL, level TEXT NOT NULL,"
-        " parent_id TEXT NOT NULL)",
+        agency_table("public_agencies"),
         "CREATE TABLE IF NOT EXISTS public_rulebooks (agency_id TEXT NOT NULL, seq INTEGER NOT NULL,"
         " adopted_from TEXT NOT NULL, items TEXT NOT NULL, PRIMARY KEY (agency_id, seq))",
         "CREATE TABLE IF NOT EXISTS public_plans (agency_id TEXT NOT NULL, year INTEGER NOT NULL,"
@@ -99,18 +98,9 @@ class PublicProjection:
     def __init__(self, open_disclosed: DrawOpener) -> None:
         self._open_disclosed = open_disclosed
 
-    def apply(self, cursor: Cursor, event: Any) -> None:
-        handler = getattr(self, "_on_" + type(event).__qualname__.replace(".", "_"), None)
-        if handler is not None:
-            handler(cursor, event)
-
     # -- agencies -----------------------------------------------------------------------------------
     def _on_Agency_Established(self, cur: Cursor, e: Any) -> None:
-        cur.execute(
-            "INSERT INTO public_agencies (agency_id, division_code, name, level, parent_id)"
-            " VALUES (?, ?, ?, ?, ?) ON CONFLICT (agency_id) DO NOTHING",
-            (str(e.originator_id), e.division_code, e.name, e.level, e.parent_id),
-        )
+        insert_agency(cur, "public_agencies", e)
 
     def _on_Agency_RulebookAdopted(self, cur: Cursor, e: Any) -> None:
         agency = str(e.originator_id)

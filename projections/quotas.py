@@ -43,6 +43,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ledger.log_store import Cursor
+from projections.handlers import EventHandlers, agency_table, insert_agency
 from projections.runner import ProjectionStore
 from verify.draw_files import parse_population
 
@@ -80,7 +81,7 @@ def parse_period(period: str) -> tuple[int, int] | None:
     return None
 
 
-class QuotaProjection:
+class QuotaProjection(EventHandlers):
     """The ``quota_quarters`` table and its helpers."""
 
     name = "quotas"
@@ -99,9 +100,7 @@ class QuotaProjection:
         " category TEXT NOT NULL, basis TEXT NOT NULL, officers BIGINT NOT NULL,"
         " rule_figure BIGINT NOT NULL, required BIGINT NOT NULL, inspected BIGINT NOT NULL,"
         " shortfall BIGINT NOT NULL, PRIMARY KEY (agency_id, year, category))",
-        "CREATE TABLE IF NOT EXISTS agencies (agency_id TEXT PRIMARY KEY,"
-        " division_code TEXT NOT NULL UNIQUE, name TEXT NOT NULL, level TEXT NOT NULL,"
-        " parent_id TEXT NOT NULL)",
+        agency_table("agencies"),
         "CREATE TABLE IF NOT EXISTS quota_units (unit_id TEXT PRIMARY KEY, agency_id TEXT NOT NULL,"
         " credit_code TEXT NOT NULL, category TEXT NOT NULL, category_before_special TEXT,"
         " in_directory INTEGER NOT NULL)",
@@ -157,20 +156,13 @@ class QuotaProjection:
             self._deltas.clear()
 
     def apply(self, cursor: Cursor, event: Any) -> None:
-        name = type(event).__qualname__.replace(".", "_")
-        if not name.startswith("InspectionObject_"):
+        if type(event).__qualname__.split(".")[0] != "InspectionObject":
             self._settle(cursor)  # what follows may read the directory counts
-        handler = getattr(self, "_on_" + name, None)
-        if handler is not None:
-            handler(cursor, event)
+        super().apply(cursor, event)
 
     # -- agencies and plans -----------------------------------------------------------------------
     def _on_Agency_Established(self, cur: Cursor, e: Any) -> None:
-        cur.execute(
-            "INSERT INTO agencies (agency_id, division_code, name, level, parent_id)"
-            " VALUES (?, ?, ?, ?, ?) ON CONFLICT (agency_id) DO NOTHING",
-            (str(e.originator_id), e.division_code, e.name, e.level, e.parent_id),
-        )
+        insert_agency(cur, "agencies", e)
 
     def _on_Agency_AnnualPlanFiled(self, cur: Cursor, e: Any) -> None:
         agency = str(e.originator_id)

@@ -50,6 +50,7 @@ from typing import Any
 from ledger.deadlines import DeadlineError, anchor_date, due_date
 from ledger.log_store import Cursor
 from ledger.rulebook import Deadline
+from projections.handlers import EventHandlers, agency_table, insert_agency
 from projections.quotas import T_AGENCY, T_DRAW, T_INSPECTION, parse_period
 from projections.runner import ProjectionStore
 from verify.working_days import CalendarNotAnnounced, WorkingCalendar, WorkingCalendarError, YearSchedule
@@ -100,7 +101,7 @@ def _missing_year(calendar: WorkingCalendar, start: date) -> int:
     return year
 
 
-class WorkProjection:
+class WorkProjection(EventHandlers):
     """The work views' tables."""
 
     name = "work"
@@ -132,9 +133,7 @@ class WorkProjection:
         "CREATE TABLE IF NOT EXISTS work_officer_load (certificate TEXT NOT NULL,"
         " agency_id TEXT NOT NULL, year INTEGER NOT NULL, quarter INTEGER NOT NULL,"
         " inspections BIGINT NOT NULL, PRIMARY KEY (certificate, agency_id, year, quarter))",
-        "CREATE TABLE IF NOT EXISTS work_agencies (agency_id TEXT PRIMARY KEY,"
-        " division_code TEXT NOT NULL UNIQUE, name TEXT NOT NULL, level TEXT NOT NULL,"
-        " parent_id TEXT NOT NULL)",
+        agency_table("work_agencies"),
         "CREATE TABLE IF NOT EXISTS work_rulebooks (agency_id TEXT NOT NULL, seq INTEGER NOT NULL,"
         " name TEXT NOT NULL, adopted_from TEXT NOT NULL, record_count INTEGER, record_unit TEXT,"
         " record_anchor TEXT, disclosure_count INTEGER, disclosure_unit TEXT,"
@@ -150,18 +149,9 @@ class WorkProjection:
         T_INSPECTION + "OrderRectified", T_INSPECTION + "ResultDisclosed",
     })
 
-    def apply(self, cursor: Cursor, event: Any) -> None:
-        handler = getattr(self, "_on_" + type(event).__qualname__.replace(".", "_"), None)
-        if handler is not None:
-            handler(cursor, event)
-
     # -- agencies: the hierarchy, rulebooks, calendars ---------------------------------------------
     def _on_Agency_Established(self, cur: Cursor, e: Any) -> None:
-        cur.execute(
-            "INSERT INTO work_agencies (agency_id, division_code, name, level, parent_id)"
-            " VALUES (?, ?, ?, ?, ?) ON CONFLICT (agency_id) DO NOTHING",
-            (str(e.originator_id), e.division_code, e.name, e.level, e.parent_id),
-        )
+        insert_agency(cur, "work_agencies", e)
 
     def _on_Agency_RulebookAdopted(self, cur: Cursor, e: Any) -> None:
         agency = str(e.originator_id)
