@@ -19,6 +19,7 @@ from typing import Annotated
 import typer
 
 from ledger.cli_support import fail, opened_ledger, print_value
+from ledger.columns import aligned
 from projections import open_runner
 from projections.quotas import (
     QuotaProjection,
@@ -162,7 +163,7 @@ BASIS_TEXT = {"officer_ratio": "officers × ratio", "share_per_quarter": "share 
 def _year_table(rows: list[YearRow]) -> list[str]:
     """The year per category: for an officer ratio (general units: 执法人员 × 比例) the figure the
     ratio asks of the year against the unit-visits recorded."""
-    return _aligned([list(YEAR_HEADER)] + [
+    return aligned([list(YEAR_HEADER)] + [
         [f"{r.category} {CATEGORY_NAMES.get(r.category, '')}", BASIS_TEXT.get(r.basis, r.basis),
          str(r.officers), str(r.rule_figure), str(r.required), str(r.inspected), str(r.shortfall)]
         for r in rows])
@@ -175,17 +176,7 @@ def _table(rows: list[QuotaRow], *, sources: bool) -> list[str]:
                       str(r.population), str(r.required), str(r.drawn), str(r.inspected),
                       percent(r.ratio_bp), str(r.shortfall)]
                      + ([r.population_source] if sources else []))
-    return _aligned(cells)
-
-
-def _aligned(cells: list[list[str]]) -> list[str]:
-    widths = [max(_width(row[i]) for row in cells) for i in range(len(cells[0]))]
-    return ["  " + "  ".join(c + " " * (w - _width(c)) for c, w in zip(row, widths, strict=True))
-            .rstrip() for row in cells]
-
-
-def _width(text: str) -> int:
-    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+    return aligned(cells)
 
 
 def percent(bp: int) -> str:

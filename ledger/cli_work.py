@@ -18,6 +18,7 @@ from typing import Annotated
 import typer
 
 from ledger.cli_support import fail, opened_ledger
+from ledger.columns import aligned
 from ledger.inspector import Inspector, inspector_id
 from projections import open_runner
 from projections.runner import ProjectionError, Runner
@@ -178,13 +179,9 @@ def work_agency(
         as_of = date.fromisoformat(today) if today is not None else date.today()
     except ValueError:
         fail(f"--today: {today!r} is not a date YYYY-MM-DD")
-    with opened_ledger(ERRORS) as ledger:
-        runner = open_runner(ledger)
-        try:
-            _catch_up(runner)
-            work = agency_work(runner.store, agency, as_of, *(period or (None, None)))
-        finally:
-            runner.close()
+    with opened_ledger(ERRORS) as ledger, open_runner(ledger) as runner:
+        _catch_up(runner)
+        work = agency_work(runner.store, agency, as_of, *(period or (None, None)))
     if as_json:
         typer.echo(json.dumps(work.to_dict(), ensure_ascii=False, indent=2))
     else:
@@ -202,12 +199,9 @@ def work_officer(
     load and each one's record and publication status. Tasks before the visit are not here."""
     text = _lang(lang)
     with opened_ledger(ERRORS) as ledger:
-        runner = open_runner(ledger)
-        try:
+        with open_runner(ledger) as runner:
             _catch_up(runner)
             work = officer_work(runner.store, certificate, year)
-        finally:
-            runner.close()
         uuid = inspector_id(certificate)
         name = ""
         if uuid in ledger.app.repository:
@@ -256,7 +250,7 @@ def agency_lines(work: AgencyWork, text: dict[str, str]) -> list[str]:
                      d.list_disclosed_on or "-",
                      d.records_due_by or (_note(d.note, text) if d.kind == "units" else "-")])
     lines.append(text["draws"])
-    lines += _table(rows) if work.draws else [f"  {text['none']}"]
+    lines += aligned(rows) if work.draws else [f"  {text['none']}"]
     lines += _section(text["late"], [text["late_line"].format(
         step=text[f"step.{s.step}"], draw=s.draw_id, unit=s.unit, name=s.unit_name, due=s.due,
         done=s.done_on, late=s.working_days_late) for s in work.late], text)
@@ -315,16 +309,6 @@ def _inspection_line(i: InspectionStatus, text: dict[str, str]) -> str:
         extra += text["open_orders"].format(n=len(i.open_orders))
     return text["officer_line"].format(visited=i.visited_on or "-", draw=i.draw_id, unit=i.unit,
                                        name=i.unit_name, record=record, disclosure=disclosure) + extra
-
-
-def _table(rows: list[list[str]]) -> list[str]:
-    widths = [max(_width(row[i]) for row in rows) for i in range(len(rows[0]))]
-    return ["  " + "  ".join(c + " " * (w - _width(c)) for c, w in zip(row, widths, strict=True)).rstrip()
-            for row in rows]
-
-
-def _width(text: str) -> int:
-    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
 
 
 def register(app: typer.Typer) -> None:

@@ -33,7 +33,7 @@ from ledger.bootstrap import Ledger
 from ledger.directory_view import events_by_topic
 from ledger.draw_ceremony import Ceremony
 from ledger.inspection import Inspection
-from ledger.masking import NamePattern, assert_publishable
+from ledger.masking import assert_publishable
 from projections import open_runner
 from projections.public import PublicProjection, PublicQueryError, public_pages, search_results
 from projections.runner import ProjectionStore
@@ -66,11 +66,10 @@ class Viewer:
 class PublicView:
     """The read side of publication: the public projection, and the ledger for the roles."""
 
-    def __init__(self, ledger: Ledger, names: NamePattern | None = None) -> None:
+    def __init__(self, ledger: Ledger) -> None:
         self.ledger = ledger
         self.app: LedgerApp = ledger.app
         self.ceremony = Ceremony(ledger.app, ledger.settings.keys_dir)
-        self.names = names or NamePattern()
 
     @contextmanager
     def _projection(self) -> Iterator[ProjectionStore]:

@@ -35,6 +35,7 @@ import openpyxl
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from ledger.columns import display_width
 from ledger.directory import InspectionObject, object_id
 from ledger.inspection import Inspection
 from ledger.inspection_record import STATUSES
@@ -311,15 +312,12 @@ def write_xlsx(form: Form, path: Path) -> None:
         sheet.append([f"备注：{form.remarks}"])
     sheet.append([_signature_line(form)])
     for n, heading in enumerate(form.columns, start=1):
-        longest = max([_width(str(r[n - 1])) for r in form.rows] + [_width(heading.split("-")[-1]), 6])
+        longest = max([display_width(str(r[n - 1])) for r in form.rows]
+                      + [display_width(heading.split("-")[-1]), 6])
         sheet.column_dimensions[get_column_letter(n)].width = min(longest + 2, 40)
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
     book.save(path)
-
-
-def _width(text: str) -> int:
-    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
 
 
 _CSS = """@page { size: A4 landscape; margin: 12mm; }

@@ -300,9 +300,9 @@ def search_results(store: ProjectionStore, text: str, *, year: int | None = None
     if quarter is not None and year is None:
         raise PublicQueryError("--quarter: give --year too")
     query = ("SELECT r.result FROM public_results r JOIN public_agencies a"
-             " ON a.agency_id = r.agency_id WHERE (r.unit_name LIKE ? OR r.credit_code LIKE ?)")
+             " ON a.agency_id = r.agency_id"
+             " WHERE (r.unit_name LIKE ? ESCAPE '\\' OR r.credit_code LIKE ? ESCAPE '\\')")
     pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    query = query.replace("LIKE ?", "LIKE ? ESCAPE '\\'")
     params: list[Any] = [pattern, pattern]
     with store.read() as cur:
         if agency is not None:

@@ -42,6 +42,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from ledger.draw_ceremony import CeremonyError
+from ledger.draw_ceremony import parse_period as draw_period
 from ledger.log_store import Cursor
 from projections.handlers import EventHandlers, agency_table, insert_agency
 from projections.runner import ProjectionStore
@@ -76,9 +78,10 @@ def shortfall(required: int, inspected: int) -> int:
 
 def parse_period(period: str) -> tuple[int, int] | None:
     """``2026Q1`` → (2026, 1); None for anything else."""
-    if len(period) == 6 and period[:4].isdigit() and period[4] == "Q" and period[5] in "1234":
-        return int(period[:4]), int(period[5])
-    return None
+    try:
+        return draw_period(period)
+    except CeremonyError:
+        return None
 
 
 class QuotaProjection(EventHandlers):

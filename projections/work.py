@@ -43,11 +43,12 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from functools import lru_cache
 from typing import Any
 
 from ledger.deadlines import DeadlineError, anchor_date, due_date
+from ledger.draw_ceremony import quarter_bounds
 from ledger.log_store import Cursor
 from ledger.rulebook import Deadline
 from projections.handlers import EventHandlers, agency_table, insert_agency
@@ -75,12 +76,11 @@ def parse_quarter(text: str) -> tuple[int, int]:
 
 
 def quarter_first(year: int, quarter: int) -> date:
-    return date(year, 3 * quarter - 2, 1)
+    return quarter_bounds(f"{year}Q{quarter}")[0]
 
 
 def quarter_last(year: int, quarter: int) -> date:
-    following = date(year + 1, 1, 1) if quarter == 4 else date(year, 3 * quarter + 1, 1)
-    return following - timedelta(days=1)
+    return quarter_bounds(f"{year}Q{quarter}")[1]
 
 
 @lru_cache(maxsize=256)
