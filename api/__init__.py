@@ -1,1 +1,2 @@
-"""FastAPI service and public pages. Grown by later issues."""
+"""The edge: the composition root (:mod:`api.bootstrap`) and the entry points — the ``spotcheck``
+command line (:mod:`api.cli`) and the HTTP service."""

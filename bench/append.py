@@ -4,8 +4,8 @@ Both sides write the same rows (the fields of ``InspectionObject.register``) wit
 persistence module, in the same run, alternating in blocks so that disk, cache and checkpoint noise
 falls on both alike (the order within a block alternates too):
 
-* ``chained`` — ``ledger.directory.InspectionObject.register(...)`` saved by ``ledger.application
-  .LedgerApp`` (opened through ``ledger.bootstrap.open_ledger``): each event carries ``prev_hash``
+* ``chained`` — ``ledger.domain.directory.InspectionObject.register(...)`` saved by ``ledger.application
+  .LedgerApp`` (opened through ``ledger.services.ledger.open_ledger``): each event carries ``prev_hash``
   and ``event_hash`` (SHA-256 over RFC 8785 canonical JSON, computed when the event is created).
 * ``plain`` — a plain ``eventsourcing.domain.Aggregate`` with the same event fields and no chain,
   saved by a plain ``eventsourcing.application.Application`` (own SQLite file / own PG tables).
@@ -38,11 +38,11 @@ from common import (
 from eventsourcing.application import Application
 from eventsourcing.domain import Aggregate, event
 
-from ledger.bootstrap import Ledger
-from ledger.directory import InspectionObject
-from ledger.event_store import PREFIX as LEDGER_PREFIX
-from ledger.event_store import eventsourcing_env
-from ledger.settings import Settings
+from ledger.adapters.event_store import PREFIX as LEDGER_PREFIX
+from ledger.adapters.event_store import eventsourcing_env
+from ledger.adapters.settings import Settings
+from ledger.domain.directory import InspectionObject
+from ledger.services.ledger import Ledger
 
 TARGET_RATIO = 1.5
 

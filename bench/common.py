@@ -32,9 +32,10 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # `python bench/x.py` puts bench/ on the path, not the project root
     sys.path.insert(0, str(ROOT))
 
-from ledger.bootstrap import Ledger, open_ledger  # noqa: E402
-from ledger.keys import KeyFiles  # noqa: E402
-from ledger.settings import Settings  # noqa: E402
+from api.bootstrap import open_ledger  # noqa: E402
+from ledger.adapters.settings import Settings  # noqa: E402
+from ledger.log.keys import KeyFiles  # noqa: E402
+from ledger.services.ledger import Ledger  # noqa: E402
 
 OUT_DIR = Path(__file__).resolve().parent / "out"
 PG_ADMIN = "host=127.0.0.1 port=5432 user=postgres dbname=postgres"
@@ -128,7 +129,7 @@ BENCH_AGENCY = "652301"
 def open_bench_ledger(db: str, keys_dir: Path) -> Ledger:
     """Open a ledger on ``db`` (file path or postgresql:// URL) with the bench agency established
     (one event, not yet logged) and the keys of its log and of the deployment's log."""
-    from ledger.agency import agency_id
+    from ledger.domain.agency import agency_id
 
     keys = KeyFiles(keys_dir)
     if not keys.exists():
@@ -145,15 +146,15 @@ def open_bench_ledger(db: str, keys_dir: Path) -> Ledger:
 def object_rows(n: int, agency: str = BENCH_AGENCY) -> list[dict[str, str]]:
     """``n`` deterministic rows with the fields of ``InspectionObject.register`` (the demo's),
     for the agency with division code ``agency``."""
-    from ledger.agency import agency_id
-    from ledger.demo import unit_rows
+    from ledger.demo.county import unit_rows
+    from ledger.domain.agency import agency_id
 
     return [dict(row, agency_id=str(agency_id(agency))) for row in unit_rows(n)]
 
 
 def fill_ledger(ledger: Ledger, n: int, per_save: int = 500) -> float:
     """Write ``n`` chained InspectionObject.Registered events, ``per_save`` per save; seconds taken."""
-    from ledger.directory import InspectionObject
+    from ledger.domain.directory import InspectionObject
 
     rows = object_rows(n)
     with timed() as t:

@@ -6,7 +6,7 @@
   built and hashed, then ``verify.draw.run_draw`` (seed, tickets, ranking, assignment) runs and
   ``selection.csv`` / ``assignment.csv`` are written, as a freeze and a draw do. Target: under 5 s
   and under 1 GiB.
-* **a province** — the 99 county-level agencies of a generated Xinjiang (``ledger.generator``),
+* **a province** — the 99 county-level agencies of a generated Xinjiang (``ledger.demo.generator``),
   each drawn in turn from its own files: total seconds.
 
 Only the draw is timed (one core, no database): storing the ceremony's events is the ledger's

@@ -1,4 +1,4 @@
-"""Synthetic province generation speed (``ledger.generator``, 合成数据): units a second and peak RSS.
+"""Synthetic province generation speed (``ledger.demo.generator``, 合成数据): units a second and peak RSS.
 
 Generates all of Xinjiang (14 prefectures, 98 counties and one hi-tech zone: 99 county-level agencies)
 with enough units per county to reach ``--units`` (default 200,000), twice in one process:
@@ -19,10 +19,10 @@ import argparse
 
 from common import Results, peak_rss_mb, timed
 
-from ledger.agency import KINDS
-from ledger.generator import generate_province, iter_counties, province_agencies
-from ledger.plan import plan_year
-from ledger.rulebook_presets import preset
+from ledger.demo.generator import generate_province, iter_counties, province_agencies
+from ledger.domain.agency import KINDS
+from ledger.domain.plan import plan_year
+from ledger.domain.rulebook_presets import preset
 
 
 def main() -> None:

@@ -27,11 +27,11 @@ from common import (
     timed,
 )
 
-from ledger.demo import unit_rows
-from ledger.directory_file import OBJECT_COLUMNS, OBJECT_REQUIRED, read_table
-from ledger.directory_view import directories
-from ledger.plan import plan_year
-from ledger.rulebook_presets import preset
+from ledger.adapters.directory_file import OBJECT_COLUMNS, OBJECT_REQUIRED, read_table
+from ledger.demo.county import unit_rows
+from ledger.domain.plan import plan_year
+from ledger.domain.rulebook_presets import preset
+from ledger.services.directory_view import directories
 
 WORDS = {"key": "重点", "general": "一般", "special": "特殊监管"}
 

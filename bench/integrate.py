@@ -1,7 +1,7 @@
 """Sequencer throughput: integrating a backlog of committed events into the Merkle log.
 
 Writes ``--events`` chained InspectionObject.Registered events (500 per save, not timed), then times
-``ledger.sequencer.integrate()`` from an empty log, once per ``--batch-sizes`` entry (the log tables
+``ledger.log.sequencer.integrate()`` from an empty log, once per ``--batch-sizes`` entry (the log tables
 are emptied between runs; the event backlog stays). Every run must end with the same root.
 
 A breakdown of each run is measured by wrapping the sequencer's collaborators (small overhead):
@@ -31,8 +31,8 @@ from common import (
     selected_backends,
 )
 
-import ledger.sequencer as sequencer_module
-from ledger.bootstrap import Ledger
+import ledger.log.sequencer as sequencer_module
+from ledger.services.ledger import Ledger
 
 
 def reset_log(ledger: Ledger) -> None:

@@ -55,9 +55,10 @@ from common import (
     selected_backends,
 )
 
-from ledger.bootstrap import Ledger, open_ledger
-from ledger.event_store import events_table
-from ledger.settings import Settings
+from api.bootstrap import open_ledger
+from ledger.adapters.event_store import events_table
+from ledger.adapters.settings import Settings
+from ledger.services.ledger import Ledger
 
 TARGET = 10_000  # events/s
 
@@ -134,7 +135,7 @@ def own_peak_mb() -> float:
 
 def child(db: str, keys_dir: str, batch_size: int, profile: str | None) -> None:
     """Rebuild every projection over ``db``; print one JSON line with the figures."""
-    from projections import open_runner
+    from api.bootstrap import open_runner
 
     quiet_logs()
     rss_before = own_peak_mb()

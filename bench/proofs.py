@@ -1,4 +1,4 @@
-"""Proof latency: ``ledger.proofs.inclusion_proof`` / ``consistency_proof`` on a large log.
+"""Proof latency: ``ledger.log.proofs.inclusion_proof`` / ``consistency_proof`` on a large log.
 
 Builds a log of ``--events`` leaves (default 1,000,000) fast: synthetic 32-byte entries
 (SHA-256 of the leaf number; proofs never look at events), every complete subtree hash computed in
@@ -40,9 +40,9 @@ from common import (
     timed,
 )
 
-from ledger.log_store import LeafRow, LogState, LogStore, open_log_store
-from ledger.proofs import consistency_proof, inclusion_proof
-from ledger.settings import Settings
+from ledger.adapters.settings import Settings
+from ledger.log.proofs import consistency_proof, inclusion_proof
+from ledger.log.store import LeafRow, LogState, LogStore, open_log_store
 from verify.merkle import (
     Frontier,
     hash_of_subtrees,

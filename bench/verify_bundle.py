@@ -1,7 +1,7 @@
 """Offline verification speed: ``verify.ledger_check.verify_bundle`` over an exported bundle.
 
 Builds a ledger of ``--events`` chained events on SQLite (500 per save), ``ledger.sync()``s it (one
-signed checkpoint covering everything), exports it with ``ledger.export.export_bundle``, then times:
+signed checkpoint covering everything), exports it with ``ledger.services.export.export_bundle``, then times:
 
 * ``verify_bundle(Bundle.open(dir))`` in this process, pinned to one CPU (``--repeat`` runs, best
   and median), which must report OK;
@@ -38,7 +38,7 @@ from common import (
     timed,
 )
 
-from ledger.export import export_bundle
+from ledger.services.export import export_bundle
 from verify.bundle import Bundle
 from verify.ledger_check import verify_bundle
 

@@ -5,9 +5,9 @@ events/s on one core, and the ratio to plain SHA-256 hashing of the same bytes m
 run. Target ≥ 50,000 events/s."
 
 **Generation** (cached: skipped when ``--cache DIR`` already holds the bundles for these
-parameters). A synthetic Xinjiang (``ledger.generator.province_agencies``: the region, its
+parameters). A synthetic Xinjiang (``ledger.demo.generator.province_agencies``: the region, its
 prefectures, their county-level agencies and one hi-tech zone) is written through the application
-(``LedgerApp`` on SQLite in a temporary directory, opened with ``ledger.bootstrap.open_ledger``):
+(``LedgerApp`` on SQLite in a temporary directory, opened with ``ledger.services.ledger.open_ledger``):
 
 * phase A, the year's supervision, one county-level agency at a time: every agency established,
   its rulebook adopted (the seed 000 presets by level) and the State Council calendars 2025 and 2026
@@ -22,7 +22,7 @@ prefectures, their county-level agencies and one hi-tech zone) is written throug
   registered (``app.import_objects``, 1,000 rows a table) and rounds of ``DetailsUpdated`` on its
   units (telephone, address, legal representative, risk grade: ``InspectionObject.update`` on
   aggregates read from the repository, saved 1,000 per ``app.save``). ``ledger.sync()`` again,
-  then every agency log exported to its own bundle (``ledger.export.export_bundle``).
+  then every agency log exported to its own bundle (``ledger.services.export.export_bundle``).
 
 Phase B runs after the draws because ``directory_view.directories`` (read by every plan and
 freeze) replays every registration in the store: drawing in a full province directory would be
@@ -47,240 +47,27 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
-from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 from common import OUT_DIR, Results, base_parser, peak_rss_mb, quiet_logs, resolve_events
 
-from ledger.agency import Agency, agency_id
-from ledger.bootstrap import Ledger, open_ledger
-from ledger.demo import (
-    DEMO_ADOPTED_FROM,
-    DEMO_PLAN_YEAR,
-    DEMO_RULEBOOKS,
-    _demo_record,
-    run_ceremony,
-)
-from ledger.directory import InspectionObject, object_id
-from ledger.directory_file import Table
-from ledger.draw_ceremony import Ceremony, draw_window
-from ledger.export import export_bundle
-from ledger.generator import GeneratedAgency, GeneratedCounty, iter_counties, province_agencies
-from ledger.inspections import Inspections
-from ledger.log_store import DEFAULT_LOG
-from ledger.rulebook_presets import preset
-from ledger.settings import Settings
-from ledger.working_days import schedules_from_package
+from api.bootstrap import open_ledger
+from ledger.adapters.settings import Settings
+from ledger.demo.province import PHASE_A, PHASE_B, write_province
+from ledger.services.export import export_bundle
 from verify.bundle import Bundle
 from verify.canonical import canonical_json_parsed, loads_strict
 from verify.event import EVENT_HASH_DOMAIN
 from verify.ledger_check import verify_bundle
 
 TARGET_EVENTS_PER_S = 50_000
-SEED = 2026
-PERIODS = tuple(f"{DEMO_PLAN_YEAR}Q{q}" for q in (1, 2, 3, 4))
 CACHE_FORMAT = 1
-DEPLOYMENT_ORIGIN = "bench.spotcheck.example/log"
-PER_SAVE = 1_000
-PHASE_A = "phase A (agencies, directories, plans, draws, records)"
-PHASE_B = "phase B (directory growth and changes)"
 _START = time.perf_counter()
 
 
 def say(text: str) -> None:
     print(f"[{time.perf_counter() - _START:7.1f} s] {text}", flush=True)
-
-
-# -- generation -------------------------------------------------------------------------------
-class Province:
-    """Writes the province-year through the application."""
-
-    def __init__(self, ledger: Ledger, keys_dir: Path, agencies: list[GeneratedAgency]) -> None:
-        self.ledger = ledger
-        self.app = ledger.app
-        self.agencies = agencies
-        self.ceremony = Ceremony(self.app, keys_dir)
-        self.inspections = Inspections(self.app, self.ceremony)
-        self.counts: dict[str, int] = {}
-
-    def events(self) -> int:
-        return int(self.app.recorder.max_notification_id() or 0)
-
-    def tally(self, what: str, n: int = 1) -> None:
-        self.counts[what] = self.counts.get(what, 0) + n
-
-    # phase A ---------------------------------------------------------------------------------
-    def establish(self) -> None:
-        for agency in self.agencies:
-            parent = agency_id(agency.parent_code) if agency.parent_code else None
-            self.app.establish_agency(agency.name, agency.division_code, agency.kind, parent)
-            self.ledger.init_key(agency.division_code)
-            stored: Agency = self.app.repository.get(agency_id(agency.division_code))
-            level = "prefecture" if stored.level == "province" else stored.level
-            book = preset(DEMO_RULEBOOKS[level]).adopt(DEMO_ADOPTED_FROM)
-            self.app.adopt_rulebook(stored.id, book, approved_by="局务会",
-                                    reason="执行随机抽查实施方案（基准测试）")
-            for schedule in schedules_from_package((2025, 2026)):
-                self.app.record_working_calendar(stored.id, schedule.as_data(), "办公室")
-            self.tally("agencies")
-        for agency in self.agencies:
-            if agency.kind in ("prefecture", "city", "league"):
-                fresh = [{"name": f"督查员{n}", "certificate_no": f"{agency.division_code}{n:05d}",
-                          "post": "执法支队执法人员"} for n in range(1, 5)]
-                self.app.register_inspectors(agency_id(agency.division_code), fresh)
-        self.ledger.keys(DEFAULT_LOG).init(DEPLOYMENT_ORIGIN, overwrite=True)
-
-    def county_year(self, county: GeneratedCounty, initial: int, record_quarters: int) -> None:
-        code = county.division_code
-        uuid = agency_id(code)
-        rows = list(enumerate(county.units[:initial], start=2))
-        self.tally("units", self.app.import_objects(uuid, Table(Path("generated"), {}, rows)).added)
-        self.app.register_inspectors(uuid, county.inspectors)
-        self.tally("inspectors", len(county.inspectors))
-        initial_codes = {u["credit_code"] for u in county.units[:initial]}
-        for certificate, credit, reason in county.conflicts:
-            if credit in initial_codes:
-                self.app.declare_conflict(certificate, object_id(str(uuid), credit), reason)
-                self.tally("conflicts")
-        self.app.file_plan(uuid, DEMO_PLAN_YEAR, approved_by="局务会")
-        self.app.publish_year_list(uuid, DEMO_PLAN_YEAR, "办公室")
-        for period in PERIODS:
-            draw_id = self.draw(code, period, "units")
-            if int(period[5]) <= record_quarters:
-                self.records(draw_id, period)
-
-    def draw(self, code: str, period: str, kind: str) -> str:
-        agency: Agency = self.app.repository.get(agency_id(code))
-        first = date(int(period[:4]), 3 * int(period[5]) - 2, 1)
-        book = agency.rulebook_in_force(first.isoformat())
-        assert book is not None
-        day, _ = draw_window(period, book.draw_window, agency.calendar())
-        draw_id = run_ceremony(self.ceremony, code, period, day, kind)
-        self.tally(f"{kind} draws")
-        return draw_id
-
-    def records(self, draw_id: str, period: str) -> None:
-        code = draw_id.split("-", 1)[0]
-        agency: Agency = self.app.repository.get(agency_id(code))
-        first = date(int(period[:4]), 3 * int(period[5]) - 2, 1)
-        book = agency.rulebook_in_force(first.isoformat())
-        assert book is not None
-        items = [i.item for i in book.inspection_items]
-        calendar = agency.calendar()
-        visits = [first + timedelta(d) for d in range(1, 60)
-                  if calendar.is_working_day(first + timedelta(d))][:20]
-        units = list(self.ceremony.open(draw_id).teams)
-        for n, unit in enumerate(units):
-            team = self.inspections.team(draw_id, unit)
-            visited = visits[n % len(visits)]
-            record = _demo_record(team, visited, items, unit, "clean", "")
-            self.inspections.file_record(draw_id, unit, record, team[0], visited)
-            self.tally("records")
-        published = visits[-1] + timedelta(days=3)
-        for unit in units:
-            self.inspections.disclose_result(draw_id, unit, "办公室", published)
-            self.tally("results published")
-        self.inspections.disclose_list(draw_id, "局长", published)
-
-    # phase B ---------------------------------------------------------------------------------
-    def directory_year(self, county: GeneratedCounty, initial: int, budget: int) -> None:
-        """About ``budget`` directory events: the county's other units registered, then rounds of
-        DetailsUpdated over all its units."""
-        uuid = agency_id(county.division_code)
-        rest = county.units[initial:]
-        for start in range(0, len(rest), PER_SAVE):
-            rows = list(enumerate(rest[start:start + PER_SAVE], start=2))
-            added = self.app.import_objects(uuid, Table(Path("generated"), {}, rows)).added
-            self.tally("units", added)
-            budget -= added
-        ids = [object_id(str(uuid), u["credit_code"]) for u in county.units]
-        round_no = 0
-        while budget > 0:
-            round_no += 1
-            for start in range(0, len(ids), PER_SAVE):
-                chunk = ids[start:start + min(PER_SAVE, budget)]
-                if not chunk:
-                    break
-                units: list[InspectionObject] = [self.app.repository.get(i) for i in chunk]
-                for n, unit in enumerate(units):
-                    unit.update(_change(round_no, start + n, unit), "企业信息变更（年度核查）")
-                self.app.save(*units)
-                self.tally("details updated", len(units))
-                budget -= len(units)
-                if budget <= 0:
-                    break
-
-
-def _change(round_no: int, n: int, unit: InspectionObject) -> dict[str, str]:
-    which = (round_no + n) % 4
-    if which == 0:
-        return {"phone": f"13{(round_no * 7 + n) % 10}{(n * 7919 + round_no) % 10**8:08d}"}
-    if which == 1:
-        return {"address": f"{unit.details.get('address', '')}（{round_no}次变更）"}
-    if which == 2:
-        return {"legal_representative": f"变更人{round_no}-{n % 1000}"}
-    grades = "ABCD"
-    return {"risk_grade": grades[(grades.find(unit.details.get("risk_grade", "A")) + 1) % 4]}
-
-
-def write_province(ledger: Ledger, keys_dir: Path, target: int, prefectures: int | None,
-                   counties: int | None, initial: int, record_quarters: int, *, where: str = "",
-                   after_phase_a: Callable[[int, float], None] | None = None) -> dict[str, Any]:
-    """Write a province-year of about ``target`` events into the open ``ledger`` through the
-    application: phase A (agencies, rulebooks, calendars, directories, plans, draw ceremonies,
-    records, published results, disclosures; the prefectures' audit draws), then phase B (directory
-    growth and ``DetailsUpdated``) up to ``target``. ``keys_dir`` is the ledger's key directory (the
-    agencies' log keys and the deployment's are created there). No sync, no export:
-    ``after_phase_a(events, seconds)`` (e.g. a ``ledger.sync()``), if given, runs between the
-    phases, outside their timings.
-
-    Returns the shape (``agencies``, ``county_level``, ``prefectures``, ``units_per_county``), the
-    event counts (``events_after_a``, ``events``), the mix of what was written (``mix``) and the
-    phases' ``timings`` in seconds."""
-    agencies = province_agencies("650000", prefectures=prefectures,
-                                 counties_per_prefecture=counties)
-    county_codes = [a.division_code for a in agencies
-                    if a.kind in ("county", "banner", "county_city", "district", "park")]
-    prefecture_codes = [a.division_code for a in agencies if a.kind in ("prefecture", "city", "league")]
-    n_counties = len(county_codes)
-    say(f"generating a province-year of ≥ {target:,} events: {len(agencies)} agencies "
-        f"({n_counties} county-level, {len(prefecture_codes)} prefectures)"
-        + (f" into {where}" if where else ""))
-    timings: dict[str, float] = {}
-    p = Province(ledger, keys_dir, agencies)
-    t0 = time.perf_counter()
-    p.establish()
-    # Units per county: the initial directory plus about half the budget left to each.
-    per_county_budget = max(0, target - 60 * n_counties * 4 - 2_000) // n_counties
-    units_per_county = min(99_999, max(initial, initial + per_county_budget // 2))
-    generated = iter_counties(SEED, agencies, units_per_county=units_per_county)
-    stash: list[GeneratedCounty] = []
-    for k, county in enumerate(generated, 1):
-        p.county_year(county, initial, record_quarters)
-        stash.append(county)
-        if k % 5 == 0 or k == n_counties:
-            say(f"  phase A: {k}/{n_counties} counties, {p.events():,} events")
-    for code in prefecture_codes:
-        p.draw(code, PERIODS[0], "audit")
-    timings[PHASE_A] = time.perf_counter() - t0
-    events_a = p.events()
-    if after_phase_a is not None:
-        after_phase_a(events_a, timings[PHASE_A])
-    t0 = time.perf_counter()
-    remaining = max(0, target - events_a)
-    for k, county in enumerate(stash, 1):
-        share = remaining // n_counties + (1 if k <= remaining % n_counties else 0)
-        p.directory_year(county, initial, share)
-        stash[k - 1] = None  # type: ignore[call-overload]  # free the rows
-        if k % 5 == 0 or k == n_counties:
-            say(f"  phase B: {k}/{n_counties} counties, {p.events():,} events")
-    timings[PHASE_B] = time.perf_counter() - t0
-    return {"agencies": len(agencies), "county_level": n_counties,
-            "prefectures": len(prefecture_codes), "units_per_county": units_per_county,
-            "events_after_a": events_a, "events": p.events(), "mix": p.counts,
-            "timings": timings}
 
 
 def generate(cache: Path, target: int, prefectures: int | None, counties: int | None,
@@ -300,7 +87,8 @@ def generate(cache: Path, target: int, prefectures: int | None, counties: int | 
                     f"{synced.new_leaves:,} into {len(synced.sizes)} logs")
 
             written = write_province(ledger, keys_dir, target, prefectures, counties, initial,
-                                     record_quarters, where=str(cache), after_phase_a=sync_after_a)
+                                     record_quarters, where=str(cache), after_phase_a=sync_after_a,
+                                     say=say)
             timings[PHASE_B] = written["timings"][PHASE_B]
             t0 = time.perf_counter()
             synced = ledger.sync()

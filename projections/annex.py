@@ -35,10 +35,11 @@ import openpyxl
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from ledger.columns import display_width
-from ledger.directory import InspectionObject, object_id
-from ledger.inspection import Inspection
-from ledger.inspection_record import STATUSES
+from ledger.domain.directory import InspectionObject, object_id
+from ledger.domain.inspection import Inspection
+from ledger.domain.inspection_record import STATUSES
+from ledger.errors import InvalidInput
+from projections.columns import display_width
 from projections.quotas import (
     CATEGORIES,
     QUARTERS,
@@ -75,7 +76,7 @@ OUTFALL = {True: "已规范", False: "未规范"}
 EMISSIONS = {True: "达标", False: "超标", None: "未监测"}
 
 
-class AnnexError(ValueError):
+class AnnexError(InvalidInput):
     """A form that cannot be produced; the message names the option."""
 
 
@@ -114,13 +115,6 @@ def percent(bp: int) -> str:
 
 def period_text(year: int, quarter: int) -> str:
     return f"{year}年第{quarter}季度"
-
-
-def parse_quarter(text: str) -> tuple[int, int]:
-    """``2026Q1`` → (2026, 1), or :class:`AnnexError` naming ``--quarter``."""
-    if len(text) == 6 and text[:4].isdigit() and text[4] in "Qq" and text[5] in "1234":
-        return int(text[:4]), int(text[5])
-    raise AnnexError(f"--quarter: {text!r} is not a quarter YYYYQn (e.g. 2026Q1)")
 
 
 # -- annex 3 -----------------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ledger.log_store import Cursor
+from ledger.log.store import Cursor
 
 AGENCY_COLUMNS = ("agency_id TEXT PRIMARY KEY, division_code TEXT NOT NULL UNIQUE, name TEXT NOT NULL,"
                   " level TEXT NOT NULL, parent_id TEXT NOT NULL")

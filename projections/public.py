@@ -1,6 +1,6 @@
 """The public view (一公开): everything disclosed and nothing else, kept as tables and searchable.
 
-What an agency has made public, by section (as :mod:`ledger.public_view` presents it):
+What an agency has made public, by section (as :mod:`projections.public_view` presents it):
 
 ``items``        抽查事项清单 — the inspection items of each rulebook adopted (``RulebookAdopted``);
 ``plan``         抽查计划 — the latest annual plan of each year (``AnnualPlanFiled``) and the year's
@@ -9,7 +9,7 @@ What an agency has made public, by section (as :mod:`ledger.public_view` present
                  sealed draw;
 ``tasks``        抽查任务公告 — a draw's units and teams once its key is disclosed (``Draw.Disclosed``):
                  the projection opens the sealed parts with the *published* key and re-runs the
-                 draw (:func:`ledger.draw_ceremony.open_draw`), exactly as any citizen could;
+                 draw (:func:`ledger.services.ceremony.open_draw`), exactly as any citizen could;
 ``results``      抽查结果公告 — each result as published (``Inspection.ResultDisclosed``: already
                  masked, withheld fields replaced, when it was disclosed).
 
@@ -31,11 +31,13 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from ledger.log_store import Cursor
-from ledger.masking import Masker
+from ledger.domain.masking import Masker
+from ledger.errors import InvalidInput
+from ledger.log.store import Cursor
 from projections.handlers import EventHandlers, agency_table, insert_agency
-from projections.quotas import T_AGENCY, T_DRAW, T_INSPECTION, T_OBJECT, parse_period
+from projections.quotas import T_AGENCY, T_DRAW, T_INSPECTION, T_OBJECT
 from projections.runner import ProjectionStore
+from verify.period import Period
 
 #: Opens a disclosed draw: (draw aggregate id, version of its Disclosed event, key hex) → the teams
 #: as amended, in list order.
@@ -46,7 +48,7 @@ DrawOpener = Callable[[UUID, int, str], dict[str, tuple[str, ...]]]
 PEOPLE_FIELDS = ("legal_representative", "contact")
 
 
-class PublicQueryError(ValueError):
+class PublicQueryError(InvalidInput):
     """A public query that cannot be answered; the message names the option."""
 
 
@@ -137,7 +139,7 @@ class PublicProjection(EventHandlers):
 
     # -- draws ----------------------------------------------------------------------------------------
     def _on_Draw_PopulationFrozen(self, cur: Cursor, e: Any) -> None:
-        year, quarter = parse_period(str(e.period)) or (0, 0)
+        year, quarter = Period.parse_or_none(str(e.period)) or (0, 0)
         cur.execute(
             "INSERT INTO public_draws (draw_uuid, draw_id, agency_id, kind, period, year, quarter,"
             " fixed_on, list_hash, disclosed_on) VALUES (?, ?, ?, ?, ?, ?, ?, '', '', '')",
@@ -179,7 +181,7 @@ class PublicProjection(EventHandlers):
         if row is None:
             return
         public = dict(e.public)
-        year, quarter = parse_period(str(public.get("period", ""))) or (0, 0)
+        year, quarter = Period.parse_or_none(str(public.get("period", ""))) or (0, 0)
         cur.execute(
             "INSERT INTO public_results (inspection_id, agency_id, draw_id, year, quarter,"
             " credit_code, unit_name, disclosed_on, result) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -201,7 +203,7 @@ def _upsert(cur: Cursor, table: str, column: str, agency: str, year: int, value:
 
 def _unit_names(cur: Cursor, agency: str, codes: list[str]) -> dict[str, str]:
     """The units' names as published: a name that contains the unit's own legal representative or
-    contact (a sole trader's shop) is masked as results are (:class:`ledger.masking.Masker`)."""
+    contact (a sole trader's shop) is masked as results are (:class:`ledger.domain.masking.Masker`)."""
     if not codes:
         return {}
     marks = ", ".join("?" for _ in codes)

@@ -42,12 +42,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ledger.draw_ceremony import CeremonyError
-from ledger.draw_ceremony import parse_period as draw_period
-from ledger.log_store import Cursor
+from ledger.errors import InvalidInput
+from ledger.log.store import Cursor
 from projections.handlers import EventHandlers, agency_table, insert_agency
 from projections.runner import ProjectionStore
 from verify.draw_files import parse_population
+from verify.period import Period
 
 CATEGORIES = ("key", "general", "special")
 STRATUM_OF = {"key": "KEY", "general": "GEN", "special": "SPC"}
@@ -63,7 +63,7 @@ T_INSPECTION = "ledger.inspection:Inspection."
 COLUMNS = ("population", "required", "drawn", "inspected", "ratio_bp", "shortfall")
 
 
-class QuotaQueryError(ValueError):
+class QuotaQueryError(InvalidInput):
     """A quota query that cannot be answered; the message names the option."""
 
 
@@ -74,14 +74,6 @@ def ratio_bp(inspected: int, population: int) -> int:
 
 def shortfall(required: int, inspected: int) -> int:
     return max(0, required - inspected)
-
-
-def parse_period(period: str) -> tuple[int, int] | None:
-    """``2026Q1`` → (2026, 1); None for anything else."""
-    try:
-        return draw_period(period)
-    except CeremonyError:
-        return None
 
 
 class QuotaProjection(EventHandlers):
@@ -252,7 +244,7 @@ class QuotaProjection(EventHandlers):
 
     # -- draws --------------------------------------------------------------------------------------
     def _on_Draw_PopulationFrozen(self, cur: Cursor, e: Any) -> None:
-        period = parse_period(str(e.period))
+        period = Period.parse_or_none(str(e.period))
         if period is None:
             return
         year, quarter = period

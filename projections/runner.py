@@ -35,8 +35,9 @@ from typing import Any, ClassVar, Protocol
 import psycopg
 from eventsourcing.persistence import Notification
 
-from ledger.log_store import Cursor
-from ledger.settings import Settings
+from ledger.adapters.settings import Settings
+from ledger.errors import IntegrityFailure
+from ledger.log.store import Cursor
 
 DEFAULT_BATCH = 1000
 LOCK_KEY = 0x5350_4F50  # "SPOP": the projections' write lock on PostgreSQL
@@ -45,7 +46,7 @@ NotificationSource = Callable[[int, int], Sequence[Notification]]
 Decoder = Callable[[Notification], Any]
 
 
-class ProjectionError(RuntimeError):
+class ProjectionError(IntegrityFailure):
     """A projection that cannot be run or found; the message says which and why."""
 
 

@@ -47,13 +47,14 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
-from ledger.deadlines import DeadlineError, anchor_date, due_date
-from ledger.draw_ceremony import quarter_bounds
-from ledger.log_store import Cursor
-from ledger.rulebook import Deadline
+from ledger.domain.deadlines import DeadlineError, anchor_date, due_date
+from ledger.domain.rulebook import Deadline
+from ledger.errors import InvalidInput
+from ledger.log.store import Cursor
 from projections.handlers import EventHandlers, agency_table, insert_agency
-from projections.quotas import T_AGENCY, T_DRAW, T_INSPECTION, parse_period
+from projections.quotas import T_AGENCY, T_DRAW, T_INSPECTION
 from projections.runner import ProjectionStore
+from verify.period import Period
 from verify.working_days import CalendarNotAnnounced, WorkingCalendar, WorkingCalendarError, YearSchedule
 
 #: Why ``disclosure_due`` is NULL (``''``: it is computed).
@@ -63,24 +64,8 @@ NOTE_AWAITING_LAST_VISIT = "awaiting_last_visit"
 NOTE_CALENDAR = "calendar:"  # + the year whose schedule is not recorded
 
 
-class WorkQueryError(ValueError):
+class WorkQueryError(InvalidInput):
     """A work-view query that cannot be answered; the message names the option."""
-
-
-def parse_quarter(text: str) -> tuple[int, int]:
-    """``2026Q1`` → (2026, 1), or :class:`WorkQueryError` naming ``--quarter``."""
-    period = parse_period(text.upper())
-    if period is None:
-        raise WorkQueryError(f"--quarter: {text!r} is not a quarter YYYYQn (e.g. 2026Q1)")
-    return period
-
-
-def quarter_first(year: int, quarter: int) -> date:
-    return quarter_bounds(f"{year}Q{quarter}")[0]
-
-
-def quarter_last(year: int, quarter: int) -> date:
-    return quarter_bounds(f"{year}Q{quarter}")[1]
 
 
 @lru_cache(maxsize=256)
@@ -183,7 +168,7 @@ class WorkProjection(EventHandlers):
 
     # -- draws: counts only (the list and the teams are sealed) -------------------------------------
     def _on_Draw_PopulationFrozen(self, cur: Cursor, e: Any) -> None:
-        period = parse_period(str(e.period))
+        period = Period.parse_or_none(str(e.period))
         year, quarter = period if period is not None else (0, 0)
         cur.execute(
             "INSERT INTO work_draws (draw_uuid, draw_id, agency_id, kind, period, year, quarter,"
@@ -220,7 +205,7 @@ class WorkProjection(EventHandlers):
             year, quarter = int(row[0]), int(row[1])
         else:
             parts = str(e.draw_id).split("-")
-            year, quarter = (parse_period(parts[1]) if len(parts) == 3 else None) or (0, 0)
+            year, quarter = (Period.parse_or_none(parts[1]) if len(parts) == 3 else None) or (0, 0)
         cur.execute(
             "INSERT INTO work_inspections (inspection_id, agency_id, draw_id, year, quarter, unit,"
             " unit_name, officers, visited_on, filed_on, record_due, record_late, corrections,"
@@ -375,7 +360,7 @@ def _calendar(cur: Cursor, agency_id: str) -> WorkingCalendar:
 
 def _due(deadline: Deadline, completed: date, calendar: WorkingCalendar,
          task_completed: date | None = None) -> tuple[date | None, str]:
-    """The due date of a step (``ledger.deadlines``), or None and the year the calendar lacks."""
+    """The due date of a step (``ledger.domain.deadlines``), or None and the year the calendar lacks."""
     anchor = anchor_date(deadline, completed, task_completed)
     try:
         return due_date(deadline, anchor, calendar), ""
@@ -425,7 +410,7 @@ def _refresh(cur: Cursor, where: str, params: tuple[Any, ...]) -> None:
     for inspection_id, agency_id, year, quarter, visited_on, task_completed in rows:
         key = (str(agency_id), int(year), int(quarter))
         if key not in books:
-            books[key] = (_rulebook(cur, key[0], quarter_first(key[1], key[2]))
+            books[key] = (_rulebook(cur, key[0], Period(key[1], key[2]).first)
                           if key[1] > 0 else None)
         book = books[key]
         due: date | None = None
@@ -723,7 +708,7 @@ def agency_work(store: ProjectionStore, code: str, today: date, year: int | None
         for row in draw_rows:
             key = (int(row[11]), int(row[12]))
             if key not in books and key[0] > 0:
-                books[key] = _rulebook(cur, agency.agency_id, quarter_first(*key))
+                books[key] = _rulebook(cur, agency.agency_id, Period(*key).first)
         inspections = _inspections(cur, f"i.agency_id = ?{period_sql.format(t='i.')}",
                                    (agency.agency_id, *period_params), agencies)
     draws = [_progress(row, books.get((int(row[11]), int(row[12]))), calendar) for row in draw_rows]
@@ -776,7 +761,7 @@ def _progress(row: Any, book: tuple[str, Deadline | None, Deadline | None] | Non
         elif book[1] is None:
             note = NOTE_NO_DEADLINE
         else:
-            due_by, note = _due(book[1], quarter_last(year, quarter), calendar)
+            due_by, note = _due(book[1], Period(year, quarter).last, calendar)
     return DrawProgress(
         draw_id=str(row[0]), kind=str(row[1]), period=str(row[2]), status=str(row[3]),
         fixed_on=_text(row[4]), drawn=int(row[5]), opened=int(row[6]), recorded=int(row[7]),

@@ -7,7 +7,7 @@ from datetime import date
 
 from conftest import COUNTY
 
-from ledger.draw_ceremony import Ceremony
+from ledger.services.ceremony import Ceremony
 
 PERIOD = "2026Q1"
 FREEZE_DAY = date(2025, 12, 29)  # inside the last 5 working days of 2025 (25, 26, 29, 30, 31 Dec)

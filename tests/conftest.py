@@ -15,13 +15,14 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from ledger.agency import DEFAULT_LOG_DOMAIN, agency_id
-from ledger.bootstrap import Ledger, open_ledger
-from ledger.demo import write_county_demo, write_demo
-from ledger.draw_ceremony import Ceremony
-from ledger.keys import KeyFiles
-from ledger.settings import Settings
-from ledger.working_days import schedules_from_package
+from api.bootstrap import open_ledger
+from ledger.adapters.holiday_calendars import schedules_from_package
+from ledger.adapters.settings import Settings
+from ledger.demo.county import write_county_demo, write_demo
+from ledger.domain.agency import DEFAULT_LOG_DOMAIN, agency_id
+from ledger.log.keys import KeyFiles
+from ledger.services.ceremony import Ceremony
+from ledger.services.ledger import Ledger
 
 PG_ADMIN = os.environ.get("SPOTCHECK_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
 ORIGIN = "652301.spotcheck.test/log"

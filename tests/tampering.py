@@ -14,10 +14,10 @@ import psycopg
 from conftest import COUNTY
 from eventsourcing.persistence import StoredEvent
 
-from ledger.bootstrap import Ledger
-from ledger.chained import content_of
-from ledger.event_store import events_table
-from ledger.export import export_bundle
+from ledger.adapters.event_store import events_table
+from ledger.domain.chained import content_of
+from ledger.services.export import export_bundle
+from ledger.services.ledger import Ledger
 from verify.bundle import Bundle, load_trusted
 from verify.event import event_hash
 from verify.findings import Report

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from ledger.agency import Agency, AgencyRuleError, agency_id
-from ledger.bootstrap import Ledger
+from ledger.domain.agency import Agency, AgencyRuleError, agency_id
+from ledger.services.ledger import Ledger
 
 
 def test_an_agency_is_identified_by_its_division_code() -> None:

@@ -18,12 +18,12 @@ from ceremony_steps import fixed
 from conftest import COUNTY, PREFECTURE
 from test_inspections import _record
 
-from ledger.agency import Agency, agency_id
-from ledger.bootstrap import Ledger
-from ledger.directory import InspectionObject, object_id
-from ledger.draw_ceremony import Ceremony
-from ledger.inspections import Inspections
-from projections import open_runner
+from api.bootstrap import open_runner
+from ledger.domain.agency import Agency, agency_id
+from ledger.domain.directory import InspectionObject, object_id
+from ledger.services.ceremony import Ceremony
+from ledger.services.inspections import Inspections
+from ledger.services.ledger import Ledger
 from projections.annex import ANNEX3_TITLE, ANNEX4_TITLE, Form, annex3, annex4, write_form
 from projections.quotas import quota_report
 from projections.runner import Runner

@@ -8,10 +8,10 @@ from typing import Any
 import pytest
 from eventsourcing.domain import event
 
-from ledger.agency import AgencyRuleError
-from ledger.bootstrap import Ledger
-from ledger.chained import ChainedAggregate, content_of
-from ledger.directory import DirectoryRuleError, InspectionObject
+from ledger.domain.agency import AgencyRuleError
+from ledger.domain.chained import ChainedAggregate, content_of
+from ledger.domain.directory import DirectoryRuleError, InspectionObject
+from ledger.services.ledger import Ledger
 from verify.canonical import CanonicalError
 from verify.event import ZERO_HASH, event_hash
 
@@ -83,7 +83,7 @@ def test_a_bad_row_in_a_batch_stores_nothing_of_the_batch(ledger: Ledger) -> Non
 
 
 def test_a_wrong_division_code_is_refused_naming_the_field() -> None:
-    from ledger.agency import Agency
+    from ledger.domain.agency import Agency
 
     with pytest.raises(AgencyRuleError, match="division_code"):
         Agency.establish("某局", "65230", "county")

@@ -154,9 +154,9 @@ def test_proofs_from_the_command_line_verify(tmp_path: Path, bundle: Path) -> No
 
 def test_the_sequencer_worker_logs_what_others_write_and_stops_cleanly(tmp_path: Path) -> None:
     assert run(tmp_path, "spotcheck", "keys", "init").returncode == 0
-    from ledger.bootstrap import open_ledger
-    from ledger.demo import write_demo
-    from ledger.settings import Settings
+    from api.bootstrap import open_ledger
+    from ledger.adapters.settings import Settings
+    from ledger.demo.county import write_demo
 
     ledger = open_ledger(Settings(str(tmp_path / "spotcheck.db"), tmp_path / "spotcheck-keys"))
     try:

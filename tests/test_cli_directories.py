@@ -8,7 +8,7 @@ from pathlib import Path
 
 from test_cli import run
 
-from ledger.demo import unit_rows
+from ledger.demo.county import unit_rows
 
 CATEGORY_WORDS = {"key": "重点", "general": "一般", "special": "特殊监管"}
 

@@ -7,14 +7,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 from stdnum.cn import uscc
 
-from ledger.credit_code import (
+from ledger.codes.credit_code import (
     ALPHABET,
     REGISTRATION_AUTHORITIES,
     CreditCodeError,
     make_credit_code,
     parse_credit_code,
 )
-from ledger.organisation_code import organisation_check_character
+from ledger.codes.organisation_code import organisation_check_character
 
 VALID = make_credit_code("9", "1", "652301", "MA000001")
 

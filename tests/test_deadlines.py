@@ -7,9 +7,9 @@ from datetime import date
 
 import pytest
 
-from ledger.deadlines import DeadlineError, anchor_date, timeliness
-from ledger.rulebook import Deadline
-from ledger.working_days import schedules_from_package
+from ledger.adapters.holiday_calendars import schedules_from_package
+from ledger.domain.deadlines import DeadlineError, anchor_date, timeliness
+from ledger.domain.rulebook import Deadline
 from verify.working_days import WorkingCalendar
 
 CALENDAR = WorkingCalendar(schedules_from_package([2025, 2026]))

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from ledger.agency import Agency, agency_id
-from ledger.bootstrap import Ledger
-from ledger.demo import DEMO_PLAN_YEAR, run_demo_draws, write_county_demo
-from ledger.directory_view import directories
+from ledger.demo.county import DEMO_PLAN_YEAR, run_demo_draws, write_county_demo
+from ledger.domain.agency import Agency, agency_id
+from ledger.services.directory_view import directories
+from ledger.services.ledger import Ledger
 
 
 def test_the_demo_county_has_its_directories_rulebooks_and_plan(ledger: Ledger) -> None:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from ledger.bootstrap import Ledger
-from ledger.directory import DirectoryRuleError, InspectionObject, object_id
+from ledger.domain.directory import DirectoryRuleError, InspectionObject, object_id
+from ledger.services.ledger import Ledger
 
 CODE = "916523013100000576"
 
@@ -102,7 +102,7 @@ def test_a_credit_code_is_checked_in_full_on_registration() -> None:
 
 
 def test_a_credit_code_from_a_retired_division_is_kept_with_a_warning() -> None:
-    from ledger.credit_code import make_credit_code
+    from ledger.codes.credit_code import make_credit_code
 
     unit = _unit(credit_code=make_credit_code("9", "1", "110103", "31000005"))
     assert any("110103" in warning for warning in unit.warnings)
@@ -117,7 +117,7 @@ def test_an_organisation_code_must_be_the_one_inside_the_credit_code() -> None:
 
 
 def test_a_fixed_source_code_is_cross_checked_with_the_entry() -> None:
-    from ledger.fixed_source_code import make_fixed_source_code
+    from ledger.codes.fixed_source_code import make_fixed_source_code
 
     good = make_fixed_source_code("city", "key", "652301", "310000057", special=False)
     assert _unit(fixed_source_code=good).details["fixed_source_code"] == good
@@ -131,7 +131,7 @@ def test_a_fixed_source_code_is_cross_checked_with_the_entry() -> None:
 
 
 def test_a_general_units_fixed_source_code_names_its_supervising_level_not_a_control_level() -> None:
-    from ledger.fixed_source_code import make_fixed_source_code
+    from ledger.codes.fixed_source_code import make_fixed_source_code
 
     general = make_fixed_source_code("county", "general", "652301", "310000057", special=False)
     unit = _unit(category="general", control_level="", fixed_source_code=general)

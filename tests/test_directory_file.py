@@ -9,9 +9,7 @@ from uuid import UUID
 import openpyxl
 import pytest
 
-from ledger.bootstrap import Ledger
-from ledger.demo import credit_code
-from ledger.directory_file import (
+from ledger.adapters.directory_file import (
     INSPECTOR_COLUMNS,
     INSPECTOR_REQUIRED,
     OBJECT_COLUMNS,
@@ -20,7 +18,9 @@ from ledger.directory_file import (
     read_table,
     write_table,
 )
-from ledger.directory_import import ImportRejected
+from ledger.demo.county import credit_code
+from ledger.services.imports import ImportRejected
+from ledger.services.ledger import Ledger
 
 HEADER = ["名称", "统一社会信用代码", "法定代表人", "联系电话", "所属区县", "行业", "类别", "控制级别"]
 
@@ -142,7 +142,7 @@ def test_inspectors_import_with_lists_and_flags(
     result = ledger.app.import_inspectors(
         county, read_table(path, INSPECTOR_COLUMNS, INSPECTOR_REQUIRED))
     assert result.added == 3
-    from ledger.inspector import Inspector, inspector_id
+    from ledger.domain.inspector import Inspector, inspector_id
 
     officer: Inspector = ledger.app.repository.get(inspector_id("65230100012"))
     expert: Inspector = ledger.app.repository.get(inspector_id("65230100099"))
@@ -165,9 +165,9 @@ def test_a_directory_written_out_reads_back_the_same(tmp_path: Path, suffix: str
 
 def test_a_file_larger_than_one_store_batch_imports_whole(ledger: Ledger, county: UUID) -> None:
     # one eventsourcing save of ~10,000+ events deadlocks on PostgreSQL: the import must not
-    from ledger.demo import unit_rows
-    from ledger.directory_file import Table
-    from ledger.directory_import import STORE_BATCH
+    from ledger.adapters.directory_file import Table
+    from ledger.demo.county import unit_rows
+    from ledger.services.imports import STORE_BATCH
 
     count = 2 * STORE_BATCH + 500
     table = Table(Path("big.csv"), {}, [(n, r) for n, r in enumerate(unit_rows(count), start=2)])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ledger.division import DivisionError, is_within, level_of, lookup_division
+from ledger.codes.division import DivisionError, is_within, level_of, lookup_division
 
 
 def test_a_county_code_names_its_county_prefecture_and_province() -> None:

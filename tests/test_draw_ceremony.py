@@ -13,13 +13,13 @@ import pytest
 from ceremony_steps import DICE, FREEZE_DAY, PERIOD, PLAN, WITNESS_VALUES, commitment, fixed, seeded
 from conftest import COUNTY, PREFECTURE
 
-from ledger.agency import Agency, agency_id
-from ledger.bootstrap import Ledger
-from ledger.demo import write_county_demo
-from ledger.directory import object_id
-from ledger.draw import Draw
-from ledger.draw_ceremony import Ceremony, CeremonyError, draw_window
-from ledger.rulebook import DrawWindow
+from ledger.demo.county import write_county_demo
+from ledger.domain.agency import Agency, agency_id
+from ledger.domain.directory import object_id
+from ledger.domain.draw import Draw
+from ledger.domain.rulebook import DrawWindow
+from ledger.services.ceremony import Ceremony, CeremonyError, draw_window
+from ledger.services.ledger import Ledger
 from tampering import Insider, export_and_verify
 from verify.draw import derive_seed, reveal_matches
 from verify.draw_files import file_hash
@@ -64,7 +64,7 @@ def test_the_frozen_files_are_fixed_by_hash_with_every_exclusion_and_its_reason(
 
 
 def _some_unit(ceremony: Ceremony, county: Ledger) -> str:
-    from ledger.directory_view import directories
+    from ledger.services.directory_view import directories
 
     return directories(county.app, agency_id(COUNTY)).objects[0].credit_code
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from ledger.credit_code import make_credit_code, parse_credit_code
-from ledger.fixed_source_code import (
+from ledger.codes.credit_code import make_credit_code, parse_credit_code
+from ledger.codes.fixed_source_code import (
     FixedSourceCode,
     FixedSourceCodeError,
     cross_check,

@@ -9,12 +9,11 @@ from typing import cast
 
 import pytest
 
-from ledger.agency import KINDS, Agency
-from ledger.credit_code import parse_credit_code
-from ledger.directory import InspectionObject
-from ledger.division import DivisionError, lookup_division
-from ledger.fixed_source_code import cross_check, parse_fixed_source_code
-from ledger.generator import (
+from ledger.codes.credit_code import parse_credit_code
+from ledger.codes.division import DivisionError, lookup_division
+from ledger.codes.fixed_source_code import cross_check, parse_fixed_source_code
+from ledger.codes.organisation_code import validate_organisation_code
+from ledger.demo.generator import (
     RISK_GRADES,
     GeneratedProvince,
     generate_county,
@@ -22,8 +21,9 @@ from ledger.generator import (
     iter_counties,
     province_agencies,
 )
-from ledger.inspector import Inspector
-from ledger.organisation_code import validate_organisation_code
+from ledger.domain.agency import KINDS, Agency
+from ledger.domain.directory import InspectionObject
+from ledger.domain.inspector import Inspector
 
 Row = dict[str, str]
 

@@ -11,12 +11,12 @@ import pytest
 from ceremony_steps import fixed
 from conftest import COUNTY
 
-from ledger.agency import agency_id
-from ledger.bootstrap import Ledger
-from ledger.directory import InspectionObject, object_id
-from ledger.draw_ceremony import Ceremony
-from ledger.inspections import FOLLOW_UP_REASON, InspectionError, Inspections
-from ledger.masking import ConfidentialityReview, WithheldField, withheld_digest
+from ledger.domain.agency import agency_id
+from ledger.domain.directory import InspectionObject, object_id
+from ledger.domain.masking import ConfidentialityReview, WithheldField, withheld_digest
+from ledger.services.ceremony import Ceremony
+from ledger.services.inspections import FOLLOW_UP_REASON, InspectionError, Inspections
+from ledger.services.ledger import Ledger
 
 ITEMS = ["防治污染设施运行", "污染物排放", "环境管理制度落实"]  # changji-county-2015's list
 

@@ -7,8 +7,8 @@ from uuid import uuid4
 
 import pytest
 
-from ledger.bootstrap import Ledger
-from ledger.inspector import Inspector, InspectorRuleError, inspector_id
+from ledger.domain.inspector import Inspector, InspectorRuleError, inspector_id
+from ledger.services.ledger import Ledger
 
 
 def _officer(**overrides: object) -> Inspector:

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from ledger.keys import KeyFileError, KeyFiles
-from ledger.settings import Settings, SettingsError
+from ledger.adapters.settings import Settings, SettingsError
+from ledger.log.keys import KeyFileError, KeyFiles
 from verify.note import NoteVerifier, open_note, sign_note
 
 

@@ -9,13 +9,14 @@ import pytest
 from conftest import COUNTY, PREFECTURE, agency_origin
 from eventsourcing.domain import event
 
-from ledger.bootstrap import Ledger, LogSelectionError, open_ledger
-from ledger.chained import ChainedAggregate
-from ledger.demo import write_demo
-from ledger.keys import KeyFileError, KeyFiles
-from ledger.log_store import DEFAULT_LOG, LogForkError, LogState, Position
-from ledger.proofs import ProofRequestError, consistency_proof, inclusion_proof
-from ledger.sequencer import LogIntegrityError
+from api.bootstrap import open_ledger
+from ledger.demo.county import write_demo
+from ledger.domain.chained import ChainedAggregate
+from ledger.log.keys import KeyFileError, KeyFiles
+from ledger.log.proofs import ProofRequestError, consistency_proof, inclusion_proof
+from ledger.log.sequencer import LogIntegrityError
+from ledger.log.store import DEFAULT_LOG, LogForkError, LogState, Position
+from ledger.services.ledger import Ledger, LogSelectionError
 from verify.checkpoint import open_checkpoint
 from verify.merkle import leaf_hash, root_from_leaf_hashes, verify_consistency, verify_inclusion
 from verify.note import NoteVerifier
@@ -278,8 +279,8 @@ def test_a_key_naming_another_origin_will_not_sign_an_agencys_log(ledger: Ledger
 def test_a_database_of_the_earlier_single_log_layout_is_refused_not_altered(tmp_path: Path) -> None:
     import sqlite3
 
-    from ledger.bootstrap import StorageError
-    from ledger.settings import Settings
+    from ledger.adapters.settings import Settings
+    from ledger.errors import StorageError
 
     path = tmp_path / "old.db"
     with sqlite3.connect(path) as conn:

@@ -10,8 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from stdnum.cn import ric
 
-from ledger.credit_code import make_credit_code
-from ledger.masking import (
+from ledger.codes.credit_code import make_credit_code
+from ledger.domain.masking import (
     ConfidentialityReview,
     Masker,
     MaskingError,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ledger.organisation_code import (
+from ledger.codes.organisation_code import (
     OrganisationCodeError,
     organisation_check_character,
     validate_organisation_code,

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ledger.plan import (
+from ledger.domain.plan import (
     QUARTERS,
     PlanError,
     ceil_div,
@@ -18,8 +18,8 @@ from ledger.plan import (
     spread_over_quarters,
     visits_per_year,
 )
-from ledger.rulebook import CategoryRule, OfficerRatio, RulebookError
-from ledger.rulebook_presets import preset
+from ledger.domain.rulebook import CategoryRule, OfficerRatio, RulebookError
+from ledger.domain.rulebook_presets import preset
 
 COUNTY = preset("changji-county-2015")  # key 25 %/quarter, general 1:10, special 50 %/quarter
 

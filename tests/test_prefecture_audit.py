@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 from conftest import COUNTY, PREFECTURE, agency_origin
 
-from ledger.bootstrap import Ledger
-from ledger.demo import write_demo
-from ledger.export import export_bundle
+from ledger.demo.county import write_demo
+from ledger.services.export import export_bundle
+from ledger.services.ledger import Ledger
 from tampering import Insider
 from verify.audit import AuditReport, audit
 from verify.checkpoint import parse_checkpoint_body, sign_checkpoint

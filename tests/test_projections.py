@@ -4,7 +4,6 @@ runner that crashes or is killed in the middle of a batch resumes without counti
 
 from __future__ import annotations
 
-import importlib
 import json
 import os
 import signal
@@ -21,14 +20,15 @@ from ceremony_steps import fixed
 from conftest import COUNTY, PREFECTURE
 from test_inspections import _record
 
-from ledger.agency import Agency, agency_id
-from ledger.bootstrap import Ledger
-from ledger.demo import unit_rows
-from ledger.directory import InspectionObject, object_id
-from ledger.directory_view import directories
-from ledger.draw_ceremony import Ceremony
-from ledger.inspections import Inspections
-from projections import open_runner
+from api.bootstrap import open_runner
+from ledger.demo.county import unit_rows
+from ledger.demo.province import write_province
+from ledger.domain.agency import Agency, agency_id
+from ledger.domain.directory import InspectionObject, object_id
+from ledger.services.ceremony import Ceremony
+from ledger.services.directory_view import directories
+from ledger.services.inspections import Inspections
+from ledger.services.ledger import Ledger
 from projections.quotas import CATEGORY_OF, QuotaProjection, quota_report
 from projections.runner import Runner, table_contents
 from verify.draw_files import parse_population
@@ -296,15 +296,6 @@ def test_spotcheck_quotas_prints_the_figures(ceremony: Ceremony, county: Ledger)
 
 
 # -- a generated province-quarter -----------------------------------------------------------------
-def _province_writer() -> Any:
-    """``bench/verify_province.py``'s writer of a generated province-year (through the application),
-    the same one the projection benchmark rebuilds over."""
-    bench = str(Path(__file__).resolve().parent.parent / "bench")
-    if bench not in sys.path:
-        sys.path.insert(0, bench)
-    return importlib.import_module("verify_province").write_province
-
-
 def test_on_a_generated_province_quarter_a_rebuild_equals_the_incremental_build(
     ledger: Ledger,
 ) -> None:
@@ -314,7 +305,7 @@ def test_on_a_generated_province_quarter_a_rebuild_equals_the_incremental_build(
     the way, then rebuilt from event 0 in one pass: every table of every projection is equal."""
     runner = open_runner(ledger, batch_size=97)
     try:
-        _province_writer()(ledger, ledger.settings.keys_dir, 4_000, 1, 2, 40, 1,
+        write_province(ledger, ledger.settings.keys_dir, 4_000, 1, 2, 40, 1,
                            after_phase_a=lambda *_: runner.run())
         runner.run()
         incremental = {p.name: table_contents(runner.store, p) for p in runner.projections.values()}

@@ -13,14 +13,14 @@ from ceremony_steps import fixed
 from conftest import COUNTY, PREFECTURE
 from test_inspections import _record
 
-from ledger.agency import agency_id
-from ledger.bootstrap import Ledger
-from ledger.directory import InspectionObject, object_id
-from ledger.draw_ceremony import Ceremony
-from ledger.inspections import Inspections
-from ledger.public_view import AccessError, PublicView
-from projections import open_runner
+from api.bootstrap import Spotcheck, open_runner
+from ledger.domain.agency import agency_id
+from ledger.domain.directory import InspectionObject, object_id
+from ledger.services.ceremony import Ceremony
+from ledger.services.inspections import Inspections
+from ledger.services.ledger import Ledger
 from projections.public import PublicProjection, public_pages, search_results
+from projections.public_view import AccessError
 from projections.runner import Runner, table_contents
 
 YEAR = 2026
@@ -95,7 +95,7 @@ def test_published_results_are_searchable_by_name_code_agency_and_quarter(
     (first, _), (second, _), *rest = teams.items()
     for unit in (first, second):
         inspections.disclose_result(draw_id, unit, "办公室", date(2026, 1, 20))
-    view = PublicView(county)
+    view = Spotcheck(county).public
     published = view.search("")
     assert sorted(r["credit_code"] for r in published) == sorted([first, second])
     assert [r["credit_code"] for r in view.search(first[-6:])] == [first]
@@ -144,4 +144,4 @@ def test_the_public_projection_rebuilt_from_event_0_equals_the_one_built_step_by
     with open_runner(county) as fresh:  # other batch boundaries
         fresh.rebuild("public")
         assert _public(fresh) == incremental
-    assert search_results(runner.store, "", year=YEAR) == PublicView(county).search("", year=YEAR)
+    assert search_results(runner.store, "", year=YEAR) == Spotcheck(county).public.search("", year=YEAR)

@@ -10,13 +10,14 @@ from ceremony_steps import fixed
 from conftest import COUNTY, PREFECTURE
 from test_inspections import _record
 
-from ledger.agency import agency_id
-from ledger.bootstrap import Ledger
-from ledger.directory import InspectionObject, object_id
-from ledger.draw_ceremony import Ceremony
-from ledger.inspections import Inspections
-from ledger.masking import ConfidentialityReview, WithheldField
-from ledger.public_view import AccessError, PublicView, Viewer
+from api.bootstrap import Spotcheck
+from ledger.domain.agency import agency_id
+from ledger.domain.directory import InspectionObject, object_id
+from ledger.domain.masking import ConfidentialityReview, WithheldField
+from ledger.services.ceremony import Ceremony
+from ledger.services.inspections import Inspections
+from ledger.services.ledger import Ledger
+from projections.public_view import AccessError, PublicView, Viewer
 
 YEAR = 2026
 SECRET_PENALTY = "罚款人民币叁万元整（内部核定）"
@@ -24,7 +25,7 @@ SECRET_PENALTY = "罚款人民币叁万元整（内部核定）"
 
 @pytest.fixture
 def quarter(county: Ledger, ceremony: Ceremony) -> tuple[Inspections, PublicView, str]:
-    return Inspections(ceremony.app, ceremony), PublicView(county), fixed(ceremony)
+    return Inspections(ceremony.app, ceremony), Spotcheck(county).public, fixed(ceremony)
 
 
 def _public_text(view: PublicView) -> str:

@@ -11,9 +11,9 @@ from pathlib import Path
 
 from conftest import COUNTY
 
-from ledger.bootstrap import Ledger
-from ledger.directory import InspectionObject
-from ledger.settings import Settings
+from ledger.adapters.settings import Settings
+from ledger.domain.directory import InspectionObject
+from ledger.services.ledger import Ledger
 from tampering import export_and_verify
 from verify.merkle import leaf_hash, root_from_leaf_hashes
 
@@ -21,7 +21,7 @@ BACKLOG = 12_000
 
 
 def _write_backlog(ledger: Ledger) -> None:
-    from ledger.demo import unit_rows
+    from ledger.demo.county import unit_rows
 
     county = str(ledger.app.establish_agency("昌吉州生态环境局昌吉市分局", COUNTY, "county"))
     rows = unit_rows(BACKLOG - 1)

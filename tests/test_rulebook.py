@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from ledger.rulebook import (
+from ledger.domain.rulebook import (
     CategoryRule,
     Deadline,
     DrawWindow,

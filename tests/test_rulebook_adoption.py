@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from ledger.agency import Agency, AgencyRuleError
-from ledger.bootstrap import Ledger
-from ledger.demo import unit_rows
-from ledger.rulebook_presets import preset
+from ledger.demo.county import unit_rows
+from ledger.domain.agency import Agency, AgencyRuleError
+from ledger.domain.rulebook_presets import preset
+from ledger.services.ledger import Ledger
 
 
 def _county() -> Agency:

@@ -1,7 +1,7 @@
 """The presets against the seeds: each number, tested against the clause it comes from.
 
 Every test quotes its clause and checks that the quote really is in the seed file (whitespace
-aside), so that a misquoted clause fails; and every 「quote」 commented in ledger/rulebook_presets.py
+aside), so that a misquoted clause fails; and every 「quote」 commented in ledger/domain/rulebook_presets.py
 is checked the same way.
 """
 
@@ -15,9 +15,17 @@ from pathlib import Path
 
 import pytest
 
-import ledger.rulebook_presets as presets_module
-from ledger.rulebook import CategoryRule, Deadline, DrawWindow, OfficerRatio, Rulebook, RulebookError, UnitCap
-from ledger.rulebook_presets import PRESETS, preset
+import ledger.domain.rulebook_presets as presets_module
+from ledger.domain.rulebook import (
+    CategoryRule,
+    Deadline,
+    DrawWindow,
+    OfficerRatio,
+    Rulebook,
+    RulebookError,
+    UnitCap,
+)
+from ledger.domain.rulebook_presets import PRESETS, preset
 
 SEEDS = Path(__file__).resolve().parents[1].parent / "shared" / "seeds"
 PRESETS_SOURCE = Path(presets_module.__file__).read_text(encoding="utf-8")

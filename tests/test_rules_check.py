@@ -17,12 +17,12 @@ from ceremony_steps import FREEZE_DAY, PLAN, fixed
 from conftest import COUNTY
 from test_inspections import _record
 
-from ledger.agency import Agency, agency_id
-from ledger.bootstrap import Ledger
-from ledger.draw import Draw, draw_name
-from ledger.draw_ceremony import Ceremony
-from ledger.inspection import Inspection
-from ledger.inspections import Inspections
+from ledger.domain.agency import Agency, agency_id
+from ledger.domain.draw import Draw, draw_name
+from ledger.domain.inspection import Inspection
+from ledger.services.ceremony import Ceremony
+from ledger.services.inspections import Inspections
+from ledger.services.ledger import Ledger
 from tampering import export_and_verify
 from verify.findings import Report
 
@@ -212,8 +212,8 @@ def test_a_unit_drawn_beyond_the_yearly_maximum_is_flagged(
 ) -> None:
     from ceremony_steps import WITNESS_VALUES, commitment
 
-    from ledger.draw_inputs import YearSoFar
-    from ledger.rulebook import UnitCap
+    from ledger.domain.draw_inputs import YearSoFar
+    from ledger.domain.rulebook import UnitCap
 
     _lenient(county, unit_cap=UnitCap(max_per_year=1, lifted_by_violation=True))
     first = fixed(ceremony)
@@ -240,7 +240,7 @@ def test_a_unit_drawn_beyond_the_yearly_maximum_is_flagged(
 def test_a_publication_deadline_from_the_tasks_completion_is_counted_on_the_last_visit(
     county: Ledger, ceremony: Ceremony, tmp_path: Path
 ) -> None:
-    from ledger.rulebook import Deadline
+    from ledger.domain.rulebook import Deadline
 
     _lenient(county, disclosure_deadline=Deadline(20, "working_days", "task_completed"))
     inspections = Inspections(ceremony.app, ceremony)

@@ -13,10 +13,10 @@ from uuid import uuid4
 import pytest
 from conftest import COUNTY
 
-from ledger.bootstrap import Ledger
-from ledger.checkpoint import CheckpointRefused
-from ledger.inspector import Inspector
-from ledger.sequencer import LogIntegrityError
+from ledger.domain.inspector import Inspector
+from ledger.log.checkpoint import CheckpointRefused
+from ledger.log.sequencer import LogIntegrityError
+from ledger.services.ledger import Ledger
 from tampering import Insider, export_and_verify, rules_at
 
 # Indices are in the county's log (``conftest.COUNTY``), where the demo's directories are.

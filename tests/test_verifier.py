@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from conftest import COUNTY, agency_origin
 
-from ledger.bootstrap import Ledger
-from ledger.export import export_bundle
+from ledger.services.export import export_bundle
+from ledger.services.ledger import Ledger
 from verify.bundle import Bundle
 from verify.checkpoint import Checkpoint, sign_checkpoint
 from verify.findings import Report

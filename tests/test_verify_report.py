@@ -24,10 +24,10 @@ from conftest import COUNTY
 from test_inspections import _record
 from test_rules_check import _file_past_the_application
 
-from ledger.bootstrap import Ledger
-from ledger.draw_ceremony import Ceremony
-from ledger.export import export_bundle
-from ledger.inspections import Inspections
+from ledger.services.ceremony import Ceremony
+from ledger.services.export import export_bundle
+from ledger.services.inspections import Inspections
+from ledger.services.ledger import Ledger
 from verify.bundle import Bundle
 from verify.findings import Report
 from verify.ledger_check import Evidence, verify_bundle, verify_bundle_with_evidence

@@ -9,8 +9,8 @@ from pathlib import Path
 
 from conftest import COUNTY
 
-from ledger.bootstrap import Ledger
-from ledger.export import export_bundle
+from ledger.services.export import export_bundle
+from ledger.services.ledger import Ledger
 
 VERIFY = Path(__file__).resolve().parents[1] / "verify"
 

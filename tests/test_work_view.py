@@ -24,15 +24,15 @@ from ceremony_steps import fixed
 from conftest import COUNTY, PREFECTURE
 from test_inspections import _record
 
-from ledger.agency import Agency, agency_id
-from ledger.bootstrap import Ledger
-from ledger.demo import write_county_demo
-from ledger.directory import InspectionObject, object_id
-from ledger.draw_ceremony import Ceremony
-from ledger.inspections import Inspections
-from ledger.rulebook import Deadline
-from ledger.working_days import schedules_from_package
-from projections import open_runner
+from api.bootstrap import open_runner
+from ledger.adapters.holiday_calendars import schedules_from_package
+from ledger.demo.county import write_county_demo
+from ledger.domain.agency import Agency, agency_id
+from ledger.domain.directory import InspectionObject, object_id
+from ledger.domain.rulebook import Deadline
+from ledger.services.ceremony import Ceremony
+from ledger.services.inspections import Inspections
+from ledger.services.ledger import Ledger
 from projections.runner import DEFAULT_BATCH, Runner, open_projection_store, table_contents
 from projections.work import (
     NOTE_AWAITING_LAST_VISIT,

@@ -7,7 +7,12 @@ from datetime import date, timedelta
 import chinese_calendar
 import pytest
 
-from ledger.working_days import YearNotInPackage, package_version, package_years, schedules_from_package
+from ledger.adapters.holiday_calendars import (
+    YearNotInPackage,
+    package_version,
+    package_years,
+    schedules_from_package,
+)
 from verify.working_days import WorkingCalendar, YearSchedule
 
 PACKAGE_SOURCE = f"chinesecalendar {package_version()}"

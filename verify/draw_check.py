@@ -1,6 +1,6 @@
 """Replaying the draws of a bundle (抽取复核): the ceremony's order, and every disclosed draw in full.
 
-The ledger's ``Draw`` aggregates (``ledger.draw``; their stored types are ``ledger.draw:Draw.*``)
+The ledger's ``Draw`` aggregates (``ledger.domain.draw``; their stored types are ``ledger.draw:Draw.*``)
 are collected during the bundle pass and checked at its end, from the bundle alone:
 
 For every draw

@@ -39,6 +39,7 @@ from typing import Any, NamedTuple
 
 from verify.draw_files import DrawFileError, read_draw_inputs
 from verify.findings import Finding
+from verify.period import Period, draw_window
 from verify.working_days import CalendarNotAnnounced, WorkingCalendar, YearSchedule
 
 STRATA = {"key": "KEY", "general": "GEN", "special": "SPC"}
@@ -589,7 +590,7 @@ def _asked_per_quarter(rule: dict[str, Any] | None, count: int, officers: int,
 
 
 def _violation(record: dict[str, Any]) -> bool:
-    """A problem found (as ``ledger.inspection_record.has_violation`` defines it)."""
+    """A problem found (as ``ledger.domain.inspection_record.has_violation`` defines it)."""
     annex4 = record.get("annex4") or {}
     return (any(i.get("finding") == "problem" for i in record.get("items", []))
             or bool((record.get("case") or {}).get("filed"))
@@ -603,24 +604,11 @@ def _cap_rules(book: dict[str, Any]) -> bool:
 
 
 def _quarter(period: str) -> tuple[date, date]:
-    year, quarter = int(period[:4]), int(period[5])
-    first = date(year, 3 * quarter - 2, 1)
-    last = (date(year + 1, 1, 1) if quarter == 4 else date(year, 3 * quarter + 1, 1)) - timedelta(1)
-    return first, last
+    return Period.parse(period).bounds
 
 
 def _window(period: str, window: dict[str, Any], calendar: WorkingCalendar) -> tuple[date, date]:
-    first, _ = _quarter(period)
-    end = first - timedelta(1)
-    length, unit = int(window["length"]), str(window["unit"])
-    if unit == "working_days":
-        return calendar.last_working_days_of(end, length), end
-    if unit == "days":
-        return first - timedelta(length), end
-    start = end.replace(day=1)
-    for _ in range(length - 1):
-        start = (start - timedelta(1)).replace(day=1)
-    return start, end
+    return draw_window(Period.parse(period), int(window["length"]), str(window["unit"]), calendar)
 
 
 def _due(deadline: dict[str, Any], completed: date, calendar: WorkingCalendar) -> date:

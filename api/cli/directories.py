@@ -1,0 +1,393 @@
+"""``spotcheck agency|entities|inspectors|rulebook|plan``: the directories on the command line.
+
+A thin adapter: each command resolves agencies by division code and units by credit code, calls
+one application use case, syncs the log when the signing key is at hand, and prints a line (or
+JSON with ``--json``). Errors are one message naming the field and the rule, with exit status 2.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
+from uuid import UUID
+
+import typer
+
+from api.cli.support import fail, opened_ledger, print_value, synced
+from ledger.adapters.directory_file import (
+    INSPECTOR_COLUMNS,
+    INSPECTOR_REQUIRED,
+    OBJECT_COLUMNS,
+    OBJECT_REQUIRED,
+    read_table,
+    write_table,
+)
+from ledger.domain.agency import Agency, agency_id
+from ledger.domain.directory import InspectionObject, object_id
+from ledger.domain.inspector import Inspector
+from ledger.domain.rulebook import Rulebook, RulebookError
+from ledger.domain.rulebook_presets import PRESETS, preset
+from ledger.services.directory_view import agencies, directories
+from ledger.services.imports import ImportResult
+from ledger.services.ledger import Ledger
+
+agency_app = typer.Typer(help="Agencies (执法机构) and their hierarchy.", no_args_is_help=True)
+entities_app = typer.Typer(help="The inspection-object directory (检查对象名录库).",
+                           no_args_is_help=True)
+inspectors_app = typer.Typer(help="The inspector directory (执法检查人员名录库).",
+                             no_args_is_help=True)
+conflict_app = typer.Typer(help="Declared conflicts of interest (利害关系).", no_args_is_help=True)
+rulebook_app = typer.Typer(help="Rulebooks (规则手册): presets and adoption.", no_args_is_help=True)
+inspectors_app.add_typer(conflict_app, name="conflict")
+
+AgencyCode = Annotated[str, typer.Option("--agency", help="the agency's division code")]
+JsonFlag = Annotated[bool, typer.Option("--json", help="print JSON")]
+
+
+def _fail(message: str) -> NoReturn:
+    fail(message)
+
+
+def _ledger() -> AbstractContextManager[Ledger]:
+    return opened_ledger()
+
+
+def _agency(ledger: Ledger, code: str) -> UUID:
+    identity = agency_id(code)
+    if identity not in ledger.app.repository:
+        _fail(f"--agency: no agency with division code {code} (see `spotcheck agency list`)")
+    return identity
+
+
+# -- agencies --------------------------------------------------------------------------------------
+@agency_app.command("add")
+def agency_add(
+    name: Annotated[str, typer.Option(help="e.g. 昌吉州生态环境局昌吉市分局")],
+    code: Annotated[str, typer.Option(help="division code (GB/T 2260)")],
+    kind: Annotated[str, typer.Option(help="province, prefecture, league, city, county, banner, "
+                                      "district, park …")],
+    parent: Annotated[str | None, typer.Option(help="the parent agency's division code")] = None,
+    origin: Annotated[str, typer.Option(help="the agency's log origin")] = "",
+) -> None:
+    """Establish an agency under its parent."""
+    with _ledger() as ledger:
+        parent_id = None if parent is None else _agency(ledger, parent)
+        ledger.app.establish_agency(name, code, kind, parent_id, origin)
+        typer.echo(f"established {name} ({code}){synced(ledger)}")
+
+
+@agency_app.command("list")
+def agency_list(as_json: JsonFlag = False) -> None:
+    """All agencies, with level, parent and log origin."""
+    with _ledger() as ledger:
+        rows = [_agency_row(a) for a in agencies(ledger.app)]
+        print_value(rows, as_json, lambda rs: "\n".join(
+            f"{r['division_code']}\t{r['level']}\t{r['name']}\t{r['log_origin']}" for r in rs))
+
+
+def _agency_row(agency: Agency) -> dict[str, Any]:
+    return {"division_code": agency.division_code, "name": agency.name, "level": agency.level,
+            "kind": agency.kind, "parent_id": agency.parent_id, "log_origin": agency.log_origin}
+
+
+# -- inspection objects ----------------------------------------------------------------------------
+@entities_app.command("import")
+def entities_import(file: Path, agency: AgencyCode) -> None:
+    """Import a CSV or .xlsx directory file: all rows or none; every bad row is listed."""
+    with _ledger() as ledger:
+        table = read_table(file, OBJECT_COLUMNS, OBJECT_REQUIRED, progress=_progress)
+        result = ledger.app.import_objects(_agency(ledger, agency), table)
+        typer.echo(_imported(file, result) + synced(ledger))
+
+
+@entities_app.command("export")
+def entities_export(
+    agency: AgencyCode,
+    out: Annotated[Path, typer.Option(help="FILE.xlsx or FILE.csv")],
+    english: Annotated[bool, typer.Option(help="English headers")] = False,
+) -> None:
+    """Write the directory back to .xlsx or CSV (closed and relocated units included)."""
+    with _ledger() as ledger:
+        view = directories(ledger.app, _agency(ledger, agency))
+        count = write_table(out, OBJECT_COLUMNS, [_object_row(u) for u in view.objects],
+                            english=english)
+        typer.echo(f"wrote {count} inspection object(s) to {out}")
+
+
+@entities_app.command("list")
+def entities_list(agency: AgencyCode, as_json: JsonFlag = False) -> None:
+    """The agency's inspection objects, with category and status."""
+    with _ledger() as ledger:
+        rows = [_object_row(u) for u in directories(ledger.app, _agency(ledger, agency)).objects]
+        print_value(rows, as_json, lambda rs: "\n".join(
+            f"{r['credit_code']}\t{r['category']}\t{r['status']}\t{r['name']}" for r in rs))
+
+
+@entities_app.command("show")
+def entities_show(credit_code: str, agency: AgencyCode, as_json: JsonFlag = False) -> None:
+    """One inspection object, all its fields."""
+    with _ledger() as ledger:
+        unit: InspectionObject = ledger.app.repository.get(
+            object_id(str(_agency(ledger, agency)), credit_code))
+        row = _object_row(unit)
+        print_value(row, as_json, lambda r: "\n".join(f"{k}\t{v}" for k, v in r.items()))
+
+
+@entities_app.command("close")
+def entities_close(
+    credit_code: str, agency: AgencyCode,
+    reason: Annotated[str, typer.Option(help="why it leaves the directory (剔除)")],
+) -> None:
+    """Close a unit: out of every later draw, kept in history."""
+    with _ledger() as ledger:
+        identity = object_id(str(_agency(ledger, agency)), credit_code)
+        ledger.app.close_object(identity, reason)
+        typer.echo(f"closed {credit_code}{synced(ledger)}")
+
+
+@entities_app.command("update")
+def entities_update(
+    credit_code: str, agency: AgencyCode,
+    field: Annotated[list[str], typer.Option("--set", help="FIELD=VALUE, e.g. phone=0994-2345678")],
+    reason: Annotated[str, typer.Option(help="why the entry changes")],
+) -> None:
+    """Change fields of an entry (name, phone, address, …), with a reason."""
+    changes = dict(_assignment(item) for item in field)
+    _change(credit_code, agency, lambda u: u.update(changes, reason), "updated")
+
+
+@entities_app.command("reclassify")
+def entities_reclassify(
+    credit_code: str, agency: AgencyCode,
+    category: Annotated[str, typer.Option(help="key, general or special")],
+    reason: Annotated[str, typer.Option(help="why")],
+    control_level: Annotated[str, typer.Option(help="national/provincial/city/county")] = "",
+) -> None:
+    """Change a unit's category (and control level for a key unit)."""
+    _change(credit_code, agency, lambda u: u.reclassify(category, reason, control_level),
+            "reclassified")
+
+
+@entities_app.command("special")
+def entities_special(
+    credit_code: str, agency: AgencyCode,
+    approved_by: Annotated[str, typer.Option(help="who approved it")],
+    reason: Annotated[list[str] | None, typer.Option(help="a reason (repeat for several)")] = None,
+    lift: Annotated[bool, typer.Option(help="lift special supervision instead")] = False,
+) -> None:
+    """Put a unit under special supervision (特殊监管对象), or lift it with --lift."""
+    reasons = reason or []
+    if lift:
+        _change(credit_code, agency,
+                lambda u: u.lift_special("; ".join(reasons), approved_by), "lifted")
+    else:
+        _change(credit_code, agency, lambda u: u.mark_special(reasons, approved_by), "marked")
+
+
+@entities_app.command("suspend")
+def entities_suspend(
+    credit_code: str, agency: AgencyCode, reason: Annotated[str, typer.Option(help="why")],
+    resume: Annotated[bool, typer.Option(help="production resumed instead")] = False,
+) -> None:
+    """Record that a unit stopped production (停产), or resumed it with --resume."""
+    _change(credit_code, agency, (lambda u: u.resume(reason)) if resume
+            else (lambda u: u.suspend(reason)), "resumed" if resume else "suspended")
+
+
+@entities_app.command("relocate")
+def entities_relocate(
+    credit_code: str, agency: AgencyCode, reason: Annotated[str, typer.Option(help="why")],
+    destination: Annotated[str, typer.Option(help="where it moved")],
+) -> None:
+    """Record a relocation (搬迁): out of this directory's later draws, kept in history."""
+    _change(credit_code, agency, lambda u: u.relocate(reason, destination), "relocated")
+
+
+def _change(
+    credit_code: str, agency: str, change: Callable[[InspectionObject], None], done: str
+) -> None:
+    with _ledger() as ledger:
+        ledger.app.change_object(object_id(str(_agency(ledger, agency)), credit_code), change)
+        typer.echo(f"{done} {credit_code}{synced(ledger)}")
+
+
+def _assignment(item: str) -> tuple[str, str]:
+    field, sep, value = item.partition("=")
+    if not sep or not field.strip():
+        _fail(f"--set: {item!r} is not FIELD=VALUE")
+    return field.strip(), value.strip()
+
+
+def _object_row(unit: InspectionObject) -> dict[str, Any]:
+    return {"name": unit.name, "credit_code": unit.credit_code, "county": unit.county,
+            "category": unit.category, **unit.details, "status": unit.status,
+            "special_reasons": unit.special_reasons, "warnings": unit.warnings}
+
+
+# -- inspectors ------------------------------------------------------------------------------------
+@inspectors_app.command("import")
+def inspectors_import(file: Path, agency: AgencyCode) -> None:
+    """Import a CSV or .xlsx inspector file: all rows or none."""
+    with _ledger() as ledger:
+        table = read_table(file, INSPECTOR_COLUMNS, INSPECTOR_REQUIRED, progress=_progress)
+        result = ledger.app.import_inspectors(_agency(ledger, agency), table)
+        typer.echo(_imported(file, result) + synced(ledger))
+
+
+@inspectors_app.command("export")
+def inspectors_export(
+    agency: AgencyCode, out: Annotated[Path, typer.Option(help="FILE.xlsx or FILE.csv")],
+    english: Annotated[bool, typer.Option(help="English headers")] = False,
+) -> None:
+    """Write the inspector directory to .xlsx or CSV."""
+    with _ledger() as ledger:
+        view = directories(ledger.app, _agency(ledger, agency))
+        rows = [{"name": i.name, "certificate_no": i.certificate_no, "post": i.post,
+                 "enforcement_category": i.enforcement_category, "expertise": i.expertise,
+                 "may_inspect": i.may_inspect, "outside_expert": i.outside_expert}
+                for i in view.inspectors]
+        count = write_table(out, INSPECTOR_COLUMNS, rows, english=english)
+        typer.echo(f"wrote {count} inspector(s) to {out}")
+
+
+@inspectors_app.command("list")
+def inspectors_list(agency: AgencyCode, as_json: JsonFlag = False) -> None:
+    """The agency's inspectors: certificate, name, active, conflicts."""
+    with _ledger() as ledger:
+        rows = [{"certificate_no": i.certificate_no, "name": i.name, "post": i.post,
+                 "active": i.active, "outside_expert": i.outside_expert,
+                 "conflicts": sorted(i.conflicts)}
+                for i in directories(ledger.app, _agency(ledger, agency)).inspectors]
+        print_value(rows, as_json, lambda rs: "\n".join(
+            f"{r['certificate_no']}\t{r['name']}\t{'active' if r['active'] else 'inactive'}"
+            for r in rs))
+
+
+@inspectors_app.command("leave")
+def inspectors_leave(
+    certificate: Annotated[str, typer.Option(help="the inspector's certificate number")],
+    first_day: Annotated[str, typer.Option("--from", help="YYYY-MM-DD")],
+    last_day: Annotated[str, typer.Option("--to", help="YYYY-MM-DD (included)")],
+    reason: Annotated[str, typer.Option(help="e.g. 年休假, 培训")],
+) -> None:
+    """Record a leave period: the inspector is not drawn on those days."""
+    _change_inspector(certificate, lambda i: i.record_leave(first_day, last_day, reason),
+                      f"leave {first_day}..{last_day} recorded for")
+
+
+@inspectors_app.command("deactivate")
+def inspectors_deactivate(
+    certificate: Annotated[str, typer.Option(help="the inspector's certificate number")],
+    reason: Annotated[str, typer.Option(help="e.g. 调离执法岗位")],
+    reactivate: Annotated[bool, typer.Option(help="make active again instead")] = False,
+) -> None:
+    """Take an inspector out of the draws (or back in with --reactivate)."""
+    _change_inspector(certificate, (lambda i: i.reactivate(reason)) if reactivate
+                      else (lambda i: i.deactivate(reason)),
+                      "reactivated" if reactivate else "deactivated")
+
+
+def _change_inspector(certificate: str, change: Callable[[Inspector], None], done: str) -> None:
+    with _ledger() as ledger:
+        ledger.app.change_inspector(certificate, change)
+        typer.echo(f"{done} {certificate}{synced(ledger)}")
+
+
+@conflict_app.command("add")
+def conflict_add(
+    certificate: Annotated[str, typer.Option(help="the inspector's certificate number")],
+    unit: Annotated[str, typer.Option(help="the unit's credit code")],
+    agency: AgencyCode,
+    reason: Annotated[str, typer.Option(help="the interest, e.g. 配偶在该企业任职")],
+) -> None:
+    """Declare a conflict of interest: the inspector is never sent to that unit."""
+    with _ledger() as ledger:
+        unit_id = object_id(str(_agency(ledger, agency)), unit)
+        ledger.app.declare_conflict(certificate, unit_id, reason)
+        typer.echo(f"conflict declared: {certificate} × {unit}{synced(ledger)}")
+
+
+# -- rulebooks and the plan ------------------------------------------------------------------------
+@rulebook_app.command("list")
+def rulebook_list(as_json: JsonFlag = False) -> None:
+    """The presets reproducing the seed documents."""
+    rows = [{"name": name, "place": book.place, "level": book.level, "year": book.year,
+             "source": book.source.title} for name, book in PRESETS.items()]
+    print_value(rows, as_json, lambda rs: "\n".join(f"{r['name']}\t{r['source']}" for r in rs))
+
+
+@rulebook_app.command("adopt")
+def rulebook_adopt(
+    book: Annotated[str, typer.Argument(help="a preset name or a rulebook JSON file")],
+    agency: AgencyCode,
+    adopted_from: Annotated[str, typer.Option("--from", help="YYYY-MM-DD")],
+    approved_by: Annotated[str, typer.Option(help="who approved it (e.g. 局务会)")],
+    reason: Annotated[str, typer.Option(help="why")],
+) -> None:
+    """Adopt a rulebook from a date, recording who approved it and why."""
+    with _ledger() as ledger:
+        rulebook = _load_rulebook(book).adopt(adopted_from)
+        ledger.app.adopt_rulebook(_agency(ledger, agency), rulebook, approved_by, reason)
+        typer.echo(f"adopted {rulebook.name} from {adopted_from}{synced(ledger)}")
+
+
+@rulebook_app.command("show")
+def rulebook_show(
+    agency: AgencyCode, on: Annotated[str, typer.Option(help="YYYY-MM-DD")] = "9999-12-31",
+) -> None:
+    """The rulebook in force at an agency on a day (JSON)."""
+    with _ledger() as ledger:
+        stored: Agency = ledger.app.repository.get(_agency(ledger, agency))
+        rulebook = stored.rulebook_in_force(on)
+        if rulebook is None:
+            _fail(f"--agency: {stored.name} has no rulebook in force on {on}")
+        typer.echo(json.dumps(rulebook.to_dict(), ensure_ascii=False, indent=2))
+
+
+def plan(
+    year: Annotated[int, typer.Option(help="the plan's year")],
+    agency: AgencyCode,
+    approved_by: Annotated[str, typer.Option(help="who approved the plan")],
+    as_json: JsonFlag = False,
+) -> None:
+    """Compute and file the annual plan and quarterly quotas (年度计划、季度任务)."""
+    with _ledger() as ledger:
+        annual = ledger.app.file_plan(_agency(ledger, agency), year, approved_by)
+        suffix = synced(ledger)
+        print_value(annual.to_dict(), as_json, lambda d: "\n".join(
+            [f"plan {year} ({d['rulebook']}, {d['officers']} officers){suffix}"]
+            + [f"Q{q['quarter']}\t{q['category']}\t{q['required']}/{q['population']}"
+               for q in d["quotas"]]))
+
+
+def _load_rulebook(book: str) -> Rulebook:
+    if book in PRESETS:
+        return preset(book)
+    path = Path(book)
+    if not path.is_file():
+        raise RulebookError(f"rulebook: {book!r} is neither a preset ({', '.join(PRESETS)}) "
+                            "nor a file")
+    try:
+        return Rulebook.from_dict(json.loads(path.read_text(encoding="utf-8")))
+    except ValueError as exc:
+        raise RulebookError(f"rulebook: {path}: {exc}") from None
+
+
+def _imported(file: Path, result: ImportResult) -> str:
+    return f"imported {file}: {result.added} added, {result.unchanged} unchanged"
+
+
+def _progress(rows: int) -> None:
+    typer.echo(f"  … {rows:,} rows read", err=True)
+
+
+def register(app: typer.Typer) -> None:
+    """Add these commands to the ``spotcheck`` CLI."""
+    app.add_typer(agency_app, name="agency")
+    app.add_typer(entities_app, name="entities")
+    app.add_typer(inspectors_app, name="inspectors")
+    app.add_typer(rulebook_app, name="rulebook")
+    app.command("plan")(plan)

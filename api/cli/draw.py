@@ -1,0 +1,446 @@
+"""``spotcheck draw …`` and ``spotcheck calendar …``: the draw ceremony (摇号仪式) on the command line.
+
+A thin adapter over :class:`ledger.services.ceremony.Ceremony`: each step loads the draw, does one
+ceremony step, syncs the log when the signing key is at hand, and prints what it recorded and what
+became public. ``show`` and ``list`` print only the public view of a draw (hashes, counts, the
+entropy plan, commitments), never a selected unit. Errors are one message naming the field and the
+rule, with exit status 2; a refusal the rules record (a wrong reveal, a second seed) is logged
+before the failure is reported.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
+
+import typer
+
+from api.cli.support import fail, opened_ledger, print_value, synced
+from ledger.adapters.holiday_calendars import YearNotInPackage, schedules_from_package
+from ledger.domain.agency import Agency, agency_id
+from ledger.domain.draw import Draw, DrawRuleError
+from ledger.services.ceremony import Ceremony, CeremonyError, default_entropy_plan
+from ledger.services.directory_view import events_by_topic
+from ledger.services.ledger import Ledger
+from verify.working_days import YearSchedule
+
+draw_app = typer.Typer(help="The draw (双随机摇号): freeze, seed ceremony, run, fix, amend, disclose.",
+                       no_args_is_help=True)
+calendar_app = typer.Typer(help="Working-day calendars (法定节假日安排) that govern the draw windows.",
+                           no_args_is_help=True)
+
+DRAW_TOPIC = "ledger.draw:Draw.PopulationFrozen"  # its event type (docs/ledger-format.md)
+DrawId = Annotated[str, typer.Argument(help="e.g. 652301-2026Q1-units")]
+K = Annotated[int, typer.Option("--k", help="the source's number in the entropy plan (1, 2, …)")]
+JsonFlag = Annotated[bool, typer.Option("--json", help="print JSON")]
+
+
+def _fail(message: str) -> NoReturn:
+    fail(message)
+
+
+@contextmanager
+def _ceremony() -> Iterator[tuple[Ledger, Ceremony]]:
+    """The opened ledger and its ceremony; a refused step that was recorded is logged, then fails."""
+    with opened_ledger() as ledger:
+        try:
+            yield ledger, Ceremony(ledger.app, ledger.settings.keys_dir)
+        except CeremonyError as exc:
+            recorded = ledger.sync(require_keys=False).new_leaves
+            _fail(str(exc) + (f" ({recorded} event(s) logged)" if recorded else ""))
+
+
+def _day(option: str, text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        _fail(f"{option}: {text!r} is not a date YYYY-MM-DD")
+
+
+def _source(draw: Draw, k: int, kinds: tuple[str, ...], command: str) -> None:
+    """Source ``k`` of the plan must be of one of ``kinds`` (else: which command records it)."""
+    try:
+        kind = draw.source(k)["kind"]
+    except DrawRuleError as exc:
+        raise CeremonyError(str(exc)) from None
+    if kind not in kinds:
+        right = {"witness": "reveal", "dice": "dice", "external": "external"}[kind]
+        raise CeremonyError(f"k: source {k} of {draw.draw_id} is a {kind}, not a {' or '.join(kinds)} "
+                            f"(`spotcheck draw {right}` records it), not `{command}`")
+
+
+# -- freeze ----------------------------------------------------------------------------------------
+@draw_app.command("freeze")
+def draw_freeze(
+    agency: Annotated[str, typer.Option("--agency", help="the agency's division code")],
+    period: Annotated[str, typer.Option(help="the quarter, e.g. 2026Q1")],
+    on: Annotated[str, typer.Option("--on", help="the freeze date YYYY-MM-DD (inside the window)")],
+    kind: Annotated[str, typer.Option(help="units (the inspection list) or audit (a prefecture's "
+                                      "draw of the counties it audits)")] = "units",
+    witness: Annotated[list[str] | None, typer.Option(
+        "--witness", help="a witness who commits then reveals (repeat; announced in this order)")]
+    = None,
+    dice: Annotated[str | None, typer.Option(help="a witnessed dice roll, announced after the "
+                                             "witnesses")] = None,
+    external: Annotated[str | None, typer.Option(help="a pre-announced public value, announced "
+                                                 "last")] = None,
+    load_cap: Annotated[int, typer.Option(help="most units per officer (0: no cap)")] = 0,
+) -> None:
+    """Freeze the draw's inputs (冻结) inside the draw window, announcing the entropy plan."""
+    plan = [("witness", name) for name in witness or []]
+    plan += [(k, name) for k, name in (("dice", dice), ("external", external)) if name is not None]
+    with _ceremony() as (ledger, ceremony):
+        draw = ceremony.freeze(agency, period, _day("--on", on), plan or default_entropy_plan(),
+                               kind=kind, load_cap=load_cap)
+        units = sum(s["population"] for s in draw.strata.values())
+        typer.echo(f"frozen: {draw.draw_id}, {units} in the population, {len(draw.strata)} "
+                   f"stratum/strata, {len(draw.exclusions)} exclusion(s), window "
+                   f"{draw.window['start']}..{draw.window['end']}{synced(ledger)}")
+        typer.echo("  public: the four input files' hashes, the strata counts, the entropy plan "
+                   f"({_plan_text(draw)}); "
+                   f"the draw key is {ceremony.keys.path(draw.draw_id)} (mode 0600, never in the "
+                   "database)")
+
+
+def _plan(draw: Draw) -> list[tuple[int, dict[str, str]]]:
+    return list(enumerate(draw.entropy_plan, start=1))
+
+
+def _plan_text(draw: Draw) -> str:
+    return "; ".join(f"{n}. {source['kind']} {source['name']}" for n, source in _plan(draw))
+
+
+# -- the seed ceremony -----------------------------------------------------------------------------
+@draw_app.command("commit")
+def draw_commit(
+    draw_id: DrawId, k: K,
+    witness: Annotated[str, typer.Option(help="the witness's name")],
+    role: Annotated[str, typer.Option(help="e.g. 纪检监察干部, 公证员")],
+    commitment: Annotated[str, typer.Option(help="SHA-256 of the witness's value (64 hex digits)")],
+) -> None:
+    """A witness's commitment (见证人承诺), before any value is revealed."""
+    with _ceremony() as (ledger, ceremony):
+        ceremony.commit(draw_id, k, witness, role, commitment)
+        typer.echo(f"recorded: witness {k} commitment ({witness}, {role}){synced(ledger)}")
+        typer.echo("  public: the commitment hash; the value stays with the witness until the "
+                   "reveal")
+
+
+@draw_app.command("reveal")
+def draw_reveal(
+    draw_id: DrawId, k: K,
+    value: Annotated[str, typer.Option(help="the value the witness committed to")],
+) -> None:
+    """A witness's reveal (揭示), checked against the commitment; a mismatch is recorded."""
+    with _ceremony() as (ledger, ceremony):
+        _source(ceremony.draw(draw_id), k, ("witness",), "reveal")
+        ceremony.record_entropy(draw_id, k, value, [])
+        typer.echo(f"recorded: witness {k} reveal, matching its commitment{synced(ledger)}")
+        typer.echo("  public: that it matched; the value is sealed until disclosure")
+
+
+@draw_app.command("dice")
+def draw_dice(
+    draw_id: DrawId, k: K,
+    digits: Annotated[str, typer.Option(help="the digits rolled, in order")],
+    witnessed_by: Annotated[list[str], typer.Option(
+        "--witnessed-by", help="who watched the roll (repeat)")],
+) -> None:
+    """The witnessed dice roll (现场掷骰), after every witness has revealed."""
+    with _ceremony() as (ledger, ceremony):
+        _source(ceremony.draw(draw_id), k, ("dice",), "dice")
+        ceremony.record_entropy(draw_id, k, digits, witnessed_by)
+        typer.echo(f"recorded: dice roll (source {k}), witnessed by {', '.join(witnessed_by)}"
+                   f"{synced(ledger)}")
+        typer.echo("  public: who witnessed it; the digits are sealed until disclosure")
+
+
+@draw_app.command("external")
+def draw_external(
+    draw_id: DrawId, k: K,
+    value: Annotated[str, typer.Option(help="the pre-announced public value")],
+) -> None:
+    """The pre-announced public value (外部公开值), after every witness has revealed."""
+    with _ceremony() as (ledger, ceremony):
+        _source(ceremony.draw(draw_id), k, ("external",), "external")
+        ceremony.record_entropy(draw_id, k, value, [])
+        typer.echo(f"recorded: external value (source {k}){synced(ledger)}")
+        typer.echo("  public: that it was recorded; the value is sealed until disclosure")
+
+
+@draw_app.command("seed")
+def draw_seed(
+    draw_id: DrawId, by: Annotated[str, typer.Option(help="who derives the seed")],
+) -> None:
+    """Derive the draw's one seed (种子) from every announced source; a second attempt is recorded."""
+    with _ceremony() as (ledger, ceremony):
+        draw = ceremony.derive_seed(draw_id, by)
+        typer.echo(f"recorded: the seed of {draw_id}{synced(ledger)}")
+        typer.echo(f"  public: the seed commitment SHA-256(SEED) = {draw.seed_commitment}; "
+                   "the seed is sealed until disclosure")
+
+
+@draw_app.command("block")
+def draw_block(
+    draw_id: DrawId,
+    reason: Annotated[str, typer.Option(help="e.g. 见证人2未按时揭示")],
+    by: Annotated[str, typer.Option(help="who records it")],
+    detail: Annotated[str, typer.Option(help="more detail (published)")] = "",
+) -> None:
+    """Stop a draw for good (a witness never revealed): the period needs a new ruling."""
+    with _ceremony() as (ledger, ceremony):
+        ceremony.block(draw_id, reason, detail, by)
+        typer.echo(f"recorded: {draw_id} blocked ({reason}){synced(ledger)}")
+        typer.echo("  public: the reason and who recorded it")
+
+
+# -- run and fix -----------------------------------------------------------------------------------
+@draw_app.command("run")
+def draw_run(draw_id: DrawId) -> None:
+    """Draw the units and assign the teams (sealed; their hashes are fixed)."""
+    with _ceremony() as (ledger, ceremony):
+        draw = ceremony.run(draw_id)
+        assert draw.drawn is not None
+        typer.echo(f"recorded: the draw of {draw_id}, selected {_counts(draw.drawn['selected'])}"
+                   f"{synced(ledger)}")
+        typer.echo(f"  public: the counts and the hashes (selection {draw.drawn['selection_hash']}, "
+                   f"assignment {draw.drawn['assignment_hash']}); the list is sealed")
+
+
+@draw_app.command("fix")
+def draw_fix(
+    draw_id: DrawId,
+    by: Annotated[str, typer.Option(help="who fixes the list (e.g. 局务会)")],
+    on: Annotated[str, typer.Option("--on", help="YYYY-MM-DD")],
+) -> None:
+    """Fix the list (确定): from now on it changes only by amendments with reason and approver."""
+    with _ceremony() as (ledger, ceremony):
+        draw = ceremony.fix(draw_id, by, _day("--on", on))
+        assert draw.fixed is not None
+        typer.echo(f"recorded: the list of {draw_id} fixed by {by} on {on}{synced(ledger)}")
+        typer.echo(f"  public: the list hash {draw.fixed['list_hash']}")
+
+
+@draw_app.command("amend")
+def draw_amend(
+    draw_id: DrawId,
+    replace_unit: Annotated[str | None, typer.Option(
+        help="a selected unit that is closed or relocated (credit code)")] = None,
+    recuse: Annotated[str | None, typer.Option(
+        help="the certificate of an officer who recuses (回避), with --unit")] = None,
+    unit: Annotated[str | None, typer.Option(help="the unit the officer recuses from")] = None,
+    reason: Annotated[str, typer.Option(help="why (required)")] = "",
+    approved_by: Annotated[str, typer.Option(help="who approved it (required)")] = "",
+) -> None:
+    """Amend a fixed list: replace a closed unit, or fill a recusal; reason and approver required."""
+    if (replace_unit is None) == (recuse is None) or (recuse is not None and unit is None):
+        _fail("amend: give --replace-unit CODE, or --recuse CERT --unit CODE")
+    with _ceremony() as (ledger, ceremony):
+        if replace_unit is not None:
+            found = ceremony.replace_unit(draw_id, replace_unit, reason, approved_by)
+            what = ("unit replaced by the next alternate of its stratum" if found
+                    else "unit withdrawn (no alternate left in its stratum)")
+        else:
+            assert recuse is not None and unit is not None
+            ceremony.recuse(draw_id, unit, recuse, reason, approved_by)
+            what = "recusal filled by the next eligible officer"
+        typer.echo(f"recorded: amendment of {draw_id}: {what}, approved by {approved_by}"
+                   f"{synced(ledger)}")
+        typer.echo("  public: the approver and the details' hash; the details are sealed")
+
+
+# -- secrecy, disclosure ---------------------------------------------------------------------------
+@draw_app.command("tasks")
+def draw_tasks(
+    draw_id: DrawId,
+    certificate: Annotated[str, typer.Option(help="the officer's certificate number")],
+    why: Annotated[str, typer.Option(help="why it is opened (recorded)")],
+    as_json: JsonFlag = False,
+) -> None:
+    """An officer's own tasks and teams, nothing else; the opening is recorded."""
+    with _ceremony() as (ledger, ceremony):
+        mine = ceremony.tasks_of(draw_id, certificate, why)
+        suffix = synced(ledger)
+        rows = [{"unit": unit, "team": list(team)} for unit, team in sorted(mine.items())]
+        print_value(rows, as_json, lambda rs: "\n".join(
+            [f"{len(rs)} task(s) of {certificate} (the opening is recorded{suffix})"]
+            + [f"{r['unit']}\t{', '.join(r['team'])}" for r in rs]))
+
+
+@draw_app.command("export")
+def draw_export(
+    draw_id: DrawId,
+    out: Annotated[Path, typer.Option(help="an empty or new directory")],
+    who: Annotated[str, typer.Option(help="who opens the sealed list (recorded)")],
+    why: Annotated[str, typer.Option(help="why (recorded)")],
+) -> None:
+    """Write the spec's files of a draw (inputs, seed, selection, assignment); recorded."""
+    if out.exists() and (not out.is_dir() or any(out.iterdir())):
+        _fail(f"--out: {out} is not an empty directory")
+    with _ceremony() as (ledger, ceremony):
+        ceremony.open_list(draw_id, who, why)
+        files = ceremony.files(draw_id)
+        out.mkdir(parents=True, exist_ok=True)
+        for name, data in files.items():
+            (out / name).write_bytes(data)
+        typer.echo(f"wrote {len(files)} file(s) of {draw_id} to {out} ({', '.join(sorted(files))})"
+                   f"; the opening by {who} is recorded{synced(ledger)}")
+
+
+@draw_app.command("disclose")
+def draw_disclose(
+    draw_id: DrawId,
+    by: Annotated[str, typer.Option(help="who discloses")],
+    on: Annotated[str, typer.Option("--on", help="YYYY-MM-DD, after the quarter")],
+) -> None:
+    """Publish the draw key once the quarter is over: every sealed value can then be checked."""
+    with _ceremony() as (ledger, ceremony):
+        ceremony.disclose(draw_id, by, _day("--on", on))
+        typer.echo(f"recorded: {draw_id} disclosed by {by} on {on}{synced(ledger)}")
+        typer.echo("  public: the draw key; anyone can now open the entropy, the seed and the list "
+                   "and check them against the hashes fixed earlier")
+
+
+# -- the public view -------------------------------------------------------------------------------
+@draw_app.command("show")
+def draw_show(draw_id: DrawId, as_json: JsonFlag = False) -> None:
+    """The public view of a draw: status, window, hashes, counts, plan, commitments (no list)."""
+    with _ceremony() as (_, ceremony):
+        view = public_view(ceremony.draw(draw_id))
+        print_value(view, as_json, _show_text)
+
+
+@draw_app.command("list")
+def draw_list(
+    agency: Annotated[str | None, typer.Option("--agency", help="only this division code")] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Every draw (or an agency's), with kind, status and selected counts."""
+    with _ceremony() as (ledger, ceremony):
+        if agency is not None and agency_id(agency) not in ledger.app.repository:
+            _fail(f"--agency: no agency with division code {agency} (see `spotcheck agency list`)")
+        draws = [ceremony.draw(name) for name in _draw_ids(ledger)]
+        rows = [{"draw_id": d.draw_id, "kind": d.kind, "period": d.period, "status": d.status,
+                 "selected": d.drawn["selected"] if d.drawn else None,
+                 "list_hash": d.fixed["list_hash"] if d.fixed else None}
+                for d in draws if agency is None or d.draw_id.split("-", 1)[0] == agency]
+        print_value(rows, as_json, lambda rs: "\n".join(
+            f"{r['draw_id']}\t{r['status']}\t{_counts(r['selected'] or {})}" for r in rs))
+
+
+def _draw_ids(ledger: Ledger) -> list[str]:
+    """The ids of every frozen draw, from the store's PopulationFrozen events."""
+    return sorted(str(e.draw_id) for e in events_by_topic(ledger.app, (DRAW_TOPIC,)))
+
+
+def public_view(draw: Draw) -> dict[str, Any]:
+    """What anyone may see of a draw before disclosure: never a selected unit or an entropy value."""
+    return {
+        "draw_id": draw.draw_id, "kind": draw.kind, "period": draw.period, "status": draw.status,
+        "rulebook": draw.rulebook, "frozen_on": draw.frozen_on, "window": draw.window,
+        "files": {name: {"sha256": f["sha256"], "bytes": f["bytes"]} for name, f in draw.files.items()},
+        "strata": draw.strata, "exclusions": len(draw.exclusions),
+        "entropy_plan": [{"k": k, **source} for k, source in _plan(draw)],
+        "commitments": [{"k": k, **c} for k, c in sorted(draw.commitments.items())],
+        "entropy_recorded": sorted(draw.entropy),
+        "seed_commitment": draw.seed_commitment,
+        "refused_seed_attempts": draw.refused_attempts,
+        "drawn": None if draw.drawn is None else {
+            "selected": draw.drawn["selected"], "selection_hash": draw.drawn["selection_hash"],
+            "assignment_hash": draw.drawn["assignment_hash"]},
+        "fixed": draw.fixed,
+        "amendments": {"count": len(draw.amendments),
+                       "approved_by": [a["approved_by"] for a in draw.amendments]},
+        "openings": draw.openings,
+        "blocked": None if draw.blocked is None else {
+            "reason": draw.blocked["reason"], "recorded_by": draw.blocked["recorded_by"]},
+        "disclosed": draw.disclosed_key is not None,
+    }
+
+
+def _show_text(view: dict[str, Any]) -> str:
+    lines = [f"{view['draw_id']}\t{view['status']}\t(rulebook {view['rulebook']})",
+             f"window\t{view['window']['start']}..{view['window']['end']}, frozen on "
+             f"{view['frozen_on']}"]
+    lines += [f"file {name}\tsha256 {f['sha256']}\t{f['bytes']} bytes"
+              for name, f in view["files"].items()]
+    lines += [f"stratum {s}\tpopulation {c['population']}, required {c['required']}, "
+              f"drawn {c['size']}" for s, c in view["strata"].items()]
+    lines.append(f"exclusions\t{view['exclusions']}")
+    recorded = set(view["entropy_recorded"])
+    lines += [f"source {s['k']}\t{s['kind']} {s['name']}"
+              + ("\trecorded" if s["k"] in recorded else "") for s in view["entropy_plan"]]
+    lines += [f"commitment {c['k']}\t{c['witness']} ({c['role']})\t{c['commitment']}"
+              for c in view["commitments"]]
+    lines.append(f"seed commitment\t{view['seed_commitment'] or '(not yet)'}")
+    if view["drawn"]:
+        lines.append(f"selected\t{_counts(view['drawn']['selected'])}")
+    if view["fixed"]:
+        lines.append(f"fixed\t{view['fixed']['list_hash']}\tby {view['fixed']['fixed_by']} "
+                     f"on {view['fixed']['fixed_on']}")
+    amendments = view["amendments"]
+    lines.append(f"amendments\t{amendments['count']}"
+                 + (f" (approved by {', '.join(amendments['approved_by'])})"
+                    if amendments["count"] else ""))
+    lines += [f"opened\tby {o['who']}: {o['what']} ({o['why']})" for o in view["openings"]]
+    if view["blocked"]:
+        lines.append(f"blocked\t{view['blocked']['reason']} (by {view['blocked']['recorded_by']})")
+    return "\n".join(lines)
+
+
+def _counts(selected: dict[str, int]) -> str:
+    return ", ".join(f"{stratum} {n}" for stratum, n in sorted(selected.items())) or "none"
+
+
+# -- the working-day calendar ----------------------------------------------------------------------
+@calendar_app.command("record")
+def calendar_record(
+    agency: Annotated[str, typer.Option("--agency", help="the agency's division code")],
+    year: Annotated[int, typer.Option(help="the year, e.g. 2026")],
+    by: Annotated[str, typer.Option(help="who records it")],
+    from_package: Annotated[bool, typer.Option(
+        "--from-package", help="the schedule as the chinesecalendar package lists it")] = False,
+    file: Annotated[Path | None, typer.Option(
+        "--file", help="a schedule JSON file (year, days_off, working_weekends, source)")] = None,
+) -> None:
+    """Record one year's State Council holiday schedule for an agency (governs its draw windows)."""
+    if from_package == (file is not None):
+        _fail("calendar: give --from-package or --file schedule.json")
+    schedule = _package_schedule(year) if file is None else _file_schedule(file, year)
+    with opened_ledger() as ledger:
+        identity = agency_id(agency)
+        if identity not in ledger.app.repository:
+            _fail(f"--agency: no agency with division code {agency} (see `spotcheck agency list`)")
+        stored: Agency = ledger.app.repository.get(identity)
+        replaced = year in stored.working_calendar
+        ledger.app.record_working_calendar(identity, schedule, by)
+        typer.echo(f"recorded: the {year} working-day schedule of {agency} ({schedule['source']})"
+                   + (", replacing the earlier record" if replaced else "") + synced(ledger))
+
+
+def _package_schedule(year: int) -> dict[str, Any]:
+    try:
+        return schedules_from_package([year])[0].as_data()
+    except YearNotInPackage as exc:
+        _fail(str(exc))
+
+
+def _file_schedule(path: Path, year: int) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        schedule = YearSchedule.from_data(data)
+    except (OSError, ValueError, TypeError, KeyError) as exc:
+        _fail(f"--file: {path}: {exc}")
+    if schedule.year != year:
+        _fail(f"--file: {path} is the schedule of {schedule.year}, not {year}")
+    return schedule.as_data()
+
+
+def register(app: typer.Typer) -> None:
+    """Add these commands to the ``spotcheck`` CLI."""
+    app.add_typer(draw_app, name="draw")
+    app.add_typer(calendar_app, name="calendar")

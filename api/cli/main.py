@@ -1,0 +1,342 @@
+"""``spotcheck``: the operators' command line (a thin adapter over the application and the log).
+
+Storage comes from ``SPOTCHECK_DB`` (default ``./spotcheck.db``), the key from ``SPOTCHECK_KEYS``
+(default ``./spotcheck-keys``). Errors are one line naming what is wrong, with exit status 2.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import signal
+import sys
+import time
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any, NoReturn, TypeVar
+
+import typer
+
+from api.bootstrap import Spotcheck
+from api.cli.directories import register as register_directory_commands
+from api.cli.draw import register as register_draw_commands
+from api.cli.projections import register as register_projection_commands
+from api.cli.records import register as register_record_commands
+from api.cli.reports import register as register_report_commands
+from api.cli.support import expected_errors, fail, opened_ledger
+from api.cli.work import register as register_work_commands
+from ledger.adapters.observability import configure_logging
+from ledger.adapters.settings import Settings
+from ledger.demo.county import (
+    DEMO_CODES,
+    DEMO_PLAN_YEAR,
+    DemoQuarter,
+    run_demo_draws,
+    run_demo_quarter,
+    write_county_demo,
+)
+from ledger.log.keys import DEFAULT_ORIGIN, KeyFiles
+from ledger.log.proofs import consistency_proof, inclusion_proof
+from ledger.log.store import DEFAULT_LOG, Log
+from ledger.services.export import export_bundle
+from ledger.services.ledger import Ledger
+
+app = typer.Typer(help="Spotcheck (双随机、一公开): the operators' command line.",
+                  no_args_is_help=True, add_completion=False)
+keys_app = typer.Typer(help="The log's signing key.", no_args_is_help=True)
+log_app = typer.Typer(help="The transparency log: sync, status, proofs.", no_args_is_help=True)
+checkpoint_app = typer.Typer(help="Signed checkpoints.", no_args_is_help=True)
+app.add_typer(keys_app, name="keys")
+app.add_typer(log_app, name="log")
+app.add_typer(checkpoint_app, name="checkpoint")
+register_directory_commands(app)
+register_draw_commands(app)
+register_record_commands(app)
+register_projection_commands(app)
+register_report_commands(app)
+register_work_commands(app)
+
+LogOption = Annotated[str | None, typer.Option(
+    "--log", help="the log: an agency's division code, or `ledger` (default: the only log)")]
+T = TypeVar("T")
+
+
+def _fail(message: str) -> NoReturn:
+    fail(message)
+
+
+def _ledger() -> AbstractContextManager[Ledger]:
+    return opened_ledger()
+
+
+def _guard(action: Callable[[], T]) -> T:
+    with expected_errors():
+        return action()
+
+
+@keys_app.command("init")
+def keys_init(
+    log: Annotated[str, typer.Option(help="whose log: an agency's division code, or `ledger`")]
+    = DEFAULT_LOG,
+    origin: Annotated[str | None, typer.Option(
+        help="the log's origin (an agency's log takes the origin the agency declared)")] = None,
+    force: Annotated[bool, typer.Option(help="replace an existing key (a new log identity)")] = False,
+) -> None:
+    """Create a log's Ed25519 key (file mode 0600, outside the database)."""
+    if log == DEFAULT_LOG:
+        keys = KeyFiles(Settings.from_environ().keys_dir)
+        _guard(lambda: keys.init(origin or DEFAULT_ORIGIN, overwrite=force))
+    else:
+        with _ledger() as ledger:
+            keys = ledger.init_key(log, origin, overwrite=force)
+    typer.echo(f"created {keys.private} (private, mode 0600) and {keys.public}")
+    typer.echo(_guard(keys.verifier_key_text))
+
+
+@keys_app.command("show")
+def keys_show(
+    log: Annotated[str, typer.Option(help="an agency's division code, or `ledger`")] = DEFAULT_LOG,
+) -> None:
+    """Print a log's public key in the signed-note verifier-key format."""
+    keys = _guard(lambda: KeyFiles.for_log(Settings.from_environ().keys_dir, log))
+    typer.echo(_guard(keys.verifier_key_text))
+
+
+@log_app.command("sync")
+def log_sync() -> None:
+    """Integrate every committed event into its log and sign a checkpoint of each log."""
+    with _ledger() as ledger:
+        result = ledger.sync()
+        typer.echo(f"integrated {result.new_leaves} event(s)")
+        for name, size in result.sizes.items():
+            issued = result.checkpoints.get(name)
+            typer.echo(f"  log {name}: size {size}; "
+                       + (f"signed checkpoint {issued.size}" if issued else "no new checkpoint needed"))
+
+
+@log_app.command("follow")
+def log_follow(
+    interval: Annotated[float, typer.Option(help="seconds between syncs")] = 2.0,
+    max_seconds: Annotated[float | None, typer.Option(help="stop after this long")] = None,
+) -> None:
+    """Run the sequencer: integrate new events and sign a checkpoint of each log every INTERVAL
+    seconds, until interrupted (Ctrl-C or SIGTERM finish the current batch, then stop)."""
+    stopping: list[bool] = []
+    signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
+    deadline = None if max_seconds is None else time.monotonic() + max_seconds
+
+    def should_stop() -> bool:
+        return bool(stopping) or (deadline is not None and time.monotonic() >= deadline)
+
+    with _ledger() as ledger:
+        try:
+            total = ledger.follow(interval, should_stop)
+        except KeyboardInterrupt:
+            total = -1
+        sizes = ", ".join(f"{n} {s.size}" for n, s in ledger.store.logs().items())
+        typer.echo(f"sequencer stopped; log sizes: {sizes or 'none'}"
+                   + (f"; {total} event(s) integrated this run" if total >= 0 else ""))
+
+
+@log_app.command("status")
+def log_status(log: LogOption = None) -> None:
+    """Show each log's size, root, origin and latest checkpoint, and the sequencer's position."""
+    with _ledger() as ledger:
+        names = list(ledger.store.logs()) if log is None else [ledger.log(log).name]
+        rows = []
+        for name in names:
+            chosen = ledger.log(name)
+            state = chosen.state()
+            latest = chosen.checkpoint()
+            rows.append({
+                "log": name, "origin": ledger.origin_of(name), "tree_size": state.size,
+                "root": _b64(state.root), "latest_checkpoint": latest.size if latest else None,
+                "key": ledger.keys(name).exists(),
+            })
+        _print_json({
+            "store": ledger.settings.describe(),
+            "position": ledger.store.position().notification_id,
+            "pending_events": len(ledger.store.unlogged_events()), "logs": rows,
+        })
+
+
+@log_app.command("prove")
+def log_prove(
+    index: Annotated[int, typer.Option(help="the leaf index to prove")],
+    size: Annotated[int | None, typer.Option(help="tree size (default: latest checkpoint)")] = None,
+    log: LogOption = None,
+) -> None:
+    """An RFC 9162 inclusion proof of one leaf, as JSON."""
+    with _ledger() as ledger:
+        chosen = ledger.log(log)
+        size = size or _latest_size(chosen)
+        proof = inclusion_proof(chosen, index, size)
+        _print_json({"log": chosen.name, "leaf_index": proof.index, "tree_size": proof.size,
+                     "leaf_hash": _b64(proof.leaf_hash), "proof": [_b64(h) for h in proof.hashes]})
+
+
+@log_app.command("consistency")
+def log_consistency(
+    old: Annotated[int, typer.Option(help="the earlier tree size")],
+    new: Annotated[int | None, typer.Option(help="the later size (default: latest checkpoint)")]
+    = None,
+    log: LogOption = None,
+) -> None:
+    """An RFC 9162 consistency proof between two tree sizes, as JSON."""
+    with _ledger() as ledger:
+        chosen = ledger.log(log)
+        new = new or _latest_size(chosen)
+        proof = consistency_proof(chosen, old, new)
+        _print_json({"log": chosen.name, "size1": proof.size1, "size2": proof.size2,
+                     "proof": [_b64(h) for h in proof.hashes]})
+
+
+@checkpoint_app.command("show")
+def checkpoint_show(
+    size: Annotated[int | None, typer.Option(help="tree size (default: the latest)")] = None,
+    log: LogOption = None,
+) -> None:
+    """Print a stored signed checkpoint exactly as issued."""
+    with _ledger() as ledger:
+        stored = ledger.log(log).checkpoint(size)
+        if stored is None:
+            _fail("no checkpoint" + (f" of size {size}" if size else " yet: run `spotcheck log sync`"))
+        sys.stdout.write(stored.note)
+
+
+@checkpoint_app.command("list")
+def checkpoint_list(log: LogOption = None) -> None:
+    """List every checkpoint issued: size, time, root."""
+    with _ledger() as ledger:
+        for stored in ledger.log(log).checkpoints():
+            typer.echo(f"{stored.size}\t{stored.signed_at}\t{_b64(stored.root)}")
+
+
+@app.command("export")
+def export(
+    out: Annotated[Path, typer.Option(help="an empty or new directory")],
+    log: LogOption = None,
+) -> None:
+    """Write the self-contained audit bundle of one log (reads only; changes nothing)."""
+    with _ledger() as ledger:
+        result = export_bundle(ledger, out, log, progress=_export_progress)
+        typer.echo(f"exported {result.events} logged event(s), {result.unlogged} unlogged, "
+                   f"{result.checkpoints} checkpoint(s) of log {result.log} to {result.directory}")
+
+
+@app.command("demo")
+def demo(
+    units: Annotated[int, typer.Option(help="inspection objects in the generated county")] = 300,
+    seed: Annotated[int, typer.Option(help="the generator's seed")] = 2025,
+) -> None:
+    """Write a generated county and its prefecture under the seed 000 rulebooks, with the
+    county's 2026 plan, the 2025-2026 holiday schedules and the 2026Q1 draws (the county's units,
+    the prefecture's audit), then the county's quarter (a record of every visit, follow-up, every
+    result published, the list unsealed), creating the database and each agency's log key it needs
+    (run again: changes nothing)."""
+    settings = Settings.from_environ()
+    with _ledger() as ledger:
+        summary = write_county_demo(ledger.app, seed=seed, units=units)
+        for code in summary.agency_codes:
+            if not ledger.keys(code).exists():
+                keys = ledger.init_key(code)
+                typer.echo(f"created the log key of {code} in {keys.directory}")
+        spotcheck = Spotcheck(ledger)
+        draws = _guard(lambda: run_demo_draws(ledger.app, ledger.settings.keys_dir))
+        quarter = _guard(lambda: run_demo_quarter(spotcheck.ceremony, spotcheck.inspections))
+        result = ledger.sync()
+        citizen = citizen_view(spotcheck.public.agency_pages(DEMO_CODES["county"], DEMO_PLAN_YEAR))
+        plan = summary.plan
+        typer.echo(
+            f"wrote {summary.agencies} agencies, {summary.units_added} inspection objects, "
+            f"{summary.inspectors_added} inspectors, {summary.conflicts} declared conflicts, "
+            f"{summary.rulebooks} rulebooks"
+            + (f" and the {plan.year} plan ({plan.rulebook})" if plan else "")
+            + f" to {settings.describe()}"
+        )
+        for code in summary.agency_codes:
+            issued = result.checkpoints.get(code)
+            typer.echo(f"  log {code} ({ledger.origin_of(code)}): size {result.sizes.get(code, 0)}, "
+                       f"signed checkpoint {issued.size if issued else '(unchanged)'}")
+        for drawn in draws:
+            selected = ", ".join(f"{s} {n}" for s, n in sorted(drawn.selected.items()))
+            typer.echo(f"  draw {drawn.draw_id}: {drawn.status}{'' if drawn.ran else ' (already)'}"
+                       f", selected {selected or 'none'}; list hash {drawn.list_hash}")
+        for line in _quarter_lines(quarter, citizen):
+            typer.echo(line)
+
+
+@dataclass(frozen=True)
+class CitizenView:
+    """What a citizen sees of the demo's year on the public pages (``spotcheck public show``)."""
+
+    year_list: int
+    categories: dict[str, int]  # of the published results
+    withheld: list[tuple[str, str, str]]  # unit name, field, what is shown instead
+    tasks: int  # units in the disclosed task notices
+    fixed_lists: int
+
+
+def citizen_view(pages: dict[str, Any]) -> CitizenView:
+    categories: dict[str, int] = {}
+    withheld: list[tuple[str, str, str]] = []
+    for result in pages["results"]:
+        categories[result["category"]] = categories.get(result["category"], 0) + 1
+        withheld += [(str(result["unit"]), field, str(value)) for field, value in result.items()
+                     if str(value).startswith("已作区分处理")]
+    return CitizenView(
+        year_list=len(pages["plan"]["units_under_supervision"]), categories=categories,
+        withheld=withheld, tasks=sum(len(t["tasks"]) for t in pages["tasks"]),
+        fixed_lists=len(pages["fixed_lists"]))
+
+
+def _quarter_lines(q: DemoQuarter, c: CitizenView) -> list[str]:
+    """The demo quarter, then what a citizen sees of it (a summary of `spotcheck public show`)."""
+    code = q.draw_id.split("-", 1)[0]
+    special = ", ".join(q.under_special_supervision)
+    lines = [
+        f"  quarter {q.draw_id}: {q.records} record(s)"
+        + (f" ({q.filed_now} filed now)" if q.filed_now else " (already)")
+        + f", {q.recusals} recusal(s) granted at a visit, {q.orders} order(s) to correct, "
+        f"{q.rectified} rectified" + (f" (still under special supervision: {special})" if special else ""),
+    ]
+    lines += [f"  late: the record of {name} was filed on {filed}, due {due}: {days} working day(s) "
+              "late (flagged in the record; the public pages do not show it)"
+              for name, filed, due, days in q.late]
+    lines += [
+        f"  what a citizen sees (spotcheck public show --agency {code} --year 2026):",
+        f"    抽查结果公告: {sum(c.categories.values())} result(s): "
+        + ", ".join(f"{k} {n}" for k, n in sorted(c.categories.items(), key=lambda kn: -kn[1])),
+    ]
+    lines += [f"    withheld: {field} of {unit}, shown as {shown}" for unit, field, shown in c.withheld]
+    lines += [f"    抽查任务公告: {c.tasks} unit(s) with their teams"
+              + ("" if q.list_disclosed else " (the list is still sealed)"),
+              f"    抽查计划公告: the 2026 plan and its list of {c.year_list} supervised unit(s); "
+              f"已确定的抽查名单: {c.fixed_lists}"]
+    return lines
+
+
+def _latest_size(chosen: Log) -> int:
+    latest = chosen.checkpoint()
+    if latest is None:
+        _fail(f"log {chosen.name}: no checkpoint yet: run `spotcheck log sync` or pass --size")
+    return latest.size
+
+
+def _b64(raw: bytes) -> str:
+    return base64.b64encode(raw).decode("ascii")
+
+
+def _print_json(value: Any) -> None:
+    typer.echo(json.dumps(value, ensure_ascii=False, indent=2))
+
+
+def _export_progress(events: int) -> None:
+    typer.echo(f"  … {events:,} events exported", err=True)
+
+
+def main() -> None:
+    configure_logging()
+    app()

@@ -1,0 +1,379 @@
+"""``spotcheck record …``, ``rectify``, ``disclose …`` and ``public …``: after the draw, on the
+command line.
+
+A thin adapter over :class:`ledger.services.inspections.Inspections` (records, recusal at the
+visit, follow-up, publication) and :class:`projections.public_view.PublicView` (what a citizen may
+see, and who may read the full records). Each writing step syncs the log when the agency's key is
+at hand. ``public show`` and ``public search`` print only the public pages (masked, withheld fields
+replaced); ``record show`` prints full records to an officer of the visit or to the agency, never to
+the public. Errors are one message naming the field and the rule, with exit status 2.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any, NoReturn, cast
+
+import typer
+from eventsourcing.application import AggregateNotFoundError
+
+from api.bootstrap import Spotcheck
+from api.cli.support import fail, opened_ledger, print_value, synced
+from ledger.domain.directory import InspectionObject, object_id
+from ledger.domain.draw import Draw
+from ledger.domain.inspection import Inspection
+from ledger.domain.inspection_record import CATEGORIES, result_category
+from ledger.domain.masking import ConfidentialityReview, Ground, MaskingError, WithheldField
+from ledger.services.ceremony import Ceremony, CeremonyError
+from ledger.services.inspections import FOLLOW_UP_REASON, Inspections
+from ledger.services.ledger import Ledger
+from projections.public_view import Viewer
+
+record_app = typer.Typer(help="Inspection records (检查记录): file, correct, show; recusal at the visit.",
+                         no_args_is_help=True)
+disclose_app = typer.Typer(help="Publication (结果公开): one result, or the whole list once visited.",
+                           no_args_is_help=True)
+public_app = typer.Typer(help="What a citizen may see (一公开): an agency's public pages, a search.",
+                         no_args_is_help=True)
+
+DrawId = Annotated[str, typer.Argument(help="e.g. 652301-2026Q1-units")]
+Unit = Annotated[str, typer.Option("--unit", help="the unit's unified social credit code")]
+On = Annotated[str, typer.Option("--on", help="YYYY-MM-DD")]
+JsonFlag = Annotated[bool, typer.Option("--json", help="print JSON")]
+#: The four public sections and the fixed lists, by language.
+HEADINGS = {
+    "zh": {"items": "抽查事项清单", "plan": "抽查计划公告", "tasks": "抽查任务公告",
+           "results": "抽查结果公告", "fixed_lists": "已确定的抽查名单"},
+    "en": {"items": "Inspection items", "plan": "Inspection plan", "tasks": "Inspection tasks",
+           "results": "Inspection results", "fixed_lists": "Fixed lists"},
+}
+
+
+def _fail(message: str) -> NoReturn:
+    fail(message)
+
+
+@contextmanager
+def _inspections() -> Iterator[tuple[Ledger, Inspections]]:
+    with opened_ledger() as ledger:
+        yield ledger, Inspections(ledger.app, Ceremony(ledger.app, ledger.settings.keys_dir))
+
+
+def _day(option: str, text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        _fail(f"{option}: {text!r} is not a date YYYY-MM-DD")
+
+
+def _record_file(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        _fail(f"--file: {path}: {exc}")
+    if not isinstance(data, dict):
+        _fail(f"--file: {path} holds a JSON object (the record), not {type(data).__name__}")
+    return cast(dict[str, Any], data)
+
+
+def _unit(inspections: Inspections, draw_id: str, code: str) -> InspectionObject:
+    draw: Draw = inspections.ceremony.draw(draw_id)
+    found: InspectionObject = inspections.app.repository.get(object_id(draw.agency_id, code))
+    return found
+
+
+def _followed_up(before: bool, inspections: Inspections, draw_id: str, unit: str,
+                 inspection: Inspection) -> str:
+    """What the follow-up did to the unit's special supervision (特殊监管), if anything."""
+    after = FOLLOW_UP_REASON in _unit(inspections, draw_id, unit).special_reasons
+    if after and not before:
+        return (f"  follow-up: a violation with {len(inspection.open_orders)} open order(s): {unit} is "
+                "now a special-supervision object (特殊监管对象) until every order is rectified")
+    if before and not after:
+        return f"  follow-up: every order rectified: {unit} is no longer under special supervision"
+    return ""
+
+
+# -- records ---------------------------------------------------------------------------------------
+@record_app.command("file")
+def record_file(
+    draw_id: DrawId, unit: Unit,
+    file: Annotated[Path, typer.Option("--file", help="the record as JSON (see inspection_record)")],
+    by: Annotated[str, typer.Option("--by", help="the certificate of an officer present")],
+    on: On,
+) -> None:
+    """File the record of a visit (现场检查记录); late is accepted and flagged in working days."""
+    record = _record_file(file)
+    with _inspections() as (ledger, inspections):
+        before = _special(inspections, draw_id, unit)
+        filed = inspections.file_record(draw_id, unit, record, by, _day("--on", on))
+        late = (f", {filed.working_days_late} working day(s) late" if filed.working_days_late
+                else ", on time" if filed.due else "")
+        typer.echo(f"recorded: the record of {unit} in {draw_id}, filed by {by} on {on} "
+                   f"(due {filed.due or '(no deadline in the rulebook)'}{late}){synced(ledger)}")
+        note = _followed_up(before, inspections, draw_id, unit, filed.inspection)
+        if note:
+            typer.echo(note)
+
+
+def _special(inspections: Inspections, draw_id: str, unit: str) -> bool:
+    try:
+        return FOLLOW_UP_REASON in _unit(inspections, draw_id, unit).special_reasons
+    except (CeremonyError, AggregateNotFoundError):  # reported by the step itself
+        return False
+
+
+@record_app.command("correct")
+def record_correct(
+    draw_id: DrawId, unit: Unit,
+    file: Annotated[Path, typer.Option("--file", help="the corrected record as JSON")],
+    reason: Annotated[str, typer.Option(help="why (required; the earlier record stays)")],
+    by: Annotated[str, typer.Option("--by", help="the certificate of an officer present")],
+    on: On,
+) -> None:
+    """Correct a filed record (更正): it supersedes the record; the earlier one stays in the ledger."""
+    record = _record_file(file)
+    with _inspections() as (ledger, inspections):
+        before = _special(inspections, draw_id, unit)
+        corrected = inspections.correct_record(draw_id, unit, record, reason, by, _day("--on", on))
+        typer.echo(f"recorded: correction {corrected.corrections} of the record of {unit} in "
+                   f"{draw_id} by {by} ({reason.strip()}){synced(ledger)}")
+        note = _followed_up(before, inspections, draw_id, unit, corrected)
+        if note:
+            typer.echo(note)
+
+
+@record_app.command("show")
+def record_show(
+    draw_id: DrawId, unit: Unit,
+    as_officer: Annotated[str | None, typer.Option(
+        "--as-officer", help="read as this officer (certificate): only the officer's own visits")]
+    = None,
+    as_agency: Annotated[str | None, typer.Option(
+        "--as-agency", help="read as this agency (division code): its own records")] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """The full record of one visit, for an officer of the visit or the agency (never the public)."""
+    if (as_officer is None) == (as_agency is None):
+        _fail("record show: give --as-officer CERT or --as-agency CODE (the public reads "
+              "`spotcheck public show`, not records)")
+    viewer = (Viewer("officer", certificate=as_officer) if as_officer is not None
+              else Viewer("agency", agency=str(as_agency)))
+    who = f"officer {as_officer}" if as_officer is not None else f"agency {as_agency}"
+    with _inspections() as (ledger, _):
+        view = Spotcheck(ledger).public
+        rows = [row for row in view.records_for(viewer, draw_id.split("-", 1)[0])
+                if row["draw_id"] == draw_id and row["unit"] == unit]
+        if not rows:
+            _fail(f"record: no record of {unit} in {draw_id} that {who} may read")
+        print_value(rows[0], as_json, _record_text)
+
+
+def _record_text(row: dict[str, Any]) -> str:
+    record = row["record"]
+    lines = [f"{row['draw_id']}\t{row['unit']}\t{CATEGORIES[result_category(record)]}",
+             f"visited\t{record['visited_on']} at {record['place']}, status {record['status']}",
+             f"officers\t{', '.join(record['officers'])}"]
+    lines += [f"item\t{i['item']}: {i['finding']} ({i['description']})" for i in record["items"]]
+    lines += [f"annex4\t{k}: {v}" for k, v in record["annex4"].items()]
+    lines += [f"order {n}\t{o['order']} (due {o['due']})" for n, o in enumerate(record["orders"])]
+    if record["case"]["filed"]:
+        lines.append(f"case\t立案 {record['case']['penalty']}")
+    lines += [f"attachment\t{a['name']} sha256 {a['sha256']}" for a in record["attachments"]]
+    if record["remarks"]:
+        lines.append(f"remarks\t{record['remarks']}")
+    return "\n".join(lines)
+
+
+@record_app.command("recusal")
+def record_recusal(
+    draw_id: DrawId, unit: Unit,
+    officer: Annotated[str, typer.Option(help="the certificate of the officer asked to recuse")],
+    requested_by: Annotated[str, typer.Option(help="who asked (e.g. 企业负责人)")],
+    reason: Annotated[str, typer.Option(help="why")],
+    decided_by: Annotated[str, typer.Option(help="who decided")],
+    granted: Annotated[bool | None, typer.Option("--granted/--refused", help="the decision")] = None,
+) -> None:
+    """The unit asks at the visit that an officer recuse (回避); granted, a replacement is drawn."""
+    if granted is None:
+        _fail("recusal: give --granted or --refused")
+    with _inspections() as (ledger, inspections):
+        replacement = inspections.request_recusal(draw_id, unit, officer, requested_by, reason,
+                                                  granted, decided_by)
+        outcome = (f"granted; {replacement} drawn in as the replacement" if granted
+                   else "refused; the team stays")
+        typer.echo(f"recorded: recusal of {officer} at {unit} asked by {requested_by}, {outcome} "
+                   f"(decided by {decided_by}){synced(ledger)}")
+
+
+# -- follow-up -------------------------------------------------------------------------------------
+def rectify(
+    draw_id: DrawId, unit: Unit,
+    order: Annotated[int, typer.Option(help="the order's number in the record (0, 1, …)")],
+    on: On,
+    verified_by: Annotated[str, typer.Option(help="who verified the rectification")],
+    evidence: Annotated[str, typer.Option(help="what shows it (e.g. a photo's SHA-256)")] = "",
+) -> None:
+    """An order to correct verified as done (整改完成); the last one lifts the special supervision."""
+    with _inspections() as (ledger, inspections):
+        before = _special(inspections, draw_id, unit)
+        inspection = inspections.rectify(draw_id, unit, order, _day("--on", on), verified_by,
+                                         evidence)
+        typer.echo(f"recorded: order {order} of {unit} rectified on {on}, verified by {verified_by}; "
+                   f"{len(inspection.open_orders)} order(s) still open{synced(ledger)}")
+        note = _followed_up(before, inspections, draw_id, unit, inspection)
+        if note:
+            typer.echo(note)
+
+
+# -- publication -----------------------------------------------------------------------------------
+@disclose_app.command("result")
+def disclose_result(
+    draw_id: DrawId, unit: Unit,
+    by: Annotated[str, typer.Option("--by", help="who publishes")],
+    on: On,
+    withhold: Annotated[list[str] | None, typer.Option(
+        "--withhold", help="FIELD:GROUND:CONCLUSION, a field withheld after review (repeat); ground "
+        "state_secret, commercial_secret or personal_privacy")] = None,
+    reviewer: Annotated[str, typer.Option(help="who reviewed (保密审查), with --withhold")] = "",
+    reviewed_on: Annotated[str, typer.Option(help="YYYY-MM-DD, with --withhold")] = "",
+) -> None:
+    """Publish one result (抽查结果公告): masked, withheld fields shown as 已作区分处理."""
+    review = _review(withhold or [], reviewer, reviewed_on)
+    with _inspections() as (ledger, inspections):
+        published = inspections.disclose_result(draw_id, unit, by, _day("--on", on), review)
+        assert published.disclosed is not None
+        public = published.disclosed["public"]
+        late = published.disclosed["working_days_late"]
+        typer.echo(f"recorded: the result of {unit} in {draw_id} published by {by} on {on}"
+                   + (f", {late} working day(s) late" if late else "") + synced(ledger))
+        digests = published.disclosed["withheld"]
+        typer.echo(f"  public: {public['unit']}, {public['category']}"
+                   + "".join(f"; {item.field} shown as {item.notice} (its value committed by "
+                             f"SHA-256 {digests[item.field]})" for item in review.items)
+                   if review else f"  public: {public['unit']}, {public['category']} (masked)")
+
+
+def _review(withhold: list[str], reviewer: str, reviewed_on: str) -> ConfidentialityReview | None:
+    if not withhold:
+        return None
+    if not reviewer.strip() or not reviewed_on:
+        _fail("--withhold: a withheld field needs its review: --reviewer NAME --reviewed-on DATE")
+    items = []
+    for spec in withhold:
+        field, _, rest = spec.partition(":")
+        ground, _, conclusion = rest.partition(":")
+        if not field or not ground or not conclusion:
+            _fail(f"--withhold: {spec!r} is not FIELD:GROUND:CONCLUSION")
+        try:
+            items.append(WithheldField(field, cast(Ground, ground), conclusion, reviewer,
+                                       reviewed_on))
+        except MaskingError as exc:
+            _fail(f"--withhold: {exc}")
+    try:
+        return ConfidentialityReview(tuple(items))
+    except MaskingError as exc:
+        _fail(f"--withhold: {exc}")
+
+
+@disclose_app.command("list")
+def disclose_list(
+    draw_id: DrawId,
+    by: Annotated[str, typer.Option("--by", help="who discloses")],
+    on: On,
+) -> None:
+    """The task notice (抽查任务公告): unseal the list once every visit is recorded."""
+    with _inspections() as (ledger, inspections):
+        inspections.disclose_list(draw_id, by, _day("--on", on))
+        typer.echo(f"recorded: the list of {draw_id} disclosed by {by} on {on}{synced(ledger)}")
+        typer.echo("  public: the units and teams (抽查任务公告) and the draw key; anyone can now check "
+                   "the seed and the list against the hashes fixed earlier")
+
+
+# -- the public pages ------------------------------------------------------------------------------
+@public_app.command("show")
+def public_show(
+    agency: Annotated[str, typer.Option("--agency", help="the agency's division code")],
+    year: Annotated[int, typer.Option(help="e.g. 2026")],
+    as_json: JsonFlag = False,
+    lang: Annotated[str, typer.Option(help="headings: zh or en")] = "zh",
+) -> None:
+    """An agency's public pages: exactly what a citizen may see (masked; nothing sealed)."""
+    if lang not in HEADINGS:
+        _fail(f"--lang: {lang!r} is not zh or en")
+    with opened_ledger() as ledger:
+        pages = Spotcheck(ledger).public.agency_pages(
+            agency, year)
+        print_value({"headings": HEADINGS[lang], **pages}, as_json, _pages_text)
+
+
+def _pages_text(pages: dict[str, Any]) -> str:
+    head = pages["headings"]
+    plan = pages["plan"]
+    lines = [f"{pages['agency']['name']} ({pages['agency']['division_code']}), {plan['year']}",
+             f"== {head['items']} ({len(pages['items'])})"]
+    lines += [f"  {i['item']}\t{i['legal_basis']}\t{i['content']}" for i in pages["items"]]
+    lines.append(f"== {head['plan']}")
+    if plan["filed"]:
+        lines.append(f"  rulebook {plan['rulebook']}")
+        lines += [f"  Q{q['quarter']}\t{q['category']}\t{q['required']}" for q in plan["quotas"]]
+    else:
+        lines.append("  (no plan filed)")
+    supervised = plan["units_under_supervision"]
+    lines.append(f"  年度双随机抽查对象名录: {len(supervised)} unit(s)")
+    lines += [f"  {u['credit_code']}\t{u['name']}" for u in supervised]
+    lines.append(f"== {head['tasks']} ({sum(len(t['tasks']) for t in pages['tasks'])})")
+    for notice in pages["tasks"]:
+        lines.append(f"  {notice['draw_id']}\tlist hash {notice['list_hash']}")
+        lines += [f"  {t['credit_code']}\t{t['unit']}\t{', '.join(t['officers'])}"
+                  for t in notice["tasks"]]
+    lines.append(f"== {head['results']} ({len(pages['results'])})")
+    lines += [_result_text(r) for r in pages["results"]]
+    lines.append(f"== {head['fixed_lists']} ({len(pages['fixed_lists'])})")
+    lines += [f"  {f['period']}\t{f['fixed_on']}\t{f['list_hash']}\t{f['draw_id']}"
+              for f in pages["fixed_lists"]]
+    return "\n".join(lines)
+
+
+def _result_text(result: dict[str, Any]) -> str:
+    text = (f"  {result['credit_code']}\t{result['unit']}\t{result['visited_on']}\t"
+            f"{result['category']}")
+    orders = result["orders"]
+    if isinstance(orders, list):
+        text += "".join(f"\t责令改正: {o['order']} (by {o['due']})" for o in orders)
+    else:
+        text += f"\t{orders}"
+    text += "".join(f"\t{result[k]}" for k in ("case", "penalty", "remarks") if result.get(k))
+    return text
+
+
+@public_app.command("search")
+def public_search(
+    text: Annotated[str, typer.Argument(help="part of a unit's name or credit code ('' for all)")],
+    year: Annotated[int | None, typer.Option(help="e.g. 2026")] = None,
+    quarter: Annotated[int | None, typer.Option(help="1-4 (with --year)")] = None,
+    agency: Annotated[str | None, typer.Option("--agency", help="one agency's division code")]
+    = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Published results (抽查结果) whose unit name or credit code contains TEXT: every agency, or
+    one, a year, a quarter (read from the public projection, brought up to date first)."""
+    scope = " ".join(part for part in (agency or "", str(year or ""),
+                                       f"Q{quarter}" if quarter else "") if part)
+    with opened_ledger() as ledger:
+        found = Spotcheck(ledger).public.search(text, year=year, agency=agency, quarter=quarter)
+        print_value(found, as_json, lambda rs: "\n".join(
+            [f"{len(rs)} published result(s) matching {text!r}" + (f" in {scope}" if scope else "")]
+            + [_result_text(r) for r in rs]))
+
+
+def register(app: typer.Typer) -> None:
+    """Add these commands to the ``spotcheck`` CLI."""
+    app.add_typer(record_app, name="record")
+    app.command("rectify")(rectify)
+    app.add_typer(disclose_app, name="disclose")
+    app.add_typer(public_app, name="public")

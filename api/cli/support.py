@@ -1,0 +1,70 @@
+"""What every ``spotcheck`` command shares: one-line errors and an opened ledger."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, NoReturn
+
+import typer
+from eventsourcing.application import AggregateNotFoundError
+
+from api.bootstrap import open_ledger
+from api.errors import EXIT_STATUS, exit_status
+from ledger.adapters.settings import Settings
+from ledger.errors import SpotcheckError
+from ledger.services.ledger import Ledger
+
+#: Exit status of a command that failed for a reason it could name.
+EXIT_ERROR = EXIT_STATUS["invalid"]
+
+
+def synced(ledger: Ledger) -> str:
+    """Log what was just written, signing the logs whose keys are here; name those that are not."""
+    result = ledger.sync(require_keys=False)
+    text = f"; {result.new_leaves} event(s) logged"
+    if result.unsigned:
+        text += (f" (not signed here, no key: log {', '.join(result.unsigned)}; "
+                 "`spotcheck keys init --log CODE` creates one)")
+    return text
+
+
+def print_value(value: Any, as_json: bool, text: Callable[[Any], str]) -> None:
+    """``value`` as indented JSON, or as ``text(value)`` for people."""
+    typer.echo(json.dumps(value, ensure_ascii=False, indent=2) if as_json else text(value))
+
+
+def fail(message: str, status: int = EXIT_ERROR) -> NoReturn:
+    """Print ``spotcheck: <message>`` on standard error and exit with ``status`` (2)."""
+    typer.echo(f"spotcheck: {message}", err=True)
+    raise typer.Exit(status)
+
+
+def fail_with(error: SpotcheckError) -> NoReturn:
+    """An expected error: its one line and the exit status its kind maps to."""
+    fail(str(error), exit_status(error))
+
+
+@contextmanager
+def expected_errors() -> Iterator[None]:
+    """Any expected error raised inside becomes its one-line failure."""
+    try:
+        yield
+    except SpotcheckError as exc:
+        fail_with(exc)
+    except AggregateNotFoundError as exc:
+        fail(f"not found: {exc}")
+
+
+@contextmanager
+def opened_ledger() -> Iterator[Ledger]:
+    """The ledger of ``SPOTCHECK_DB``; any expected error becomes a one-line failure."""
+    ledger = None
+    try:
+        with expected_errors():
+            ledger = open_ledger(Settings.from_environ())
+            yield ledger
+    finally:
+        if ledger is not None:
+            ledger.close()

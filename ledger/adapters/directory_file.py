@@ -1,0 +1,232 @@
+"""The files agencies already keep: directory tables in CSV or Excel ``.xlsx`` (名录导入导出).
+
+Agencies keep their two directories as spreadsheets with Chinese column headers (名称, 统一社会信用代码,
+法定代表人, 联系电话, 所属区县, 行业, 类别, …); English headers (the field names) are accepted too.
+Category and control-level cells may be written the agencies' way (重点 / 一般 / 特殊监管, 国控 / 省控 /
+市控 / 县控) or as the field values.
+
+Reading turns a file into numbered rows of field values and reports what cannot be read (an
+unknown header, a missing column); checking and storing the rows is the application's work
+(:meth:`ledger.services.application.LedgerApp.import_objects`), all or nothing per file.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+
+from ledger.errors import InvalidInput
+
+Progress = Callable[[int], None]
+
+#: Inspection-object columns: field name → the Chinese header agencies use (first) and synonyms.
+OBJECT_COLUMNS: dict[str, tuple[str, ...]] = {
+    "name": ("名称", "单位名称", "企业名称", "项目名称"),
+    "credit_code": ("统一社会信用代码", "信用代码"),
+    "organisation_code": ("组织机构代码",),
+    "legal_representative": ("法定代表人", "法人代表"),
+    "phone": ("联系电话", "电话"),
+    "county": ("所属区县", "区县", "所在区县"),
+    "industry": ("行业", "行业类别"),
+    "address": ("地址", "详细地址", "生产经营地址"),
+    "category": ("类别", "监管类别"),
+    "control_level": ("控制级别", "监管级别", "重点排污单位级别"),
+    "risk_grade": ("风险等级",),
+    "fixed_source_code": ("固定污染源编码", "污染源编码"),
+    "kind": ("对象类型",),
+}
+OBJECT_REQUIRED = ("name", "credit_code", "county", "category")
+
+#: Inspector columns.
+INSPECTOR_COLUMNS: dict[str, tuple[str, ...]] = {
+    "name": ("姓名",),
+    "certificate_no": ("执法证号", "执法证件号", "证件号"),
+    "post": ("职务", "岗位"),
+    "enforcement_category": ("执法类别",),
+    "expertise": ("专业特长", "专长"),
+    "may_inspect": ("可检查类别",),
+    "outside_expert": ("外聘专家",),
+}
+INSPECTOR_REQUIRED = ("name", "certificate_no", "post")
+
+#: Cell values written the agencies' way, per field.
+VALUE_WORDS: dict[str, dict[str, str]] = {
+    "category": {"重点": "key", "一般": "general", "特殊监管": "special", "重点排污单位": "key",
+                 "一般排污单位": "general", "特殊": "special", "特殊监管对象": "special"},
+    "control_level": {"国控": "national", "省控": "provincial", "市控": "city", "县控": "county"},
+    "kind": {"排污单位": "unit", "建设项目": "construction_project"},
+}
+LIST_SEPARATORS = ("、", ",", "，", ";", "；")
+#: Field values written back the agencies' way (the first word of each meaning).
+_WORDS_FOR_VALUES: dict[str, dict[object, str]] = {
+    field: {value: word for word, value in reversed(list(words.items()))}
+    for field, words in VALUE_WORDS.items()
+}
+
+
+class DirectoryFileError(InvalidInput):
+    """A file that cannot be read as a directory table (missing, unknown format, bad header)."""
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    """One bad row: its number in the file (header = 1), the column, and why."""
+
+    row: int
+    column: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"row {self.row}, column {self.column}: {self.reason}"
+
+
+@dataclass(frozen=True)
+class Table:
+    """The rows of one file, as field values, with the header each field came from."""
+
+    path: Path
+    headers: dict[str, str]
+    rows: list[tuple[int, dict[str, str]]]
+
+    def column_of(self, field: str) -> str:
+        return self.headers.get(field, field)
+
+
+def read_table(
+    path: Path,
+    columns: dict[str, tuple[str, ...]],
+    required: Sequence[str],
+    progress: Progress | None = None,
+) -> Table:
+    """Read a CSV or ``.xlsx`` directory table; blank rows are skipped."""
+    raw = _raw_rows(path)
+    try:
+        header = next(raw)
+    except StopIteration:
+        raise DirectoryFileError(f"{path}: the file is empty (no header row)") from None
+    fields = _map_header(path, header, columns, required)
+    rows: list[tuple[int, dict[str, str]]] = []
+    for number, cells in enumerate(raw, start=2):
+        values = {field: _cell(cells, i) for i, field in fields.items()}
+        if any(values.values()):
+            rows.append((number, {f: _normalise(f, v) for f, v in values.items() if v}))
+        if progress is not None and number % 10_000 == 0:
+            progress(number)
+    headers = {field: str(header[i]).strip() for i, field in fields.items()}
+    return Table(path, headers, rows)
+
+
+def write_table(
+    path: Path, columns: dict[str, tuple[str, ...]], rows: Iterable[dict[str, Any]],
+    *, english: bool = False,
+) -> int:
+    """Write rows as ``.xlsx`` or CSV (by suffix) with Chinese headers (or English ones)."""
+    fields = list(columns)
+    header = fields if english else [columns[f][0] for f in fields]
+    words = {} if english else _WORDS_FOR_VALUES
+    body = [[_as_cell(words.get(f, {}).get(row.get(f), row.get(f, ""))) for f in fields]
+            for row in rows]
+    if path.suffix.lower() == ".xlsx":
+        book = openpyxl.Workbook(write_only=True)
+        sheet = book.create_sheet("名录")
+        sheet.append(header)
+        for line in body:
+            sheet.append(line)
+        book.save(path)
+    elif path.suffix.lower() == ".csv":
+        with path.open("w", encoding="utf-8-sig", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(header)
+            writer.writerows(body)
+    else:
+        raise DirectoryFileError(f"{path}: write .xlsx or .csv")
+    return len(body)
+
+
+def split_list(text: str) -> list[str]:
+    """A cell holding several values (专长: "大气、水")."""
+    for separator in LIST_SEPARATORS[1:]:
+        text = text.replace(separator, LIST_SEPARATORS[0])
+    return [part.strip() for part in text.split(LIST_SEPARATORS[0]) if part.strip()]
+
+
+def _raw_rows(path: Path) -> Iterator[list[Any]]:
+    if not path.is_file():
+        raise DirectoryFileError(f"{path}: no such file")
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        return _csv_rows(path)
+    if suffix in (".xlsx", ".xlsm"):
+        return _xlsx_rows(path)
+    raise DirectoryFileError(f"{path}: not a .csv or .xlsx file")
+
+
+def _csv_rows(path: Path) -> Iterator[list[Any]]:
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            yield from csv.reader(handle)
+    except UnicodeDecodeError:
+        raise DirectoryFileError(f"{path}: not UTF-8 text (save the CSV as UTF-8)") from None
+
+
+def _xlsx_rows(path: Path) -> Iterator[list[Any]]:
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for a damaged file
+        raise DirectoryFileError(f"{path}: not a readable .xlsx file ({exc})") from None
+    try:
+        sheet = book.worksheets[0]
+        for values in sheet.iter_rows(values_only=True):
+            yield list(values)
+    finally:
+        book.close()
+
+
+def _map_header(
+    path: Path, header: list[Any], columns: dict[str, tuple[str, ...]], required: Sequence[str]
+) -> dict[int, str]:
+    names = {name: field for field, aliases in columns.items() for name in (field, *aliases)}
+    fields: dict[int, str] = {}
+    for index, cell in enumerate(header):
+        title = str(cell or "").strip()
+        if not title:
+            continue
+        field = names.get(title)
+        if field is None:
+            raise DirectoryFileError(
+                f"{path}: row 1, column {title}: unknown column (known: "
+                f"{', '.join(aliases[0] for aliases in columns.values())})"
+            )
+        if field in fields.values():
+            raise DirectoryFileError(f"{path}: row 1, column {title}: {field} appears twice")
+        fields[index] = field
+    missing = [columns[f][0] for f in required if f not in fields.values()]
+    if missing:
+        raise DirectoryFileError(f"{path}: row 1: missing column(s) {', '.join(missing)}")
+    return fields
+
+
+def _cell(cells: list[Any], index: int) -> str:
+    if index >= len(cells) or cells[index] is None:
+        return ""
+    value = cells[index]
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # a phone number or code typed into a number cell
+    return str(value).strip()
+
+
+def _normalise(field: str, value: str) -> str:
+    return VALUE_WORDS.get(field, {}).get(value, value)
+
+
+def _as_cell(value: Any) -> str:
+    if isinstance(value, list | tuple):
+        return LIST_SEPARATORS[0].join(str(v) for v in value)
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    return "" if value is None else str(value)

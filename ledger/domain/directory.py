@@ -1,0 +1,312 @@
+"""The inspection-object directory (检查对象名录库): the pollution sources an agency may draw.
+
+Each entry is a pollution-discharging unit (排污单位) or a construction project (建设项目) with the
+fields the seeds' directories keep (seed 002 annex 4; domain.md §1): name, unified social credit
+code, organisation code, legal representative, phone, county, industry, address, category (key /
+general / special: 重点 / 一般 / 特殊监管), control level for key units (国控 / 省控 / 市控 / 县控),
+risk grade and the Shandong fixed source code. Units are never deleted: closing or relocating one
+(搬迁、关停企业需及时剔除) takes it out of every later draw and keeps it in history.
+
+The other of the two directories (两库), the inspector directory, is :mod:`ledger.domain.inspector`.
+Codes are checked in full on registration: the credit code (GB 32100, with its embedded GB 11714
+organisation code and its GB/T 2260 division: a retired division is a warning kept with the
+entry, not a refusal), an organisation code where given, and the Shandong fixed source code where
+given, cross-checked with the credit code, category, control level and special supervision.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from eventsourcing.domain import event
+
+from ledger.codes.credit_code import CreditCode, CreditCodeError, parse_credit_code
+from ledger.codes.fixed_source_code import FixedSourceCodeError, cross_check, parse_fixed_source_code
+from ledger.codes.organisation_code import OrganisationCodeError, validate_organisation_code
+from ledger.domain.chained import ChainedAggregate, stable_topics
+from ledger.errors import InvalidInput
+
+CATEGORIES = ("key", "general", "special")
+CONTROL_LEVELS = ("national", "provincial", "city", "county")
+KINDS = ("unit", "construction_project")
+UPDATABLE = (
+    "name", "organisation_code", "legal_representative", "phone", "industry", "address",
+    "risk_grade", "fixed_source_code",
+)
+OBJECT_NAMESPACE = uuid5(NAMESPACE_URL, "https://spotcheck.invalid/inspection-object")
+
+
+class DirectoryRuleError(InvalidInput):
+    """A directory entry that breaks a rule; the message names the field and the rule."""
+
+
+def object_id(agency_id: str, credit_code: str) -> UUID:
+    """A unit's aggregate id: one entry per credit code in an agency's directory."""
+    return uuid5(OBJECT_NAMESPACE, f"{agency_id}/{credit_code.strip().upper()}")
+
+
+@stable_topics("ledger.directory")
+class InspectionObject(ChainedAggregate):
+    """A pollution source in the inspection-object directory (检查对象)."""
+
+    @staticmethod
+    def create_id(agency_id: str, credit_code: str) -> UUID:
+        return object_id(agency_id, credit_code)
+
+    @event("Registered")
+    def __init__(
+        self,
+        agency_id: str,
+        name: str,
+        credit_code: str,
+        category: str,
+        county: str,
+        details: dict[str, str],
+        warnings: list[str],
+    ) -> None:
+        self.agency_id = agency_id
+        self.name = name
+        self.credit_code = credit_code
+        self.category = category
+        self.county = county
+        self.details = dict(details)
+        self.warnings = list(warnings)
+        self.status = "active"
+        self.special_reasons: list[str] = []
+        self.category_before_special: str | None = None
+
+    @classmethod
+    def register(
+        cls,
+        agency_id: str,
+        name: str,
+        credit_code: str,
+        category: str,
+        county: str,
+        **details: str,
+    ) -> InspectionObject:
+        """Register a unit; ``details`` are the optional fields (``kind``, ``control_level``,
+        and those of :data:`UPDATABLE`)."""
+        _require("name", name, "an inspection object needs a name")
+        _require("county", county, "an inspection object needs its county (所属区县)")
+        _check_category(category)
+        credit = _parse_credit(credit_code)
+        checked = _checked_details(details, category)
+        warnings = [*credit.warnings, *_check_codes(credit, checked, category)]
+        return cls(
+            agency_id=agency_id, name=name.strip(), credit_code=credit.code, category=category,
+            county=county.strip(), details=checked, warnings=warnings,
+        )
+
+    @property
+    def kind(self) -> str:
+        return self.details.get("kind", "unit")
+
+    @property
+    def control_level(self) -> str:
+        return self.details.get("control_level", "")
+
+    @property
+    def in_directory(self) -> bool:
+        """Still drawable: not closed nor relocated (suspended units stay in the directory)."""
+        return self.status in ("active", "suspended")
+
+    # -- details and category ------------------------------------------------------------------
+    def update(self, changes: dict[str, str], reason: str) -> None:
+        unknown = sorted(set(changes) - set(UPDATABLE))
+        if unknown:
+            raise DirectoryRuleError(
+                f"{unknown[0]}: not a field that can be updated (use one of {', '.join(UPDATABLE)})"
+            )
+        if "name" in changes:
+            _require("name", changes["name"], "an inspection object needs a name")
+        _require("reason", reason, "an update needs a reason")
+        effective = {k: v for k, v in changes.items() if self._current(k) != v}
+        if effective:
+            self._updated(changes=effective, reason=reason)
+
+    def _current(self, field: str) -> str:
+        return self.name if field == "name" else self.details.get(field, "")
+
+    @event("DetailsUpdated")
+    def _updated(self, changes: dict[str, str], reason: str) -> None:
+        for field, value in changes.items():
+            if field == "name":
+                self.name = value
+            else:
+                self.details[field] = value
+
+    def reclassify(self, category: str, reason: str, control_level: str = "") -> None:
+        _check_category(category)
+        _check_control_level(category, control_level)
+        _require("reason", reason, "a reclassification needs a reason")
+        self._reclassified(category=category, reason=reason, control_level=control_level)
+
+    @event("Reclassified")
+    def _reclassified(self, category: str, reason: str, control_level: str) -> None:
+        self.category = category
+        self.details["control_level"] = control_level
+
+    def mark_special(self, reasons: list[str], approved_by: str) -> None:
+        """Put the unit under special supervision (特殊监管对象), with the seeds' reasons
+        (serious violation record, unresolved violation, high risk, many complaints, …)."""
+        cleaned = [r.strip() for r in reasons if r.strip()]
+        if not cleaned:
+            raise DirectoryRuleError("reasons: special supervision needs at least one reason")
+        _require("approved_by", approved_by, "special supervision needs an approver")
+        self._special_marked(reasons=cleaned, approved_by=approved_by)
+
+    @event("SpecialSupervisionMarked")
+    def _special_marked(self, reasons: list[str], approved_by: str) -> None:
+        if self.category != "special":
+            self.category_before_special = self.category
+        self.category = "special"
+        self.special_reasons = list(reasons)
+
+    def lift_special(self, reason: str, approved_by: str) -> None:
+        if self.category != "special":
+            raise DirectoryRuleError(f"category: {self.name} is not under special supervision")
+        _require("reason", reason, "lifting special supervision needs a reason")
+        _require("approved_by", approved_by, "lifting special supervision needs an approver")
+        self._special_lifted(reason=reason, approved_by=approved_by)
+
+    @event("SpecialSupervisionLifted")
+    def _special_lifted(self, reason: str, approved_by: str) -> None:
+        self.category = self.category_before_special or "general"
+        self.category_before_special = None
+        self.special_reasons = []
+
+    # -- status ------------------------------------------------------------------------------------
+    def suspend(self, reason: str) -> None:
+        """停产: stays in the directory (a visit may find no production)."""
+        self._require_status("active", "suspend")
+        _require("reason", reason, "a suspension needs a reason")
+        self._suspended(reason=reason)
+
+    @event("Suspended")
+    def _suspended(self, reason: str) -> None:
+        self.status = "suspended"
+
+    def resume(self, reason: str) -> None:
+        self._require_status("suspended", "resume")
+        _require("reason", reason, "resuming needs a reason")
+        self._resumed(reason=reason)
+
+    @event("Resumed")
+    def _resumed(self, reason: str) -> None:
+        self.status = "active"
+
+    def close(self, reason: str) -> None:
+        """关停 → 剔除: out of every later draw, kept in history, never deleted."""
+        if not self.in_directory:
+            raise DirectoryRuleError(f"status: {self.name} is already {self.status}")
+        _require("reason", reason, "closing a unit needs a reason")
+        self._closed(reason=reason)
+
+    @event("Closed")
+    def _closed(self, reason: str) -> None:
+        self.status = "closed"
+
+    def relocate(self, reason: str, destination: str) -> None:
+        """搬迁 → 剔除 from this agency's directory (the destination registers it anew)."""
+        if not self.in_directory:
+            raise DirectoryRuleError(f"status: {self.name} is already {self.status}")
+        _require("reason", reason, "a relocation needs a reason")
+        _require("destination", destination, "a relocation needs its destination")
+        self._relocated(reason=reason, destination=destination)
+
+    @event("Relocated")
+    def _relocated(self, reason: str, destination: str) -> None:
+        self.status = "relocated"
+
+    @property
+    def closed(self) -> bool:
+        return self.status == "closed"
+
+    def _require_status(self, expected: str, action: str) -> None:
+        if self.status != expected:
+            raise DirectoryRuleError(f"status: cannot {action} {self.name}, it is {self.status}")
+
+
+def _checked_details(details: dict[str, Any], category: str) -> dict[str, str]:
+    allowed = {"kind", "control_level", *UPDATABLE} - {"name"}
+    unknown = sorted(set(details) - allowed)
+    if unknown:
+        raise DirectoryRuleError(f"{unknown[0]}: not a field of an inspection object")
+    checked = {k: str(v).strip() for k, v in details.items() if v is not None and str(v).strip()}
+    kind = checked.setdefault("kind", "unit")
+    if kind not in KINDS:
+        raise DirectoryRuleError(f"kind: {kind!r} is not one of {', '.join(KINDS)} (排污单位/建设项目)")
+    _check_control_level(category, checked.get("control_level", ""))
+    return checked
+
+
+def _parse_credit(credit_code: str) -> CreditCode:
+    try:
+        return parse_credit_code(credit_code)
+    except CreditCodeError as exc:
+        raise DirectoryRuleError(str(exc)) from None
+
+
+def _check_codes(credit: CreditCode, details: dict[str, str], category: str) -> list[str]:
+    """The organisation code and the Shandong fixed source code, where given, must agree with the
+    credit code and the unit's category; returns warnings (e.g. a retired division)."""
+    warnings: list[str] = []
+    if "organisation_code" in details:
+        try:
+            organisation = validate_organisation_code(details["organisation_code"])
+        except OrganisationCodeError as exc:
+            raise DirectoryRuleError(str(exc)) from None
+        if organisation != credit.organisation_code:
+            raise DirectoryRuleError(
+                f"organisation_code: {organisation} is not the organisation code embedded in "
+                f"credit_code {credit.code} ({credit.organisation_code})"
+            )
+        details["organisation_code"] = organisation
+    if "fixed_source_code" in details:
+        try:
+            fixed = parse_fixed_source_code(details["fixed_source_code"])
+        except FixedSourceCodeError as exc:
+            raise DirectoryRuleError(str(exc)) from None
+        special = category == "special"
+        # A general unit has no control level of its own: its env code (23 city / 24 county
+        # general) names the supervising level, so only the category is compared for it; a
+        # special object is compared on the category and level its code carries.
+        level = details.get("control_level", "")
+        if special or category == "general":
+            level = level or fixed.control_level
+        mismatches = cross_check(
+            fixed, credit, category=fixed.category if special else category,
+            control_level=level, special=special,
+        )
+        if mismatches:
+            raise DirectoryRuleError("fixed_source_code: " + "; ".join(mismatches))
+        details["fixed_source_code"] = fixed.text()
+        warnings.extend(fixed.warnings)
+    return warnings
+
+
+def _require(field: str, value: Any, rule: str) -> None:
+    if not isinstance(value, str) or not value.strip():
+        raise DirectoryRuleError(f"{field}: {rule}")
+
+
+def _check_category(category: str) -> None:
+    if category not in CATEGORIES:
+        raise DirectoryRuleError(
+            f"category: {category!r} is not one of {', '.join(CATEGORIES)} (重点/一般/特殊监管)"
+        )
+
+
+def _check_control_level(category: str, control_level: str) -> None:
+    if control_level and control_level not in CONTROL_LEVELS:
+        raise DirectoryRuleError(
+            f"control_level: {control_level!r} is not one of {', '.join(CONTROL_LEVELS)}"
+            " (国控/省控/市控/县控)"
+        )
+    if control_level and category == "general":
+        raise DirectoryRuleError(
+            f"control_level: a general unit has no control level (found {control_level!r});"
+            " controlled units are key units (重点排污单位)"
+        )

@@ -1,0 +1,3 @@
+"""The transparency logs (透明日志) over the stored events: the log store, routing of aggregates to
+their agency's log, the sequencer (定序器), signed checkpoints (签名检查点), proofs and the log keys.
+The formats themselves are :mod:`verify`'s."""

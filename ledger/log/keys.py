@@ -1,0 +1,119 @@
+"""The logs' signing keys (日志签名密钥): created once, kept in files, never in the database.
+
+Each log has its own key. An agency's log (named by its division code) keeps it in
+``<keys dir>/<division code>/``; the deployment's own log (``ledger``) in ``<keys dir>`` itself.
+The private key is stored in the C2SP signed-note private-key text form
+(``PRIVATE+KEY+<name>+<key id>+<base64>``) in ``log.key`` with mode 0600; the public verifier key
+(``<name>+<key id>+<base64>``) in ``log.vkey`` beside it, for auditors; the last checkpoint the
+key signed in ``log.checkpoint``.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from ledger.errors import Unavailable
+from ledger.log.store import DEFAULT_LOG
+from verify.note import NoteError, NoteSigner, generate_signer
+
+PRIVATE_FILE = "log.key"
+PUBLIC_FILE = "log.vkey"
+LAST_SIGNED_FILE = "log.checkpoint"
+DEFAULT_ORIGIN = "spotcheck.local/ledger"
+
+
+class KeyFileError(Unavailable):
+    """The key files are missing, unreadable or malformed (the message says which and why)."""
+
+
+def check_log_name(name: str) -> str:
+    """A log is named ``ledger`` or by a 6-digit division code (the name is also a directory)."""
+    if name != DEFAULT_LOG and not (len(name) == 6 and name.isdigit()):
+        raise KeyFileError(
+            f"log: {name!r} is neither {DEFAULT_LOG!r} nor a 6-digit division code"
+        )
+    return name
+
+
+@dataclass(frozen=True)
+class KeyFiles:
+    directory: Path
+
+    @classmethod
+    def for_log(cls, keys_dir: Path, log: str) -> KeyFiles:
+        """The key files of one log under the keys directory."""
+        check_log_name(log)
+        return cls(keys_dir if log == DEFAULT_LOG else keys_dir / log)
+
+    @property
+    def private(self) -> Path:
+        return self.directory / PRIVATE_FILE
+
+    @property
+    def public(self) -> Path:
+        return self.directory / PUBLIC_FILE
+
+    @property
+    def last_signed(self) -> Path:
+        """The last checkpoint this key signed (it signs only extensions of it)."""
+        return self.directory / LAST_SIGNED_FILE
+
+    def exists(self) -> bool:
+        return self.private.exists()
+
+    def init(self, origin: str = DEFAULT_ORIGIN, *, overwrite: bool = False) -> NoteSigner:
+        """Create the log key; refuses to replace an existing one unless told to."""
+        if self.private.exists() and not overwrite:
+            raise KeyFileError(
+                f"{self.private} already exists: a log keeps its key for life "
+                "(pass --force only if you really mean to start a new log identity)"
+            )
+        try:
+            signer = generate_signer(origin)
+        except NoteError as exc:
+            raise KeyFileError(f"origin {origin!r} cannot name a log key: {exc}") from None
+        self.directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+        self._retire_old_identity()
+        _write_private(self.private, signer.private_key_text() + "\n")
+        self.public.write_text(signer.verifier_key_text() + "\n", encoding="utf-8")
+        return signer
+
+    def _retire_old_identity(self) -> None:
+        """Keep a replaced key's files (renamed, never deleted): auditors may still need them."""
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+        for path in (self.private, self.public, self.last_signed):
+            if path.exists():
+                path.rename(path.with_name(f"{path.name}.retired-{stamp}"))
+
+    def load_signer(self) -> NoteSigner:
+        if not self.private.exists():
+            raise KeyFileError(
+                f"no log key at {self.private}: run `spotcheck keys init{self._log_option()}` first "
+                "(or point SPOTCHECK_KEYS at the directory holding it)"
+            )
+        mode = self.private.stat().st_mode & 0o777
+        if mode & 0o077:
+            raise KeyFileError(
+                f"{self.private} is readable by others (mode {mode:o}); chmod 600 it first"
+            )
+        try:
+            return NoteSigner.from_private_key_text(self.private.read_text(encoding="utf-8").strip())
+        except (OSError, NoteError) as exc:
+            raise KeyFileError(f"{self.private}: {exc}") from None
+
+    def _log_option(self) -> str:
+        name = self.directory.name
+        return f" --log {name}" if len(name) == 6 and name.isdigit() else ""
+
+    def verifier_key_text(self) -> str:
+        return self.load_signer().verifier_key_text()
+
+
+def _write_private(path: Path, text: str) -> None:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(text)
+    os.chmod(path, 0o600)

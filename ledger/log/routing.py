@@ -1,0 +1,38 @@
+"""Which transparency log an aggregate belongs to (日志归属): each agency keeps its own.
+
+An aggregate is placed once, by its first event, and stays in that log for life:
+
+* an agency's ``Established`` event opens the agency's own log, named by its division code;
+* an aggregate whose first event names an ``agency_id`` (an inspection object, an inspector, a
+  draw, …) goes to that agency's log;
+* anything else goes to the deployment's own log, ``ledger``.
+
+So an agency's audit bundle holds everything its draws are checked against: its directories, its
+rulebooks and its draws, and nothing of its neighbours'.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ledger.domain.agency import Agency
+from ledger.log.store import DEFAULT_LOG
+
+
+@dataclass(frozen=True)
+class Route:
+    """Either a log by name, or "the log of this agency" (resolved through its chain head)."""
+
+    log: str | None = None
+    agency_id: str | None = None
+
+
+def route_of(first_event: Any) -> Route:
+    """Where the aggregate that ``first_event`` creates is logged."""
+    if isinstance(first_event, Agency.Established):  # type: ignore[attr-defined]
+        return Route(log=str(first_event.division_code))
+    agency = getattr(first_event, "agency_id", None)
+    if agency:
+        return Route(agency_id=str(agency))
+    return Route(log=DEFAULT_LOG)

@@ -1,0 +1,263 @@
+"""The sequencer (定序器): integrates committed events into the agencies' transparency logs.
+
+Database ids are not a log: they have gaps and say nothing signed. A single sequencer follows the
+event store's notification order (commit order on both databases: SQLite serialises writers, and
+eventsourcing locks the PostgreSQL events table for each insert), checks each event against its own
+hash and its aggregate's chain, and appends its hash as the next leaf of its log's RFC 6962 Merkle
+tree: the log of the aggregate's agency (:mod:`ledger.log.routing`). Nodes, leaves, chain heads,
+the new sizes and the tracking position are written in one transaction under the logs' lock, so a
+crash leaves either all of a batch or none of it, and a second sequencer can never fork a tree.
+Appending costs O(log n) hashes per leaf; nothing is ever rebuilt.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import structlog
+from eventsourcing.persistence import Notification
+
+from ledger.domain.chained import content_of
+from ledger.errors import IntegrityFailure
+from ledger.log.routing import Route
+from ledger.log.store import Head, LeafRow, LogState, LogStore, Position
+from verify.event import ZERO_HASH, event_hash
+from verify.merkle import hash_of_subtrees, leaf_hash, node_hash, perfect_subtrees
+
+log = structlog.get_logger("spotcheck.sequencer")
+
+Decoder = Callable[[Notification], Any]
+NotificationSource = Callable[[int, int], Sequence[Notification]]
+Router = Callable[[Any], Route]
+
+
+class LogIntegrityError(IntegrityFailure):
+    """A stored event failed its checks and was not logged; the log stops before it."""
+
+    def __init__(self, notification_id: int, aggregate_id: str, version: int, reason: str) -> None:
+        self.notification_id = notification_id
+        self.aggregate_id = aggregate_id
+        self.version = version
+        self.reason = reason
+        super().__init__(
+            f"event #{notification_id} ({aggregate_id} v{version}) was not logged: {reason}"
+        )
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    leaves: int
+    sizes: dict[str, int]
+
+
+@dataclass(frozen=True)
+class CheckedEvent:
+    notification_id: int
+    aggregate_id: str
+    version: int
+    prev_hash: str
+    event_hash: str
+    route: Route | None  # where a first event places its aggregate; None for later versions
+
+
+class Sequencer:
+    """Integrates the event store's notifications into the logs, batch by batch."""
+
+    def __init__(
+        self, store: LogStore, source: NotificationSource, decode: Decoder, route: Router,
+        batch_size: int = 5000,
+    ) -> None:
+        self.store = store
+        self.source = source
+        self.decode = decode
+        self.route = route
+        self.batch_size = batch_size
+
+    def integrate(self) -> int:
+        """Integrate everything committed so far; returns the number of new leaves."""
+        total = 0
+        while True:
+            result = self.integrate_batch()
+            total += result.leaves
+            if result.leaves < self.batch_size:
+                return total
+
+    def integrate_batch(self) -> BatchResult:
+        try:
+            return self._integrate_batch()
+        except LogIntegrityError as failure:
+            log.error("log.integrity_error", notification_id=failure.notification_id,
+                      aggregate_id=failure.aggregate_id, version=failure.version,
+                      reason=failure.reason)
+            raise
+
+    def _integrate_batch(self) -> BatchResult:
+        started = time.perf_counter()
+        failure: LogIntegrityError | None = None
+        sizes: dict[str, int] = {}
+        with self.store.write() as cur:
+            position = self.store.position(cur)
+            notifications = self.source(position.notification_id, self.batch_size + 1)
+            if position.aggregate_id is not None:
+                notifications = self._after_last_logged(position, notifications)
+            else:
+                notifications = notifications[: self.batch_size]
+            checked: list[CheckedEvent] = []
+            for notification in notifications:
+                try:
+                    checked.append(self._check(notification))
+                except LogIntegrityError as exc:
+                    failure = exc
+                    break
+            heads = self.store.heads(cur, _ids_to_look_up(checked))
+            placed, failure = _follow_chains(checked, heads, failure)
+            for name, events in _by_log(placed).items():
+                sizes[name] = self._append(cur, name, events)
+            if placed:
+                last = placed[-1][1]
+                self.store.put_heads(cur, {e.aggregate_id: heads[e.aggregate_id] for _, e in placed})
+                self.store.set_position(cur, position, Position(
+                    last.notification_id, last.aggregate_id, last.version))
+        if placed:
+            log.info(
+                "log.batch_appended", leaves=len(placed), logs=sizes,
+                position=placed[-1][1].notification_id,
+                seconds=round(time.perf_counter() - started, 4),
+            )
+        if failure is not None:
+            raise failure
+        return BatchResult(len(placed), sizes)
+
+    def _after_last_logged(
+        self, position: Position, notifications: Sequence[Notification]
+    ) -> Sequence[Notification]:
+        """The notifications after the position, once the event there is seen to be the one
+        logged last: on SQLite a deleted newest row lets the next write reuse its id, which
+        would otherwise hide that write from the log for good."""
+        last = (position.aggregate_id, position.version)
+        first = notifications[0] if notifications else None
+        if (
+            first is None
+            or first.id != position.notification_id
+            or (str(first.originator_id), first.originator_version) != last
+        ):
+            found = "nothing" if first is None else (
+                f"#{first.id} ({first.originator_id} v{first.originator_version})")
+            raise LogIntegrityError(
+                position.notification_id, str(position.aggregate_id), position.version or 0,
+                f"the last logged event is no longer at notification #{position.notification_id} "
+                f"(found {found}): it was deleted, and a later write may have reused its id",
+            )
+        return notifications[1:]
+
+    def _check(self, notification: Notification) -> CheckedEvent:
+        aggregate_id = str(notification.originator_id)
+        version = notification.originator_version
+        try:
+            event = self.decode(notification)
+            content = content_of(event, notification.topic)
+            recomputed = event_hash(content)
+        except Exception as exc:  # any decoding failure is an integrity failure of that row
+            raise LogIntegrityError(
+                notification.id, aggregate_id, version, f"stored event cannot be read: {exc}"
+            ) from exc
+        carried = getattr(event, "event_hash", None)
+        if recomputed != carried:
+            raise LogIntegrityError(
+                notification.id, aggregate_id, version,
+                "content does not match the event's own hash (edited after it was written?)",
+            )
+        route = self.route(event) if version == 1 else None
+        return CheckedEvent(notification.id, aggregate_id, version, event.prev_hash, recomputed,
+                            route)
+
+    def _append(self, cur: Any, name: str, events: list[CheckedEvent]) -> int:
+        state = self.store.state(name, cur)
+        known = self.store.nodes(name, perfect_subtrees(0, state.size), cur) if state.size else {}
+        new_nodes: dict[tuple[int, int], bytes] = {}
+        leaves: list[LeafRow] = []
+        for offset, event in enumerate(events):
+            index = state.size + offset
+            entry = bytes.fromhex(event.event_hash)
+            leaves.append(LeafRow(index, event.aggregate_id, event.version,
+                                  event.notification_id, entry))
+            _add_leaf(index, leaf_hash(entry), known, new_nodes)
+        size = state.size + len(events)
+        root = hash_of_subtrees([known[key] for key in perfect_subtrees(0, size)])
+        self.store.put_leaves(cur, name, leaves)
+        self.store.put_nodes(cur, name, [(level, idx, digest) for (level, idx), digest
+                                         in new_nodes.items()])
+        self.store.set_state(cur, name, state.size, LogState(size, root))
+        return size
+
+
+def _ids_to_look_up(checked: list[CheckedEvent]) -> list[str]:
+    """The aggregates whose heads the batch needs: its own, and the agencies first events name."""
+    ids = [c.aggregate_id for c in checked]
+    ids += [c.route.agency_id for c in checked if c.route is not None and c.route.agency_id]
+    return ids
+
+
+def _follow_chains(
+    checked: list[CheckedEvent],
+    heads: dict[str, Head],
+    failure: LogIntegrityError | None,
+) -> tuple[list[tuple[str, CheckedEvent]], LogIntegrityError | None]:
+    """Place each event in its log, keeping those whose chain link holds and stopping at the
+    first that breaks or cannot be placed; updates ``heads``."""
+    placed: list[tuple[str, CheckedEvent]] = []
+    for event in checked:
+        head = heads.get(event.aggregate_id)
+        expected = (0, ZERO_HASH) if head is None else (head.version, head.event_hash)
+        if (event.version, event.prev_hash) != (expected[0] + 1, expected[1]):
+            reason = (
+                f"chain broken: expected version {expected[0] + 1} after hash "
+                f"{expected[1][:16]}…, found version {event.version} after {event.prev_hash[:16]}…"
+            )
+            return placed, LogIntegrityError(
+                event.notification_id, event.aggregate_id, event.version, reason
+            )
+        name = head.log if head is not None else _log_of_route(event, heads)
+        if name is None:
+            return placed, LogIntegrityError(
+                event.notification_id, event.aggregate_id, event.version,
+                f"names agency {event.route.agency_id if event.route else '?'}, which has no log "
+                "(its Established event was never logged)",
+            )
+        heads[event.aggregate_id] = Head(name, event.version, event.event_hash)
+        placed.append((name, event))
+    return placed, failure
+
+
+def _log_of_route(event: CheckedEvent, heads: dict[str, Head]) -> str | None:
+    route = event.route
+    if route is None:
+        return None
+    if route.log is not None:
+        return route.log
+    agency = heads.get(route.agency_id or "")
+    return None if agency is None else agency.log
+
+
+def _by_log(placed: list[tuple[str, CheckedEvent]]) -> dict[str, list[CheckedEvent]]:
+    grouped: dict[str, list[CheckedEvent]] = {}
+    for name, event in placed:
+        grouped.setdefault(name, []).append(event)
+    return grouped
+
+
+def _add_leaf(
+    index: int,
+    digest: bytes,
+    known: dict[tuple[int, int], bytes],
+    new_nodes: dict[tuple[int, int], bytes],
+) -> None:
+    level, position = 0, index
+    known[(0, index)] = new_nodes[(0, index)] = digest
+    while position & 1:
+        digest = node_hash(known[(level, position - 1)], digest)
+        level, position = level + 1, position >> 1
+        known[(level, position)] = new_nodes[(level, position)] = digest

@@ -1,0 +1,628 @@
+"""Storage of the transparency logs (透明日志) beside the events, on SQLite or PostgreSQL.
+
+One database holds one log per agency (named by its division code, e.g. ``652301``) and the
+deployment's own log (``ledger``) for aggregates that belong to no agency. Tables (same names on
+both databases):
+
+``log_position``    one row: the last integrated notification id and the event logged there
+                    (the sequencer's tracking position, shared by all logs).
+``log_state``       per log: tree size and root.
+``log_leaves``      (log, leaf index) → the event it logs (aggregate id, version, notification id)
+                    and its entry (the event hash, 32 bytes). An event is in exactly one log.
+``log_nodes``       every complete subtree hash, keyed (log, level, index); level 0 holds leaf
+                    hashes. A root or a proof reads O(log n) of these; nothing is ever rebuilt.
+``log_heads``       per aggregate, its log and the last integrated version and hash (the
+                    sequencer checks each new event's chain link against it before logging it).
+``log_checkpoints`` every signed checkpoint issued, by (log, tree size).
+
+A sequencer writes nodes, leaves, heads, the new sizes and the tracking position in one
+transaction, after taking the logs' lock: ``BEGIN IMMEDIATE`` on SQLite, a transaction-level
+advisory lock plus ``SELECT … FOR UPDATE`` of the position row on PostgreSQL. Each size update is
+a compare-and-set on the old size as well, so two sequencers can never fork a log.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any, Protocol, cast
+
+import psycopg
+
+from ledger.adapters.settings import Settings
+from ledger.errors import Conflict, Unavailable
+
+ADVISORY_LOCK_KEY = 0x5350_4F54  # "SPOT"
+#: The deployment's own log, for aggregates that belong to no agency.
+DEFAULT_LOG = "ledger"
+
+
+class LogForkError(Conflict):
+    """Another sequencer changed the log under us; nothing of this batch was written."""
+
+
+class LogSchemaError(Unavailable):
+    """The database holds log tables of an earlier, incompatible layout."""
+
+
+@dataclass(frozen=True)
+class LogState:
+    size: int
+    root: bytes
+
+
+@dataclass(frozen=True)
+class Position:
+    """The sequencer's tracking position: the last notification integrated, and its event."""
+
+    notification_id: int
+    aggregate_id: str | None = None
+    version: int | None = None
+
+
+@dataclass(frozen=True)
+class LeafRow:
+    index: int
+    aggregate_id: str
+    version: int
+    notification_id: int
+    entry: bytes
+
+
+@dataclass(frozen=True)
+class Head:
+    """An aggregate's log and the last version and hash integrated there."""
+
+    log: str
+    version: int
+    event_hash: str
+
+
+@dataclass(frozen=True)
+class StoredCheckpoint:
+    size: int
+    root: bytes
+    note: str
+    signed_at: str
+
+
+@dataclass(frozen=True)
+class LoggedEvent:
+    """One row of the export: a log entry and the stored event it points to (None if missing)."""
+
+    index: int
+    aggregate_id: str
+    version: int
+    entry: bytes
+    topic: str | None
+    state: bytes | None
+
+
+@dataclass(frozen=True)
+class UnloggedEvent:
+    notification_id: int
+    aggregate_id: str
+    version: int
+    topic: str
+    state: bytes
+
+
+class Cursor(Protocol):
+    def execute(self, query: Any, params: Any = ...) -> Any: ...
+    def executemany(self, query: Any, params_seq: Any) -> Any: ...
+    def fetchone(self) -> Any: ...
+    def fetchall(self) -> list[Any]: ...
+
+
+class LogStore:
+    """The log tables, on one connection. Subclasses supply the dialect."""
+
+    blob = "BLOB"
+    begin_write = "BEGIN IMMEDIATE"
+    begin_snapshot = "BEGIN"  # SQLite in WAL mode: the first read fixes the snapshot
+
+    def __init__(self, events_table: str) -> None:
+        self.events_table = events_table
+        self._snapshot: Cursor | None = None
+
+    # -- dialect hooks ------------------------------------------------------------------------
+    def _cursor(self) -> Cursor:
+        raise NotImplementedError
+
+    def _sql(self, statement: str) -> str:
+        return statement
+
+    def _lock(self, cur: Cursor) -> None:
+        """Take the logs' write lock inside the open transaction."""
+
+    def _columns(self, cur: Cursor, table: str) -> set[str]:
+        """The column names of ``table`` (empty if it does not exist)."""
+        raise NotImplementedError
+
+    def _event_id_expr(self, column: str) -> str:
+        """SQL turning a hyphenated UUID text column into the events table's id form."""
+        raise NotImplementedError
+
+    def _event_id_to_text(self, value: Any) -> str:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+    # -- schema -------------------------------------------------------------------------------
+    def ensure_schema(self) -> None:
+        b = self.blob
+        statements = [
+            "CREATE TABLE IF NOT EXISTS log_position (id INTEGER PRIMARY KEY,"
+            " notification_id BIGINT NOT NULL, aggregate_id TEXT, version BIGINT)",
+            "CREATE TABLE IF NOT EXISTS log_state (log TEXT PRIMARY KEY, tree_size BIGINT NOT NULL,"
+            f" root {b} NOT NULL)",
+            "CREATE TABLE IF NOT EXISTS log_leaves (log TEXT NOT NULL, leaf_index BIGINT NOT NULL,"
+            " aggregate_id TEXT NOT NULL, version BIGINT NOT NULL,"
+            f" notification_id BIGINT NOT NULL, entry {b} NOT NULL,"
+            " PRIMARY KEY (log, leaf_index), UNIQUE (aggregate_id, version))",
+            "CREATE TABLE IF NOT EXISTS log_nodes (log TEXT NOT NULL, level INTEGER NOT NULL,"
+            f" idx BIGINT NOT NULL, hash {b} NOT NULL, PRIMARY KEY (log, level, idx))",
+            "CREATE TABLE IF NOT EXISTS log_heads (aggregate_id TEXT PRIMARY KEY, log TEXT NOT NULL,"
+            " version BIGINT NOT NULL, event_hash TEXT NOT NULL)",
+            "CREATE TABLE IF NOT EXISTS log_checkpoints (log TEXT NOT NULL,"
+            f" tree_size BIGINT NOT NULL, root {b} NOT NULL, note TEXT NOT NULL,"
+            " signed_at TEXT NOT NULL, PRIMARY KEY (log, tree_size))",
+        ]
+        with self.write() as cur:
+            state_columns = self._columns(cur, "log_state")
+            if state_columns and "log" not in state_columns:
+                raise LogSchemaError(
+                    "the database holds a single-log layout written by an earlier Spotcheck "
+                    "(before one log per agency); export it with that version, then start a new "
+                    "database"
+                )
+            for statement in statements:
+                cur.execute(statement)
+            cur.execute(
+                "INSERT INTO log_position (id, notification_id) VALUES (1, 0)"
+                " ON CONFLICT (id) DO NOTHING"
+            )
+
+    # -- transactions -------------------------------------------------------------------------
+    @contextmanager
+    def write(self) -> Iterator[Cursor]:
+        """One write transaction holding the logs' lock; rolled back on any error."""
+        cur = self._cursor()
+        cur.execute(self.begin_write)
+        try:
+            self._lock(cur)
+            yield cur
+        except BaseException:
+            cur.execute("ROLLBACK")
+            raise
+        cur.execute("COMMIT")
+
+    @contextmanager
+    def read(self) -> Iterator[Cursor]:
+        """A read-only transaction (the open snapshot's, inside :meth:`snapshot`)."""
+        if self._snapshot is not None:
+            yield self._snapshot
+            return
+        cur = self._cursor()
+        cur.execute("BEGIN")
+        try:
+            yield cur
+        finally:
+            cur.execute("ROLLBACK")
+
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """Every read inside sees one consistent state of the database (an export's view)."""
+        cur = self._cursor()
+        cur.execute(self.begin_snapshot)
+        self._snapshot = cur
+        try:
+            yield
+        finally:
+            self._snapshot = None
+            cur.execute("ROLLBACK")
+
+    @contextmanager
+    def _reading(self, cur: Cursor | None) -> Iterator[Cursor]:
+        if cur is not None:
+            yield cur
+            return
+        with self.read() as c:
+            yield c
+
+    # -- the logs -----------------------------------------------------------------------------
+    def log(self, name: str) -> Log:
+        """One named log of this store."""
+        return Log(self, name)
+
+    def logs(self) -> dict[str, LogState]:
+        """Every log that has entries, by name."""
+        with self.read() as cur:
+            cur.execute("SELECT log, tree_size, root FROM log_state ORDER BY log")
+            return {str(n): LogState(int(s), bytes(r)) for n, s, r in cur.fetchall()}
+
+    # -- position -----------------------------------------------------------------------------
+    def position(self, cur: Cursor | None = None) -> Position:
+        query = "SELECT notification_id, aggregate_id, version FROM log_position WHERE id = 1"
+        with self._reading(cur) as c:
+            c.execute(query + (self._for_update() if cur is not None else ""))
+            row = c.fetchone()
+        if row is None:
+            return Position(0)
+        return Position(int(row[0]), None if row[1] is None else str(row[1]),
+                        None if row[2] is None else int(row[2]))
+
+    def set_position(self, cur: Cursor, old: Position, new: Position) -> None:
+        cur.execute(
+            self._sql(
+                "UPDATE log_position SET notification_id = ?, aggregate_id = ?, version = ?"
+                " WHERE id = 1 AND notification_id = ?"
+            ),
+            (new.notification_id, new.aggregate_id, new.version, old.notification_id),
+        )
+        if _rowcount(cur) != 1:
+            raise LogForkError(
+                f"the tracking position moved from {old.notification_id} while this batch was "
+                "being integrated"
+            )
+
+    def _for_update(self) -> str:
+        return ""
+
+    # -- per-log state, nodes, leaves ---------------------------------------------------------
+    def state(self, log: str, cur: Cursor | None = None) -> LogState:
+        query = self._sql("SELECT tree_size, root FROM log_state WHERE log = ?")
+        with self._reading(cur) as c:
+            c.execute(query, (log,))
+            row = c.fetchone()
+        if row is None:
+            return LogState(0, _EMPTY_ROOT)
+        return LogState(int(row[0]), bytes(row[1]))
+
+    def set_state(self, cur: Cursor, log: str, old_size: int, new: LogState) -> None:
+        """Compare-and-set a log's size and root (creating the log at its first entries)."""
+        if old_size == 0:
+            cur.execute(
+                self._sql(
+                    "INSERT INTO log_state (log, tree_size, root) VALUES (?, 0, ?)"
+                    " ON CONFLICT (log) DO NOTHING"
+                ),
+                (log, _EMPTY_ROOT),
+            )
+        cur.execute(
+            self._sql("UPDATE log_state SET tree_size = ?, root = ? WHERE log = ? AND tree_size = ?"),
+            (new.size, new.root, log, old_size),
+        )
+        if _rowcount(cur) != 1:
+            raise LogForkError(
+                f"log {log}: its size changed from {old_size} while this batch was being integrated"
+            )
+
+    def nodes(
+        self, log: str, keys: Sequence[tuple[int, int]], cur: Cursor | None = None
+    ) -> dict[tuple[int, int], bytes]:
+        """Hashes of the given complete subtrees of ``log``, one round trip per 500 keys."""
+        found: dict[tuple[int, int], bytes] = {}
+        unique = list(dict.fromkeys(keys))
+        with self._reading(cur) as c:
+            for start in range(0, len(unique), 500):
+                chunk = unique[start : start + 500]
+                # each term names the whole key, so every one is an index lookup on both databases
+                where = " OR ".join("(log = ? AND level = ? AND idx = ?)" for _ in chunk)
+                params = [v for key in chunk for v in (log, *key)]
+                c.execute(self._sql(f"SELECT level, idx, hash FROM log_nodes WHERE {where}"), params)
+                for level, idx, digest in c.fetchall():
+                    found[(int(level), int(idx))] = bytes(digest)
+        missing = [k for k in unique if k not in found]
+        if missing:
+            raise LookupError(f"log {log}: nodes missing from the store: {missing[:5]}")
+        return found
+
+    def put_nodes(self, cur: Cursor, log: str, nodes: Iterable[tuple[int, int, bytes]]) -> None:
+        cur.executemany(
+            self._sql("INSERT INTO log_nodes (log, level, idx, hash) VALUES (?, ?, ?, ?)"),
+            [(log, level, idx, digest) for level, idx, digest in nodes],
+        )
+
+    def put_leaves(self, cur: Cursor, log: str, leaves: Sequence[LeafRow]) -> None:
+        cur.executemany(
+            self._sql(
+                "INSERT INTO log_leaves (log, leaf_index, aggregate_id, version, notification_id,"
+                " entry) VALUES (?, ?, ?, ?, ?, ?)"
+            ),
+            [(log, r.index, r.aggregate_id, r.version, r.notification_id, r.entry) for r in leaves],
+        )
+
+    def leaf_at(self, cur: Cursor, log: str, index: int) -> tuple[str, int]:
+        """The (aggregate id, version) logged at ``index`` of ``log``."""
+        cur.execute(
+            self._sql(
+                "SELECT aggregate_id, version FROM log_leaves WHERE log = ? AND leaf_index = ?"
+            ),
+            (log, index),
+        )
+        row = cur.fetchone()
+        if row is None:
+            raise LookupError(f"log {log}: no leaf at index {index}")
+        return str(row[0]), int(row[1])
+
+    # -- chain heads --------------------------------------------------------------------------
+    def heads(self, cur: Cursor, aggregate_ids: Iterable[str]) -> dict[str, Head]:
+        found: dict[str, Head] = {}
+        unique = list(dict.fromkeys(aggregate_ids))
+        for start in range(0, len(unique), 500):
+            chunk = unique[start : start + 500]
+            marks = ", ".join("?" for _ in chunk)
+            cur.execute(
+                self._sql(
+                    f"SELECT aggregate_id, log, version, event_hash FROM log_heads"
+                    f" WHERE aggregate_id IN ({marks})"
+                ),
+                chunk,
+            )
+            for agg, log, version, digest in cur.fetchall():
+                found[str(agg)] = Head(str(log), int(version), str(digest))
+        return found
+
+    def put_heads(self, cur: Cursor, heads: dict[str, Head]) -> None:
+        cur.executemany(
+            self._sql(
+                "INSERT INTO log_heads (aggregate_id, log, version, event_hash) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT (aggregate_id) DO UPDATE"
+                " SET version = excluded.version, event_hash = excluded.event_hash"
+            ),
+            [(agg, h.log, h.version, h.event_hash) for agg, h in heads.items()],
+        )
+
+    # -- checkpoints --------------------------------------------------------------------------
+    def put_checkpoint(self, cur: Cursor, log: str, checkpoint: StoredCheckpoint) -> None:
+        cur.execute(
+            self._sql(
+                "INSERT INTO log_checkpoints (log, tree_size, root, note, signed_at)"
+                " VALUES (?, ?, ?, ?, ?)"
+            ),
+            (log, checkpoint.size, checkpoint.root, checkpoint.note, checkpoint.signed_at),
+        )
+
+    def has_checkpoint(self, cur: Cursor, log: str, size: int) -> bool:
+        cur.execute(
+            self._sql("SELECT 1 FROM log_checkpoints WHERE log = ? AND tree_size = ?"), (log, size)
+        )
+        return cur.fetchone() is not None
+
+    def checkpoint(self, log: str, size: int | None = None) -> StoredCheckpoint | None:
+        """The checkpoint of ``log`` of the given size, or its latest one."""
+        query = "SELECT tree_size, root, note, signed_at FROM log_checkpoints WHERE log = ?"
+        with self.read() as cur:
+            if size is None:
+                cur.execute(self._sql(query + " ORDER BY tree_size DESC LIMIT 1"), (log,))
+            else:
+                cur.execute(self._sql(query + " AND tree_size = ?"), (log, size))
+            row = cur.fetchone()
+        return None if row is None else StoredCheckpoint(
+            int(row[0]), bytes(row[1]), str(row[2]), str(row[3])
+        )
+
+    def checkpoints(self, log: str) -> list[StoredCheckpoint]:
+        with self.read() as cur:
+            cur.execute(
+                self._sql(
+                    "SELECT tree_size, root, note, signed_at FROM log_checkpoints WHERE log = ?"
+                    " ORDER BY tree_size"
+                ),
+                (log,),
+            )
+            return [
+                StoredCheckpoint(int(s), bytes(r), str(n), str(t)) for s, r, n, t in cur.fetchall()
+            ]
+
+    # -- export -------------------------------------------------------------------------------
+    def logged_events(self, log: str, batch: int = 5000) -> Iterator[LoggedEvent]:
+        """Every entry of ``log`` in log order with the stored event it names (LEFT JOIN: a
+        deleted event gives None)."""
+        join = self._event_id_expr("l.aggregate_id")
+        last = -1
+        while True:
+            with self.read() as cur:
+                cur.execute(
+                    self._sql(
+                        "SELECT l.leaf_index, l.aggregate_id, l.version, l.entry, e.topic, e.state"
+                        f" FROM log_leaves l LEFT JOIN {self.events_table} e"
+                        f" ON e.originator_id = {join} AND e.originator_version = l.version"
+                        " WHERE l.log = ? AND l.leaf_index > ? ORDER BY l.leaf_index LIMIT ?"
+                    ),
+                    (log, last, batch),
+                )
+                rows = cur.fetchall()
+            if not rows:
+                return
+            for index, agg, version, entry, topic, state in rows:
+                yield LoggedEvent(
+                    int(index), str(agg), int(version), bytes(entry),
+                    None if topic is None else str(topic),
+                    None if state is None else bytes(state),
+                )
+            last = int(rows[-1][0])
+
+    def unlogged_events(self) -> list[UnloggedEvent]:
+        """Stored events that are in no log (not integrated yet, or inserted behind its back)."""
+        # The id conversion is on the events side, so the lookup uses log_leaves' unique index.
+        with self.read() as cur:
+            cur.execute(
+                self._sql(
+                    f"SELECT {self._notification_id_column()}, e.originator_id,"
+                    f" e.originator_version, e.topic, e.state FROM {self.events_table} e"
+                    " WHERE NOT EXISTS (SELECT 1 FROM log_leaves l"
+                    f" WHERE l.aggregate_id = {self._text_id_expr()}"
+                    " AND l.version = e.originator_version)"
+                    f" ORDER BY {self._notification_id_column()}"
+                )
+            )
+            return [
+                UnloggedEvent(int(n), self._event_id_to_text(a), int(v), str(t), bytes(s))
+                for n, a, v, t, s in cur.fetchall()
+            ]
+
+    def head_logs(self, aggregate_ids: Iterable[str]) -> dict[str, str]:
+        """The log each of these aggregates is in (those not logged yet are left out)."""
+        with self.read() as cur:
+            return {agg: head.log for agg, head in self.heads(cur, aggregate_ids).items()}
+
+    def _notification_id_column(self) -> str:
+        raise NotImplementedError
+
+    def _text_id_expr(self) -> str:
+        """SQL turning the events table's ``e.originator_id`` into hyphenated UUID text."""
+        raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class Log:
+    """One named log of a :class:`LogStore`: an agency's (its division code) or ``ledger``."""
+
+    store: LogStore
+    name: str
+
+    def state(self, cur: Cursor | None = None) -> LogState:
+        return self.store.state(self.name, cur)
+
+    def nodes(
+        self, keys: Sequence[tuple[int, int]], cur: Cursor | None = None
+    ) -> dict[tuple[int, int], bytes]:
+        return self.store.nodes(self.name, keys, cur)
+
+    def checkpoint(self, size: int | None = None) -> StoredCheckpoint | None:
+        return self.store.checkpoint(self.name, size)
+
+    def checkpoints(self) -> list[StoredCheckpoint]:
+        return self.store.checkpoints(self.name)
+
+    def logged_events(self, batch: int = 5000) -> Iterator[LoggedEvent]:
+        return self.store.logged_events(self.name, batch)
+
+
+class SqliteLogStore(LogStore):
+    def __init__(self, path: str, events_table: str = "stored_events") -> None:
+        super().__init__(events_table)
+        self._conn = sqlite3.connect(path, timeout=30, isolation_level=None)
+        self._conn.execute("PRAGMA busy_timeout = 30000")
+
+    def _cursor(self) -> Cursor:
+        return self._conn.cursor()
+
+    def _columns(self, cur: Cursor, table: str) -> set[str]:
+        cur.execute(f"PRAGMA table_info({table})")
+        return {str(row[1]) for row in cur.fetchall()}
+
+    def _event_id_expr(self, column: str) -> str:
+        return f"replace({column}, '-', '')"
+
+    def _event_id_to_text(self, value: Any) -> str:
+        text = str(value)
+        if len(text) == 32:
+            return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
+        return text
+
+    def _notification_id_column(self) -> str:
+        return "e.rowid"
+
+    def _text_id_expr(self) -> str:
+        parts = ("1, 8", "9, 4", "13, 4", "17, 4", "21, 12")
+        return " || '-' || ".join(f"substr(e.originator_id, {p})" for p in parts)
+
+    def close(self) -> None:
+        self._conn.close()
+
+
+class PostgresLogStore(LogStore):
+    blob = "BYTEA"
+    begin_write = "BEGIN"
+    begin_snapshot = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
+
+    def __init__(self, conninfo: str, events_table: str) -> None:
+        super().__init__(events_table)
+        self._conn = psycopg.connect(conninfo, autocommit=True)
+
+    def _cursor(self) -> Cursor:
+        return self._conn.cursor()
+
+    def _sql(self, statement: str) -> str:
+        return statement.replace("?", "%s")
+
+    # Bulk writes: COPY for the append-only tables, one array upsert for the chain heads.
+    def put_nodes(self, cur: Cursor, log: str, nodes: Iterable[tuple[int, int, bytes]]) -> None:
+        with cast(psycopg.Cursor[Any], cur).copy(
+            "COPY log_nodes (log, level, idx, hash) FROM STDIN"
+        ) as copy:
+            for level, idx, digest in nodes:
+                copy.write_row((log, level, idx, digest))
+
+    def put_leaves(self, cur: Cursor, log: str, leaves: Sequence[LeafRow]) -> None:
+        with cast(psycopg.Cursor[Any], cur).copy(
+            "COPY log_leaves (log, leaf_index, aggregate_id, version, notification_id, entry)"
+            " FROM STDIN"
+        ) as copy:
+            for r in leaves:
+                copy.write_row((log, r.index, r.aggregate_id, r.version, r.notification_id, r.entry))
+
+    def put_heads(self, cur: Cursor, heads: dict[str, Head]) -> None:
+        rows = list(heads.items())
+        cur.execute(
+            "INSERT INTO log_heads (aggregate_id, log, version, event_hash)"
+            " SELECT * FROM unnest(%s::text[], %s::text[], %s::bigint[], %s::text[])"
+            " ON CONFLICT (aggregate_id) DO UPDATE"
+            " SET version = excluded.version, event_hash = excluded.event_hash",
+            ([a for a, _ in rows], [h.log for _, h in rows], [h.version for _, h in rows],
+             [h.event_hash for _, h in rows]),
+        )
+
+    def _columns(self, cur: Cursor, table: str) -> set[str]:
+        cur.execute(
+            "SELECT column_name FROM information_schema.columns"
+            " WHERE table_schema = current_schema() AND table_name = %s",
+            (table,),
+        )
+        return {str(row[0]) for row in cur.fetchall()}
+
+    def _lock(self, cur: Cursor) -> None:
+        cur.execute("SET LOCAL lock_timeout = '30s'")
+        cur.execute("SELECT pg_advisory_xact_lock(%s)", (ADVISORY_LOCK_KEY,))
+
+    def _for_update(self) -> str:
+        return " FOR UPDATE"
+
+    def _event_id_expr(self, column: str) -> str:
+        return f"{column}::uuid"
+
+    def _event_id_to_text(self, value: Any) -> str:
+        return str(value)
+
+    def _notification_id_column(self) -> str:
+        return "e.notification_id"
+
+    def _text_id_expr(self) -> str:
+        return "e.originator_id::text"
+
+    def close(self) -> None:
+        self._conn.close()
+
+
+def open_log_store(settings: Settings, events_table: str) -> LogStore:
+    pg = settings.postgres
+    store: LogStore
+    if pg is None:
+        store = SqliteLogStore(str(settings.sqlite_path), events_table)
+    else:
+        store = PostgresLogStore(pg.conninfo(), events_table)
+    store.ensure_schema()
+    return store
+
+
+def _rowcount(cur: Cursor) -> int:
+    return int(getattr(cur, "rowcount", -1))
+
+
+_EMPTY_ROOT = bytes.fromhex("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")

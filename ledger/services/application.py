@@ -1,0 +1,229 @@
+"""The ledger's use cases: each method is one command, saving its events in one transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.application import Application
+from eventsourcing.persistence import Notification
+
+from ledger.adapters.directory_file import RowProblem, Table, split_list
+from ledger.adapters.event_store import APP_NAME
+from ledger.domain.agency import Agency, AgencyRuleError
+from ledger.domain.directory import DirectoryRuleError, InspectionObject
+from ledger.domain.inspector import Inspector, InspectorRuleError, inspector_id
+from ledger.domain.plan import AnnualPlan, plan_year
+from ledger.domain.rulebook import Rulebook
+from ledger.services.directory_view import directories
+from ledger.services.imports import (
+    CATEGORY_WORDS,
+    STORE_BATCH,
+    Checked,
+    ImportRejected,
+    ImportResult,
+    problem_of,
+    same_entry,
+)
+
+
+class LedgerApp(Application[UUID]):
+    """Spotcheck's event-sourced application (one per database)."""
+
+    name = APP_NAME
+
+    def establish_agency(
+        self, name: str, division_code: str, kind: str, parent_id: UUID | None = None,
+        log_origin: str = "",
+    ) -> UUID:
+        """Establish an agency (one per division code) under an existing parent, or at the top."""
+        parent: Agency | None = None if parent_id is None else self.repository.get(parent_id)
+        agency = Agency.establish(name, division_code, kind, parent, log_origin)
+        if agency.id in self.repository:
+            existing: Agency = self.repository.get(agency.id)
+            raise AgencyRuleError(
+                f"division_code: {agency.division_code} already has an agency ({existing.name})"
+            )
+        self.save(agency)
+        return agency.id
+
+    def register_objects(self, agency_id: UUID, rows: list[dict[str, str]]) -> list[UUID]:
+        """Register many inspection objects at once (an import: one transaction, all or none);
+        a credit code is registered once per agency."""
+        self.repository.get(agency_id)  # the agency must exist
+        objects = [
+            InspectionObject.register(agency_id=str(agency_id), **row) for row in rows
+        ]
+        seen: set[UUID] = set()
+        for unit in objects:
+            if unit.id in seen or unit.id in self.repository:
+                raise DirectoryRuleError(
+                    f"credit_code: {unit.credit_code} is already in this agency's directory"
+                )
+            seen.add(unit.id)
+        self.save(*objects)
+        return [o.id for o in objects]
+
+    def register_inspectors(self, agency_id: UUID, rows: list[dict[str, Any]]) -> list[UUID]:
+        """Register inspectors (one transaction); a certificate number may be registered once."""
+        self.repository.get(agency_id)
+        inspectors = [Inspector.register(agency_id=str(agency_id), **row) for row in rows]
+        seen: set[UUID] = set()
+        for inspector in inspectors:
+            if inspector.id in seen or inspector.id in self.repository:
+                raise InspectorRuleError(
+                    f"certificate_no: {inspector.certificate_no} is already registered "
+                    "(执法证号 must be unique)"
+                )
+            seen.add(inspector.id)
+        self.save(*inspectors)
+        return [i.id for i in inspectors]
+
+    def import_objects(self, agency_id: UUID, table: Table) -> ImportResult:
+        """Import a directory file: every row checked, every bad row reported (row, column,
+        reason), nothing stored if any row fails (see :data:`STORE_BATCH`); rows already
+        registered unchanged are skipped, so importing the same file twice changes nothing."""
+        self.repository.get(agency_id)
+        checked = [
+            (number, self._check_object_row(agency_id, row)) for number, row in table.rows
+        ]
+        return self._store_import(table, checked, "credit_code")
+
+    def import_inspectors(self, agency_id: UUID, table: Table) -> ImportResult:
+        """Import an inspector file, all or nothing, like :meth:`import_objects`."""
+        self.repository.get(agency_id)
+        checked = [
+            (number, self._check_inspector_row(agency_id, row)) for number, row in table.rows
+        ]
+        return self._store_import(table, checked, "certificate_no")
+
+    def _check_object_row(self, agency_id: UUID, row: dict[str, str]) -> Checked:
+        try:
+            fields = {k: row.get(k, "") for k in ("name", "credit_code", "category", "county")}
+            details = {k: v for k, v in row.items() if k not in fields}
+            return InspectionObject.register(agency_id=str(agency_id), **fields, **details)
+        except DirectoryRuleError as exc:
+            return problem_of(str(exc))
+
+    def _check_inspector_row(self, agency_id: UUID, row: dict[str, str]) -> Checked:
+        try:
+            return Inspector.register(
+                agency_id=str(agency_id), name=row.get("name", ""),
+                certificate_no=row.get("certificate_no", ""), post=row.get("post", ""),
+                enforcement_category=row.get("enforcement_category", "生态环境"),
+                expertise=split_list(row.get("expertise", "")),
+                may_inspect=[CATEGORY_WORDS.get(c, c) for c in split_list(row["may_inspect"])]
+                if "may_inspect" in row else None,
+                outside_expert=row.get("outside_expert", "").lower() in ("是", "yes", "true", "1"),
+            )
+        except InspectorRuleError as exc:
+            return problem_of(str(exc))
+
+    def _store_import(
+        self, table: Table, checked: list[tuple[int, Checked]], key_field: str
+    ) -> ImportResult:
+        problems: list[RowProblem] = []
+        fresh: list[Any] = []
+        unchanged = 0
+        first_row: dict[UUID, int] = {}
+        for number, result in checked:
+            if isinstance(result, tuple):
+                field, reason = result
+                problems.append(RowProblem(number, table.column_of(field), reason))
+                continue
+            if result.id in first_row:
+                problems.append(RowProblem(number, table.column_of(key_field),
+                                           f"duplicate of row {first_row[result.id]}"))
+                continue
+            first_row[result.id] = number
+            if result.id not in self.repository:
+                fresh.append(result)
+            elif same_entry(self.repository.get(result.id), result):
+                unchanged += 1
+            else:
+                problems.append(RowProblem(
+                    number, table.column_of(key_field),
+                    "already registered with other values (change it with an update, not an import)",
+                ))
+        if problems:
+            raise ImportRejected(table.path, problems)
+        for start in range(0, len(fresh), STORE_BATCH):
+            self.save(*fresh[start : start + STORE_BATCH])
+        return ImportResult(added=len(fresh), unchanged=unchanged)
+
+    def adopt_rulebook(
+        self, agency_id: UUID, rulebook: Rulebook, approved_by: str, reason: str
+    ) -> None:
+        agency: Agency = self.repository.get(agency_id)
+        agency.adopt_rulebook(rulebook, approved_by, reason)
+        self.save(agency)
+
+    def record_working_calendar(
+        self, agency_id: UUID, schedule: dict[str, Any], recorded_by: str
+    ) -> None:
+        """Record one year's State Council holiday schedule for an agency (法定节假日安排)."""
+        agency: Agency = self.repository.get(agency_id)
+        agency.record_working_calendar(schedule, recorded_by)
+        self.save(agency)
+
+    def publish_year_list(self, agency_id: UUID, year: int, published_by: str) -> int:
+        """Publish the year's list of units under random supervision, from the directory."""
+        view = directories(self, agency_id)
+        units = sorted(({"name": u.name, "credit_code": u.credit_code} for u in view.objects
+                        if u.in_directory), key=lambda u: u["credit_code"])
+        view.agency.publish_year_list(year, units, published_by)
+        self.save(view.agency)
+        return len(units)
+
+    def file_plan(self, agency_id: UUID, year: int, approved_by: str) -> AnnualPlan:
+        """Compute the year's plan from the directories and the rulebook in force on 1 January,
+        and file it (the plan is itself an event)."""
+        view = directories(self, agency_id)
+        rulebook = view.agency.rulebook_in_force(f"{year}-01-01")
+        if rulebook is None:
+            raise AgencyRuleError(
+                f"rulebook: {view.agency.name} has no rulebook in force on {year}-01-01 "
+                "(adopt one first: spotcheck rulebook adopt)"
+            )
+        plan = plan_year(view.population(), view.officers(), rulebook, year)
+        view.agency.file_plan(plan, approved_by)
+        self.save(view.agency)
+        return plan
+
+    def declare_conflict(self, certificate_no: str, unit_id: UUID, reason: str) -> None:
+        """利害关系: the inspector must never be sent to that unit."""
+        self.repository.get(unit_id)  # the unit must exist
+        inspector: Inspector = self.repository.get(inspector_id(certificate_no))
+        inspector.declare_conflict(str(unit_id), reason)
+        self.save(inspector)
+
+    def record_leave(self, certificate_no: str, first_day: str, last_day: str, reason: str) -> None:
+        self.change_inspector(certificate_no, lambda i: i.record_leave(first_day, last_day, reason))
+
+    def change_inspector(self, certificate_no: str, change: Callable[[Inspector], None]) -> None:
+        """Apply one change (a method of :class:`Inspector`) to an inspector and save it."""
+        inspector: Inspector = self.repository.get(inspector_id(certificate_no))
+        change(inspector)
+        self.save(inspector)
+
+    def change_object(self, object_id: UUID, change: Callable[[InspectionObject], None]) -> None:
+        """Apply one directory change (a method of :class:`InspectionObject`) and save it."""
+        unit: InspectionObject = self.repository.get(object_id)
+        change(unit)
+        self.save(unit)
+
+    def reclassify_object(
+        self, object_id: UUID, category: str, reason: str, control_level: str = ""
+    ) -> None:
+        self.change_object(object_id, lambda u: u.reclassify(category, reason, control_level))
+
+    def close_object(self, object_id: UUID, reason: str) -> None:
+        self.change_object(object_id, lambda u: u.close(reason))
+
+    # -- what the log needs -------------------------------------------------------------------
+    def notifications(self, start: int, limit: int) -> list[Notification]:
+        return list(self.recorder.select_notifications(start, limit))
+
+    def decode(self, notification: Notification) -> Any:
+        return self.mapper.to_domain_event(notification)

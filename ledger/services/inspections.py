@@ -1,0 +1,291 @@
+"""Records, follow-up and publication (检查记录、后续处理、结果公开): the application layer.
+
+Each use case loads the draw (through :class:`~ledger.services.ceremony.Ceremony`, which opens the
+fixed list with the agency's key), the unit and the agency, checks the rules of
+:mod:`ledger.domain.inspection_record` and :mod:`ledger.domain.inspection`, counts deadlines in working days
+(:mod:`ledger.domain.deadlines`) and saves the events. Follow-up is automatic: a violation with orders
+still open puts the unit under special supervision (seed 000: 「存在未整改到位违法行为的」 are
+special-supervision objects until rectified), and the last order rectified lifts it again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from ledger.domain.agency import Agency
+from ledger.domain.deadlines import DeadlineError, timeliness
+from ledger.domain.directory import InspectionObject, object_id
+from ledger.domain.draw import Draw
+from ledger.domain.inspection import Inspection, InspectionRuleError, inspection_id
+from ledger.domain.inspection_record import (
+    CASE_FILED,
+    CATEGORIES,
+    RecordContext,
+    RecordError,
+    check_record,
+    has_violation,
+    result_category,
+)
+from ledger.domain.inspector import Inspector, inspector_id
+from ledger.domain.masking import ConfidentialityReview, Masker, NamePattern, assert_publishable, withhold
+from ledger.domain.rulebook import Rulebook
+from ledger.errors import InvalidInput
+from ledger.services.application import LedgerApp
+from ledger.services.ceremony import Ceremony, CeremonyError, period_of
+
+FOLLOW_UP_REASON = "存在未整改到位的违法行为（检查发现，整改前列为特殊监管对象）"
+FOLLOW_UP_APPROVER = "规则：种子000 特殊监管对象"
+
+
+class InspectionError(InvalidInput):
+    """A record, follow-up or publication step that cannot be done; names the field and rule."""
+
+
+@dataclass(frozen=True)
+class Filed:
+    inspection: Inspection
+    working_days_late: int
+    due: str
+
+
+class Inspections:
+    """The use cases after the draw."""
+
+    def __init__(self, app: LedgerApp, ceremony: Ceremony, names: NamePattern | None = None) -> None:
+        self.app = app
+        self.ceremony = ceremony
+        self.names = names or NamePattern()
+
+    # -- loading ---------------------------------------------------------------------------------
+    def _fixed_draw(self, draw_id: str) -> Draw:
+        try:
+            draw = self.ceremony.draw(draw_id)
+        except CeremonyError as exc:
+            raise InspectionError(str(exc)) from None
+        if draw.fixed is None:
+            raise InspectionError(f"draw_id: the list of {draw_id} is not fixed; nothing is "
+                                  "inspected before it is")
+        return draw
+
+    def _agency(self, draw: Draw) -> tuple[Agency, Rulebook]:
+        agency: Agency = self.app.repository.get(UUID(draw.agency_id))
+        first = period_of(draw.period).first
+        rulebook = agency.rulebook_in_force(first.isoformat())
+        assert rulebook is not None  # the draw was frozen under it
+        return agency, rulebook
+
+    def _unit(self, draw: Draw, code: str) -> InspectionObject:
+        uuid = object_id(draw.agency_id, code)
+        if uuid not in self.app.repository:
+            raise InspectionError(f"unit: {code} is not in the directory of the draw's agency")
+        unit: InspectionObject = self.app.repository.get(uuid)
+        return unit
+
+    def team(self, draw_id: str, unit: str) -> tuple[str, ...]:
+        """The unit's team as it stands (after amendments and granted recusals at the visit)."""
+        teams = self.ceremony.open(draw_id).teams
+        if unit not in teams:
+            raise InspectionError(f"unit: {unit} is not on the fixed list of {draw_id}")
+        return teams[unit]
+
+    def inspection(self, draw_id: str, unit: str) -> Inspection | None:
+        uuid = inspection_id(draw_id, unit)
+        if uuid not in self.app.repository:
+            return None
+        found: Inspection = self.app.repository.get(uuid)
+        return found
+
+    def _opened(self, draw: Draw, code: str) -> Inspection:
+        existing = self.inspection(draw.draw_id, code)
+        if existing is not None:
+            return existing
+        return Inspection(agency_id=draw.agency_id, draw_id=draw.draw_id, unit=code,
+                          unit_name=self._unit(draw, code).name)
+
+    # -- the visit -------------------------------------------------------------------------------
+    def request_recusal(
+        self, draw_id: str, unit: str, officer: str, requested_by: str, reason: str,
+        granted: bool, decided_by: str,
+    ) -> str:
+        """The unit asks at the visit that ``officer`` recuse; if granted, the spec draws the
+        replacement (an amendment of the fixed list, with the reason and the decider)."""
+        draw = self._fixed_draw(draw_id)
+        if officer not in self.team(draw_id, unit):
+            raise InspectionError(f"officer: {officer} is not on the team of {unit}")
+        inspection = self._opened(draw, unit)
+        replacement = ""
+        if granted:
+            try:
+                replacement = self.ceremony.recuse(draw_id, unit, officer,
+                                                   f"被检查单位申请回避：{reason}", decided_by)
+            except CeremonyError as exc:
+                raise InspectionError(str(exc)) from None
+        self._rule(lambda: inspection.request_recusal(officer, requested_by, reason, granted,
+                                                      decided_by, replacement))
+        self.app.save(inspection)
+        return replacement
+
+    # -- records ---------------------------------------------------------------------------------
+    def file_record(self, draw_id: str, unit: str, record: dict[str, Any], filed_by: str,
+                    filed_on: date) -> Filed:
+        """File the record of a visit; late is accepted and flagged in working days."""
+        draw = self._fixed_draw(draw_id)
+        agency, rulebook = self._agency(draw)
+        checked = self._checked(draw, rulebook, unit, record)
+        inspection = self._opened(draw, unit)
+        visited = date.fromisoformat(checked["visited_on"])
+        when = self._timeliness(rulebook.record_deadline, agency, visited, filed_on)
+        self._rule(lambda: inspection.file(checked, filed_by, filed_on.isoformat(), when.due_text,
+                                           when.working_days_late))
+        self.app.save(inspection)
+        self._follow_up(draw, inspection)
+        return Filed(inspection, when.working_days_late, when.due_text)
+
+    def correct_record(self, draw_id: str, unit: str, record: dict[str, Any], reason: str,
+                       filed_by: str, filed_on: date) -> Inspection:
+        draw = self._fixed_draw(draw_id)
+        _, rulebook = self._agency(draw)
+        checked = self._checked(draw, rulebook, unit, record)
+        inspection = self.inspection(draw_id, unit)
+        if inspection is None:
+            raise InspectionError(f"record: {unit} has no record in {draw_id} to correct")
+        self._rule(lambda: inspection.correct(checked, reason, filed_by, filed_on.isoformat()))
+        self.app.save(inspection)
+        self._follow_up(draw, inspection)
+        return inspection
+
+    def _checked(self, draw: Draw, rulebook: Rulebook, unit: str,
+                 record: dict[str, Any]) -> dict[str, Any]:
+        first, last = period_of(draw.period).bounds
+        context = RecordContext(team=self.team(draw.draw_id, unit),
+                                team_size=max(2, rulebook.team_size),
+                                items=[i.item for i in rulebook.inspection_items],
+                                period_first=first, period_last=last)
+        try:
+            return check_record(record, context)
+        except RecordError as exc:
+            raise InspectionError(f"record.{exc}") from None
+
+    # -- follow-up -------------------------------------------------------------------------------
+    def rectify(self, draw_id: str, unit: str, order: int, rectified_on: date, verified_by: str,
+                evidence: str = "") -> Inspection:
+        """An order to correct verified as done; the last one lifts the special supervision that
+        the open violation had put on the unit."""
+        draw = self._fixed_draw(draw_id)
+        inspection = self.inspection(draw_id, unit)
+        if inspection is None:
+            raise InspectionError(f"record: {unit} has no record in {draw_id}")
+        self._rule(lambda: inspection.rectify(order, rectified_on.isoformat(), verified_by,
+                                              evidence))
+        self.app.save(inspection)
+        self._follow_up(draw, inspection)
+        return inspection
+
+    def _follow_up(self, draw: Draw, inspection: Inspection) -> None:
+        unit = self._unit(draw, inspection.unit)
+        record = inspection.record
+        unresolved = record is not None and has_violation(record) and bool(inspection.open_orders)
+        marked_by_us = unit.category == "special" and FOLLOW_UP_REASON in getattr(
+            unit, "special_reasons", [])
+        if unresolved and unit.category != "special" and unit.in_directory:
+            unit.mark_special([FOLLOW_UP_REASON], FOLLOW_UP_APPROVER)
+            self.app.save(unit)
+        elif not unresolved and marked_by_us:
+            unit.lift_special("违法行为已整改到位（整改完成核查）", FOLLOW_UP_APPROVER)
+            self.app.save(unit)
+
+    # -- publication -----------------------------------------------------------------------------
+    def disclose_result(
+        self, draw_id: str, unit: str, by: str, on: date,
+        review: ConfidentialityReview | None = None,
+    ) -> Inspection:
+        """Publish one result (抽查结果): masked, withheld fields replaced and committed by hash,
+        with lateness against the rulebook's disclosure deadline."""
+        draw = self._fixed_draw(draw_id)
+        agency, rulebook = self._agency(draw)
+        inspection = self.inspection(draw_id, unit)
+        if inspection is None or inspection.record is None:
+            raise InspectionError(f"record: {unit} has no record in {draw_id}; a result is "
+                                  "published after its record")
+        public, names = self._public_result(draw, rulebook, inspection)
+        withheld: dict[str, str] = {}
+        review = review or ConfidentialityReview(())
+        try:
+            public, withheld = withhold(public, review)
+            public = Masker(names, self.names).mask_value(public)
+            assert_publishable(public, names)
+        except ValueError as exc:
+            raise InspectionError(f"publication: {exc}") from None
+        visited = date.fromisoformat(inspection.record["visited_on"])
+        when = self._timeliness(rulebook.disclosure_deadline, agency, visited, on,
+                                task_completed=self._task_completed(draw_id))
+        self._rule(lambda: inspection.disclose(public, withheld, review.to_record(), on.isoformat(),
+                                               when.due_text, when.working_days_late))
+        self.app.save(inspection)
+        return inspection
+
+    def _public_result(self, draw: Draw, rulebook: Rulebook,
+                       inspection: Inspection) -> tuple[dict[str, Any], list[str]]:
+        record = inspection.record
+        assert record is not None
+        unit = self._unit(draw, inspection.unit)
+        officers = [self._officer(c) for c in record["officers"]]
+        names = [n for n in [str(unit.details.get("legal_representative", "")),
+                             str(unit.details.get("contact", "")), *(o.name for o in officers)]
+                 if len(n.strip()) >= 2]
+        category = result_category(record)
+        shown = ([o.certificate_no for o in officers] if rulebook.officer_display == "certificate_no"
+                 else [o.name for o in officers])  # names are masked by the pattern below
+        public = {
+            "draw_id": draw.draw_id, "period": draw.period, "unit": unit.name,
+            "credit_code": unit.credit_code, "visited_on": record["visited_on"],
+            "officers": shown, "category": CATEGORIES[category],
+            "case": CASE_FILED if record["case"]["filed"] else "",
+            "orders": [{"order": o["order"], "due": o["due"]} for o in record["orders"]],
+            "penalty": record["case"]["penalty"],
+            "remarks": record.get("remarks", ""),
+        }
+        return public, names
+
+    def _officer(self, certificate: str) -> Inspector:
+        found: Inspector = self.app.repository.get(inspector_id(certificate))
+        return found
+
+    def _task_completed(self, draw_id: str) -> date | None:
+        visits = []
+        for unit in self.ceremony.open(draw_id).teams:
+            inspection = self.inspection(draw_id, unit)
+            if inspection is None or inspection.record is None:
+                return None
+            visits.append(date.fromisoformat(inspection.record["visited_on"]))
+        return max(visits) if visits else None
+
+    def all_visited(self, draw_id: str) -> bool:
+        return self._task_completed(draw_id) is not None
+
+    def disclose_list(self, draw_id: str, by: str, on: date) -> Draw:
+        """The task notice (抽查任务公告): unseal the list once every visit is recorded."""
+        try:
+            return self.ceremony.disclose(draw_id, by, on, all_visited=self.all_visited(draw_id))
+        except CeremonyError as exc:
+            raise InspectionError(str(exc)) from None
+
+    # -- helpers ---------------------------------------------------------------------------------
+    @staticmethod
+    def _timeliness(deadline: Any, agency: Agency, completed: date, actual: date,
+                    task_completed: date | None = None) -> Any:
+        try:
+            return timeliness(deadline, completed, actual, agency.calendar(), task_completed)
+        except DeadlineError as exc:
+            raise InspectionError(str(exc)) from None
+
+    @staticmethod
+    def _rule(step: Any) -> None:
+        try:
+            step()
+        except InspectionRuleError as exc:
+            raise InspectionError(str(exc)) from None
+
