@@ -32,7 +32,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, ClassVar, Protocol
 
-import psycopg
 from eventsourcing.persistence import Notification
 
 from ledger.adapters.settings import Settings
@@ -167,6 +166,8 @@ class PostgresProjectionStore(ProjectionStore):
     begin_read = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
 
     def __init__(self, conninfo: str) -> None:
+        import psycopg  # imported only where PostgreSQL is used
+
         self._conn = psycopg.connect(conninfo, autocommit=True)
 
     def _cursor(self) -> Cursor:

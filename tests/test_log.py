@@ -12,10 +12,11 @@ from eventsourcing.domain import event
 from api.bootstrap import open_ledger
 from ledger.demo.county import write_demo
 from ledger.domain.chained import ChainedAggregate
+from ledger.log import DEFAULT_LOG
 from ledger.log.keys import KeyFileError, KeyFiles
 from ledger.log.proofs import ProofRequestError, consistency_proof, inclusion_proof
 from ledger.log.sequencer import LogIntegrityError
-from ledger.log.store import DEFAULT_LOG, LogForkError, LogState, Position
+from ledger.log.store import LogForkError, LogState, Position
 from ledger.services.ledger import Ledger, LogSelectionError
 from verify.checkpoint import open_checkpoint
 from verify.merkle import leaf_hash, root_from_leaf_hashes, verify_consistency, verify_inclusion

@@ -16,9 +16,10 @@ from __future__ import annotations
 import base64
 import binascii
 import os
+from typing import TYPE_CHECKING
 
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+if TYPE_CHECKING:  # imported on first use: a command that seals nothing does not pay for it
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 PREFIX = "aes256gcm:"
 KEY_BYTES = 32
@@ -31,6 +32,8 @@ class SealError(ValueError):
 
 def new_key() -> bytes:
     """A fresh random 256-bit draw key."""
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
     return AESGCM.generate_key(bit_length=256)
 
 
@@ -41,6 +44,8 @@ def _aad(draw_id: str, field: str) -> bytes:
 def _cipher(key: bytes) -> AESGCM:
     if len(key) != KEY_BYTES:
         raise SealError(f"key: a draw key is {KEY_BYTES} bytes, not {len(key)}")
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
     return AESGCM(key)
 
 
@@ -62,6 +67,8 @@ def open_sealed(key: bytes, draw_id: str, field: str, sealed: str) -> bytes:
         raise SealError(f"{field}: sealed value is not base64") from None
     if len(raw) < NONCE_BYTES + 16:
         raise SealError(f"{field}: sealed value is too short")
+    from cryptography.exceptions import InvalidTag
+
     try:
         return _cipher(key).decrypt(raw[:NONCE_BYTES], raw[NONCE_BYTES:], _aad(draw_id, field))
     except InvalidTag:

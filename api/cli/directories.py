@@ -11,36 +11,26 @@ import json
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 from uuid import UUID
 
 import typer
 
-from api.cli.support import fail, opened_ledger, print_value, synced
-from ledger.adapters.directory_file import (
-    INSPECTOR_COLUMNS,
-    INSPECTOR_REQUIRED,
-    OBJECT_COLUMNS,
-    OBJECT_REQUIRED,
-    read_table,
-    write_table,
-)
-from ledger.domain.agency import Agency, agency_id
-from ledger.domain.directory import InspectionObject, object_id
-from ledger.domain.inspector import Inspector
-from ledger.domain.rulebook import Rulebook, RulebookError
-from ledger.domain.rulebook_presets import PRESETS, preset
-from ledger.services.directory_view import agencies, directories
-from ledger.services.imports import ImportResult
-from ledger.services.ledger import Ledger
+from api.cli.support import command_group, fail, opened_ledger, print_value, synced
 
-agency_app = typer.Typer(help="Agencies (执法机构) and their hierarchy.", no_args_is_help=True)
-entities_app = typer.Typer(help="The inspection-object directory (检查对象名录库).",
-                           no_args_is_help=True)
-inspectors_app = typer.Typer(help="The inspector directory (执法检查人员名录库).",
-                             no_args_is_help=True)
-conflict_app = typer.Typer(help="Declared conflicts of interest (利害关系).", no_args_is_help=True)
-rulebook_app = typer.Typer(help="Rulebooks (规则手册): presets and adoption.", no_args_is_help=True)
+if TYPE_CHECKING:
+    from ledger.domain.agency import Agency
+    from ledger.domain.directory import InspectionObject
+    from ledger.domain.inspector import Inspector
+    from ledger.domain.rulebook import Rulebook
+    from ledger.services.imports import ImportResult
+    from ledger.services.ledger import Ledger
+
+agency_app = command_group("Agencies (执法机构) and their hierarchy.")
+entities_app = command_group("The inspection-object directory (检查对象名录库).")
+inspectors_app = command_group("The inspector directory (执法检查人员名录库).")
+conflict_app = command_group("Declared conflicts of interest (利害关系).")
+rulebook_app = command_group("Rulebooks (规则手册): presets and adoption.")
 inspectors_app.add_typer(conflict_app, name="conflict")
 
 AgencyCode = Annotated[str, typer.Option("--agency", help="the agency's division code")]
@@ -56,6 +46,7 @@ def _ledger() -> AbstractContextManager[Ledger]:
 
 
 def _agency(ledger: Ledger, code: str) -> UUID:
+    from ledger.domain.agency import agency_id
     identity = agency_id(code)
     if identity not in ledger.app.repository:
         _fail(f"--agency: no agency with division code {code} (see `spotcheck agency list`)")
@@ -82,6 +73,7 @@ def agency_add(
 @agency_app.command("list")
 def agency_list(as_json: JsonFlag = False) -> None:
     """All agencies, with level, parent and log origin."""
+    from ledger.services.directory_view import agencies
     with _ledger() as ledger:
         rows = [_agency_row(a) for a in agencies(ledger.app)]
         print_value(rows, as_json, lambda rs: "\n".join(
@@ -97,6 +89,7 @@ def _agency_row(agency: Agency) -> dict[str, Any]:
 @entities_app.command("import")
 def entities_import(file: Path, agency: AgencyCode) -> None:
     """Import a CSV or .xlsx directory file: all rows or none; every bad row is listed."""
+    from ledger.adapters.directory_file import OBJECT_COLUMNS, OBJECT_REQUIRED, read_table
     with _ledger() as ledger:
         table = read_table(file, OBJECT_COLUMNS, OBJECT_REQUIRED, progress=_progress)
         result = ledger.app.import_objects(_agency(ledger, agency), table)
@@ -110,6 +103,8 @@ def entities_export(
     english: Annotated[bool, typer.Option(help="English headers")] = False,
 ) -> None:
     """Write the directory back to .xlsx or CSV (closed and relocated units included)."""
+    from ledger.adapters.directory_file import OBJECT_COLUMNS, write_table
+    from ledger.services.directory_view import directories
     with _ledger() as ledger:
         view = directories(ledger.app, _agency(ledger, agency))
         count = write_table(out, OBJECT_COLUMNS, [_object_row(u) for u in view.objects],
@@ -120,6 +115,7 @@ def entities_export(
 @entities_app.command("list")
 def entities_list(agency: AgencyCode, as_json: JsonFlag = False) -> None:
     """The agency's inspection objects, with category and status."""
+    from ledger.services.directory_view import directories
     with _ledger() as ledger:
         rows = [_object_row(u) for u in directories(ledger.app, _agency(ledger, agency)).objects]
         print_value(rows, as_json, lambda rs: "\n".join(
@@ -129,6 +125,7 @@ def entities_list(agency: AgencyCode, as_json: JsonFlag = False) -> None:
 @entities_app.command("show")
 def entities_show(credit_code: str, agency: AgencyCode, as_json: JsonFlag = False) -> None:
     """One inspection object, all its fields."""
+    from ledger.domain.directory import object_id
     with _ledger() as ledger:
         unit: InspectionObject = ledger.app.repository.get(
             object_id(str(_agency(ledger, agency)), credit_code))
@@ -142,6 +139,7 @@ def entities_close(
     reason: Annotated[str, typer.Option(help="why it leaves the directory (剔除)")],
 ) -> None:
     """Close a unit: out of every later draw, kept in history."""
+    from ledger.domain.directory import object_id
     with _ledger() as ledger:
         identity = object_id(str(_agency(ledger, agency)), credit_code)
         ledger.app.close_object(identity, reason)
@@ -209,6 +207,7 @@ def entities_relocate(
 def _change(
     credit_code: str, agency: str, change: Callable[[InspectionObject], None], done: str
 ) -> None:
+    from ledger.domain.directory import object_id
     with _ledger() as ledger:
         ledger.app.change_object(object_id(str(_agency(ledger, agency)), credit_code), change)
         typer.echo(f"{done} {credit_code}{synced(ledger)}")
@@ -231,6 +230,7 @@ def _object_row(unit: InspectionObject) -> dict[str, Any]:
 @inspectors_app.command("import")
 def inspectors_import(file: Path, agency: AgencyCode) -> None:
     """Import a CSV or .xlsx inspector file: all rows or none."""
+    from ledger.adapters.directory_file import INSPECTOR_COLUMNS, INSPECTOR_REQUIRED, read_table
     with _ledger() as ledger:
         table = read_table(file, INSPECTOR_COLUMNS, INSPECTOR_REQUIRED, progress=_progress)
         result = ledger.app.import_inspectors(_agency(ledger, agency), table)
@@ -243,6 +243,8 @@ def inspectors_export(
     english: Annotated[bool, typer.Option(help="English headers")] = False,
 ) -> None:
     """Write the inspector directory to .xlsx or CSV."""
+    from ledger.adapters.directory_file import INSPECTOR_COLUMNS, write_table
+    from ledger.services.directory_view import directories
     with _ledger() as ledger:
         view = directories(ledger.app, _agency(ledger, agency))
         rows = [{"name": i.name, "certificate_no": i.certificate_no, "post": i.post,
@@ -256,6 +258,7 @@ def inspectors_export(
 @inspectors_app.command("list")
 def inspectors_list(agency: AgencyCode, as_json: JsonFlag = False) -> None:
     """The agency's inspectors: certificate, name, active, conflicts."""
+    from ledger.services.directory_view import directories
     with _ledger() as ledger:
         rows = [{"certificate_no": i.certificate_no, "name": i.name, "post": i.post,
                  "active": i.active, "outside_expert": i.outside_expert,
@@ -304,6 +307,7 @@ def conflict_add(
     reason: Annotated[str, typer.Option(help="the interest, e.g. 配偶在该企业任职")],
 ) -> None:
     """Declare a conflict of interest: the inspector is never sent to that unit."""
+    from ledger.domain.directory import object_id
     with _ledger() as ledger:
         unit_id = object_id(str(_agency(ledger, agency)), unit)
         ledger.app.declare_conflict(certificate, unit_id, reason)
@@ -314,6 +318,7 @@ def conflict_add(
 @rulebook_app.command("list")
 def rulebook_list(as_json: JsonFlag = False) -> None:
     """The presets reproducing the seed documents."""
+    from ledger.domain.rulebook_presets import PRESETS
     rows = [{"name": name, "place": book.place, "level": book.level, "year": book.year,
              "source": book.source.title} for name, book in PRESETS.items()]
     print_value(rows, as_json, lambda rs: "\n".join(f"{r['name']}\t{r['source']}" for r in rs))
@@ -364,6 +369,8 @@ def plan(
 
 
 def _load_rulebook(book: str) -> Rulebook:
+    from ledger.domain.rulebook import Rulebook, RulebookError
+    from ledger.domain.rulebook_presets import PRESETS, preset
     if book in PRESETS:
         return preset(book)
     path = Path(book)

@@ -15,23 +15,20 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
-from api.cli.support import fail, opened_ledger, print_value, synced
-from ledger.adapters.holiday_calendars import YearNotInPackage, schedules_from_package
-from ledger.domain.agency import Agency, agency_id
-from ledger.domain.draw import Draw, DrawRuleError
-from ledger.services.ceremony import Ceremony, CeremonyError, default_entropy_plan
-from ledger.services.directory_view import events_by_topic
-from ledger.services.ledger import Ledger
-from verify.working_days import YearSchedule
+from api.cli.support import command_group, fail, opened_ledger, print_value, synced
 
-draw_app = typer.Typer(help="The draw (双随机摇号): freeze, seed ceremony, run, fix, amend, disclose.",
-                       no_args_is_help=True)
-calendar_app = typer.Typer(help="Working-day calendars (法定节假日安排) that govern the draw windows.",
-                           no_args_is_help=True)
+if TYPE_CHECKING:
+    from ledger.domain.agency import Agency
+    from ledger.domain.draw import Draw
+    from ledger.services.ceremony import Ceremony
+    from ledger.services.ledger import Ledger
+
+draw_app = command_group("The draw (双随机摇号): freeze, seed ceremony, run, fix, amend, disclose.")
+calendar_app = command_group("Working-day calendars (法定节假日安排) that govern the draw windows.")
 
 DRAW_TOPIC = "ledger.draw:Draw.PopulationFrozen"  # its event type (docs/ledger-format.md)
 DrawId = Annotated[str, typer.Argument(help="e.g. 652301-2026Q1-units")]
@@ -46,6 +43,7 @@ def _fail(message: str) -> NoReturn:
 @contextmanager
 def _ceremony() -> Iterator[tuple[Ledger, Ceremony]]:
     """The opened ledger and its ceremony; a refused step that was recorded is logged, then fails."""
+    from ledger.services.ceremony import Ceremony, CeremonyError
     with opened_ledger() as ledger:
         try:
             yield ledger, Ceremony(ledger.app, ledger.settings.keys_dir)
@@ -63,6 +61,8 @@ def _day(option: str, text: str) -> date:
 
 def _source(draw: Draw, k: int, kinds: tuple[str, ...], command: str) -> None:
     """Source ``k`` of the plan must be of one of ``kinds`` (else: which command records it)."""
+    from ledger.domain.draw import DrawRuleError
+    from ledger.services.ceremony import CeremonyError
     try:
         kind = draw.source(k)["kind"]
     except DrawRuleError as exc:
@@ -91,6 +91,7 @@ def draw_freeze(
     load_cap: Annotated[int, typer.Option(help="most units per officer (0: no cap)")] = 0,
 ) -> None:
     """Freeze the draw's inputs (冻结) inside the draw window, announcing the entropy plan."""
+    from ledger.services.ceremony import default_entropy_plan
     plan = [("witness", name) for name in witness or []]
     plan += [(k, name) for k, name in (("dice", dice), ("external", external)) if name is not None]
     with _ceremony() as (ledger, ceremony):
@@ -320,6 +321,7 @@ def draw_list(
     as_json: JsonFlag = False,
 ) -> None:
     """Every draw (or an agency's), with kind, status and selected counts."""
+    from ledger.domain.agency import agency_id
     with _ceremony() as (ledger, ceremony):
         if agency is not None and agency_id(agency) not in ledger.app.repository:
             _fail(f"--agency: no agency with division code {agency} (see `spotcheck agency list`)")
@@ -334,6 +336,7 @@ def draw_list(
 
 def _draw_ids(ledger: Ledger) -> list[str]:
     """The ids of every frozen draw, from the store's PopulationFrozen events."""
+    from ledger.services.directory_view import events_by_topic
     return sorted(str(e.draw_id) for e in events_by_topic(ledger.app, (DRAW_TOPIC,)))
 
 
@@ -408,6 +411,7 @@ def calendar_record(
         "--file", help="a schedule JSON file (year, days_off, working_weekends, source)")] = None,
 ) -> None:
     """Record one year's State Council holiday schedule for an agency (governs its draw windows)."""
+    from ledger.domain.agency import agency_id
     if from_package == (file is not None):
         _fail("calendar: give --from-package or --file schedule.json")
     schedule = _package_schedule(year) if file is None else _file_schedule(file, year)
@@ -423,6 +427,7 @@ def calendar_record(
 
 
 def _package_schedule(year: int) -> dict[str, Any]:
+    from ledger.adapters.holiday_calendars import YearNotInPackage, schedules_from_package
     try:
         return schedules_from_package([year])[0].as_data()
     except YearNotInPackage as exc:
@@ -430,6 +435,7 @@ def _package_schedule(year: int) -> dict[str, Any]:
 
 
 def _file_schedule(path: Path, year: int) -> dict[str, Any]:
+    from verify.working_days import YearSchedule
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         schedule = YearSchedule.from_data(data)

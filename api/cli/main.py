@@ -15,39 +15,30 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 
 import typer
 
-from api.bootstrap import Spotcheck
+from ledger.log import DEFAULT_LOG
+
+if TYPE_CHECKING:
+    from ledger.demo.county import (
+        DemoQuarter,
+    )
+    from ledger.log.store import Log
+    from ledger.services.ledger import Ledger
 from api.cli.directories import register as register_directory_commands
 from api.cli.draw import register as register_draw_commands
 from api.cli.projections import register as register_projection_commands
 from api.cli.records import register as register_record_commands
 from api.cli.reports import register as register_report_commands
-from api.cli.support import expected_errors, fail, opened_ledger
+from api.cli.support import command_group, expected_errors, fail, opened_ledger
 from api.cli.work import register as register_work_commands
-from ledger.adapters.observability import configure_logging
-from ledger.adapters.settings import Settings
-from ledger.demo.county import (
-    DEMO_CODES,
-    DEMO_PLAN_YEAR,
-    DemoQuarter,
-    run_demo_draws,
-    run_demo_quarter,
-    write_county_demo,
-)
-from ledger.log.keys import DEFAULT_ORIGIN, KeyFiles
-from ledger.log.proofs import consistency_proof, inclusion_proof
-from ledger.log.store import DEFAULT_LOG, Log
-from ledger.services.export import export_bundle
-from ledger.services.ledger import Ledger
 
-app = typer.Typer(help="Spotcheck (双随机、一公开): the operators' command line.",
-                  no_args_is_help=True, add_completion=False)
-keys_app = typer.Typer(help="The log's signing key.", no_args_is_help=True)
-log_app = typer.Typer(help="The transparency log: sync, status, proofs.", no_args_is_help=True)
-checkpoint_app = typer.Typer(help="Signed checkpoints.", no_args_is_help=True)
+app = command_group("Spotcheck (双随机、一公开): the operators' command line.")
+keys_app = command_group("The log's signing key.")
+log_app = command_group("The transparency log: sync, status, proofs.")
+checkpoint_app = command_group("Signed checkpoints.")
 app.add_typer(keys_app, name="keys")
 app.add_typer(log_app, name="log")
 app.add_typer(checkpoint_app, name="checkpoint")
@@ -85,6 +76,8 @@ def keys_init(
     force: Annotated[bool, typer.Option(help="replace an existing key (a new log identity)")] = False,
 ) -> None:
     """Create a log's Ed25519 key (file mode 0600, outside the database)."""
+    from ledger.adapters.settings import Settings
+    from ledger.log.keys import DEFAULT_ORIGIN, KeyFiles
     if log == DEFAULT_LOG:
         keys = KeyFiles(Settings.from_environ().keys_dir)
         _guard(lambda: keys.init(origin or DEFAULT_ORIGIN, overwrite=force))
@@ -100,6 +93,8 @@ def keys_show(
     log: Annotated[str, typer.Option(help="an agency's division code, or `ledger`")] = DEFAULT_LOG,
 ) -> None:
     """Print a log's public key in the signed-note verifier-key format."""
+    from ledger.adapters.settings import Settings
+    from ledger.log.keys import KeyFiles
     keys = _guard(lambda: KeyFiles.for_log(Settings.from_environ().keys_dir, log))
     typer.echo(_guard(keys.verifier_key_text))
 
@@ -169,6 +164,7 @@ def log_prove(
     log: LogOption = None,
 ) -> None:
     """An RFC 9162 inclusion proof of one leaf, as JSON."""
+    from ledger.log.proofs import inclusion_proof
     with _ledger() as ledger:
         chosen = ledger.log(log)
         size = size or _latest_size(chosen)
@@ -185,6 +181,7 @@ def log_consistency(
     log: LogOption = None,
 ) -> None:
     """An RFC 9162 consistency proof between two tree sizes, as JSON."""
+    from ledger.log.proofs import consistency_proof
     with _ledger() as ledger:
         chosen = ledger.log(log)
         new = new or _latest_size(chosen)
@@ -220,6 +217,7 @@ def export(
     log: LogOption = None,
 ) -> None:
     """Write the self-contained audit bundle of one log (reads only; changes nothing)."""
+    from ledger.services.export import export_bundle
     with _ledger() as ledger:
         result = export_bundle(ledger, out, log, progress=_export_progress)
         typer.echo(f"exported {result.events} logged event(s), {result.unlogged} unlogged, "
@@ -236,6 +234,15 @@ def demo(
     the prefecture's audit), then the county's quarter (a record of every visit, follow-up, every
     result published, the list unsealed), creating the database and each agency's log key it needs
     (run again: changes nothing)."""
+    from api.bootstrap import Spotcheck
+    from ledger.adapters.settings import Settings
+    from ledger.demo.county import (
+        DEMO_CODES,
+        DEMO_PLAN_YEAR,
+        run_demo_draws,
+        run_demo_quarter,
+        write_county_demo,
+    )
     settings = Settings.from_environ()
     with _ledger() as ledger:
         summary = write_county_demo(ledger.app, seed=seed, units=units)
@@ -338,5 +345,6 @@ def _export_progress(events: int) -> None:
 
 
 def main() -> None:
+    from ledger.adapters.observability import configure_logging
     configure_logging()
     app()

@@ -14,29 +14,26 @@ import signal
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from api.bootstrap import open_runner
-from api.cli.support import fail, opened_ledger, print_value
-from projections.columns import aligned
-from projections.quotas import (
-    QuotaProjection,
-    QuotaQueryError,
-    QuotaReport,
-    QuotaRow,
-    YearRow,
-    quota_report,
-)
-from projections.runner import ProjectionError, Runner
+if TYPE_CHECKING:
+    from projections.quotas import (
+        QuotaReport,
+        QuotaRow,
+        YearRow,
+    )
+    from projections.runner import Runner
+from api.cli.support import command_group, fail, opened_ledger, print_value
 
-project_app = typer.Typer(help="Read models (投影): run, rebuild, status.", no_args_is_help=True)
+project_app = command_group("Read models (投影): run, rebuild, status.")
 CATEGORY_NAMES = {"key": "重点", "general": "一般", "special": "特殊"}
 
 
 @contextmanager
 def _runner(batch_size: int | None = None) -> Iterator[Runner]:
+    from api.bootstrap import open_runner
     with opened_ledger() as ledger:
         runner = open_runner(ledger, batch_size)
         try:
@@ -85,6 +82,7 @@ def project_rebuild(
     batch_size: Annotated[int, typer.Option(help="notifications per transaction")] = 1000,
 ) -> None:
     """Drop a projection's tables and tracking position and replay the log from event 0."""
+    from projections.runner import ProjectionError
     if batch_size < 1:
         fail("--batch-size: at least 1")
     with _runner(batch_size) as runner:
@@ -118,6 +116,7 @@ def quotas(
     """The quota and compliance table (抽查任务完成情况) of an agency, with the roll-up over the
     agencies below it (prefecture, province). Reads the quota projection: run `spotcheck project
     run` first."""
+    from projections.quotas import QuotaProjection, QuotaQueryError, quota_report
     with _runner() as runner:
         try:
             report = quota_report(runner.store, agency, year, quarter)
@@ -162,6 +161,7 @@ BASIS_TEXT = {"officer_ratio": "officers × ratio", "share_per_quarter": "share 
 def _year_table(rows: list[YearRow]) -> list[str]:
     """The year per category: for an officer ratio (general units: 执法人员 × 比例) the figure the
     ratio asks of the year against the unit-visits recorded."""
+    from projections.columns import aligned
     return aligned([list(YEAR_HEADER)] + [
         [f"{r.category} {CATEGORY_NAMES.get(r.category, '')}", BASIS_TEXT.get(r.basis, r.basis),
          str(r.officers), str(r.rule_figure), str(r.required), str(r.inspected), str(r.shortfall)]
@@ -169,6 +169,7 @@ def _year_table(rows: list[YearRow]) -> list[str]:
 
 
 def _table(rows: list[QuotaRow], *, sources: bool) -> list[str]:
+    from projections.columns import aligned
     cells = [list(HEADER) + (["population from"] if sources else [])]
     for r in rows:
         cells.append([f"Q{r.quarter}", f"{r.category} {CATEGORY_NAMES.get(r.category, '')}",

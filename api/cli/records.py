@@ -16,29 +16,23 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any, NoReturn, cast
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, cast
 
 import typer
-from eventsourcing.application import AggregateNotFoundError
 
-from api.bootstrap import Spotcheck
-from api.cli.support import fail, opened_ledger, print_value, synced
-from ledger.domain.directory import InspectionObject, object_id
-from ledger.domain.draw import Draw
-from ledger.domain.inspection import Inspection
-from ledger.domain.inspection_record import CATEGORIES, result_category
-from ledger.domain.masking import ConfidentialityReview, Ground, MaskingError, WithheldField
-from ledger.services.ceremony import Ceremony, CeremonyError
-from ledger.services.inspections import FOLLOW_UP_REASON, Inspections
-from ledger.services.ledger import Ledger
-from projections.public_view import Viewer
+if TYPE_CHECKING:
+    from ledger.domain.directory import InspectionObject
+    from ledger.domain.draw import Draw
+    from ledger.domain.inspection import Inspection
+    from ledger.domain.masking import ConfidentialityReview
+    from ledger.services.inspections import Inspections
+    from ledger.services.ledger import Ledger
 
-record_app = typer.Typer(help="Inspection records (检查记录): file, correct, show; recusal at the visit.",
-                         no_args_is_help=True)
-disclose_app = typer.Typer(help="Publication (结果公开): one result, or the whole list once visited.",
-                           no_args_is_help=True)
-public_app = typer.Typer(help="What a citizen may see (一公开): an agency's public pages, a search.",
-                         no_args_is_help=True)
+from api.cli.support import command_group, fail, opened_ledger, print_value, synced
+
+record_app = command_group("Inspection records (检查记录): file, correct, show; recusal at the visit.")
+disclose_app = command_group("Publication (结果公开): one result, or the whole list once visited.")
+public_app = command_group("What a citizen may see (一公开): an agency's public pages, a search.")
 
 DrawId = Annotated[str, typer.Argument(help="e.g. 652301-2026Q1-units")]
 Unit = Annotated[str, typer.Option("--unit", help="the unit's unified social credit code")]
@@ -59,6 +53,8 @@ def _fail(message: str) -> NoReturn:
 
 @contextmanager
 def _inspections() -> Iterator[tuple[Ledger, Inspections]]:
+    from ledger.services.ceremony import Ceremony
+    from ledger.services.inspections import Inspections
     with opened_ledger() as ledger:
         yield ledger, Inspections(ledger.app, Ceremony(ledger.app, ledger.settings.keys_dir))
 
@@ -81,6 +77,7 @@ def _record_file(path: Path) -> dict[str, Any]:
 
 
 def _unit(inspections: Inspections, draw_id: str, code: str) -> InspectionObject:
+    from ledger.domain.directory import object_id
     draw: Draw = inspections.ceremony.draw(draw_id)
     found: InspectionObject = inspections.app.repository.get(object_id(draw.agency_id, code))
     return found
@@ -89,6 +86,7 @@ def _unit(inspections: Inspections, draw_id: str, code: str) -> InspectionObject
 def _followed_up(before: bool, inspections: Inspections, draw_id: str, unit: str,
                  inspection: Inspection) -> str:
     """What the follow-up did to the unit's special supervision (特殊监管), if anything."""
+    from ledger.services.inspections import FOLLOW_UP_REASON
     after = FOLLOW_UP_REASON in _unit(inspections, draw_id, unit).special_reasons
     if after and not before:
         return (f"  follow-up: a violation with {len(inspection.open_orders)} open order(s): {unit} is "
@@ -121,6 +119,10 @@ def record_file(
 
 
 def _special(inspections: Inspections, draw_id: str, unit: str) -> bool:
+    from eventsourcing.application import AggregateNotFoundError
+
+    from ledger.services.ceremony import CeremonyError
+    from ledger.services.inspections import FOLLOW_UP_REASON
     try:
         return FOLLOW_UP_REASON in _unit(inspections, draw_id, unit).special_reasons
     except (CeremonyError, AggregateNotFoundError):  # reported by the step itself
@@ -158,6 +160,8 @@ def record_show(
     as_json: JsonFlag = False,
 ) -> None:
     """The full record of one visit, for an officer of the visit or the agency (never the public)."""
+    from api.bootstrap import Spotcheck
+    from projections.public_view import Viewer
     if (as_officer is None) == (as_agency is None):
         _fail("record show: give --as-officer CERT or --as-agency CODE (the public reads "
               "`spotcheck public show`, not records)")
@@ -174,6 +178,7 @@ def record_show(
 
 
 def _record_text(row: dict[str, Any]) -> str:
+    from ledger.domain.inspection_record import CATEGORIES, result_category
     record = row["record"]
     lines = [f"{row['draw_id']}\t{row['unit']}\t{CATEGORIES[result_category(record)]}",
              f"visited\t{record['visited_on']} at {record['place']}, status {record['status']}",
@@ -259,6 +264,7 @@ def disclose_result(
 
 
 def _review(withhold: list[str], reviewer: str, reviewed_on: str) -> ConfidentialityReview | None:
+    from ledger.domain.masking import ConfidentialityReview, Ground, MaskingError, WithheldField
     if not withhold:
         return None
     if not reviewer.strip() or not reviewed_on:
@@ -303,6 +309,7 @@ def public_show(
     lang: Annotated[str, typer.Option(help="headings: zh or en")] = "zh",
 ) -> None:
     """An agency's public pages: exactly what a citizen may see (masked; nothing sealed)."""
+    from api.bootstrap import Spotcheck
     if lang not in HEADINGS:
         _fail(f"--lang: {lang!r} is not zh or en")
     with opened_ledger() as ledger:
@@ -362,6 +369,7 @@ def public_search(
 ) -> None:
     """Published results (抽查结果) whose unit name or credit code contains TEXT: every agency, or
     one, a year, a quarter (read from the public projection, brought up to date first)."""
+    from api.bootstrap import Spotcheck
     scope = " ".join(part for part in (agency or "", str(year or ""),
                                        f"Q{quarter}" if quarter else "") if part)
     with opened_ledger() as ledger:

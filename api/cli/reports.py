@@ -10,17 +10,15 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from api.bootstrap import open_runner
-from api.cli.support import fail, opened_ledger
-from projections.annex import FORMATS, SIGNATURES, AnnexError, Form, annex3, annex4, write_form
-from verify.period import Period
+if TYPE_CHECKING:
+    from projections.annex import Form
+from api.cli.support import command_group, fail, opened_ledger
 
-report_app = typer.Typer(help="The seeds' quarterly forms (季度汇总表, 重点污染源随机抽查记录表).",
-                         no_args_is_help=True)
+report_app = command_group("The seeds' quarterly forms (季度汇总表, 重点污染源随机抽查记录表).")
 
 AgencyOption = Annotated[str, typer.Option("--agency", help="the agency's division code")]
 QuarterOption = Annotated[str, typer.Option("--quarter", help="YYYYQn, e.g. 2026Q1")]
@@ -34,6 +32,9 @@ DateOption = Annotated[str | None, typer.Option("--date", help="填报日期 YYY
 
 def _produce(which: str, agency: str, quarter: str, out: Path, head: str, reviewer: str,
              filer: str, remarks: str, filed: str | None) -> None:
+    from api.bootstrap import open_runner
+    from projections.annex import FORMATS, SIGNATURES, AnnexError, annex3, annex4, write_form
+    from verify.period import Period
     if out.suffix.lower() not in FORMATS:
         fail(f"--out: {out.name}: write .xlsx, .csv or .html")
     try:

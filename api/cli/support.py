@@ -5,19 +5,25 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import typer
-from eventsourcing.application import AggregateNotFoundError
 
-from api.bootstrap import open_ledger
+if TYPE_CHECKING:
+    from ledger.services.ledger import Ledger
+
 from api.errors import EXIT_STATUS, exit_status
-from ledger.adapters.settings import Settings
 from ledger.errors import SpotcheckError
-from ledger.services.ledger import Ledger
 
 #: Exit status of a command that failed for a reason it could name.
 EXIT_ERROR = EXIT_STATUS["invalid"]
+
+
+def command_group(help: str, **options: Any) -> typer.Typer:
+    """A group of commands. Help is plain click text (words wrapped whole, no rich: quicker to
+    start and readable in a narrow terminal)."""
+    return typer.Typer(help=help, no_args_is_help=True, rich_markup_mode=None, add_completion=False,
+                       **options)
 
 
 def synced(ledger: Ledger) -> str:
@@ -49,6 +55,7 @@ def fail_with(error: SpotcheckError) -> NoReturn:
 @contextmanager
 def expected_errors() -> Iterator[None]:
     """Any expected error raised inside becomes its one-line failure."""
+    from eventsourcing.application import AggregateNotFoundError
     try:
         yield
     except SpotcheckError as exc:
@@ -60,6 +67,8 @@ def expected_errors() -> Iterator[None]:
 @contextmanager
 def opened_ledger() -> Iterator[Ledger]:
     """The ledger of ``SPOTCHECK_DB``; any expected error becomes a one-line failure."""
+    from api.bootstrap import open_ledger
+    from ledger.adapters.settings import Settings
     ledger = None
     try:
         with expected_errors():

@@ -13,30 +13,22 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from api.bootstrap import open_runner
-from api.cli.support import fail, opened_ledger
-from ledger.domain.inspector import Inspector, inspector_id
-from projections.columns import aligned
-from projections.runner import Runner
-from projections.work import (
-    NOTE_CALENDAR,
-    AgencyWork,
-    DueStep,
-    InspectionStatus,
-    OfficerWork,
-    WorkProjection,
-    WorkQueryError,
-    agency_work,
-    officer_work,
-)
-from verify.period import Period
+if TYPE_CHECKING:
+    from ledger.domain.inspector import Inspector
+    from projections.runner import Runner
+    from projections.work import (
+        AgencyWork,
+        DueStep,
+        InspectionStatus,
+        OfficerWork,
+    )
+from api.cli.support import command_group, fail, opened_ledger
 
-work_app = typer.Typer(help="Work views (工作视图): an agency's due and overdue steps, an officer's load.",
-                       no_args_is_help=True)
+work_app = command_group("Work views (工作视图): an agency's due and overdue steps, an officer's load.")
 LANGS = ("zh", "en")
 
 LangOption = Annotated[str, typer.Option("--lang", help="zh (简体中文, default) or en")]
@@ -155,6 +147,7 @@ def _lang(lang: str) -> dict[str, str]:
 
 def _catch_up(runner: Runner) -> None:
     """Bring the work projection up to the log's head (what `spotcheck project run` does for it)."""
+    from projections.work import WorkProjection
     runner.run(WorkProjection.name)
 
 
@@ -169,6 +162,9 @@ def work_agency(
 ) -> None:
     """An agency's work: each draw's progress, steps done late, results due for publication, steps
     overdue as of --today (in working days) and orders to correct past their due date."""
+    from api.bootstrap import open_runner
+    from projections.work import WorkQueryError, agency_work
+    from verify.period import Period
     text = _lang(lang)
     try:
         period = (Period.parse(quarter, field="--quarter", error=WorkQueryError)
@@ -197,6 +193,9 @@ def work_officer(
 ) -> None:
     """The inspections where an officer was present (from the filed records), per quarter, with the
     load and each one's record and publication status. Tasks before the visit are not here."""
+    from api.bootstrap import open_runner
+    from ledger.domain.inspector import inspector_id
+    from projections.work import officer_work
     text = _lang(lang)
     with opened_ledger() as ledger:
         with open_runner(ledger) as runner:
@@ -215,6 +214,7 @@ def work_officer(
 
 # -- text ---------------------------------------------------------------------------------------------
 def _note(note: str, text: dict[str, str]) -> str:
+    from projections.work import NOTE_CALENDAR
     if note.startswith(NOTE_CALENDAR):
         return text["note.calendar"].format(year=note[len(NOTE_CALENDAR):])
     return text.get(f"note.{note}", note)
@@ -238,6 +238,7 @@ def _section(title: str, lines: list[str], text: dict[str, str]) -> list[str]:
 
 
 def agency_lines(work: AgencyWork, text: dict[str, str]) -> list[str]:
+    from projections.columns import aligned
     a = work.agency
     period = work.to_dict()["period"]
     lines = [text["agency_title"].format(

@@ -18,8 +18,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import openpyxl
-
 from ledger.errors import InvalidInput
 
 Progress = Callable[[int], None]
@@ -132,6 +130,8 @@ def write_table(
     body = [[_as_cell(words.get(f, {}).get(row.get(f), row.get(f, ""))) for f in fields]
             for row in rows]
     if path.suffix.lower() == ".xlsx":
+        import openpyxl  # imported when a spreadsheet is read or written
+
         book = openpyxl.Workbook(write_only=True)
         sheet = book.create_sheet("名录")
         sheet.append(header)
@@ -176,6 +176,8 @@ def _csv_rows(path: Path) -> Iterator[list[Any]]:
 
 def _xlsx_rows(path: Path) -> Iterator[list[Any]]:
     try:
+        import openpyxl
+
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a damaged file
         raise DirectoryFileError(f"{path}: not a readable .xlsx file ({exc})") from None

@@ -3,17 +3,31 @@
 Logs go to standard error so that a command's own output (a key, a proof, a report) stays clean
 on standard output. One line is written per appended batch and per checkpoint, with sizes and
 timings.
+
+structlog is imported on the first line actually logged, not when a module is imported: a command
+that logs nothing (``spotcheck --help``, a read) does not pay for it.
 """
 
 from __future__ import annotations
 
 import logging
 import sys
+from typing import Any
 
-import structlog
+_requested: list[str] = []  # the level asked for by configure_logging, applied on first use
 
 
 def configure_logging(level: str = "INFO") -> None:
+    """Log at ``level`` and above to standard error (applied when the first line is logged)."""
+    _requested[:] = [level]
+    if "structlog" in sys.modules:
+        _apply()
+
+
+def _apply() -> None:
+    import structlog
+
+    level = _requested.pop()
     renderer: structlog.typing.Processor
     if sys.stderr.isatty():
         renderer = structlog.dev.ConsoleRenderer(colors=False)
@@ -29,3 +43,22 @@ def configure_logging(level: str = "INFO") -> None:
         logger_factory=structlog.PrintLoggerFactory(file=sys.stderr),
         cache_logger_on_first_use=False,
     )
+
+
+class Logger:
+    """A named structlog logger, imported and configured on its first call
+    (``log.info("log.checkpoint_signed", size=…)``)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __getattr__(self, method: str) -> Any:
+        import structlog
+
+        if _requested:
+            _apply()
+        return getattr(structlog.get_logger(self.name), method)
+
+
+def get_logger(name: str) -> Logger:
+    return Logger(name)

@@ -30,7 +30,7 @@ from ledger.demo.generator import GeneratedAgency, GeneratedCounty, iter_countie
 from ledger.domain.agency import Agency, agency_id
 from ledger.domain.directory import InspectionObject, object_id
 from ledger.domain.rulebook_presets import preset
-from ledger.log.store import DEFAULT_LOG
+from ledger.log import DEFAULT_LOG
 from ledger.services.ceremony import Ceremony, draw_window
 from ledger.services.inspections import Inspections
 from ledger.services.ledger import Ledger

@@ -19,8 +19,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-import structlog
-
+from ledger.adapters.observability import get_logger
 from ledger.errors import IntegrityFailure
 from ledger.log.proofs import consistency_hashes
 from ledger.log.store import Cursor, Log, LogState, StoredCheckpoint
@@ -28,7 +27,7 @@ from verify.checkpoint import Checkpoint, CheckpointError, open_checkpoint, sign
 from verify.merkle import ProofError, verify_consistency
 from verify.note import NoteError, NoteSigner
 
-log = structlog.get_logger("spotcheck.checkpoint")
+log = get_logger("spotcheck.checkpoint")
 
 
 class CheckpointRefused(IntegrityFailure):

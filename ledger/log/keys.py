@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from ledger.errors import Unavailable
-from ledger.log.store import DEFAULT_LOG
+from ledger.log import DEFAULT_LOG
 from verify.note import NoteError, NoteSigner, generate_signer
 
 PRIVATE_FILE = "log.key"

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ledger.domain.agency import Agency
-from ledger.log.store import DEFAULT_LOG
+from ledger.log import DEFAULT_LOG
 
 
 @dataclass(frozen=True)

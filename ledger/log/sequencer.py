@@ -17,9 +17,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import structlog
 from eventsourcing.persistence import Notification
 
+from ledger.adapters.observability import get_logger
 from ledger.domain.chained import content_of
 from ledger.errors import IntegrityFailure
 from ledger.log.routing import Route
@@ -27,7 +27,7 @@ from ledger.log.store import Head, LeafRow, LogState, LogStore, Position
 from verify.event import ZERO_HASH, event_hash
 from verify.merkle import hash_of_subtrees, leaf_hash, node_hash, perfect_subtrees
 
-log = structlog.get_logger("spotcheck.sequencer")
+log = get_logger("spotcheck.sequencer")
 
 Decoder = Callable[[Notification], Any]
 NotificationSource = Callable[[int, int], Sequence[Notification]]

@@ -27,16 +27,15 @@ import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, Protocol, cast
-
-import psycopg
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from ledger.adapters.settings import Settings
 from ledger.errors import Conflict, Unavailable
 
+if TYPE_CHECKING:
+    import psycopg
+
 ADVISORY_LOCK_KEY = 0x5350_4F54  # "SPOT"
-#: The deployment's own log, for aggregates that belong to no agency.
-DEFAULT_LOG = "ledger"
 
 
 class LogForkError(Conflict):
@@ -543,6 +542,8 @@ class PostgresLogStore(LogStore):
     begin_snapshot = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
 
     def __init__(self, conninfo: str, events_table: str) -> None:
+        import psycopg  # imported only where PostgreSQL is used
+
         super().__init__(events_table)
         self._conn = psycopg.connect(conninfo, autocommit=True)
 
@@ -554,14 +555,14 @@ class PostgresLogStore(LogStore):
 
     # Bulk writes: COPY for the append-only tables, one array upsert for the chain heads.
     def put_nodes(self, cur: Cursor, log: str, nodes: Iterable[tuple[int, int, bytes]]) -> None:
-        with cast(psycopg.Cursor[Any], cur).copy(
+        with cast("psycopg.Cursor[Any]", cur).copy(
             "COPY log_nodes (log, level, idx, hash) FROM STDIN"
         ) as copy:
             for level, idx, digest in nodes:
                 copy.write_row((log, level, idx, digest))
 
     def put_leaves(self, cur: Cursor, log: str, leaves: Sequence[LeafRow]) -> None:
-        with cast(psycopg.Cursor[Any], cur).copy(
+        with cast("psycopg.Cursor[Any]", cur).copy(
             "COPY log_leaves (log, leaf_index, aggregate_id, version, notification_id, entry)"
             " FROM STDIN"
         ) as copy:

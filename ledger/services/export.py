@@ -25,9 +25,9 @@ from pathlib import Path
 from typing import IO, Any
 from uuid import UUID
 
-import structlog
 from eventsourcing.persistence import StoredEvent
 
+from ledger.adapters.observability import get_logger
 from ledger.domain.chained import content_of
 from ledger.errors import InvalidInput
 from ledger.log.keys import KeyFiles
@@ -36,7 +36,7 @@ from ledger.log.store import Log, UnloggedEvent
 from ledger.services.ledger import Ledger
 
 BUNDLE_FORMAT = "spotcheck-bundle/1"
-log = structlog.get_logger("spotcheck.export")
+log = get_logger("spotcheck.export")
 
 Progress = Callable[[int], None]
 

@@ -10,20 +10,20 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-import structlog
-
+from ledger.adapters.observability import get_logger
 from ledger.adapters.settings import Settings
 from ledger.domain.agency import Agency, agency_id
 from ledger.errors import InvalidInput
+from ledger.log import DEFAULT_LOG
 from ledger.log.checkpoint import issue_checkpoint
 from ledger.log.keys import KeyFileError, KeyFiles, check_log_name
 from ledger.log.routing import route_of
 from ledger.log.sequencer import Sequencer
-from ledger.log.store import DEFAULT_LOG, Log, LogStore, StoredCheckpoint
+from ledger.log.store import Log, LogStore, StoredCheckpoint
 from ledger.services.application import LedgerApp
 from verify.note import NoteSigner
 
-_log = structlog.get_logger("spotcheck.sequencer")
+_log = get_logger("spotcheck.sequencer")
 
 class LogSelectionError(InvalidInput):
     """A command needs one log and was not told which (or was told one that does not exist)."""
