@@ -14,4 +14,6 @@ if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
 fi
 .venv/bin/ruff check .
 .venv/bin/mypy
-.venv/bin/python -m pytest "$@"
+# both cores: the suite in two worker processes (pytest-xdist); expensive fixtures are built
+# once per worker and copied for each test
+.venv/bin/python -m pytest -n 2 "$@"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -63,7 +64,18 @@ def pg_database(postgres_server: None) -> Iterator[str]:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
+BACKENDS = ("sqlite", "postgres")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Storage tests run on both databases; a module marked ``sqlite_only`` (rules checked
+    through the application, nothing the storage could change) runs on the embedded one."""
+    if "settings" in metafunc.fixturenames:
+        only = metafunc.definition.get_closest_marker("sqlite_only") is not None
+        metafunc.parametrize("settings", BACKENDS[:1] if only else BACKENDS, indirect=True)
+
+
+@pytest.fixture
 def settings(request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
     keys_dir = tmp_path / "keys"
     if request.param == "sqlite":
@@ -81,12 +93,16 @@ def agency_origin(code: str) -> str:
     return f"{code}.{DEFAULT_LOG_DOMAIN}/spotcheck"
 
 
-@pytest.fixture
-def ledger(settings: Settings) -> Iterator[Ledger]:
-    """An empty ledger with keys for the deployment's log and the demo agencies' logs."""
+def _init_keys(settings: Settings) -> None:
     KeyFiles(settings.keys_dir).init(ORIGIN)
     for code in (PREFECTURE, COUNTY):
         KeyFiles.for_log(settings.keys_dir, code).init(agency_origin(code))
+
+
+@pytest.fixture
+def ledger(settings: Settings) -> Iterator[Ledger]:
+    """An empty ledger with keys for the deployment's log and the demo agencies' logs."""
+    _init_keys(settings)
     opened = open_ledger(settings)
     try:
         yield opened
@@ -104,17 +120,111 @@ def demo_ledger(ledger: Ledger) -> Ledger:
     return ledger
 
 
-@pytest.fixture
-def county(ledger: Ledger) -> Ledger:
+def write_county(ledger: Ledger) -> None:
     """The generated county and its prefecture, with seed 000's rulebooks, the 2026 plan and the
-    State Council's 2025 and 2026 holiday schedules recorded."""
+    State Council's 2025 and 2026 holiday schedules recorded (nothing logged yet)."""
     write_county_demo(ledger.app, seed=7, units=60, inspectors=12)
     for code in (PREFECTURE, COUNTY):
         for schedule in schedules_from_package([2025, 2026]):
             ledger.app.record_working_calendar(agency_id(code), schedule.as_data(), "办公室")
-    return ledger
+
+
+@pytest.fixture(scope="session")
+def county_templates(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+    """Per database, the county written once (:func:`write_county`): a SQLite file, or a
+    PostgreSQL database that each test's database is created from (``CREATE DATABASE … TEMPLATE``).
+    Filled on first use; the PostgreSQL templates are dropped at the end of the session."""
+    built: dict[str, str] = {}
+    yield built
+    if "postgres" in built:
+        with psycopg.connect(_admin_conninfo(), autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{built["postgres"]}" WITH (FORCE)')
+
+
+def _county_template(backend: str, built: dict[str, str], tmp_path: Path) -> str:
+    if backend not in built:
+        if backend == "sqlite":
+            settings = Settings(str(tmp_path / "county.db"), tmp_path / "keys")
+            built[backend] = settings.db
+        else:
+            name = f"spotcheck_template_{secrets.token_hex(6)}"
+            with psycopg.connect(_admin_conninfo(), autocommit=True) as admin:
+                admin.execute(f'CREATE DATABASE "{name}"')
+            built[backend] = name
+            settings = Settings(PG_ADMIN.rsplit("/", 1)[0] + "/" + name, tmp_path / "keys")
+        template = open_ledger(settings)
+        try:
+            write_county(template)
+        finally:
+            template.close()
+    return built[backend]
+
+
+@pytest.fixture
+def county(settings: Settings, county_templates: dict[str, str], request: pytest.FixtureRequest,
+           tmp_path_factory: pytest.TempPathFactory) -> Iterator[Ledger]:
+    """A ledger holding :func:`write_county`'s county, copied from the session's template of its
+    database, with fresh keys (the same as writing it, in a fraction of the time)."""
+    assert "ledger" not in request.fixturenames, "ask for county or ledger, not both"
+    backend = "sqlite" if settings.postgres is None else "postgres"
+    template = _county_template(backend, county_templates, tmp_path_factory.mktemp("county"))
+    if backend == "sqlite":
+        shutil.copyfile(template, settings.db)
+    else:
+        name = settings.db.rsplit("/", 1)[1]
+        with psycopg.connect(_admin_conninfo(), autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+            admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+    _init_keys(settings)
+    opened = open_ledger(settings)
+    try:
+        yield opened
+    finally:
+        opened.close()
 
 
 @pytest.fixture
 def ceremony(county: Ledger) -> Ceremony:
     return Ceremony(county.app, county.settings.keys_dir)
+
+
+# -- the demo, written once per session and copied for each test ----------------------------------
+def private_copy(original: Path, tmp_path: Path) -> Path:
+    """A test's own copy of a directory written once per session (``spotcheck.db``, the keys with
+    their modes): the test may write to it as if it had run the commands itself."""
+    copy = tmp_path / original.name
+    shutil.copytree(original, copy)
+    return copy
+
+
+def _demo(tmp_path_factory: pytest.TempPathFactory, name: str, *args: str) -> Path:
+    from commands import run
+
+    directory = tmp_path_factory.mktemp(name)
+    ran = run(directory, "spotcheck", "demo", *args)
+    assert ran.returncode == 0, ran.stderr
+    return directory
+
+
+@pytest.fixture(scope="session")
+def demo_original(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """``spotcheck demo`` run once in an empty directory (SQLite, its keys); never written again."""
+    return _demo(tmp_path_factory, "demo")
+
+
+@pytest.fixture
+def demo_dir(demo_original: Path, tmp_path: Path) -> Path:
+    """A private copy of the session's demo directory, as if ``spotcheck demo`` had just run in it."""
+    return private_copy(demo_original, tmp_path)
+
+
+@pytest.fixture(scope="session")
+def small_demo_original(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """``spotcheck demo --units 60`` run once; never written again."""
+    return _demo(tmp_path_factory, "demo60", "--units", "60")
+
+
+@pytest.fixture
+def small_demo_dir(small_demo_original: Path, tmp_path: Path) -> Path:
+    """A private copy of ``spotcheck demo --units 60``."""
+    return private_copy(small_demo_original, tmp_path)

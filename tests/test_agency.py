@@ -7,6 +7,10 @@ import pytest
 from ledger.domain.agency import Agency, AgencyRuleError, agency_id
 from ledger.services.ledger import Ledger
 
+#: Rules checked through the application: once, on the embedded database (storage is
+#: covered on both by test_log, test_chain, test_tamper and the projection tests).
+pytestmark = pytest.mark.sqlite_only
+
 
 def test_an_agency_is_identified_by_its_division_code() -> None:
     county = Agency.establish("昌吉州生态环境局昌吉市分局", "652301", "county")

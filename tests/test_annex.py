@@ -4,9 +4,6 @@ are read from, and are written as .xlsx, CSV (with a BOM) and a printable HTML p
 from __future__ import annotations
 
 import csv
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from datetime import date
 from html.parser import HTMLParser
@@ -15,6 +12,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from ceremony_steps import fixed
+from commands import Ran, ledger_env, run
 from conftest import COUNTY, PREFECTURE
 from test_inspections import _record
 
@@ -191,11 +189,10 @@ def test_the_writers_xlsx_csv_with_a_bom_and_an_escaped_printable_page(tmp_path:
     assert "备注：备注<x>" in "".join(parsed.page)
 
 
-def _spotcheck(ledger: Ledger, *args: str) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, SPOTCHECK_DB=ledger.settings.db,
-               SPOTCHECK_KEYS=str(ledger.settings.keys_dir))
-    return subprocess.run([str(Path(sys.executable).parent / "spotcheck"), *args], env=env,
-                          capture_output=True, text=True, timeout=120, check=False)
+def _spotcheck(ledger: Ledger, *args: str) -> Ran:
+    """``spotcheck ARGS`` on ``ledger``'s database and keys (in this process)."""
+    return run(ledger.settings.keys_dir.parent, "spotcheck", *args,
+               env=ledger_env(ledger.settings.db, ledger.settings.keys_dir))
 
 
 def test_spotcheck_report_writes_the_forms_and_refuses_an_unknown_extension(

@@ -87,3 +87,28 @@ def test_a_wrong_division_code_is_refused_naming_the_field() -> None:
 
     with pytest.raises(AgencyRuleError, match="division_code"):
         Agency.establish("某局", "65230", "county")
+
+
+def test_every_event_type_decodes_in_a_process_that_imported_only_the_application() -> None:
+    """The stored type names are frozen (``stable_topics``), and the application registers every
+    aggregate: a fresh process resolves each name without having imported the domain itself."""
+    import subprocess
+    import sys
+
+    from eventsourcing.domain import CanMutateAggregate
+    from eventsourcing.utils import get_topic
+
+    from ledger.domain.vocabulary import AGGREGATES
+
+    topics = [get_topic(a) for a in AGGREGATES] + [
+        get_topic(v) for a in AGGREGATES for v in vars(a).values()
+        if isinstance(v, type) and issubclass(v, CanMutateAggregate)]
+    assert all(t.split(":")[0] in ("ledger.agency", "ledger.directory", "ledger.inspector",
+                                   "ledger.draw", "ledger.inspection") for t in topics)
+    script = ("import sys\nfrom eventsourcing.utils import resolve_topic\n"
+              "from ledger.services.application import LedgerApp\n"
+              f"for topic in {topics!r}:\n"
+              "    assert resolve_topic(topic).TOPIC == topic, topic\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60,
+                          check=False)
+    assert done.returncode == 0, done.stderr

@@ -3,31 +3,26 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-
-BIN = Path(sys.executable).parent
-
-
-def run(cwd: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    full_env = {k: v for k, v in os.environ.items() if not k.startswith("SPOTCHECK_")}
-    full_env.update(env or {})
-    return subprocess.run(
-        [str(BIN / args[0]), *args[1:]], cwd=cwd, env=full_env, capture_output=True, text=True,
-        timeout=120, check=False,
-    )
+from commands import run, run_process
 
 
 @pytest.fixture
-def bundle(tmp_path: Path) -> Path:
-    assert run(tmp_path, "spotcheck", "demo").returncode == 0
-    result = run(tmp_path, "spotcheck", "export", "--log", "652301", "--out", "bundle")
+def bundle(demo_dir: Path) -> Path:
+    """The demo's county bundle, exported from a copy of the session's demo directory."""
+    result = run(demo_dir, "spotcheck", "export", "--log", "652301", "--out", "bundle")
     assert result.returncode == 0, result.stderr
-    return tmp_path / "bundle"
+    return demo_dir / "bundle"
+
+
+def test_the_console_scripts_are_installed_and_answer(tmp_path: Path) -> None:
+    """The entry points themselves, in real processes (everything else runs in-process)."""
+    helped = run_process(tmp_path, "spotcheck", "--help")
+    assert helped.returncode == 0 and "demo" in helped.stdout and "draw" in helped.stdout
+    usage = run_process(tmp_path, "spotcheck-verify", "nowhere")
+    assert usage.returncode == 2 and "no such bundle directory" in usage.stderr
 
 
 def test_demo_export_verify_in_an_empty_directory(tmp_path: Path) -> None:
@@ -68,8 +63,8 @@ def test_demo_export_verify_in_an_empty_directory(tmp_path: Path) -> None:
     assert "LATE [record-late]" in verify.stdout
 
 
-def test_each_agency_exports_its_own_log(tmp_path: Path) -> None:
-    assert run(tmp_path, "spotcheck", "demo").returncode == 0
+def test_each_agency_exports_its_own_log(demo_dir: Path) -> None:
+    tmp_path = demo_dir
     unnamed = run(tmp_path, "spotcheck", "export", "--out", "b")
     assert unnamed.returncode == 2
     assert "--log: this ledger has 2 logs (652300, 652301); name one" in unnamed.stderr
@@ -86,7 +81,8 @@ def test_each_agency_exports_its_own_log(tmp_path: Path) -> None:
     assert verify.returncode == 0, verify.stdout
 
 
-def test_verify_with_a_kept_checkpoint_and_an_independent_key(tmp_path: Path, bundle: Path) -> None:
+def test_verify_with_a_kept_checkpoint_and_an_independent_key(bundle: Path) -> None:
+    tmp_path = bundle.parent
     kept = run(tmp_path, "spotcheck", "checkpoint", "show", "--log", "652301").stdout
     (tmp_path / "kept.note").write_text(kept)
     vkey = run(tmp_path, "spotcheck", "keys", "show", "--log", "652301").stdout
@@ -125,7 +121,8 @@ def test_verify_usage_errors_exit_2_with_one_line(
     assert "Traceback" not in result.stderr
 
 
-def test_operator_errors_are_one_line_naming_the_problem(tmp_path: Path, bundle: Path) -> None:
+def test_operator_errors_are_one_line_naming_the_problem(bundle: Path) -> None:
+    tmp_path = bundle.parent
     again = run(tmp_path, "spotcheck", "export", "--log", "652301", "--out", str(bundle))
     assert again.returncode == 2 and "not an empty directory" in again.stderr
     bad_db = run(tmp_path, "spotcheck", "log", "status",
@@ -137,7 +134,7 @@ def test_operator_errors_are_one_line_naming_the_problem(tmp_path: Path, bundle:
         assert "Traceback" not in result.stderr
 
 
-def test_proofs_from_the_command_line_verify(tmp_path: Path, bundle: Path) -> None:
+def test_proofs_from_the_command_line_verify(bundle: Path) -> None:
     from base64 import b64decode
 
     from verify.checkpoint import open_checkpoint
@@ -146,7 +143,7 @@ def test_proofs_from_the_command_line_verify(tmp_path: Path, bundle: Path) -> No
 
     verifier = NoteVerifier.from_verifier_key_text((bundle / "keys" / "log.vkey").read_text().strip())
     checkpoint = open_checkpoint((bundle / "checkpoints" / "500.note").read_text(), [verifier])
-    proof = json.loads(run(tmp_path, "spotcheck", "log", "prove", "--log", "652301",
+    proof = json.loads(run(bundle.parent, "spotcheck", "log", "prove", "--log", "652301",
                            "--index", "17").stdout)
     verify_inclusion(b64decode(proof["leaf_hash"]), 17, 500,
                      [b64decode(h) for h in proof["proof"]], checkpoint.root)
@@ -167,8 +164,8 @@ def test_the_sequencer_worker_logs_what_others_write_and_stops_cleanly(tmp_path:
     county_key = run(tmp_path, "spotcheck", "keys", "init", "--log", "652301")
     assert county_key.returncode == 0, county_key.stderr
     assert county_key.stdout.splitlines()[-1].startswith("652301.spotcheck.gov.cn/spotcheck+")
-    result = run(tmp_path, "spotcheck", "log", "follow", "--interval", "0.2",
-                 "--max-seconds", "1")
+    result = run_process(tmp_path, "spotcheck", "log", "follow", "--interval", "0.2",
+                         "--max-seconds", "1")
     assert result.returncode == 0, result.stderr
     assert "log sizes: 652300 1, 652301 21; 22 event(s) integrated" in result.stdout
     unsigned = [json.loads(line) for line in result.stderr.splitlines()

@@ -6,7 +6,7 @@ import json
 from functools import partial
 from pathlib import Path
 
-from test_cli import run
+from commands import run
 
 from ledger.demo.county import unit_rows
 

@@ -10,7 +10,7 @@ from functools import partial
 from pathlib import Path
 
 import pytest
-from test_cli import run
+from commands import run
 from test_cli_directories import _ok
 
 COUNTY = "652301"
@@ -38,9 +38,9 @@ def _commit(ok: partial[str], draw_id: str) -> None:
 
 
 @pytest.fixture
-def demo(tmp_path: Path) -> Path:
-    assert "draw 652301-2026Q1-units: fixed" in _ok(tmp_path, "demo", "--units", "60")
-    return tmp_path
+def demo(small_demo_dir: Path) -> Path:
+    """``spotcheck demo --units 60`` (a private copy of the session's)."""
+    return small_demo_dir
 
 
 def test_an_operator_runs_a_whole_draw_ceremony_from_the_terminal(demo: Path) -> None:

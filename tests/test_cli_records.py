@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import private_copy
 from test_cli_directories import _ok
 from test_cli_draw import DRAW, FREEZE, VALUES, _commit, _fails
 
@@ -19,11 +20,13 @@ ID_NUMBER = "110101199003074578"
 ITEMS = ["防治污染设施运行", "污染物排放", "环境管理制度落实"]  # changji-county-2015's list
 
 
-@pytest.fixture
-def q2(tmp_path: Path) -> tuple[Path, str, list[str], str]:
-    """The demo (60 units), then 2026Q2's draw fixed by hand; a non-special unit and its team."""
+@pytest.fixture(scope="session")
+def q2_original(small_demo_original: Path, tmp_path_factory: pytest.TempPathFactory
+                ) -> tuple[Path, str, list[str], str]:
+    """The demo (60 units), then 2026Q2's draw fixed by hand; a non-special unit and its team
+    (written once per session)."""
+    tmp_path = private_copy(small_demo_original, tmp_path_factory.mktemp("q2"))
     ok = partial(_ok, tmp_path)
-    assert "quarter 652301-2026Q1-units: " in ok("demo", "--units", "60")
     ok(*FREEZE)
     _commit(ok, DRAW)
     for k, value in VALUES.items():
@@ -40,6 +43,14 @@ def q2(tmp_path: Path) -> tuple[Path, str, list[str], str]:
     person = json.loads(ok("entities", "show", unit, "--agency", COUNTY, "--json"))[
         "legal_representative"]
     return tmp_path, unit, team, person
+
+
+@pytest.fixture
+def q2(q2_original: tuple[Path, str, list[str], str], tmp_path: Path
+       ) -> tuple[Path, str, list[str], str]:
+    """A private copy of :func:`q2_original`."""
+    original, unit, team, person = q2_original
+    return private_copy(original, tmp_path), unit, team, person
 
 
 def _record(team: list[str], remarks: str = "", **changes: Any) -> dict[str, Any]:

@@ -7,6 +7,10 @@ import pytest
 from ledger.domain.directory import DirectoryRuleError, InspectionObject, object_id
 from ledger.services.ledger import Ledger
 
+#: Rules checked through the application: once, on the embedded database (storage is
+#: covered on both by test_log, test_chain, test_tamper and the projection tests).
+pytestmark = pytest.mark.sqlite_only
+
 CODE = "916523013100000576"
 
 

@@ -25,6 +25,10 @@ from verify.draw import derive_seed, reveal_matches
 from verify.draw_files import file_hash
 from verify.seal import SealError, key_from_hex, open_sealed
 
+#: Rules checked through the application: once, on the embedded database (storage is
+#: covered on both by test_log, test_chain, test_tamper and the projection tests).
+pytestmark = pytest.mark.sqlite_only
+
 
 # -- freeze ------------------------------------------------------------------------------------------
 def test_the_draw_window_is_the_last_five_working_days_before_the_quarter(county: Ledger) -> None:

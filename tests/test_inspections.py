@@ -18,6 +18,10 @@ from ledger.services.ceremony import Ceremony
 from ledger.services.inspections import FOLLOW_UP_REASON, InspectionError, Inspections
 from ledger.services.ledger import Ledger
 
+#: Rules checked through the application: once, on the embedded database (storage is
+#: covered on both by test_log, test_chain, test_tamper and the projection tests).
+pytestmark = pytest.mark.sqlite_only
+
 ITEMS = ["防治污染设施运行", "污染物排放", "环境管理制度落实"]  # changji-county-2015's list
 
 

@@ -10,6 +10,10 @@ import pytest
 from ledger.domain.inspector import Inspector, InspectorRuleError, inspector_id
 from ledger.services.ledger import Ledger
 
+#: Rules checked through the application: once, on the embedded database (storage is
+#: covered on both by test_log, test_chain, test_tamper and the projection tests).
+pytestmark = pytest.mark.sqlite_only
+
 
 def _officer(**overrides: object) -> Inspector:
     fields: dict[str, object] = {

@@ -9,13 +9,12 @@ from __future__ import annotations
 import base64
 import dataclasses
 import json
-import os
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from conftest import COUNTY, PREFECTURE, agency_origin
+from commands import run
+from conftest import COUNTY, PREFECTURE, agency_origin, private_copy
 
 from ledger.demo.county import write_demo
 from ledger.services.export import export_bundle
@@ -25,6 +24,10 @@ from verify.audit import AuditReport, audit
 from verify.checkpoint import parse_checkpoint_body, sign_checkpoint
 from verify.cosignature import CosignerSigner, cosign, generate_cosigner
 from verify.note import generate_signer
+
+#: Rules checked through the application: once, on the embedded database (storage is
+#: covered on both by test_log, test_chain, test_tamper and the projection tests).
+pytestmark = pytest.mark.sqlite_only
 
 WITNESS = "652300.spotcheck.gov.cn/witness"
 T = 1_767_225_600
@@ -130,17 +133,10 @@ def test_bad_cosignatures_unknown_origins_and_foreign_signatures_are_findings(
     assert all(r.ok for r in report.reports.values()) and not report.ok
 
 
-def run(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SPOTCHECK_")}
-    return subprocess.run([str(BIN / args[0]), *args[1:]], cwd=cwd, env=env, capture_output=True,
-                          text=True, timeout=120, check=False)
-
-
 @pytest.fixture(scope="module")
-def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """`spotcheck demo` once, both bundles exported, the county's checkpoint and key kept."""
-    directory = tmp_path_factory.mktemp("demo")
-    assert run(directory, "spotcheck", "demo").returncode == 0
+def exported(demo_original: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The session's demo, both bundles exported, the county's checkpoint and key kept."""
+    directory = private_copy(demo_original, tmp_path_factory.mktemp("exported"))
     for code in (PREFECTURE, COUNTY):
         assert run(directory, "spotcheck", "export", "--log", code, "--out", code).returncode == 0
     (directory / "kept.note").write_text(
@@ -151,9 +147,9 @@ def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return directory
 
 
-def test_cosign_and_audit_from_the_command_line(demo_dir: Path, tmp_path: Path) -> None:
+def test_cosign_and_audit_from_the_command_line(exported: Path, tmp_path: Path) -> None:
     for name in (PREFECTURE, COUNTY, "kept.note", "county.vkey"):
-        (tmp_path / name).symlink_to(demo_dir / name)
+        (tmp_path / name).symlink_to(exported / name)
     made = run(tmp_path, "spotcheck-verify", "cosigner-key", WITNESS, "--out", "witness")
     assert made.returncode == 0, made.stderr
     private = tmp_path / "witness" / "cosigner.key"
@@ -216,11 +212,11 @@ def test_cosign_and_audit_from_the_command_line(demo_dir: Path, tmp_path: Path) 
         (["cosigner-key", "name"], "the following arguments are required: --out"),
     ],
 )
-def test_usage_errors_exit_2_with_one_line(demo_dir: Path, args: list[str], message: str) -> None:
-    if not (demo_dir / "b").exists():
-        (demo_dir / "b").symlink_to(demo_dir / COUNTY)
-        (demo_dir / "note").symlink_to(demo_dir / "kept.note")
-    result = run(demo_dir, "spotcheck-verify", *args)
+def test_usage_errors_exit_2_with_one_line(exported: Path, args: list[str], message: str) -> None:
+    if not (exported / "b").exists():
+        (exported / "b").symlink_to(exported / COUNTY)
+        (exported / "note").symlink_to(exported / "kept.note")
+    result = run(exported, "spotcheck-verify", *args)
     assert result.returncode == 2, result.stdout + result.stderr
     assert message in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1

@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 from ceremony_steps import fixed
+from commands import Ran, ledger_env, run
 from conftest import COUNTY, PREFECTURE
 from test_inspections import _record
 
@@ -247,11 +248,10 @@ def test_a_runner_killed_mid_way_resumes_without_counting_twice(ledger: Ledger) 
 
 
 # -- the command line -----------------------------------------------------------------------------
-def _spotcheck(ledger: Ledger, *args: str) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, SPOTCHECK_DB=ledger.settings.db,
-               SPOTCHECK_KEYS=str(ledger.settings.keys_dir))
-    return subprocess.run([str(Path(sys.executable).parent / "spotcheck"), *args], env=env,
-                          capture_output=True, text=True, timeout=120, check=False)
+def _spotcheck(ledger: Ledger, *args: str) -> Ran:
+    """``spotcheck ARGS`` on ``ledger``'s database and keys (in this process)."""
+    return run(ledger.settings.keys_dir.parent, "spotcheck", *args,
+               env=ledger_env(ledger.settings.db, ledger.settings.keys_dir))
 
 
 def test_spotcheck_quotas_prints_the_figures(ceremony: Ceremony, county: Ledger) -> None:

@@ -19,6 +19,10 @@ from ledger.services.inspections import Inspections
 from ledger.services.ledger import Ledger
 from projections.public_view import AccessError, PublicView, Viewer
 
+#: Rules checked through the application: once, on the embedded database (storage is
+#: covered on both by test_log, test_chain, test_tamper and the projection tests).
+pytestmark = pytest.mark.sqlite_only
+
 YEAR = 2026
 SECRET_PENALTY = "罚款人民币叁万元整（内部核定）"
 

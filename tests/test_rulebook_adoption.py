@@ -9,6 +9,10 @@ from ledger.domain.agency import Agency, AgencyRuleError
 from ledger.domain.rulebook_presets import preset
 from ledger.services.ledger import Ledger
 
+#: Rules checked through the application: once, on the embedded database (storage is
+#: covered on both by test_log, test_chain, test_tamper and the projection tests).
+pytestmark = pytest.mark.sqlite_only
+
 
 def _county() -> Agency:
     return Agency.establish("昌吉州生态环境局昌吉市分局", "652301", "county")

@@ -26,6 +26,10 @@ from ledger.services.ledger import Ledger
 from tampering import export_and_verify
 from verify.findings import Report
 
+#: Rules checked through the application: once, on the embedded database (storage is
+#: covered on both by test_log, test_chain, test_tamper and the projection tests).
+pytestmark = pytest.mark.sqlite_only
+
 
 def _rules(report: Report) -> list[str]:
     return [f.rule for f in report.findings]

@@ -10,17 +10,14 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import os
-import subprocess
-import sys
 from collections import Counter
 from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import pytest
 from ceremony_steps import fixed
+from commands import Ran, ledger_env, run
 from conftest import COUNTY, PREFECTURE
 from test_inspections import _record
 
@@ -342,11 +339,10 @@ def test_rebuild_equals_incremental(county: Ledger, ceremony: Ceremony, runner: 
 
 
 # -- the command line -----------------------------------------------------------------------------
-def _spotcheck(ledger: Ledger, *args: str) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, SPOTCHECK_DB=ledger.settings.db,
-               SPOTCHECK_KEYS=str(ledger.settings.keys_dir))
-    return subprocess.run([str(Path(sys.executable).parent / "spotcheck"), *args], env=env,
-                          capture_output=True, text=True, timeout=120, check=False)
+def _spotcheck(ledger: Ledger, *args: str) -> Ran:
+    """``spotcheck ARGS`` on ``ledger``'s database and keys (in this process)."""
+    return run(ledger.settings.keys_dir.parent, "spotcheck", *args,
+               env=ledger_env(ledger.settings.db, ledger.settings.keys_dir))
 
 
 def test_spotcheck_work_prints_the_views(county: Ledger, ceremony: Ceremony) -> None:

@@ -40,9 +40,15 @@ def _apply() -> None:
             renderer,
         ],
         wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelName(level.upper())),
-        logger_factory=structlog.PrintLoggerFactory(file=sys.stderr),
+        logger_factory=_to_stderr,  # standard error as it is when a line is written
         cache_logger_on_first_use=False,
     )
+
+
+def _to_stderr(*_: Any) -> Any:
+    import structlog
+
+    return structlog.PrintLogger(file=sys.stderr)
 
 
 class Logger:

@@ -16,6 +16,7 @@ from ledger.domain.directory import DirectoryRuleError, InspectionObject
 from ledger.domain.inspector import Inspector, InspectorRuleError, inspector_id
 from ledger.domain.plan import AnnualPlan, plan_year
 from ledger.domain.rulebook import Rulebook
+from ledger.domain.vocabulary import AGGREGATES
 from ledger.services.directory_view import directories
 from ledger.services.imports import (
     CATEGORY_WORDS,
@@ -32,6 +33,8 @@ class LedgerApp(Application[UUID]):
     """Spotcheck's event-sourced application (one per database)."""
 
     name = APP_NAME
+    #: Every aggregate whose events this application stores and decodes (their topics registered).
+    aggregates = AGGREGATES
 
     def establish_agency(
         self, name: str, division_code: str, kind: str, parent_id: UUID | None = None,
