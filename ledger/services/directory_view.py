@@ -1,8 +1,10 @@
 """An agency's current directories, read by replaying the event log (目录视图).
 
-Until the projections issue builds maintained read models, listing an agency's units and
-inspectors replays the notification log once and loads each of that agency's aggregates: O(events),
-fine for a county, not meant for a province.
+The write side reads the directories here (a plan counts the units, a freeze lists them): listing an
+agency's units and inspectors replays the notification log once and loads each of that agency's
+aggregates, O(events) — fine for a county, slow for a province. The projections (``projections/``)
+are read models for people; the write side does not read them, because a freeze must see every
+event committed before it, not the projection's position.
 """
 
 from __future__ import annotations
