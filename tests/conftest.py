@@ -93,21 +93,22 @@ def agency_origin(code: str) -> str:
     return f"{code}.{DEFAULT_LOG_DOMAIN}/spotcheck"
 
 
-def _init_keys(settings: Settings) -> None:
+def _opened_with_keys(settings: Settings) -> Iterator[Ledger]:
+    """The ledger of ``settings``, with keys for the deployment's log and the demo agencies'."""
     KeyFiles(settings.keys_dir).init(ORIGIN)
     for code in (PREFECTURE, COUNTY):
         KeyFiles.for_log(settings.keys_dir, code).init(agency_origin(code))
-
-
-@pytest.fixture
-def ledger(settings: Settings) -> Iterator[Ledger]:
-    """An empty ledger with keys for the deployment's log and the demo agencies' logs."""
-    _init_keys(settings)
     opened = open_ledger(settings)
     try:
         yield opened
     finally:
         opened.close()
+
+
+@pytest.fixture
+def ledger(settings: Settings) -> Iterator[Ledger]:
+    """An empty ledger with keys for the deployment's log and the demo agencies' logs."""
+    yield from _opened_with_keys(settings)
 
 
 @pytest.fixture
@@ -175,12 +176,7 @@ def county(settings: Settings, county_templates: dict[str, str], request: pytest
         with psycopg.connect(_admin_conninfo(), autocommit=True) as admin:
             admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
             admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
-    _init_keys(settings)
-    opened = open_ledger(settings)
-    try:
-        yield opened
-    finally:
-        opened.close()
+    yield from _opened_with_keys(settings)
 
 
 @pytest.fixture
