@@ -173,3 +173,21 @@ def test_the_sequencer_worker_logs_what_others_write_and_stops_cleanly(tmp_path:
     assert [entry["log"] for entry in unsigned] == ["652300"]  # said once, not every round
     checkpoints = run(tmp_path, "spotcheck", "checkpoint", "list", "--log", "652301")
     assert [line.split("\t")[0] for line in checkpoints.stdout.splitlines()] == ["21"]
+
+
+def test_the_catalog_names_each_lazy_command_with_its_own_help() -> None:
+    """``spotcheck --help`` lists the commands from api/cli/catalog.py without importing them: each
+    entry must load, under its name, as the command whose help the catalog repeats."""
+    import typer.main
+
+    from api.cli.catalog import COMMANDS
+    from api.cli.main import app
+
+    root = typer.main.get_command(app)
+    context = root.make_context("spotcheck", ["--help"], resilient_parsing=True)
+    listed = root.list_commands(context)  # type: ignore[attr-defined]
+    assert set(COMMANDS) <= set(listed) and len(listed) == len(set(listed))
+    for name, entry in COMMANDS.items():
+        command = root.get_command(context, name)  # type: ignore[attr-defined]
+        assert command is not None and command.name == name
+        assert " ".join((command.help or "").split()).startswith(entry.help), name

@@ -16,6 +16,7 @@ from uuid import UUID
 
 import typer
 
+from api.cli.catalog import COMMANDS
 from api.cli.support import command_group, fail, opened_ledger, print_value, synced
 
 if TYPE_CHECKING:
@@ -26,11 +27,11 @@ if TYPE_CHECKING:
     from ledger.services.imports import ImportResult
     from ledger.services.ledger import Ledger
 
-agency_app = command_group("Agencies (执法机构) and their hierarchy.")
-entities_app = command_group("The inspection-object directory (检查对象名录库).")
-inspectors_app = command_group("The inspector directory (执法检查人员名录库).")
+agency_app = command_group(COMMANDS["agency"].help)
+entities_app = command_group(COMMANDS["entities"].help)
+inspectors_app = command_group(COMMANDS["inspectors"].help)
 conflict_app = command_group("Declared conflicts of interest (利害关系).")
-rulebook_app = command_group("Rulebooks (规则手册): presets and adoption.")
+rulebook_app = command_group(COMMANDS["rulebook"].help)
 inspectors_app.add_typer(conflict_app, name="conflict")
 
 AgencyCode = Annotated[str, typer.Option("--agency", help="the agency's division code")]
@@ -389,12 +390,3 @@ def _imported(file: Path, result: ImportResult) -> str:
 
 def _progress(rows: int) -> None:
     typer.echo(f"  … {rows:,} rows read", err=True)
-
-
-def register(app: typer.Typer) -> None:
-    """Add these commands to the ``spotcheck`` CLI."""
-    app.add_typer(agency_app, name="agency")
-    app.add_typer(entities_app, name="entities")
-    app.add_typer(inspectors_app, name="inspectors")
-    app.add_typer(rulebook_app, name="rulebook")
-    app.command("plan")(plan)

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
+from api.cli.catalog import COMMANDS
 from api.cli.support import command_group, fail, opened_ledger, print_value, synced
 
 if TYPE_CHECKING:
@@ -27,8 +28,8 @@ if TYPE_CHECKING:
     from ledger.services.ceremony import Ceremony
     from ledger.services.ledger import Ledger
 
-draw_app = command_group("The draw (双随机摇号): freeze, seed ceremony, run, fix, amend, disclose.")
-calendar_app = command_group("Working-day calendars (法定节假日安排) that govern the draw windows.")
+draw_app = command_group(COMMANDS["draw"].help)
+calendar_app = command_group(COMMANDS["calendar"].help)
 
 DRAW_TOPIC = "ledger.draw:Draw.PopulationFrozen"  # its event type (docs/ledger-format.md)
 DrawId = Annotated[str, typer.Argument(help="e.g. 652301-2026Q1-units")]
@@ -444,9 +445,3 @@ def _file_schedule(path: Path, year: int) -> dict[str, Any]:
     if schedule.year != year:
         _fail(f"--file: {path} is the schedule of {schedule.year}, not {year}")
     return schedule.as_data()
-
-
-def register(app: typer.Typer) -> None:
-    """Add these commands to the ``spotcheck`` CLI."""
-    app.add_typer(draw_app, name="draw")
-    app.add_typer(calendar_app, name="calendar")

@@ -27,27 +27,15 @@ if TYPE_CHECKING:
     )
     from ledger.log.store import Log
     from ledger.services.ledger import Ledger
-from api.cli.directories import register as register_directory_commands
-from api.cli.draw import register as register_draw_commands
-from api.cli.projections import register as register_projection_commands
-from api.cli.records import register as register_record_commands
-from api.cli.reports import register as register_report_commands
-from api.cli.support import command_group, expected_errors, fail, opened_ledger
-from api.cli.work import register as register_work_commands
+from api.cli.support import LazyCommands, command_group, expected_errors, fail, opened_ledger
 
-app = command_group("Spotcheck (双随机、一公开): the operators' command line.")
+app = command_group("Spotcheck (双随机、一公开): the operators' command line.", cls=LazyCommands)
 keys_app = command_group("The log's signing key.")
 log_app = command_group("The transparency log: sync, status, proofs.")
 checkpoint_app = command_group("Signed checkpoints.")
 app.add_typer(keys_app, name="keys")
 app.add_typer(log_app, name="log")
 app.add_typer(checkpoint_app, name="checkpoint")
-register_directory_commands(app)
-register_draw_commands(app)
-register_record_commands(app)
-register_projection_commands(app)
-register_report_commands(app)
-register_work_commands(app)
 
 LogOption = Annotated[str | None, typer.Option(
     "--log", help="the log: an agency's division code, or `ledger` (default: the only log)")]
@@ -120,12 +108,14 @@ def log_follow(
     seconds, until interrupted (Ctrl-C or SIGTERM finish the current batch, then stop)."""
     stopping: list[bool] = []
     signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
-    deadline = None if max_seconds is None else time.monotonic() + max_seconds
+    deadline: list[float] = []  # counted from when the ledger is open, not from start-up
 
     def should_stop() -> bool:
-        return bool(stopping) or (deadline is not None and time.monotonic() >= deadline)
+        return bool(stopping) or bool(deadline and time.monotonic() >= deadline[0])
 
     with _ledger() as ledger:
+        if max_seconds is not None:
+            deadline.append(time.monotonic() + max_seconds)
         try:
             total = ledger.follow(interval, should_stop)
         except KeyboardInterrupt:

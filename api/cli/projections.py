@@ -25,9 +25,10 @@ if TYPE_CHECKING:
         YearRow,
     )
     from projections.runner import Runner
+from api.cli.catalog import COMMANDS
 from api.cli.support import command_group, fail, opened_ledger, print_value
 
-project_app = command_group("Read models (投影): run, rebuild, status.")
+project_app = command_group(COMMANDS["project"].help)
 CATEGORY_NAMES = {"key": "重点", "general": "一般", "special": "特殊"}
 
 
@@ -182,10 +183,3 @@ def _table(rows: list[QuotaRow], *, sources: bool) -> list[str]:
 def percent(bp: int) -> str:
     """Basis points as a percentage with two decimals, in integers: 3333 → ``33.33%``."""
     return f"{bp // 100}.{bp % 100:02d}%"
-
-
-def register(app: typer.Typer) -> None:
-    """Add these commands to the ``spotcheck`` CLI."""
-    app.add_typer(project_app, name="project")
-    app.command("quotas")(quotas)
-

@@ -28,11 +28,12 @@ if TYPE_CHECKING:
     from ledger.services.inspections import Inspections
     from ledger.services.ledger import Ledger
 
+from api.cli.catalog import COMMANDS
 from api.cli.support import command_group, fail, opened_ledger, print_value, synced
 
-record_app = command_group("Inspection records (检查记录): file, correct, show; recusal at the visit.")
-disclose_app = command_group("Publication (结果公开): one result, or the whole list once visited.")
-public_app = command_group("What a citizen may see (一公开): an agency's public pages, a search.")
+record_app = command_group(COMMANDS["record"].help)
+disclose_app = command_group(COMMANDS["disclose"].help)
+public_app = command_group(COMMANDS["public"].help)
 
 DrawId = Annotated[str, typer.Argument(help="e.g. 652301-2026Q1-units")]
 Unit = Annotated[str, typer.Option("--unit", help="the unit's unified social credit code")]
@@ -377,11 +378,3 @@ def public_search(
         print_value(found, as_json, lambda rs: "\n".join(
             [f"{len(rs)} published result(s) matching {text!r}" + (f" in {scope}" if scope else "")]
             + [_result_text(r) for r in rs]))
-
-
-def register(app: typer.Typer) -> None:
-    """Add these commands to the ``spotcheck`` CLI."""
-    app.add_typer(record_app, name="record")
-    app.command("rectify")(rectify)
-    app.add_typer(disclose_app, name="disclose")
-    app.add_typer(public_app, name="public")

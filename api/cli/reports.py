@@ -16,9 +16,10 @@ import typer
 
 if TYPE_CHECKING:
     from projections.annex import Form
+from api.cli.catalog import COMMANDS
 from api.cli.support import command_group, fail, opened_ledger
 
-report_app = command_group("The seeds' quarterly forms (季度汇总表, 重点污染源随机抽查记录表).")
+report_app = command_group(COMMANDS["report"].help)
 
 AgencyOption = Annotated[str, typer.Option("--agency", help="the agency's division code")]
 QuarterOption = Annotated[str, typer.Option("--quarter", help="YYYYQn, e.g. 2026Q1")]
@@ -80,8 +81,3 @@ def report_annex4(agency: AgencyOption, quarter: QuarterOption, out: OutOption, 
                   filed: DateOption = None) -> None:
     """附件4 重点污染源随机抽查记录表: one row per key-source inspection record of the quarter."""
     _produce("annex4", agency, quarter, out, head, reviewer, filer, remarks, filed)
-
-
-def register(app: typer.Typer) -> None:
-    """Add these commands to the ``spotcheck`` CLI."""
-    app.add_typer(report_app, name="report")

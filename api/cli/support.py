@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, NoReturn
 
 import typer
+import typer.main
+from typer import _click as click
+from typer.core import TyperGroup
 
 if TYPE_CHECKING:
     from ledger.services.ledger import Ledger
@@ -17,6 +21,47 @@ from ledger.errors import SpotcheckError
 
 #: Exit status of a command that failed for a reason it could name.
 EXIT_ERROR = EXIT_STATUS["invalid"]
+
+
+class LazyCommands(TyperGroup):
+    """The root group: its own commands, and those of :data:`api.cli.catalog.COMMANDS`, each
+    imported and built only when it is named (its help listed from the catalog)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        from api.cli.catalog import COMMANDS
+
+        return [*super().list_commands(ctx), *COMMANDS]
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        from api.cli.catalog import COMMANDS
+
+        entry = COMMANDS.get(cmd_name)
+        if entry is None:
+            return super().get_command(ctx, cmd_name)
+        found = getattr(importlib.import_module(entry.module), entry.attribute)
+        if isinstance(found, typer.Typer):
+            command: click.Command = typer.main.get_group(found)
+        else:
+            single = typer.Typer(rich_markup_mode=None, add_completion=False)
+            single.command(cmd_name)(found)
+            command = typer.main.get_command(single)
+        command.name = cmd_name
+        return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        from api.cli.catalog import COMMANDS
+
+        rows = []
+        for name in self.list_commands(ctx):
+            entry = COMMANDS.get(name)
+            if entry is not None:
+                rows.append((name, entry.help))
+                continue
+            command = super().get_command(ctx, name)
+            if command is not None and not command.hidden:
+                rows.append((name, command.get_short_help_str(limit=300)))  # wrapped, not cut
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
 
 
 def command_group(help: str, **options: Any) -> typer.Typer:

@@ -26,9 +26,10 @@ if TYPE_CHECKING:
         InspectionStatus,
         OfficerWork,
     )
+from api.cli.catalog import COMMANDS
 from api.cli.support import command_group, fail, opened_ledger
 
-work_app = command_group("Work views (工作视图): an agency's due and overdue steps, an officer's load.")
+work_app = command_group(COMMANDS["work"].help)
 LANGS = ("zh", "en")
 
 LangOption = Annotated[str, typer.Option("--lang", help="zh (简体中文, default) or en")]
@@ -310,8 +311,3 @@ def _inspection_line(i: InspectionStatus, text: dict[str, str]) -> str:
         extra += text["open_orders"].format(n=len(i.open_orders))
     return text["officer_line"].format(visited=i.visited_on or "-", draw=i.draw_id, unit=i.unit,
                                        name=i.unit_name, record=record, disclosure=disclosure) + extra
-
-
-def register(app: typer.Typer) -> None:
-    """Add these commands to the ``spotcheck`` CLI."""
-    app.add_typer(work_app, name="work")
