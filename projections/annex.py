@@ -3,10 +3,12 @@
 ``annex3``  污染源日常环境监管随机抽查季度汇总表: per agency (the agency itself and every agency
             below it that has rows of its own) and the roll-up (合计), for the key, general and
             special categories: the number of units (数量, the quota table's ``population``), the
-            unit-visits inspected (抽查数量(家次), ``inspected``) and the ratio (抽查比例,
-            ``ratio_bp`` as a percentage with two decimals, floored, from integers); a remark per
-            row naming the plan's requirement and any shortfall; the signatures (负责人 / 审核人 /
-            填表人) left blank unless given.
+            unit-visits inspected (抽查数量(家次), ``inspected``) and the ratio (抽查比例, a
+            :class:`Ratio`: a number in the spreadsheet, shown as a percentage rounded half up to
+            two decimals, 17/32 → 53.13%); a remark per row naming the plan's requirement and any
+            shortfall; the 合计 row last, always (the sum of the rows above, or the agency's own
+            figures when it is alone); the signatures (负责人 / 审核人 / 填表人) left blank unless
+            given.
 ``annex4``  重点污染源随机抽查记录表: one row per key-source inspection (one unit drawn from the key
             stratum of a units draw of the quarter, with its record filed) of the agency and the
             agencies below it, from the current record (after corrections) and the directory entry.
@@ -46,6 +48,7 @@ from projections.quotas import (
     Agency,
     QuotaQueryError,
     QuotaRow,
+    Ratio,
     descendants,
     quota_report,
 )
@@ -89,7 +92,7 @@ class Form:
     period: str
     filed_on: date
     groups: tuple[tuple[str, tuple[str, ...]], ...]
-    rows: list[list[str | int]]
+    rows: list[list[Cell]]
     signatures: dict[str, str] = field(default_factory=dict)
     remarks: str = ""
 
@@ -108,9 +111,7 @@ class Form:
         return f"填报单位：{self.agency}　报告期：{self.period}　填报日期：{self.filed_on:%Y年%m月%d日}"
 
 
-def percent(bp: int) -> str:
-    """Basis points as a percentage with two decimals, in integers: 3333 → ``33.33%``."""
-    return f"{bp // 100}.{bp % 100:02d}%"
+Cell = str | int | Ratio
 
 
 def period_text(year: int, quarter: int) -> str:
@@ -118,12 +119,12 @@ def period_text(year: int, quarter: int) -> str:
 
 
 # -- annex 3 -----------------------------------------------------------------------------------------
-def _annex3_row(name: str, rows: Sequence[QuotaRow]) -> list[str | int]:
+def _annex3_row(name: str, rows: Sequence[QuotaRow]) -> list[Cell]:
     by = {r.category: r for r in rows}
-    cells: list[str | int] = [name]
+    cells: list[Cell] = [name]
     for category in CATEGORIES:
         r = by.get(category, QuotaRow(0, category))
-        cells += [r.population, r.inspected, percent(r.ratio_bp)]
+        cells += [r.population, r.inspected, Ratio(r.inspected, r.population)]
     required = "、".join(f"{CATEGORY_NAMES[c]}{by[c].required}" for c in CATEGORIES if c in by)
     short = "、".join(f"{CATEGORY_NAMES[c]}{by[c].shortfall}" for c in CATEGORIES
                      if c in by and by[c].shortfall)
@@ -138,18 +139,17 @@ def annex3(store: ProjectionStore, code: str, year: int, quarter: int, *, filed_
            signatures: dict[str, str] | None = None, remarks: str = "") -> Form:
     """Annex 3 of the agency with division code ``code`` for one quarter, from the quota table:
     one row per agency with rows of its own (the agency, then those below it by division code),
-    then the roll-up (合计) when there are agencies below."""
+    then the roll-up (合计), always."""
     if quarter not in QUARTERS:
         raise AnnexError(f"--quarter: {quarter} is not a quarter (1-4)")
     report = quota_report(store, code, year, quarter)
-    body: list[list[str | int]] = []
+    body: list[list[Cell]] = []
     for agency in [report.agency, *report.below]:
         own = report.rows if agency is report.agency else quota_report(
             store, agency.division_code, year, quarter).rows
         if own:
             body.append(_annex3_row(agency.name, own))
-    if report.below:
-        body.append(_annex3_row("合计", report.rollup))
+    body.append(_annex3_row("合计", report.rollup if report.below else report.rows))
     return Form(ANNEX3_TITLE, report.agency.name, period_text(year, quarter), filed_on,
                 ANNEX3_GROUPS, body, dict(signatures or {}), remarks)
 
@@ -198,7 +198,7 @@ def key_records(store: ProjectionStore, repository: Any, code: str, year: int, q
     return agency, sorted(records, key=order)
 
 
-def _annex4_row(n: int, key: KeyRecord) -> list[str | int]:
+def _annex4_row(n: int, key: KeyRecord) -> list[Cell]:
     record: dict[str, Any] = key.inspection.record or {}
     annex = record.get("annex4") or {}
     unit = key.unit
@@ -262,7 +262,7 @@ def write_csv(form: Form, path: Path) -> None:
     with path.open("w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(form.columns)
-        writer.writerows(form.rows)
+        writer.writerows([[str(c) if isinstance(c, Ratio) else c for c in row] for row in form.rows])
 
 
 def write_xlsx(form: Form, path: Path) -> None:
@@ -300,7 +300,10 @@ def write_xlsx(form: Form, path: Path) -> None:
             cell.font = bold
             cell.alignment = centre
     for line in form.rows:
-        sheet.append(list(line))
+        sheet.append([value.value if isinstance(value, Ratio) else value for value in line])
+        for column, value in enumerate(line, start=1):
+            if isinstance(value, Ratio):
+                sheet.cell(sheet.max_row, column).number_format = "0.00%"
     sheet.append([])
     if form.remarks:
         sheet.append([f"备注：{form.remarks}"])
@@ -319,10 +322,20 @@ body { font-family: "SimSun", "Songti SC", "Noto Serif CJK SC", serif; font-size
 h1 { text-align: center; font-size: 16pt; margin: 0 0 6pt; }
 p.caption, p.signatures, p.remarks { margin: 4pt 0; }
 table { border-collapse: collapse; width: 100%; }
-th, td { border: 1px solid #000; padding: 2pt 4pt; text-align: center; vertical-align: middle; }
+th, td { border: 1px solid #000; padding: 2pt 4pt; text-align: center; vertical-align: middle;
+  word-break: keep-all; }
+td.short { white-space: nowrap; }
 th { font-weight: bold; }
 thead { display: table-header-group; }
 tr { page-break-inside: avoid; }"""
+
+
+def _td(value: Cell) -> str:
+    """A cell; a short one (a count, a ratio, a date, 生产状态) is never wrapped, so that a narrow
+    column does not print one character per line."""
+    text = str(value)
+    short = ' class="short"' if len(text) <= 12 else ""
+    return f"<td{short}>{html.escape(text)}</td>"
 
 
 def write_html(form: Form, path: Path) -> None:
@@ -337,8 +350,7 @@ def write_html(form: Form, path: Path) -> None:
         else:
             top.append(f'<th rowspan="{levels}">{e(group)}</th>' if levels == 2 else f"<th>{e(group)}</th>")
     head = "<tr>" + "".join(top) + "</tr>" + ("<tr>" + "".join(second) + "</tr>" if second else "")
-    body = "\n".join("<tr>" + "".join(f"<td>{e(str(v))}</td>" for v in row) + "</tr>"
-                     for row in form.rows)
+    body = "\n".join("<tr>" + "".join(_td(v) for v in row) + "</tr>" for row in form.rows)
     remarks = f'<p class="remarks">备注：{e(form.remarks)}</p>\n' if form.remarks else ""
     page = (
         '<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'

@@ -67,6 +67,27 @@ class QuotaQueryError(InvalidInput):
     """A quota query that cannot be answered; the message names the option."""
 
 
+@dataclass(frozen=True)
+class Ratio:
+    """A ratio of two counts (抽查比例): ``inspected ÷ population``. In a spreadsheet it is a number
+    formatted as a percentage; as text it is the percentage rounded half up to two decimals,
+    computed in integers (17/32 = 53.125 % → ``53.13%``); with nothing to inspect, ``—``."""
+
+    numerator: int
+    denominator: int
+
+    @property
+    def value(self) -> float | None:
+        return self.numerator / self.denominator if self.denominator else None
+
+    def __str__(self) -> str:
+        if not self.denominator:
+            return "—"
+        hundredths = (self.numerator * 20000 + self.denominator) // (2 * self.denominator)
+        return f"{hundredths // 100}.{hundredths % 100:02d}%"
+
+
+
 def ratio_bp(inspected: int, population: int) -> int:
     """``inspected / population`` in basis points, floored (0 for an empty population)."""
     return inspected * FULL_BP // population if population > 0 else 0

@@ -23,7 +23,7 @@ from ledger.services.ceremony import Ceremony
 from ledger.services.inspections import Inspections
 from ledger.services.ledger import Ledger
 from projections.annex import ANNEX3_TITLE, ANNEX4_TITLE, Form, annex3, annex4, write_form
-from projections.quotas import quota_report
+from projections.quotas import Ratio, quota_report
 from projections.runner import Runner
 from verify.draw_files import parse_population
 
@@ -59,9 +59,11 @@ def _quarter(ceremony: Ceremony) -> tuple[str, list[str], list[str]]:
     return draw_id, key, general
 
 
-def _pct(inspected: int, population: int) -> str:
-    bp = inspected * 10000 // population if population else 0
-    return f"{bp // 100}.{bp % 100:02d}%"
+def test_a_ratio_is_a_number_shown_rounded_half_up() -> None:
+    assert str(Ratio(17, 32)) == "53.13%" and Ratio(17, 32).value == 0.53125  # 53.125 %
+    assert str(Ratio(1, 3)) == "33.33%" and str(Ratio(2, 3)) == "66.67%"
+    assert str(Ratio(3, 3)) == "100.00%" and str(Ratio(0, 7)) == "0.00%"
+    assert str(Ratio(0, 0)) == "—" and Ratio(0, 0).value is None  # nothing to inspect
 
 
 def test_annex3_has_the_quota_tables_figures_per_agency_and_rolled_up(
@@ -77,12 +79,13 @@ def test_annex3_has_the_quota_tables_figures_per_agency_and_rolled_up(
     assert form.columns[:4] == ["环保机构名称", "辖区内重点污染源数量-数量",
                                 "辖区内重点污染源数量-抽查数量(家次)", "辖区内重点污染源数量-抽查比例"]
     assert form.columns[-1] == "备注" and len(form.columns) == 11
-    assert len(form.rows) == 1  # the county alone: no roll-up
+    assert len(form.rows) == 2 and form.rows[1][0] == "合计"  # the county alone: its own 合计
+    assert form.rows[1][1:10] == form.rows[0][1:10]
     row = form.rows[0]
     assert row[0] == agency.name
     for n, category in enumerate(("key", "general", "special")):
         r = quota[category]
-        assert row[1 + 3 * n:4 + 3 * n] == [r.population, r.inspected, _pct(r.inspected, r.population)]
+        assert row[1 + 3 * n:4 + 3 * n] == [r.population, r.inspected, Ratio(r.inspected, r.population)]
     # by hand: every key unit drawn was visited once (a correction is not a visit), one general one
     assert row[2] == len(key) and row[5] == len(general) and row[8] == 0
     assert str(row[10]).startswith("计划要求重点")
@@ -187,6 +190,8 @@ def test_the_writers_xlsx_csv_with_a_bom_and_an_escaped_printable_page(tmp_path:
     assert parsed.headings == ["单位", "重点", "备注", "数量", "比例"]
     assert [r for r in parsed.rows if r] == [[str(v) for v in r] for r in form.rows]
     assert "备注：备注<x>" in "".join(parsed.page)
+    assert '<td class="short">33.33%</td>' in page  # short cells never wrap one character a line
+    assert "word-break: keep-all" in page
 
 
 def _spotcheck(ledger: Ledger, *args: str) -> Ran:
@@ -210,6 +215,10 @@ def test_spotcheck_report_writes_the_forms_and_refuses_an_unknown_extension(
     assert values[0][0] == ANNEX3_TITLE and values[2][1] == "辖区内重点污染源数量"
     assert "2026年04月10日" in str(values[1][0])
     assert any("负责人(签字)：张三" in str(v[0]) and "填表人(签字)：王五" in str(v[0]) for v in values)
+    # the ratios are numbers a spreadsheet can add up, shown as percentages
+    key_ratio = sheet.cell(5, 4)
+    assert isinstance(key_ratio.value, float) and key_ratio.number_format == "0.00%"
+    assert key_ratio.value == values[4][2] / values[4][1]
 
     four = tmp_path / "annex4.csv"
     done = _spotcheck(county, "report", "annex4", "--agency", COUNTY, "--quarter", "2026Q1",

@@ -254,6 +254,15 @@ def _spotcheck(ledger: Ledger, *args: str) -> Ran:
                env=ledger_env(ledger.settings.db, ledger.settings.keys_dir))
 
 
+def _half_up_percent(part: int, whole: int) -> str:
+    """The ratio as people read it: a percentage rounded half up to two decimals (by hand)."""
+    if not whole:
+        return "—"
+    exact = part * 100 / whole
+    hundredths = int(exact * 100 + 0.5 + 1e-9)
+    return f"{hundredths // 100}.{hundredths % 100:02d}%"
+
+
 def test_spotcheck_quotas_prints_the_figures(ceremony: Ceremony, county: Ledger) -> None:
     _quarter(ceremony)
     behind = _spotcheck(county, "project", "status")
@@ -271,7 +280,7 @@ def test_spotcheck_quotas_prints_the_figures(ceremony: Ceremony, county: Ledger)
         line = next(line for line in shown.stdout.splitlines() if f"Q1       {category} " in line)
         assert line.split()[3:9] == [str(row.population), str(row.required), str(row.drawn),
                                      str(row.inspected),
-                                     f"{row.ratio_bp // 100}.{row.ratio_bp % 100:02d}%",
+                                     _half_up_percent(row.inspected, row.population),
                                      str(row.shortfall)]
 
     as_json = json.loads(_spotcheck(county, "quotas", "--agency", PREFECTURE, "--year", "2026",

@@ -171,15 +171,11 @@ def _year_table(rows: list[YearRow]) -> list[str]:
 
 def _table(rows: list[QuotaRow], *, sources: bool) -> list[str]:
     from projections.columns import aligned
+    from projections.quotas import Ratio
     cells = [list(HEADER) + (["population from"] if sources else [])]
     for r in rows:
         cells.append([f"Q{r.quarter}", f"{r.category} {CATEGORY_NAMES.get(r.category, '')}",
                       str(r.population), str(r.required), str(r.drawn), str(r.inspected),
-                      percent(r.ratio_bp), str(r.shortfall)]
+                      str(Ratio(r.inspected, r.population)), str(r.shortfall)]
                      + ([r.population_source] if sources else []))
     return aligned(cells)
-
-
-def percent(bp: int) -> str:
-    """Basis points as a percentage with two decimals, in integers: 3333 → ``33.33%``."""
-    return f"{bp // 100}.{bp % 100:02d}%"
