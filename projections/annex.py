@@ -211,7 +211,7 @@ def _annex4_row(n: int, key: KeyRecord) -> list[Cell]:
     if case.get("filed"):
         handling.append("立案查处" + (f"：{case['penalty']}" if case.get("penalty") else ""))
     operating = record.get("status") == "operating"
-    remarks = [str(record.get("remarks", "")).strip()]
+    remarks = [str(record.get("public_remarks", "")).strip()]  # never the remarks for the file
     if key.inspection.corrections:
         remarks.append(f"记录已更正{key.inspection.corrections}次")
     return [

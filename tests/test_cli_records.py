@@ -53,7 +53,7 @@ def q2(q2_original: tuple[Path, str, list[str], str], tmp_path: Path
     return private_copy(original, tmp_path), unit, team, person
 
 
-def _record(team: list[str], remarks: str = "", **changes: Any) -> dict[str, Any]:
+def _record(team: list[str], public_remarks: str = "", **changes: Any) -> dict[str, Any]:
     record: dict[str, Any] = {
         "officers": team, "visited_on": "2026-04-07", "place": "企业厂区", "status": "operating",
         "items": [{"item": item, "finding": "compliant", "description": "正常"} for item in ITEMS],
@@ -61,7 +61,8 @@ def _record(team: list[str], remarks: str = "", **changes: Any) -> dict[str, Any
                    "outfall_standardised": False, "emissions_within_limits": True},
         "orders": [{"order": "规范化设置排污口", "due": "2026-05-29"}],
         "case": {"filed": False, "penalty": ""},
-        "attachments": [{"name": "现场照片1.jpg", "sha256": "ab" * 32}], "remarks": remarks,
+        "attachments": [{"name": "现场照片1.jpg", "sha256": "ab" * 32}],
+        "remarks": "现场笔录编号 XC-2026-041（存档）", "public_remarks": public_remarks,
     }
     record["items"][1] = {"item": "污染物排放", "finding": "problem", "description": "排污口未规范化设置"}
     record.update(changes)
@@ -90,7 +91,8 @@ def test_an_operator_files_corrects_rectifies_and_publishes_and_a_citizen_reads_
     assert "correction 1 of the record" in corrected and "(补记在场人员)" in corrected
 
     own = json.loads(ok("record", "show", DRAW, "--unit", unit, "--as-officer", team[0], "--json"))
-    assert own["record"]["remarks"] == remarks  # the full record, for the officer of the visit
+    assert own["record"]["public_remarks"] == remarks  # the full record, for the officer of the visit
+    assert own["record"]["remarks"] == "现场笔录编号 XC-2026-041（存档）"
     assert "规范化设置排污口 (due 2026-05-29)" in ok("record", "show", DRAW, "--unit", unit,
                                                   "--as-agency", COUNTY)
     rectified = ok("rectify", DRAW, "--unit", unit, "--order", "0", "--on", "2026-05-20",
@@ -109,6 +111,7 @@ def test_an_operator_files_corrects_rectifies_and_publishes_and_a_citizen_reads_
     shown = ok("public", "show", "--agency", COUNTY, "--year", "2026", "--json")
     pages = json.loads(shown)
     assert ID_NUMBER not in shown and person not in shown and remarks not in shown
+    assert "XC-2026-041" not in shown  # the remarks for the file are never published
     result = next(r for r in pages["results"] if r["credit_code"] == unit and r["draw_id"] == DRAW)
     assert result["penalty"] == "已作区分处理（商业秘密）" and "1101011990****4578" in result["remarks"]
     assert pages["headings"]["results"] == "抽查结果公告"

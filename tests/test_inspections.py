@@ -13,7 +13,7 @@ from conftest import COUNTY
 
 from ledger.domain.agency import agency_id
 from ledger.domain.directory import InspectionObject, object_id
-from ledger.domain.masking import ConfidentialityReview, WithheldField, withheld_digest
+from ledger.domain.masking import ApprovedText, ConfidentialityReview, WithheldField, withheld_digest
 from ledger.services.ceremony import Ceremony
 from ledger.services.inspections import FOLLOW_UP_REASON, InspectionError, Inspections
 from ledger.services.ledger import Ledger
@@ -166,10 +166,11 @@ def test_a_published_result_is_masked_and_withheld_fields_are_committed_by_hash(
     unit_obj: InspectionObject = inspections.app.repository.get(
         object_id(str(agency_id(COUNTY)), unit))
     person = str(unit_obj.details["legal_representative"])
-    record["remarks"] = f"法定代表人{person}（身份证110101199003074578）在场"
+    record["public_remarks"] = f"法定代表人{person}（身份证110101199003074578）在场"
     inspections.file_record(draw_id, unit, record, team[0], date(2026, 1, 9))
     review = ConfidentialityReview((WithheldField("penalty", "commercial_secret", "涉及商业秘密，不予公开",
-                                                  "保密审查员", "2026-01-20"),))
+                                                  "保密审查员", "2026-01-20"),),
+                                   (ApprovedText("remarks", "保密审查员", "2026-01-20"),))
     published = inspections.disclose_result(draw_id, unit, "办公室", date(2026, 1, 20), review)
     assert published.disclosed is not None
     public = published.disclosed["public"]
@@ -180,6 +181,45 @@ def test_a_published_result_is_masked_and_withheld_fields_are_committed_by_hash(
     assert public["penalty"].startswith("已作区分处理")
     assert published.disclosed["withheld"] == {"penalty": withheld_digest("")}
     assert not re.search(r"\d{17}[\dXx]", text.replace(unit_obj.credit_code, ""))
+
+
+def test_the_remarks_for_the_file_are_never_published_and_the_public_text_only_once_reviewed(
+    quarter: tuple[Inspections, str],
+) -> None:
+    inspections, draw_id = quarter
+    unit, team = _first(inspections, draw_id)
+    record = _record(team)
+    record["remarks"] = "执法记录仪ZF-0317；企业负责人情绪激动，另行约谈"  # for the file
+    record["public_remarks"] = "企业已按要求提交自行监测报告"  # written for the result notice
+    inspections.file_record(draw_id, unit, record, team[0], date(2026, 1, 9))
+    with pytest.raises(InspectionError, match="public_remarks: .* published once reviewed"):
+        inspections.disclose_result(draw_id, unit, "办公室", date(2026, 1, 20))
+    reviewed = ConfidentialityReview((), (ApprovedText("remarks", "办公室主任", "2026-01-19"),))
+    published = inspections.disclose_result(draw_id, unit, "办公室", date(2026, 1, 20), reviewed)
+    assert published.disclosed is not None
+    assert published.disclosed["public"]["remarks"] == "企业已按要求提交自行监测报告"
+    assert "执法记录仪" not in str(published.disclosed["public"])
+    assert published.disclosed["review"][-1] == {
+        "field": "remarks", "ground": "approved", "basis": "", "conclusion": "审核同意公开",
+        "reviewer": "办公室主任", "reviewed_on": "2026-01-19"}
+
+
+def test_a_stopped_plant_is_never_published_as_no_problem_found(
+    quarter: tuple[Inspections, str],
+) -> None:
+    inspections, draw_id = quarter
+    units = list(inspections.ceremony.open(draw_id).teams.items())
+    (stopped, team), (operating, other_team) = units[0], units[1]
+    record = _record(team)
+    record.update(status="stopped", items=[])
+    del record["annex4"]
+    inspections.file_record(draw_id, stopped, record, team[0], date(2026, 1, 9))
+    inspections.file_record(draw_id, operating, _record(other_team), other_team[0], date(2026, 1, 9))
+    for unit in (stopped, operating):
+        inspections.disclose_result(draw_id, unit, "办公室", date(2026, 1, 20))
+    shown = {u: inspections.inspection(draw_id, u).disclosed["public"]["category"]  # type: ignore[union-attr]
+             for u in (stopped, operating)}
+    assert shown == {stopped: "企业停产，未检查生产状况", operating: "未发现问题"}
 
 
 def test_the_list_is_unsealed_early_only_once_every_visit_is_recorded(

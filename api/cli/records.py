@@ -245,10 +245,13 @@ def disclose_result(
     withhold: Annotated[list[str] | None, typer.Option(
         "--withhold", help="FIELD:GROUND:CONCLUSION, a field withheld after review (repeat); ground "
         "state_secret, commercial_secret or personal_privacy")] = None,
-    reviewer: Annotated[str, typer.Option(help="who reviewed (保密审查), with --withhold")] = "",
-    reviewed_on: Annotated[str, typer.Option(help="YYYY-MM-DD, with --withhold")] = "",
+    reviewer: Annotated[str, typer.Option(
+        help="who reviewed (保密审查): the withheld fields, and the record's public_remarks, which "
+             "are published only once reviewed")] = "",
+    reviewed_on: Annotated[str, typer.Option(help="YYYY-MM-DD, with --reviewer")] = "",
 ) -> None:
-    """Publish one result (抽查结果公告): masked, withheld fields shown as 已作区分处理."""
+    """Publish one result (抽查结果公告): masked, withheld fields shown as 已作区分处理; the record's
+    remarks for the file are never published, its public_remarks once reviewed."""
     review = _review(withhold or [], reviewer, reviewed_on)
     with _inspections() as (ledger, inspections):
         published = inspections.disclose_result(draw_id, unit, by, _day("--on", on), review)
@@ -265,11 +268,24 @@ def disclose_result(
 
 
 def _review(withhold: list[str], reviewer: str, reviewed_on: str) -> ConfidentialityReview | None:
-    from ledger.domain.masking import ConfidentialityReview, Ground, MaskingError, WithheldField
-    if not withhold:
+    from ledger.domain.masking import (
+        ApprovedText,
+        ConfidentialityReview,
+        Ground,
+        MaskingError,
+        WithheldField,
+    )
+    if not withhold and not reviewer.strip():
         return None
     if not reviewer.strip() or not reviewed_on:
-        _fail("--withhold: a withheld field needs its review: --reviewer NAME --reviewed-on DATE")
+        _fail("--withhold: a withheld field needs its review: --reviewer NAME --reviewed-on DATE"
+              if withhold else "--reviewed-on: a review has a date: --reviewed-on YYYY-MM-DD")
+    approved: tuple[ApprovedText, ...] = ()
+    if not any(spec.partition(":")[0] == "remarks" for spec in withhold):
+        try:
+            approved = (ApprovedText("remarks", reviewer, reviewed_on),)
+        except MaskingError as exc:
+            _fail(f"--reviewed-on: {exc}")
     items = []
     for spec in withhold:
         field, _, rest = spec.partition(":")
@@ -282,7 +298,7 @@ def _review(withhold: list[str], reviewer: str, reviewed_on: str) -> Confidentia
         except MaskingError as exc:
             _fail(f"--withhold: {exc}")
     try:
-        return ConfidentialityReview(tuple(items))
+        return ConfidentialityReview(tuple(items), approved)
     except MaskingError as exc:
         _fail(f"--withhold: {exc}")
 

@@ -31,7 +31,7 @@ from ledger.domain.agency import Agency, agency_id
 from ledger.domain.directory import InspectionObject, object_id
 from ledger.domain.draw import draw_name, draw_uuid
 from ledger.domain.inspector import Inspector, inspector_id
-from ledger.domain.masking import ConfidentialityReview, WithheldField
+from ledger.domain.masking import ApprovedText, ConfidentialityReview, WithheldField
 from ledger.domain.plan import AnnualPlan
 from ledger.domain.rulebook_presets import preset
 from ledger.services.application import LedgerApp
@@ -382,9 +382,11 @@ def run_demo_quarter(ceremony: Ceremony, inspections: Inspections) -> DemoQuarte
         assert inspection is not None
         if inspection.disclosed is None:
             field, conclusion, reviewer = DEMO_WITHHELD
+            on = DEMO_PUBLISHED_ON.isoformat()
             review = ConfidentialityReview((WithheldField(
-                field, "commercial_secret", conclusion, reviewer, DEMO_PUBLISHED_ON.isoformat()),)) \
-                if roles.get(unit) == "withheld" else None
+                field, "commercial_secret", conclusion, reviewer, on),)) \
+                if roles.get(unit) == "withheld" else ConfidentialityReview((), (
+                    ApprovedText("remarks", reviewer, on),))
             inspections.disclose_result(draw_id, unit, "办公室", DEMO_PUBLISHED_ON, review)
             published_now += 1
     if ceremony.draw(draw_id).disclosed_key is None:
@@ -420,9 +422,10 @@ def demo_record(team: tuple[str, ...], visited: date, items: list[str], unit: st
                       remarks="企业拒绝执法人员进入厂区，已制作现场笔录，另行依法处理")
         del record["annex4"]
     elif role == "withheld":
-        record["remarks"] = "企业提供了生产工艺流程及原料配比说明，经现场核对一致"
+        record["public_remarks"] = "企业提供了生产工艺流程及原料配比说明，经现场核对一致"
     elif role == "named" and len(representative) >= 2:
-        record["remarks"] = f"法定代表人{representative}在场并签字确认"
+        record["remarks"] = "执法记录仪编号 ZF-0317，现场笔录一式两份"  # for the file only
+        record["public_remarks"] = f"法定代表人{representative}在场并签字确认"
     return record
 
 

@@ -3,8 +3,11 @@
 A record says who was there, when and where, what state the unit was in, what each item of the
 rulebook's inspection-item list (随机抽查事项清单) showed, the fields of seed 002 annex 4, the orders
 to correct (责令改正) with their due dates, whether a case was filed (立案) and the penalty, and the
-attachments by SHA-256. :func:`check_record` enforces the rules; :func:`result_category` gives the
-finding category published in the result notice (抽查结果公告).
+attachments by SHA-256, the remarks for the file (``remarks``: 备注, never published) and a text
+written for the public (``public_remarks``: published in the result notice once reviewed).
+:func:`check_record` enforces the rules; :func:`result_category` gives the finding category published
+in the result notice (抽查结果公告): a plant found stopped, not found, closed or refusing is never
+published as 未发现问题.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ FACILITY_STATES = ("normal", "abnormal", "none")
 #: The finding categories of the result notice (抽查结果公告), by key.
 CATEGORIES = {
     "no_problem": "未发现问题",
+    "stopped": "企业停产，未检查生产状况",
     "corrected": "发现问题已责令改正",
     "pending": "发现问题待后续处理",
     "no_activity": "未发现本次抽查涉及的生产经营活动",
@@ -40,7 +44,7 @@ CATEGORIES = {
 }
 CASE_FILED = "立案查处"
 RECORD_KEYS = frozenset({"officers", "visited_on", "place", "status", "items", "annex4", "orders",
-                         "case", "attachments", "remarks"})
+                         "case", "attachments", "remarks", "public_remarks"})
 
 
 class RecordError(InvalidInput):
@@ -104,12 +108,16 @@ def check_record(record: dict[str, Any], context: RecordContext) -> dict[str, An
     attachments = _attachments(record.get("attachments"))
     remarks = record.get("remarks", "")
     if not isinstance(remarks, str):
-        raise RecordError("remarks: text")
+        raise RecordError("remarks: text (for the file; never published)")
+    public_remarks = record.get("public_remarks", "")
+    if not isinstance(public_remarks, str):
+        raise RecordError("public_remarks: text (written for the result notice; published once "
+                          "reviewed)")
     if any(i["finding"] == "problem" for i in items) and not orders and not case["filed"]:
         raise RecordError("orders: a problem found needs an order to correct (责令改正) or a case (立案)")
     return {"officers": list(officers), "visited_on": visited.isoformat(), "place": place,
             "status": status, "items": items, "annex4": annex4, "orders": orders, "case": case,
-            "attachments": attachments, "remarks": remarks}
+            "attachments": attachments, "remarks": remarks, "public_remarks": public_remarks.strip()}
 
 
 def _items(value: object, required: Sequence[str], operating: bool) -> list[dict[str, str]]:
@@ -214,10 +222,12 @@ def has_violation(record: dict[str, Any]) -> bool:
 
 def result_category(record: dict[str, Any]) -> str:
     """The result notice's category key (see :data:`CATEGORIES`): a problem ordered corrected is
-    发现问题已责令改正; one referred for a case (立案) is 发现问题待后续处理 (and 立案查处)."""
+    发现问题已责令改正; one referred for a case (立案) is 发现问题待后续处理 (and 立案查处). Only a
+    unit inspected while operating is 未发现问题 when nothing was found: a stopped plant where
+    nothing was found is 企业停产, never "no problem"."""
     status = record["status"]
     if status in ("no_activity", "unreachable", "refused", "closed"):
         return str(status)
-    if not has_violation(record):
-        return "no_problem"
-    return "pending" if record["case"]["filed"] else "corrected"
+    if has_violation(record):
+        return "pending" if record["case"]["filed"] else "corrected"
+    return "no_problem" if status == "operating" else "stopped"

@@ -387,13 +387,42 @@ def _valid_iso(text: str) -> bool:
 
 
 @dataclass(frozen=True)
+class ApprovedText:
+    """A text written for the public (公开文本, e.g. a record's ``public_remarks``) that a reviewer
+    read before publication and approved as it stands (发布前审核，同意公开)."""
+
+    field: str
+    reviewer: str
+    reviewed_on: str
+    conclusion: str = "审核同意公开"
+
+    def __post_init__(self) -> None:
+        where = f"reviewed text {self.field!r}"
+        if not self.reviewer.strip():
+            raise MaskingError(f"{where}: the reviewer (审核人) must be named")
+        if not _ISO_DATE.match(self.reviewed_on) or not _valid_iso(self.reviewed_on):
+            raise MaskingError(f"{where}: reviewed_on {self.reviewed_on!r} must be an ISO date YYYY-MM-DD")
+
+    def to_record(self) -> dict[str, str]:
+        """The review item as a JSON object; ``ground`` ``approved``: nothing withheld."""
+        return {"field": self.field, "ground": "approved", "basis": "", "conclusion": self.conclusion,
+                "reviewer": self.reviewer, "reviewed_on": self.reviewed_on}
+
+
+@dataclass(frozen=True)
 class ConfidentialityReview:
-    """A confidentiality review record (保密审查记录): the fields withheld from one publication.
+    """A confidentiality review record (保密审查记录) of one publication: the fields withheld, and
+    the texts written for the public that were read and approved as they stand.
 
     Refuses a field listed twice and a field lying inside another withheld field.
     """
 
     items: tuple[WithheldField, ...]
+    approved: tuple[ApprovedText, ...] = ()
+
+    def approves(self, field: str) -> bool:
+        """``field`` was reviewed: approved as it stands, or withheld."""
+        return any(a.field == field for a in self.approved) or any(i.field == field for i in self.items)
 
     def __post_init__(self) -> None:
         fields = [item.field for item in self.items]
@@ -407,8 +436,8 @@ class ConfidentialityReview:
                     )
 
     def to_record(self) -> list[dict[str, str]]:
-        """The review as a JSON array of items."""
-        return [item.to_record() for item in self.items]
+        """The review as a JSON array of items (withheld fields, then approved texts)."""
+        return [item.to_record() for item in self.items] + [a.to_record() for a in self.approved]
 
 
 def withheld_digest(value: object, *, field: str = "$") -> str:

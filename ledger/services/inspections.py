@@ -210,9 +210,9 @@ class Inspections:
         if inspection is None or inspection.record is None:
             raise InspectionError(f"record: {unit} has no record in {draw_id}; a result is "
                                   "published after its record")
-        public, names = self._public_result(draw, rulebook, inspection)
-        withheld: dict[str, str] = {}
         review = review or ConfidentialityReview(())
+        public, names = self._public_result(draw, rulebook, inspection, review)
+        withheld: dict[str, str] = {}
         try:
             public, withheld = withhold(public, review)
             public = Masker(names, self.names).mask_value(public)
@@ -227,10 +227,15 @@ class Inspections:
         self.app.save(inspection)
         return inspection
 
-    def _public_result(self, draw: Draw, rulebook: Rulebook,
-                       inspection: Inspection) -> tuple[dict[str, Any], list[str]]:
+    def _public_result(self, draw: Draw, rulebook: Rulebook, inspection: Inspection,
+                       review: ConfidentialityReview) -> tuple[dict[str, Any], list[str]]:
         record = inspection.record
         assert record is not None
+        public_remarks = str(record.get("public_remarks", ""))
+        if public_remarks and not review.approves("remarks"):
+            raise InspectionError(
+                "public_remarks: the text written for the public is published once reviewed "
+                "(发布前审核): name the reviewer and the date of review")
         unit = self._unit(draw, inspection.unit)
         officers = [self._officer(c) for c in record["officers"]]
         names = [n for n in [str(unit.details.get("legal_representative", "")),
@@ -246,7 +251,7 @@ class Inspections:
             "case": CASE_FILED if record["case"]["filed"] else "",
             "orders": [{"order": o["order"], "due": o["due"]} for o in record["orders"]],
             "penalty": record["case"]["penalty"],
-            "remarks": record.get("remarks", ""),
+            "remarks": public_remarks,  # the record's own remarks are for the file only
         }
         return public, names
 
