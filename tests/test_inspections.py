@@ -217,8 +217,11 @@ def test_a_stopped_plant_is_never_published_as_no_problem_found(
     inspections.file_record(draw_id, operating, _record(other_team), other_team[0], date(2026, 1, 9))
     for unit in (stopped, operating):
         inspections.disclose_result(draw_id, unit, "办公室", date(2026, 1, 20))
-    shown = {u: inspections.inspection(draw_id, u).disclosed["public"]["category"]  # type: ignore[union-attr]
-             for u in (stopped, operating)}
+    shown = {}
+    for unit in (stopped, operating):
+        found = inspections.inspection(draw_id, unit)
+        assert found is not None and found.disclosed is not None
+        shown[unit] = found.disclosed["public"]["category"]
     assert shown == {stopped: "企业停产，未检查生产状况", operating: "未发现问题"}
 
 
