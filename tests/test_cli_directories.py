@@ -47,8 +47,22 @@ def test_an_operator_sets_up_a_county_and_files_its_plan(tmp_path: Path) -> None
     inspectors = "姓名,执法证号,职务\n李娜,65230100012,执法队员\n张伟,65230100013,执法队员\n"
     (tmp_path / "i.csv").write_text(inspectors, encoding="utf-8")
     ok("inspectors", "import", str(tmp_path / "i.csv"), "--agency", "652301")
+    unstated = run(tmp_path, "spotcheck", "rulebook", "adopt", "shandong-county-2015", "--agency",
+                   "652301", "--from", "2025-11-01", "--approved-by", "局务会", "--reason", "试行")
+    assert unstated.returncode == 2 and "--special-share PERCENT" in unstated.stderr
+    assert "at least the key units' 25.00%" in unstated.stderr
+    for share, said in (("half", "--special-share: 'half' is not a percentage"),
+                        ("5 %", "5.00% is below the key units' 25.00%")):
+        assert said in run(tmp_path, "spotcheck", "rulebook", "adopt", "shandong-county-2015",
+                           "--agency", "652301", "--from", "2025-11-01", "--approved-by", "局务会",
+                           "--reason", "试行", "--special-share", share).stderr
+    ok("rulebook", "adopt", "shandong-county-2015", "--agency", "652301", "--from", "2025-11-01",
+       "--approved-by", "局务会", "--reason", "试行", "--special-share", "50%")
     ok("rulebook", "adopt", "changji-county-2015", "--agency", "652301", "--from", "2025-12-01",
        "--approved-by", "局务会", "--reason", "执行州局实施方案")
+    stated = json.loads(ok("rulebook", "show", "--agency", "652301", "--on", "2025-11-15"))
+    assert {"category": "special", "share_bp": 5000, "stated": "采用机构确定（规则未给出比例）：局务会"}.items() \
+        <= next(r for r in stated["minimums"] if r["category"] == "special").items()
     plan = json.loads(ok("plan", "--year", "2026", "--agency", "652301", "--approved-by", "局务会",
                          "--json"))
     assert plan["rulebook"] == "changji-county-2015" and plan["officers"] == 2

@@ -129,18 +129,24 @@ def test_the_inner_mongolia_cap_of_two_a_year_limits_the_plan() -> None:
     assert [plan.quota(q, "general").required for q in QUARTERS] == [30, 30, 0, 0]
 
 
-def test_shandong_special_without_a_number_needs_nothing_extra() -> None:
-    plan = plan_year({"special": 10}, 5, preset("shandong-county-2015"))
-    special = plan.category("special")
-    assert (special.basis, special.required, special.capped) == ("none", 0, False)
+def test_a_category_without_a_number_is_never_planned_at_zero() -> None:
+    # 002 二(五)3 「应加大抽查比例」 gives no number: the plan refuses rather than ask for nothing
+    with pytest.raises(PlanError, match=r"minimums.special: .* no number for the 10 special unit"):
+        plan_year({"special": 10}, 5, preset("shandong-county-2015"))
+    assert plan_year({"key": 4}, 5, preset("shandong-county-2015")).category("special").required == 0
+    stated = preset("shandong-county-2015").adopt("2026-01-01", {"special": 5000}, "局务会")
+    special = plan_year({"special": 10}, 5, stated).category("special")
+    assert (special.basis, special.required) == ("share_per_quarter", 20)  # 50 % of 10, 4 quarters
 
 
 def test_inner_mongolia_league_example() -> None:
-    plan = plan_year({"key": 60, "general": 400, "special": 5}, 12, preset("inner-mongolia-league"))
+    # 004 sets no special ratio: the league states one when adopting (here the key units' 5 %)
+    league = preset("inner-mongolia-league").adopt("2019-06-01", {"special": 500}, "盟局务会")
+    plan = plan_year({"key": 60, "general": 400, "special": 5}, 12, league)
     assert plan.quota(1, "key").required == 3  # 5 % of 60
     assert plan.category("general").required == 60  # 12 officers at 1:5
-    assert plan.category("special").required == 0  # 004 sets no special ratio
-    assert plan.quarter_total(1) == 3 + 15
+    assert plan.quota(1, "special").required == 1  # 5 % of 5, rounded up
+    assert plan.quarter_total(1) == 3 + 15 + 1
 
 
 def test_the_plan_is_plain_json() -> None:

@@ -469,4 +469,26 @@ def test_inner_mongolia_has_no_year_and_no_date_of_issue() -> None:
     assert_quoted("004", "本细则自印发之日起试行")
     for name in ("inner-mongolia-league", "inner-mongolia-banner"):
         assert (preset(name).year, preset(name).adopted_from) == (None, None)
-        assert preset(name).adopt("2019-06-01").adopted_from == "2019-06-01"
+        assert preset(name).adopt("2019-06-01", {"special": 5000}).adopted_from == "2019-06-01"
+
+
+def test_a_rulebook_that_gives_no_number_is_adopted_only_with_one_stated() -> None:
+    # 002 二(五)3 「对存在环境违法和环境管理问题的污染源，应加大抽查比例」: raise it, but by how much?
+    assert_quoted("002", "对存在环境违法和环境管理问题的污染源，应加大抽查比例")
+    shandong = preset("shandong-county-2015")
+    assert shandong.unstated() == ["special"]
+    with pytest.raises(RulebookError, match=r"minimums.special: .*--special-share.*at least the key "
+                                            r"units' 25.00%.*never assumed"):
+        shandong.adopt("2026-01-01")
+    with pytest.raises(RulebookError, match=r"10.00% is below the key units' 25.00%"):
+        shandong.adopt("2026-01-01", {"special": 1000}, "局务会")
+    with pytest.raises(RulebookError, match=r"minimums.key: the rulebook already gives its number"):
+        shandong.adopt("2026-01-01", {"key": 5000, "special": 5000}, "局务会")
+    adopted = shandong.adopt("2026-01-01", {"special": 5000}, "局务会")
+    special = next(r for r in adopted.minimums if r.category == "special")
+    assert (special.share_bp, special.scope) == (5000, "存在环境违法和环境管理问题的污染源")
+    assert special.stated == "采用机构确定（规则未给出比例）：局务会" and adopted.unstated() == []
+    assert Rulebook.from_dict(adopted.to_dict()) == adopted  # kept in the RulebookAdopted event
+    # 004 names no ratio for special objects at all: the rule is added
+    banner = preset("inner-mongolia-banner").adopt("2019-06-01", {"special": 2500}, "旗局")
+    assert [r.share_bp for r in banner.minimums if r.category == "special"] == [2500]

@@ -332,12 +332,29 @@ def rulebook_adopt(
     adopted_from: Annotated[str, typer.Option("--from", help="YYYY-MM-DD")],
     approved_by: Annotated[str, typer.Option(help="who approved it (e.g. 局务会)")],
     reason: Annotated[str, typer.Option(help="why")],
+    special_share: Annotated[str | None, typer.Option(
+        "--special-share", help="the share of special-supervision objects drawn per quarter, e.g. 50%, "
+        "where the rulebook gives no number (seed 002: 应加大抽查比例; 004: none); at least the key "
+        "units' share")] = None,
 ) -> None:
     """Adopt a rulebook from a date, recording who approved it and why."""
+    stated = {} if special_share is None else {"special": _share_bp("--special-share", special_share)}
     with _ledger() as ledger:
-        rulebook = _load_rulebook(book).adopt(adopted_from)
+        rulebook = _load_rulebook(book).adopt(adopted_from, stated, approved_by)
         ledger.app.adopt_rulebook(_agency(ledger, agency), rulebook, approved_by, reason)
         typer.echo(f"adopted {rulebook.name} from {adopted_from}{synced(ledger)}")
+
+
+def _share_bp(option: str, text: str) -> int:
+    """``50%``, ``50`` or ``12.5%`` → basis points (5000, 5000, 1250)."""
+    number = text.strip().removesuffix("%").strip()
+    whole, _, fraction = number.partition(".")
+    if not whole.isdigit() or (fraction and (not fraction.isdigit() or len(fraction) > 2)):
+        _fail(f"{option}: {text!r} is not a percentage like 50% or 12.5%")
+    bp = int(whole) * 100 + int(fraction.ljust(2, "0") or 0)
+    if not 0 < bp <= 10000:
+        _fail(f"{option}: {text!r} must be more than 0% and at most 100%")
+    return bp
 
 
 @rulebook_app.command("show")

@@ -102,6 +102,9 @@ class Agency(ChainedAggregate):
             rulebook.validate()
         except RulebookError as exc:
             raise AgencyRuleError(f"rulebook.{exc}") from None
+        if rulebook.unstated():
+            raise AgencyRuleError(f"rulebook.minimums.{rulebook.unstated()[0]}: no number for these "
+                                  "units; adopt it with one stated (a quota of 0 is never assumed)")
         _require("approved_by", approved_by, "adopting a rulebook needs its approver")
         _require("reason", reason, "adopting a rulebook needs a reason")
         self._rulebook_adopted(rulebook=rulebook.to_dict(), approved_by=approved_by, reason=reason)

@@ -215,6 +215,11 @@ def _asked(
     if rule is not None and rule.officer_ratio is not None:
         yearly = visits_per_year(officers, rule.officer_ratio) if count else 0
         return "officer_ratio", spread_over_quarters(yearly)
+    if count:
+        raise PlanError(
+            f"rulebook.minimums.{category}: the rulebook in force ({rulebook.name}) gives no number "
+            f"for the {count} {category} unit(s), and a quota of 0 is never assumed: adopt it again "
+            f"stating one (`spotcheck rulebook adopt … --{category}-share PERCENT`)")
     return "none", (0,) * len(QUARTERS)
 
 

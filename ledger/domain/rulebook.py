@@ -82,7 +82,9 @@ class CategoryRule:
     asks for more inspections without a number (e.g. "应加大抽查比例", seed 002 二(五)3).
     ``stratum_minimum`` is a floor of unit-visits per quarter for the category (0: none; no seed
     sets one). ``until_corrected`` marks a special-object ratio that lasts "直至整改完成" (seed 000).
-    ``scope`` keeps the seed's wording of which units count (e.g. "市控及以上").
+    ``scope`` keeps the seed's wording of which units count (e.g. "市控及以上"). ``stated`` says who
+    gave the number when the seed gave none (采用机构确定): a rulebook is adopted only with a number
+    for every category (:meth:`Rulebook.adopt`), never with a quota of 0 by silence.
     """
 
     category: str
@@ -91,6 +93,11 @@ class CategoryRule:
     stratum_minimum: int = 0
     until_corrected: bool = False
     scope: str = ""
+    stated: str = ""
+
+    @property
+    def has_number(self) -> bool:
+        return self.share_bp is not None or self.officer_ratio is not None
 
 
 @dataclass(frozen=True)
@@ -208,11 +215,57 @@ class Rulebook:
                 return weight.weight
         raise RulebookError(f"risk_weights: no weight for risk grade {grade!r}")
 
-    def adopt(self, on: str) -> Rulebook:
-        """The same rules adopted from ISO date ``on`` (通过/印发之日), validated."""
-        adopted = replace(self, adopted_from=on)
+    def unstated(self) -> list[str]:
+        """The categories for which the rulebook gives no number (a seed that says "raise the ratio"
+        without one, e.g. 002 二(五)3, or none at all for the category, e.g. 004 for special
+        objects)."""
+        rules = {r.category: r for r in self.minimums}
+        return [c for c in CATEGORIES if c not in rules or not rules[c].has_number]
+
+    def adopt(self, on: str, stated: Mapping[str, int] | None = None, stated_by: str = "") -> Rulebook:
+        """The same rules adopted from ISO date ``on`` (通过/印发之日), validated.
+
+        ``stated`` gives, per category the rulebook leaves without a number, the share of its units
+        per quarter (basis points) the adopting agency sets (``stated_by`` names who decided): a
+        special-object share is at least the key units' (the seeds ask to raise it). Adoption is
+        refused while a category has no number."""
+        minimums = list(self.minimums)
+        for category, share_bp in (stated or {}).items():
+            where = f"minimums.{category}"
+            if category not in CATEGORIES:
+                raise RulebookError(f"{where}: {category!r} is not one of {', '.join(CATEGORIES)}")
+            if category not in self.unstated():
+                raise RulebookError(f"{where}: the rulebook already gives its number; adopt it as it "
+                                    "is, or adopt a rulebook file with another")
+            _check_bp(f"{where}.share_bp", share_bp)
+            old = next((r for r in minimums if r.category == category), None)
+            rule = CategoryRule(category, share_bp=share_bp, scope=old.scope if old else "",
+                                until_corrected=old.until_corrected if old else False,
+                                stated=f"采用机构确定（规则未给出比例）：{stated_by}".rstrip("：")
+                                if stated_by.strip() else "采用机构确定（规则未给出比例）")
+            minimums = [rule if r is old else r for r in minimums] if old else [*minimums, rule]
+        adopted = replace(self, adopted_from=on, minimums=tuple(minimums))
         adopted.validate()
+        missing = adopted.unstated()
+        if missing:
+            raise RulebookError(
+                f"minimums.{missing[0]}: the rulebook gives no number for {missing[0]} units"
+                + (f" ({_silent_note(self, missing[0])})" if _silent_note(self, missing[0]) else "")
+                + f"; state one when adopting (--{missing[0]}-share PERCENT"
+                + (f", at least the key units' {_percent(adopted.key_share_bp)}"
+                   if missing[0] == "special" and adopted.key_share_bp else "")
+                + "); a quota of 0 is never assumed")
+        special = next((r for r in adopted.minimums if r.category == "special"), None)
+        if (special is not None and special.stated and special.share_bp is not None
+                and adopted.key_share_bp and special.share_bp < adopted.key_share_bp):
+            raise RulebookError(
+                f"minimums.special.share_bp: {_percent(special.share_bp)} is below the key units' "
+                f"{_percent(adopted.key_share_bp)}; the seeds ask to raise the ratio for special objects")
         return adopted
+
+    @property
+    def key_share_bp(self) -> int | None:
+        return next((r.share_bp for r in self.minimums if r.category == "key"), None)
 
     def validate(self) -> None:
         """Raise :class:`RulebookError` naming the first field that breaks its rule."""
@@ -450,9 +503,19 @@ def _check_positive_list(policy: PositiveListPolicy) -> None:
 # --- plain values ----------------------------------------------------------------------------
 
 
+def _percent(bp: int | None) -> str:
+    return "" if bp is None else f"{bp // 100}.{bp % 100:02d}%"
+
+
+def _silent_note(book: Rulebook, category: str) -> str:
+    """The rulebook's note on a category it gives no number for, if any (its seed's words)."""
+    word = {"special": "special", "key": "key", "general": "general"}[category]
+    return next((n for n in book.notes if n.startswith(word)), "")
+
+
 def _rule_to_dict(rule: CategoryRule) -> dict[str, object]:
     ratio = rule.officer_ratio
-    return {
+    data: dict[str, object] = {
         "category": rule.category,
         "share_bp": rule.share_bp,
         "officer_ratio": None if ratio is None else {
@@ -462,6 +525,9 @@ def _rule_to_dict(rule: CategoryRule) -> dict[str, object]:
         "until_corrected": rule.until_corrected,
         "scope": rule.scope,
     }
+    if rule.stated:  # only where the adopting agency gave the number (older rulebooks lack the key)
+        data["stated"] = rule.stated
+    return data
 
 
 def _deadline_to_dict(deadline: Deadline | None) -> dict[str, object] | None:
@@ -489,6 +555,7 @@ def _rule_from(d: _Reader) -> CategoryRule:
         stratum_minimum=d.integer("stratum_minimum"),
         until_corrected=d.flag("until_corrected"),
         scope=d.text("scope"),
+        stated=d.absent_text("stated"),
     )
     for reader in (d, *([] if r is None else [r])):
         reader.no_extra_keys()
@@ -565,6 +632,10 @@ class _Reader:
         if not isinstance(value, bool):
             raise self._fail(key, "true or false", value)
         return value
+
+    def absent_text(self, key: str) -> str:
+        """A text that rulebooks recorded before it existed leave out (read as empty)."""
+        return self.text(key) if key in self._data else ""
 
     def opt_flag(self, key: str) -> bool:
         """A flag that rulebooks recorded before it existed leave out (read as false)."""
