@@ -11,6 +11,7 @@ import os
 import secrets
 import shutil
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import psycopg
@@ -21,9 +22,22 @@ from ledger.adapters.holiday_calendars import schedules_from_package
 from ledger.adapters.settings import Settings
 from ledger.demo.county import write_county_demo, write_demo
 from ledger.domain.agency import DEFAULT_LOG_DOMAIN, agency_id
+from ledger.domain.clock import simulated_time
 from ledger.log.keys import KeyFiles
 from ledger.services.ceremony import Ceremony
 from ledger.services.ledger import Ledger
+
+#: When the tests' agencies write: every event of a test is stamped from here on, a microsecond
+#: apart, before any date the tests claim (a freeze on 2025-12-29, a record filed on 2026-01-09 …),
+#: so that a by-the-book quarter is not taken for back-dated. Tests of back-dating set their own.
+TEST_TIME = datetime(2024, 6, 3, 2, 0, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def _events_at_test_time() -> Iterator[None]:
+    with simulated_time(TEST_TIME):
+        yield
+
 
 PG_ADMIN = os.environ.get("SPOTCHECK_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
 ORIGIN = "652301.spotcheck.test/log"
@@ -155,7 +169,8 @@ def _county_template(backend: str, built: dict[str, str], tmp_path: Path) -> str
             settings = Settings(PG_ADMIN.rsplit("/", 1)[0] + "/" + name, tmp_path / "keys")
         template = open_ledger(settings)
         try:
-            write_county(template)
+            with simulated_time(TEST_TIME):
+                write_county(template)
         finally:
             template.close()
     return built[backend]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -18,6 +18,7 @@ from conftest import COUNTY
 from test_inspections import _record
 
 from ledger.domain.agency import Agency, agency_id
+from ledger.domain.clock import simulated_time
 from ledger.domain.draw import Draw, draw_name
 from ledger.domain.inspection import Inspection
 from ledger.services.ceremony import Ceremony
@@ -275,3 +276,73 @@ def test_a_plan_asking_less_than_the_minimum_ratio_is_flagged(
     county.sync()
     report = export_and_verify(county, tmp_path / "bundle")
     assert _rules(report) == ["rule-plan"] and "minimum ratio asks" in report.findings[0].message
+
+
+# -- when steps were recorded (记录时间 against the claimed dates) -----------------------------------
+def _at(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day, 2, 0, tzinfo=UTC)  # 10:00 China time
+
+
+def test_a_step_recorded_long_after_the_day_it_claims_is_back_dated(
+    county: Ledger, ceremony: Ceremony, tmp_path: Path
+) -> None:
+    """A freeze that claims the window's 2025-12-29 but is written on 2026-03-02, and a record that
+    claims 2026-01-09 but is written on 2026-02-20: each is back-dated (倒签); a record written the
+    next morning is not."""
+    inspections = Inspections(ceremony.app, ceremony)
+    with simulated_time(_at(date(2026, 3, 2))):
+        draw_id = fixed(ceremony)  # freeze and fixing both claim 2025-12-29
+    (first, team), (second, other) = list(ceremony.open(draw_id).teams.items())[:2]
+    with simulated_time(_at(date(2026, 2, 20))):
+        inspections.file_record(draw_id, first, _record(team), team[0], date(2026, 1, 9))
+    with simulated_time(_at(date(2026, 1, 10))):  # the next morning: within the grace day
+        inspections.file_record(draw_id, second, _record(other), other[0], date(2026, 1, 9))
+    county.sync()
+    report = export_and_verify(county, tmp_path / "bundle")
+    backdated = [f for f in report.findings if f.rule == "backdated"]
+    assert [f.severity for f in backdated] == ["failed"] * 3
+    messages = [f.message for f in backdated]
+    assert "the freeze claims 2025-12-29 but was recorded 2026-03-02 (63 days later" in messages[0]
+    assert "the fixing claims 2025-12-29" in messages[1]
+    assert f"{draw_id} {first}: the record claims 2026-01-09 but was recorded 2026-02-20" in messages[2]
+    assert not any(second in m for m in messages)
+
+
+def test_a_plan_recorded_after_its_due_date_is_flagged_late(
+    ledger: Ledger, tmp_path: Path
+) -> None:
+    """seed 000 「县市、园区环保局每年12月10日前」: a 2026 plan filed in December 2026 is late."""
+    from ledger.demo.county import write_county_demo
+
+    with simulated_time(_at(date(2026, 12, 2))):
+        write_county_demo(ledger.app, seed=7, units=30, inspectors=6)
+    ledger.sync()
+    report = export_and_verify(ledger, tmp_path / "bundle")
+    late = [f for f in report.findings if f.rule == "plan-late"]
+    assert len(late) == 1 and late[0].severity == "late" and report.ok
+    assert "2026 plan: recorded on 2026-12-02, after the rulebook's due date 2025-12-10" in late[0].message
+
+
+def test_an_order_to_correct_past_its_due_date_is_open_work(
+    county: Ledger, ceremony: Ceremony, tmp_path: Path
+) -> None:
+    """An order due 2026-02-28 (a Saturday worked in exchange for the Spring Festival), still open
+    when the log's latest step is recorded on 2026-03-12: flagged (late; 9 working days overdue:
+    2, 3, 4, 5, 6, 9, 10, 11 and 12 March); once rectified, not."""
+    inspections = Inspections(ceremony.app, ceremony)
+    draw_id = fixed(ceremony)
+    teams = list(ceremony.open(draw_id).teams.items())
+    (unit, team), (other, other_team) = teams[0], teams[1]
+    inspections.file_record(draw_id, unit, _record(team, problem=True), team[0], date(2026, 1, 9))
+    inspections.file_record(draw_id, other, _record(other_team, problem=True), other_team[0],
+                            date(2026, 1, 9))
+    with simulated_time(_at(date(2026, 2, 27))):
+        inspections.rectify(draw_id, other, 0, date(2026, 2, 27), "复查组", "照片")
+    with simulated_time(_at(date(2026, 3, 12))):
+        inspections.disclose_result(draw_id, unit, "办公室", date(2026, 3, 12))
+    county.sync()
+    report = export_and_verify(county, tmp_path / "bundle")
+    overdue = [f for f in report.findings if f.rule == "order-overdue"]
+    assert [f.severity for f in overdue] == ["late"] and report.ok
+    assert f"{draw_id} {unit}: order 1 (规范化设置排污口) was due 2026-02-28, not recorded as " \
+        "rectified: 9 working day(s) overdue as of 2026-03-12" in overdue[0].message

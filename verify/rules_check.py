@@ -28,13 +28,26 @@ At each freeze and each record it checks:
                      days after the rulebook's deadline).
 ``record-late`` / ``disclosure-late``  (severity ``late``) a step after its deadline: accepted by
                      the rules, flagged for the reviewer.
+``backdated``        a step recorded later than the date it claims (``frozen_on``, ``fixed_on``,
+                     ``filed_on``, ``rectified_on``, ``disclosed_on``) by more than a day: its
+                     event's time — or, where a witness cosigned a checkpoint the event is not yet
+                     in, that cosignature's time, a clock the agency does not control — is on a later
+                     day (China time, UTC+8) than the day after the claimed one. Back-dating
+                     (倒签) would let a late step pass as timely, or a freeze outside its window pass
+                     as inside it.
+``plan-late``        (severity ``late``) an annual plan recorded after the rulebook's
+                     ``annual_plan_due`` (e.g. 12-10 of the year before).
+``order-overdue``    (severity ``late``) an order to correct still open after its due date, as of
+                     the latest event of the log: open work the agency must follow up (the unit's
+                     rectification verified, or the case pursued).
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, NamedTuple
 
 from verify.draw_files import DrawFileError, read_draw_inputs
@@ -43,6 +56,11 @@ from verify.period import Period, draw_window
 from verify.working_days import CalendarNotAnnounced, WorkingCalendar, YearSchedule
 
 STRATA = {"key": "KEY", "general": "GEN", "special": "SPC"}
+#: A step may be recorded on the day it claims or the day after (work finished late in the evening,
+#: entered next morning); later than that it is back-dated.
+BACKDATING_GRACE = timedelta(days=1)
+#: China Standard Time: the day a step was recorded is counted on the agencies' own calendar.
+CHINA = timedelta(hours=8)
 _PREFIX = "ledger."
 _INSPECTION = "inspection:Inspection."
 
@@ -119,6 +137,13 @@ class RuleReplay:
     keep_trail: bool = False
     trail: dict[str, list[TrailStep]] = field(default_factory=dict)
     established: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: the latest event time seen (ISO text, UTC): "as of" for open work
+    latest: str = ""
+    #: the time of the event being observed (ISO text, UTC)
+    _recorded: str = ""
+    #: log index → the time after which the entry was recorded by a clock the agency does not
+    #: control (a witness's cosignature of a checkpoint that does not yet contain it), if any
+    witnessed_after: Callable[[int], datetime | None] | None = None
 
     def find(self, rule: str, message: str, where: _Where, severity: str = "failed") -> None:
         self.found.append(Finding(rule, message, where.log_index, "events.jsonl", where.line, severity))
@@ -137,6 +162,11 @@ class RuleReplay:
                 data.get("changes") or ()):
             return  # a change of phone or address: nothing the rules depend on
         assert isinstance(kind, str)
+        recorded = event.get("timestamp")
+        if type(recorded) is str:
+            self._recorded = recorded
+            if recorded > self.latest:
+                self.latest = recorded
         name = kind[len(_PREFIX):]
         if self.keep_trail:
             self._keep(name, str(event["aggregate_id"]), data, index, line)
@@ -162,7 +192,62 @@ class RuleReplay:
             self._check_record_team(inspection, teams.get(inspection["draw_id"]))
         self._check_year(teams)
         self._check_task_deadlines()
+        self._check_open_orders()
         return self.found
+
+    # -- when steps were recorded ------------------------------------------------------------------
+    def _recorded_day(self, index: int) -> tuple[date, str] | None:
+        """The day (China time) the observed event was recorded, and by which clock."""
+        if not self._recorded:
+            return None
+        try:
+            moment = datetime.fromisoformat(self._recorded.replace("Z", "+00:00"))
+        except ValueError:
+            return None
+        clock = "recorded"
+        witnessed = self.witnessed_after(index) if self.witnessed_after is not None else None
+        if witnessed is not None and witnessed > moment:
+            moment, clock = witnessed, "after a witness cosigned the log without it, at"
+        return (moment + CHINA).date(), clock
+
+    def _check_recorded(self, label: str, step: str, claimed: str, where: _Where) -> None:
+        """A step is recorded on the day it claims, or the next: else it is back-dated."""
+        recorded = self._recorded_day(where.log_index)
+        try:
+            day = date.fromisoformat(claimed)
+        except ValueError:
+            return  # the record's own checks report a bad date
+        if recorded is not None and recorded[0] > day + BACKDATING_GRACE:
+            self.find("backdated", f"{label}: {step} claims {day} but was {recorded[1]} "
+                      f"{recorded[0]} ({(recorded[0] - day).days} days later; back-dated steps "
+                      "escape their windows and deadlines)", where)
+
+    def _check_open_orders(self) -> None:
+        """Orders to correct past their due date and not rectified, as of the latest event."""
+        if not self.latest:
+            return
+        try:
+            as_of = (datetime.fromisoformat(self.latest.replace("Z", "+00:00")) + CHINA).date()
+        except ValueError:
+            return
+        for inspection in self.inspections.values():
+            record = inspection["record"]
+            if record is None:
+                continue
+            rectified = inspection.get("rectified", set())
+            for n, order in enumerate(record.get("orders") or []):
+                due = date.fromisoformat(str(order["due"]))
+                if n in rectified or due >= as_of:
+                    continue
+                try:
+                    late = self._agency(inspection["agency"]).working_calendar().working_days_late(
+                        due, as_of)
+                    overdue = f"{late} working day(s)"
+                except CalendarNotAnnounced:
+                    overdue = f"{(as_of - due).days} day(s)"
+                self.find("order-overdue", f"{inspection['draw_id']} {inspection['unit']}: order "
+                          f"{n + 1} ({order['order']}) was due {due}, not recorded as rectified: "
+                          f"{overdue} overdue as of {as_of}", inspection["where"], severity="late")
 
     def _unit_draws(self) -> dict[tuple[str, int], list[dict[str, Any]]]:
         """The agencies' quarterly unit draws by (agency, year), in period order."""
@@ -250,6 +335,11 @@ class RuleReplay:
         book = agency.rulebook(f"{year}-01-01")
         if book is not None:
             self._check_plan(agg, year, data["plan"], book, where)
+            due = book.get("annual_plan_due")
+            recorded = self._recorded_day(where.log_index)
+            if due and recorded is not None and recorded[0] > date.fromisoformat(f"{year - 1}-{due}"):
+                self.find("plan-late", f"{year} plan: recorded on {recorded[0]}, after the rulebook's "
+                          f"due date {year - 1}-{due}", where, severity="late")
 
     def _check_plan(self, agency_uuid: str, year: int, plan: dict[str, Any], book: dict[str, Any],
                     where: _Where) -> None:
@@ -335,6 +425,7 @@ class RuleReplay:
             return
         self._check_window(draw_id, agency, book, data["period"], str(data["frozen_on"]),
                            int(data["window"].get("working_days_late", 0)), "frozen", where)
+        self._check_recorded(f"draw {draw_id}", "the freeze", str(data["frozen_on"]), where)
         try:
             inputs = read_draw_inputs(*(str(data["files"][n]["content"]).encode("utf-8")
                                         for n in ("population", "inspectors", "conflicts", "params")))
@@ -356,6 +447,7 @@ class RuleReplay:
         draw = self.draws.get(agg)
         if draw is None:
             return
+        self._check_recorded(f"draw {draw['draw_id']}", "the fixing", str(data["fixed_on"]), where)
         agency = self._agency(draw["agency"])
         book = agency.rulebook(_quarter(draw["period"])[0].isoformat())
         if book is not None:
@@ -486,6 +578,7 @@ class RuleReplay:
         period = inspection["draw_id"].split("-")[1]
         book = agency.rulebook(_quarter(period)[0].isoformat())
         label = f"{inspection['draw_id']} {inspection['unit']}"
+        self._check_recorded(label, "the record", str(data.get("filed_on", "")), where)
         if book is None:
             return
         self._check_record(label, book, record, str(data.get("filed_by", "")), where)
@@ -496,14 +589,31 @@ class RuleReplay:
     def record_corrected(self, agg: str, data: dict[str, Any], where: _Where) -> None:
         inspection = self.inspections[agg]
         inspection.update(record=data["record"], where=where)
+        self._check_recorded(f"{inspection['draw_id']} {inspection['unit']}", "the correction",
+                             str(data.get("filed_on", "")), where)
         book = self._agency(inspection["agency"]).rulebook(
             _quarter(inspection["draw_id"].split("-")[1])[0].isoformat())
         if book is not None:
             self._check_record(f"{inspection['draw_id']} {inspection['unit']}", book, data["record"],
                                str(data["filed_by"]), where)
 
+    def order_rectified(self, agg: str, data: dict[str, Any], where: _Where) -> None:
+        inspection = self.inspections[agg]
+        inspection.setdefault("rectified", set()).add(int(data["order"]))
+        self._check_recorded(f"{inspection['draw_id']} {inspection['unit']}",
+                             f"the rectification of order {int(data['order']) + 1}",
+                             str(data["rectified_on"]), where)
+
+    def draw_disclosed(self, agg: str, data: dict[str, Any], where: _Where) -> None:
+        draw = self.draws.get(agg)
+        if draw is not None:
+            self._check_recorded(f"draw {draw['draw_id']}", "the disclosure of the list",
+                                 str(data["disclosed_on"]), where)
+
     def result_disclosed(self, agg: str, data: dict[str, Any], where: _Where) -> None:
         inspection = self.inspections[agg]
+        self._check_recorded(f"{inspection['draw_id']} {inspection['unit']}", "the publication",
+                             str(data["disclosed_on"]), where)
         record = inspection["record"]
         agency = self._agency(inspection["agency"])
         book = agency.rulebook(_quarter(inspection["draw_id"].split("-")[1])[0].isoformat())
@@ -633,6 +743,8 @@ _HANDLERS: dict[str, Any] = {
     "inspection:Inspection.RecordFiled": RuleReplay.record_filed,
     "inspection:Inspection.RecordCorrected": RuleReplay.record_corrected,
     "inspection:Inspection.ResultDisclosed": RuleReplay.result_disclosed,
+    "inspection:Inspection.OrderRectified": RuleReplay.order_rectified,
+    "draw:Draw.Disclosed": RuleReplay.draw_disclosed,
 }
 
 

@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import hashlib
 import random
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 from uuid import UUID
@@ -28,6 +29,7 @@ from ledger.adapters.directory_file import Table
 from ledger.adapters.holiday_calendars import schedules_from_package
 from ledger.demo.generator import generate_county
 from ledger.domain.agency import Agency, agency_id
+from ledger.domain.clock import simulated_time, simulating
 from ledger.domain.directory import InspectionObject, object_id
 from ledger.domain.draw import draw_name, draw_uuid
 from ledger.domain.inspector import Inspector, inspector_id
@@ -149,12 +151,34 @@ class CountyDemoSummary:
 DEMO_RULEBOOKS = {"prefecture": "changji-prefecture-2015", "county": "changji-county-2015"}
 DEMO_ADOPTED_FROM = "2025-12-01"
 DEMO_PLAN_YEAR = 2026
+#: The demo is a simulation: its events are stamped with the times its story tells (10:00 China
+#: time on the day each step claims), not with the day someone runs it, so that the verifier's
+#: back-dating rule judges the story. The directories, rulebooks and plan are written on this day.
+DEMO_SETUP_DAY = date(2025, 11, 20)
+
+
+def at(day: date) -> datetime:
+    """10:00 China time (02:00 UTC) on ``day``: when the demo's step of that day is recorded."""
+    return datetime(day.year, day.month, day.day, 2, 0, tzinfo=UTC)
+
+
+def on_the_day(day: date) -> AbstractContextManager[None]:
+    """Record what follows as written on ``day`` (see :func:`ledger.domain.clock.simulated_time`)."""
+    return simulated_time(at(day))
 
 
 def write_county_demo(
     app: LedgerApp, seed: int = 2025, units: int = 300, inspectors: int = 14
 ) -> CountyDemoSummary:
-    """Write a generated county and its prefecture under seed 000's rulebooks; idempotent."""
+    """Write a generated county and its prefecture under seed 000's rulebooks; idempotent. The
+    events are stamped :data:`DEMO_SETUP_DAY`, unless a simulated time is already running."""
+    if simulating():
+        return _write_county_demo(app, seed, units, inspectors)
+    with on_the_day(DEMO_SETUP_DAY):
+        return _write_county_demo(app, seed, units, inspectors)
+
+
+def _write_county_demo(app: LedgerApp, seed: int, units: int, inspectors: int) -> CountyDemoSummary:
     generated = generate_county(seed, units=units, inspectors=inspectors)
     ids: dict[str, UUID] = {}
     new_agencies = 0
@@ -251,14 +275,20 @@ def record_demo_calendars(app: LedgerApp, codes: list[str]) -> int:
 def run_demo_draws(app: LedgerApp, keys_dir: Path) -> list[DemoDraw]:
     """The calendars, then the county's 2026Q1 unit draw and the prefecture's 2026Q1 audit draw,
     each a full ceremony, each only if it does not exist yet (run again: changes nothing)."""
-    record_demo_calendars(app, list(DEMO_CODES.values()))
-    _ensure_prefecture_inspectors(app)
+    with on_the_day(DEMO_SETUP_DAY):
+        record_demo_calendars(app, list(DEMO_CODES.values()))
+        _ensure_prefecture_inspectors(app)
     ceremony = Ceremony(app, keys_dir)
     return [_demo_draw(ceremony, DEMO_CODES["county"], "units"),
             _demo_draw(ceremony, DEMO_CODES["prefecture"], "audit")]
 
 
 def run_ceremony(ceremony: Ceremony, code: str, period: str, day: date, kind: str) -> str:
+    with on_the_day(day):
+        return _run_ceremony(ceremony, code, period, day, kind)
+
+
+def _run_ceremony(ceremony: Ceremony, code: str, period: str, day: date, kind: str) -> str:
     """A by-the-book ceremony with the demo's witnesses and dice: freeze on ``day``, commit,
     reveal, roll, seed, run, fix (the same day); returns the draw id."""
     draw_id = draw_name(code, period, kind)
@@ -346,7 +376,8 @@ def run_demo_quarter(ceremony: Ceremony, inspections: Inspections) -> DemoQuarte
     draw_id = draw_name(code, DEMO_PERIOD, "units")
     county: Agency = app.repository.get(agency_id(code))
     if DEMO_PLAN_YEAR not in county.published_lists:
-        app.publish_year_list(county.id, DEMO_PLAN_YEAR, "办公室")
+        with on_the_day(DEMO_SETUP_DAY):
+            app.publish_year_list(county.id, DEMO_PLAN_YEAR, "办公室")
     rulebook = county.rulebook_in_force(f"{DEMO_PLAN_YEAR}-01-01")
     assert rulebook is not None
     items = [i.item for i in rulebook.inspection_items]
@@ -359,24 +390,26 @@ def run_demo_quarter(ceremony: Ceremony, inspections: Inspections) -> DemoQuarte
         role = roles.get(unit, "clean")
         inspection = inspections.inspection(draw_id, unit)
         if inspection is None or inspection.record is None:
-            if role == "recusal" and (inspection is None or not inspection.recusals):
-                team = inspections.team(draw_id, unit)
-                inspections.request_recusal(draw_id, unit, team[-1], "企业负责人",
-                                            "该执法人员系本企业员工近亲属", True, "执法大队大队长")
-            team = inspections.team(draw_id, unit)
             visited = {"rectified": date(2026, 1, 6), "open_order": date(2026, 1, 7),
                        "late": DEMO_LATE_VISIT}.get(role, _JANUARY_VISITS[n % len(_JANUARY_VISITS)])
+            if role == "recusal" and (inspection is None or not inspection.recusals):
+                team = inspections.team(draw_id, unit)
+                with on_the_day(visited):
+                    inspections.request_recusal(draw_id, unit, team[-1], "企业负责人",
+                                                "该执法人员系本企业员工近亲属", True, "执法大队大队长")
+            team = inspections.team(draw_id, unit)
             record = demo_record(team, visited, items, unit, role,
-                                  str(objects[unit].details.get("legal_representative", "")))
-            inspections.file_record(draw_id, unit, record, team[0],
-                                    DEMO_LATE_FILING if role == "late" and DEMO_FILE_LATE
-                                    else visited)
+                                 str(objects[unit].details.get("legal_representative", "")))
+            filed_on = DEMO_LATE_FILING if role == "late" and DEMO_FILE_LATE else visited
+            with on_the_day(filed_on):
+                inspections.file_record(draw_id, unit, record, team[0], filed_on)
             filed_now += 1
         inspection = inspections.inspection(draw_id, unit)
         assert inspection is not None
         if role == "rectified" and 0 in inspection.open_orders:
-            inspections.rectify(draw_id, unit, 0, DEMO_RECTIFIED_ON, "执法大队 复查组",
-                                "整改后排污口照片 sha256:" + hashlib.sha256(unit.encode()).hexdigest())
+            with on_the_day(DEMO_RECTIFIED_ON):
+                inspections.rectify(draw_id, unit, 0, DEMO_RECTIFIED_ON, "执法大队 复查组",
+                                    "整改后排污口照片 sha256:" + hashlib.sha256(unit.encode()).hexdigest())
     for unit in units:
         inspection = inspections.inspection(draw_id, unit)
         assert inspection is not None
@@ -387,10 +420,12 @@ def run_demo_quarter(ceremony: Ceremony, inspections: Inspections) -> DemoQuarte
                 field, "commercial_secret", conclusion, reviewer, on),)) \
                 if roles.get(unit) == "withheld" else ConfidentialityReview((), (
                     ApprovedText("remarks", reviewer, on),))
-            inspections.disclose_result(draw_id, unit, "办公室", DEMO_PUBLISHED_ON, review)
+            with on_the_day(DEMO_PUBLISHED_ON):
+                inspections.disclose_result(draw_id, unit, "办公室", DEMO_PUBLISHED_ON, review)
             published_now += 1
     if ceremony.draw(draw_id).disclosed_key is None:
-        inspections.disclose_list(draw_id, "局长", DEMO_PUBLISHED_ON)
+        with on_the_day(DEMO_PUBLISHED_ON):
+            inspections.disclose_list(draw_id, "局长", DEMO_PUBLISHED_ON)
     return _quarter_summary(app, ceremony, inspections, draw_id, units, filed_now, published_now)
 
 

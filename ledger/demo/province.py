@@ -23,7 +23,9 @@ from ledger.demo.county import (
     DEMO_ADOPTED_FROM,
     DEMO_PLAN_YEAR,
     DEMO_RULEBOOKS,
+    DEMO_SETUP_DAY,
     demo_record,
+    on_the_day,
     run_ceremony,
 )
 from ledger.demo.generator import GeneratedAgency, GeneratedCounty, iter_counties, province_agencies
@@ -62,6 +64,10 @@ class Province:
 
     # phase A ---------------------------------------------------------------------------------
     def establish(self) -> None:
+        with on_the_day(DEMO_SETUP_DAY):
+            self._establish()
+
+    def _establish(self) -> None:
         for agency in self.agencies:
             parent = agency_id(agency.parent_code) if agency.parent_code else None
             self.app.establish_agency(agency.name, agency.division_code, agency.kind, parent)
@@ -82,6 +88,12 @@ class Province:
         self.ledger.keys(DEFAULT_LOG).init(DEPLOYMENT_ORIGIN, overwrite=True)
 
     def county_year(self, county: GeneratedCounty, initial: int, record_quarters: int) -> None:
+        """The county's directories, plan and year list (on the demo's set-up day), then its four
+        quarters (each step on the day it claims)."""
+        with on_the_day(DEMO_SETUP_DAY):
+            self._county_year(county, initial, record_quarters)
+
+    def _county_year(self, county: GeneratedCounty, initial: int, record_quarters: int) -> None:
         code = county.division_code
         uuid = agency_id(code)
         rows = list(enumerate(county.units[:initial], start=2))
@@ -125,13 +137,15 @@ class Province:
             team = self.inspections.team(draw_id, unit)
             visited = visits[n % len(visits)]
             record = demo_record(team, visited, items, unit, "clean", "")
-            self.inspections.file_record(draw_id, unit, record, team[0], visited)
+            with on_the_day(visited):
+                self.inspections.file_record(draw_id, unit, record, team[0], visited)
             self.tally("records")
         published = visits[-1] + timedelta(days=3)
-        for unit in units:
-            self.inspections.disclose_result(draw_id, unit, "办公室", published)
-            self.tally("results published")
-        self.inspections.disclose_list(draw_id, "局长", published)
+        with on_the_day(published):
+            for unit in units:
+                self.inspections.disclose_result(draw_id, unit, "办公室", published)
+                self.tally("results published")
+            self.inspections.disclose_list(draw_id, "局长", published)
 
     # phase B ---------------------------------------------------------------------------------
     def directory_year(self, county: GeneratedCounty, initial: int, budget: int) -> None:

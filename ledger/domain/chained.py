@@ -17,6 +17,7 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate, CanInitAggregate, CanMutateAggregate
 from eventsourcing.utils import get_topic, register_topic
 
+from ledger.domain import clock
 from verify.event import ZERO_HASH, event_content, event_hash, format_timestamp
 
 META_FIELDS = frozenset(
@@ -85,7 +86,7 @@ class ChainedAggregate(Aggregate):
         if id is None:
             params = _create_id_params(cls)
             id = cls.create_id(**{k: v for k, v in kwargs.items() if k in params})
-        timestamp = kwargs.pop("timestamp", None) or event_class.create_timestamp()
+        timestamp = kwargs.pop("timestamp", None) or clock.now()
         data = dict(kwargs, originator_topic=get_topic(cls))
         digest = _hash(event_class, id, cls.INITIAL_VERSION, timestamp, ZERO_HASH, data)
         return super()._create(
@@ -93,7 +94,7 @@ class ChainedAggregate(Aggregate):
         )
 
     def trigger_event(self, event_class: type[CanMutateAggregate[UUID]], **kwargs: Any) -> None:
-        timestamp = kwargs.pop("timestamp", None) or event_class.create_timestamp()
+        timestamp = kwargs.pop("timestamp", None) or clock.now()
         digest = _hash(event_class, self.id, self.version + 1, timestamp, self._chain_head, kwargs)
         super().trigger_event(
             event_class,
