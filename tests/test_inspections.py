@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,11 +13,14 @@ from ceremony_steps import fixed
 from conftest import COUNTY
 
 from ledger.domain.agency import agency_id
+from ledger.domain.chained import content_of
 from ledger.domain.directory import InspectionObject, object_id
+from ledger.domain.inspection import Inspection
 from ledger.domain.masking import ApprovedText, ConfidentialityReview, WithheldField, withheld_digest
 from ledger.services.ceremony import Ceremony
 from ledger.services.inspections import FOLLOW_UP_REASON, InspectionError, Inspections
 from ledger.services.ledger import Ledger
+from verify.event import event_hash
 
 #: Rules checked through the application: once, on the embedded database (storage is
 #: covered on both by test_log, test_chain, test_tamper and the projection tests).
@@ -243,3 +247,27 @@ def test_a_result_before_its_record_is_refused(quarter: tuple[Inspections, str],
     unit, _ = _first(inspections, draw_id)
     with pytest.raises(InspectionError, match="a result is published after its record"):
         inspections.disclose_result(draw_id, unit, "办公室", date(2026, 1, 20))
+
+
+def test_a_result_published_before_the_publisher_was_recorded_still_reads_and_verifies(
+    quarter: tuple[Inspections, str], county: Ledger, tmp_path: Path
+) -> None:
+    """``ResultDisclosed`` gained ``disclosed_by``; an event written before (without it, hashed
+    without it) still decodes, replays and verifies: it hashes as it was written."""
+    from tampering import Insider, export_and_verify
+
+    inspections, draw_id = quarter
+    unit, team = _first(inspections, draw_id)
+    inspections.file_record(draw_id, unit, _record(team), team[0], date(2026, 1, 9))
+    published = inspections.disclose_result(draw_id, unit, "办公室", date(2026, 1, 20))
+    assert published.disclosed is not None and published.disclosed["disclosed_by"] == "办公室"
+    insider = Insider(county)
+    aggregate, version = str(published.id), published.version
+    old = insider.decode(aggregate, version)
+    del vars(old)["disclosed_by"]  # as the earlier code wrote it
+    object.__setattr__(old, "event_hash", event_hash(content_of(old)))
+    insider.set_state(aggregate, version, county.app.mapper.to_stored_event(old).state)
+    reread: Inspection = county.app.repository.get(published.id)
+    assert reread.disclosed is not None and reread.disclosed["disclosed_by"] == ""
+    county.sync()
+    assert export_and_verify(county, tmp_path / "bundle").findings == []

@@ -20,6 +20,7 @@ import pytest
 from ceremony_steps import fixed
 from commands import run
 from conftest import COUNTY
+from stdnum.cn import uscc
 from test_inspections import _record
 from test_rules_check import _file_past_the_application
 
@@ -32,7 +33,7 @@ from verify.findings import Report
 from verify.ledger_check import Evidence, verify_bundle, verify_bundle_with_evidence
 from verify.merkle import leaf_hash, root_from_leaf_hashes, verify_inclusion
 from verify.report import Accountability, _Prover, build_report
-from verify.report_html import mask_identity, render_html
+from verify.report_html import is_identity_number, mask_identity, render_html
 
 #: Rules checked through the application: once, on the embedded database (storage is
 #: covered on both by test_log, test_chain, test_tamper and the projection tests).
@@ -219,14 +220,38 @@ def test_the_html_page_zh_and_en_masks_identity_numbers(
     for page in (zh, en):
         assert IDENTITY not in page and "6523011990****1234" in page
         assert "<details>" in page
-        for text in _parse(page).prose:  # hex hashes may hold 18 digits in a row, nothing else
-            assert re.search(r"(?<![0-9])[0-9]{17}[0-9Xx](?![0-9])", text) is None, text
+        for prose in _parse(page).prose:  # hex hashes may hold 18 digits in a row; in prose, only
+            for digits in re.findall(r"(?<![0-9])[0-9]{17}[0-9Xx](?![0-9])", prose):  # credit codes
+                assert uscc.is_valid(digits) and not is_identity_number(digits), prose
+    # the Chinese page speaks Chinese: the record's state, the findings of its items, the draw's
+    # kind, where the key came from; the checkpoints as a count, not a wall of sizes; every step
+    # of a task with its date and who did it
+    for words in ("正常生产", "符合要求", "检查对象抽取", "审计包自带的公钥", "1 个，最新的覆盖"):
+        assert words in text, words
+    assert "operating" not in text and "compliant" not in text and "the bundle's own key" not in text
+    rows = _step_rows(zh)
+    assert rows and all(r["日期"] and r["经办"] for r in rows if r["步骤"] in ("检查任务建立", "结果公开"))
     with pytest.raises(ValueError):
         render_html(acc, "fr")
 
 
-def test_mask_identity() -> None:
+def _step_rows(page: str) -> list[dict[str, str]]:
+    """The rows of the tasks' step tables, by heading."""
+    rows: list[dict[str, str]] = []
+    for table in re.findall(r"<table><tr><th>步骤</th>(.*?)</table>", page, flags=re.S):
+        headings = ["步骤", *re.findall(r"<th>(.*?)</th>", table.split("</tr>", 1)[0])]
+        for row in table.split("</tr>")[1:]:
+            cells = [re.sub(r"<[^>]+>", "", c) for c in re.findall(r"<td>(.*?)</td>", row, flags=re.S)]
+            if cells:
+                rows.append(dict(zip(headings, cells, strict=False)))
+    return rows
+
+
+def test_mask_identity_masks_identity_numbers_and_never_a_credit_code() -> None:
     assert mask_identity("65230119900101123X") == "6523011990****123X"
+    # an all-digit unified social credit code is shown whole, as on the public pages
+    assert mask_identity("信用代码913701126200008237") == "信用代码913701126200008237"
+    assert mask_identity("身份证110101199003074578") == "身份证1101011990****4578"
     assert mask_identity(f"号{IDENTITY}。") == "号6523011990****1234。"
     assert mask_identity("65230100001 " + "1" * 19) == "65230100001 " + "1" * 19
 

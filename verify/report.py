@@ -31,6 +31,7 @@ import base64
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
 
 from verify.findings import Finding, Report
@@ -48,7 +49,8 @@ _STEP_NAMES = {
 _DATES = {"fixed": "fixed_on", "record_filed": "filed_on", "record_corrected": "filed_on",
           "order_rectified": "rectified_on", "result_disclosed": "disclosed_on"}
 _ACTORS = {"fixed": "fixed_by", "record_filed": "filed_by", "record_corrected": "filed_by",
-           "recusal_requested": "decided_by", "order_rectified": "verified_by"}
+           "recusal_requested": "decided_by", "order_rectified": "verified_by",
+           "result_disclosed": "disclosed_by"}
 _DETAILS = {
     "fixed": ("list_hash", "working_days_late"),
     "opened": ("unit_name",),
@@ -257,11 +259,12 @@ class _Builder:
         self.attached: set[int] = set()  # log indices whose findings a task step shows
 
     def step(self, name: str, data: dict[str, Any], index: int, line: int,
-             officers: list[str], extra: Sequence[int] = ()) -> Step:
+             officers: list[str], extra: Sequence[int] = (), recorded: str = "") -> Step:
         findings = [f for i in (*extra, index) for f in self.at.get(i, [])]
+        claimed = _text(data.get(_DATES.get(name, "")))
         return Step(
             step=name, index=index, line=line, entry=self.evidence.entry(index),
-            date=_text(data.get(_DATES.get(name, ""))), actor=_text(data.get(_ACTORS.get(name, ""))),
+            date=claimed or recorded_day(recorded), actor=_text(data.get(_ACTORS.get(name, ""))),
             officers=officers, detail={k: data[k] for k in _DETAILS.get(name, ()) if k in data},
             findings=findings, proof=self.prover.proof(index))
 
@@ -282,7 +285,8 @@ class _Builder:
             for event in trail:
                 name = _STEP_NAMES.get(event.name, event.name)
                 task.steps.append(self.step(name, event.data, event.index, event.line,
-                                            _officers_of(name, event.data)))
+                                            _officers_of(name, event.data),
+                                            recorded=event.recorded))
                 self.attached.add(event.index)
                 if name in _RECORD_STEPS and isinstance(event.data.get("record"), dict):
                     task.record = event.data["record"]
@@ -393,6 +397,16 @@ def _snake(name: str) -> str:
 
 def _text(value: object) -> str | None:
     return None if value is None or value == "" else str(value)
+
+
+def recorded_day(timestamp: str) -> str | None:
+    """The day (China time, UTC+8) an event was recorded, for a step that claims no date of its
+    own (a task opened with its first record)."""
+    try:
+        moment = datetime.fromisoformat(timestamp.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return (moment + timedelta(hours=8)).date().isoformat()
 
 
 def _b64(data: bytes) -> str:

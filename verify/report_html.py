@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import re
+from datetime import date
 from typing import Any
 
 from verify.findings import Finding
@@ -37,6 +38,8 @@ _LABELS: dict[str, dict[str, str]] = {
         "verdict_failed": "核验未通过", "passed": "通过", "failed": "未通过", "late": "逾期",
         "tasks": "任务", "origin": "日志", "division": "行政区划代码", "agency": "执法机构",
         "events": "事件数", "checkpoints": "已核验的签名检查点", "trusted": "可信检查点",
+        "checkpoint_summary": "{count} 个，最新的覆盖 {latest} 条",
+        "opened_with": "随首次检查记录建立",
         "none": "无", "key": "公钥来源", "draws": "抽取", "officers": "执法人员",
         "agency_findings": "机构层面的问题（不属于某一任务）", "no_findings": "未发现问题",
         "draw": "抽取编号", "period": "期间", "kind": "类型", "status": "状态",
@@ -57,6 +60,8 @@ _LABELS: dict[str, dict[str, str]] = {
         "verdict_failed": "Verification failed", "passed": "Passed", "failed": "Failed",
         "late": "Late", "tasks": "tasks", "origin": "Log", "division": "Division code",
         "agency": "Agency", "events": "Events", "checkpoints": "Signed checkpoints verified",
+        "checkpoint_summary": "{count}, the latest covering {latest} entries",
+        "opened_with": "opened with the first record",
         "trusted": "Trusted checkpoint", "none": "none", "key": "Key", "draws": "Draws",
         "officers": "Officers", "agency_findings": "Agency-level findings (not tied to a task)",
         "no_findings": "No findings", "draw": "Draw", "period": "Period", "kind": "Kind",
@@ -91,6 +96,16 @@ _STEPS: dict[str, dict[str, str]] = {
            "order_rectified": "order rectified", "result_disclosed": "result disclosed",
            "population_frozen": "population frozen", "disclosed": "draw disclosed"},
 }
+#: The ledger's enumerated values as people read them (the record's state, an item's finding, a
+#: draw's kind): English words in the data, Chinese in the Chinese page.
+_VALUES: dict[str, dict[str, str]] = {
+    "zh": {"operating": "正常生产", "stopped": "停产", "no_activity": "未发现本次抽查涉及的生产经营活动",
+           "unreachable": "通过登记的住所无法联系", "refused": "不配合检查", "closed": "已关闭或迁出",
+           "compliant": "符合要求", "problem": "发现问题", "not_applicable": "不适用",
+           "units": "检查对象抽取", "audit": "对下级机构的抽查"},
+    "en": {"no_activity": "no activity", "not_applicable": "not applicable",
+           "units": "units", "audit": "audit of the agencies below"},
+}
 _ROLES: dict[str, dict[str, str]] = {
     "zh": {"team": "检查组成员", "present": "到场", "filed": "归档", "recused": "回避"},
     "en": {"team": "team", "present": "present", "filed": "filed", "recused": "recused"},
@@ -113,9 +128,38 @@ _CLASS = {OK: "ok", FAILED: "failed", LATE: "late", BY_THE_BOOK: "ok",
           NOT_BY_THE_BOOK: "failed", NO_STEPS: "no_steps"}
 
 
+_USCC = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # GB 32100's 31 characters
+
+
+def _is_plausible_identity(number: str) -> bool:
+    """GB 11643: a birth date from 1900 to 2099 at characters 7–14, the right MOD 11-2 check."""
+    try:
+        born = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+    except ValueError:
+        return False
+    total = sum(int(d) * (2 ** (17 - i) % 11) for i, d in enumerate(number[:17]))
+    return 1900 <= born.year <= 2099 and number[17].upper() == "10X98765432"[total % 11]
+
+
+def _is_credit_code(number: str) -> bool:
+    """GB 32100: the right check character (weights 3^i mod 31) over its 31-character alphabet."""
+    if any(c not in _USCC for c in number):
+        return False
+    total = sum(_USCC.index(c) * pow(3, i, 31) for i, c in enumerate(number[:17]))
+    return number[17] == _USCC[(31 - total % 31) % 31]
+
+
+def is_identity_number(number: str) -> bool:
+    """As the publication guard decides (``ledger.domain.masking``): a plausible identity number,
+    or any 18 characters of that shape that are not a valid unified social credit code. An
+    all-digit credit code (913701126200008234 …) is shown whole, as on the public pages."""
+    return _is_plausible_identity(number) or not _is_credit_code(number)
+
+
 def mask_identity(text: str) -> str:
-    """``65230119900101123X`` → ``6523011990****123X`` (any 17 digits and a digit or X)."""
-    return _IDENTITY.sub(lambda m: m.group(0)[:10] + "****" + m.group(0)[-4:], text)
+    """``110101199003074578`` → ``1101011990****4578``: every identity number, no credit code."""
+    return _IDENTITY.sub(lambda m: m.group(0)[:10] + "****" + m.group(0)[-4:]
+                         if is_identity_number(m.group(0)) else m.group(0), text)
 
 
 def _t(value: object) -> str:
@@ -151,6 +195,21 @@ class _Page:
         text = html.escape(_STATUS[self.lang].get(status, status))
         return f'<span class="{_CLASS.get(status, "")}">{text}</span>'
 
+    def value(self, value: object) -> str:
+        """An enumerated value of the ledger's data in the page's language."""
+        text = "" if value is None else str(value)
+        return _VALUES[self.lang].get(text, text)
+
+    def key_source(self, source: str) -> str:
+        """Where the log's key came from (:attr:`verify.bundle.Bundle.key_source`), in words."""
+        if self.lang != "zh":
+            return source
+        if source.startswith("trusted key "):
+            return f"可信公钥 {source.removeprefix('trusted key ')}（由核验人另行提供）"
+        if source.startswith("the bundle's own key"):
+            return "审计包自带的公钥（keys/log.vkey）；用 --key 提供另行取得的公钥可独立核对"
+        return source
+
     def render(self) -> str:
         label = self.label
         self.w("<!DOCTYPE html>\n", f'<html lang="{"zh-CN" if self.lang == "zh" else "en"}">',
@@ -180,7 +239,9 @@ class _Page:
                f'<th>{_t(label["late"])}</th></tr><tr>',
                f'<td class="ok">{summary["passed"]}</td><td class="failed">{summary["failed"]}</td>',
                f'<td class="late">{summary["late"]}</td></tr></table>\n')
-        checkpoints = ", ".join(str(s) for s in report.checkpoints_verified) or label["none"]
+        verified = report.checkpoints_verified
+        checkpoints = label["checkpoint_summary"].format(
+            count=len(verified), latest=max(verified)) if verified else label["none"]
         trusted = label["none"] if report.trusted_size is None else str(report.trusted_size)
         officers = summary["officers"]
         rows = [
@@ -191,7 +252,7 @@ class _Page:
             (label["events"], str(report.events)),
             (label["checkpoints"], checkpoints),
             (label["trusted"], trusted),
-            (label["key"], report.key_source),
+            (label["key"], self.key_source(report.key_source)),
             (label["draws_replayed"], str(report.draws_checked)),
             (label["draws_sealed"], str(report.draws_sealed)),
             (label["officer_counts"], " · ".join(
@@ -220,7 +281,8 @@ class _Page:
             f"{_t(_STEPS[self.lang].get(s.step, s.step))} {_t(s.date or '')} "
             f"#{s.index} {_c(s.entry[:16])}" for s in draw.steps)
         yes = self.label["yes"] if draw.disclosed else self.label["no"]
-        self.w(f"<tr><td>{_t(draw.draw_id)}</td><td>{_t(draw.period)}</td><td>{_t(draw.kind)}</td>",
+        self.w(f"<tr><td>{_t(draw.draw_id)}</td><td>{_t(draw.period)}</td>"
+               f"<td>{_t(self.value(draw.kind))}</td>",
                f"<td>{steps}</td><td>{_t(yes)}</td><td>{self.status(draw.status)}</td></tr>")
 
     def findings(self, findings: list[Finding]) -> None:
@@ -260,7 +322,7 @@ class _Page:
     def step_row(self, step: Step) -> None:
         findings = "<br>".join(f"{self.status(LATE if f.severity == 'late' else FAILED)} "
                                f"[{_t(f.rule)}] {_t(f.message)}" for f in step.findings)
-        by = step.actor or ""
+        by = step.actor or (self.label["opened_with"] if step.step == "opened" else "")
         if step.officers and step.step != "recusal_requested":
             by = f"{by} ({', '.join(step.officers)})" if by else ", ".join(step.officers)
         self.w(f"<tr><td>{_t(_STEPS[self.lang].get(step.step, step.step))}</td>",
@@ -290,11 +352,14 @@ class _Page:
             value = record.get(key)
             if isinstance(value, list):
                 value = ", ".join(str(v) for v in value)
+            elif key == "status":
+                value = self.value(value)
             self.w(f"<tr><th>{_t(label[name])}</th><td>{_t(value)}</td></tr>")
         items = record.get("items") if isinstance(record.get("items"), list) else []
         assert isinstance(items, list)
         rendered = "<br>".join(
-            _t(" · ".join(str(i.get(k, "")) for k in ("item", "finding", "description")))
+            _t(" · ".join((str(i.get("item", "")), self.value(i.get("finding")),
+                           str(i.get("description", "")))))
             for i in items if isinstance(i, dict))
         self.w(f"<tr><th>{_t(label['items'])}</th><td>{rendered}</td></tr>")
         orders = record.get("orders") if isinstance(record.get("orders"), list) else []

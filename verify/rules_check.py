@@ -118,6 +118,7 @@ class TrailStep:
     data: dict[str, Any]
     index: int
     line: int
+    recorded: str = ""  # the event's time (UTC, ISO text)
 
 
 @dataclass
@@ -180,7 +181,8 @@ class RuleReplay:
 
     def _keep(self, name: str, agg: str, data: dict[str, Any], index: int, line: int) -> None:
         if name.startswith(_INSPECTION):
-            self.trail.setdefault(agg, []).append(TrailStep(name[len(_INSPECTION):], data, index, line))
+            self.trail.setdefault(agg, []).append(
+                TrailStep(name[len(_INSPECTION):], data, index, line, self._recorded))
         elif name == "agency:Agency.Established":
             self.established[agg] = data
 

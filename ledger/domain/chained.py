@@ -7,7 +7,6 @@ function are :mod:`verify.event`'s, so the verifier and the writer share one imp
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import inspect
 from collections.abc import Callable
@@ -130,12 +129,12 @@ def content_of(event: Any, event_type: str | None = None) -> dict[str, Any]:
 
     ``event_type`` is the topic stored with the event; it defaults to the event class's topic,
     which is the same until a class is moved (then the stored topic keeps old hashes valid).
+
+    The data is the event's own attributes — for a stored event exactly the state that was stored
+    — not its class's fields: an event written before a field was added to its type (with a default
+    in the aggregate's method, e.g. ``ResultDisclosed.disclosed_by``) hashes as it was written.
     """
-    data = {
-        f.name: getattr(event, f.name)
-        for f in dataclasses.fields(event)
-        if f.name not in META_FIELDS
-    }
+    data = {name: value for name, value in vars(event).items() if name not in META_FIELDS}
     return event_content(
         str(event.originator_id),
         event.originator_version,

@@ -148,19 +148,22 @@ class Inspection(ChainedAggregate):
 
     # -- publication ----------------------------------------------------------------------------
     def disclose(self, public: dict[str, Any], withheld: dict[str, str], review: list[dict[str, str]],
-                 disclosed_on: str, due: str, working_days_late: int) -> None:
+                 disclosed_on: str, due: str, working_days_late: int, disclosed_by: str) -> None:
         if self.record is None:
             raise InspectionRuleError("record: a result is published after its record is filed")
         if self.disclosed is not None:
             raise InspectionRuleError("result: already published")
+        if not disclosed_by.strip():
+            raise InspectionRuleError("disclosed_by: who publishes the result (经办)")
         self._result_disclosed(public=public, withheld=withheld, review=review,
                                disclosed_on=disclosed_on, due=due,
-                               working_days_late=working_days_late)
+                               working_days_late=working_days_late, disclosed_by=disclosed_by)
 
     @event("ResultDisclosed")
     def _result_disclosed(self, public: dict[str, Any], withheld: dict[str, str],
                           review: list[dict[str, str]], disclosed_on: str, due: str,
-                          working_days_late: int) -> None:
+                          working_days_late: int, disclosed_by: str = "") -> None:
+        # disclosed_by: who published (events written before it was recorded lack it)
         self.disclosed = {"public": public, "withheld": withheld, "review": review,
                           "disclosed_on": disclosed_on, "due": due,
-                          "working_days_late": working_days_late}
+                          "working_days_late": working_days_late, "disclosed_by": disclosed_by}

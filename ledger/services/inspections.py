@@ -223,7 +223,7 @@ class Inspections:
         when = self._timeliness(rulebook.disclosure_deadline, agency, visited, on,
                                 task_completed=self._task_completed(draw_id))
         self._rule(lambda: inspection.disclose(public, withheld, review.to_record(), on.isoformat(),
-                                               when.due_text, when.working_days_late))
+                                               when.due_text, when.working_days_late, by))
         self.app.save(inspection)
         return inspection
 
