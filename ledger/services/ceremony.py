@@ -30,7 +30,7 @@ from ledger.domain.inspection_record import has_violation
 from ledger.domain.rulebook import DrawWindow
 from ledger.errors import InvalidInput
 from ledger.services.application import LedgerApp
-from ledger.services.directory_view import agencies, directories
+from ledger.services.directory_view import agencies, directories, events_by_topic
 from verify.draw import (
     Assignment,
     DrawResult,
@@ -45,6 +45,10 @@ from verify.period import Period
 from verify.period import draw_window as verify_draw_window
 from verify.seal import key_from_hex, new_key, open_sealed, seal
 from verify.working_days import CalendarNotAnnounced, WorkingCalendar
+
+
+#: The event type of a draw's freeze (docs/ledger-format.md): one per draw.
+FROZEN_TOPIC = "ledger.draw:Draw.PopulationFrozen"
 
 
 class CeremonyError(InvalidInput):
@@ -123,6 +127,11 @@ class Ceremony:
             raise CeremonyError(f"draw_id: no draw {draw_id} (see `spotcheck draw list`)")
         found: Draw = self.app.repository.get(uuid)
         return found
+
+    def draw_ids(self, agency: str | None = None) -> list[str]:
+        """The ids of every frozen draw (or of one agency's, by division code), sorted."""
+        ids = sorted(str(e.draw_id) for e in events_by_topic(self.app, (FROZEN_TOPIC,)))
+        return ids if agency is None else [d for d in ids if d.split("-", 1)[0] == agency]
 
     def _agency(self, code: str) -> Agency:
         uuid = agency_id(code)
@@ -245,6 +254,22 @@ class Ceremony:
         self._rule(lambda: draw.commit(k, witness, role, commitment.strip().lower()))
         self.app.save(draw)
         return draw
+
+    def record_source(self, draw_id: str, k: int, kind: str, value: str,
+                      witnesses: list[str] | None = None) -> Draw:
+        """Record source ``k`` as the ``kind`` of value its step records (``witness``: a reveal,
+        ``dice``: the digits rolled, ``external``: the public value); a source of another kind is
+        refused, naming the step that records it."""
+        draw = self.draw(draw_id)
+        try:
+            planned = draw.source(k)["kind"]
+        except DrawRuleError as exc:
+            raise CeremonyError(str(exc)) from None
+        if planned != kind:
+            step = {"witness": "reveal", "dice": "dice", "external": "external"}[planned]
+            raise CeremonyError(f"k: source {k} of {draw.draw_id} is a {planned}, not a {kind} "
+                                f"(its value is recorded by the {step} step)")
+        return self.record_entropy(draw_id, k, value, witnesses or [])
 
     def record_entropy(self, draw_id: str, k: int, value: str, witnesses: list[str]) -> Draw:
         """Record source ``k``'s value (a witness's reveal, the dice digits, the public value)."""
@@ -511,6 +536,48 @@ def _apply(details: dict[str, Any], kind: str, teams: dict[str, tuple[str, ...]]
 
 def default_entropy_plan() -> list[tuple[str, str]]:
     return [("witness", "纪检监察干部"), ("witness", "公证员"), ("dice", "现场掷骰（见证下）")]
+
+
+def entropy_plan(witnesses: list[str], dice: str | None, external: str | None
+                 ) -> list[tuple[str, str]]:
+    """The announced order of the sources: the witnesses, then the dice, then the public value
+    (the default plan when none is named)."""
+    plan = [("witness", name) for name in witnesses]
+    plan += [(k, name) for k, name in (("dice", dice), ("external", external)) if name is not None]
+    return plan or default_entropy_plan()
+
+
+def draw_row(draw: Draw) -> dict[str, Any]:
+    """A draw in a list: kind, period, status, the counts drawn, the list hash once fixed."""
+    return {"draw_id": draw.draw_id, "kind": draw.kind, "period": draw.period, "status": draw.status,
+            "selected": draw.drawn["selected"] if draw.drawn else None,
+            "list_hash": draw.fixed["list_hash"] if draw.fixed else None}
+
+
+def public_summary(draw: Draw) -> dict[str, Any]:
+    """What anyone may see of a draw before disclosure: never a selected unit or an entropy value."""
+    plan = list(enumerate(draw.entropy_plan, start=1))
+    return {
+        "draw_id": draw.draw_id, "kind": draw.kind, "period": draw.period, "status": draw.status,
+        "rulebook": draw.rulebook, "frozen_on": draw.frozen_on, "window": draw.window,
+        "files": {name: {"sha256": f["sha256"], "bytes": f["bytes"]} for name, f in draw.files.items()},
+        "strata": draw.strata, "exclusions": len(draw.exclusions),
+        "entropy_plan": [{"k": k, **source} for k, source in plan],
+        "commitments": [{"k": k, **c} for k, c in sorted(draw.commitments.items())],
+        "entropy_recorded": sorted(draw.entropy),
+        "seed_commitment": draw.seed_commitment,
+        "refused_seed_attempts": draw.refused_attempts,
+        "drawn": None if draw.drawn is None else {
+            "selected": draw.drawn["selected"], "selection_hash": draw.drawn["selection_hash"],
+            "assignment_hash": draw.drawn["assignment_hash"]},
+        "fixed": draw.fixed,
+        "amendments": {"count": len(draw.amendments),
+                       "approved_by": [a["approved_by"] for a in draw.amendments]},
+        "openings": draw.openings,
+        "blocked": None if draw.blocked is None else {
+            "reason": draw.blocked["reason"], "recorded_by": draw.blocked["recorded_by"]},
+        "disclosed": draw.disclosed_key is not None,
+    }
 
 
 def open_draw(draw: Draw, key: bytes) -> Opened:

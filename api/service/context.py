@@ -1,0 +1,104 @@
+"""What every use case of the service shares: the open deployment, the access rules, the read
+models, and how a write is done for an account (服务上下文)."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from api.access import Access, Caller
+from api.database import Database, ReadModels
+from ledger.domain.chained import acting_as
+from ledger.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from api.bootstrap import Spotcheck
+
+
+class RequestError(InvalidInput):
+    """A request value that is not what the step needs (a date, a format, a file)."""
+
+
+@dataclass(frozen=True)
+class Download:
+    """A file the service hands out: its name, media type and bytes."""
+
+    filename: str
+    media_type: str
+    content: bytes
+
+
+def day(value: str | None, field: str) -> date:
+    """A ``YYYY-MM-DD`` request value (today when omitted)."""
+    if value is None or value == "":
+        return date.today()
+    try:
+        return date.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise RequestError(f"{field}: {value!r} is not a date YYYY-MM-DD") from None
+
+
+class Context:
+    """The open deployment as the service uses it, for every request of one process."""
+
+    def __init__(self, spotcheck: Spotcheck, database: Database, *, inline: bool) -> None:
+        self.spotcheck = spotcheck
+        self.database = database
+        self.access = Access(spotcheck.ledger.app)
+        self.reads = ReadModels(database)
+        self.inline = inline
+        self._integrating = threading.Lock()
+
+    @property
+    def app(self) -> Any:
+        return self.spotcheck.ledger.app
+
+    @contextmanager
+    def writing(self, caller: Caller) -> Iterator[None]:
+        """Do a write for ``caller``: every event created inside records its account as the actor.
+        With ``inline`` (a one-process deployment), the log and the read models are brought up to
+        date afterwards — also after a refusal the rules record (a wrong reveal, a second seed)."""
+        try:
+            with acting_as(caller.actor()):
+                yield
+        finally:
+            if self.inline:
+                self.integrate()
+
+    def integrate(self) -> None:
+        """Integrate what was written into the logs (signing where the key is here) and apply it
+        to the read models: what ``spotcheck log follow`` and ``spotcheck project run --follow``
+        do beside a service of several processes. One at a time in this process, on connections
+        of the calling thread."""
+        from api.bootstrap import open_runner
+        from ledger.adapters.event_store import events_table
+        from ledger.log.store import open_log_store
+        from ledger.services.ledger import Ledger
+
+        ledger = self.spotcheck.ledger
+        with self._integrating:
+            store = open_log_store(ledger.settings, events_table(ledger.settings))
+            try:
+                Ledger(settings=ledger.settings, app=ledger.app, store=store).sync(require_keys=False)
+            finally:
+                store.close()
+            with open_runner(ledger) as runner:
+                runner.run()
+
+    @contextmanager
+    def log_store(self) -> Iterator[Any]:
+        """A ledger on a log-store connection of the calling thread (for an export)."""
+        from ledger.adapters.event_store import events_table
+        from ledger.log.store import open_log_store
+        from ledger.services.ledger import Ledger
+
+        ledger = self.spotcheck.ledger
+        store = open_log_store(ledger.settings, events_table(ledger.settings))
+        try:
+            yield Ledger(settings=ledger.settings, app=ledger.app, store=store)
+        finally:
+            store.close()
