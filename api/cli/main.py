@@ -32,6 +32,7 @@ from api.cli.draw import register as register_draw_commands
 from api.cli.projections import register as register_projection_commands
 from api.cli.records import register as register_record_commands
 from api.cli.reports import register as register_report_commands
+from api.cli.service import register as register_service_commands
 from api.cli.support import command_group, expected_errors, fail, opened_ledger
 from api.cli.work import register as register_work_commands
 
@@ -48,6 +49,7 @@ register_record_commands(app)
 register_projection_commands(app)
 register_report_commands(app)
 register_work_commands(app)
+register_service_commands(app)
 
 LogOption = Annotated[str | None, typer.Option(
     "--log", help="the log: an agency's division code, or `ledger` (default: the only log)")]
