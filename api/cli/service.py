@@ -128,9 +128,8 @@ def users_disable(
     reason: Annotated[str, typer.Option(help="why (kept with the account)")],
 ) -> None:
     """Disable an account for good: its tokens and sessions stop working at once."""
-    with _accounts() as (store, _):
-        with expected_errors():
-            disabled = store.disable(username, reason)
+    with _accounts() as (store, _), expected_errors():
+        disabled = store.disable(username, reason)
     typer.echo(f"disabled {disabled.username} on {disabled.disabled_at} ({disabled.disabled_reason})")
 
 
@@ -144,13 +143,12 @@ def users_token(
     = None,
 ) -> None:
     """Issue a bearer token (printed once; only its hash is kept), or revoke one with --revoke ID."""
-    with _accounts() as (store, _):
-        with expected_errors():
-            if revoke is not None:
-                revoked = store.revoke_token(username, revoke)
-                typer.echo(f"revoked token {revoked.token_id} of {username}")
-                return
-            issued = store.issue_token(username, label, expires_days)
+    with _accounts() as (store, _), expected_errors():
+        if revoke is not None:
+            revoked = store.revoke_token(username, revoke)
+            typer.echo(f"revoked token {revoked.token_id} of {username}")
+            return
+        issued = store.issue_token(username, label, expires_days)
     typer.echo(f"token {issued.token_id} of {username}"
                + (f", expires {issued.expires_at}" if issued.expires_at else "")
                + " (shown once; keep it secret, revoke it with "

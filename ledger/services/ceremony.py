@@ -46,7 +46,6 @@ from verify.period import draw_window as verify_draw_window
 from verify.seal import key_from_hex, new_key, open_sealed, seal
 from verify.working_days import CalendarNotAnnounced, WorkingCalendar
 
-
 #: The event type of a draw's freeze (docs/ledger-format.md): one per draw.
 FROZEN_TOPIC = "ledger.draw:Draw.PopulationFrozen"
 
@@ -86,7 +85,7 @@ class DrawKeys:
     def create(self, draw_id: str) -> bytes:
         path = self.path(draw_id)
         if path.exists():
-            raise CeremonyError(f"{path}: a key for this draw already exists")
+            raise CeremonyError(f"{path}: a key for this draw already exists", kind="conflict")
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         key = new_key()
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -124,7 +123,8 @@ class Ceremony:
     def draw(self, draw_id: str) -> Draw:
         uuid = draw_uuid(draw_id)
         if uuid not in self.app.repository:
-            raise CeremonyError(f"draw_id: no draw {draw_id} (see `spotcheck draw list`)")
+            raise CeremonyError(f"draw_id: no draw {draw_id} (see `spotcheck draw list`)",
+                                kind="not_found")
         found: Draw = self.app.repository.get(uuid)
         return found
 
@@ -162,7 +162,8 @@ class Ceremony:
             )
         draw_id = draw_name(code, period, kind)
         if draw_uuid(draw_id) in self.app.repository:
-            raise CeremonyError(f"draw_id: {draw_id} is already frozen; a period has one draw")
+            raise CeremonyError(f"draw_id: {draw_id} is already frozen; a period has one draw",
+                                kind="conflict")
         descriptions = [f"{k}:{name}" for k, name in entropy_plan]
         try:
             files = self._frozen_files(agency, kind, draw_id, year, quarter, first, descriptions,
@@ -280,7 +281,7 @@ class Ceremony:
             if "does not match its commitment" in str(exc):
                 draw.refuse_reveal(k, str(exc))
                 self.app.save(draw)
-            raise CeremonyError(str(exc)) from None
+            raise CeremonyError(str(exc), kind=exc.kind) from None
         sealed = seal(self.keys.load(draw_id), draw_id, f"entropy.{k}", value.encode("utf-8"))
         draw.record_entropy(k, value, sealed, witnesses)
         self.app.save(draw)
@@ -292,7 +293,8 @@ class Ceremony:
         if draw.sealed_seed is not None:
             draw.refuse_seed_attempt(by, "a second seed was asked for; one draw has one seed")
             self.app.save(draw)
-            raise CeremonyError(f"seed: draw {draw_id} already has its seed; the attempt is recorded")
+            raise CeremonyError(f"seed: draw {draw_id} already has its seed; the attempt is recorded",
+                                kind="conflict")
         self._rule(draw.check_seed_ready)
         key = self.keys.load(draw_id)
         values = _entropy_values(draw, key)
@@ -316,7 +318,7 @@ class Ceremony:
         the unit named (published, as the spec requires)."""
         draw = self.draw(draw_id)
         if draw.sealed_seed is None:
-            raise CeremonyError("seed: derive the seed first (`spotcheck draw seed`)")
+            raise CeremonyError("seed: derive the seed first (`spotcheck draw seed`)", kind="conflict")
         key = self.keys.load(draw_id)
         result = run_draw(_draw_inputs(draw), _entropy_values(draw, key))
         if isinstance(result.assignment, InsufficientEligible):
@@ -443,7 +445,8 @@ class Ceremony:
         last = period_of(draw.period).last
         if on <= last and not all_visited:
             raise CeremonyError(f"disclosed_on: the list of {draw.period} stays secret until every "
-                                f"visit is recorded or the quarter is over (after {last}); 抽查保密")
+                                f"visit is recorded or the quarter is over (after {last}); 抽查保密",
+                                kind="conflict")
         key = self.keys.load(draw_id)
         self._rule(lambda: draw.disclose(key.hex(), by, on.isoformat()))
         self.app.save(draw)
@@ -494,7 +497,7 @@ class Ceremony:
         try:
             step()
         except DrawRuleError as exc:
-            raise CeremonyError(str(exc)) from None
+            raise CeremonyError(str(exc), kind=exc.kind) from None
 
 
 def _quotas(plan: dict[str, Any], quarter: int) -> dict[str, int]:
