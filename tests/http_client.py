@@ -42,7 +42,8 @@ class Api:
         return {} if who is None else {"Authorization": f"Bearer {self.tokens[who]}"}
 
     def call(self, method: str, path: str, who: str | None = None, **kwargs: Any) -> Any:
-        return self.client.request(method, path, headers=self.headers(who), **kwargs)
+        headers = {**self.headers(who), **kwargs.pop("headers", {})}
+        return self.client.request(method, path, headers=headers, **kwargs)
 
     def ok(self, method: str, path: str, who: str | None = None, **kwargs: Any) -> Any:
         """The call's JSON; fails the test on any status but 200, showing the error body."""
