@@ -184,7 +184,7 @@ def new_account(username: str, name: str, role: str, *, agency: str = "", certif
                                f"no {option.replace('_', ' ')}")
     if role == "witness" and source < 1:
         raise AccountError("source: the witness's number in the draw's entropy plan (1, 2, …)")
-    return Account(username, name.strip(), cast(Role, role), **scope)
+    return Account(username, name.strip(), role, **scope)
 
 
 def _now() -> datetime:
@@ -227,7 +227,7 @@ class AccountStore:
             raise AccountNotFound(f"username: no account {username!r} (see `spotcheck users list`)")
         return found
 
-    def list(self) -> list[Account]:
+    def all(self) -> list[Account]:
         with self.database.transaction(read_only=True) as cur:
             cur.execute(f"SELECT {_COLUMNS} FROM service_accounts ORDER BY role, username")
             return [_account(row) for row in cur.fetchall()]

@@ -59,7 +59,7 @@ def test_a_disabled_account_loses_its_tokens_and_sessions_and_its_name(accounts:
         accounts.issue_token("lisi")
     with pytest.raises(AccountConflict, match="never reused"):
         accounts.add(new_account("lisi", "另一个李四", "auditor", agency="652300"))
-    assert [a.active for a in accounts.list()] == [False]
+    assert [a.active for a in accounts.all()] == [False]
 
 
 def test_a_closed_session_and_an_expired_token_no_longer_hold(accounts: AccountStore) -> None:

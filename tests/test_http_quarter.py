@@ -15,9 +15,10 @@ import hashlib
 import io
 import json
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from commands import run
@@ -51,7 +52,8 @@ def api(tmp_path: Path) -> Iterator[Api]:
         opened.close()
 
 
-def _csv(path: Path, columns: dict[str, tuple[str, ...]], rows: list[dict[str, object]]) -> bytes:
+def _csv(path: Path, columns: dict[str, tuple[str, ...]], rows: Sequence[dict[str, Any]]
+         ) -> bytes:
     write_table(path, columns, rows)
     return path.read_bytes()
 
@@ -60,8 +62,8 @@ def test_a_whole_quarter_through_http_verifies_offline(api: Api, tmp_path: Path)
     api.add("op", "operator", "--agency", COUNTY, name="张三")
     api.add("audit", "auditor", "--agency", PREFECTURE, name="周审")
     generated = generate_county(7, units=40, inspectors=10)
-    units = _csv(tmp_path / "units.csv", OBJECT_COLUMNS, list(generated.units[COUNTY]))
-    officers = _csv(tmp_path / "officers.csv", INSPECTOR_COLUMNS, list(generated.inspectors[COUNTY]))
+    units = _csv(tmp_path / "units.csv", OBJECT_COLUMNS, generated.units[COUNTY])
+    officers = _csv(tmp_path / "officers.csv", INSPECTOR_COLUMNS, generated.inspectors[COUNTY])
     base = f"/api/agencies/{COUNTY}"
     imported = api.ok("POST", f"{base}/entities/import", "op",
                       files={"file": ("名录.csv", units, "text/csv")})

@@ -111,7 +111,7 @@ def users_list(as_json: Annotated[bool, typer.Option("--json", help="print JSON"
     """Every account, with its role, scope, state and tokens."""
     with _accounts() as (store, _):
         tokens = store.tokens()
-        accounts = store.list()
+        accounts = store.all()
         rows = [{**a.as_dict(), "tokens": [t.as_dict() for t in tokens if t.username == a.username]}
                 for a in accounts]
     scopes = {a.username: a.scope() for a in accounts}

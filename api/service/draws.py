@@ -35,7 +35,7 @@ class Draws:
         self.c.access.operate(caller, self.c.access.draw_agency(draw_id))
 
     # -- reading (public) -------------------------------------------------------------------------
-    def list(self, agency: str | None = None) -> list[dict[str, Any]]:
+    def all(self, agency: str | None = None) -> list[dict[str, Any]]:
         """Every draw, or an agency's: kind, period, status, counts drawn, list hash (public)."""
         if agency is not None:
             self.c.access.agency(agency)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import Path
@@ -18,7 +18,8 @@ CreditCode = Annotated[str, Path(pattern=r"^[0-9A-Za-z]{1,40}$",
                                  description="a unit's unified social credit code")]
 Certificate = Annotated[str, Path(pattern=r"^[0-9A-Za-z-]{1,40}$",
                                   description="an inspector's certificate number (执法证号)")]
-FILE_RESPONSES = {200: {"content": {"application/octet-stream": {}}}}
+FILE_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"application/octet-stream": {}}}}
 
 
 def file_response(download: Download) -> Response:

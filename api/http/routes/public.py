@@ -51,7 +51,7 @@ def search(service: TheService, q: Annotated[str, Query(max_length=200)] = "",
 @router.get("/draws", summary="Every draw (or an agency's): kind, period, status, counts, list hash")
 def draws(service: TheService, agency: Annotated[str | None, Query(pattern=r"^[0-9]{6}$")] = None
           ) -> list[dict[str, Any]]:
-    return service.draws.list(agency)
+    return service.draws.all(agency)
 
 
 @router.get("/draws/{draw_id}", summary="The public view of a draw (no list before disclosure)")
