@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import base64
 import json
-import signal
 import sys
-import time
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
@@ -33,7 +31,14 @@ from api.cli.projections import register as register_projection_commands
 from api.cli.records import register as register_record_commands
 from api.cli.reports import register as register_report_commands
 from api.cli.service import register as register_service_commands
-from api.cli.support import command_group, expected_errors, fail, opened_ledger
+from api.cli.support import (
+    command_group,
+    expected_errors,
+    fail,
+    leading,
+    opened_ledger,
+    stop_signal,
+)
 from api.cli.work import register as register_work_commands
 
 app = command_group("Spotcheck (双随机、一公开): the operators' command line.")
@@ -119,22 +124,23 @@ def log_follow(
     max_seconds: Annotated[float | None, typer.Option(help="stop after this long")] = None,
 ) -> None:
     """Run the sequencer: integrate new events and sign a checkpoint of each log every INTERVAL
-    seconds, until interrupted (Ctrl-C or SIGTERM finish the current batch, then stop)."""
-    stopping: list[bool] = []
-    signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
-    deadline = None if max_seconds is None else time.monotonic() + max_seconds
-
-    def should_stop() -> bool:
-        return bool(stopping) or (deadline is not None and time.monotonic() >= deadline)
+    seconds, until interrupted (Ctrl-C or SIGTERM finish the current batch, then stop). One process
+    leads; another one started beside it waits, and takes over when the first stops or dies."""
+    from ledger.adapters.leadership import SEQUENCER
 
     with _ledger() as ledger:
-        try:
-            total = ledger.follow(interval, should_stop)
-        except KeyboardInterrupt:
-            total = -1
+        should_stop = stop_signal(max_seconds)
+        with leading(ledger.settings, SEQUENCER, interval, should_stop) as stop:
+            total = -2
+            if stop is not None:
+                try:
+                    total = ledger.follow(interval, stop)
+                except KeyboardInterrupt:
+                    total = -1
         sizes = ", ".join(f"{n} {s.size}" for n, s in ledger.store.logs().items())
         typer.echo(f"sequencer stopped; log sizes: {sizes or 'none'}"
-                   + (f"; {total} event(s) integrated this run" if total >= 0 else ""))
+                   + (f"; {total} event(s) integrated this run" if total >= 0 else "")
+                   + ("; it never led" if total == -2 else ""))
 
 
 @log_app.command("status")

@@ -10,8 +10,6 @@ standard error when the table is behind the log. Errors are one line with exit s
 from __future__ import annotations
 
 import json
-import signal
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Annotated
@@ -25,7 +23,7 @@ if TYPE_CHECKING:
         YearRow,
     )
     from projections.runner import Runner
-from api.cli.support import command_group, fail, opened_ledger, print_value
+from api.cli.support import command_group, fail, leading, opened_ledger, print_value, stop_signal
 
 project_app = command_group("Read models (投影): run, rebuild, status.")
 CATEGORY_NAMES = {"key": "重点", "general": "一般", "special": "特殊"}
@@ -56,19 +54,20 @@ def project_run(
         fail("--batch-size: at least 1")
     with _runner(batch_size) as runner:
         if follow:
-            stopping: list[bool] = []
-            signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
-            deadline = None if max_seconds is None else time.monotonic() + max_seconds
+            from ledger.adapters.leadership import PROJECTIONS
+            from ledger.adapters.settings import Settings
 
-            def should_stop() -> bool:
-                return bool(stopping) or (deadline is not None and time.monotonic() >= deadline)
-
-            try:
-                total = runner.follow(interval, should_stop)
-            except KeyboardInterrupt:
-                total = -1
+            should_stop = stop_signal(max_seconds)
+            with leading(Settings.from_environ(), PROJECTIONS, interval, should_stop) as stop:
+                total = -2
+                if stop is not None:
+                    try:
+                        total = runner.follow(interval, stop)
+                    except KeyboardInterrupt:
+                        total = -1
             typer.echo("projections stopped" + (f"; {total} notification(s) scanned this run"
-                                                if total >= 0 else ""))
+                                                if total >= 0 else "")
+                       + ("; it never led" if total == -2 else ""))
         else:
             for name, scanned in runner.run().items():
                 typer.echo(f"projection {name}: {scanned} notification(s) scanned")

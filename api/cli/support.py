@@ -77,3 +77,47 @@ def opened_ledger() -> Iterator[Ledger]:
     finally:
         if ledger is not None:
             ledger.close()
+
+
+def stop_signal(max_seconds: float | None) -> Callable[[], bool]:
+    """``should_stop`` for a worker: SIGTERM was received, or ``max_seconds`` passed (counted
+    from now: after the ledger is open)."""
+    import signal
+    import time
+
+    stopping: list[bool] = []
+    signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
+    deadline = None if max_seconds is None else time.monotonic() + max_seconds
+    return lambda: bool(stopping) or (deadline is not None and time.monotonic() >= deadline)
+
+
+@contextmanager
+def leading(settings: Any, key: int, interval: float, should_stop: Callable[[], bool]
+            ) -> Iterator[Callable[[], bool] | None]:
+    """Lead the worker ``key`` (the sequencer, the projections): wait while another process
+    leads, then yield the ``should_stop`` to run with — it also stops if leadership is lost —, or
+    None when told to stop before leading."""
+    import time
+
+    from ledger.adapters.leadership import Leadership
+
+    with expected_errors(), Leadership(settings, key) as lead:
+        def waiting() -> None:
+            typer.echo(f"spotcheck: another process leads the {lead.name}; waiting to take over",
+                       err=True)
+
+        if not lead.wait(interval, should_stop, waiting):
+            yield None
+            return
+        typer.echo(f"spotcheck: this process leads the {lead.name}", err=True)
+        checked = [time.monotonic()]
+
+        def stop() -> bool:
+            if time.monotonic() - checked[0] >= 1.0:
+                checked[0] = time.monotonic()
+                if not lead.still_held():
+                    fail(f"the {lead.name}'s lock was lost (the database connection dropped); "
+                         "stopped so that another process can lead")
+            return should_stop()
+
+        yield stop
