@@ -23,6 +23,7 @@ from typing import Any
 
 from api.access import Caller
 from api.service.context import Context, Download, RequestError, day
+from api.service.public_cache import Cached, PublicCache
 from ledger.errors import InvalidInput
 from projections.public_view import PublicView
 from verify.period import Period
@@ -43,6 +44,7 @@ class Reports:
         self.c = context
         self.public_view = PublicView(context.app, context.spotcheck.ceremony,
                                       context.spotcheck.runner, reads=context.reads)
+        self.cache = PublicCache(context.reads)
 
     # -- the public (一公开) ----------------------------------------------------------------------
     def agency_pages(self, code: str, year: int) -> dict[str, Any]:
@@ -53,6 +55,24 @@ class Reports:
                quarter: int | None = None) -> list[dict[str, Any]]:
         """Published results whose unit name or credit code contains ``text`` (public)."""
         return self.public_view.search(text, year=year, agency=agency, quarter=quarter)
+
+    # the same, as JSON kept ready (what the public routes answer: :mod:`api.service.public_cache`)
+    @staticmethod
+    def pages_key(code: str, year: int) -> tuple[Any, ...]:
+        return ("pages", code, year)
+
+    @staticmethod
+    def search_key(text: str, year: int | None, agency: str | None,
+                   quarter: int | None) -> tuple[Any, ...]:
+        return ("search", text, year, agency, quarter)
+
+    def cached_pages(self, code: str, year: int) -> Cached:
+        return self.cache.get(self.pages_key(code, year), lambda: self.agency_pages(code, year))
+
+    def cached_search(self, text: str, year: int | None, agency: str | None,
+                      quarter: int | None) -> Cached:
+        return self.cache.get(self.search_key(text, year, agency, quarter),
+                              lambda: self.search(text, year, agency, quarter))
 
     # -- the agency's figures --------------------------------------------------------------------
     def quotas(self, caller: Caller, code: str, year: int, quarter: int | None) -> dict[str, Any]:

@@ -5,10 +5,18 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import Response
 
 from api.http.auth import TheService
 from api.http.routes.params import Code, DrawId
+from api.service.public_cache import Cached
+
+JSON_OBJECT: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"application/json": {"schema": {"type": "object"}}}}}
+JSON_ARRAY: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"application/json": {"schema": {"type": "array", "items": {"type": "object"}}}}}}
 
 router = APIRouter(prefix="/api", tags=["public"])
 
@@ -32,20 +40,37 @@ def rulebook(code: Code, service: TheService,
     return service.directories.rulebook(PUBLIC_CALLER, code, on)
 
 
-@router.get("/public/agencies/{code}/{year}",
+@router.get("/public/agencies/{code}/{year}", response_class=Response, responses=JSON_OBJECT,
             summary="An agency's public pages (抽查事项清单, 计划, 任务, 结果): masked, nothing sealed")
-def agency_pages(code: Code, year: Annotated[int, Path(ge=2000, le=2100)],
-                 service: TheService) -> dict[str, Any]:
-    return service.reports.agency_pages(code, year)
+async def agency_pages(code: Code, year: Annotated[int, Path(ge=2000, le=2100)], request: Request,
+                       service: TheService) -> Response:
+    reports = service.reports
+    found = reports.cache.fresh(reports.pages_key(code, year))
+    if found is None:
+        found = await run_in_threadpool(reports.cached_pages, code, year)
+    return _answer(found, request)
 
 
-@router.get("/public/search", summary="Published results whose unit name or credit code contains q")
-def search(service: TheService, q: Annotated[str, Query(max_length=200)] = "",
-           year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
-           quarter: Annotated[int | None, Query(ge=1, le=4)] = None,
-           agency: Annotated[str | None, Query(pattern=r"^[0-9]{6}$")] = None
-           ) -> list[dict[str, Any]]:
-    return service.reports.search(q, year=year, agency=agency, quarter=quarter)
+@router.get("/public/search", response_class=Response, responses=JSON_ARRAY,
+            summary="Published results whose unit name or credit code contains q")
+async def search(request: Request, service: TheService,
+                 q: Annotated[str, Query(max_length=200)] = "",
+                 year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
+                 quarter: Annotated[int | None, Query(ge=1, le=4)] = None,
+                 agency: Annotated[str | None, Query(pattern=r"^[0-9]{6}$")] = None) -> Response:
+    reports = service.reports
+    found = reports.cache.fresh(reports.search_key(q, year, agency, quarter))
+    if found is None:
+        found = await run_in_threadpool(reports.cached_search, q, year, agency, quarter)
+    return _answer(found, request)
+
+
+def _answer(found: Cached, request: Request) -> Response:
+    """The kept JSON, or 304 when the client holds this version already (its ETag)."""
+    headers = {"ETag": found.etag, "Cache-Control": "public, max-age=1"}
+    if request.headers.get("if-none-match") == found.etag:
+        return Response(status_code=304, headers=headers)
+    return Response(found.body, media_type="application/json", headers=headers)
 
 
 @router.get("/draws", summary="Every draw (or an agency's): kind, period, status, counts, list hash")
