@@ -15,7 +15,13 @@ from ledger.errors import Unauthenticated
 _bearer = HTTPBearer(auto_error=False, description="A token from `spotcheck users token NAME`")
 
 
-def service(request: Request) -> Service:
+async def service(request: Request) -> Service:
+    """The open service (async: no thread is taken for it, the public reads stay on the loop)."""
+    found: Service = request.app.state.service
+    return found
+
+
+def _service(request: Request) -> Service:
     found: Service = request.app.state.service
     return found
 
@@ -25,7 +31,7 @@ def caller(request: Request, credentials: Annotated[HTTPAuthorizationCredentials
     """The caller the request's credentials name; the public without any. A token or session
     that does not hold (unknown, revoked, expired, its account disabled) is a 401, whatever the
     route: a client is told its credentials failed rather than served as the public."""
-    accounts = service(request).accounts
+    accounts = _service(request).accounts
     if credentials is not None:
         account = accounts.authenticate(credentials.credentials)
         if account is None:
