@@ -33,7 +33,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -82,18 +81,28 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def prepare(db: str, workdir: Path, units: int = 60, more_units: int = 30) -> Deployment:
-    """The demo county after its quarter, more counties with directories, an operator each."""
+def prepare(db: str, workdir: Path, units: int = 60, more_units: int = 30, *, demo: bool = True
+            ) -> Deployment:
+    """The demo county after its quarter (or, without ``demo``, the county and its prefecture with
+    ``units`` units and nothing else), more counties with directories, an operator each."""
     from api.bootstrap import open_ledger
     from ledger.adapters.settings import Settings
     from ledger.demo.county import unit_rows
     from ledger.domain.agency import agency_id
 
     deployment = Deployment(db, workdir / "keys", workdir, free_port())
-    deployment.spotcheck("demo", "--units", str(units))
+    if demo:
+        deployment.spotcheck("demo", "--units", str(units))
     settings = Settings(db, deployment.keys_dir)
     ledger = open_ledger(settings)
     try:
+        if not demo:
+            ledger.app.establish_agency("昌吉回族自治州生态环境局", PREFECTURE, "prefecture")
+            ledger.app.establish_agency("昌吉州生态环境局昌吉市分局", COUNTY, "county",
+                                        agency_id(PREFECTURE))
+            ledger.app.register_objects(agency_id(COUNTY), unit_rows(units))
+            for code in (PREFECTURE, COUNTY):
+                ledger.init_key(code)
         for code, name in MORE_COUNTIES:
             if agency_id(code) not in ledger.app.repository:
                 ledger.app.establish_agency(f"昌吉州生态环境局{name}分局", code, "county",
@@ -157,12 +166,13 @@ def stop(deployment: Deployment) -> None:
 
 
 @contextmanager
-def deployed(backend: str, workers: int, *, units: int = 60, access_log: bool = True
-             ) -> Iterator[Deployment]:
-    """A prepared and started deployment on a new database, stopped and dropped afterwards."""
+def deployed(backend: str, workers: int, *, units: int = 60, access_log: bool = True,
+             demo: bool = True, db: str | None = None) -> Iterator[Deployment]:
+    """A prepared and started deployment on a new database (or on ``db``, which the caller made
+    and drops), stopped and dropped afterwards."""
     with tempfile.TemporaryDirectory(prefix="spotcheck-serve-bench-") as tmp, \
-            _database(backend, Path(tmp)) as db:
-        deployment = prepare(db, Path(tmp), units)
+            _database(backend, Path(tmp), db) as url:
+        deployment = prepare(url, Path(tmp), units, demo=demo)
         try:
             start(deployment, workers, access_log=access_log)
             yield deployment
@@ -171,7 +181,10 @@ def deployed(backend: str, workers: int, *, units: int = 60, access_log: bool = 
 
 
 @contextmanager
-def _database(backend: str, tmp: Path) -> Iterator[str]:
+def _database(backend: str, tmp: Path, given: str | None = None) -> Iterator[str]:
+    if given is not None:
+        yield given
+        return
     if backend == "sqlite":
         yield str(tmp / "spotcheck.db")
         return
