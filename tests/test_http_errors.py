@@ -154,3 +154,19 @@ def test_an_unexpected_error_is_a_500_with_a_request_id_and_no_traceback(api: Ap
     assert response.status_code == 500
     assert "secret internals" not in response.text and "Traceback" not in response.text
     assert response.json()["request_id"] in response.json()["error"]["message"]
+
+
+def test_a_page_session_cookie_reads_but_does_not_write(api: Api) -> None:
+    from api.accounts import SESSION_COOKIE
+
+    session = api.service.accounts.open_session("op")
+    api.client.cookies.set(SESSION_COOKIE, session)
+    try:
+        assert api.call("GET", "/api/me").json()["account"]["username"] == "op"
+        write = api.call("POST", f"/api/agencies/{COUNTY}/plans", json={"year": 2026,
+                                                                       "approved_by": "局务会"})
+        assert write.status_code == 401 and write.json()["error"]["field"] == "session"
+        api.service.accounts.close_session(session)
+        assert api.call("GET", "/api/me").status_code == 401
+    finally:
+        api.client.cookies.clear()

@@ -38,6 +38,9 @@ def caller(request: Request, credentials: Annotated[HTTPAuthorizationCredentials
             raise Unauthenticated("authorization: the bearer token is unknown, revoked or expired, "
                                   "or its account is disabled")
     elif request.cookies.get(SESSION_COOKIE):
+        if request.method not in ("GET", "HEAD"):
+            raise Unauthenticated("session: a page session reads; it writes only with the pages' "
+                                  "anti-forgery token (not yet built): use a bearer token")
         account = accounts.authenticate_session(request.cookies[SESSION_COOKIE])
         if account is None:
             raise Unauthenticated("session: the session has ended; sign in again")
