@@ -300,10 +300,15 @@ class AccountStore:
         disabled: the caller answers 401 without saying which)."""
         if not _TOKEN.fullmatch(token):
             return None
+        return self._holder("service_tokens", "token_hash", token)
+
+    def _holder(self, table: str, column: str, secret: str) -> Account | None:
+        """The active account whose credential in ``table`` hashes to ``secret``'s hash, if it is
+        neither revoked nor expired."""
         with self.database.transaction(read_only=True) as cur:
             cur.execute(f"SELECT {', '.join('a.' + c.strip() for c in _COLUMNS.split(','))},"
-                        " t.expires_at, t.revoked_at FROM service_tokens t JOIN service_accounts a"
-                        " ON a.username = t.username WHERE t.token_hash = ?", (_hash(token),))
+                        f" c.expires_at, c.revoked_at FROM {table} c JOIN service_accounts a"
+                        f" ON a.username = c.username WHERE c.{column} = ?", (_hash(secret),))
             row = cur.fetchone()
         return _valid(row)
 
@@ -325,12 +330,7 @@ class AccountStore:
     def authenticate_session(self, value: str) -> Account | None:
         if not value or len(value) > 100:
             return None
-        with self.database.transaction(read_only=True) as cur:
-            cur.execute(f"SELECT {', '.join('a.' + c.strip() for c in _COLUMNS.split(','))},"
-                        " s.expires_at, s.revoked_at FROM service_sessions s JOIN service_accounts a"
-                        " ON a.username = s.username WHERE s.session_hash = ?", (_hash(value),))
-            row = cur.fetchone()
-        return _valid(row)
+        return self._holder("service_sessions", "session_hash", value)
 
     def close_session(self, value: str) -> None:
         with self.database.transaction() as cur:

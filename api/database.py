@@ -24,40 +24,13 @@ from typing import TYPE_CHECKING, Any
 from ledger.adapters.settings import Settings
 from ledger.errors import StorageError
 from ledger.log.store import Cursor
-from projections.runner import ProjectionStore
+from projections.runner import PlaceholderCursor, ProjectionStore
 
 if TYPE_CHECKING:
     from psycopg_pool import ConnectionPool
 
 #: Connections of one process's pool on PostgreSQL (the threads wait for one beyond that).
 POOL_SIZE = 8
-
-
-class _Placeholders:
-    """A cursor taking ``?`` placeholders, whatever the database."""
-
-    def __init__(self, cursor: Any, postgres: bool) -> None:
-        self._cursor = cursor
-        self._postgres = postgres
-
-    def _sql(self, query: str) -> str:
-        return query.replace("?", "%s") if self._postgres else query
-
-    def execute(self, query: Any, params: Any = ()) -> Any:
-        return self._cursor.execute(self._sql(query), params)
-
-    def executemany(self, query: Any, params_seq: Any) -> Any:
-        return self._cursor.executemany(self._sql(query), params_seq)
-
-    def fetchone(self) -> Any:
-        return self._cursor.fetchone()
-
-    def fetchall(self) -> list[Any]:
-        return list(self._cursor.fetchall())
-
-    @property
-    def rowcount(self) -> int:
-        return int(self._cursor.rowcount)
 
 
 class Database:
@@ -125,7 +98,7 @@ class Database:
             else:
                 cur.execute("BEGIN" if read_only else "BEGIN IMMEDIATE")
             try:
-                yield _Placeholders(cur, self.postgres)
+                yield PlaceholderCursor(cur, _postgres_sql if self.postgres else _same)
             except BaseException:
                 cur.execute("ROLLBACK")
                 raise
@@ -140,6 +113,14 @@ class Database:
                 conn.close()
             self._sqlite.clear()
         self._local = threading.local()
+
+
+def _postgres_sql(statement: str) -> str:
+    return statement.replace("?", "%s")
+
+
+def _same(statement: str) -> str:
+    return statement
 
 
 def _is_connection(exc: BaseException) -> bool:

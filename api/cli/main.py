@@ -35,9 +35,9 @@ from api.cli.support import (
     command_group,
     expected_errors,
     fail,
-    leading,
     opened_ledger,
-    stop_signal,
+    run_worker,
+    stopped,
 )
 from api.cli.work import register as register_work_commands
 
@@ -129,18 +129,11 @@ def log_follow(
     from ledger.adapters.leadership import SEQUENCER
 
     with _ledger() as ledger:
-        should_stop = stop_signal(max_seconds)
-        with leading(ledger.settings, SEQUENCER, interval, should_stop) as stop:
-            total = -2
-            if stop is not None:
-                try:
-                    total = ledger.follow(interval, stop)
-                except KeyboardInterrupt:
-                    total = -1
+        total = run_worker(ledger.settings, SEQUENCER, interval, max_seconds,
+                           lambda stop: ledger.follow(interval, stop))
         sizes = ", ".join(f"{n} {s.size}" for n, s in ledger.store.logs().items())
         typer.echo(f"sequencer stopped; log sizes: {sizes or 'none'}"
-                   + (f"; {total} event(s) integrated this run" if total >= 0 else "")
-                   + ("; it never led" if total == -2 else ""))
+                   + stopped(total, "event(s) integrated"))
 
 
 @log_app.command("status")

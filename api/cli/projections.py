@@ -23,7 +23,7 @@ if TYPE_CHECKING:
         YearRow,
     )
     from projections.runner import Runner
-from api.cli.support import command_group, fail, leading, opened_ledger, print_value, stop_signal
+from api.cli.support import command_group, fail, opened_ledger, print_value, run_worker, stopped
 
 project_app = command_group("Read models (投影): run, rebuild, status.")
 CATEGORY_NAMES = {"key": "重点", "general": "一般", "special": "特殊"}
@@ -57,17 +57,10 @@ def project_run(
             from ledger.adapters.leadership import PROJECTIONS
             from ledger.adapters.settings import Settings
 
-            should_stop = stop_signal(max_seconds)
-            with leading(Settings.from_environ(), PROJECTIONS, interval, should_stop) as stop:
-                total = -2
-                if stop is not None:
-                    try:
-                        total = runner.follow(interval, stop)
-                    except KeyboardInterrupt:
-                        total = -1
-            typer.echo("projections stopped" + (f"; {total} notification(s) scanned this run"
-                                                if total >= 0 else "")
-                       + ("; it never led" if total == -2 else ""))
+            total = run_worker(Settings.from_environ(), PROJECTIONS, interval, max_seconds,
+                               lambda stop: runner.follow(interval, stop))
+            typer.echo("projections stopped"
+                       + stopped(total, "notification(s) scanned"))
         else:
             for name, scanned in runner.run().items():
                 typer.echo(f"projection {name}: {scanned} notification(s) scanned")

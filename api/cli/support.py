@@ -121,3 +121,23 @@ def leading(settings: Any, key: int, interval: float, should_stop: Callable[[], 
             return should_stop()
 
         yield stop
+
+
+def run_worker(settings: Any, key: int, interval: float, max_seconds: float | None,
+               work: Callable[[Callable[[], bool]], int]) -> int:
+    """Run ``work(should_stop)`` as the leader of worker ``key`` until SIGTERM or ``max_seconds``;
+    the count it returns, -1 when interrupted (Ctrl-C), -2 when it never led."""
+    with leading(settings, key, interval, stop_signal(max_seconds)) as stop:
+        if stop is None:
+            return -2
+        try:
+            return work(stop)
+        except KeyboardInterrupt:
+            return -1
+
+
+def stopped(total: int, unit: str) -> str:
+    """``; 12 event(s) integrated this run`` (or that it never led)."""
+    if total == -2:
+        return "; it never led"
+    return f"; {total} {unit} this run" if total >= 0 else ""
