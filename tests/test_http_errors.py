@@ -170,3 +170,14 @@ def test_a_page_session_cookie_reads_but_does_not_write(api: Api) -> None:
         assert api.call("GET", "/api/me").status_code == 401
     finally:
         api.client.cookies.clear()
+
+
+def test_the_openapi_schema_and_the_docs_are_served_without_the_internet(api: Api) -> None:
+    schema = api.ok("GET", "/openapi.json")
+    assert schema["info"]["title"] == "Spotcheck" and len(schema["paths"]) > 35
+    assert "HTTPBearer" in schema["components"]["securitySchemes"]
+    page = api.call("GET", "/docs")
+    assert page.status_code == 200
+    assert "/docs/assets/swagger-ui-bundle.js" in page.text and "cdn" not in page.text.lower()
+    script = api.call("GET", "/docs/assets/swagger-ui-bundle.js")
+    assert script.status_code == 200 and len(script.content) > 100_000

@@ -12,8 +12,11 @@ from typing import TYPE_CHECKING, Any
 
 from api.access import Access, Caller
 from api.database import Database, ReadModels
+from ledger.adapters.observability import get_logger
 from ledger.domain.chained import acting_as
 from ledger.errors import InvalidInput
+
+_log = get_logger("spotcheck.service")
 
 if TYPE_CHECKING:
     from api.bootstrap import Spotcheck
@@ -67,7 +70,16 @@ class Context:
                 yield
         finally:
             if self.inline:
-                self.integrate()
+                self._integrate_after_write()
+
+    def _integrate_after_write(self) -> None:
+        """What was written is stored, whatever happens here: a failure to log it now is logged
+        (the next write, or ``spotcheck log sync``, integrates it), never reported as the write's
+        failure — a client told so would write it again."""
+        try:
+            self.integrate()
+        except Exception as exc:
+            _log.error("service.integrate_failed", error=type(exc).__name__, message=str(exc))
 
     def integrate(self) -> None:
         """Integrate what was written into the logs (signing where the key is here) and apply it
