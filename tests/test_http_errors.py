@@ -90,6 +90,8 @@ def test_a_revoked_token_and_a_disabled_account_stop_at_once(api: Api, tmp_path:
     assert revoked.returncode == 0, revoked.stderr
     refused = api.call("GET", "/api/me", "op")
     assert refused.status_code == 401 and refused.json()["error"]["kind"] == "unauthenticated"
+    basic = api.call("GET", "/api/me", headers={"Authorization": "Basic b3A6b3A="})
+    assert basic.status_code == 401  # never served as the public instead
     api.add("op2", "operator", "--agency", COUNTY)
     assert api.call("GET", f"/api/agencies/{COUNTY}/entities", "op2").status_code == 200
     disabled = run(tmp_path, "spotcheck", "users", "disable", "op2", "--reason", "调离", env=api.env())

@@ -1,4 +1,4 @@
-"""Many workers on one PostgreSQL: ``spotcheck serve --workers 2`` beside one sequencer and one
+"""Many workers on one PostgreSQL: ``spotcheck serve --workers 4`` beside one sequencer and one
 projection worker (real processes); clients write at once across four counties (some on the same
 units: 409s), and afterwards nothing is lost, nothing duplicated, no log forked — every county's
 bundle verifies and the accepted writes are each in exactly one event. The bigger run, with the
@@ -20,12 +20,12 @@ pytestmark = pytest.mark.postgres
 
 def test_concurrent_writes_through_several_workers_lose_and_duplicate_nothing(
         pg_database: str) -> None:
-    with serve.deployed("postgres", 2, units=12, access_log=False, demo=False,
+    with serve.deployed("postgres", 4, units=12, access_log=False, demo=False,
                         db=pg_database) as deployment:
-        writes = asyncio.run(serve.mixed_writes(deployment, clients=6, writes=5, hot_units=2))
-        assert writes.figures.requests == 30
+        writes = asyncio.run(serve.mixed_writes(deployment, clients=8, writes=5, hot_units=2))
+        assert writes.figures.requests == 40
         assert set(writes.figures.statuses) <= {200, 409}
-        assert len(writes.accepted) + len(writes.refused) == 30 and writes.accepted
+        assert len(writes.accepted) + len(writes.refused) == 40 and writes.accepted
         serve.caught_up(deployment)
         checked = serve.check_bundles(deployment, writes)
     assert checked["bundles_verified"] == 4  # the county, three more; none of them failing

@@ -37,6 +37,8 @@ def caller(request: Request, credentials: Annotated[HTTPAuthorizationCredentials
         if account is None:
             raise Unauthenticated("authorization: the bearer token is unknown, revoked or expired, "
                                   "or its account is disabled")
+    elif request.headers.get("authorization"):
+        raise Unauthenticated("authorization: not a bearer token (Authorization: Bearer spk_…)")
     elif request.cookies.get(SESSION_COOKIE):
         if request.method not in ("GET", "HEAD"):
             raise Unauthenticated("session: a page session reads; it writes only with the pages' "
