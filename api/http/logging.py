@@ -16,11 +16,19 @@ _CLIENT_ID = re.compile(rb"^[A-Za-z0-9._-]{1,64}$")
 
 
 class RequestLog:
-    """Pure ASGI middleware (no per-request task of its own: cheap on the public reads)."""
+    """Pure ASGI middleware (no per-request task of its own: cheap on the public reads). The
+    structlog logger is bound once, on the first request (after the process configured logging),
+    so that a line costs the processors and the write, not a new logger each time."""
 
     def __init__(self, app: Any, enabled: bool = True) -> None:
         self.app = app
         self.enabled = enabled
+        self._bound: Any = None
+
+    def _logger(self) -> Any:
+        if self._bound is None:
+            self._bound = log.bind()
+        return self._bound
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         if scope["type"] != "http":
@@ -45,6 +53,6 @@ class RequestLog:
             await self.app(scope, receive, sending)
         finally:
             if self.enabled:
-                log.info("request", request_id=rid, account=state.get("account", "public"),
+                self._logger().info("request", request_id=rid, account=state.get("account", "public"),
                          method=scope.get("method"), path=scope.get("path"), status=status,
                          ms=round((time.perf_counter() - started) * 1000, 2))
