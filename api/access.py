@@ -23,7 +23,7 @@ The rules (docs/api.md §2):
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from uuid import UUID
 
 from api.accounts import Account, AccountError
@@ -209,8 +209,6 @@ class Access:
         """An account's scope must exist in the ledger: its agency (an auditor's must have agencies
         below it), its inspector (the officer's agency is taken from the directory), its draw and
         the witness source in the draw's entropy plan."""
-        from dataclasses import replace
-
         if account.role in ("operator", "auditor"):
             try:
                 self.agency(account.agency)

@@ -37,7 +37,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal, cast
 
@@ -339,8 +339,6 @@ class AccountStore:
 
 
 def replace_created(account: Account, created_at: str) -> Account:
-    from dataclasses import replace
-
     return replace(account, created_at=created_at, disabled_at="", disabled_reason="")
 
 

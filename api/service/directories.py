@@ -202,7 +202,7 @@ class Directories:
                 book = Rulebook.from_dict(dict(rulebook or {}))
             except RulebookError:
                 raise
-            except (ValueError, TypeError, KeyError) as exc:
+            except (ValueError, TypeError, KeyError) as exc:  # a malformed object: one line
                 raise RulebookError(f"rulebook: {exc}") from None
         adopted = book.adopt(adopted_from)
         with self.c.writing(caller):

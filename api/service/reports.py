@@ -20,11 +20,14 @@ import zipfile
 from datetime import date
 from pathlib import Path, PurePosixPath
 from typing import Any
+from uuid import UUID
 
-from api.access import Caller
+from api.access import AccessDenied, Caller
 from api.service.context import Context, Download, RequestError, day
 from api.service.public_cache import Cached, PublicCache
-from ledger.errors import InvalidInput
+from ledger.domain.agency import Agency
+from ledger.domain.inspector import Inspector, inspector_id
+from ledger.errors import InvalidInput, NotFound
 from projections.public_view import PublicView
 from verify.period import Period
 
@@ -95,8 +98,6 @@ class Reports:
     def officer_work(self, caller: Caller, certificate: str, year: int | None) -> dict[str, Any]:
         """The inspections an officer was present at, per quarter: the officer themselves, or
         whoever reads the officer's agency."""
-        from ledger.domain.inspector import Inspector, inspector_id
-        from ledger.errors import NotFound
         from projections.work import officer_work
 
         uuid = inspector_id(certificate)
@@ -105,16 +106,10 @@ class Reports:
         officer: Inspector = self.c.app.repository.get(uuid)
         own = self.c.access.officer_or_read(caller, self._code_of_agency(officer.agency_id))
         if own is not None and own != certificate:
-            from api.access import AccessDenied
-
             raise AccessDenied(f"certificate: officer {own} reads their own work, not {certificate}'s")
         return {**officer_work(self.c.reads, certificate, year).to_dict(), "name": officer.name}
 
     def _code_of_agency(self, agency_uuid: str) -> str:
-        from uuid import UUID
-
-        from ledger.domain.agency import Agency
-
         agency: Agency = self.c.app.repository.get(UUID(agency_uuid))
         return agency.division_code
 
