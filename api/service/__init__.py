@@ -51,6 +51,7 @@ class Service:
         return {"role": caller.role, "account": caller.account.as_dict()}
 
     def close(self) -> None:
+        self.context.close()
         self.context.database.close()
         self.context.spotcheck.close()
 

@@ -3,8 +3,8 @@ models, and how a write is done for an account (服务上下文)."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
@@ -54,7 +54,8 @@ class Context:
         self.access = Access(spotcheck.ledger.app)
         self.reads = ReadModels(database)
         self.inline = inline
-        self._integrating = threading.Lock()
+        self._integrator = ThreadPoolExecutor(1, thread_name_prefix="spotcheck-integrate")
+        self._kept: dict[str, Any] = {}
 
     @property
     def app(self) -> Any:
@@ -84,22 +85,40 @@ class Context:
     def integrate(self) -> None:
         """Integrate what was written into the logs (signing where the key is here) and apply it
         to the read models: what ``spotcheck log follow`` and ``spotcheck project run --follow``
-        do beside a service of several processes. One at a time in this process, on connections
-        of the calling thread."""
+        do beside a service of several processes. Done on one thread of this process, which keeps
+        its log-store and projection connections open between writes (a SQLite connection
+        belongs to the thread that opened it); one integration at a time."""
+        self._integrator.submit(self._integrate_here).result()
+
+    def _integrate_here(self) -> None:
         from api.bootstrap import open_runner
         from ledger.adapters.event_store import events_table
         from ledger.log.store import open_log_store
         from ledger.services.ledger import Ledger
 
         ledger = self.spotcheck.ledger
-        with self._integrating:
-            store = open_log_store(ledger.settings, events_table(ledger.settings))
-            try:
-                Ledger(settings=ledger.settings, app=ledger.app, store=store).sync(require_keys=False)
-            finally:
-                store.close()
-            with open_runner(ledger) as runner:
-                runner.run()
+        try:
+            if not self._kept:
+                store = open_log_store(ledger.settings, events_table(ledger.settings))
+                self._kept["ledger"] = Ledger(settings=ledger.settings, app=ledger.app, store=store)
+                self._kept["runner"] = open_runner(ledger)
+            self._kept["ledger"].sync(require_keys=False)
+            self._kept["runner"].run()
+        except BaseException:
+            self._close_here()  # opened afresh next time (a dropped connection, a lock timeout)
+            raise
+
+    def _close_here(self) -> None:
+        kept, self._kept = self._kept, {}
+        if "runner" in kept:
+            kept["runner"].close()
+        if "ledger" in kept:
+            kept["ledger"].store.close()
+
+    def close(self) -> None:
+        """Close the integration thread's connections, then the thread."""
+        self._integrator.submit(self._close_here).result()
+        self._integrator.shutdown()
 
     @contextmanager
     def log_store(self) -> Iterator[Any]:
