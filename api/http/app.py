@@ -16,7 +16,7 @@ from typing import Any
 from fastapi import FastAPI
 
 from api.http import errors
-from api.http.logging import RequestLog
+from api.http.request_log import RequestLog
 from api.http.routes import ROUTERS
 from api.service import Service, open_service
 from ledger.adapters.settings import Settings
