@@ -34,7 +34,7 @@ SCHEMA_LOCK_KEY = 0x5350_4F55  # "SPOU": creating the tables
 
 
 @contextmanager
-def _schema_lock(settings: Settings) -> Iterator[None]:
+def schema_lock(settings: Settings) -> Iterator[None]:
     """Serialise table creation: concurrent ``CREATE TABLE IF NOT EXISTS`` on PostgreSQL fails
     with "tuple concurrently updated" when two processes open a new database at once."""
     pg = settings.postgres
@@ -61,7 +61,7 @@ def open_ledger(settings: Settings | None = None) -> Ledger:
 
     settings = settings or Settings.from_environ()
     try:
-        with _schema_lock(settings):
+        with schema_lock(settings):
             app = LedgerApp(env=eventsourcing_env(settings))
             store = open_log_store(settings, events_table(settings))
     except LogSchemaError as exc:

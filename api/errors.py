@@ -11,12 +11,13 @@ from ledger.errors import Kind, SpotcheckError
 
 #: Exit status of a command that failed for a reason it could name (every kind: 2).
 EXIT_STATUS: dict[Kind, int] = {
-    "invalid": 2, "conflict": 2, "not_found": 2, "forbidden": 2, "integrity": 2, "unavailable": 2,
+    "invalid": 2, "conflict": 2, "not_found": 2, "unauthenticated": 2, "forbidden": 2,
+    "integrity": 2, "unavailable": 2,
 }
 #: HTTP status of each kind.
 HTTP_STATUS: dict[Kind, int] = {
-    "invalid": 422, "conflict": 409, "not_found": 404, "forbidden": 403, "integrity": 500,
-    "unavailable": 503,
+    "invalid": 422, "conflict": 409, "not_found": 404, "unauthenticated": 401, "forbidden": 403,
+    "integrity": 500, "unavailable": 503,
 }
 
 

@@ -15,6 +15,7 @@ kind           meaning                                                    exit  
 ``conflict``   the input is fine but the state forbids it now (a second     2   409
                seed, an already fixed list, two writers on one aggregate)
 ``not_found``  what is named does not exist                                 2   404
+``unauthenticated`` no valid credentials (no token, a revoked or expired one)  2   401
 ``forbidden``  the role may not do or see this                              2   403
 ``integrity``  the stored ledger does not hold together (a broken chain,    3   500
                a rolled-back log): stop and find out, never retry blindly
@@ -30,8 +31,10 @@ from __future__ import annotations
 import re
 from typing import ClassVar, Literal
 
-Kind = Literal["invalid", "conflict", "not_found", "forbidden", "integrity", "unavailable"]
-KINDS: tuple[Kind, ...] = ("invalid", "conflict", "not_found", "forbidden", "integrity", "unavailable")
+Kind = Literal["invalid", "conflict", "not_found", "unauthenticated", "forbidden", "integrity",
+               "unavailable"]
+KINDS: tuple[Kind, ...] = ("invalid", "conflict", "not_found", "unauthenticated", "forbidden",
+                           "integrity", "unavailable")
 
 # "field: rule": a field is one token (a name, a dotted path with indices, an --option, a column
 # header in Chinese); anything with a space before the first ": " is a sentence, not a field.
@@ -87,6 +90,12 @@ class NotFound(SpotcheckError, LookupError):
     """What is named does not exist."""
 
     kind: ClassVar[Kind] = "not_found"
+
+
+class Unauthenticated(SpotcheckError, PermissionError):
+    """Who is asking is not known: no credentials, or ones that no longer hold."""
+
+    kind: ClassVar[Kind] = "unauthenticated"
 
 
 class Forbidden(SpotcheckError, PermissionError):

@@ -226,7 +226,7 @@ def agency_of(cur: Cursor, code: str) -> PublicAgency:
                 (code,))
     row = cur.fetchone()
     if row is None:
-        raise PublicQueryError(f"agency: no agency with division code {code}")
+        raise PublicQueryError(f"agency: no agency with division code {code}", kind="not_found")
     return PublicAgency(str(row[0]), str(row[1]), str(row[2]))
 
 

@@ -34,7 +34,7 @@ from ledger.errors import Forbidden
 from ledger.services.application import LedgerApp
 from ledger.services.ceremony import Ceremony
 from ledger.services.directory_view import events_by_topic
-from projections.public import PublicProjection, PublicQueryError, public_pages, search_results
+from projections.public import PublicProjection, public_pages, search_results
 from projections.runner import ProjectionStore, Runner
 
 ROLES = ("public", "officer", "agency", "superior")
@@ -65,14 +65,21 @@ class Viewer:
 class PublicView:
     """The read side of publication: the public projection, and the ledger for the roles."""
 
-    def __init__(self, app: LedgerApp, ceremony: Ceremony, open_runner: Callable[[], Runner]) -> None:
+    def __init__(self, app: LedgerApp, ceremony: Ceremony, open_runner: Callable[[], Runner],
+                 reads: ProjectionStore | None = None) -> None:
         self.app = app
         self.ceremony = ceremony
         self._open_runner = open_runner
+        self._reads = reads
 
     @contextmanager
     def _projection(self) -> Iterator[ProjectionStore]:
-        """The public projection, first brought up to the log's head (in this process)."""
+        """The public projection: as it stands in ``reads`` when given (a service, beside a
+        projection worker that keeps it up to date), else first brought up to the log's head in
+        this process."""
+        if self._reads is not None:
+            yield self._reads
+            return
         with closing(self._open_runner()) as runner:
             runner.run(PublicProjection.name)
             yield runner.store
@@ -80,11 +87,8 @@ class PublicView:
     # -- the four public sections ----------------------------------------------------------------
     def agency_pages(self, code: str, year: int) -> dict[str, Any]:
         """An agency's public pages for a year, checked by the publication guard."""
-        try:
-            with self._projection() as store:
-                pages = public_pages(store, code, year)
-        except PublicQueryError as exc:
-            raise AccessError(str(exc)) from None
+        with self._projection() as store:
+            pages = public_pages(store, code, year)
         assert_publishable(pages, ())
         return pages
 
@@ -92,11 +96,8 @@ class PublicView:
                quarter: int | None = None) -> list[dict[str, Any]]:
         """Published results whose unit name or credit code contains ``text``: every agency, or
         one (``agency``, its division code), a year, a quarter of it."""
-        try:
-            with self._projection() as store:
-                found = search_results(store, text, year=year, agency=agency, quarter=quarter)
-        except PublicQueryError as exc:
-            raise AccessError(str(exc)) from None
+        with self._projection() as store:
+            found = search_results(store, text, year=year, agency=agency, quarter=quarter)
         assert_publishable(found, ())
         return found
 

@@ -85,7 +85,7 @@ class ProjectionStatus:
         return max(0, self.head - self.position)
 
 
-class _Sql:
+class PlaceholderCursor:
     """A cursor that takes ``?`` placeholders on both databases."""
 
     def __init__(self, cursor: Cursor, convert: Callable[[str], str]) -> None:
@@ -102,7 +102,11 @@ class _Sql:
         return self._cursor.fetchone()
 
     def fetchall(self) -> list[Any]:
-        return self._cursor.fetchall()
+        return list(self._cursor.fetchall())
+
+    @property
+    def rowcount(self) -> int:
+        return int(getattr(self._cursor, "rowcount", -1))
 
 
 class ProjectionStore:
@@ -142,7 +146,7 @@ class ProjectionStore:
         try:
             if lock:
                 self._lock(raw)
-            yield _Sql(raw, self._sql)
+            yield PlaceholderCursor(raw, self._sql)
         except BaseException:
             raw.execute("ROLLBACK")
             raise

@@ -19,8 +19,7 @@ from ledger.domain.directory import InspectionObject, object_id
 from ledger.services.ceremony import Ceremony
 from ledger.services.inspections import Inspections
 from ledger.services.ledger import Ledger
-from projections.public import PublicProjection, public_pages, search_results
-from projections.public_view import AccessError
+from projections.public import PublicProjection, PublicQueryError, public_pages, search_results
 from projections.runner import Runner, table_contents
 
 YEAR = 2026
@@ -108,10 +107,12 @@ def test_published_results_are_searchable_by_name_code_agency_and_quarter(
     assert view.search("%") == [] and view.search("_") == []  # no SQL wildcards
     unpublished = [unit for unit, _ in rest]
     assert not any(view.search(unit) for unit in unpublished)
-    with pytest.raises(AccessError, match="--quarter: 5"):
+    with pytest.raises(PublicQueryError, match="--quarter: 5") as bad:
         view.search("", year=2026, quarter=5)
-    with pytest.raises(AccessError, match="agency: no agency with division code 659999"):
+    assert bad.value.kind == "invalid"  # HTTP 422
+    with pytest.raises(PublicQueryError, match="agency: no agency with division code 659999") as no:
         view.search("", agency="659999")
+    assert no.value.kind == "not_found"  # HTTP 404, not a refusal
 
 
 def test_the_public_projection_rebuilt_from_event_0_equals_the_one_built_step_by_step(

@@ -51,4 +51,8 @@ COMMANDS: dict[str, Entry] = {
                     "The seeds' quarterly forms (季度汇总表, 重点污染源随机抽查记录表)."),
     "work": Entry("api.cli.work", "work_app",
                   "Work views (工作视图): an agency's due and overdue steps, an officer's load."),
+    "serve": Entry("api.cli.service", "serve",
+                   "Run the HTTP service (OpenAPI at /openapi.json, interactive docs at /docs)."),
+    "users": Entry("api.cli.service", "users_app",
+                   "The service's accounts (账号): operators, officers, witnesses, auditors."),
 }

@@ -11,7 +11,7 @@ import json
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 from uuid import UUID
 
 import typer
@@ -74,16 +74,11 @@ def agency_add(
 @agency_app.command("list")
 def agency_list(as_json: JsonFlag = False) -> None:
     """All agencies, with level, parent and log origin."""
-    from ledger.services.directory_view import agencies
+    from ledger.services.directory_view import agencies, agency_row
     with _ledger() as ledger:
-        rows = [_agency_row(a) for a in agencies(ledger.app)]
+        rows = [agency_row(a) for a in agencies(ledger.app)]
         print_value(rows, as_json, lambda rs: "\n".join(
             f"{r['division_code']}\t{r['level']}\t{r['name']}\t{r['log_origin']}" for r in rs))
-
-
-def _agency_row(agency: Agency) -> dict[str, Any]:
-    return {"division_code": agency.division_code, "name": agency.name, "level": agency.level,
-            "kind": agency.kind, "parent_id": agency.parent_id, "log_origin": agency.log_origin}
 
 
 # -- inspection objects ----------------------------------------------------------------------------
@@ -105,10 +100,10 @@ def entities_export(
 ) -> None:
     """Write the directory back to .xlsx or CSV (closed and relocated units included)."""
     from ledger.adapters.directory_file import OBJECT_COLUMNS, write_table
-    from ledger.services.directory_view import directories
+    from ledger.services.directory_view import directories, object_row
     with _ledger() as ledger:
         view = directories(ledger.app, _agency(ledger, agency))
-        count = write_table(out, OBJECT_COLUMNS, [_object_row(u) for u in view.objects],
+        count = write_table(out, OBJECT_COLUMNS, [object_row(u) for u in view.objects],
                             english=english)
         typer.echo(f"wrote {count} inspection object(s) to {out}")
 
@@ -116,9 +111,9 @@ def entities_export(
 @entities_app.command("list")
 def entities_list(agency: AgencyCode, as_json: JsonFlag = False) -> None:
     """The agency's inspection objects, with category and status."""
-    from ledger.services.directory_view import directories
+    from ledger.services.directory_view import directories, object_row
     with _ledger() as ledger:
-        rows = [_object_row(u) for u in directories(ledger.app, _agency(ledger, agency)).objects]
+        rows = [object_row(u) for u in directories(ledger.app, _agency(ledger, agency)).objects]
         print_value(rows, as_json, lambda rs: "\n".join(
             f"{r['credit_code']}\t{r['category']}\t{r['status']}\t{r['name']}" for r in rs))
 
@@ -127,10 +122,11 @@ def entities_list(agency: AgencyCode, as_json: JsonFlag = False) -> None:
 def entities_show(credit_code: str, agency: AgencyCode, as_json: JsonFlag = False) -> None:
     """One inspection object, all its fields."""
     from ledger.domain.directory import object_id
+    from ledger.services.directory_view import object_row
     with _ledger() as ledger:
         unit: InspectionObject = ledger.app.repository.get(
             object_id(str(_agency(ledger, agency)), credit_code))
-        row = _object_row(unit)
+        row = object_row(unit)
         print_value(row, as_json, lambda r: "\n".join(f"{k}\t{v}" for k, v in r.items()))
 
 
@@ -221,12 +217,6 @@ def _assignment(item: str) -> tuple[str, str]:
     return field.strip(), value.strip()
 
 
-def _object_row(unit: InspectionObject) -> dict[str, Any]:
-    return {"name": unit.name, "credit_code": unit.credit_code, "county": unit.county,
-            "category": unit.category, **unit.details, "status": unit.status,
-            "special_reasons": unit.special_reasons, "warnings": unit.warnings}
-
-
 # -- inspectors ------------------------------------------------------------------------------------
 @inspectors_app.command("import")
 def inspectors_import(file: Path, agency: AgencyCode) -> None:
@@ -245,13 +235,10 @@ def inspectors_export(
 ) -> None:
     """Write the inspector directory to .xlsx or CSV."""
     from ledger.adapters.directory_file import INSPECTOR_COLUMNS, write_table
-    from ledger.services.directory_view import directories
+    from ledger.services.directory_view import directories, inspector_row
     with _ledger() as ledger:
         view = directories(ledger.app, _agency(ledger, agency))
-        rows = [{"name": i.name, "certificate_no": i.certificate_no, "post": i.post,
-                 "enforcement_category": i.enforcement_category, "expertise": i.expertise,
-                 "may_inspect": i.may_inspect, "outside_expert": i.outside_expert}
-                for i in view.inspectors]
+        rows = [inspector_row(i) for i in view.inspectors]
         count = write_table(out, INSPECTOR_COLUMNS, rows, english=english)
         typer.echo(f"wrote {count} inspector(s) to {out}")
 
@@ -259,12 +246,9 @@ def inspectors_export(
 @inspectors_app.command("list")
 def inspectors_list(agency: AgencyCode, as_json: JsonFlag = False) -> None:
     """The agency's inspectors: certificate, name, active, conflicts."""
-    from ledger.services.directory_view import directories
+    from ledger.services.directory_view import directories, inspector_row
     with _ledger() as ledger:
-        rows = [{"certificate_no": i.certificate_no, "name": i.name, "post": i.post,
-                 "active": i.active, "outside_expert": i.outside_expert,
-                 "conflicts": sorted(i.conflicts)}
-                for i in directories(ledger.app, _agency(ledger, agency)).inspectors]
+        rows = [inspector_row(i) for i in directories(ledger.app, _agency(ledger, agency)).inspectors]
         print_value(rows, as_json, lambda rs: "\n".join(
             f"{r['certificate_no']}\t{r['name']}\t{'active' if r['active'] else 'inactive'}"
             for r in rs))

@@ -31,7 +31,6 @@ if TYPE_CHECKING:
 draw_app = command_group(COMMANDS["draw"].help)
 calendar_app = command_group(COMMANDS["calendar"].help)
 
-DRAW_TOPIC = "ledger.draw:Draw.PopulationFrozen"  # its event type (docs/ledger-format.md)
 DrawId = Annotated[str, typer.Argument(help="e.g. 652301-2026Q1-units")]
 K = Annotated[int, typer.Option("--k", help="the source's number in the entropy plan (1, 2, …)")]
 JsonFlag = Annotated[bool, typer.Option("--json", help="print JSON")]
@@ -60,20 +59,6 @@ def _day(option: str, text: str) -> date:
         _fail(f"{option}: {text!r} is not a date YYYY-MM-DD")
 
 
-def _source(draw: Draw, k: int, kinds: tuple[str, ...], command: str) -> None:
-    """Source ``k`` of the plan must be of one of ``kinds`` (else: which command records it)."""
-    from ledger.domain.draw import DrawRuleError
-    from ledger.services.ceremony import CeremonyError
-    try:
-        kind = draw.source(k)["kind"]
-    except DrawRuleError as exc:
-        raise CeremonyError(str(exc)) from None
-    if kind not in kinds:
-        right = {"witness": "reveal", "dice": "dice", "external": "external"}[kind]
-        raise CeremonyError(f"k: source {k} of {draw.draw_id} is a {kind}, not a {' or '.join(kinds)} "
-                            f"(`spotcheck draw {right}` records it), not `{command}`")
-
-
 # -- freeze ----------------------------------------------------------------------------------------
 @draw_app.command("freeze")
 def draw_freeze(
@@ -92,12 +77,10 @@ def draw_freeze(
     load_cap: Annotated[int, typer.Option(help="most units per officer (0: no cap)")] = 0,
 ) -> None:
     """Freeze the draw's inputs (冻结) inside the draw window, announcing the entropy plan."""
-    from ledger.services.ceremony import default_entropy_plan
-    plan = [("witness", name) for name in witness or []]
-    plan += [(k, name) for k, name in (("dice", dice), ("external", external)) if name is not None]
+    from ledger.services.ceremony import entropy_plan
+    plan = entropy_plan(witness or [], dice, external)
     with _ceremony() as (ledger, ceremony):
-        draw = ceremony.freeze(agency, period, _day("--on", on), plan or default_entropy_plan(),
-                               kind=kind, load_cap=load_cap)
+        draw = ceremony.freeze(agency, period, _day("--on", on), plan, kind=kind, load_cap=load_cap)
         units = sum(s["population"] for s in draw.strata.values())
         typer.echo(f"frozen: {draw.draw_id}, {units} in the population, {len(draw.strata)} "
                    f"stratum/strata, {len(draw.exclusions)} exclusion(s), window "
@@ -139,8 +122,7 @@ def draw_reveal(
 ) -> None:
     """A witness's reveal (揭示), checked against the commitment; a mismatch is recorded."""
     with _ceremony() as (ledger, ceremony):
-        _source(ceremony.draw(draw_id), k, ("witness",), "reveal")
-        ceremony.record_entropy(draw_id, k, value, [])
+        ceremony.record_source(draw_id, k, "witness", value)
         typer.echo(f"recorded: witness {k} reveal, matching its commitment{synced(ledger)}")
         typer.echo("  public: that it matched; the value is sealed until disclosure")
 
@@ -154,8 +136,7 @@ def draw_dice(
 ) -> None:
     """The witnessed dice roll (现场掷骰), after every witness has revealed."""
     with _ceremony() as (ledger, ceremony):
-        _source(ceremony.draw(draw_id), k, ("dice",), "dice")
-        ceremony.record_entropy(draw_id, k, digits, witnessed_by)
+        ceremony.record_source(draw_id, k, "dice", digits, witnessed_by)
         typer.echo(f"recorded: dice roll (source {k}), witnessed by {', '.join(witnessed_by)}"
                    f"{synced(ledger)}")
         typer.echo("  public: who witnessed it; the digits are sealed until disclosure")
@@ -168,8 +149,7 @@ def draw_external(
 ) -> None:
     """The pre-announced public value (外部公开值), after every witness has revealed."""
     with _ceremony() as (ledger, ceremony):
-        _source(ceremony.draw(draw_id), k, ("external",), "external")
-        ceremony.record_entropy(draw_id, k, value, [])
+        ceremony.record_source(draw_id, k, "external", value)
         typer.echo(f"recorded: external value (source {k}){synced(ledger)}")
         typer.echo("  public: that it was recorded; the value is sealed until disclosure")
 
@@ -311,8 +291,9 @@ def draw_disclose(
 @draw_app.command("show")
 def draw_show(draw_id: DrawId, as_json: JsonFlag = False) -> None:
     """The public view of a draw: status, window, hashes, counts, plan, commitments (no list)."""
+    from ledger.services.ceremony import public_summary
     with _ceremony() as (_, ceremony):
-        view = public_view(ceremony.draw(draw_id))
+        view = public_summary(ceremony.draw(draw_id))
         print_value(view, as_json, _show_text)
 
 
@@ -323,47 +304,13 @@ def draw_list(
 ) -> None:
     """Every draw (or an agency's), with kind, status and selected counts."""
     from ledger.domain.agency import agency_id
+    from ledger.services.ceremony import draw_row
     with _ceremony() as (ledger, ceremony):
         if agency is not None and agency_id(agency) not in ledger.app.repository:
             _fail(f"--agency: no agency with division code {agency} (see `spotcheck agency list`)")
-        draws = [ceremony.draw(name) for name in _draw_ids(ledger)]
-        rows = [{"draw_id": d.draw_id, "kind": d.kind, "period": d.period, "status": d.status,
-                 "selected": d.drawn["selected"] if d.drawn else None,
-                 "list_hash": d.fixed["list_hash"] if d.fixed else None}
-                for d in draws if agency is None or d.draw_id.split("-", 1)[0] == agency]
+        rows = [draw_row(ceremony.draw(name)) for name in ceremony.draw_ids(agency)]
         print_value(rows, as_json, lambda rs: "\n".join(
             f"{r['draw_id']}\t{r['status']}\t{_counts(r['selected'] or {})}" for r in rs))
-
-
-def _draw_ids(ledger: Ledger) -> list[str]:
-    """The ids of every frozen draw, from the store's PopulationFrozen events."""
-    from ledger.services.directory_view import events_by_topic
-    return sorted(str(e.draw_id) for e in events_by_topic(ledger.app, (DRAW_TOPIC,)))
-
-
-def public_view(draw: Draw) -> dict[str, Any]:
-    """What anyone may see of a draw before disclosure: never a selected unit or an entropy value."""
-    return {
-        "draw_id": draw.draw_id, "kind": draw.kind, "period": draw.period, "status": draw.status,
-        "rulebook": draw.rulebook, "frozen_on": draw.frozen_on, "window": draw.window,
-        "files": {name: {"sha256": f["sha256"], "bytes": f["bytes"]} for name, f in draw.files.items()},
-        "strata": draw.strata, "exclusions": len(draw.exclusions),
-        "entropy_plan": [{"k": k, **source} for k, source in _plan(draw)],
-        "commitments": [{"k": k, **c} for k, c in sorted(draw.commitments.items())],
-        "entropy_recorded": sorted(draw.entropy),
-        "seed_commitment": draw.seed_commitment,
-        "refused_seed_attempts": draw.refused_attempts,
-        "drawn": None if draw.drawn is None else {
-            "selected": draw.drawn["selected"], "selection_hash": draw.drawn["selection_hash"],
-            "assignment_hash": draw.drawn["assignment_hash"]},
-        "fixed": draw.fixed,
-        "amendments": {"count": len(draw.amendments),
-                       "approved_by": [a["approved_by"] for a in draw.amendments]},
-        "openings": draw.openings,
-        "blocked": None if draw.blocked is None else {
-            "reason": draw.blocked["reason"], "recorded_by": draw.blocked["recorded_by"]},
-        "disclosed": draw.disclosed_key is not None,
-    }
 
 
 def _show_text(view: dict[str, Any]) -> str:

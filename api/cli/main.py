@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import base64
 import json
-import signal
 import sys
-import time
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
@@ -27,7 +25,15 @@ if TYPE_CHECKING:
     )
     from ledger.log.store import Log
     from ledger.services.ledger import Ledger
-from api.cli.support import LazyCommands, command_group, expected_errors, fail, opened_ledger
+from api.cli.support import (
+    LazyCommands,
+    command_group,
+    expected_errors,
+    fail,
+    opened_ledger,
+    run_worker,
+    stopped,
+)
 
 app = command_group("Spotcheck (双随机、一公开): the operators' command line.", cls=LazyCommands)
 keys_app = command_group("The log's signing key.")
@@ -105,24 +111,16 @@ def log_follow(
     max_seconds: Annotated[float | None, typer.Option(help="stop after this long")] = None,
 ) -> None:
     """Run the sequencer: integrate new events and sign a checkpoint of each log every INTERVAL
-    seconds, until interrupted (Ctrl-C or SIGTERM finish the current batch, then stop)."""
-    stopping: list[bool] = []
-    signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
-    deadline: list[float] = []  # counted from when the ledger is open, not from start-up
-
-    def should_stop() -> bool:
-        return bool(stopping) or bool(deadline and time.monotonic() >= deadline[0])
+    seconds, until interrupted (Ctrl-C or SIGTERM finish the current batch, then stop). One process
+    leads; another one started beside it waits, and takes over when the first stops or dies."""
+    from ledger.adapters.leadership import SEQUENCER
 
     with _ledger() as ledger:
-        if max_seconds is not None:
-            deadline.append(time.monotonic() + max_seconds)
-        try:
-            total = ledger.follow(interval, should_stop)
-        except KeyboardInterrupt:
-            total = -1
+        total = run_worker(ledger.settings, SEQUENCER, interval, max_seconds,
+                           lambda stop: ledger.follow(interval, stop))
         sizes = ", ".join(f"{n} {s.size}" for n, s in ledger.store.logs().items())
         typer.echo(f"sequencer stopped; log sizes: {sizes or 'none'}"
-                   + (f"; {total} event(s) integrated this run" if total >= 0 else ""))
+                   + stopped(total, "event(s) integrated"))
 
 
 @log_app.command("status")

@@ -10,8 +10,6 @@ standard error when the table is behind the log. Errors are one line with exit s
 from __future__ import annotations
 
 import json
-import signal
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Annotated
@@ -26,7 +24,7 @@ if TYPE_CHECKING:
     )
     from projections.runner import Runner
 from api.cli.catalog import COMMANDS
-from api.cli.support import command_group, fail, opened_ledger, print_value
+from api.cli.support import command_group, fail, opened_ledger, print_value, run_worker, stopped
 
 project_app = command_group(COMMANDS["project"].help)
 CATEGORY_NAMES = {"key": "重点", "general": "一般", "special": "特殊"}
@@ -57,19 +55,13 @@ def project_run(
         fail("--batch-size: at least 1")
     with _runner(batch_size) as runner:
         if follow:
-            stopping: list[bool] = []
-            signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
-            deadline = None if max_seconds is None else time.monotonic() + max_seconds
+            from ledger.adapters.leadership import PROJECTIONS
+            from ledger.adapters.settings import Settings
 
-            def should_stop() -> bool:
-                return bool(stopping) or (deadline is not None and time.monotonic() >= deadline)
-
-            try:
-                total = runner.follow(interval, should_stop)
-            except KeyboardInterrupt:
-                total = -1
-            typer.echo("projections stopped" + (f"; {total} notification(s) scanned this run"
-                                                if total >= 0 else ""))
+            total = run_worker(Settings.from_environ(), PROJECTIONS, interval, max_seconds,
+                               lambda stop: runner.follow(interval, stop))
+            typer.echo("projections stopped"
+                       + stopped(total, "notification(s) scanned"))
         else:
             for name, scanned in runner.run().items():
                 typer.echo(f"projection {name}: {scanned} notification(s) scanned")

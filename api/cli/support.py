@@ -122,3 +122,67 @@ def opened_ledger() -> Iterator[Ledger]:
     finally:
         if ledger is not None:
             ledger.close()
+
+
+def stop_signal(max_seconds: float | None) -> Callable[[], bool]:
+    """``should_stop`` for a worker: SIGTERM was received, or ``max_seconds`` passed (counted
+    from now: after the ledger is open)."""
+    import signal
+    import time
+
+    stopping: list[bool] = []
+    signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
+    deadline = None if max_seconds is None else time.monotonic() + max_seconds
+    return lambda: bool(stopping) or (deadline is not None and time.monotonic() >= deadline)
+
+
+@contextmanager
+def leading(settings: Any, key: int, interval: float, should_stop: Callable[[], bool]
+            ) -> Iterator[Callable[[], bool] | None]:
+    """Lead the worker ``key`` (the sequencer, the projections): wait while another process
+    leads, then yield the ``should_stop`` to run with — it also stops if leadership is lost —, or
+    None when told to stop before leading."""
+    import time
+
+    from ledger.adapters.leadership import Leadership
+
+    with expected_errors(), Leadership(settings, key) as lead:
+        def waiting() -> None:
+            typer.echo(f"spotcheck: another process leads the {lead.name}; waiting to take over",
+                       err=True)
+
+        if not lead.wait(interval, should_stop, waiting):
+            yield None
+            return
+        typer.echo(f"spotcheck: this process leads the {lead.name}", err=True)
+        checked = [time.monotonic()]
+
+        def stop() -> bool:
+            if time.monotonic() - checked[0] >= 1.0:
+                checked[0] = time.monotonic()
+                if not lead.still_held():
+                    fail(f"the {lead.name}'s lock was lost (the database connection dropped); "
+                         "stopped so that another process can lead")
+            return should_stop()
+
+        yield stop
+
+
+def run_worker(settings: Any, key: int, interval: float, max_seconds: float | None,
+               work: Callable[[Callable[[], bool]], int]) -> int:
+    """Run ``work(should_stop)`` as the leader of worker ``key`` until SIGTERM or ``max_seconds``;
+    the count it returns, -1 when interrupted (Ctrl-C), -2 when it never led."""
+    with leading(settings, key, interval, stop_signal(max_seconds)) as stop:
+        if stop is None:
+            return -2
+        try:
+            return work(stop)
+        except KeyboardInterrupt:
+            return -1
+
+
+def stopped(total: int, unit: str) -> str:
+    """``; 12 event(s) integrated this run`` (or that it never led)."""
+    if total == -2:
+        return "; it never led"
+    return f"; {total} {unit} this run" if total >= 0 else ""

@@ -127,8 +127,7 @@ def write_table(
     fields = list(columns)
     header = fields if english else [columns[f][0] for f in fields]
     words = {} if english else _WORDS_FOR_VALUES
-    body = [[_as_cell(words.get(f, {}).get(row.get(f), row.get(f, ""))) for f in fields]
-            for row in rows]
+    body = [[_as_cell(_word(words, f, row.get(f, ""))) for f in fields] for row in rows]
     if path.suffix.lower() == ".xlsx":
         import openpyxl  # imported when a spreadsheet is read or written
 
@@ -146,6 +145,11 @@ def write_table(
     else:
         raise DirectoryFileError(f"{path}: write .xlsx or .csv")
     return len(body)
+
+
+def _word(words: dict[str, dict[object, str]], field: str, value: Any) -> Any:
+    """The agencies' word for a field's value (重点 for ``key``); a list cell as it is."""
+    return value if isinstance(value, list | dict) else words.get(field, {}).get(value, value)
 
 
 def split_list(text: str) -> list[str]:

@@ -3,13 +3,23 @@
 The aggregate's version numbering already serialises each chain (two writers of one aggregate
 cannot both store version *n*), so chaining needs no global lock. The hashed content and the hash
 function are :mod:`verify.event`'s, so the verifier and the writer share one implementation.
+
+**The actor (行为人).** An event created while :func:`acting_as` is in effect carries an ``actor``
+field in its data — the authenticated account the HTTP service acts for (``{"account": …,
+"role": …, …}``, strings only) — hashed with the rest of the event. An event created outside it
+(the administrator's command line, the demo) has no ``actor`` field at all, so events written
+before accounts existed keep their exact content and hash. The field is not a dataclass field of
+the event classes (their constructors do not change); it is set on the event object as it is
+created and stored with its other attributes (``docs/ledger-format.md`` §2.3).
 """
 
 from __future__ import annotations
 
 import functools
 import inspect
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any, ClassVar, Self, TypeVar
 from uuid import UUID
 
@@ -22,6 +32,29 @@ from verify.event import ZERO_HASH, event_content, event_hash, format_timestamp
 META_FIELDS = frozenset(
     {"originator_id", "originator_version", "timestamp", "prev_hash", "event_hash"}
 )
+#: The data field naming who acted (only on events created inside :func:`acting_as`).
+ACTOR_FIELD = "actor"
+
+_actor: ContextVar[dict[str, str] | None] = ContextVar("spotcheck_actor", default=None)
+
+
+@contextmanager
+def acting_as(actor: Mapping[str, str] | None) -> Iterator[None]:
+    """Every event created inside carries ``actor`` (None: no actor field, as before)."""
+    if actor is not None and (not actor or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in actor.items())):
+        raise ValueError("actor: a non-empty mapping of strings to strings")
+    token = _actor.set(None if actor is None else dict(actor))
+    try:
+        yield
+    finally:
+        _actor.reset(token)
+
+
+def current_actor() -> dict[str, str] | None:
+    """The actor events are being created for, if any."""
+    actor = _actor.get()
+    return None if actor is None else dict(actor)
 
 TEvent = TypeVar("TEvent", bound=CanMutateAggregate[UUID])
 TAggregate = TypeVar("TAggregate", bound=type[Aggregate])
@@ -86,15 +119,21 @@ class ChainedAggregate(Aggregate):
             params = _create_id_params(cls)
             id = cls.create_id(**{k: v for k, v in kwargs.items() if k in params})
         timestamp = kwargs.pop("timestamp", None) or clock.now()
+        actor = current_actor()
         data = dict(kwargs, originator_topic=get_topic(cls))
-        digest = _hash(event_class, id, cls.INITIAL_VERSION, timestamp, ZERO_HASH, data)
-        return super()._create(
+        digest = _hash(event_class, id, cls.INITIAL_VERSION, timestamp, ZERO_HASH,
+                       _with_actor(data, actor))
+        aggregate = super()._create(
             event_class, id=id, timestamp=timestamp, prev_hash=ZERO_HASH, event_hash=digest, **kwargs
         )
+        _stamp(aggregate, actor)
+        return aggregate
 
     def trigger_event(self, event_class: type[CanMutateAggregate[UUID]], **kwargs: Any) -> None:
         timestamp = kwargs.pop("timestamp", None) or clock.now()
-        digest = _hash(event_class, self.id, self.version + 1, timestamp, self._chain_head, kwargs)
+        actor = current_actor()
+        digest = _hash(event_class, self.id, self.version + 1, timestamp, self._chain_head,
+                       _with_actor(kwargs, actor))
         super().trigger_event(
             event_class,
             timestamp=timestamp,
@@ -102,6 +141,17 @@ class ChainedAggregate(Aggregate):
             event_hash=digest,
             **kwargs,
         )
+        _stamp(self, actor)
+
+
+def _with_actor(data: dict[str, Any], actor: dict[str, str] | None) -> dict[str, Any]:
+    return data if actor is None else {**data, ACTOR_FIELD: actor}
+
+
+def _stamp(aggregate: Aggregate, actor: dict[str, str] | None) -> None:
+    """Put the actor on the event just created (the last pending one), as hashed."""
+    if actor is not None:
+        object.__setattr__(aggregate._pending_events[-1], ACTOR_FIELD, actor)
 
 
 def _hash(
@@ -134,7 +184,8 @@ def content_of(event: Any, event_type: str | None = None) -> dict[str, Any]:
     — not its class's fields: an event written before a field was added to its type (with a default
     in the aggregate's method, e.g. ``ResultDisclosed.disclosed_by``) hashes as it was written.
     """
-    data = {name: value for name, value in vars(event).items() if name not in META_FIELDS}
+    data = {name: value for name, value in vars(event).items() if name not in META_FIELDS}  # with
+    # the actor, where the event was written for an account (ACTOR_FIELD)
     return event_content(
         str(event.originator_id),
         event.originator_version,

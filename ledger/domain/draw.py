@@ -153,7 +153,7 @@ class Draw(ChainedAggregate):
     def _require_open(self, step: str) -> None:
         if self.blocked is not None:
             raise DrawRuleError(f"status: draw {self.draw_id} is blocked ({self.blocked['reason']}); "
-                                f"no {step}")
+                                f"no {step}", kind="conflict")
 
     # -- the seed ceremony ---------------------------------------------------------------------
     def commit(self, k: int, witness: str, role: str, commitment: str) -> None:
@@ -163,9 +163,10 @@ class Draw(ChainedAggregate):
         if source["kind"] != "witness":
             raise DrawRuleError(f"k: source {k} is a {source['kind']}, not a witness")
         if k in self.commitments:
-            raise DrawRuleError(f"k: witness {k} has already committed")
+            raise DrawRuleError(f"k: witness {k} has already committed", kind="conflict")
         if self.entropy:
-            raise DrawRuleError("commitment: every witness commits before any value is revealed")
+            raise DrawRuleError("commitment: every witness commits before any value is revealed",
+                                kind="conflict")
         if len(commitment) != 64 or any(c not in "0123456789abcdef" for c in commitment):
             raise DrawRuleError("commitment: 64 lowercase hex digits (SHA-256 of the value)")
         if not witness.strip():
@@ -182,9 +183,10 @@ class Draw(ChainedAggregate):
         self._require_open("entropy")
         source = self.source(k)
         if self.sealed_seed is not None:
-            raise DrawRuleError("entropy: the seed is already derived; nothing more is gathered")
+            raise DrawRuleError("entropy: the seed is already derived; nothing more is gathered",
+                                kind="conflict")
         if k in self.entropy:
-            raise DrawRuleError(f"k: source {k} is already recorded")
+            raise DrawRuleError(f"k: source {k} is already recorded", kind="conflict")
         try:
             check_entropy_value(k, value)
         except DrawError as exc:
@@ -235,7 +237,8 @@ class Draw(ChainedAggregate):
         """Raise :class:`DrawRuleError` unless the one seed may be derived now."""
         self._require_open("seed")
         if self.sealed_seed is not None:
-            raise DrawRuleError(f"seed: draw {self.draw_id} already has its seed; one draw, one seed")
+            raise DrawRuleError(f"seed: draw {self.draw_id} already has its seed; one draw, one seed",
+                                kind="conflict")
         missing = [k for k in range(1, len(self.entropy_plan) + 1) if k not in self.entropy]
         if missing:
             raise DrawRuleError(
@@ -262,9 +265,9 @@ class Draw(ChainedAggregate):
     def block(self, reason: str, detail: str, recorded_by: str) -> None:
         """Stop the draw for good (a witness never revealed; too few eligible officers)."""
         if self.blocked is not None:
-            raise DrawRuleError("status: the draw is already blocked")
+            raise DrawRuleError("status: the draw is already blocked", kind="conflict")
         if self.fixed is not None:
-            raise DrawRuleError("status: a fixed list is amended, never blocked")
+            raise DrawRuleError("status: a fixed list is amended, never blocked", kind="conflict")
         if not reason.strip():
             raise DrawRuleError("reason: blocking a draw needs its reason")
         self._blocked(reason=reason.strip(), detail=detail, recorded_by=recorded_by)
@@ -280,9 +283,10 @@ class Draw(ChainedAggregate):
     ) -> None:
         self._require_open("draw")
         if self.sealed_seed is None:
-            raise DrawRuleError("seed: the draw runs only after its seed is derived")
+            raise DrawRuleError("seed: the draw runs only after its seed is derived", kind="conflict")
         if self.drawn is not None:
-            raise DrawRuleError("status: this draw has already been run (its result is recorded)")
+            raise DrawRuleError("status: this draw has already been run (its result is recorded)",
+                                kind="conflict")
         self._units_drawn(selection_hash=selection_hash, assignment_hash=assignment_hash,
                           selected=selected, sealed_selection=sealed_selection,
                           sealed_assignment=sealed_assignment)
@@ -301,12 +305,13 @@ class Draw(ChainedAggregate):
         after the draw window (where the rulebook allows it) carries how late it was."""
         self._require_open("fixing")
         if self.drawn is None:
-            raise DrawRuleError("status: there is no drawn list to fix yet (run the draw first)")
+            raise DrawRuleError("status: there is no drawn list to fix yet (run the draw first)",
+                                kind="conflict")
         if self.fixed is not None:
             raise DrawRuleError(
                 f"status: the list of {self.draw_id} is already fixed; it cannot be fixed again or "
                 "changed (一经确定，不得随意变更) — only amended with a reason and an approver"
-            )
+            , kind="conflict")
         if not fixed_by.strip():
             raise DrawRuleError("fixed_by: fixing a list names who fixed it")
         if fixed_on < self.frozen_on:
@@ -324,9 +329,9 @@ class Draw(ChainedAggregate):
     def _check_amendment(self, reason: str, approved_by: str) -> None:
         if self.fixed is None:
             raise DrawRuleError("status: only a fixed list is amended (before fixing, nothing "
-                                "is changed either: the draw is deterministic)")
+                                "is changed either: the draw is deterministic)", kind="conflict")
         if self.disclosed_key is not None:
-            raise DrawRuleError("status: the list is disclosed; it is no longer amended")
+            raise DrawRuleError("status: the list is disclosed; it is no longer amended", kind="conflict")
         if not reason.strip():
             raise DrawRuleError("reason: an amendment after fixing needs its reason")
         if not approved_by.strip():
@@ -367,9 +372,9 @@ class Draw(ChainedAggregate):
     def disclose(self, key_hex: str, disclosed_by: str, disclosed_on: str) -> None:
         """Publish the draw key: every sealed value of this draw can now be opened by anyone."""
         if self.fixed is None:
-            raise DrawRuleError("status: only a fixed list is disclosed")
+            raise DrawRuleError("status: only a fixed list is disclosed", kind="conflict")
         if self.disclosed_key is not None:
-            raise DrawRuleError("status: the draw is already disclosed")
+            raise DrawRuleError("status: the draw is already disclosed", kind="conflict")
         self._disclosed(key=key_hex, disclosed_by=disclosed_by, disclosed_on=disclosed_on)
 
     @event("Disclosed")

@@ -63,7 +63,8 @@ class Inspection(ChainedAggregate):
     ) -> None:
         """The unit asks that an officer recuse (回避); the outcome is recorded either way."""
         if self.record is not None:
-            raise InspectionRuleError("officer: a recusal is asked at the visit, before the record")
+            raise InspectionRuleError("officer: a recusal is asked at the visit, before the record",
+                                      kind="conflict")
         for name, value in (("requested_by", requested_by), ("reason", reason),
                             ("decided_by", decided_by)):
             if not value.strip():
@@ -88,7 +89,7 @@ class Inspection(ChainedAggregate):
         officer present at the visit files it; a second filing is a correction, not a filing."""
         if self.record is not None:
             raise InspectionRuleError("record: already filed; a change is a correction with a "
-                                      "reason (spotcheck record correct)")
+                                      "reason (spotcheck record correct)", kind="conflict")
         self._check_filer(record, filed_by)
         self._record_filed(record=record, filed_by=filed_by, filed_on=filed_on, due=due,
                            working_days_late=working_days_late)
@@ -108,10 +109,10 @@ class Inspection(ChainedAggregate):
     def correct(self, record: dict[str, Any], reason: str, filed_by: str, filed_on: str) -> None:
         """A correction supersedes the record; the earlier one stays in the ledger."""
         if self.record is None:
-            raise InspectionRuleError("record: there is no record to correct yet")
+            raise InspectionRuleError("record: there is no record to correct yet", kind="conflict")
         if self.disclosed is not None:
             raise InspectionRuleError("record: the result is published; a correction after "
-                                      "publication is a new publication, not supported here")
+                                      "publication is a new publication, not supported here", kind="conflict")
         if not reason.strip():
             raise InspectionRuleError("reason: a correction states its reason")
         self._check_filer(record, filed_by)
@@ -150,9 +151,10 @@ class Inspection(ChainedAggregate):
     def disclose(self, public: dict[str, Any], withheld: dict[str, str], review: list[dict[str, str]],
                  disclosed_on: str, due: str, working_days_late: int, disclosed_by: str) -> None:
         if self.record is None:
-            raise InspectionRuleError("record: a result is published after its record is filed")
+            raise InspectionRuleError("record: a result is published after its record is filed",
+                                      kind="conflict")
         if self.disclosed is not None:
-            raise InspectionRuleError("result: already published")
+            raise InspectionRuleError("result: already published", kind="conflict")
         if not disclosed_by.strip():
             raise InspectionRuleError("disclosed_by: who publishes the result (经办)")
         self._result_disclosed(public=public, withheld=withheld, review=review,

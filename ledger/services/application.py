@@ -17,6 +17,7 @@ from ledger.domain.inspector import Inspector, InspectorRuleError, inspector_id
 from ledger.domain.plan import AnnualPlan, plan_year
 from ledger.domain.rulebook import Rulebook
 from ledger.domain.vocabulary import AGGREGATES
+from ledger.errors import Conflict
 from ledger.services.directory_view import directories
 from ledger.services.imports import (
     CATEGORY_WORDS,
@@ -29,12 +30,30 @@ from ledger.services.imports import (
 )
 
 
+class ConcurrentChange(Conflict):
+    """Two writers stored the same version of an aggregate: the second one stored nothing."""
+
+
 class LedgerApp(Application[UUID]):
     """Spotcheck's event-sourced application (one per database)."""
 
     name = APP_NAME
     #: Every aggregate whose events this application stores and decodes (their topics registered).
     aggregates = AGGREGATES
+
+    def save(self, *objs: Any, **kwargs: Any) -> Any:
+        """Store the new events of ``objs`` in one transaction. Another writer having stored the
+        same version of an aggregate meanwhile (two requests on one draw) is a
+        :class:`ConcurrentChange` — nothing of this save is stored; load and try again."""
+        from eventsourcing.persistence import IntegrityError
+
+        try:
+            return super().save(*objs, **kwargs)
+        except IntegrityError:
+            names = ", ".join(sorted({type(o).__name__ for o in objs if o is not None}))
+            raise ConcurrentChange(
+                f"version: another writer changed this {names or 'aggregate'} at the same time; "
+                "nothing was stored (reload and try again)") from None
 
     def establish_agency(
         self, name: str, division_code: str, kind: str, parent_id: UUID | None = None,
@@ -46,7 +65,8 @@ class LedgerApp(Application[UUID]):
         if agency.id in self.repository:
             existing: Agency = self.repository.get(agency.id)
             raise AgencyRuleError(
-                f"division_code: {agency.division_code} already has an agency ({existing.name})"
+                f"division_code: {agency.division_code} already has an agency ({existing.name})",
+                kind="conflict",
             )
         self.save(agency)
         return agency.id

@@ -30,7 +30,7 @@ from ledger.domain.inspection_record import has_violation
 from ledger.domain.rulebook import DrawWindow
 from ledger.errors import InvalidInput
 from ledger.services.application import LedgerApp
-from ledger.services.directory_view import agencies, directories
+from ledger.services.directory_view import agencies, directories, events_by_topic
 from verify.draw import (
     Assignment,
     DrawResult,
@@ -45,6 +45,9 @@ from verify.period import Period
 from verify.period import draw_window as verify_draw_window
 from verify.seal import key_from_hex, new_key, open_sealed, seal
 from verify.working_days import CalendarNotAnnounced, WorkingCalendar
+
+#: The event type of a draw's freeze (docs/ledger-format.md): one per draw.
+FROZEN_TOPIC = "ledger.draw:Draw.PopulationFrozen"
 
 
 class CeremonyError(InvalidInput):
@@ -82,7 +85,7 @@ class DrawKeys:
     def create(self, draw_id: str) -> bytes:
         path = self.path(draw_id)
         if path.exists():
-            raise CeremonyError(f"{path}: a key for this draw already exists")
+            raise CeremonyError(f"{path}: a key for this draw already exists", kind="conflict")
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         key = new_key()
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -120,9 +123,15 @@ class Ceremony:
     def draw(self, draw_id: str) -> Draw:
         uuid = draw_uuid(draw_id)
         if uuid not in self.app.repository:
-            raise CeremonyError(f"draw_id: no draw {draw_id} (see `spotcheck draw list`)")
+            raise CeremonyError(f"draw_id: no draw {draw_id} (see `spotcheck draw list`)",
+                                kind="not_found")
         found: Draw = self.app.repository.get(uuid)
         return found
+
+    def draw_ids(self, agency: str | None = None) -> list[str]:
+        """The ids of every frozen draw (or of one agency's, by division code), sorted."""
+        ids = sorted(str(e.draw_id) for e in events_by_topic(self.app, (FROZEN_TOPIC,)))
+        return ids if agency is None else [d for d in ids if d.split("-", 1)[0] == agency]
 
     def _agency(self, code: str) -> Agency:
         uuid = agency_id(code)
@@ -153,7 +162,8 @@ class Ceremony:
             )
         draw_id = draw_name(code, period, kind)
         if draw_uuid(draw_id) in self.app.repository:
-            raise CeremonyError(f"draw_id: {draw_id} is already frozen; a period has one draw")
+            raise CeremonyError(f"draw_id: {draw_id} is already frozen; a period has one draw",
+                                kind="conflict")
         descriptions = [f"{k}:{name}" for k, name in entropy_plan]
         try:
             files = self._frozen_files(agency, kind, draw_id, year, quarter, first, descriptions,
@@ -246,6 +256,22 @@ class Ceremony:
         self.app.save(draw)
         return draw
 
+    def record_source(self, draw_id: str, k: int, kind: str, value: str,
+                      witnesses: list[str] | None = None) -> Draw:
+        """Record source ``k`` as the ``kind`` of value its step records (``witness``: a reveal,
+        ``dice``: the digits rolled, ``external``: the public value); a source of another kind is
+        refused, naming the step that records it."""
+        draw = self.draw(draw_id)
+        try:
+            planned = draw.source(k)["kind"]
+        except DrawRuleError as exc:
+            raise CeremonyError(str(exc)) from None
+        if planned != kind:
+            step = {"witness": "reveal", "dice": "dice", "external": "external"}[planned]
+            raise CeremonyError(f"k: source {k} of {draw.draw_id} is a {planned}, not a {kind} "
+                                f"(its value is recorded by the {step} step)")
+        return self.record_entropy(draw_id, k, value, witnesses or [])
+
     def record_entropy(self, draw_id: str, k: int, value: str, witnesses: list[str]) -> Draw:
         """Record source ``k``'s value (a witness's reveal, the dice digits, the public value)."""
         draw = self.draw(draw_id)
@@ -255,7 +281,7 @@ class Ceremony:
             if "does not match its commitment" in str(exc):
                 draw.refuse_reveal(k, str(exc))
                 self.app.save(draw)
-            raise CeremonyError(str(exc)) from None
+            raise CeremonyError(str(exc), kind=exc.kind) from None
         sealed = seal(self.keys.load(draw_id), draw_id, f"entropy.{k}", value.encode("utf-8"))
         draw.record_entropy(k, value, sealed, witnesses)
         self.app.save(draw)
@@ -267,7 +293,8 @@ class Ceremony:
         if draw.sealed_seed is not None:
             draw.refuse_seed_attempt(by, "a second seed was asked for; one draw has one seed")
             self.app.save(draw)
-            raise CeremonyError(f"seed: draw {draw_id} already has its seed; the attempt is recorded")
+            raise CeremonyError(f"seed: draw {draw_id} already has its seed; the attempt is recorded",
+                                kind="conflict")
         self._rule(draw.check_seed_ready)
         key = self.keys.load(draw_id)
         values = _entropy_values(draw, key)
@@ -291,7 +318,7 @@ class Ceremony:
         the unit named (published, as the spec requires)."""
         draw = self.draw(draw_id)
         if draw.sealed_seed is None:
-            raise CeremonyError("seed: derive the seed first (`spotcheck draw seed`)")
+            raise CeremonyError("seed: derive the seed first (`spotcheck draw seed`)", kind="conflict")
         key = self.keys.load(draw_id)
         result = run_draw(_draw_inputs(draw), _entropy_values(draw, key))
         if isinstance(result.assignment, InsufficientEligible):
@@ -418,7 +445,8 @@ class Ceremony:
         last = period_of(draw.period).last
         if on <= last and not all_visited:
             raise CeremonyError(f"disclosed_on: the list of {draw.period} stays secret until every "
-                                f"visit is recorded or the quarter is over (after {last}); 抽查保密")
+                                f"visit is recorded or the quarter is over (after {last}); 抽查保密",
+                                kind="conflict")
         key = self.keys.load(draw_id)
         self._rule(lambda: draw.disclose(key.hex(), by, on.isoformat()))
         self.app.save(draw)
@@ -469,7 +497,7 @@ class Ceremony:
         try:
             step()
         except DrawRuleError as exc:
-            raise CeremonyError(str(exc)) from None
+            raise CeremonyError(str(exc), kind=exc.kind) from None
 
 
 def _quotas(plan: dict[str, Any], quarter: int) -> dict[str, int]:
@@ -511,6 +539,48 @@ def _apply(details: dict[str, Any], kind: str, teams: dict[str, tuple[str, ...]]
 
 def default_entropy_plan() -> list[tuple[str, str]]:
     return [("witness", "纪检监察干部"), ("witness", "公证员"), ("dice", "现场掷骰（见证下）")]
+
+
+def entropy_plan(witnesses: list[str], dice: str | None, external: str | None
+                 ) -> list[tuple[str, str]]:
+    """The announced order of the sources: the witnesses, then the dice, then the public value
+    (the default plan when none is named)."""
+    plan = [("witness", name) for name in witnesses]
+    plan += [(k, name) for k, name in (("dice", dice), ("external", external)) if name is not None]
+    return plan or default_entropy_plan()
+
+
+def draw_row(draw: Draw) -> dict[str, Any]:
+    """A draw in a list: kind, period, status, the counts drawn, the list hash once fixed."""
+    return {"draw_id": draw.draw_id, "kind": draw.kind, "period": draw.period, "status": draw.status,
+            "selected": draw.drawn["selected"] if draw.drawn else None,
+            "list_hash": draw.fixed["list_hash"] if draw.fixed else None}
+
+
+def public_summary(draw: Draw) -> dict[str, Any]:
+    """What anyone may see of a draw before disclosure: never a selected unit or an entropy value."""
+    plan = list(enumerate(draw.entropy_plan, start=1))
+    return {
+        "draw_id": draw.draw_id, "kind": draw.kind, "period": draw.period, "status": draw.status,
+        "rulebook": draw.rulebook, "frozen_on": draw.frozen_on, "window": draw.window,
+        "files": {name: {"sha256": f["sha256"], "bytes": f["bytes"]} for name, f in draw.files.items()},
+        "strata": draw.strata, "exclusions": len(draw.exclusions),
+        "entropy_plan": [{"k": k, **source} for k, source in plan],
+        "commitments": [{"k": k, **c} for k, c in sorted(draw.commitments.items())],
+        "entropy_recorded": sorted(draw.entropy),
+        "seed_commitment": draw.seed_commitment,
+        "refused_seed_attempts": draw.refused_attempts,
+        "drawn": None if draw.drawn is None else {
+            "selected": draw.drawn["selected"], "selection_hash": draw.drawn["selection_hash"],
+            "assignment_hash": draw.drawn["assignment_hash"]},
+        "fixed": draw.fixed,
+        "amendments": {"count": len(draw.amendments),
+                       "approved_by": [a["approved_by"] for a in draw.amendments]},
+        "openings": draw.openings,
+        "blocked": None if draw.blocked is None else {
+            "reason": draw.blocked["reason"], "recorded_by": draw.blocked["recorded_by"]},
+        "disclosed": draw.disclosed_key is not None,
+    }
 
 
 def open_draw(draw: Draw, key: bytes) -> Opened:

@@ -74,3 +74,25 @@ def directories(app: Application[UUID], agency_id: UUID) -> Directories:
 
 def agencies(app: Application[UUID]) -> list[Agency]:
     return [app.repository.get(e.originator_id) for e in events_by_topic(app, (_ESTABLISHED,))]
+
+
+# -- rows, as the command line prints them and the service answers them ---------------------------
+def agency_row(agency: Agency) -> dict[str, Any]:
+    return {"division_code": agency.division_code, "name": agency.name, "level": agency.level,
+            "kind": agency.kind, "parent_id": agency.parent_id, "log_origin": agency.log_origin}
+
+
+def object_row(unit: InspectionObject) -> dict[str, Any]:
+    """An inspection object's entry, every field (the export's columns among them)."""
+    return {"name": unit.name, "credit_code": unit.credit_code, "county": unit.county,
+            "category": unit.category, **unit.details, "status": unit.status,
+            "special_reasons": unit.special_reasons, "warnings": unit.warnings}
+
+
+def inspector_row(inspector: Inspector) -> dict[str, Any]:
+    """An inspector's entry: the export's columns, whether active, the declared conflicts."""
+    return {"name": inspector.name, "certificate_no": inspector.certificate_no,
+            "post": inspector.post, "enforcement_category": inspector.enforcement_category,
+            "expertise": inspector.expertise, "may_inspect": inspector.may_inspect,
+            "outside_expert": inspector.outside_expert, "active": inspector.active,
+            "conflicts": sorted(inspector.conflicts)}

@@ -64,10 +64,10 @@ class Inspections:
         try:
             draw = self.ceremony.draw(draw_id)
         except CeremonyError as exc:
-            raise InspectionError(str(exc)) from None
+            raise InspectionError(str(exc), kind=exc.kind) from None
         if draw.fixed is None:
             raise InspectionError(f"draw_id: the list of {draw_id} is not fixed; nothing is "
-                                  "inspected before it is")
+                                  "inspected before it is", kind="conflict")
         return draw
 
     def _agency(self, draw: Draw) -> tuple[Agency, Rulebook]:
@@ -122,7 +122,7 @@ class Inspections:
                 replacement = self.ceremony.recuse(draw_id, unit, officer,
                                                    f"被检查单位申请回避：{reason}", decided_by)
             except CeremonyError as exc:
-                raise InspectionError(str(exc)) from None
+                raise InspectionError(str(exc), kind=exc.kind) from None
         self._rule(lambda: inspection.request_recusal(officer, requested_by, reason, granted,
                                                       decided_by, replacement))
         self.app.save(inspection)
@@ -276,7 +276,7 @@ class Inspections:
         try:
             return self.ceremony.disclose(draw_id, by, on, all_visited=self.all_visited(draw_id))
         except CeremonyError as exc:
-            raise InspectionError(str(exc)) from None
+            raise InspectionError(str(exc), kind=exc.kind) from None
 
     # -- helpers ---------------------------------------------------------------------------------
     @staticmethod
@@ -292,5 +292,5 @@ class Inspections:
         try:
             step()
         except InspectionRuleError as exc:
-            raise InspectionError(str(exc)) from None
+            raise InspectionError(str(exc), kind=exc.kind) from None
 

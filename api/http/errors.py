@@ -1,0 +1,107 @@
+"""Errors as HTTP answers, mapped once by kind (:data:`api.errors.HTTP_STATUS`).
+
+Every error answers the same JSON shape, so that a client (and the next issue's Chinese messages)
+reads one field for the field and one for the rule::
+
+    {"error": {"kind": "invalid", "field": "period", "rule": "'2026Q5' is not a quarter …",
+               "message": "period: '2026Q5' is not a quarter …", "lang": "en",
+               "rows": [...]},            # a rejected import: every bad row
+     "request_id": "4f1c…"}
+
+``message`` is the whole sentence in ``lang``; ``field`` and ``rule`` are its two parts (a
+translation keeps ``field`` and replaces ``rule`` and ``message``). A request the routes' schemas
+refuse is a 422 of the same shape (the first problem in ``field``/``rule``, all of them in
+``problems``). An error the code did not expect is a 500 with the request id and nothing else:
+the traceback goes to the server's log, never to the client.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from api.errors import http_status
+from ledger.adapters.observability import get_logger
+from ledger.errors import SpotcheckError
+from ledger.services.imports import ImportRejected
+
+log = get_logger("spotcheck.http")
+
+
+def request_id(request: Request) -> str:
+    return str(getattr(request.state, "request_id", ""))
+
+
+def error_body(kind: str, field: str, rule: str, message: str, request: Request,
+               **extra: Any) -> dict[str, Any]:
+    return {"error": {"kind": kind, "field": field, "rule": rule, "message": message, "lang": "en",
+                      **extra}, "request_id": request_id(request)}
+
+
+def _spotcheck_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, SpotcheckError)
+    extra: dict[str, Any] = {}
+    if isinstance(exc, ImportRejected):
+        extra["rows"] = [{"row": p.row, "column": p.column, "reason": p.reason}
+                         for p in exc.problems]
+    status = http_status(exc)
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    if status >= 500:
+        log.error("request.failed", request_id=request_id(request), kind=exc.kind,
+                  message=str(exc))
+    return JSONResponse(error_body(exc.kind, exc.field, exc.rule, str(exc), request, **extra),
+                        status_code=status, headers=headers)
+
+
+def _validation_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    problems = [{"field": _field(tuple(e.get("loc", ()))), "in": str((e.get("loc") or ("body",))[0]),
+                 "rule": str(e.get("msg", "invalid"))} for e in exc.errors()]
+    first = problems[0] if problems else {"field": "body", "rule": "invalid request"}
+    return JSONResponse(error_body("invalid", first["field"], first["rule"],
+                                   f"{first['field']}: {first['rule']}", request,
+                                   problems=problems), status_code=422)
+
+
+def _field(loc: tuple[object, ...]) -> str:
+    """``("body", "record", "items", 0)`` → ``record.items[0]``; the location stays in ``in``."""
+    parts = loc[1:] if loc and loc[0] in ("body", "path", "query", "header", "cookie") else loc
+    text = ""
+    for part in parts:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text or str(loc[0] if loc else "body")
+
+
+def _http_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    kind = {401: "unauthenticated", 403: "forbidden", 404: "not_found",
+            405: "method_not_allowed"}.get(exc.status_code, "http")
+    detail = str(exc.detail)
+    return JSONResponse(error_body(kind, "", detail, detail, request),
+                        status_code=exc.status_code, headers=getattr(exc, "headers", None))
+
+
+def _not_found(request: Request, exc: Exception) -> JSONResponse:
+    """An aggregate named by the request that is not stored (eventsourcing's lookup error)."""
+    return JSONResponse(error_body("not_found", "", f"not found: {exc}", f"not found: {exc}",
+                                   request), status_code=404)
+
+
+def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+    log.exception("request.error", request_id=request_id(request), error=type(exc).__name__)
+    message = f"internal error; the server's log has it under request id {request_id(request)}"
+    return JSONResponse(error_body("internal", "", message, message, request), status_code=500)
+
+
+def install(app: FastAPI) -> None:
+    from eventsourcing.application import AggregateNotFoundError
+
+    app.add_exception_handler(SpotcheckError, _spotcheck_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(AggregateNotFoundError, _not_found)
+    app.add_exception_handler(Exception, _unexpected)

@@ -1,0 +1,133 @@
+"""After the draw, for an account (检查记录、整改、结果公开): records and their corrections by the
+officers of the visit, recusal asked at the visit, rectification, publication of one result.
+
+Each method is one use case of :class:`ledger.services.inspections.Inspections` (as on the command
+line). The officer filing a record is the account's inspector (by certificate), never a typed one.
+"""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from api.access import Caller
+from api.service.context import Context, RequestError, day
+from ledger.domain.inspection import Inspection
+from ledger.domain.masking import ConfidentialityReview, Ground, WithheldField
+from ledger.errors import NotFound
+from projections.public_view import Viewer
+
+
+def _inspection(inspection: Inspection) -> dict[str, Any]:
+    """The state of one inspection after a step (the full record only for who may read it)."""
+    return {"draw_id": inspection.draw_id, "unit": inspection.unit,
+            "unit_name": inspection.unit_name, "filed": inspection.record is not None,
+            "corrections": inspection.corrections,
+            "open_orders": sorted(inspection.open_orders),
+            "disclosed": inspection.disclosed is not None}
+
+
+class Records:
+    def __init__(self, context: Context) -> None:
+        self.c = context
+
+    @property
+    def inspections(self) -> Any:
+        return self.c.spotcheck.inspections
+
+    def _code(self, draw_id: str) -> str:
+        return self.c.access.draw_agency(draw_id)
+
+    # -- by the officers of the visit ------------------------------------------------------------
+    def file(self, caller: Caller, draw_id: str, unit: str, record: dict[str, Any],
+             on: str | None) -> dict[str, Any]:
+        """File the record of a visit (现场检查记录) as the officer of the account; late is accepted
+        and flagged in working days."""
+        self._code(draw_id)
+        certificate = self.c.access.officer(caller)
+        with self.c.writing(caller):
+            filed = self.inspections.file_record(draw_id, unit, record, certificate,
+                                                 day(on, "filed_on"))
+        return {**_inspection(filed.inspection), "due": filed.due or None,
+                "working_days_late": filed.working_days_late}
+
+    def correct(self, caller: Caller, draw_id: str, unit: str, record: dict[str, Any],
+                reason: str, on: str | None) -> dict[str, Any]:
+        """Correct a filed record (更正): it supersedes the record; the earlier one stays."""
+        self._code(draw_id)
+        certificate = self.c.access.officer(caller)
+        with self.c.writing(caller):
+            inspection = self.inspections.correct_record(draw_id, unit, record, reason, certificate,
+                                                         day(on, "filed_on"))
+        return _inspection(inspection)
+
+    def recusal(self, caller: Caller, draw_id: str, unit: str, officer: str, requested_by: str,
+                reason: str, granted: bool) -> dict[str, Any]:
+        """The unit asks at the visit that an officer recuse (回避); recorded by an officer of the
+        visit or by the operator, who decides; granted, a replacement is drawn by the spec."""
+        code = self._code(draw_id)
+        certificate = self.c.access.officer_or_read(caller, code)
+        if certificate is None:
+            self.c.access.operate(caller, code)
+        elif certificate not in self.inspections.team(draw_id, unit):
+            raise NotFound(f"unit: officer {certificate} is not on the team of {unit} in {draw_id}")
+        with self.c.writing(caller):
+            replacement = self.inspections.request_recusal(
+                draw_id, unit, officer, requested_by, reason, granted, caller.label("administrator"))
+        return {"officer": officer, "granted": granted, "replacement": replacement or None}
+
+    # -- by the operator -------------------------------------------------------------------------
+    def rectify(self, caller: Caller, draw_id: str, unit: str, order: int, on: str | None,
+                evidence: str = "") -> dict[str, Any]:
+        """An order to correct verified as done (整改完成), verified by the account."""
+        self.c.access.operate(caller, self._code(draw_id))
+        with self.c.writing(caller):
+            inspection = self.inspections.rectify(draw_id, unit, order, day(on, "rectified_on"),
+                                                  caller.label(), evidence)
+        return _inspection(inspection)
+
+    def publish(self, caller: Caller, draw_id: str, unit: str, on: str | None,
+                withheld: list[dict[str, str]] | None = None, reviewer: str = "",
+                reviewed_on: str = "") -> dict[str, Any]:
+        """Publish one result (抽查结果公告): masked; each withheld field replaced by 已作区分处理,
+        with its ground and the confidentiality review (保密审查)."""
+        self.c.access.operate(caller, self._code(draw_id))
+        review = review_of(withheld or [], reviewer, reviewed_on)
+        with self.c.writing(caller):
+            inspection = self.inspections.disclose_result(draw_id, unit, caller.label(),
+                                                          day(on, "disclosed_on"), review)
+        assert inspection.disclosed is not None
+        return {**_inspection(inspection), "public": inspection.disclosed["public"],
+                "working_days_late": inspection.disclosed["working_days_late"]}
+
+    # -- reading ---------------------------------------------------------------------------------
+    def show(self, caller: Caller, draw_id: str, unit: str) -> dict[str, Any]:
+        """The full record of one visit: for an officer of the visit, the agency's operator, or an
+        auditor above (never the public)."""
+        code = self._code(draw_id)
+        certificate = self.c.access.officer_or_read(caller, code)
+        viewer = (Viewer("officer", certificate=certificate) if certificate is not None
+                  else Viewer("agency", agency=code))
+        rows = [row for row in self.c.spotcheck.public.records_for(viewer, code)
+                if row["draw_id"] == draw_id and row["unit"] == unit]
+        if not rows:
+            raise NotFound(f"record: no record of {unit} in {draw_id}"
+                           + (f" that officer {certificate} was present at" if certificate else ""))
+        return dict(rows[0])
+
+
+def review_of(withheld: list[dict[str, str]], reviewer: str, reviewed_on: str
+              ) -> ConfidentialityReview | None:
+    """The confidentiality review of a publication: each withheld field with its ground and
+    conclusion, by one reviewer on one day (None: nothing withheld)."""
+    if not withheld:
+        return None
+    items = []
+    for n, item in enumerate(withheld):
+        missing = [k for k in ("field", "ground", "conclusion") if not str(item.get(k, "")).strip()]
+        if missing:
+            raise RequestError(f"withheld[{n}].{missing[0]}: each withheld field names its field, "
+                               "ground and conclusion")
+        items.append(WithheldField(str(item["field"]), cast(Ground, item["ground"]),
+                                   str(item["conclusion"]), reviewer, reviewed_on,
+                                   str(item.get("basis", ""))))
+    return ConfidentialityReview(tuple(items))
