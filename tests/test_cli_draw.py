@@ -84,6 +84,16 @@ def test_an_operator_runs_a_whole_draw_ceremony_from_the_terminal(demo: Path) ->
     assert json.loads(ok("draw", "show", DRAW, "--json"))["openings"] == [
         {"who": "局长", "why": "执法检查", "what": "list"}]
 
+    # an officer's own tasks, as people read them: the unit's name and address, the team by name
+    lead = next(csv.DictReader(io.StringIO((files / "assignment.csv").read_text(encoding="utf-8"))))
+    tasks = json.loads(ok("draw", "tasks", DRAW, "--certificate", lead["inspector_id"], "--why",
+                          "出发检查", "--json"))
+    mine = next(r for r in tasks if r["credit_code"] == lead["unit_id"])
+    assert mine["name"] and mine["address"] and lead["inspector_id"] in mine["team"]
+    assert all(o["name"] for o in mine["officers"])
+    text = ok("draw", "tasks", DRAW, "--certificate", lead["inspector_id"], "--why", "出发检查")
+    assert f"{mine['name']}（{lead['unit_id']}）" in text and mine["officers"][0]["name"] in text
+
     assert "exported" in ok("export", "--log", COUNTY, "--out", "bundle")
     verify = run(demo, "spotcheck-verify", "bundle")
     assert verify.returncode == 0, verify.stdout
@@ -99,6 +109,9 @@ def test_a_wrong_reveal_an_amendment_without_reason_a_freeze_outside_the_window(
     wrong = _fails(demo, "draw", "reveal", DRAW, "--k", "1", "--value", "another")
     assert "the reveal of witness 1 (王芳) does not match its commitment" in wrong
     assert "event(s) logged" in wrong  # the refusal is recorded and logged
+    shown = ok("draw", "show", DRAW)  # the refusal is public, and what a witness who cannot
+    assert "reveal refused\tsource 1:" in shown  # reveal any more leaves to do
+    assert "awaiting reveal\tsource(s) 1, 2:" in shown and f"spotcheck draw block {DRAW}" in shown
     assert "is a witness, not a dice" in _fails(demo, "draw", "dice", DRAW, "--k", "1", "--digits",
                                                 "12", "--witnessed-by", "王芳")
 
@@ -114,6 +127,14 @@ def test_a_wrong_reveal_an_amendment_without_reason_a_freeze_outside_the_window(
     assert "--replace-unit CODE, or --recuse CERT --unit CODE" in _fails(
         demo, "draw", "amend", fixed, "--reason", "x", "--approved-by", "局长")
     assert "no draw 652301-2025Q4-units" in _fails(demo, "draw", "show", "652301-2025Q4-units")
+
+
+def test_a_witness_computes_the_commitment_and_is_warned_about_echo(tmp_path: Path) -> None:
+    value = VALUES[1]
+    done = run(tmp_path, "spotcheck", "draw", "commitment", value)
+    assert done.returncode == 0 and done.stdout.strip() == hashlib.sha256(value.encode()).hexdigest()
+    assert "printf %s" in done.stderr and "echo" in done.stderr and "trailing newline" in done.stderr
+    assert "may not contain | or a line break" in _fails(tmp_path, "draw", "commitment", "a|b")
 
 
 def test_a_years_schedule_is_recorded_from_the_package_or_a_file(tmp_path: Path) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -103,8 +104,10 @@ def test_an_operator_files_corrects_rectifies_and_publishes_and_a_citizen_reads_
                    "--withhold", "penalty:commercial_secret:涉及商业秘密，不予公开",
                    "--reviewer", "保密审查员", "--reviewed-on", "2026-05-22")
     assert "penalty shown as 已作区分处理（商业秘密）" in published
-    assert "stays secret until every visit is recorded" in _fails(
-        cwd, "disclose", "list", DRAW, "--by", "局长", "--on", "2026-05-25")
+    refused = _fails(cwd, "disclose", "list", DRAW, "--by", "局长", "--on", "2026-05-25")
+    assert "stays secret until every visit is recorded" in refused
+    assert re.search(r"; \d+ visit\(s\) not recorded yet: .+（[0-9A-Z]{18}）", refused), refused
+    assert unit not in refused.split("not recorded yet")[1]  # the one visited is not named
     assert f"the list of {DRAW} disclosed" in ok("disclose", "list", DRAW, "--by", "局长",
                                                  "--on", "2026-07-01")
 

@@ -50,12 +50,18 @@ class DrawError(ValueError):
 # --- §3 entropy and seed -------------------------------------------------------------------------
 
 
+def commitment_of(value: str) -> str:
+    """A witness's commitment to ``value``: lowercase hex SHA-256 of its UTF-8 bytes, nothing
+    added (no trailing newline)."""
+    return _sha256(value.encode("utf-8")).hexdigest()
+
+
 def reveal_matches(commitment: str, value: str) -> bool:
     """True if a witness's revealed ``value`` matches the ``SHA256(value)`` they committed earlier.
 
     ``commitment`` is lowercase hex; the value is hashed as its UTF-8 bytes.
     """
-    return _sha256(value.encode("utf-8")).hexdigest() == commitment
+    return commitment_of(value) == commitment
 
 
 def _check_hash(name: str, value: str) -> None:

@@ -115,6 +115,23 @@ def draw_commit(
                    "reveal")
 
 
+@draw_app.command("commitment")
+def draw_commitment(
+    value: Annotated[str, typer.Argument(help="the value the witness chose (keep it secret until "
+                                               "the reveal)")],
+) -> None:
+    """Print a witness's commitment to VALUE (SHA-256 of its UTF-8 bytes), computed here, offline."""
+    from verify.draw import commitment_of
+    if "|" in value or "\n" in value or "\r" in value:
+        _fail("VALUE: an entropy value may not contain | or a line break (SPOTCHECK-DRAW §3)")
+    typer.echo(commitment_of(value))
+    typer.echo("  give this to the operator for `spotcheck draw commit … --commitment`; keep VALUE "
+               "secret until the reveal, then type it exactly as here.\n"
+               "  computing it yourself: `printf %s 'VALUE' | sha256sum` — not `echo VALUE | "
+               "sha256sum`, which hashes a trailing newline too and gives another commitment.",
+               err=True)
+
+
 @draw_app.command("reveal")
 def draw_reveal(
     draw_id: DrawId, k: K,
@@ -243,14 +260,19 @@ def draw_tasks(
     why: Annotated[str, typer.Option(help="why it is opened (recorded)")],
     as_json: JsonFlag = False,
 ) -> None:
-    """An officer's own tasks and teams, nothing else; the opening is recorded."""
+    """An officer's own tasks: each unit's name, address and code, and the team by name; nothing
+    else. The opening is recorded."""
+    from api.service.draws import task_row
     with _ceremony() as (ledger, ceremony):
         mine = ceremony.tasks_of(draw_id, certificate, why)
         suffix = synced(ledger)
-        rows = [{"unit": unit, "team": list(team)} for unit, team in sorted(mine.items())]
+        agency = ceremony.draw(draw_id).agency_id
+        rows = [task_row(ledger.app, agency, unit, team) for unit, team in sorted(mine.items())]
         print_value(rows, as_json, lambda rs: "\n".join(
             [f"{len(rs)} task(s) of {certificate} (the opening is recorded{suffix})"]
-            + [f"{r['unit']}\t{', '.join(r['team'])}" for r in rs]))
+            + [f"{r['name']}（{r['credit_code']}）\t{r['address']}\t"
+               + "、".join(f"{o['name']}（{o['certificate']}）" for o in r["officers"])
+               for r in rs]))
 
 
 @draw_app.command("export")
@@ -271,20 +293,6 @@ def draw_export(
             (out / name).write_bytes(data)
         typer.echo(f"wrote {len(files)} file(s) of {draw_id} to {out} ({', '.join(sorted(files))})"
                    f"; the opening by {who} is recorded{synced(ledger)}")
-
-
-@draw_app.command("disclose")
-def draw_disclose(
-    draw_id: DrawId,
-    by: Annotated[str, typer.Option(help="who discloses")],
-    on: Annotated[str, typer.Option("--on", help="YYYY-MM-DD, after the quarter")],
-) -> None:
-    """Publish the draw key once the quarter is over: every sealed value can then be checked."""
-    with _ceremony() as (ledger, ceremony):
-        ceremony.disclose(draw_id, by, _day("--on", on))
-        typer.echo(f"recorded: {draw_id} disclosed by {by} on {on}{synced(ledger)}")
-        typer.echo("  public: the draw key; anyone can now open the entropy, the seed and the list "
-                   "and check them against the hashes fixed earlier")
 
 
 # -- the public view -------------------------------------------------------------------------------
@@ -327,6 +335,12 @@ def _show_text(view: dict[str, Any]) -> str:
               + ("\trecorded" if s["k"] in recorded else "") for s in view["entropy_plan"]]
     lines += [f"commitment {c['k']}\t{c['witness']} ({c['role']})\t{c['commitment']}"
               for c in view["commitments"]]
+    lines += [f"reveal refused\tsource {r['k']}: {r['reason']}" for r in view["refused_reveals"]]
+    waiting = [c["k"] for c in view["commitments"] if c["k"] not in recorded]
+    if waiting and not view["blocked"]:
+        lines.append(f"awaiting reveal\tsource(s) {', '.join(map(str, waiting))}: a witness who can "
+                     f"no longer reveal stops the draw for good: `spotcheck draw block "
+                     f"{view['draw_id']} --reason … --by …`, then freeze a new draw")
     lines.append(f"seed commitment\t{view['seed_commitment'] or '(not yet)'}")
     if view["drawn"]:
         lines.append(f"selected\t{_counts(view['drawn']['selected'])}")

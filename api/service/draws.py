@@ -16,6 +16,7 @@ from typing import Any
 from api.access import Caller
 from api.service.context import Context, Download, RequestError, day
 from ledger.domain.directory import InspectionObject, object_id
+from ledger.domain.inspector import inspector_id
 from ledger.services.ceremony import draw_row, entropy_plan, public_summary
 
 
@@ -152,15 +153,8 @@ class Draws:
                                                 "list").teams
         draw = self.ceremony.draw(draw_id)
         return {"draw_id": draw_id, "opened_by": caller.label("administrator"), "why": why,
-                "tasks": [self._task(draw.agency_id, unit, team)
+                "tasks": [task_row(self.c.app, draw.agency_id, unit, team)
                           for unit, team in sorted(teams.items())]}
-
-    def _task(self, agency_uuid: str, unit: str, team: tuple[str, ...]) -> dict[str, Any]:
-        uuid = object_id(agency_uuid, unit)
-        found: InspectionObject | None = (self.c.app.repository.get(uuid)
-                                          if uuid in self.c.app.repository else None)
-        return {"credit_code": unit, "name": found.name if found else "",
-                "address": found.details.get("address", "") if found else "", "team": list(team)}
 
     def files(self, caller: Caller, draw_id: str, why: str) -> Download:
         """The spec's files of a draw (inputs, seed, selection, assignment) as a zip, for the
@@ -184,3 +178,16 @@ class Draws:
             draw = self.c.spotcheck.inspections.disclose_list(draw_id, caller.label(),
                                                               day(on, "disclosed_on"))
         return public_summary(draw)
+
+
+def task_row(app: Any, agency_uuid: str, unit: str, team: tuple[str, ...]) -> dict[str, Any]:
+    """One task as people read it: the unit's code, name and address, and its team with names."""
+    uuid = object_id(agency_uuid, unit)
+    found: InspectionObject | None = app.repository.get(uuid) if uuid in app.repository else None
+    names = []
+    for certificate in team:
+        officer = inspector_id(certificate)
+        names.append(app.repository.get(officer).name if officer in app.repository else "")
+    return {"credit_code": unit, "name": found.name if found else "",
+            "address": found.details.get("address", "") if found else "", "team": list(team),
+            "officers": [{"certificate": c, "name": n} for c, n in zip(team, names, strict=True)]}

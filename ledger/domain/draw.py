@@ -101,6 +101,7 @@ class Draw(ChainedAggregate):
         self.blocked: dict[str, Any] | None = None
         self.disclosed_key: str | None = None
         self.refused_attempts = 0
+        self.refused_reveals: list[dict[str, Any]] = []  # each refused reveal: k, reason
 
     @classmethod
     def freeze(
@@ -228,7 +229,7 @@ class Draw(ChainedAggregate):
 
     @event("RevealRefused")
     def _reveal_refused(self, k: int, reason: str) -> None:
-        pass
+        self.refused_reveals.append({"k": k, "reason": reason})
 
     def ready_for_seed(self) -> bool:
         return len(self.entropy) == len(self.entropy_plan)

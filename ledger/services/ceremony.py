@@ -568,6 +568,7 @@ def public_summary(draw: Draw) -> dict[str, Any]:
         "entropy_plan": [{"k": k, **source} for k, source in plan],
         "commitments": [{"k": k, **c} for k, c in sorted(draw.commitments.items())],
         "entropy_recorded": sorted(draw.entropy),
+        "refused_reveals": list(draw.refused_reveals),
         "seed_commitment": draw.seed_commitment,
         "refused_seed_attempts": draw.refused_attempts,
         "drawn": None if draw.drawn is None else {

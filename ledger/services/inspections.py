@@ -271,11 +271,30 @@ class Inspections:
     def all_visited(self, draw_id: str) -> bool:
         return self._task_completed(draw_id) is not None
 
+    def missing_visits(self, draw_id: str) -> list[tuple[str, str]]:
+        """The units of a fixed list with no record yet: (credit code, name), in list order."""
+        missing = []
+        for unit in self.ceremony.open(draw_id).teams:
+            inspection = self.inspection(draw_id, unit)
+            if inspection is None or inspection.record is None:
+                name = inspection.unit_name if inspection is not None else self._unit(
+                    self.ceremony.draw(draw_id), unit).name
+                missing.append((unit, name))
+        return missing
+
     def disclose_list(self, draw_id: str, by: str, on: date) -> Draw:
-        """The task notice (抽查任务公告): unseal the list once every visit is recorded."""
+        """The task notice (抽查任务公告): unseal the list once every visit is recorded (or the
+        quarter is over); refused before, naming how many visits and which are missing."""
         try:
             return self.ceremony.disclose(draw_id, by, on, all_visited=self.all_visited(draw_id))
         except CeremonyError as exc:
+            missing = self.missing_visits(draw_id) if exc.kind == "conflict" else []
+            if missing:
+                shown = "、".join(f"{name}（{code}）" for code, name in missing[:5])
+                more = f" and {len(missing) - 5} more" if len(missing) > 5 else ""
+                raise InspectionError(f"{exc}; {len(missing)} visit(s) not recorded yet: "
+                                      f"{shown}{more} (`spotcheck record file`)",
+                                      kind=exc.kind) from None
             raise InspectionError(str(exc), kind=exc.kind) from None
 
     # -- helpers ---------------------------------------------------------------------------------
