@@ -70,6 +70,15 @@ def test_an_operator_sets_up_a_county_and_files_its_plan(tmp_path: Path) -> None
     assert len(units) == 12
     ok("entities", "export", "--agency", "652301", "--out", str(tmp_path / "out.xlsx"))
     assert (tmp_path / "out.xlsx").stat().st_size > 0
+    preview = run(tmp_path, "spotcheck", "rulebook", "show", "shandong-county-2015")
+    assert json.loads(preview.stdout)["name"] == "shandong-county-2015"
+    assert "gives no number for special units" in preview.stderr and "--special-share" in preview.stderr
+    assert "give a PRESET to preview, or --agency" in run(
+        tmp_path, "spotcheck", "rulebook", "show").stderr
+    published = ok("disclose", "year-list", "--agency", "652301", "--year", "2026", "--by", "办公室")
+    assert "the 2026 list of units under random supervision of 652301, 12 unit(s)" in published
+    plan_page = json.loads(ok("public", "show", "--agency", "652301", "--year", "2026", "--json"))
+    assert len(plan_page["plan"]["units_under_supervision"]) == 12
     agencies = json.loads(ok("agency", "list", "--json"))
     assert [a["division_code"] for a in agencies] == ["652300", "652301"]
     assert run(tmp_path, "spotcheck-verify", "--quiet", *[]).returncode == 2  # no bundle given
@@ -131,3 +140,15 @@ def test_directory_changes_from_the_command_line_are_events(tmp_path: Path) -> N
     ok("inspectors", "deactivate", "--certificate", "65230100012", "--reason", "调离执法岗位")
     listed = json.loads(ok("inspectors", "list", "--agency", "652301", "--json"))
     assert listed[0]["active"] is False
+
+
+def test_an_agency_keeps_the_kind_it_was_given(tmp_path: Path) -> None:
+    """A district (区) is a county-level agency, and stays a district where it is shown."""
+    ok = partial(_ok, tmp_path)
+    ok("agency", "add", "--name", "济南市生态环境局", "--code", "370100", "--kind", "city")
+    ok("agency", "add", "--name", "济南市生态环境局历城分局", "--code", "370112", "--kind", "district",
+       "--parent", "370100")
+    listed = json.loads(ok("agency", "list", "--json"))
+    assert [(a["kind"], a["level"]) for a in listed] == [("city", "prefecture"), ("district", "county")]
+    text = ok("agency", "list")
+    assert "370112\tdistrict (county level)\t济南市生态环境局历城分局" in text

@@ -78,7 +78,9 @@ def agency_list(as_json: JsonFlag = False) -> None:
     with _ledger() as ledger:
         rows = [agency_row(a) for a in agencies(ledger.app)]
         print_value(rows, as_json, lambda rs: "\n".join(
-            f"{r['division_code']}\t{r['level']}\t{r['name']}\t{r['log_origin']}" for r in rs))
+            f"{r['division_code']}\t{r['kind']}"
+            + ("" if r["kind"] == r["level"] else f" ({r['level']} level)")
+            + f"\t{r['name']}\t{r['log_origin']}" for r in rs))
 
 
 # -- inspection objects ----------------------------------------------------------------------------
@@ -343,9 +345,29 @@ def _share_bp(option: str, text: str) -> int:
 
 @rulebook_app.command("show")
 def rulebook_show(
-    agency: AgencyCode, on: Annotated[str, typer.Option(help="YYYY-MM-DD")] = "9999-12-31",
+    preset: Annotated[str | None, typer.Argument(
+        help="a preset to preview before adopting it (see `spotcheck rulebook list`)")] = None,
+    agency: Annotated[str | None, typer.Option(
+        "--agency", help="or: the rulebook in force at this agency (division code)")] = None,
+    on: Annotated[str, typer.Option(help="YYYY-MM-DD, with --agency")] = "9999-12-31",
 ) -> None:
-    """The rulebook in force at an agency on a day (JSON)."""
+    """A preset as it would be adopted, or the rulebook in force at an agency on a day (JSON)."""
+    if (preset is None) == (agency is None):
+        _fail("rulebook show: give a PRESET to preview, or --agency CODE for the one in force")
+    if preset is not None:
+        from ledger.domain.rulebook import RulebookError
+        from ledger.domain.rulebook_presets import preset as find_preset
+        try:
+            book = find_preset(preset)
+        except RulebookError as exc:
+            _fail(str(exc))
+        typer.echo(json.dumps(book.to_dict(), ensure_ascii=False, indent=2))
+        for category in book.unstated():
+            typer.echo(f"note: {preset} gives no number for {category} units; adopting it needs "
+                       f"one stated (`spotcheck rulebook adopt {preset} … --{category}-share "
+                       "PERCENT`)", err=True)
+        return
+    assert agency is not None
     with _ledger() as ledger:
         stored: Agency = ledger.app.repository.get(_agency(ledger, agency))
         rulebook = stored.rulebook_in_force(on)

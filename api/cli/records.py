@@ -317,6 +317,26 @@ def disclose_list(
                    "the seed and the list against the hashes fixed earlier")
 
 
+@disclose_app.command("year-list")
+def disclose_year_list(
+    agency: Annotated[str, typer.Option("--agency", help="the agency's division code")],
+    year: Annotated[int, typer.Option("--year", help="the year the list is for, e.g. 2026")],
+    by: Annotated[str, typer.Option("--by", help="who publishes")],
+) -> None:
+    """Publish the year's list of units under random supervision (年度双随机抽查对象名录; seed 001:
+    public by the end of January): every unit in the directory, by name and credit code."""
+    from ledger.domain.agency import agency_id
+    with _inspections() as (ledger, _):
+        uuid = agency_id(agency)
+        if uuid not in ledger.app.repository:
+            _fail(f"--agency: no agency with division code {agency} (see `spotcheck agency list`)")
+        count = ledger.app.publish_year_list(uuid, year, by)
+        typer.echo(f"recorded: the {year} list of units under random supervision of {agency}, "
+                   f"{count} unit(s), published by {by}{synced(ledger)}")
+        typer.echo(f"  public: 抽查计划公告 → 年度双随机抽查对象名录 (`spotcheck public show --agency "
+                   f"{agency} --year {year}`)")
+
+
 # -- the public pages ------------------------------------------------------------------------------
 @public_app.command("show")
 def public_show(
