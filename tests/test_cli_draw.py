@@ -152,3 +152,24 @@ def test_a_years_schedule_is_recorded_from_the_package_or_a_file(tmp_path: Path)
     assert "is the schedule of 2027, not 2028" in _fails(
         tmp_path, "calendar", "record", "--agency", COUNTY, "--year", "2028", "--file", "s.json",
         "--by", "办公室")
+
+
+def test_the_ceremony_record_is_printed_for_the_witnesses_to_sign(demo: Path) -> None:
+    """摇号记录: the participants, commitments, seed commitment and list hash, lines to sign; the
+    values sealed unless the list is disclosed (the demo's 2026Q1 list is) or an opening is recorded."""
+    ok = partial(_ok, demo)
+    draw_id = "652301-2026Q1-units"
+    shown = json.loads(ok("draw", "show", draw_id, "--json"))
+    assert "(values sealed)" in ok("draw", "record-sheet", draw_id, "--out", "sealed.html")
+    sealed = (demo / "sealed.html").read_text(encoding="utf-8")
+    for words in ("双随机抽查摇号记录", "王芳（纪检监察干部）", "见证人：李强（公证员）",
+                  "封存，名单公开后可核", shown["seed_commitment"], shown["fixed"]["list_hash"],
+                  "操作人", "记录人"):
+        assert words in sealed, words
+    assert "7391-纪检" not in sealed and "<script" not in sealed and "http" not in sealed.lower()
+    ok("draw", "record-sheet", draw_id, "--out", "open.html", "--with-values", "--lang", "en")
+    opened = (demo / "open.html").read_text(encoding="utf-8")
+    assert "7391-纪检" in opened and "Record of the draw ceremony" in opened
+    assert "--who opens them" in _fails(demo, "draw", "record-sheet", "652300-2026Q1-audit", "--out",
+                                        "a.html", "--with-values")
+    assert "an .html page" in _fails(demo, "draw", "record-sheet", draw_id, "--out", "x.pdf")

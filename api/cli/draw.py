@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+from uuid import UUID
 
 import typer
 
@@ -293,6 +294,47 @@ def draw_export(
             (out / name).write_bytes(data)
         typer.echo(f"wrote {len(files)} file(s) of {draw_id} to {out} ({', '.join(sorted(files))})"
                    f"; the opening by {who} is recorded{synced(ledger)}")
+
+
+@draw_app.command("record-sheet")
+def draw_record_sheet(
+    draw_id: DrawId,
+    out: Annotated[Path, typer.Option(help="FILE.html: the page to print and sign")],
+    who: Annotated[str, typer.Option(
+        help="with --with-values before disclosure: who opens the sealed values (recorded)")] = "",
+    why: Annotated[str, typer.Option(help="why (recorded)")] = "",
+    with_values: Annotated[bool, typer.Option(
+        "--with-values", help="print the revealed values and the dice digits (sealed until the list is "
+        "disclosed: opening them before is recorded)")] = False,
+    lang: Annotated[str, typer.Option(help="zh or en")] = "zh",
+) -> None:
+    """The printable record of the draw ceremony (摇号记录) for the witnesses and the operator to
+    sign: date, participants, commitments, sources recorded, seed commitment, list hash."""
+    from projections.ceremony_record import ceremony_record_html
+    if lang not in ("zh", "en"):
+        _fail(f"--lang: {lang!r} is not zh or en")
+    if out.suffix.lower() != ".html":
+        _fail(f"--out: {out.name}: the record is an .html page (print it from a browser)")
+    with _ceremony() as (ledger, ceremony):
+        draw = ceremony.draw(draw_id)
+        values = None
+        if with_values and draw.disclosed_key is not None:
+            values = ceremony.open(draw_id).values
+        elif with_values:
+            if not who.strip() or not why.strip():
+                _fail("--with-values: before disclosure the values are sealed; say --who opens them "
+                      "and --why (the opening is recorded)")
+            values = ceremony.open_list(draw_id, who, why, "ceremony values").values
+        agency: Agency = ledger.app.repository.get(UUID(draw.agency_id))
+        page = ceremony_record_html(draw, agency.name, values, lang)
+        try:
+            out.write_text(page, encoding="utf-8")
+        except OSError as exc:
+            _fail(f"--out: {out}: {exc.strerror or exc}")
+        typer.echo(f"wrote the record of the ceremony of {draw_id} to {out}"
+                   + (" (with the values; the opening is recorded" + synced(ledger) + ")"
+                      if values is not None and draw.disclosed_key is None else
+                      "" if values is not None else " (values sealed)"))
 
 
 # -- the public view -------------------------------------------------------------------------------
