@@ -20,7 +20,6 @@ from ledger.domain.vocabulary import AGGREGATES
 from ledger.services.directory_view import directories
 from ledger.services.imports import (
     CATEGORY_WORDS,
-    STORE_BATCH,
     Checked,
     ImportRejected,
     ImportResult,
@@ -85,8 +84,9 @@ class LedgerApp(Application[UUID]):
 
     def import_objects(self, agency_id: UUID, table: Table) -> ImportResult:
         """Import a directory file: every row checked, every bad row reported (row, column,
-        reason), nothing stored if any row fails (see :data:`STORE_BATCH`); rows already
-        registered unchanged are skipped, so importing the same file twice changes nothing."""
+        reason), nothing stored if any row fails; the rows are stored in one transaction, all or
+        none, whatever the file's size; rows already registered unchanged are skipped, so
+        importing the same file twice changes nothing."""
         self.repository.get(agency_id)
         checked = [
             (number, self._check_object_row(agency_id, row)) for number, row in table.rows
@@ -151,8 +151,7 @@ class LedgerApp(Application[UUID]):
                 ))
         if problems:
             raise ImportRejected(table.path, problems)
-        for start in range(0, len(fresh), STORE_BATCH):
-            self.save(*fresh[start : start + STORE_BATCH])
+        self.save(*fresh)  # one transaction: every row or none
         return ImportResult(added=len(fresh), unchanged=unchanged)
 
     def adopt_rulebook(
