@@ -32,7 +32,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from verify.audit import AuditReport, audit
-from verify.bundle import Bundle, BundleError, load_trusted, read_keys, read_small_text
+from verify.bundle import Bundle, BundleError, load_trusted, read_keys, read_manifest, read_small_text
 from verify.checkpoint import CheckpointError, open_checkpoint
 from verify.cosignature import MAX_TIMESTAMP, CosignatureError, CosignerSigner, cosign, generate_cosigner
 from verify.findings import Finding, Report
@@ -200,15 +200,11 @@ def _name_bundles(paths: Sequence[Path]) -> tuple[dict[str, Path], dict[str, str
     origins: dict[str, str] = {}
     for path in paths:
         name = path.name or str(path)
-        manifest = path / "manifest.json"
-        if manifest.is_file():
-            try:
-                data = json.loads(manifest.read_text(encoding="utf-8"))
-            except (OSError, ValueError) as exc:
-                raise BundleError(f"{manifest}: cannot be read: {exc}") from None
-            if isinstance(data, dict) and isinstance(data.get("log"), str) and data["log"]:
+        data, _ = read_manifest(path)  # (a bad manifest is the bundle's finding, named there)
+        if data is not None:
+            if isinstance(data.get("log"), str) and data["log"]:
                 name = data["log"]
-            if isinstance(data, dict) and isinstance(data.get("origin"), str):
+            if isinstance(data.get("origin"), str):
                 origins[data["origin"]] = name
         if name in named:
             raise BundleError(f"{path}: a second bundle of log {name} (the first is {named[name]})")
