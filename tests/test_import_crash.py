@@ -53,7 +53,7 @@ class Bulky(Aggregate):
         self.text = text
 
 
-@pytest.mark.timeout(90)
+@pytest.mark.timeout(150)
 def test_one_save_of_12_000_events_of_1_kb_is_stored(ledger: Ledger) -> None:
     # it hung for good on PostgreSQL: psycopg's pipeline left the end of the big INSERT unsent
     items = [Bulky("检查" * 500) for _ in range(12_000)]

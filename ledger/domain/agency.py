@@ -32,8 +32,22 @@ AGENCY_NAMESPACE = uuid5(NAMESPACE_URL, "https://spotcheck.invalid/agency")
 DEFAULT_LOG_DOMAIN = "spotcheck.gov.cn"
 
 
+#: The longest name an agency may have, in characters.
+NAME_LONGEST = 100
+#: The years a plan or a year's list may be for (a four-digit year of this century).
+YEARS = range(2000, 2100)
+
+
 class AgencyRuleError(InvalidInput):
     """A field that breaks a rule, named with the rule."""
+
+
+def check_year(year: int, field: str = "year") -> int:
+    """``year``, or :class:`AgencyRuleError` when no plan can be for it."""
+    if isinstance(year, bool) or not isinstance(year, int) or year not in YEARS:
+        raise AgencyRuleError(f"{field}: {year!r} is not a year a plan can be for "
+                              f"({YEARS.start}-{YEARS.stop - 1})")
+    return year
 
 
 def agency_id(division_code: str) -> UUID:
@@ -73,6 +87,9 @@ class Agency(ChainedAggregate):
         """Establish an agency under ``parent`` (None: the top of this deployment)."""
         if not name.strip():
             raise AgencyRuleError("name: an agency needs a name")
+        if len(name.strip()) > NAME_LONGEST:
+            raise AgencyRuleError(f"name: {len(name.strip())} characters, longer than the "
+                                  f"{NAME_LONGEST} an agency's name may have")
         code = division_code.strip()
         if len(code) != 6 or not code.isdigit():
             raise AgencyRuleError(
@@ -121,6 +138,7 @@ class Agency(ChainedAggregate):
         """File the annual plan (年度计划): one per year; a revision is filed with its reason."""
         if plan.year is None:
             raise AgencyRuleError("year: an annual plan is for a year")
+        check_year(plan.year)
         _require("approved_by", approved_by, "filing a plan needs its approver")
         self._plan_filed(year=plan.year, plan=plan.to_dict(), approved_by=approved_by)
 
@@ -133,6 +151,7 @@ class Agency(ChainedAggregate):
     def publish_year_list(self, year: int, units: list[dict[str, str]], published_by: str) -> None:
         """Publish the year's list of units under random supervision (seed 001: 「年度双随机
         抽查对象名录」 public by the end of January); units by name and credit code only."""
+        check_year(year)
         _require("published_by", published_by, "publishing the year's list names who published it")
         for n, unit in enumerate(units):
             if set(unit) != {"name", "credit_code"}:

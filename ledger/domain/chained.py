@@ -3,6 +3,9 @@
 The aggregate's version numbering already serialises each chain (two writers of one aggregate
 cannot both store version *n*), so chaining needs no global lock. The hashed content and the hash
 function are :mod:`verify.event`'s, so the verifier and the writer share one implementation.
+
+Every event is also where the one text rule is applied (:mod:`ledger.domain.text`): no string
+with a control character can be stored, whatever path it came by.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate, CanInitAggregate, CanMutateAggregate
 from eventsourcing.utils import get_topic, register_topic
 
+from ledger.domain.text import check_event_text
 from verify.event import ZERO_HASH, event_content, event_hash, format_timestamp
 
 META_FIELDS = frozenset(
@@ -86,6 +90,7 @@ class ChainedAggregate(Aggregate):
             params = _create_id_params(cls)
             id = cls.create_id(**{k: v for k, v in kwargs.items() if k in params})
         timestamp = kwargs.pop("timestamp", None) or event_class.create_timestamp()
+        check_event_text(kwargs)
         data = dict(kwargs, originator_topic=get_topic(cls))
         digest = _hash(event_class, id, cls.INITIAL_VERSION, timestamp, ZERO_HASH, data)
         return super()._create(
@@ -94,6 +99,7 @@ class ChainedAggregate(Aggregate):
 
     def trigger_event(self, event_class: type[CanMutateAggregate[UUID]], **kwargs: Any) -> None:
         timestamp = kwargs.pop("timestamp", None) or event_class.create_timestamp()
+        check_event_text(kwargs)
         digest = _hash(event_class, self.id, self.version + 1, timestamp, self._chain_head, kwargs)
         super().trigger_event(
             event_class,

@@ -11,12 +11,13 @@ from eventsourcing.persistence import Notification
 
 from ledger.adapters.directory_file import RowProblem, Table, split_list
 from ledger.adapters.event_store import APP_NAME
-from ledger.domain.agency import Agency, AgencyRuleError
+from ledger.domain.agency import Agency, AgencyRuleError, check_year
 from ledger.domain.directory import DirectoryRuleError, InspectionObject
 from ledger.domain.inspector import Inspector, InspectorRuleError, inspector_id
 from ledger.domain.plan import AnnualPlan, plan_year
 from ledger.domain.rulebook import Rulebook
 from ledger.domain.vocabulary import AGGREGATES
+from ledger.errors import InvalidInput
 from ledger.services.directory_view import directories
 from ledger.services.imports import (
     CATEGORY_WORDS,
@@ -106,7 +107,7 @@ class LedgerApp(Application[UUID]):
             fields = {k: row.get(k, "") for k in ("name", "credit_code", "category", "county")}
             details = {k: v for k, v in row.items() if k not in fields}
             return InspectionObject.register(agency_id=str(agency_id), **fields, **details)
-        except DirectoryRuleError as exc:
+        except InvalidInput as exc:
             return problem_of(str(exc))
 
     def _check_inspector_row(self, agency_id: UUID, row: dict[str, str]) -> Checked:
@@ -120,13 +121,13 @@ class LedgerApp(Application[UUID]):
                 if "may_inspect" in row else None,
                 outside_expert=row.get("outside_expert", "").lower() in ("是", "yes", "true", "1"),
             )
-        except InspectorRuleError as exc:
+        except InvalidInput as exc:
             return problem_of(str(exc))
 
     def _store_import(
         self, table: Table, checked: list[tuple[int, Checked]], key_field: str
     ) -> ImportResult:
-        problems: list[RowProblem] = []
+        problems: list[RowProblem] = list(table.problems)
         fresh: list[Any] = []
         unchanged = 0
         first_row: dict[UUID, int] = {}
@@ -150,7 +151,7 @@ class LedgerApp(Application[UUID]):
                     "already registered with other values (change it with an update, not an import)",
                 ))
         if problems:
-            raise ImportRejected(table.path, problems)
+            raise ImportRejected(table.path, sorted(problems, key=lambda p: p.row))
         self.save(*fresh)  # one transaction: every row or none
         return ImportResult(added=len(fresh), unchanged=unchanged)
 
@@ -171,6 +172,7 @@ class LedgerApp(Application[UUID]):
 
     def publish_year_list(self, agency_id: UUID, year: int, published_by: str) -> int:
         """Publish the year's list of units under random supervision, from the directory."""
+        check_year(year)
         view = directories(self, agency_id)
         units = sorted(({"name": u.name, "credit_code": u.credit_code} for u in view.objects
                         if u.in_directory), key=lambda u: u["credit_code"])
@@ -181,6 +183,7 @@ class LedgerApp(Application[UUID]):
     def file_plan(self, agency_id: UUID, year: int, approved_by: str) -> AnnualPlan:
         """Compute the year's plan from the directories and the rulebook in force on 1 January,
         and file it (the plan is itself an event)."""
+        check_year(year)
         view = directories(self, agency_id)
         rulebook = view.agency.rulebook_in_force(f"{year}-01-01")
         if rulebook is None:
