@@ -29,8 +29,9 @@ class Tripwire:
     name = "tripwire"
     version = 1
     tables: tuple[str, ...] = ("tripwire",)
-    schema: tuple[str, ...] = ("CREATE TABLE IF NOT EXISTS tripwire (unit TEXT PRIMARY KEY, name TEXT NOT NULL,"
-              " CHECK (name <> 'TRIP'))",)
+    schema: tuple[str, ...] = (
+        "CREATE TABLE IF NOT EXISTS tripwire (unit TEXT PRIMARY KEY, name TEXT NOT NULL,"
+        " CHECK (name <> 'TRIP'))",)
     topics = frozenset({REGISTERED})
 
     def __init__(self, trip: str | None, late: bool = False) -> None:

@@ -19,6 +19,7 @@ from dataclasses import field as default
 from pathlib import Path
 from typing import Any
 
+from ledger.adapters.spreadsheet import csv_row, unquote_csv_cell, xlsx_row
 from ledger.domain.text import text_problem
 from ledger.errors import InvalidInput
 
@@ -169,7 +170,8 @@ def write_table(
     path: Path, columns: dict[str, tuple[str, ...]], rows: Iterable[dict[str, Any]],
     *, english: bool = False,
 ) -> int:
-    """Write rows as ``.xlsx`` or CSV (by suffix) with Chinese headers (or English ones)."""
+    """Write rows as ``.xlsx`` or CSV (by suffix) with Chinese headers (or English ones); a cell
+    a spreadsheet would run as a formula is written as text (:mod:`ledger.adapters.spreadsheet`)."""
     fields = list(columns)
     header = fields if english else [columns[f][0] for f in fields]
     words = {} if english else _WORDS_FOR_VALUES
@@ -182,13 +184,13 @@ def write_table(
         sheet = book.create_sheet("名录")
         sheet.append(header)
         for line in body:
-            sheet.append(line)
+            sheet.append(xlsx_row(sheet, line))
         book.save(path)
     elif path.suffix.lower() == ".csv":
         with path.open("w", encoding="utf-8-sig", newline="") as handle:
             writer = csv.writer(handle)
             writer.writerow(header)
-            writer.writerows(body)
+            writer.writerows(csv_row(line) for line in body)
     else:
         raise DirectoryFileError(f"{path}: write .xlsx or .csv")
     return len(body)
@@ -215,7 +217,8 @@ def _raw_rows(path: Path) -> Iterator[list[Any]]:
 def _csv_rows(path: Path) -> Iterator[list[Any]]:
     try:
         with path.open(encoding="utf-8-sig", newline="") as handle:
-            yield from csv.reader(handle)
+            for cells in csv.reader(handle):
+                yield [unquote_csv_cell(cell) for cell in cells]
     except UnicodeDecodeError:
         raise DirectoryFileError(f"{path}: not UTF-8 text (save the CSV as UTF-8)") from None
 
