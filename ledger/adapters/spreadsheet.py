@@ -47,7 +47,8 @@ def _text_cell(sheet: Any, value: str) -> Any:
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.cell.cell import Cell
 
-    cell = WriteOnlyCell(sheet, value=value) if _write_only(sheet) else Cell(sheet, value=value)
+    cell = (WriteOnlyCell(sheet, value=value) if _write_only(sheet)
+            else Cell(sheet, value=value))  # type: ignore[call-arg]  # append places it
     cell.data_type = "s"
     cell.quotePrefix = True
     return cell
