@@ -334,9 +334,14 @@ def run_cosigner_key(argv: Sequence[str]) -> int:
 
 def _load_cosigner(path: Path) -> CosignerSigner:
     try:
-        return CosignerSigner.from_private_key_text(read_small_text(path).strip())
+        signer = CosignerSigner.from_private_key_text(read_small_text(path).strip())
     except CosignatureError as exc:
         raise BundleError(f"{path}: {exc}") from None
+    mode = os.stat(path).st_mode & 0o777
+    if mode & 0o077:
+        raise BundleError(f"{path}: readable or writable by others (mode {mode:o}); a private key "
+                          f"must be mode 600: chmod 600 {path}")
+    return signer
 
 
 def _log_verifiers(path: Path | None) -> list[NoteVerifier]:

@@ -11,6 +11,7 @@ key signed in ``log.checkpoint``.
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -64,6 +65,17 @@ class KeyFiles:
     def exists(self) -> bool:
         return self.private.exists()
 
+    def stamp(self) -> tuple[int, ...]:
+        """What changes when the key files change (their modes, sizes and times)."""
+        stamp: list[int] = []
+        for path in (self.private, self.last_signed):
+            try:
+                info = path.lstat()
+                stamp += [info.st_mode, info.st_size, info.st_mtime_ns, info.st_ino]
+            except FileNotFoundError:
+                stamp += [0, 0, 0, 0]
+        return tuple(stamp)
+
     def init(self, origin: str = DEFAULT_ORIGIN, *, overwrite: bool = False) -> NoteSigner:
         """Create the log key; refuses to replace an existing one unless told to."""
         if self.private.exists() and not overwrite:
@@ -94,11 +106,8 @@ class KeyFiles:
                 f"no log key at {self.private}: run `spotcheck keys init{self._log_option()}` first "
                 "(or point SPOTCHECK_KEYS at the directory holding it)"
             )
-        mode = self.private.stat().st_mode & 0o777
-        if mode & 0o077:
-            raise KeyFileError(
-                f"{self.private} is readable by others (mode {mode:o}); chmod 600 it first"
-            )
+        check_private(self.private)
+        check_not_writable_by_others(self.last_signed)
         try:
             return NoteSigner.from_private_key_text(self.private.read_text(encoding="utf-8").strip())
         except (OSError, NoteError) as exc:
@@ -110,6 +119,37 @@ class KeyFiles:
 
     def verifier_key_text(self) -> str:
         return self.load_signer().verifier_key_text()
+
+
+def check_private(path: Path) -> None:
+    """A secret file (a log key, a draw key) must be a regular file that only its owner can read
+    or write: :class:`KeyFileError` otherwise, naming the file, its mode and the fix."""
+    info = path.lstat()
+    if not stat.S_ISREG(info.st_mode):
+        raise KeyFileError(f"{path}: not a regular file; a key is read only from a plain file")
+    mode = info.st_mode & 0o777
+    if mode & 0o077:
+        raise KeyFileError(
+            f"{path}: readable or writable by others (mode {mode:o}); a secret key must be mode "
+            f"600: chmod 600 {path}, then check who may have copied it"
+        )
+
+
+def check_not_writable_by_others(path: Path) -> None:
+    """The last signed checkpoint guards against a rollback: nobody but its owner may replace it
+    (:class:`KeyFileError` when anyone else could write it)."""
+    try:
+        info = path.lstat()
+    except FileNotFoundError:
+        return
+    if not stat.S_ISREG(info.st_mode):
+        raise KeyFileError(f"{path}: not a regular file")
+    mode = info.st_mode & 0o777
+    if mode & 0o022:
+        raise KeyFileError(
+            f"{path}: writable by others (mode {mode:o}); whoever can replace the last signed "
+            f"checkpoint can hide a rollback: chmod 644 {path}"
+        )
 
 
 def _write_private(path: Path, text: str) -> None:

@@ -6,8 +6,8 @@ from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.application import Application
-from eventsourcing.persistence import Notification
+from eventsourcing.application import Application, ProcessingEvent
+from eventsourcing.persistence import IntegrityError, Notification, Recording
 
 from ledger.adapters.directory_file import RowProblem, Table, split_list
 from ledger.adapters.event_store import APP_NAME
@@ -17,7 +17,7 @@ from ledger.domain.inspector import Inspector, InspectorRuleError, inspector_id
 from ledger.domain.plan import AnnualPlan, plan_year
 from ledger.domain.rulebook import Rulebook
 from ledger.domain.vocabulary import AGGREGATES
-from ledger.errors import InvalidInput
+from ledger.errors import Conflict, InvalidInput
 from ledger.services.directory_view import directories
 from ledger.services.imports import (
     CATEGORY_WORDS,
@@ -29,12 +29,36 @@ from ledger.services.imports import (
 )
 
 
+class ConcurrentWriteError(Conflict):
+    """Two writers changed one aggregate at once; the loser's events were not stored."""
+
+
 class LedgerApp(Application[UUID]):
     """Spotcheck's event-sourced application (one per database)."""
 
     name = APP_NAME
     #: Every aggregate whose events this application stores and decodes (their topics registered).
     aggregates = AGGREGATES
+    #: Called before anything is stored (the open ledger sets it to check its signing keys), so
+    #: that a command never stores its events and then fails on a key it cannot use.
+    before_save: Callable[[], None] | None = None
+
+    def _record(self, processing_event: ProcessingEvent[UUID]) -> list[Recording[UUID]]:
+        """Store one save's events in one transaction; a second writer of the same aggregate
+        version (two imports of one file at once, two updates of one unit) is a conflict."""
+        if self.before_save is not None:
+            self.before_save()
+        try:
+            return super()._record(processing_event)
+        except IntegrityError:
+            first = processing_event.events[0] if processing_event.events else None
+            what = "" if first is None else (
+                f" ({type(first).__qualname__.replace('.', ' ')} of {first.originator_id}"
+                f"{'' if len(processing_event.events) == 1 else ' and others'})")
+            raise ConcurrentWriteError(
+                f"version: another writer changed the same record at the same time{what}; "
+                "nothing of this command was stored: run it again", field="version",
+            ) from None
 
     def establish_agency(
         self, name: str, division_code: str, kind: str, parent_id: UUID | None = None,

@@ -29,6 +29,7 @@ from ledger.domain.inspection import Inspection, inspection_id
 from ledger.domain.inspection_record import has_violation
 from ledger.domain.rulebook import DrawWindow
 from ledger.errors import InvalidInput
+from ledger.log.keys import KeyFileError, check_private
 from ledger.services.application import LedgerApp
 from ledger.services.directory_view import agencies, directories
 from verify.draw import (
@@ -93,10 +94,14 @@ class DrawKeys:
     def load(self, draw_id: str) -> bytes:
         path = self.path(draw_id)
         try:
+            check_private(path)
             return key_from_hex(path.read_text(encoding="ascii"))
-        except OSError:
+        except FileNotFoundError:
             raise CeremonyError(f"{path}: the key of draw {draw_id} is not here (it is held by the "
                                 "agency outside the database)") from None
+        except OSError as exc:
+            raise KeyFileError(f"{path}: the key of draw {draw_id} cannot be read: "
+                               f"{exc.strerror or exc}") from None
 
 
 @dataclass(frozen=True)
@@ -409,6 +414,17 @@ class Ceremony:
         self._rule(lambda: draw.record_opening(who, why, what))
         self.app.save(draw)
         return opened
+
+    def record_reading(self, draw_id: str, who: str, why: str, what: str) -> bool:
+        """Something derived from a draw's sealed list (a record of a drawn unit's visit) is being
+        read: while the draw is sealed that is an opening, and it is recorded (True); after
+        disclosure nothing is secret any more (False)."""
+        draw = self.draw(draw_id)
+        if draw.disclosed_key is not None:
+            return False
+        self._rule(lambda: draw.record_opening(who, why, what))
+        self.app.save(draw)
+        return True
 
     def disclose(self, draw_id: str, by: str, on: date, *, all_visited: bool = False) -> Draw:
         """Publish the key once every visit is done (``all_visited``, which the caller knows from

@@ -6,9 +6,11 @@ It is built by the composition root (:func:`api.bootstrap.open_ledger`).
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from ledger.adapters.observability import get_logger
 from ledger.adapters.settings import Settings
@@ -50,9 +52,36 @@ class Ledger:
     app: LedgerApp
     store: LogStore
     sequencer: Sequencer = field(init=False)
+    _keys_checked: dict[Path, tuple[int, ...]] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         self.sequencer = Sequencer(self.store, self.app.notifications, self.app.decode, route_of)
+        self.app.before_save = self.check_keys
+
+    def check_keys(self) -> None:
+        """Every log key present here can sign: a regular file of mode 600 holding a key, and its
+        last signed checkpoint writable by its owner alone. Called before anything is stored, so
+        that a command stops *before* writing, not after (each key is read once, then only looked
+        at again when its files change)."""
+        for keys in self._present_keys():
+            stamp = keys.stamp()
+            if self._keys_checked.get(keys.directory) == stamp:
+                continue
+            try:
+                keys.load_signer()
+            except KeyFileError as exc:
+                raise KeyFileError(f"{exc}; nothing was stored") from None
+            self._keys_checked[keys.directory] = stamp
+
+    def _present_keys(self) -> list[KeyFiles]:
+        root = self.settings.keys_dir
+        found = [KeyFiles(root)]
+        try:
+            found += [KeyFiles.for_log(root, entry.name) for entry in os.scandir(root)
+                      if len(entry.name) == 6 and entry.name.isdigit() and entry.is_dir()]
+        except OSError:
+            return []
+        return [keys for keys in found if keys.exists()]
 
     # -- logs and keys ------------------------------------------------------------------------
     def log(self, name: str | None = None) -> Log:
@@ -136,11 +165,14 @@ class Ledger:
         return SyncResult(new, {n: s.size for n, s in logs.items()}, checkpoints, unsigned)
 
     def follow(self, interval: float, should_stop: Callable[[], bool]) -> int:
-        """Run as the logs' sequencer: sync every ``interval`` seconds until ``should_stop()``;
-        returns the number of events integrated. A log without a key is logged, not fatal."""
+        """Run as the logs' sequencer: sync at once, then every ``interval`` seconds until
+        ``should_stop()``; returns the number of events integrated. A log without a key is
+        logged, not fatal."""
         total = 0
         warned: set[str] = set()
-        while not should_stop():
+        first = True
+        while first or not should_stop():  # at least one pass, however late it starts
+            first = False
             result = self.sync(require_keys=False)
             total += result.new_leaves
             for name in set(result.unsigned) - warned:
