@@ -196,3 +196,19 @@ def test_a_nul_import_on_the_command_line_is_one_line_and_stores_nothing(tmp_pat
     listed = _spotcheck(tmp_path, "entities", "list", "--agency", "652301")
     assert listed.stdout.strip() == ""
 
+
+
+def test_the_missing_calendar_hint_is_a_command_that_works(tmp_path: Path) -> None:
+    _spotcheck(tmp_path, "agency", "add", "--name", "昌吉州生态环境局昌吉市分局", "--code", "652301",
+               "--kind", "county")
+    _spotcheck(tmp_path, "rulebook", "adopt", "changji-county-2015", "--agency", "652301",
+               "--from", "2025-12-01", "--approved-by", "局务会", "--reason", "执行州局实施方案")
+    freeze = ("draw", "freeze", "--agency", "652301", "--period", "2026Q1", "--on", "2025-12-29",
+              "--witness", "王芳", "--dice", "现场掷骰")
+    message = _one_line(_spotcheck(tmp_path, *freeze))
+    hint = message.split("record it: ", 1)[1].split(" (or --file", 1)[0]
+    assert hint == ("spotcheck calendar record --agency 652301 --year 2025 --from-package "
+                    "--by <who records it>")
+    recorded = _spotcheck(tmp_path, *hint.replace("<who records it>", "办公室").split()[1:])
+    assert recorded.returncode == 0, recorded.stderr
+    assert "calendar" not in _spotcheck(tmp_path, *freeze).stderr.split(":", 2)[1]

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from ledger.domain.agency import Agency, agency_id
+from ledger.domain.deadlines import calendar_hint
 from ledger.domain.directory import InspectionObject
 from ledger.domain.draw import Draw, DrawRuleError, draw_name, draw_uuid, list_hash, sha256_hex
 from ledger.domain.draw_inputs import FreezeError, FrozenFiles, YearSoFar, freeze_audit_draw, freeze_unit_draw
@@ -53,14 +54,13 @@ class CeremonyError(InvalidInput):
 
 
 # -- periods and windows ---------------------------------------------------------------------------
-def draw_window(period: str, window: DrawWindow, calendar: WorkingCalendar) -> tuple[date, date]:
+def draw_window(period: str, window: DrawWindow, calendar: WorkingCalendar,
+                agency: str = "<division code>") -> tuple[date, date]:
     """The dates within which the period's list is drawn (:func:`verify.period.draw_window`)."""
     try:
         return verify_draw_window(period_of(period), window.length, window.unit, calendar)
     except CalendarNotAnnounced as exc:
-        raise CeremonyError(
-            f"calendar: {exc} (`spotcheck calendar record --agency … --year {exc.year}`)"
-        ) from None
+        raise CeremonyError(f"calendar: {exc} ({calendar_hint(exc.year, agency)})") from None
     except ValueError as exc:
         raise CeremonyError(str(exc)) from None
 
@@ -68,6 +68,21 @@ def draw_window(period: str, window: DrawWindow, calendar: WorkingCalendar) -> t
 def period_of(text: str, field: str = "period") -> Period:
     """The quarter ``text`` names (``2026Q1``), or a :class:`CeremonyError` naming ``field``."""
     return Period.parse(text, field=field, error=CeremonyError)
+
+
+def _check_working_day(agency: Agency, day: date, field: str, period: str) -> None:
+    """A draw is frozen and fixed on a working day (工作日) of the agency's recorded schedule: the
+    window is counted in working days, and a weekend or a holiday inside it is not one of them."""
+    try:
+        working = agency.calendar().is_working_day(day)
+    except CalendarNotAnnounced as exc:
+        raise CeremonyError(
+            f"calendar: {exc} ({calendar_hint(exc.year, agency.division_code)})") from None
+    if not working:
+        what = "a Saturday" if day.weekday() == 5 else "a Sunday" if day.weekday() == 6 else (
+            "a public holiday")
+        raise CeremonyError(f"{field}: {day} is not a working day ({what}); the draw of {period} "
+                            "is frozen and fixed on working days only")
 
 
 # -- the draw key ---------------------------------------------------------------------------------
@@ -148,7 +163,7 @@ class Ceremony:
         rulebook = agency.rulebook_in_force(first.isoformat())
         if rulebook is None:
             raise CeremonyError(f"rulebook: agency {code} has no rulebook in force on {first}")
-        start, end = draw_window(period, rulebook.draw_window, agency.calendar())
+        start, end = draw_window(period, rulebook.draw_window, agency.calendar(), code)
         late = self._lateness(agency, period, frozen_on, start, end, rulebook.draw_window)
         if late is None:
             raise CeremonyError(
@@ -156,6 +171,7 @@ class Ceremony:
                 f"({rulebook.draw_window.length} {rulebook.draw_window.unit.replace('_', ' ')} "
                 f"before the quarter, rulebook {rulebook.name})"
             )
+        _check_working_day(agency, frozen_on, "frozen_on", period)
         draw_id = draw_name(code, period, kind)
         if draw_uuid(draw_id) in self.app.repository:
             raise CeremonyError(f"draw_id: {draw_id} is already frozen; a period has one draw")
@@ -332,6 +348,7 @@ class Ceremony:
         if late is None:
             raise CeremonyError(f"fixed_on: {fixed_on} is outside the draw window of {draw.period}, "
                                 f"{start}..{end}; the list is fixed within it")
+        _check_working_day(agency, fixed_on, "fixed_on", draw.period)
         self._rule(lambda: draw.fix(fixed_by, fixed_on.isoformat(), late))
         self.app.save(draw)
         return draw
