@@ -212,3 +212,42 @@ def test_the_missing_calendar_hint_is_a_command_that_works(tmp_path: Path) -> No
     recorded = _spotcheck(tmp_path, *hint.replace("<who records it>", "办公室").split()[1:])
     assert recorded.returncode == 0, recorded.stderr
     assert "calendar" not in _spotcheck(tmp_path, *freeze).stderr.split(":", 2)[1]
+
+
+# -- division codes ------------------------------------------------------------------------------
+def test_an_unknown_division_is_refused_and_a_retired_one_printed_by_the_import(
+    tmp_path: Path,
+) -> None:
+    from ledger.codes.credit_code import make_credit_code
+
+    _spotcheck(tmp_path, "agency", "add", "--name", "济南市生态环境局章丘分局", "--code", "370114",
+               "--kind", "district")
+    unknown = make_credit_code("9", "1", "999999", "MA000001")
+    retired = make_credit_code("9", "1", "370181", "MA000002")  # 章丘市, 章丘区 since 2016
+    path = _csv(tmp_path / "bad.csv", [["某公司", unknown, "章丘区", "一般"]], HEADER[:4])
+    refused = _spotcheck(tmp_path, "entities", "import", str(path), "--agency", "370114")
+    assert refused.returncode == 2 and "Traceback" not in refused.stderr
+    assert ("row 2, column 统一社会信用代码: division (登记管理机关行政区划码, positions 3-8) 999999 "
+            "is not in GB/T 2260") in refused.stderr
+    path = _csv(tmp_path / "good.csv", [["某公司", retired, "章丘区", "一般"]], HEADER[:4])
+    imported = _spotcheck(tmp_path, "entities", "import", str(path), "--agency", "370114")
+    assert imported.returncode == 0, imported.stderr
+    assert ("note: row 2, column 统一社会信用代码: division 370181 章丘市 was retired in 2016; "
+            "accepted, since a code keeps the division it was registered in") in imported.stdout
+
+
+@pytest.mark.parametrize(("code", "kind", "rule"), [
+    ("999999", "county", "999999 is not in GB/T 2260"),
+    ("370181", "county_city", "370181 章丘市 was retired in 2016"),
+])
+def test_an_agency_needs_a_division_in_use(tmp_path: Path, code: str, kind: str, rule: str) -> None:
+    result = _spotcheck(tmp_path, "agency", "add", "--name", "某局", "--code", code, "--kind", kind)
+    assert f"division_code: {rule}" in _one_line(result)
+
+
+def test_a_development_zone_may_carry_a_code_of_its_own(tmp_path: Path) -> None:
+    _spotcheck(tmp_path, "agency", "add", "--name", "昌吉州生态环境局", "--code", "652300",
+               "--kind", "prefecture")
+    zone = _spotcheck(tmp_path, "agency", "add", "--name", "昌吉州生态环境局高新区分局", "--code",
+                      "652371", "--kind", "park", "--parent", "652300")
+    assert zone.returncode == 0, zone.stderr

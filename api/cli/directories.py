@@ -93,7 +93,7 @@ def entities_import(file: Path, agency: AgencyCode) -> None:
     with _ledger() as ledger:
         table = read_table(file, OBJECT_COLUMNS, OBJECT_REQUIRED, progress=_progress)
         result = ledger.app.import_objects(_agency(ledger, agency), table)
-        typer.echo(_imported(file, result) + synced(ledger))
+        typer.echo(_imported(file, result, synced(ledger)))
 
 
 @entities_app.command("export")
@@ -234,7 +234,7 @@ def inspectors_import(file: Path, agency: AgencyCode) -> None:
     with _ledger() as ledger:
         table = read_table(file, INSPECTOR_COLUMNS, INSPECTOR_REQUIRED, progress=_progress)
         result = ledger.app.import_inspectors(_agency(ledger, agency), table)
-        typer.echo(_imported(file, result) + synced(ledger))
+        typer.echo(_imported(file, result, synced(ledger)))
 
 
 @inspectors_app.command("export")
@@ -383,8 +383,10 @@ def _load_rulebook(book: str) -> Rulebook:
         raise RulebookError(f"rulebook: {path}: {exc}") from None
 
 
-def _imported(file: Path, result: ImportResult) -> str:
-    return f"imported {file}: {result.added} added, {result.unchanged} unchanged"
+def _imported(file: Path, result: ImportResult, logged: str) -> str:
+    """The import's line, then each row accepted with a warning (a retired division)."""
+    notes = "".join(f"\n  note: {w}" for w in result.warnings)
+    return f"imported {file}: {result.added} added, {result.unchanged} unchanged{logged}{notes}"
 
 
 def _progress(rows: int) -> None:

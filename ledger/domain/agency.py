@@ -14,6 +14,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import event
 
+from ledger.codes.division import DivisionError, lookup_division
 from ledger.domain.chained import ChainedAggregate, stable_topics
 from ledger.domain.plan import AnnualPlan
 from ledger.domain.rulebook import Rulebook, RulebookError
@@ -48,6 +49,26 @@ def check_year(year: int, field: str = "year") -> int:
         raise AgencyRuleError(f"{field}: {year!r} is not a year a plan can be for "
                               f"({YEARS.start}-{YEARS.stop - 1})")
     return year
+
+
+def _check_division_in_use(code: str, kind: str) -> None:
+    """An agency is established for a division GB/T 2260 lists and that is still in use; only a
+    development zone (``park``), which may carry a code of its own that GB/T 2260 does not list,
+    is exempt from the first."""
+    try:
+        division = lookup_division(code)
+    except DivisionError:
+        if kind == "park":
+            return
+        raise AgencyRuleError(
+            f"division_code: {code} is not in GB/T 2260 (python-stdnum cn/loc); an agency is "
+            "established for a division that exists (a development zone: --kind park)"
+        ) from None
+    if division.retired:
+        raise AgencyRuleError(
+            f"division_code: {code} {division.name} was retired in {division.valid_until}; an agency "
+            "is established for a division in use"
+        )
 
 
 def agency_id(division_code: str) -> UUID:
@@ -97,6 +118,7 @@ class Agency(ChainedAggregate):
             )
         if kind not in KINDS:
             raise AgencyRuleError(f"kind: {kind!r} is not one of {', '.join(KINDS)}")
+        _check_division_in_use(code, kind)
         level = KINDS[kind]
         if parent is not None:
             _check_parent(level, code, parent)

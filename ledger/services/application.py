@@ -152,6 +152,7 @@ class LedgerApp(Application[UUID]):
         self, table: Table, checked: list[tuple[int, Checked]], key_field: str
     ) -> ImportResult:
         problems: list[RowProblem] = list(table.problems)
+        warnings: list[RowProblem] = []
         fresh: list[Any] = []
         unchanged = 0
         first_row: dict[UUID, int] = {}
@@ -167,6 +168,8 @@ class LedgerApp(Application[UUID]):
             first_row[result.id] = number
             if result.id not in self.repository:
                 fresh.append(result)
+                warnings += [RowProblem(number, table.column_of(field), reason)
+                             for field, reason in map(problem_of, getattr(result, "warnings", []))]
             elif same_entry(self.repository.get(result.id), result):
                 unchanged += 1
             else:
@@ -177,7 +180,7 @@ class LedgerApp(Application[UUID]):
         if problems:
             raise ImportRejected(table.path, sorted(problems, key=lambda p: p.row))
         self.save(*fresh)  # one transaction: every row or none
-        return ImportResult(added=len(fresh), unchanged=unchanged)
+        return ImportResult(added=len(fresh), unchanged=unchanged, warnings=tuple(warnings))
 
     def adopt_rulebook(
         self, agency_id: UUID, rulebook: Rulebook, approved_by: str, reason: str

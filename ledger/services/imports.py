@@ -31,6 +31,9 @@ CATEGORY_WORDS = VALUE_WORDS["category"]
 class ImportResult:
     added: int
     unchanged: int
+    #: What was accepted with a warning, by row and column (a credit code registered in a division
+    #: since retired): printed by the import, kept with the entry.
+    warnings: tuple[RowProblem, ...] = ()
 
 
 class ImportRejected(InvalidInput):
