@@ -221,8 +221,9 @@ def _assignment(item: str) -> tuple[str, str]:
 
 
 def _object_row(unit: InspectionObject) -> dict[str, Any]:
+    fixed = {"fixed_source_code": unit.fixed_source_code} if unit.fixed_source_code else {}
     return {"name": unit.name, "credit_code": unit.credit_code, "county": unit.county,
-            "category": unit.category, **unit.details, "status": unit.status,
+            "category": unit.category, **unit.details, **fixed, "status": unit.status,
             "special_reasons": unit.special_reasons, "warnings": unit.warnings}
 
 

@@ -137,6 +137,13 @@ def parse_fixed_source_code(
     )
 
 
+def with_special_suffix(text: str, special: bool) -> str:
+    """The code as it stands for a unit that is (or is no longer) a special-supervision object:
+    the ``(1)`` suffix added or taken off (seed 002 annex 2), nothing else changed."""
+    base = text.removesuffix("(1)").removesuffix("（1）")
+    return base + "(1)" if special else base
+
+
 def env_code_for(control_level: str, category: str) -> str:
     """The env code (环保代码) for a control level and category, e.g. ('city', 'key') → '13'."""
     for env_code, pair in ENV_CODES.items():

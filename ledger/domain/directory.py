@@ -23,7 +23,12 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from eventsourcing.domain import event
 
 from ledger.codes.credit_code import CreditCode, CreditCodeError, parse_credit_code
-from ledger.codes.fixed_source_code import FixedSourceCodeError, cross_check, parse_fixed_source_code
+from ledger.codes.fixed_source_code import (
+    FixedSourceCodeError,
+    cross_check,
+    parse_fixed_source_code,
+    with_special_suffix,
+)
 from ledger.codes.organisation_code import OrganisationCodeError, validate_organisation_code
 from ledger.domain.chained import ChainedAggregate, stable_topics
 from ledger.errors import InvalidInput
@@ -115,6 +120,14 @@ class InspectionObject(ChainedAggregate):
     @property
     def control_level(self) -> str:
         return self.details.get("control_level", "")
+
+    @property
+    def fixed_source_code(self) -> str:
+        """The Shandong fixed source code as it stands now: registered before the unit was put
+        under special supervision, it gains the ``(1)`` suffix then (and loses it when lifted),
+        so that what the directory shows and exports checks against the unit's category."""
+        code = self.details.get("fixed_source_code", "")
+        return with_special_suffix(code, self.category == "special") if code else ""
 
     @property
     def in_directory(self) -> bool:

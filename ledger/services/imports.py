@@ -56,7 +56,17 @@ def problem_of(message: str) -> tuple[str, str]:
 
 
 def same_entry(stored: Any, fresh: Any) -> bool:
-    """The registered facts of two entries agree (an unchanged re-import)."""
-    keys = ("name", "category", "county", "details", "post", "certificate_no", "may_inspect",
+    """The registered facts of two entries agree (an unchanged re-import, e.g. of an export)."""
+    keys = ("name", "category", "county", "post", "certificate_no", "may_inspect",
             "expertise", "outside_expert", "enforcement_category")
-    return all(getattr(stored, k, None) == getattr(fresh, k, None) for k in keys)
+    return (all(getattr(stored, k, None) == getattr(fresh, k, None) for k in keys)
+            and _details(stored) == _details(fresh))
+
+
+def _details(entry: Any) -> Any:
+    """A unit's details with its fixed source code as it stands now (the ``(1)`` suffix follows
+    special supervision: :attr:`InspectionObject.fixed_source_code`)."""
+    details = getattr(entry, "details", None)
+    if not isinstance(entry, InspectionObject) or not entry.fixed_source_code:
+        return details
+    return {**entry.details, "fixed_source_code": entry.fixed_source_code}
