@@ -251,3 +251,38 @@ def test_a_development_zone_may_carry_a_code_of_its_own(tmp_path: Path) -> None:
     zone = _spotcheck(tmp_path, "agency", "add", "--name", "昌吉州生态环境局高新区分局", "--code",
                       "652371", "--kind", "park", "--parent", "652300")
     assert zone.returncode == 0, zone.stderr
+
+
+# -- JSON input files ----------------------------------------------------------------------------
+DEEP_JSON = "[" * 100_000 + "]" * 100_000
+
+
+@pytest.mark.parametrize("command", [
+    ("record", "file", "652301-2026Q1-units", "--unit", "91652301310000001X", "--file", "in.json",
+     "--by", "65230100012", "--on", "2026-01-09"),
+    ("calendar", "record", "--agency", "652301", "--year", "2027", "--file", "in.json", "--by", "x"),
+    ("rulebook", "adopt", "in.json", "--agency", "652301", "--from", "2027-01-01", "--approved-by",
+     "局务会", "--reason", "x"),
+])
+@pytest.mark.parametrize("content", [DEEP_JSON.encode(), b'{"a": 1.5}', b"[1, 2", b"\xff\xfe{}"],
+                         ids=["deep", "float", "cut", "not-utf8"])
+def test_a_json_input_file_that_cannot_be_read_is_one_line(
+    tmp_path: Path, command: tuple[str, ...], content: bytes
+) -> None:
+    _spotcheck(tmp_path, "agency", "add", "--name", "昌吉州生态环境局昌吉市分局", "--code", "652301",
+               "--kind", "county")
+    (tmp_path / "in.json").write_bytes(content)
+    line = _one_line(_spotcheck(tmp_path, *command))
+    assert "in.json: " in line
+
+
+def test_a_record_with_a_field_of_the_wrong_type_is_a_rule_error() -> None:
+    from datetime import date
+
+    from test_inspections import ITEMS, _record
+
+    from ledger.domain.inspection_record import RecordContext, RecordError, check_record
+
+    context = RecordContext(("A1", "A2"), 2, ITEMS, date(2026, 1, 1), date(2026, 3, 31))
+    with pytest.raises(RecordError, match=r"^status: \{'x': 1\} is not one of"):
+        check_record({**_record(("A1", "A2")), "status": {"x": 1}}, context)

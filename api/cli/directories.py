@@ -378,8 +378,13 @@ def _load_rulebook(book: str) -> Rulebook:
     if not path.is_file():
         raise RulebookError(f"rulebook: {book!r} is neither a preset ({', '.join(PRESETS)}) "
                             "nor a file")
+    from ledger.adapters.json_file import read_json_file
+    data = read_json_file(path, "rulebook")
+    if not isinstance(data, dict):
+        raise RulebookError(f"rulebook: {path} holds a JSON object (the rulebook), not "
+                            f"{type(data).__name__}")
     try:
-        return Rulebook.from_dict(json.loads(path.read_text(encoding="utf-8")))
+        return Rulebook.from_dict(data)
     except ValueError as exc:
         raise RulebookError(f"rulebook: {path}: {exc}") from None
 

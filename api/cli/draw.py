@@ -10,7 +10,6 @@ before the failure is reported.
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -445,11 +444,13 @@ def _package_schedule(year: int) -> dict[str, Any]:
 
 
 def _file_schedule(path: Path, year: int) -> dict[str, Any]:
+    from ledger.adapters.json_file import JsonFileError, read_json_file
     from verify.working_days import YearSchedule
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        schedule = YearSchedule.from_data(data)
-    except (OSError, ValueError, TypeError, KeyError) as exc:
+        schedule = YearSchedule.from_data(read_json_file(path))
+    except JsonFileError as exc:
+        _fail(str(exc))
+    except (ValueError, TypeError, KeyError) as exc:
         _fail(f"--file: {path}: {exc}")
     if schedule.year != year:
         _fail(f"--file: {path} is the schedule of {schedule.year}, not {year}")

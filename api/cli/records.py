@@ -11,7 +11,6 @@ the public. Errors are one message naming the field and the rule, with exit stat
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -67,10 +66,11 @@ def _day(option: str, text: str) -> date:
 
 
 def _record_file(path: Path) -> dict[str, Any]:
+    from ledger.adapters.json_file import JsonFileError, read_json_file
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        _fail(f"--file: {path}: {exc}")
+        data = read_json_file(path)
+    except JsonFileError as exc:
+        _fail(str(exc))
     if not isinstance(data, dict):
         _fail(f"--file: {path} holds a JSON object (the record), not {type(data).__name__}")
     return cast(dict[str, Any], data)
