@@ -17,7 +17,7 @@ from ledger.adapters.settings import Settings
 from ledger.domain.agency import Agency, agency_id
 from ledger.errors import InvalidInput
 from ledger.log import DEFAULT_LOG
-from ledger.log.checkpoint import issue_checkpoint
+from ledger.log.checkpoint import check_not_rolled_back, issue_checkpoint, signed_size
 from ledger.log.keys import KeyFileError, KeyFiles, check_log_name
 from ledger.log.routing import route_of
 from ledger.log.sequencer import Sequencer
@@ -52,36 +52,47 @@ class Ledger:
     app: LedgerApp
     store: LogStore
     sequencer: Sequencer = field(init=False)
-    _keys_checked: dict[Path, tuple[int, ...]] = field(init=False, default_factory=dict)
+    #: Each key directory checked: the stamp of its files, and the size its key last signed.
+    _keys_checked: dict[Path, tuple[tuple[int, ...], int]] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         self.sequencer = Sequencer(self.store, self.app.notifications, self.app.decode, route_of)
         self.app.before_save = self.check_keys
 
     def check_keys(self) -> None:
-        """Every log key present here can sign: a regular file of mode 600 holding a key, and its
-        last signed checkpoint writable by its owner alone. Called before anything is stored, so
-        that a command stops *before* writing, not after (each key is read once, then only looked
-        at again when its files change)."""
-        for keys in self._present_keys():
+        """Every log key present here can sign — a regular file of mode 600 holding a key, its
+        last signed checkpoint writable by its owner alone — and no log in the database is shorter
+        than what its key last signed (a database restored from an older backup). Called before
+        anything is stored, so that a command stops *before* writing, not after (each key is read
+        once, then only looked at again when its files change). Signing checks the same again
+        (:func:`ledger.log.checkpoint.issue_checkpoint`), after the sequencer has integrated what
+        the events table holds."""
+        signed: dict[str, int] = {}
+        for name, keys in self._present_keys().items():
             stamp = keys.stamp()
-            if self._keys_checked.get(keys.directory) == stamp:
-                continue
-            try:
-                keys.load_signer()
-            except KeyFileError as exc:
-                raise KeyFileError(f"{exc}; nothing was stored") from None
-            self._keys_checked[keys.directory] = stamp
+            checked = self._keys_checked.get(keys.directory)
+            if checked is None or checked[0] != stamp:
+                try:
+                    checked = (stamp, signed_size(keys.last_signed, keys.load_signer()))
+                except KeyFileError as exc:
+                    raise KeyFileError(f"{exc}; nothing was stored") from None
+                self._keys_checked[keys.directory] = checked
+            signed[name] = checked[1]
+        if any(signed.values()):
+            sizes = {name: state.size for name, state in self.store.logs().items()}
+            for name, size in signed.items():
+                check_not_rolled_back(name, sizes.get(name, 0), size, self.keys(name).last_signed)
 
-    def _present_keys(self) -> list[KeyFiles]:
+    def _present_keys(self) -> dict[str, KeyFiles]:
         root = self.settings.keys_dir
-        found = [KeyFiles(root)]
+        found = {DEFAULT_LOG: KeyFiles(root)}
         try:
-            found += [KeyFiles.for_log(root, entry.name) for entry in os.scandir(root)
-                      if len(entry.name) == 6 and entry.name.isdigit() and entry.is_dir()]
+            found.update({entry.name: KeyFiles.for_log(root, entry.name)
+                          for entry in os.scandir(root)
+                          if len(entry.name) == 6 and entry.name.isdigit() and entry.is_dir()})
         except OSError:
-            return []
-        return [keys for keys in found if keys.exists()]
+            return {}
+        return {name: keys for name, keys in found.items() if keys.exists()}
 
     # -- logs and keys ------------------------------------------------------------------------
     def log(self, name: str | None = None) -> Log:
