@@ -25,9 +25,10 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from verify.canonical import CanonicalError, loads_strict
-from verify.checkpoint import Checkpoint, CheckpointError, open_checkpoint
+from verify.checkpoint import Checkpoint, CheckpointError, open_checkpoint, open_checkpoint_signed
 from verify.findings import Finding
-from verify.note import NoteError, NoteVerifier
+from verify.log_keys import ROTATED_MARK, endorsed_keys
+from verify.note import NOT_SIGNED_BY_A_KNOWN_KEY, NoteError, NoteVerifier
 
 MAX_NOTE_BYTES = 64 * 1024
 MAX_MANIFEST_BYTES = 1024 * 1024
@@ -43,6 +44,7 @@ class BundleError(Exception):
 class SignedCheckpoint:
     path: str
     checkpoint: Checkpoint
+    signed_by: tuple[str, ...] = ()  # the trusted keys whose signatures verified (key texts)
 
 
 @dataclass
@@ -55,6 +57,8 @@ class Bundle:
     findings: list[Finding] = field(default_factory=list)
     #: Findings made while the lines were read (a line too long to read), known after the pass.
     read_findings: list[Finding] = field(default_factory=list)
+    #: Keys the log rotated to, handed over by a trusted key (see :meth:`_follow_rotations`).
+    handed_over: list[NoteVerifier] = field(default_factory=list)
 
     @classmethod
     def open(cls, path: Path, key_file: Path | None = None) -> Bundle:
@@ -82,6 +86,7 @@ class Bundle:
             self.findings.append(Finding("checkpoint-file", f"not a directory ({kind}); not read",
                                          None, "checkpoints"))
         notes = sorted(directory.glob("*.note"), key=_numeric_stem) if kind == "directory" else []
+        unknown_key: list[tuple[str, str, str]] = []
         for note_path in notes:
             name = f"checkpoints/{note_path.name}"
             try:
@@ -91,27 +96,53 @@ class Bundle:
                                              name))
                 continue
             try:
-                checkpoint = open_checkpoint(text, self.verifiers)
+                self._accept(name, note_path.stem, *open_checkpoint_signed(text, self.verifiers))
+            except (CheckpointError, NoteError) as exc:
+                if NOT_SIGNED_BY_A_KNOWN_KEY in str(exc):
+                    unknown_key.append((name, note_path.stem, text))
+                    continue
+                self.findings.append(Finding("checkpoint-signature", str(exc), None, name))
+        if unknown_key:
+            self._follow_rotations(unknown_key)
+
+    def _follow_rotations(self, unknown_key: list[tuple[str, str, str]]) -> None:
+        """Checkpoints signed by a key the auditor does not hold may be signed by a key the log
+        rotated to, handed over by a key the auditor does hold (:mod:`verify.log_keys`): the
+        rotations are read from ``events.jsonl`` (only when there are such checkpoints)."""
+        noted = len(self.read_findings)  # (the pass proper notes what it reads, once)
+        handed_over = endorsed_keys(
+            (raw for _, raw in self.event_lines() if ROTATED_MARK in raw), self.verifiers)
+        del self.read_findings[noted:]
+        self.handed_over = handed_over
+        if handed_over:
+            self.key_source += (f"; and {len(handed_over)} key(s) the log rotated to, each handed "
+                                "over by the key before it")
+        for name, stem, text in unknown_key:
+            try:
+                self._accept(name, stem, *open_checkpoint_signed(text, self.verifiers + handed_over))
             except (CheckpointError, NoteError) as exc:
                 self.findings.append(Finding("checkpoint-signature", str(exc), None, name))
-                continue
-            if note_path.stem != str(checkpoint.size):
+        self.checkpoints.sort(key=lambda c: c.checkpoint.size)
+
+    def _accept(self, name: str, stem: str, checkpoint: Checkpoint,
+                signers: list[NoteVerifier]) -> None:
+        if stem != str(checkpoint.size):
+            self.findings.append(Finding(
+                "checkpoint-name", f"file name says {stem}, note says size {checkpoint.size}",
+                None, name))
+        if self.origin is not None and checkpoint.origin != self.origin:
+            self.findings.append(Finding(
+                "checkpoint-origin", f"origin {checkpoint.origin!r} is not the bundle's log "
+                f"{self.origin!r}", None, name))
+        earlier = next((c for c in self.checkpoints if c.checkpoint.size == checkpoint.size), None)
+        if earlier is not None:
+            if earlier.checkpoint.root != checkpoint.root:
                 self.findings.append(Finding(
-                    "checkpoint-name", f"file name says {note_path.stem}, note says size "
-                    f"{checkpoint.size}", None, name))
-            if self.origin is not None and checkpoint.origin != self.origin:
-                self.findings.append(Finding(
-                    "checkpoint-origin", f"origin {checkpoint.origin!r} is not the bundle's log "
-                    f"{self.origin!r}", None, name))
-            earlier = next((c for c in self.checkpoints if c.checkpoint.size == checkpoint.size),
-                           None)
-            if earlier is not None:
-                if earlier.checkpoint.root != checkpoint.root:
-                    self.findings.append(Finding(
-                        "checkpoint-conflict", f"signed for size {checkpoint.size} with a different "
-                        f"root than {earlier.path}: the log signed two histories", None, name))
-                continue
-            self.checkpoints.append(SignedCheckpoint(name, checkpoint))
+                    "checkpoint-conflict", f"signed for size {checkpoint.size} with a different "
+                    f"root than {earlier.path}: the log signed two histories", None, name))
+            return
+        self.checkpoints.append(SignedCheckpoint(
+            name, checkpoint, tuple(v.verifier_key_text() for v in signers)))
 
     def event_lines(self) -> Iterator[tuple[int, bytes]]:
         """Each non-blank line of ``events.jsonl`` with its number; a line longer than

@@ -93,7 +93,8 @@ def run(argv: Sequence[str] | None = None) -> int:
         trusted = None
         problem = ""
         if args.trusted_checkpoint is not None:
-            trusted, problem = load_trusted(args.trusted_checkpoint, bundle.verifiers)
+            trusted, problem = load_trusted(args.trusted_checkpoint,
+                                            bundle.verifiers + bundle.handed_over)
         progress = None if args.quiet else _progress
         wanted = args.json is not None or args.report is not None
         evidence = None

@@ -21,6 +21,7 @@ from verify.canonical import CanonicalError, TooDeep, canonical_json_parsed, loa
 from verify.draw_check import DRAW_TYPE_PREFIX, DrawReplay
 from verify.event import CONTENT_KEYS, EVENT_HASH_DOMAIN, ZERO_HASH, is_hash_hex
 from verify.findings import Finding, Report
+from verify.log_keys import ROTATED_TYPE, KeyHistory
 from verify.merkle import Frontier
 from verify.rules_check import RuleReplay
 
@@ -88,6 +89,8 @@ def _verify(
             progress(walk.size, time.perf_counter() - started)
     # (checkpoints are compared in line() only at their sizes: at_size is not called per line)
     walk.finish()
+    report.findings.extend(walk.keys.findings(
+        [(c.path, c.checkpoint.size, c.signed_by) for c in bundle.checkpoints]))
     report.findings.extend(_replayed("draws", walk.draws.findings))
     report.findings.extend(_replayed("rules", lambda: walk.rules.findings(walk.draws.teams)))
     report.draws_checked, report.draws_sealed = walk.draws.checked, walk.draws.sealed
@@ -113,6 +116,7 @@ class _Walk:
         self.last_good = 0  # size of the last signed checkpoint whose root matched
         self.evidence = evidence
         self.draws = evidence.draws if evidence is not None else DrawReplay()
+        self.keys = KeyHistory()
         self.rules = evidence.rules if evidence is not None else RuleReplay()
 
     @property
@@ -179,6 +183,8 @@ class _Walk:
         self._check_chain(event, entry, line_no, index)
         if str(event["type"]).startswith(DRAW_TYPE_PREFIX):  # (one call less for the others)
             self.draws.observe(event, index, line_no)
+        elif event["type"] == ROTATED_TYPE:
+            self.keys.observe(event, index, line_no)
         try:
             self.rules.observe(event, index, line_no)
         except Exception as exc:  # hostile data the replay cannot read: a finding, not a crash

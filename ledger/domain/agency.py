@@ -99,6 +99,9 @@ class Agency(ChainedAggregate):
         self.plans: dict[int, dict[str, Any]] = {}
         self.working_calendar: dict[int, dict[str, Any]] = {}
         self.published_lists: dict[int, list[dict[str, str]]] = {}
+        #: The log's verifier keys after each rotation (日志密钥轮换), oldest first; the last is the
+        #: key in force. Empty: the key the log was started with is still in force.
+        self.log_keys: list[str] = []
 
     @classmethod
     def establish(
@@ -183,6 +186,31 @@ class Agency(ChainedAggregate):
     @event("YearListPublished")
     def _year_list_published(self, year: int, units: list[dict[str, str]], published_by: str) -> None:
         self.published_lists[year] = list(units)
+
+    # -- the log's key ---------------------------------------------------------------------------
+    def rotate_log_key(self, verifier_key: str, previous_key: str, handover: str, reason: str,
+                       rotated_by: str) -> None:
+        """Record that this agency's log is signed, from its next checkpoint on, by a new key
+        (``verifier_key``, C2SP signed-note verifier key text, named by the log's origin). The
+        ``handover`` is a signed note by the previous key endorsing the new one (empty when the
+        previous key is lost or compromised: then the new key must reach auditors another way).
+        Checkpoints up to this event's index stay verifiable with the previous key."""
+        for field, value in (("verifier_key", verifier_key), ("previous_key", previous_key)):
+            if not value.startswith(self.log_origin + "+") or value.count("+") < 2:
+                raise AgencyRuleError(f"{field}: not a verifier key of log {self.log_origin}")
+        if verifier_key == previous_key:
+            raise AgencyRuleError("verifier_key: a rotation needs a new key")
+        if self.log_keys and previous_key != self.log_keys[-1]:
+            raise AgencyRuleError("previous_key: not the key in force (the last rotation's key)")
+        _require("reason", reason, "a key rotation needs a reason")
+        _require("rotated_by", rotated_by, "a key rotation names who rotated it")
+        self._log_key_rotated(verifier_key=verifier_key, previous_key=previous_key,
+                              handover=handover, reason=reason, rotated_by=rotated_by)
+
+    @event("LogKeyRotated")
+    def _log_key_rotated(self, verifier_key: str, previous_key: str, handover: str, reason: str,
+                         rotated_by: str) -> None:
+        self.log_keys.append(verifier_key)
 
     # -- the working-day calendar ---------------------------------------------------------------
     def record_working_calendar(self, schedule: dict[str, Any], recorded_by: str) -> None:

@@ -27,7 +27,8 @@ from typing import Any
 from ledger.errors import InvalidInput
 
 #: Fields written as several lines: a line feed or a tab is allowed there, nowhere else.
-MULTILINE = frozenset({"content", "remarks", "description", "notes", "note", "evidence"})
+MULTILINE = frozenset({"content", "remarks", "description", "notes", "note", "evidence",
+                       "handover"})
 
 _BIDI = "\u202a-\u202e\u2066-\u2069"
 _SEPARATORS = "\u2028\u2029"

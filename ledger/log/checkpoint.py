@@ -25,7 +25,7 @@ from ledger.log.proofs import consistency_hashes
 from ledger.log.store import Cursor, Log, LogState, StoredCheckpoint
 from verify.checkpoint import Checkpoint, CheckpointError, open_checkpoint, sign_checkpoint
 from verify.merkle import ProofError, verify_consistency
-from verify.note import NoteError, NoteSigner
+from verify.note import NoteError, NoteSigner, NoteVerifier
 
 log = get_logger("spotcheck.checkpoint")
 
@@ -53,30 +53,33 @@ def check_not_rolled_back(log_name: str, size: int, signed: int, last_signed: Pa
         )
 
 
-def last_signed_checkpoint(last_signed: Path, signer: NoteSigner) -> Checkpoint | None:
-    """The last checkpoint this key signed, kept beside it (None when it has signed none)."""
+def last_signed_checkpoint(last_signed: Path, verifiers: list[NoteVerifier]) -> Checkpoint | None:
+    """The last checkpoint signed for this log, kept beside its key (None when none was): signed
+    by the key in force or, after a rotation, by the key before it (``verifiers``)."""
     if not last_signed.exists():
         return None
     try:
-        return open_checkpoint(last_signed.read_text(encoding="utf-8"), [signer.verifier()])
+        return open_checkpoint(last_signed.read_text(encoding="utf-8"), verifiers)
     except (OSError, CheckpointError, NoteError) as exc:
         raise CheckpointRefused(
             f"{last_signed}: the last signed checkpoint cannot be read: {exc}") from None
 
 
-def signed_size(last_signed: Path, signer: NoteSigner) -> int:
-    """The size of the last checkpoint this key signed (0 when it has signed none)."""
-    previous = last_signed_checkpoint(last_signed, signer)
+def signed_size(last_signed: Path, verifiers: list[NoteVerifier]) -> int:
+    """The size of the last checkpoint signed for this log (0 when none was)."""
+    previous = last_signed_checkpoint(last_signed, verifiers)
     return 0 if previous is None else previous.size
 
 
 def issue_checkpoint(
-    log_: Log, signer: NoteSigner, last_signed: Path
+    log_: Log, signer: NoteSigner, last_signed: Path, verifiers: list[NoteVerifier] | None = None,
 ) -> StoredCheckpoint | None:
-    """Sign the log's current state unless a checkpoint of that size exists; returns the new one."""
+    """Sign the log's current state unless a checkpoint of that size exists; returns the new one.
+    ``verifiers``: the keys the last signed checkpoint may be signed by (default: ``signer``'s;
+    after a rotation, the keys before it too)."""
     started = time.perf_counter()
     store = log_.store
-    previous = last_signed_checkpoint(last_signed, signer)
+    previous = last_signed_checkpoint(last_signed, verifiers or [signer.verifier()])
     with store.write() as cur:
         state = log_.state(cur)
         if previous is not None:  # a shorter log is refused even when there is nothing to sign

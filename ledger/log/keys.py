@@ -18,11 +18,15 @@ from pathlib import Path
 
 from ledger.errors import Unavailable
 from ledger.log import DEFAULT_LOG
-from verify.note import NoteError, NoteSigner, generate_signer
+from verify.note import NoteError, NoteSigner, NoteVerifier, generate_signer
 
 PRIVATE_FILE = "log.key"
 PUBLIC_FILE = "log.vkey"
 LAST_SIGNED_FILE = "log.checkpoint"
+#: A key being rotated in: written before the rotation is recorded, put in place after.
+NEXT_SUFFIX = ".next"
+#: A key rotated out keeps its files, renamed ``log.key.rotated-<time>`` (its verifier key too).
+ROTATED_SUFFIX = ".rotated-"
 DEFAULT_ORIGIN = "spotcheck.local/ledger"
 
 
@@ -64,6 +68,53 @@ class KeyFiles:
 
     def exists(self) -> bool:
         return self.private.exists()
+
+    # -- rotation (the same log, a new key; docs/operator-guide.md "Rotating a log key") ----------
+    @property
+    def next_private(self) -> Path:
+        return self.directory / (PRIVATE_FILE + NEXT_SUFFIX)
+
+    @property
+    def next_public(self) -> Path:
+        return self.directory / (PUBLIC_FILE + NEXT_SUFFIX)
+
+    def stage_next(self, origin: str) -> NoteSigner:
+        """A new key for the same log, written beside the key in force (``log.key.next``); it
+        replaces it only in :meth:`promote_next`, once the rotation is recorded."""
+        try:
+            signer = generate_signer(origin)
+        except NoteError as exc:
+            raise KeyFileError(f"origin {origin!r} cannot name a log key: {exc}") from None
+        _write_private(self.next_private, signer.private_key_text() + "\n")
+        self.next_public.write_text(signer.verifier_key_text() + "\n", encoding="utf-8")
+        return signer
+
+    def staged_verifier_key(self) -> str | None:
+        """The verifier key of a staged next key (None: none staged)."""
+        try:
+            return self.next_public.read_text(encoding="utf-8").strip()
+        except FileNotFoundError:
+            return None
+
+    def promote_next(self) -> None:
+        """Put the staged key in force; the key it replaces is kept (renamed ``.rotated-…``), and
+        the last signed checkpoint stays: the new key signs only extensions of it."""
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+        for current, staged in ((self.private, self.next_private), (self.public, self.next_public)):
+            if current.exists():
+                current.rename(current.with_name(current.name + ROTATED_SUFFIX + stamp))
+            staged.rename(current)
+
+    def verifiers(self) -> list[NoteVerifier]:
+        """The verifier keys of this log: the key in force and every key rotated out (what the
+        last signed checkpoint may be signed by, and what an export publishes)."""
+        texts = [path.read_text(encoding="utf-8").strip()
+                 for path in [self.public, *sorted(self.directory.glob(
+                     PUBLIC_FILE + ROTATED_SUFFIX + "*"), reverse=True)] if path.exists()]
+        try:
+            return [NoteVerifier.from_verifier_key_text(t) for t in texts if t]
+        except NoteError as exc:
+            raise KeyFileError(f"{self.directory}: a verifier key cannot be read: {exc}") from None
 
     def stamp(self) -> tuple[int, ...]:
         """What changes when the key files change (their modes, sizes and times)."""

@@ -23,7 +23,8 @@ from ledger.log.routing import route_of
 from ledger.log.sequencer import Sequencer
 from ledger.log.store import Log, LogStore, StoredCheckpoint
 from ledger.services.application import LedgerApp
-from verify.note import NoteSigner
+from verify.log_keys import handover_text
+from verify.note import NoteSigner, sign_note
 
 _log = get_logger("spotcheck.sequencer")
 
@@ -73,7 +74,8 @@ class Ledger:
             checked = self._keys_checked.get(keys.directory)
             if checked is None or checked[0] != stamp:
                 try:
-                    checked = (stamp, signed_size(keys.last_signed, keys.load_signer()))
+                    keys.load_signer()
+                    checked = (stamp, signed_size(keys.last_signed, keys.verifiers()))
                 except KeyFileError as exc:
                     raise KeyFileError(f"{exc}; nothing was stored") from None
                 self._keys_checked[keys.directory] = checked
@@ -141,14 +143,70 @@ class Ledger:
         return keys
 
     def _signer(self, log: str) -> NoteSigner:
-        signer = self.keys(log).load_signer()
+        keys = self.keys(log)
+        signer = keys.load_signer()
         declared = self.origin_of(log)
         if declared is not None and signer.name != declared:
             raise KeyFileError(
-                f"{self.keys(log).private}: the key names origin {signer.name!r} but agency {log} "
+                f"{keys.private}: the key names origin {signer.name!r} but agency {log} "
                 f"declared {declared!r}; it will not sign this log"
             )
+        in_force = self._recorded_key(log)
+        if in_force is not None and signer.verifier_key_text() != in_force:
+            if keys.staged_verifier_key() == in_force:  # a rotation recorded, then interrupted
+                keys.promote_next()
+                return self._signer(log)
+            raise KeyFileError(
+                f"{keys.private}: log {log} was rotated to key {in_force} (recorded in the ledger), "
+                f"but this file holds {signer.verifier_key_text()}; it will not sign this log"
+            )
         return signer
+
+    def _recorded_key(self, log: str) -> str | None:
+        """The key the ledger says is in force for ``log`` (None: no rotation recorded)."""
+        if log == DEFAULT_LOG or agency_id(log) not in self.app.repository:
+            return None
+        agency: Agency = self.app.repository.get(agency_id(log))
+        return agency.log_keys[-1] if agency.log_keys else None
+
+    def rotate_key(self, log: str, reason: str, rotated_by: str, *,
+                   old_key_lost: bool = False) -> tuple[str, str]:
+        """Rotate an agency log's key (日志密钥轮换): the log keeps its identity and its history.
+
+        Everything so far is first signed by the key in force (unless it is lost). A new key is
+        written beside it (``log.key.next``); the rotation is recorded in the log, with the new
+        key, the previous one and the previous key's handover (a signed note endorsing the new
+        key; none when the previous key is lost); then the new key is put in force and signs the
+        next checkpoint, which covers the rotation. Returns (previous key, new key)."""
+        if log == DEFAULT_LOG or agency_id(log) not in self.app.repository:
+            raise KeyFileError(f"--log: {log} is not an agency of this ledger; a rotation is "
+                               "recorded in an agency's log")
+        keys = self.keys(log)
+        agency: Agency = self.app.repository.get(agency_id(log))
+        if old_key_lost:
+            previous = self._recorded_key(log) or (
+                keys.public.read_text(encoding="utf-8").strip() if keys.public.exists() else "")
+            if not previous:
+                raise KeyFileError(f"{keys.public}: the previous key's verifier key is needed")
+            old_signer = None
+        else:
+            old_signer = self._signer(log)
+            previous = old_signer.verifier_key_text()
+            self.sync(require_keys=False)  # everything before the rotation, signed by the old key
+        new = keys.stage_next(agency.log_origin)
+        handover = "" if old_signer is None else sign_note(
+            handover_text(new.verifier_key_text()), [old_signer])
+        if old_signer is None:
+            self.app.before_save = None  # the lost key is not checked before the record
+        try:
+            agency.rotate_log_key(new.verifier_key_text(), previous, handover, reason, rotated_by)
+            self.app.save(agency)
+        finally:
+            self.app.before_save = self.check_keys
+        keys.promote_next()
+        self._keys_checked.pop(keys.directory, None)
+        self.sync(require_keys=False)
+        return previous, new.verifier_key_text()
 
     # -- the sequencer ------------------------------------------------------------------------
     def sync(self, *, sign: bool = True, require_keys: bool = True) -> SyncResult:
@@ -165,7 +223,8 @@ class Ledger:
                 unsigned.append(name)
                 continue
             keys = self.keys(name)
-            issued = issue_checkpoint(self.store.log(name), self._signer(name), keys.last_signed)
+            issued = issue_checkpoint(self.store.log(name), self._signer(name), keys.last_signed,
+                                      keys.verifiers())
             if issued is not None:
                 checkpoints[name] = issued
         if unsigned and require_keys:
