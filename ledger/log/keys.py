@@ -175,10 +175,7 @@ class KeyFiles:
 def check_private(path: Path) -> None:
     """A secret file (a log key, a draw key) must be a regular file that only its owner can read
     or write: :class:`KeyFileError` otherwise, naming the file, its mode and the fix."""
-    info = path.lstat()
-    if not stat.S_ISREG(info.st_mode):
-        raise KeyFileError(f"{path}: not a regular file; a key is read only from a plain file")
-    mode = info.st_mode & 0o777
+    mode = _mode_of_regular(path.lstat(), path)
     if mode & 0o077:
         raise KeyFileError(
             f"{path}: readable or writable by others (mode {mode:o}); a secret key must be mode "
@@ -190,17 +187,20 @@ def check_not_writable_by_others(path: Path) -> None:
     """The last signed checkpoint guards against a rollback: nobody but its owner may replace it
     (:class:`KeyFileError` when anyone else could write it)."""
     try:
-        info = path.lstat()
+        mode = _mode_of_regular(path.lstat(), path)
     except FileNotFoundError:
         return
-    if not stat.S_ISREG(info.st_mode):
-        raise KeyFileError(f"{path}: not a regular file")
-    mode = info.st_mode & 0o777
     if mode & 0o022:
         raise KeyFileError(
             f"{path}: writable by others (mode {mode:o}); whoever can replace the last signed "
             f"checkpoint can hide a rollback: chmod 644 {path}"
         )
+
+
+def _mode_of_regular(info: os.stat_result, path: Path) -> int:
+    if not stat.S_ISREG(info.st_mode):
+        raise KeyFileError(f"{path}: not a regular file; a key file is read only from a plain file")
+    return info.st_mode & 0o777
 
 
 def _write_private(path: Path, text: str) -> None:
