@@ -3,7 +3,7 @@ every round must leave every row of the file or none, and every log must verify 
 
     .venv/bin/python bench/kill_import.py [--rounds 20] [--rows 20000] [--backend both] [--seed N]
 
-The suite does the same with two rounds of 1,500 rows (``tests/test_import_crash.py``); this
+The suite does the same with two rounds of 1,000 rows (``tests/test_import_crash.py``); this
 script is the longer run. It prints one line per round (the delay, the rows found) and a summary.
 """
 
