@@ -114,3 +114,13 @@ def test_the_demos_own_export_reimports(demo_dir: Path, tmp_path: Path, suffix: 
     run(fresh, "spotcheck", "entities", "export", "--agency", "652301", "--out", str(back))
     assert read_table(back, OBJECT_COLUMNS, OBJECT_REQUIRED).rows == read_table(
         out, OBJECT_COLUMNS, OBJECT_REQUIRED).rows
+
+
+def test_a_control_character_stored_before_the_text_rule_does_not_break_an_xlsx_export(
+    tmp_path: Path,
+) -> None:
+    rows = [{"name": "昌吉\x00热电", "credit_code": credit_code(1), "county": "昌吉市",
+             "category": "general"}]
+    write_table(tmp_path / "units.xlsx", OBJECT_COLUMNS, rows)
+    book = openpyxl.load_workbook(tmp_path / "units.xlsx")
+    assert book.worksheets[0]["A2"].value == "昌吉\ufffd热电"

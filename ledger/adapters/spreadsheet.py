@@ -39,8 +39,13 @@ def unquote_csv_cell(value: str) -> str:
 
 def xlsx_row(sheet: Any, values: Iterable[Any]) -> list[Any]:
     """A row for ``sheet.append``: each text a spreadsheet would run as a text cell with the
-    quote prefix, never a formula (``sheet`` an openpyxl worksheet, write-only or not)."""
-    return [_text_cell(sheet, value) if runs(value) else value for value in values]
+    quote prefix, never a formula (``sheet`` an openpyxl worksheet, write-only or not). A control
+    character ``.xlsx`` cannot hold (in an event stored before the text rule,
+    :mod:`ledger.domain.text`) is written as U+FFFD instead of failing the export."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    cells = [ILLEGAL_CHARACTERS_RE.sub("\ufffd", v) if isinstance(v, str) else v for v in values]
+    return [_text_cell(sheet, value) if runs(value) else value for value in cells]
 
 
 def _text_cell(sheet: Any, value: str) -> Any:
