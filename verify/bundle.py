@@ -198,7 +198,7 @@ def read_small_text(path: Path, limit: int = MAX_NOTE_BYTES, inside: Path | None
         with open_regular(path, inside=inside) as handle:
             data = handle.read(limit + 1)
         if len(data) > limit:
-            raise BundleError(f"{path}: larger than {limit} bytes, not a key or note")
+            raise BundleError(f"{path}: larger than {limit} bytes; not read")
         return data.decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise BundleError(f"{path}: cannot be read: {exc}") from None
