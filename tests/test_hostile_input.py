@@ -198,7 +198,7 @@ def test_a_nul_import_on_the_command_line_is_one_line_and_stores_nothing(tmp_pat
 
 
 
-def test_the_missing_calendar_hint_is_a_command_that_works(tmp_path: Path) -> None:
+def test_the_missing_calendar_and_plan_hints_are_commands_that_work(tmp_path: Path) -> None:
     _spotcheck(tmp_path, "agency", "add", "--name", "昌吉州生态环境局昌吉市分局", "--code", "652301",
                "--kind", "county")
     _spotcheck(tmp_path, "rulebook", "adopt", "changji-county-2015", "--agency", "652301",
@@ -211,7 +211,13 @@ def test_the_missing_calendar_hint_is_a_command_that_works(tmp_path: Path) -> No
                     "--by <who records it>")
     recorded = _spotcheck(tmp_path, *hint.replace("<who records it>", "办公室").split()[1:])
     assert recorded.returncode == 0, recorded.stderr
-    assert "calendar" not in _spotcheck(tmp_path, *freeze).stderr.split(":", 2)[1]
+    _spotcheck(tmp_path, "calendar", "record", "--agency", "652301", "--year", "2026",
+               "--from-package", "--by", "办公室")
+    message = _one_line(_spotcheck(tmp_path, *freeze))  # the next thing missing: the plan
+    hint = message.split("(`", 1)[1].split("`)", 1)[0]
+    assert hint == "spotcheck plan --year 2026 --agency 652301 --approved-by <who approved it>"
+    filed = _spotcheck(tmp_path, *hint.replace("<who approved it>", "局务会").split()[1:])
+    assert filed.returncode == 0, filed.stderr
 
 
 # -- division codes ------------------------------------------------------------------------------

@@ -233,7 +233,8 @@ class Ceremony:
                 first_day=first.isoformat(), entropy_plan=descriptions)
         if year not in agency.plans:
             raise CeremonyError(f"plan: agency {agency.division_code} has filed no {year} annual "
-                                f"plan (`spotcheck plan --year {year}`)")
+                                f"plan (`spotcheck plan --year {year} --agency "
+                                f"{agency.division_code} --approved-by <who approved it>`)")
         rulebook = agency.rulebook_in_force(first.isoformat())
         assert rulebook is not None  # checked by freeze()
         return freeze_unit_draw(
@@ -312,7 +313,8 @@ class Ceremony:
         the unit named (published, as the spec requires)."""
         draw = self.draw(draw_id)
         if draw.sealed_seed is None:
-            raise CeremonyError("seed: derive the seed first (`spotcheck draw seed`)")
+            raise CeremonyError(f"seed: derive the seed first (`spotcheck draw seed {draw_id} "
+                                "--by <who derives it>`)")
         key = self.keys.load(draw_id)
         result = run_draw(_draw_inputs(draw), _entropy_values(draw, key))
         if isinstance(result.assignment, InsufficientEligible):
