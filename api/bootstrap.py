@@ -86,6 +86,7 @@ def open_runner(ledger: Ledger, batch_size: int | None = None) -> Runner:
         open_projection_store(ledger.settings), all_projections(ledger.app), ledger.app.notifications,
         ledger.app.decode, ledger.app.recorder.max_notification_id,
         batch_size=batch_size or DEFAULT_BATCH,
+        locate=lambda n: ledger.store.locate(str(n.originator_id), n.originator_version),
     )
 
 

@@ -37,6 +37,7 @@ import openpyxl
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from ledger.adapters.spreadsheet import csv_row, xlsx_row
 from ledger.domain.directory import InspectionObject, object_id
 from ledger.domain.inspection import Inspection
 from ledger.domain.inspection_record import STATUSES
@@ -261,8 +262,9 @@ def write_csv(form: Form, path: Path) -> None:
     """One heading row, then the rows; UTF-8 with a BOM (``utf-8-sig``) for Excel."""
     with path.open("w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(form.columns)
-        writer.writerows([[str(c) if isinstance(c, Ratio) else c for c in row] for row in form.rows])
+        writer.writerow(csv_row(form.columns))
+        writer.writerows(csv_row([str(c) if isinstance(c, Ratio) else c for c in row])
+                         for row in form.rows)
 
 
 def write_xlsx(form: Form, path: Path) -> None:
@@ -273,17 +275,17 @@ def write_xlsx(form: Form, path: Path) -> None:
     width = len(form.columns)
     bold = Font(bold=True)
     centre = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    sheet.append([form.title])
+    sheet.append(xlsx_row(sheet, [form.title]))
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
     sheet.cell(1, 1).font = Font(bold=True, size=14)
     sheet.cell(1, 1).alignment = centre
-    sheet.append([form.caption])
+    sheet.append(xlsx_row(sheet, [form.caption]))
     sheet.merge_cells(start_row=2, start_column=1, end_row=2, end_column=width)
     first = 3
     levels = 2 if form.two_level else 1
     column = 1
     for group, subs in form.groups:
-        sheet.cell(first, column, group)
+        sheet.cell(first, column, group)  # (headings are ours, never a formula)
         if subs:
             sheet.merge_cells(start_row=first, start_column=column, end_row=first,
                               end_column=column + len(subs) - 1)
@@ -300,14 +302,15 @@ def write_xlsx(form: Form, path: Path) -> None:
             cell.font = bold
             cell.alignment = centre
     for line in form.rows:
-        sheet.append([value.value if isinstance(value, Ratio) else value for value in line])
+        sheet.append(xlsx_row(sheet, [value.value if isinstance(value, Ratio) else value
+                                      for value in line]))
         for column, value in enumerate(line, start=1):
             if isinstance(value, Ratio):
                 sheet.cell(sheet.max_row, column).number_format = "0.00%"
     sheet.append([])
     if form.remarks:
         sheet.append([f"备注：{form.remarks}"])
-    sheet.append([_signature_line(form)])
+    sheet.append(xlsx_row(sheet, [_signature_line(form)]))
     for n, heading in enumerate(form.columns, start=1):
         longest = max([display_width(str(r[n - 1])) for r in form.rows]
                       + [display_width(heading.split("-")[-1]), 6])

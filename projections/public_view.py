@@ -35,7 +35,7 @@ from ledger.services.application import LedgerApp
 from ledger.services.ceremony import Ceremony
 from ledger.services.directory_view import events_by_topic
 from projections.public import PublicProjection, public_pages, search_results
-from projections.runner import ProjectionStore, Runner
+from projections.runner import ProjectionError, ProjectionStore, Runner
 
 ROLES = ("public", "officer", "agency", "superior")
 _OPENED = "ledger.inspection:Inspection.Opened"  # its event type (docs/ledger-format.md)
@@ -82,6 +82,11 @@ class PublicView:
             return
         with closing(self._open_runner()) as runner:
             runner.run(PublicProjection.name)
+            failure = runner.failures().get(PublicProjection.name)
+            if failure is not None:  # incomplete pages are never published
+                raise ProjectionError(
+                    f"public: the public projection stopped before {failure.describe()}; the "
+                    "pages would be incomplete (see `spotcheck project status`)")
             yield runner.store
 
     # -- the four public sections ----------------------------------------------------------------

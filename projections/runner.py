@@ -21,6 +21,15 @@ position the first committed.
 tables afresh and replays from notification 1. A projection whose declared ``version`` differs from
 the one recorded with its tracking row (its tables or its rules changed) is rebuilt the same way the
 next time it runs.
+
+**One event never stops the others.** When a handler fails (or its writes fail at commit), the
+batch is rolled back and the projections of that batch are run again alone, one notification per
+transaction, through the same notifications: the one that fails stops just before the event,
+which is recorded in ``projection_failures`` with the projection, the notification, the event's
+log and index and its type, and logged (``projection.failed``); the others go on. A stopped
+projection is tried again on the next run (first alone, on that one event), so a fixed handler or
+a passing fault lets it resume by itself; ``status()`` shows the failure until then. A database
+that cannot be reached is not a handler failure: it stops the run.
 """
 
 from __future__ import annotations
@@ -30,19 +39,25 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any, ClassVar, Protocol
 
 from eventsourcing.persistence import Notification
 
+from ledger.adapters.observability import get_logger
 from ledger.adapters.settings import Settings
 from ledger.errors import IntegrityFailure
 from ledger.log.store import Cursor
+
+log = get_logger("spotcheck.projections")
 
 DEFAULT_BATCH = 1000
 LOCK_KEY = 0x5350_4F50  # "SPOP": the projections' write lock on PostgreSQL
 
 NotificationSource = Callable[[int, int], Sequence[Notification]]
 Decoder = Callable[[Notification], Any]
+#: Where an event was logged: (log, index), or None when not yet integrated.
+Locator = Callable[[Notification], "tuple[str, int] | None"]
 
 
 class ProjectionError(IntegrityFailure):
@@ -74,15 +89,59 @@ class Projection(Protocol):
 
 
 @dataclass(frozen=True)
+class ProjectionFailure:
+    """The event a projection stopped before: its handler (or its writes) failed on it."""
+
+    notification_id: int
+    event_type: str
+    log: str | None  # the log and index the event has there (None: not yet integrated)
+    index: int | None
+    error: str
+    failed_at: str
+
+    def describe(self) -> str:
+        where = f"log {self.log} index {self.index}" if self.log is not None else "not yet logged"
+        return f"event #{self.notification_id} ({where}, {self.event_type}): {self.error}"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"notification_id": self.notification_id, "event_type": self.event_type,
+                "log": self.log, "index": self.index, "error": self.error,
+                "failed_at": self.failed_at}
+
+
+@dataclass(frozen=True)
 class ProjectionStatus:
     name: str
     position: int
     head: int
     version: int | None  # as recorded with the tracking row (None: never run)
+    failure: ProjectionFailure | None = None  # stopped before this event (None: running)
 
     @property
     def behind(self) -> int:
         return max(0, self.head - self.position)
+
+
+class _HandlerFailure(Exception):
+    """A projection failed on one notification (its own transaction, rolled back)."""
+
+    def __init__(self, notification: Notification, error: Exception) -> None:
+        super().__init__(str(error))
+        self.notification = notification
+        self.error = error
+
+
+def _unavailable(error: BaseException) -> bool:
+    """A database that cannot be reached or is busy: not a handler's failure, it stops the run."""
+    if isinstance(error, sqlite3.OperationalError):
+        return True
+    module = type(error).__module__
+    return module.startswith("psycopg") and type(error).__name__ in (
+        "OperationalError", "InterfaceError")
+
+
+def _one_line(error: BaseException) -> str:
+    return f"{type(error).__name__}: {' '.join(str(error).split())}"[:500]
 
 
 class PlaceholderCursor:
@@ -93,10 +152,13 @@ class PlaceholderCursor:
         self._convert = convert
 
     def execute(self, query: Any, params: Any = ()) -> Any:
-        return self._cursor.execute(self._convert(query), params)
+        return self._cursor.execute(self._convert(query), self._params(params))
 
     def executemany(self, query: Any, params_seq: Any) -> Any:
-        return self._cursor.executemany(self._convert(query), params_seq)
+        return self._cursor.executemany(self._convert(query), [self._params(p) for p in params_seq])
+
+    def _params(self, params: Any) -> Any:
+        return params
 
     def fetchone(self) -> Any:
         return self._cursor.fetchone()
@@ -109,11 +171,24 @@ class PlaceholderCursor:
         return int(getattr(self._cursor, "rowcount", -1))
 
 
+class PostgresPlaceholderCursor(PlaceholderCursor):
+    """PostgreSQL's ``text`` cannot hold a NUL: one in an event written before the text rule
+    (:mod:`ledger.domain.text`) is kept as U+FFFD in the read model instead of stopping it."""
+
+    def _params(self, params: Any) -> Any:
+        if isinstance(params, tuple | list) and any(isinstance(p, str) and "\x00" in p
+                                                    for p in params):
+            return type(params)(p.replace("\x00", "\ufffd") if isinstance(p, str) else p
+                                for p in params)
+        return params
+
+
 class ProjectionStore:
     """The projections' connection and transactions. Subclasses supply the dialect."""
 
     begin_write: ClassVar[str] = "BEGIN IMMEDIATE"
     begin_read: ClassVar[str] = "BEGIN"
+    sql_cursor: ClassVar[type[PlaceholderCursor]] = PlaceholderCursor
 
     def _cursor(self) -> Cursor:
         raise NotImplementedError
@@ -146,7 +221,7 @@ class ProjectionStore:
         try:
             if lock:
                 self._lock(raw)
-            yield PlaceholderCursor(raw, self._sql)
+            yield self.sql_cursor(raw, self._sql)
         except BaseException:
             raw.execute("ROLLBACK")
             raise
@@ -168,6 +243,7 @@ class SqliteProjectionStore(ProjectionStore):
 class PostgresProjectionStore(ProjectionStore):
     begin_write = "BEGIN"
     begin_read = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
+    sql_cursor = PostgresPlaceholderCursor
 
     def __init__(self, conninfo: str) -> None:
         import psycopg  # imported only where PostgreSQL is used
@@ -190,8 +266,21 @@ class PostgresProjectionStore(ProjectionStore):
         fetches (the projections' inserts and updates) are sent without waiting for the server,
         so a batch costs a round trip per *read*, not per statement. An error surfaces at the
         next read or at the end, and rolls the whole batch back as before."""
-        with self._conn.pipeline(), super().write() as cur:
-            yield cur
+        try:
+            with self._conn.pipeline(), super().write() as cur:
+                yield cur
+        except BaseException:
+            self._rolled_back()
+            raise
+
+    def _rolled_back(self) -> None:
+        """After a failed batch the pipeline may have skipped the ROLLBACK (it drops what follows
+        an error until it syncs): end the transaction for certain, so the next one starts clean."""
+        from psycopg import pq
+
+        if self._conn.info.transaction_status in (pq.TransactionStatus.INERROR,
+                                                  pq.TransactionStatus.INTRANS):
+            self._conn.execute("ROLLBACK")
 
     def close(self) -> None:
         self._conn.close()
@@ -208,6 +297,11 @@ TRACKING_DDL = (
     "CREATE TABLE IF NOT EXISTS projection_tracking (name TEXT PRIMARY KEY,"
     " position BIGINT NOT NULL, version INTEGER NOT NULL)"
 )
+FAILURES_DDL = (
+    "CREATE TABLE IF NOT EXISTS projection_failures (name TEXT PRIMARY KEY,"
+    " notification_id BIGINT NOT NULL, event_type TEXT NOT NULL, log TEXT, log_index BIGINT,"
+    " error TEXT NOT NULL, failed_at TEXT NOT NULL)"
+)
 
 
 class Runner:
@@ -216,7 +310,7 @@ class Runner:
     def __init__(
         self, store: ProjectionStore, projections: Sequence[Projection],
         source: NotificationSource, decode: Decoder, head: Callable[[], int | None],
-        batch_size: int = DEFAULT_BATCH,
+        batch_size: int = DEFAULT_BATCH, locate: Locator | None = None,
     ) -> None:
         self.store = store
         self.projections = {p.name: p for p in projections}
@@ -224,6 +318,7 @@ class Runner:
         self.decode = decode
         self.head = head
         self.batch_size = batch_size
+        self.locate = locate
         self._ensure_schema()
 
     # -- schema and tracking --------------------------------------------------------------------
@@ -238,6 +333,7 @@ class Runner:
     def _ensure_schema(self) -> None:
         with self.store.write() as cur:
             cur.execute(TRACKING_DDL)
+            cur.execute(FAILURES_DDL)
             for projection in self.projections.values():
                 for statement in projection.schema:
                     cur.execute(statement)
@@ -253,6 +349,7 @@ class Runner:
         for table in projection.tables:
             cur.execute(f"DROP TABLE IF EXISTS {table}")
         cur.execute("DELETE FROM projection_tracking WHERE name = ?", (projection.name,))
+        cur.execute("DELETE FROM projection_failures WHERE name = ?", (projection.name,))
         for statement in projection.schema:
             cur.execute(statement)
         cur.execute(
@@ -266,7 +363,10 @@ class Runner:
         the number of notifications scanned (0: caught up)."""
         return self._joint_batch([self.projection(name)])[0]
 
-    def _joint_batch(self, projections: Sequence[Projection]) -> tuple[int, list[str], bool]:
+    def _joint_batch(
+        self, projections: Sequence[Projection], limit: int | None = None,
+        source: NotificationSource | None = None,
+    ) -> tuple[int, list[str], bool]:
         """One batch for the furthest-behind of ``projections`` — those at the lowest position go
         together: each notification is read and decoded once and applied to every one of them
         that wants its topic — in one transaction with their positions. Returns the number of
@@ -286,7 +386,7 @@ class Runner:
                 begin = getattr(projection, "begin", None)
                 if begin is not None:
                     begin()
-            notifications = self.source(position + 1, self.batch_size)
+            notifications = (source or self.source)(position + 1, limit or self.batch_size)
             for notification in notifications:
                 wanting = [p for p in group if notification.topic in p.topics]
                 if wanting:
@@ -304,6 +404,8 @@ class Runner:
                         "UPDATE projection_tracking SET position = ? WHERE name = ? AND position = ?",
                         (last, projection.name, position),
                     )
+                    cur.execute("DELETE FROM projection_failures WHERE name = ?"
+                                " AND notification_id <= ?", (projection.name, last))
                     positions[projection.name] = last
         return (len(notifications), [p.name for p in group],
                 len(set(positions.values())) == 1)
@@ -317,12 +419,108 @@ class Runner:
 
     def _catch_up(self, chosen: Sequence[Projection]) -> dict[str, int]:
         scanned = {p.name: 0 for p in chosen}
+        halted = self._retry_stopped(chosen, scanned)
         while True:
-            count, group, level = self._joint_batch(chosen)
+            active = [p for p in chosen if p.name not in halted]
+            if not active:
+                return scanned
+            try:
+                count, group, level = self._joint_batch(active)
+            except Exception as exc:
+                if _unavailable(exc):
+                    raise
+                halted |= self._isolate(active, scanned)
+                continue
             for each in group:
                 scanned[each] += count
             if (count < self.batch_size and level) or count == 0:  # 0: a laggard has nothing to read
                 return scanned
+
+    def _retry_stopped(self, chosen: Sequence[Projection], scanned: dict[str, int]) -> set[str]:
+        """Each projection stopped by a failure tries its event again, alone; the names of those
+        that fail again (they sit out this run)."""
+        stopped = {s.name for s in self.status() if s.failure is not None}
+        halted: set[str] = set()
+        for projection in chosen:
+            if projection.name in stopped and not self._steps(projection, 1, scanned):
+                halted.add(projection.name)
+        return halted
+
+    def _isolate(self, active: Sequence[Projection], scanned: dict[str, int]) -> set[str]:
+        """A joint batch failed: the projections it was for run again one by one, one
+        notification per transaction, through the same notifications; returns those that
+        failed (each recorded where it stopped)."""
+        with self.store.read() as cur:
+            positions = {p.name: self._position(cur, p) for p in active}
+        position = min(positions.values())
+        window = len(self.source(position + 1, self.batch_size))
+        return {p.name for p in active if positions[p.name] == position
+                and not self._steps(p, window, scanned)}
+
+    def _position(self, cur: Cursor, projection: Projection) -> int:
+        tracked = self._tracking(cur, projection.name)
+        return 0 if tracked is None or tracked[1] != projection.version else tracked[0]
+
+    def _steps(self, projection: Projection, count: int, scanned: dict[str, int]) -> bool:
+        """Up to ``count`` notifications for ``projection`` alone, one per transaction; False
+        (and the failure recorded) when one fails."""
+        for _ in range(count):
+            try:
+                stepped = self._step(projection)
+            except _HandlerFailure as failure:
+                self._record_failure(projection, failure)
+                return False
+            if not stepped:
+                break
+            scanned[projection.name] += 1
+        return True
+
+    def _step(self, projection: Projection) -> bool:
+        """The next notification for ``projection`` alone, in one transaction; False when it has
+        caught up. A failure (in the handler or at commit) names the notification."""
+        failed_on: list[Notification] = []
+
+        def source(start: int, limit: int) -> Sequence[Notification]:
+            found = self.source(start, limit)
+            failed_on[:] = found[:1]
+            return found
+
+        try:
+            count, _, _ = self._joint_batch([projection], 1, source)
+        except Exception as exc:
+            if _unavailable(exc) or not failed_on:
+                raise
+            raise _HandlerFailure(failed_on[0], exc) from exc
+        return count > 0
+
+    def _record_failure(self, projection: Projection, failure: _HandlerFailure) -> None:
+        notification = failure.notification
+        where = self.locate(notification) if self.locate is not None else None
+        error = _one_line(failure.error)
+        with self.store.write() as cur:
+            cur.execute("DELETE FROM projection_failures WHERE name = ?", (projection.name,))
+            cur.execute(
+                "INSERT INTO projection_failures (name, notification_id, event_type, log,"
+                " log_index, error, failed_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (projection.name, notification.id, notification.topic,
+                 None if where is None else where[0], None if where is None else where[1],
+                 error, datetime.now(UTC).isoformat(timespec="seconds")),
+            )
+        log.error("projection.failed", projection=projection.name,
+                  notification_id=notification.id, event_type=notification.topic,
+                  log=None if where is None else where[0],
+                  index=None if where is None else where[1], error=error)
+
+    def failures(self) -> dict[str, ProjectionFailure]:
+        """The projections stopped before an event, with the event and the error."""
+        with self.store.read() as cur:
+            cur.execute("SELECT name, notification_id, event_type, log, log_index, error,"
+                        " failed_at FROM projection_failures")
+            return {str(r[0]): ProjectionFailure(int(r[1]), str(r[2]),
+                                                 None if r[3] is None else str(r[3]),
+                                                 None if r[4] is None else int(r[4]),
+                                                 str(r[5]), str(r[6]))
+                    for r in cur.fetchall()}
 
     def rebuild(self, name: str) -> int:
         """Drop ``name``'s tables and tracking row, then replay the log from event 0."""
@@ -350,12 +548,13 @@ class Runner:
 
     def status(self) -> list[ProjectionStatus]:
         head = self.head() or 0
+        failures = self.failures()
         rows: list[ProjectionStatus] = []
         with self.store.read() as cur:
             for name in self.projections:
                 tracked = self._tracking(cur, name)
                 rows.append(ProjectionStatus(name, tracked[0] if tracked else 0, head,
-                                             tracked[1] if tracked else None))
+                                             tracked[1] if tracked else None, failures.get(name)))
         return rows
 
     def close(self) -> None:

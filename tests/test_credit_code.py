@@ -14,6 +14,7 @@ from ledger.codes.credit_code import (
     make_credit_code,
     parse_credit_code,
 )
+from ledger.codes.division import NATIONAL_CODE, DivisionError, lookup_division
 from ledger.codes.organisation_code import organisation_check_character
 
 VALID = make_credit_code("9", "1", "652301", "MA000001")
@@ -117,15 +118,23 @@ def test_a_retired_division_is_accepted_with_a_warning() -> None:
     assert "110103 崇文区 was retired in 2010" in parsed.warnings[0]
 
 
-def test_an_unknown_division_is_accepted_with_a_warning() -> None:
-    parsed = parse_credit_code(make_credit_code("9", "1", "652399", "MA000001"))
-    assert len(parsed.warnings) == 1
-    assert "652399" in parsed.warnings[0]
+def test_an_unknown_division_is_refused() -> None:
+    for division in ("652399", "999999"):
+        with pytest.raises(CreditCodeError, match=f"division .* {division} is not in GB/T 2260"):
+            parse_credit_code(make_credit_code("9", "1", division, "MA000001"))
 
 
 def test_making_a_code_refuses_a_body_outside_the_alphabet() -> None:
     with pytest.raises(CreditCodeError, match="organisation body"):
         make_credit_code("9", "1", "652301", "MA00000O")
+
+
+def _listed(division: str) -> bool:
+    try:
+        lookup_division(division)
+    except DivisionError:
+        return False
+    return True
 
 
 _AUTHORITY_AND_TYPE = st.sampled_from(
@@ -143,6 +152,11 @@ def test_every_made_code_parses_and_stdnum_agrees(
 ) -> None:
     authority, org_type = authority_and_type
     code = make_credit_code(authority, org_type, division, body)
+    if division != NATIONAL_CODE and not _listed(division):
+        with pytest.raises(CreditCodeError, match="is not in GB/T 2260"):
+            parse_credit_code(code)
+        division = "652301"
+        code = make_credit_code(authority, org_type, division, body)
     parsed = parse_credit_code(code)
     assert (parsed.authority, parsed.org_type, parsed.division, parsed.organisation_code[:8]) == (
         authority, org_type, division, body,

@@ -45,7 +45,8 @@ def test_a_month_anchored_deadline_counts_from_the_months_end() -> None:
 
 
 def test_a_deadline_in_a_year_without_a_recorded_schedule_is_an_error() -> None:
-    with pytest.raises(DeadlineError, match="2027.*calendar record --year 2027"):
+    with pytest.raises(DeadlineError, match="2027.*calendar record --agency <division code> "
+                                             "--year 2027 --from-package --by"):
         timeliness(PUBLISH_004, date(2026, 12, 20), date(2027, 1, 20), CALENDAR)
 
 

@@ -163,18 +163,6 @@ def test_a_directory_written_out_reads_back_the_same(tmp_path: Path, suffix: str
     assert table.rows == [(2, rows[0])]
 
 
-def test_a_file_larger_than_one_store_batch_imports_whole(ledger: Ledger, county: UUID) -> None:
-    # one eventsourcing save of ~10,000+ events deadlocks on PostgreSQL: the import must not
-    from ledger.adapters.directory_file import Table
-    from ledger.demo.county import unit_rows
-    from ledger.services.imports import STORE_BATCH
-
-    count = 2 * STORE_BATCH + 500
-    table = Table(Path("big.csv"), {}, [(n, r) for n, r in enumerate(unit_rows(count), start=2)])
-    assert ledger.app.import_objects(county, table).added == count
-    assert ledger.app.recorder.max_notification_id() == count + 1
-
-
 def test_a_directory_written_with_chinese_headers_uses_the_agencies_words(tmp_path: Path) -> None:
     rows = [{"name": "某公司", "credit_code": credit_code(1), "county": "昌吉市", "category": "special",
              "control_level": "county", "kind": "construction_project"}]

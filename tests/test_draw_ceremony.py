@@ -44,6 +44,28 @@ def test_a_freeze_outside_the_draw_window_is_refused(ceremony: Ceremony) -> None
         ceremony.freeze(COUNTY, PERIOD, date(2025, 12, 24), PLAN)
 
 
+def test_a_freeze_on_a_day_off_inside_the_window_is_refused(ceremony: Ceremony) -> None:
+    # 2025Q4's window is 25, 26, 28 (a working Sunday), 29, 30 September: the 27th is a Saturday
+    agency: Agency = ceremony.app.repository.get(agency_id(COUNTY))
+    book = agency.rulebook_in_force("2026-01-01")
+    assert book is not None
+    ceremony.app.adopt_rulebook(agency.id, book.adopt("2025-09-01"), "局务会", "试行")
+    with pytest.raises(CeremonyError, match=r"^frozen_on: 2025-09-27 is not a working day "
+                                            r"\(a Saturday\)"):
+        ceremony.freeze(COUNTY, "2025Q4", date(2025, 9, 27), PLAN)
+    with pytest.raises(CeremonyError, match=r"^frozen_on: 2025-12-27 is not a working day"):
+        ceremony.freeze(COUNTY, PERIOD, date(2025, 12, 27), PLAN)
+
+
+def test_a_list_fixed_on_a_day_off_inside_the_window_is_refused(ceremony: Ceremony) -> None:
+    draw_id = seeded(ceremony)
+    ceremony.run(draw_id)
+    with pytest.raises(CeremonyError, match=r"^fixed_on: 2025-12-28 is not a working day "
+                                            r"\(a Sunday\)"):
+        ceremony.fix(draw_id, "局务会", date(2025, 12, 28))
+    assert ceremony.fix(draw_id, "局务会", date(2025, 12, 30)).fixed is not None
+
+
 def test_a_freeze_needs_the_years_holiday_schedule(ledger: Ledger) -> None:
     write_county_demo(ledger.app, seed=7, units=30, inspectors=6)
     with pytest.raises(CeremonyError, match="calendar: .*2025"):

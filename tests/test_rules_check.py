@@ -71,6 +71,16 @@ def _forged_freeze(county: Ledger, ceremony: Ceremony,
     county.sync()
 
 
+def test_a_freeze_on_a_saturday_inside_the_window_is_flagged(
+    county: Ledger, ceremony: Ceremony, tmp_path: Path
+) -> None:
+    _forged_freeze(county, ceremony, lambda files: None, on=date(2025, 12, 27))
+    report = export_and_verify(county, tmp_path / "bundle")
+    assert [(f.rule, f.message) for f in report.findings] == [(
+        "rule-window", "draw 652301-2026Q1-units: frozen on 2025-12-27, not a working day (the "
+        "window counts working days only)")]
+
+
 def _drop_line(data: bytes, n: int = 1) -> bytes:
     lines = data.decode().splitlines(keepends=True)
     return "".join(lines[:n] + lines[n + 1:]).encode()

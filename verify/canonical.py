@@ -20,9 +20,13 @@ object keys), so that what a verifier reads can be re-canonicalised without loss
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 MAX_SAFE_INTEGER = 2**53 - 1
+#: The deepest nesting of arrays and objects :func:`loads_strict` reads (an event is a few levels
+#: deep; a hostile file nested thousands deep would exhaust the parser's recursion).
+MAX_DEPTH = 64
 
 _dumps = json.JSONEncoder(
     ensure_ascii=False, separators=(",", ":"), sort_keys=True, allow_nan=False
@@ -234,14 +238,41 @@ _STRICT_DECODER = json.JSONDecoder(
 )
 
 
-def loads_strict(text: str | bytes) -> object:
-    """Parse JSON, refusing floats, NaN/Infinity, unsafe integers and duplicate keys.
+class TooDeep(CanonicalError):
+    """JSON nested deeper than :data:`MAX_DEPTH`."""
 
-    Bytes must be UTF-8. Raises :class:`CanonicalError`.
+
+_STRINGS = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.S)
+_BRACKETS = re.compile(r"[\[\]{}]")
+
+
+def check_depth(text: str) -> None:
+    """:class:`TooDeep` when arrays and objects in ``text`` nest deeper than :data:`MAX_DEPTH`.
+
+    Counting the brackets is one C-level pass; only a text with more than MAX_DEPTH of them is
+    scanned, outside its strings, for the actual depth."""
+    if text.count("[") + text.count("{") <= MAX_DEPTH:
+        return
+    depth = 0
+    for bracket in _BRACKETS.finditer(_STRINGS.sub("", text)):
+        if bracket.group() in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise TooDeep(f"nested deeper than {MAX_DEPTH} levels (the JSON depth limit)")
+        else:
+            depth -= 1
+
+
+def loads_strict(text: str | bytes) -> object:
+    """Parse JSON, refusing floats, NaN/Infinity, unsafe integers, duplicate keys and nesting
+    deeper than :data:`MAX_DEPTH`.
+
+    Bytes must be UTF-8. Raises :class:`CanonicalError` (:class:`TooDeep` for the depth).
     """
     try:
         if isinstance(text, bytes):
             text = text.decode("utf-8")
+        check_depth(text)
         try:  # the common case, a line with nothing around the value, without decode()'s regexes
             value, end = _STRICT_DECODER.raw_decode(text)
             rest = len(text) - end
@@ -252,6 +283,8 @@ def loads_strict(text: str | bytes) -> object:
         return _STRICT_DECODER.decode(text)
     except CanonicalError:
         raise
+    except RecursionError:
+        raise TooDeep(f"nested deeper than {MAX_DEPTH} levels (the JSON depth limit)") from None
     except (ValueError, TypeError) as error:
         raise CanonicalError(f"invalid JSON: {error}") from None
 

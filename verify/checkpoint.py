@@ -103,8 +103,15 @@ def sign_checkpoint(checkpoint: Checkpoint, signer: NoteSigner) -> str:
 
 def open_checkpoint(note: str, verifiers: Sequence[NoteVerifier]) -> Checkpoint:
     """Verify a signed checkpoint (at least one known key must have signed) and parse it."""
+    return open_checkpoint_signed(note, verifiers)[0]
+
+
+def open_checkpoint_signed(
+    note: str, verifiers: Sequence[NoteVerifier]
+) -> tuple[Checkpoint, list[NoteVerifier]]:
+    """As :func:`open_checkpoint`, also returning the known keys whose signatures verified."""
     try:
-        text, _ = open_note(note, verifiers)
+        text, signed = open_note(note, verifiers)
     except NoteError as error:
         raise CheckpointSignatureError(f"checkpoint signature check failed: {error}") from None
-    return parse_checkpoint_body(text)
+    return parse_checkpoint_body(text), signed

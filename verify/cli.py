@@ -32,7 +32,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from verify.audit import AuditReport, audit
-from verify.bundle import Bundle, BundleError, load_trusted, read_keys, read_small_text
+from verify.bundle import Bundle, BundleError, load_trusted, read_keys, read_manifest, read_small_text
 from verify.checkpoint import CheckpointError, open_checkpoint
 from verify.cosignature import MAX_TIMESTAMP, CosignatureError, CosignerSigner, cosign, generate_cosigner
 from verify.findings import Finding, Report
@@ -93,7 +93,8 @@ def run(argv: Sequence[str] | None = None) -> int:
         trusted = None
         problem = ""
         if args.trusted_checkpoint is not None:
-            trusted, problem = load_trusted(args.trusted_checkpoint, bundle.verifiers)
+            trusted, problem = load_trusted(args.trusted_checkpoint,
+                                            bundle.verifiers + bundle.handed_over)
         progress = None if args.quiet else _progress
         wanted = args.json is not None or args.report is not None
         evidence = None
@@ -200,15 +201,11 @@ def _name_bundles(paths: Sequence[Path]) -> tuple[dict[str, Path], dict[str, str
     origins: dict[str, str] = {}
     for path in paths:
         name = path.name or str(path)
-        manifest = path / "manifest.json"
-        if manifest.is_file():
-            try:
-                data = json.loads(manifest.read_text(encoding="utf-8"))
-            except (OSError, ValueError) as exc:
-                raise BundleError(f"{manifest}: cannot be read: {exc}") from None
-            if isinstance(data, dict) and isinstance(data.get("log"), str) and data["log"]:
+        data, _ = read_manifest(path)  # (a bad manifest is the bundle's finding, named there)
+        if data is not None:
+            if isinstance(data.get("log"), str) and data["log"]:
                 name = data["log"]
-            if isinstance(data, dict) and isinstance(data.get("origin"), str):
+            if isinstance(data.get("origin"), str):
                 origins[data["origin"]] = name
         if name in named:
             raise BundleError(f"{path}: a second bundle of log {name} (the first is {named[name]})")
@@ -338,9 +335,14 @@ def run_cosigner_key(argv: Sequence[str]) -> int:
 
 def _load_cosigner(path: Path) -> CosignerSigner:
     try:
-        return CosignerSigner.from_private_key_text(read_small_text(path).strip())
+        signer = CosignerSigner.from_private_key_text(read_small_text(path).strip())
     except CosignatureError as exc:
         raise BundleError(f"{path}: {exc}") from None
+    mode = os.stat(path).st_mode & 0o777
+    if mode & 0o077:
+        raise BundleError(f"{path}: readable or writable by others (mode {mode:o}); a private key "
+                          f"must be mode 600: chmod 600 {path}")
+    return signer
 
 
 def _log_verifiers(path: Path | None) -> list[NoteVerifier]:

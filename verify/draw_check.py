@@ -29,10 +29,10 @@ report counts such draws (``draws_sealed``).
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from verify.canonical import loads_strict
 from verify.draw import (
     Assignment,
     DrawError,
@@ -118,7 +118,7 @@ def _check(draw: _Draw, replay: DrawReplay) -> list[Finding]:
             replay.sealed += 1
     except _Problem as problem:
         found.append(_finding(problem.rule, str(problem), problem.step, draw_id))
-    except (KeyError, TypeError, ValueError) as exc:  # hostile data of the right hash
+    except (KeyError, IndexError, TypeError, ValueError, AttributeError) as exc:  # hostile data
         found.append(_finding("draw-order", f"a step's data is not as recorded by a ceremony: "
                               f"{exc!r}", frozen, draw_id))
     return found
@@ -219,7 +219,7 @@ def _replay_disclosed(steps: list[_Step], inputs: DrawInputs, draw_id: str,
         result = run_draw(inputs, [values[k] for k in sorted(values)])
     except DrawError as exc:
         raise _Problem("draw-seed", str(exc), seeded) from None
-    sealed_seed = json.loads(_open(key, draw_id, "seed", seeded.data["sealed_seed"], seeded))
+    sealed_seed = loads_strict(_open(key, draw_id, "seed", seeded.data["sealed_seed"], seeded))
     if sealed_seed != {"pre": result.preimage, "seed": result.seed}:
         raise _Problem("draw-seed", "the sealed PRE and SEED are not those of the frozen hashes "
                        "and the values", seeded)
@@ -263,7 +263,9 @@ def _check_amendments(steps: list[_Step], key: bytes, draw_id: str, inputs: Draw
         body = _open(key, draw_id, f"amendment.{n}", step.data["sealed_details"], step)
         if hashlib.sha256(body).hexdigest() != step.data["details_hash"]:
             raise _Problem("draw-amendment", "the details do not hash to the recorded hash", step)
-        details = json.loads(body)
+        details = loads_strict(body)
+        if not isinstance(details, dict):
+            raise _Problem("draw-amendment", "the details are not a JSON object", step)
         if not str(details.get("reason", "")).strip() or not str(step.data.get("approved_by",
                                                                                  "")).strip():
             raise _Problem("draw-amendment", "an amendment after fixing without its reason or its "

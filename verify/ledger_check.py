@@ -17,10 +17,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from verify.bundle import Bundle, BundleError, SignedCheckpoint
-from verify.canonical import CanonicalError, canonical_json_parsed, loads_strict
+from verify.canonical import CanonicalError, TooDeep, canonical_json_parsed, loads_strict
 from verify.draw_check import DRAW_TYPE_PREFIX, DrawReplay
 from verify.event import CONTENT_KEYS, EVENT_HASH_DOMAIN, ZERO_HASH, is_hash_hex
 from verify.findings import Finding, Report
+from verify.log_keys import ROTATED_TYPE, KeyHistory
 from verify.merkle import Frontier
 from verify.rules_check import RuleReplay
 
@@ -88,11 +89,14 @@ def _verify(
             progress(walk.size, time.perf_counter() - started)
     # (checkpoints are compared in line() only at their sizes: at_size is not called per line)
     walk.finish()
-    report.findings.extend(walk.draws.findings())
-    report.findings.extend(walk.rules.findings(walk.draws.teams))
+    report.findings.extend(walk.keys.findings(
+        [(c.path, c.checkpoint.size, c.signed_by) for c in bundle.checkpoints]))
+    report.findings.extend(_replayed("draws", walk.draws.findings))
+    report.findings.extend(_replayed("rules", lambda: walk.rules.findings(walk.draws.teams)))
     report.draws_checked, report.draws_sealed = walk.draws.checked, walk.draws.sealed
     for line_no, raw in bundle.unlogged_lines():
         report.findings.append(_unlogged(line_no, raw))
+    report.findings.extend(bundle.read_findings)
     report.seconds = time.perf_counter() - started
     return report, evidence
 
@@ -112,6 +116,7 @@ class _Walk:
         self.last_good = 0  # size of the last signed checkpoint whose root matched
         self.evidence = evidence
         self.draws = evidence.draws if evidence is not None else DrawReplay()
+        self.keys = KeyHistory()
         self.rules = evidence.rules if evidence is not None else RuleReplay()
 
     @property
@@ -126,7 +131,8 @@ class _Walk:
         try:
             record = loads_strict(raw)
         except (CanonicalError, ValueError) as exc:
-            self.find("malformed-line", f"not a valid JSON line: {exc}", line_no, index)
+            rule = "json-depth" if isinstance(exc, TooDeep) else "malformed-line"
+            self.find(rule, f"not a valid JSON line: {exc}", line_no, index)
             return
         entry = _entry_of(record)
         if entry is None:
@@ -177,7 +183,13 @@ class _Walk:
         self._check_chain(event, entry, line_no, index)
         if str(event["type"]).startswith(DRAW_TYPE_PREFIX):  # (one call less for the others)
             self.draws.observe(event, index, line_no)
-        self.rules.observe(event, index, line_no)
+        elif event["type"] == ROTATED_TYPE:
+            self.keys.observe(event, index, line_no)
+        try:
+            self.rules.observe(event, index, line_no)
+        except Exception as exc:  # hostile data the replay cannot read: a finding, not a crash
+            self.find("malformed-event", f"{_label(event)}: the rules cannot be replayed on it "
+                      f"({type(exc).__name__}: {exc})", line_no, index)
 
     def _check_chain(self, event: dict[str, Any], entry: str, line_no: int, index: int) -> None:
         aggregate = event["aggregate_id"]
@@ -251,6 +263,15 @@ class _Walk:
                 f"bundle has only {size}: the log lost entries {size}.."
                 f"{self.trusted.checkpoint.size - 1}", size,
             ))
+
+
+def _replayed(what: str, findings: Callable[[], list[Finding]]) -> list[Finding]:
+    """The findings of a replay; one that fails on data it cannot read is itself a finding."""
+    try:
+        return findings()
+    except Exception as exc:  # hostile data: a finding, never a traceback
+        return [Finding("malformed-event", f"the {what} replay cannot read the bundle's events "
+                        f"({type(exc).__name__}: {exc})")]
 
 
 def _entry_of(record: object) -> str | None:

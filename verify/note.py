@@ -35,6 +35,9 @@ MAX_SIGNATURES = 100
 _PRIVATE_PREFIX = "PRIVATE+KEY+"
 
 
+NOT_SIGNED_BY_A_KNOWN_KEY = "note is not signed by any known key"
+
+
 class NoteError(ValueError):
     """A note or key is malformed, or a note's signatures do not verify."""
 
@@ -266,5 +269,5 @@ def open_note(note: str, verifiers: Sequence[NoteVerifier]) -> tuple[str, list[N
         signed.append(verifier)
     if not signed:
         names = ", ".join(sorted(f"{n}+{k.hex()}" for n, k in seen))
-        raise NoteError(f"note is not signed by any known key (signed by: {names})")
+        raise NoteError(f"{NOT_SIGNED_BY_A_KNOWN_KEY} (signed by: {names})")
     return text, signed

@@ -7,9 +7,9 @@ plans (``AnnualPlanFiled``), the State Council holiday schedules (``WorkingCalen
 inspection-object directory (``InspectionObject.*``) and the inspector directory (``Inspector.*``).
 At each freeze and each record it checks:
 
-``rule-window``      the freeze (and the fixing) inside the rulebook's draw window, counted in
-                     working days from the recorded calendar; late only where the rulebook allows,
-                     with the working days late recorded truly.
+``rule-window``      the freeze (and the fixing) on a working day inside the rulebook's draw
+                     window, counted in working days from the recorded calendar; late only where
+                     the rulebook allows, with the working days late recorded truly.
 ``rule-population``  every unit of the directory is in ``population.csv`` in its category's
                      stratum with its risk weight, or excluded with a reason that holds (closed or
                      relocated), never silently left out; no closed unit drawn.
@@ -465,9 +465,13 @@ class RuleReplay:
             start, end = _window(period, window, calendar)
             late = 0 if start <= on <= end else (
                 calendar.working_days_late(end, on) if end < on <= _quarter(period)[1] else -1)
+            working = calendar.is_working_day(on)
         except CalendarNotAnnounced as exc:
             self.find("rule-window", f"draw {draw_id}: {exc}", where)
             return
+        if not working:
+            self.find("rule-window", f"draw {draw_id}: {step} on {on}, not a working day (the "
+                      "window counts working days only)", where)
         if late < 0 or (late > 0 and not window.get("late_allowed", False)):
             self.find("rule-window", f"draw {draw_id}: {step} on {on}, outside the draw window "
                       f"{start}..{end} ({window['length']} {window['unit']})", where)

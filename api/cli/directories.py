@@ -91,7 +91,7 @@ def entities_import(file: Path, agency: AgencyCode) -> None:
     with _ledger() as ledger:
         table = read_table(file, OBJECT_COLUMNS, OBJECT_REQUIRED, progress=_progress)
         result = ledger.app.import_objects(_agency(ledger, agency), table)
-        typer.echo(_imported(file, result) + synced(ledger))
+        typer.echo(_imported(file, result, synced(ledger)))
 
 
 @entities_app.command("export")
@@ -227,7 +227,7 @@ def inspectors_import(file: Path, agency: AgencyCode) -> None:
     with _ledger() as ledger:
         table = read_table(file, INSPECTOR_COLUMNS, INSPECTOR_REQUIRED, progress=_progress)
         result = ledger.app.import_inspectors(_agency(ledger, agency), table)
-        typer.echo(_imported(file, result) + synced(ledger))
+        typer.echo(_imported(file, result, synced(ledger)))
 
 
 @inspectors_app.command("export")
@@ -401,14 +401,21 @@ def _load_rulebook(book: str) -> Rulebook:
     if not path.is_file():
         raise RulebookError(f"rulebook: {book!r} is neither a preset ({', '.join(PRESETS)}) "
                             "nor a file")
+    from ledger.adapters.json_file import read_json_file
+    data = read_json_file(path, "rulebook")
+    if not isinstance(data, dict):
+        raise RulebookError(f"rulebook: {path} holds a JSON object (the rulebook), not "
+                            f"{type(data).__name__}")
     try:
-        return Rulebook.from_dict(json.loads(path.read_text(encoding="utf-8")))
+        return Rulebook.from_dict(data)
     except ValueError as exc:
         raise RulebookError(f"rulebook: {path}: {exc}") from None
 
 
-def _imported(file: Path, result: ImportResult) -> str:
-    return f"imported {file}: {result.added} added, {result.unchanged} unchanged"
+def _imported(file: Path, result: ImportResult, logged: str) -> str:
+    """The import's line, then each row accepted with a warning (a retired division)."""
+    notes = "".join(f"\n  note: {w}" for w in result.warnings)
+    return f"imported {file}: {result.added} added, {result.unchanged} unchanged{logged}{notes}"
 
 
 def _progress(rows: int) -> None:

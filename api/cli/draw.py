@@ -10,7 +10,7 @@ before the failure is reported.
 
 from __future__ import annotations
 
-import json
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -283,17 +283,26 @@ def draw_export(
     who: Annotated[str, typer.Option(help="who opens the sealed list (recorded)")],
     why: Annotated[str, typer.Option(help="why (recorded)")],
 ) -> None:
-    """Write the spec's files of a draw (inputs, seed, selection, assignment); recorded."""
+    """Write the spec's files of a draw (inputs, seed, selection, assignment); recorded. Until
+    the draw is disclosed they are secret: the directory is made mode 700, the files mode 600."""
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         _fail(f"--out: {out} is not an empty directory")
     with _ceremony() as (ledger, ceremony):
+        files = ceremony.files(draw_id)  # the key is needed: a missing one stops before recording
         ceremony.open_list(draw_id, who, why)
-        files = ceremony.files(draw_id)
-        out.mkdir(parents=True, exist_ok=True)
+        out.mkdir(parents=True, exist_ok=True, mode=0o700)
         for name, data in files.items():
-            (out / name).write_bytes(data)
+            _write_secret(out / name, data)
         typer.echo(f"wrote {len(files)} file(s) of {draw_id} to {out} ({', '.join(sorted(files))})"
                    f"; the opening by {who} is recorded{synced(ledger)}")
+
+
+def _write_secret(path: Path, data: bytes) -> None:
+    """A new file only its owner can read (mode 600 from its creation, whatever the umask)."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "wb") as handle:
+        handle.write(data)
+    os.chmod(path, 0o600)
 
 
 @draw_app.command("record-sheet")
@@ -439,11 +448,13 @@ def _package_schedule(year: int) -> dict[str, Any]:
 
 
 def _file_schedule(path: Path, year: int) -> dict[str, Any]:
+    from ledger.adapters.json_file import JsonFileError, read_json_file
     from verify.working_days import YearSchedule
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        schedule = YearSchedule.from_data(data)
-    except (OSError, ValueError, TypeError, KeyError) as exc:
+        schedule = YearSchedule.from_data(read_json_file(path))
+    except JsonFileError as exc:
+        _fail(str(exc))
+    except (ValueError, TypeError, KeyError) as exc:
         _fail(f"--file: {path}: {exc}")
     if schedule.year != year:
         _fail(f"--file: {path} is the schedule of {schedule.year}, not {year}")

@@ -82,6 +82,29 @@ def keys_init(
     typer.echo(_guard(keys.verifier_key_text))
 
 
+@keys_app.command("rotate")
+def keys_rotate(
+    log: Annotated[str, typer.Option(help="the agency's division code (its log)")],
+    reason: Annotated[str, typer.Option(help="why the key changes (recorded)")],
+    by: Annotated[str, typer.Option(help="who rotates it (recorded)")],
+    old_key_lost: Annotated[bool, typer.Option(
+        "--old-key-lost", help="the key in force is lost or compromised: it endorses nothing")]
+    = False,
+) -> None:
+    """Rotate a log's signing key, keeping the log: everything so far is signed by the old key,
+    the rotation is recorded in the log (with the old key's handover), and the new key signs from
+    the next checkpoint on. Old checkpoints keep verifying with the key that signed them."""
+    with _ledger() as ledger:
+        previous, new = ledger.rotate_key(log, reason, by, old_key_lost=old_key_lost)
+        size = ledger.log(log).state().size
+    typer.echo(f"rotated the key of log {log}: {previous} -> {new}; recorded and signed "
+               f"(log size {size})")
+    typer.echo(f"  publish the new verifier key to the auditors: {new}")
+    if old_key_lost:
+        typer.echo("  the old key endorsed nothing: auditors must obtain the new key from you "
+                   "directly, not from a bundle")
+
+
 @keys_app.command("show")
 def keys_show(
     log: Annotated[str, typer.Option(help="an agency's division code, or `ledger`")] = DEFAULT_LOG,

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
         QuotaRow,
         YearRow,
     )
-    from projections.runner import Runner
+    from projections.runner import ProjectionStatus, Runner
 from api.cli.catalog import COMMANDS
 from api.cli.support import command_group, fail, opened_ledger, print_value, run_worker, stopped
 
@@ -65,8 +65,22 @@ def project_run(
         else:
             for name, scanned in runner.run().items():
                 typer.echo(f"projection {name}: {scanned} notification(s) scanned")
-        for status in runner.status():
+        statuses = runner.status()
+        for status in statuses:
             typer.echo(f"  {status.name}: position {status.position} of {status.head}")
+    _fail_if_stopped(statuses)
+
+
+def _fail_if_stopped(statuses: list[ProjectionStatus]) -> None:
+    """Name every projection stopped before an event (the others ran), and fail (exit 2)."""
+    stopped = [s for s in statuses if s.failure is not None]
+    for status in stopped:
+        assert status.failure is not None
+        typer.echo(f"spotcheck: projection {status.name}: stopped before "
+                   f"{status.failure.describe()}; the other projections ran; it is tried again "
+                   "on every run (see `spotcheck project status`)", err=True)
+    if stopped:
+        raise typer.Exit(2)
 
 
 @project_app.command("rebuild")
@@ -84,6 +98,8 @@ def project_rebuild(
         except ProjectionError as exc:
             fail(str(exc))
         typer.echo(f"rebuilt projection {name} from event 0: {scanned} notification(s) scanned")
+        statuses = [s for s in runner.status() if s.name == name]
+    _fail_if_stopped(statuses)
 
 
 @project_app.command("status")
@@ -92,12 +108,16 @@ def project_status(
 ) -> None:
     """Each projection's tracking position against the log's head."""
     with _runner() as runner:
-        rows = [{"name": s.name, "position": s.position, "head": s.head, "behind": s.behind,
-                 "version": s.version} for s in runner.status()]
+        statuses = runner.status()
+    rows = [{"name": s.name, "position": s.position, "head": s.head, "behind": s.behind,
+             "version": s.version, "stopped": None if s.failure is None else s.failure.as_dict()}
+            for s in statuses]
     print_value(rows, as_json, lambda value: "\n".join(
-        f"{r['name']}: position {r['position']} of {r['head']}"
-        + (f" ({r['behind']} behind)" if r["behind"] else " (up to date)")
-        + ("" if r["version"] is not None else " — never run") for r in value))
+        f"{s.name}: position {s.position} of {s.head}"
+        + (f" ({s.behind} behind)" if s.behind else " (up to date)")
+        + ("" if s.version is not None else " — never run")
+        + ("" if s.failure is None else f" — STOPPED before {s.failure.describe()}")
+        for s in statuses))
 
 
 def quotas(

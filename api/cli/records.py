@@ -11,7 +11,6 @@ the public. Errors are one message naming the field and the rule, with exit stat
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -68,10 +67,11 @@ def _day(option: str, text: str) -> date:
 
 
 def _record_file(path: Path) -> dict[str, Any]:
+    from ledger.adapters.json_file import JsonFileError, read_json_file
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        _fail(f"--file: {path}: {exc}")
+        data = read_json_file(path)
+    except JsonFileError as exc:
+        _fail(str(exc))
     if not isinstance(data, dict):
         _fail(f"--file: {path} holds a JSON object (the record), not {type(data).__name__}")
     return cast(dict[str, Any], data)
@@ -158,9 +158,13 @@ def record_show(
     = None,
     as_agency: Annotated[str | None, typer.Option(
         "--as-agency", help="read as this agency (division code): its own records")] = None,
+    why: Annotated[str, typer.Option(help="why the record is read (recorded while the draw is "
+                                     "sealed)")] = "record show: reading the record of a visit",
     as_json: JsonFlag = False,
 ) -> None:
-    """The full record of one visit, for an officer of the visit or the agency (never the public)."""
+    """The full record of one visit, for an officer of the visit or the agency (never the public).
+    While the draw is sealed a record reveals part of its list: the reading is recorded as an
+    opening (who, why, which record), before the record is shown."""
     from api.bootstrap import Spotcheck
     from projections.public_view import Viewer
     if (as_officer is None) == (as_agency is None):
@@ -169,12 +173,17 @@ def record_show(
     viewer = (Viewer("officer", certificate=as_officer) if as_officer is not None
               else Viewer("agency", agency=str(as_agency)))
     who = f"officer {as_officer}" if as_officer is not None else f"agency {as_agency}"
-    with _inspections() as (ledger, _):
+    with _inspections() as (ledger, inspections):
         view = Spotcheck(ledger).public
         rows = [row for row in view.records_for(viewer, draw_id.split("-", 1)[0])
                 if row["draw_id"] == draw_id and row["unit"] == unit]
         if not rows:
             _fail(f"record: no record of {unit} in {draw_id} that {who} may read")
+        reader = as_officer if as_officer is not None else f"agency {as_agency}"
+        if inspections.ceremony.record_reading(draw_id, reader, why, f"record of {unit}"):
+            ledger.sync(require_keys=False)
+            typer.echo(f"spotcheck: note: {draw_id} is still sealed; this reading is recorded "
+                       f"(by {reader}, why: {why})", err=True)
         print_value(rows[0], as_json, _record_text)
 
 

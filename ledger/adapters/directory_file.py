@@ -15,9 +15,12 @@ from __future__ import annotations
 import csv
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from dataclasses import field as default
 from pathlib import Path
 from typing import Any
 
+from ledger.adapters.spreadsheet import csv_row, unquote_csv_cell, xlsx_row
+from ledger.domain.text import text_problem
 from ledger.errors import InvalidInput
 
 Progress = Callable[[int], None]
@@ -60,6 +63,9 @@ VALUE_WORDS: dict[str, dict[str, str]] = {
     "kind": {"排污单位": "unit", "建设项目": "construction_project"},
 }
 LIST_SEPARATORS = ("、", ",", "，", ";", "；")
+#: The longest cell read, in characters (every field's own limit is lower: this stops a runaway
+#: cell before it is checked any further).
+LONGEST_CELL = 1000
 #: Field values written back the agencies' way (the first word of each meaning).
 _WORDS_FOR_VALUES: dict[str, dict[object, str]] = {
     field: {value: word for word, value in reversed(list(words.items()))}
@@ -85,14 +91,18 @@ class RowProblem:
 
 @dataclass(frozen=True)
 class Table:
-    """The rows of one file, as field values, with the header each field came from."""
+    """The rows of one file, as field values, with the header each field came from, and the
+    cells that could not be read at all (a control character, a value beyond the header's last
+    column, a runaway cell): their rows are in ``problems``, not in ``rows``."""
 
     path: Path
     headers: dict[str, str]
     rows: list[tuple[int, dict[str, str]]]
+    problems: list[RowProblem] = default(default_factory=list)
 
-    def column_of(self, field: str) -> str:
-        return self.headers.get(field, field)
+    def column_of(self, name: str) -> str:
+        name = name.removeprefix("details.")
+        return self.headers.get(name, name)
 
 
 def read_table(
@@ -108,22 +118,60 @@ def read_table(
     except StopIteration:
         raise DirectoryFileError(f"{path}: the file is empty (no header row)") from None
     fields = _map_header(path, header, columns, required)
+    headers = {name: str(header[i]).strip() for i, name in fields.items()}
     rows: list[tuple[int, dict[str, str]]] = []
+    problems: list[RowProblem] = []
     for number, cells in enumerate(raw, start=2):
-        values = {field: _cell(cells, i) for i, field in fields.items()}
-        if any(values.values()):
+        values = {name: _cell(cells, i) for i, name in fields.items()}
+        unreadable = _unreadable(number, cells, fields, headers)
+        if unreadable:
+            problems.extend(unreadable)
+        elif any(values.values()):
             rows.append((number, {f: _normalise(f, v) for f, v in values.items() if v}))
         if progress is not None and number % 10_000 == 0:
             progress(number)
-    headers = {field: str(header[i]).strip() for i, field in fields.items()}
-    return Table(path, headers, rows)
+    return Table(path, headers, rows, problems)
+
+
+def _unreadable(
+    number: int, cells: list[Any], fields: dict[int, str], headers: dict[str, str]
+) -> list[RowProblem]:
+    """What makes a row's cells unreadable: the text rule (:mod:`ledger.domain.text`), a cell
+    longer than :data:`LONGEST_CELL`, a value in a column the header does not name."""
+    found: list[RowProblem] = []
+    for index in range(len(cells)):
+        value = _cell(cells, index)
+        if not value:
+            continue
+        name = fields.get(index)
+        column = headers[name] if name is not None else f"{_column_letter(index)} (no header)"
+        if name is None:
+            found.append(RowProblem(number, column, "a value in a column the header does not "
+                                    "name; remove it or give the column a known header"))
+        elif len(value) > LONGEST_CELL:
+            found.append(RowProblem(number, column, f"{len(value)} characters, longer than any "
+                                    f"field may be ({LONGEST_CELL})"))
+        elif (problem := text_problem(value)) is not None:
+            found.append(RowProblem(number, column, problem))
+    return found
+
+
+def _column_letter(index: int) -> str:
+    """A spreadsheet's column name: 0 → A, 25 → Z, 26 → AA."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
 
 
 def write_table(
     path: Path, columns: dict[str, tuple[str, ...]], rows: Iterable[dict[str, Any]],
     *, english: bool = False,
 ) -> int:
-    """Write rows as ``.xlsx`` or CSV (by suffix) with Chinese headers (or English ones)."""
+    """Write rows as ``.xlsx`` or CSV (by suffix) with Chinese headers (or English ones); a cell
+    a spreadsheet would run as a formula is written as text (:mod:`ledger.adapters.spreadsheet`)."""
     fields = list(columns)
     header = fields if english else [columns[f][0] for f in fields]
     words = {} if english else _WORDS_FOR_VALUES
@@ -135,13 +183,13 @@ def write_table(
         sheet = book.create_sheet("名录")
         sheet.append(header)
         for line in body:
-            sheet.append(line)
+            sheet.append(xlsx_row(sheet, line))
         book.save(path)
     elif path.suffix.lower() == ".csv":
         with path.open("w", encoding="utf-8-sig", newline="") as handle:
             writer = csv.writer(handle)
             writer.writerow(header)
-            writer.writerows(body)
+            writer.writerows(csv_row(line) for line in body)
     else:
         raise DirectoryFileError(f"{path}: write .xlsx or .csv")
     return len(body)
@@ -173,7 +221,8 @@ def _raw_rows(path: Path) -> Iterator[list[Any]]:
 def _csv_rows(path: Path) -> Iterator[list[Any]]:
     try:
         with path.open(encoding="utf-8-sig", newline="") as handle:
-            yield from csv.reader(handle)
+            for cells in csv.reader(handle):
+                yield [unquote_csv_cell(cell) for cell in cells]
     except UnicodeDecodeError:
         raise DirectoryFileError(f"{path}: not UTF-8 text (save the CSV as UTF-8)") from None
 

@@ -34,6 +34,9 @@ def eventsourcing_env(settings: Settings) -> dict[str, str]:
             "POSTGRES_SCHEMA": "public",  # the log store's queries name tables unqualified
             # Off: with it, a tailing reader can skip an event for good.
             "POSTGRES_ENABLE_DB_FUNCTIONS": "n",
+            # One save is one transaction whatever its size (psycopg's pipeline stalls on a
+            # large one): see ledger/adapters/postgres_events.py.
+            "APPLICATION_RECORDER_TOPIC": "ledger.adapters.postgres_events:PostgresEventRecorder",
         }
     env.update({"CIPHER_KEY": "", "COMPRESSOR_TOPIC": "", "IS_SNAPSHOTTING_ENABLED": "n"})
     return {PREFIX + key: value for key, value in env.items()}

@@ -12,7 +12,7 @@ Eighteen characters from the alphabet ``0-9 A-Z`` without I, O, Z, S, V (GB 3210
 ====== ============================================================================
 
 A code is issued for life (终身不变), so it keeps the division of its registration even after that
-division is retired or renamed: an unknown or retired division is accepted with a warning, never
+division is retired or renamed: a retired division is accepted with a warning, never
 refused. Registrations by central authorities carry the national code 100000.
 """
 
@@ -73,7 +73,7 @@ class CreditCodeError(InvalidInput):
 
 @dataclass(frozen=True)
 class CreditCode:
-    """A parsed unified social credit code; ``warnings`` note an unknown or retired division."""
+    """A parsed unified social credit code; ``warnings`` note a retired division."""
 
     code: str
     authority: str
@@ -89,7 +89,7 @@ def parse_credit_code(code: str) -> CreditCode:
     Spaces are removed and letters upper-cased. Raises CreditCodeError naming ``credit_code`` and the
     first rule broken: length, character set, registration authority, organisation type for that
     authority, division shape, embedded organisation code check character (GB 11714-1997), GB 32100
-    check character. An unknown or retired division is a warning, not an error.
+    check character, and a division GB/T 2260 lists. A retired division is a warning, not an error.
     """
     compact = "".join(code.split()).upper()
     if len(compact) != 18:
@@ -131,8 +131,8 @@ def parse_credit_code(code: str) -> CreditCode:
 def make_credit_code(authority: str, org_type: str, division: str, organisation_body8: str) -> str:
     """Build a valid code: both check characters (GB 11714 at [16], GB 32100 at [17]) are computed.
 
-    Refuses what ``parse_credit_code`` would refuse; an unknown or retired division is allowed (it only
-    earns a warning when parsed).
+    Refuses what ``parse_credit_code`` would refuse by shape; an unknown or retired division is
+    allowed here (parsing refuses the first and warns of the second).
     """
     _check_authority_and_type(authority, org_type)
     _check_division_shape(division)
@@ -172,13 +172,18 @@ def _check_division_shape(division: str) -> None:
 
 
 def _division_warnings(division: str) -> tuple[str, ...]:
+    """An unknown division is refused (no registration authority has it: a typo or a made-up
+    code); a retired one is accepted with a warning, because a code is issued for life and keeps
+    the division it was registered in (370181 章丘市 before 2016)."""
     if division == NATIONAL_CODE:
         return ()
     try:
         found = lookup_division(division)
-    except DivisionError as error:
-        return (f"credit_code: division {division} is not in the GB/T 2260 dataset ({error}); accepted, "
-                "since a code keeps the division it was registered in",)
+    except DivisionError:
+        raise CreditCodeError(
+            f"credit_code: division (登记管理机关行政区划码, positions 3-8) {division} is not in "
+            "GB/T 2260 (python-stdnum cn/loc): no registration authority has it"
+        ) from None
     if found.retired:
         return (f"credit_code: division {division} {found.name} was retired in {found.valid_until}; "
                 "accepted, since a code keeps the division it was registered in",)

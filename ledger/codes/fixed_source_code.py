@@ -29,7 +29,8 @@ Readings taken here:
   12345678 is 8), so parsing checks it by default and ``check_organisation_code=False`` admits the seed's
   examples verbatim.
 * The example division 370181 (章丘市) was retired in 2016 (now 章丘区 370114); an issued code keeps its
-  division, so an unknown or retired division is a warning, never a refusal.
+  division, so a retired division is a warning, never a refusal; a division GB/T 2260 does not list
+  at all is refused (a typo, or a made-up code).
 """
 
 from __future__ import annotations
@@ -72,7 +73,7 @@ class FixedSourceCode:
     """A parsed fixed source code; ``organisation_code`` is canonical (9 characters, no hyphen).
 
     When ``locally_numbered`` it holds the local number instead (无组织机构代码…自行编号).
-    ``warnings`` note an unknown or retired division.
+    ``warnings`` note a retired division.
     """
 
     env_code: str
@@ -134,6 +135,13 @@ def parse_fixed_source_code(
         locally_numbered=locally_numbered,
         warnings=_division_warnings(division),
     )
+
+
+def with_special_suffix(text: str, special: bool) -> str:
+    """The code as it stands for a unit that is (or is no longer) a special-supervision object:
+    the ``(1)`` suffix added or taken off (seed 002 annex 2), nothing else changed."""
+    base = text.removesuffix("(1)").removesuffix("（1）")
+    return base + "(1)" if special else base
 
 
 def env_code_for(control_level: str, category: str) -> str:
@@ -239,7 +247,7 @@ def _division_warnings(division: str) -> tuple[str, ...]:
     try:
         found = lookup_division(division)
     except DivisionError as error:
-        return (f"fixed_source_code: {error}; accepted, since a code keeps the division it was given",)
+        raise FixedSourceCodeError(f"fixed_source_code: {error}") from None
     if found.retired:
         return (f"fixed_source_code: division {division} {found.name} was retired in {found.valid_until}; "
                 "accepted, since a code keeps the division it was given",)

@@ -14,6 +14,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import event
 
+from ledger.codes.division import DivisionError, lookup_division
 from ledger.domain.chained import ChainedAggregate, stable_topics
 from ledger.domain.plan import AnnualPlan
 from ledger.domain.rulebook import Rulebook, RulebookError
@@ -32,8 +33,42 @@ AGENCY_NAMESPACE = uuid5(NAMESPACE_URL, "https://spotcheck.invalid/agency")
 DEFAULT_LOG_DOMAIN = "spotcheck.gov.cn"
 
 
+#: The longest name an agency may have, in characters.
+NAME_LONGEST = 100
+#: The years a plan or a year's list may be for (a four-digit year of this century).
+YEARS = range(2000, 2100)
+
+
 class AgencyRuleError(InvalidInput):
     """A field that breaks a rule, named with the rule."""
+
+
+def check_year(year: int, field: str = "year") -> int:
+    """``year``, or :class:`AgencyRuleError` when no plan can be for it."""
+    if isinstance(year, bool) or not isinstance(year, int) or year not in YEARS:
+        raise AgencyRuleError(f"{field}: {year!r} is not a year a plan can be for "
+                              f"({YEARS.start}-{YEARS.stop - 1})")
+    return year
+
+
+def _check_division_in_use(code: str, kind: str) -> None:
+    """An agency is established for a division GB/T 2260 lists and that is still in use; only a
+    development zone (``park``), which may carry a code of its own that GB/T 2260 does not list,
+    is exempt from the first."""
+    try:
+        division = lookup_division(code)
+    except DivisionError:
+        if kind == "park":
+            return
+        raise AgencyRuleError(
+            f"division_code: {code} is not in GB/T 2260 (python-stdnum cn/loc); an agency is "
+            "established for a division that exists (a development zone: --kind park)"
+        ) from None
+    if division.retired:
+        raise AgencyRuleError(
+            f"division_code: {code} {division.name} was retired in {division.valid_until}; an agency "
+            "is established for a division in use"
+        )
 
 
 def agency_id(division_code: str) -> UUID:
@@ -64,6 +99,9 @@ class Agency(ChainedAggregate):
         self.plans: dict[int, dict[str, Any]] = {}
         self.working_calendar: dict[int, dict[str, Any]] = {}
         self.published_lists: dict[int, list[dict[str, str]]] = {}
+        #: The log's verifier keys after each rotation (日志密钥轮换), oldest first; the last is the
+        #: key in force. Empty: the key the log was started with is still in force.
+        self.log_keys: list[str] = []
 
     @classmethod
     def establish(
@@ -73,6 +111,9 @@ class Agency(ChainedAggregate):
         """Establish an agency under ``parent`` (None: the top of this deployment)."""
         if not name.strip():
             raise AgencyRuleError("name: an agency needs a name")
+        if len(name.strip()) > NAME_LONGEST:
+            raise AgencyRuleError(f"name: {len(name.strip())} characters, longer than the "
+                                  f"{NAME_LONGEST} an agency's name may have")
         code = division_code.strip()
         if len(code) != 6 or not code.isdigit():
             raise AgencyRuleError(
@@ -80,6 +121,7 @@ class Agency(ChainedAggregate):
             )
         if kind not in KINDS:
             raise AgencyRuleError(f"kind: {kind!r} is not one of {', '.join(KINDS)}")
+        _check_division_in_use(code, kind)
         level = KINDS[kind]
         if parent is not None:
             _check_parent(level, code, parent)
@@ -124,6 +166,7 @@ class Agency(ChainedAggregate):
         """File the annual plan (年度计划): one per year; a revision is filed with its reason."""
         if plan.year is None:
             raise AgencyRuleError("year: an annual plan is for a year")
+        check_year(plan.year)
         _require("approved_by", approved_by, "filing a plan needs its approver")
         self._plan_filed(year=plan.year, plan=plan.to_dict(), approved_by=approved_by)
 
@@ -136,6 +179,7 @@ class Agency(ChainedAggregate):
     def publish_year_list(self, year: int, units: list[dict[str, str]], published_by: str) -> None:
         """Publish the year's list of units under random supervision (seed 001: 「年度双随机
         抽查对象名录」 public by the end of January); units by name and credit code only."""
+        check_year(year)
         _require("published_by", published_by, "publishing the year's list names who published it")
         for n, unit in enumerate(units):
             if set(unit) != {"name", "credit_code"}:
@@ -145,6 +189,31 @@ class Agency(ChainedAggregate):
     @event("YearListPublished")
     def _year_list_published(self, year: int, units: list[dict[str, str]], published_by: str) -> None:
         self.published_lists[year] = list(units)
+
+    # -- the log's key ---------------------------------------------------------------------------
+    def rotate_log_key(self, verifier_key: str, previous_key: str, handover: str, reason: str,
+                       rotated_by: str) -> None:
+        """Record that this agency's log is signed, from its next checkpoint on, by a new key
+        (``verifier_key``, C2SP signed-note verifier key text, named by the log's origin). The
+        ``handover`` is a signed note by the previous key endorsing the new one (empty when the
+        previous key is lost or compromised: then the new key must reach auditors another way).
+        Checkpoints up to this event's index stay verifiable with the previous key."""
+        for field, value in (("verifier_key", verifier_key), ("previous_key", previous_key)):
+            if not value.startswith(self.log_origin + "+") or value.count("+") < 2:
+                raise AgencyRuleError(f"{field}: not a verifier key of log {self.log_origin}")
+        if verifier_key == previous_key:
+            raise AgencyRuleError("verifier_key: a rotation needs a new key")
+        if self.log_keys and previous_key != self.log_keys[-1]:
+            raise AgencyRuleError("previous_key: not the key in force (the last rotation's key)")
+        _require("reason", reason, "a key rotation needs a reason")
+        _require("rotated_by", rotated_by, "a key rotation names who rotated it")
+        self._log_key_rotated(verifier_key=verifier_key, previous_key=previous_key,
+                              handover=handover, reason=reason, rotated_by=rotated_by)
+
+    @event("LogKeyRotated")
+    def _log_key_rotated(self, verifier_key: str, previous_key: str, handover: str, reason: str,
+                         rotated_by: str) -> None:
+        self.log_keys.append(verifier_key)
 
     # -- the working-day calendar ---------------------------------------------------------------
     def record_working_calendar(self, schedule: dict[str, Any], recorded_by: str) -> None:

@@ -11,6 +11,9 @@ field in its data — the authenticated account the HTTP service acts for (``{"a
 before accounts existed keep their exact content and hash. The field is not a dataclass field of
 the event classes (their constructors do not change); it is set on the event object as it is
 created and stored with its other attributes (``docs/ledger-format.md`` §2.3).
+
+Every event is also where the one text rule is applied (:mod:`ledger.domain.text`): no string
+with a control character can be stored, whatever path it came by.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from eventsourcing.domain import Aggregate, CanInitAggregate, CanMutateAggregate
 from eventsourcing.utils import get_topic, register_topic
 
 from ledger.domain import clock
+from ledger.domain.text import check_event_text
 from verify.event import ZERO_HASH, event_content, event_hash, format_timestamp
 
 META_FIELDS = frozenset(
@@ -119,6 +123,7 @@ class ChainedAggregate(Aggregate):
             params = _create_id_params(cls)
             id = cls.create_id(**{k: v for k, v in kwargs.items() if k in params})
         timestamp = kwargs.pop("timestamp", None) or clock.now()
+        check_event_text(kwargs)
         actor = current_actor()
         data = dict(kwargs, originator_topic=get_topic(cls))
         digest = _hash(event_class, id, cls.INITIAL_VERSION, timestamp, ZERO_HASH,
@@ -131,6 +136,7 @@ class ChainedAggregate(Aggregate):
 
     def trigger_event(self, event_class: type[CanMutateAggregate[UUID]], **kwargs: Any) -> None:
         timestamp = kwargs.pop("timestamp", None) or clock.now()
+        check_event_text(kwargs)
         actor = current_actor()
         digest = _hash(event_class, self.id, self.version + 1, timestamp, self._chain_head,
                        _with_actor(kwargs, actor))

@@ -20,6 +20,8 @@ from verify.working_days import CalendarNotAnnounced, WorkingCalendar
 class DeadlineError(InvalidInput):
     """A deadline that cannot be computed; the message says why and what to record."""
 
+    missing_year: int | None = None  # the year whose holiday schedule is not recorded
+
 
 @dataclass(frozen=True)
 class Timeliness:
@@ -40,13 +42,26 @@ def anchor_date(deadline: Deadline, completed: date, task_completed: date | None
     return completed
 
 
+def calendar_hint(year: int, agency: str = "<division code>") -> str:
+    """The command that records ``year``'s holiday schedule for ``agency``, ready to run."""
+    return (f"record it: spotcheck calendar record --agency {agency} --year {year} "
+            "--from-package --by <who records it> (or --file schedule.json for a schedule the "
+            "package does not list yet)")
+
+
+def _missing_calendar(exc: CalendarNotAnnounced) -> DeadlineError:
+    error = DeadlineError(f"calendar: {exc} ({calendar_hint(exc.year)})")
+    error.missing_year = exc.year
+    return error
+
+
 def due_date(deadline: Deadline, anchor: date, calendar: WorkingCalendar) -> date:
     try:
         if deadline.unit == "working_days":
             return calendar.add_working_days(anchor, deadline.count)
         return anchor + timedelta(days=deadline.count)
     except CalendarNotAnnounced as exc:
-        raise DeadlineError(f"calendar: {exc} (`spotcheck calendar record --year {exc.year}`)") from None
+        raise _missing_calendar(exc) from None
 
 
 def timeliness(
@@ -60,4 +75,4 @@ def timeliness(
     try:
         return Timeliness(due, calendar.working_days_late(due, actual))
     except CalendarNotAnnounced as exc:
-        raise DeadlineError(f"calendar: {exc} (`spotcheck calendar record --year {exc.year}`)") from None
+        raise _missing_calendar(exc) from None

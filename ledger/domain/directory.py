@@ -16,13 +16,19 @@ given, cross-checked with the credit code, category, control level and special s
 
 from __future__ import annotations
 
+import re
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import event
 
 from ledger.codes.credit_code import CreditCode, CreditCodeError, parse_credit_code
-from ledger.codes.fixed_source_code import FixedSourceCodeError, cross_check, parse_fixed_source_code
+from ledger.codes.fixed_source_code import (
+    FixedSourceCodeError,
+    cross_check,
+    parse_fixed_source_code,
+    with_special_suffix,
+)
 from ledger.codes.organisation_code import OrganisationCodeError, validate_organisation_code
 from ledger.domain.chained import ChainedAggregate, stable_topics
 from ledger.errors import InvalidInput
@@ -34,6 +40,12 @@ UPDATABLE = (
     "name", "organisation_code", "legal_representative", "phone", "industry", "address",
     "risk_grade", "fixed_source_code",
 )
+#: The longest text each field may hold, in characters (a registered name is far shorter).
+LONGEST = {"name": 200, "county": 50, "legal_representative": 50, "industry": 100, "address": 300}
+#: 风险等级: a short grade label (A, B, C, D; 1-5; 一级…), as the rulebook's risk weights name them.
+_RISK_GRADE = re.compile(r"^[A-Za-z0-9\u4e00-\u9fff]{1,8}$")
+#: 联系电话: digits with the usual separators (0994-2345678, 13800138000, +86 994 2345678).
+_PHONE = re.compile(r"^\+?\(?[0-9][0-9 ()-]*[0-9]$")
 OBJECT_NAMESPACE = uuid5(NAMESPACE_URL, "https://spotcheck.invalid/inspection-object")
 
 
@@ -90,6 +102,8 @@ class InspectionObject(ChainedAggregate):
         and those of :data:`UPDATABLE`)."""
         _require("name", name, "an inspection object needs a name")
         _require("county", county, "an inspection object needs its county (所属区县)")
+        _check_field("name", name.strip())
+        _check_field("county", county.strip())
         _check_category(category)
         credit = _parse_credit(credit_code)
         checked = _checked_details(details, category)
@@ -108,6 +122,14 @@ class InspectionObject(ChainedAggregate):
         return self.details.get("control_level", "")
 
     @property
+    def fixed_source_code(self) -> str:
+        """The Shandong fixed source code as it stands now: registered before the unit was put
+        under special supervision, it gains the ``(1)`` suffix then (and loses it when lifted),
+        so that what the directory shows and exports checks against the unit's category."""
+        code = self.details.get("fixed_source_code", "")
+        return with_special_suffix(code, self.category == "special") if code else ""
+
+    @property
     def in_directory(self) -> bool:
         """Still drawable: not closed nor relocated (suspended units stay in the directory)."""
         return self.status in ("active", "suspended")
@@ -121,6 +143,8 @@ class InspectionObject(ChainedAggregate):
             )
         if "name" in changes:
             _require("name", changes["name"], "an inspection object needs a name")
+        for field, value in changes.items():
+            _check_field(field, value)
         _require("reason", reason, "an update needs a reason")
         effective = {k: v for k, v in changes.items() if self._current(k) != v}
         if effective:
@@ -235,6 +259,8 @@ def _checked_details(details: dict[str, Any], category: str) -> dict[str, str]:
     if unknown:
         raise DirectoryRuleError(f"{unknown[0]}: not a field of an inspection object")
     checked = {k: str(v).strip() for k, v in details.items() if v is not None and str(v).strip()}
+    for field, value in checked.items():
+        _check_field(field, value)
     kind = checked.setdefault("kind", "unit")
     if kind not in KINDS:
         raise DirectoryRuleError(f"kind: {kind!r} is not one of {', '.join(KINDS)} (排污单位/建设项目)")
@@ -285,6 +311,26 @@ def _check_codes(credit: CreditCode, details: dict[str, str], category: str) -> 
         details["fixed_source_code"] = fixed.text()
         warnings.extend(fixed.warnings)
     return warnings
+
+
+def _check_field(field: str, value: str) -> None:
+    """The shape of one text field: its length, a phone number's digits, a risk grade's label."""
+    longest = LONGEST.get(field)
+    if longest is not None and len(value) > longest:
+        raise DirectoryRuleError(
+            f"{field}: {len(value)} characters, longer than the {longest} a {field} may have"
+        )
+    if field == "phone" and value and not (
+        _PHONE.match(value) and 7 <= sum(c.isdigit() for c in value) <= 20
+    ):
+        raise DirectoryRuleError(
+            f"phone: {value!r} is not a phone number (7-20 digits, e.g. 0994-2345678 or 13800138000)"
+        )
+    if field == "risk_grade" and value and not _RISK_GRADE.match(value):
+        raise DirectoryRuleError(
+            f"risk_grade: {value!r} is not a risk grade (a label of up to 8 letters, digits or "
+            "Chinese characters, e.g. A, B, C, D)"
+        )
 
 
 def _require(field: str, value: Any, rule: str) -> None:

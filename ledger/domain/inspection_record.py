@@ -99,7 +99,7 @@ def check_record(record: dict[str, Any], context: RecordContext) -> dict[str, An
                           f"{context.period_first}..{context.period_last}")
     place = _text(record, "place", "where the inspection took place")
     status = record.get("status")
-    if status not in STATUSES:
+    if not isinstance(status, str) or status not in STATUSES:
         raise RecordError(f"status: {status!r} is not one of {', '.join(STATUSES)}")
     items = _items(record.get("items"), context.items, status == "operating")
     annex4 = _annex4(record.get("annex4"), status == "operating")

@@ -81,6 +81,10 @@ class Inspector(ChainedAggregate):
         _require("name", name, "an inspector needs a name")
         _require("certificate_no", certificate_no, "an inspector needs a certificate number (执法证号)")
         _require("post", post, "an inspector needs a post (职务)")
+        for field, value in (("name", name), ("certificate_no", certificate_no), ("post", post),
+                             ("enforcement_category", enforcement_category),
+                             *(("expertise", tag) for tag in expertise or [])):
+            _check_length(field, value.strip())
         categories = list(may_inspect if may_inspect is not None else CATEGORIES)
         _check_categories(categories)
         return cls(
@@ -158,6 +162,17 @@ class Inspector(ChainedAggregate):
 
     def has_conflict_with(self, unit_id: str) -> bool:
         return unit_id in self.conflicts
+
+
+#: The longest text each field may hold, in characters.
+LONGEST = {"name": 50, "certificate_no": 32, "post": 50, "enforcement_category": 50, "expertise": 50}
+
+
+def _check_length(field: str, value: str) -> None:
+    if len(value) > LONGEST[field]:
+        raise InspectorRuleError(
+            f"{field}: {len(value)} characters, longer than the {LONGEST[field]} a {field} may have"
+        )
 
 
 def _require(field: str, value: Any, rule: str) -> None:

@@ -348,6 +348,17 @@ class LogStore:
             raise LookupError(f"log {log}: no leaf at index {index}")
         return str(row[0]), int(row[1])
 
+    def locate(self, aggregate_id: str, version: int) -> tuple[str, int] | None:
+        """The log and index where this event was logged (None: not logged yet)."""
+        with self.read() as cur:
+            cur.execute(
+                self._sql("SELECT log, leaf_index FROM log_leaves WHERE aggregate_id = ?"
+                          " AND version = ?"),
+                (aggregate_id, version),
+            )
+            row = cur.fetchone()
+        return None if row is None else (str(row[0]), int(row[1]))
+
     # -- chain heads --------------------------------------------------------------------------
     def heads(self, cur: Cursor, aggregate_ids: Iterable[str]) -> dict[str, Head]:
         found: dict[str, Head] = {}

@@ -6,22 +6,21 @@ from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.application import Application
-from eventsourcing.persistence import Notification
+from eventsourcing.application import Application, ProcessingEvent
+from eventsourcing.persistence import IntegrityError, Notification, Recording
 
 from ledger.adapters.directory_file import RowProblem, Table, split_list
 from ledger.adapters.event_store import APP_NAME
-from ledger.domain.agency import Agency, AgencyRuleError
+from ledger.domain.agency import Agency, AgencyRuleError, check_year
 from ledger.domain.directory import DirectoryRuleError, InspectionObject
 from ledger.domain.inspector import Inspector, InspectorRuleError, inspector_id
 from ledger.domain.plan import AnnualPlan, plan_year
 from ledger.domain.rulebook import Rulebook
 from ledger.domain.vocabulary import AGGREGATES
-from ledger.errors import Conflict
+from ledger.errors import Conflict, InvalidInput
 from ledger.services.directory_view import directories
 from ledger.services.imports import (
     CATEGORY_WORDS,
-    STORE_BATCH,
     Checked,
     ImportRejected,
     ImportResult,
@@ -31,7 +30,8 @@ from ledger.services.imports import (
 
 
 class ConcurrentChange(Conflict):
-    """Two writers stored the same version of an aggregate: the second one stored nothing."""
+    """Two writers changed one aggregate at once (two requests on one draw, the same file imported
+    twice at once): the second one's events were not stored; load and try again."""
 
 
 class LedgerApp(Application[UUID]):
@@ -40,20 +40,26 @@ class LedgerApp(Application[UUID]):
     name = APP_NAME
     #: Every aggregate whose events this application stores and decodes (their topics registered).
     aggregates = AGGREGATES
+    #: Called before anything is stored (the open ledger sets it to check its signing keys), so
+    #: that a command never stores its events and then fails on a key it cannot use.
+    before_save: Callable[[], None] | None = None
 
-    def save(self, *objs: Any, **kwargs: Any) -> Any:
-        """Store the new events of ``objs`` in one transaction. Another writer having stored the
-        same version of an aggregate meanwhile (two requests on one draw) is a
-        :class:`ConcurrentChange` — nothing of this save is stored; load and try again."""
-        from eventsourcing.persistence import IntegrityError
-
+    def _record(self, processing_event: ProcessingEvent[UUID]) -> list[Recording[UUID]]:
+        """Store one save's events in one transaction; a second writer of the same aggregate
+        version (two imports of one file at once, two updates of one unit) is a conflict."""
+        if self.before_save is not None:
+            self.before_save()
         try:
-            return super().save(*objs, **kwargs)
+            return super()._record(processing_event)
         except IntegrityError:
-            names = ", ".join(sorted({type(o).__name__ for o in objs if o is not None}))
+            first = processing_event.events[0] if processing_event.events else None
+            what = "aggregate" if first is None else (
+                f"{type(first).__qualname__.split('.')[0]} ({first.originator_id}"
+                f"{'' if len(processing_event.events) == 1 else ' and others'})")
             raise ConcurrentChange(
-                f"version: another writer changed this {names or 'aggregate'} at the same time; "
-                "nothing was stored (reload and try again)") from None
+                f"version: another writer changed this {what} at the same time; nothing of this "
+                "command was stored: run it again", field="version",
+            ) from None
 
     def establish_agency(
         self, name: str, division_code: str, kind: str, parent_id: UUID | None = None,
@@ -105,8 +111,9 @@ class LedgerApp(Application[UUID]):
 
     def import_objects(self, agency_id: UUID, table: Table) -> ImportResult:
         """Import a directory file: every row checked, every bad row reported (row, column,
-        reason), nothing stored if any row fails (see :data:`STORE_BATCH`); rows already
-        registered unchanged are skipped, so importing the same file twice changes nothing."""
+        reason), nothing stored if any row fails; the rows are stored in one transaction, all or
+        none, whatever the file's size; rows already registered unchanged are skipped, so
+        importing the same file twice changes nothing."""
         self.repository.get(agency_id)
         checked = [
             (number, self._check_object_row(agency_id, row)) for number, row in table.rows
@@ -126,7 +133,7 @@ class LedgerApp(Application[UUID]):
             fields = {k: row.get(k, "") for k in ("name", "credit_code", "category", "county")}
             details = {k: v for k, v in row.items() if k not in fields}
             return InspectionObject.register(agency_id=str(agency_id), **fields, **details)
-        except DirectoryRuleError as exc:
+        except InvalidInput as exc:
             return problem_of(str(exc))
 
     def _check_inspector_row(self, agency_id: UUID, row: dict[str, str]) -> Checked:
@@ -140,13 +147,14 @@ class LedgerApp(Application[UUID]):
                 if "may_inspect" in row else None,
                 outside_expert=row.get("outside_expert", "").lower() in ("是", "yes", "true", "1"),
             )
-        except InspectorRuleError as exc:
+        except InvalidInput as exc:
             return problem_of(str(exc))
 
     def _store_import(
         self, table: Table, checked: list[tuple[int, Checked]], key_field: str
     ) -> ImportResult:
-        problems: list[RowProblem] = []
+        problems: list[RowProblem] = list(table.problems)
+        warnings: list[RowProblem] = []
         fresh: list[Any] = []
         unchanged = 0
         first_row: dict[UUID, int] = {}
@@ -162,6 +170,8 @@ class LedgerApp(Application[UUID]):
             first_row[result.id] = number
             if result.id not in self.repository:
                 fresh.append(result)
+                warnings += [RowProblem(number, table.column_of(field), reason)
+                             for field, reason in map(problem_of, getattr(result, "warnings", []))]
             elif same_entry(self.repository.get(result.id), result):
                 unchanged += 1
             else:
@@ -170,10 +180,9 @@ class LedgerApp(Application[UUID]):
                     "already registered with other values (change it with an update, not an import)",
                 ))
         if problems:
-            raise ImportRejected(table.path, problems)
-        for start in range(0, len(fresh), STORE_BATCH):
-            self.save(*fresh[start : start + STORE_BATCH])
-        return ImportResult(added=len(fresh), unchanged=unchanged)
+            raise ImportRejected(table.path, sorted(problems, key=lambda p: p.row))
+        self.save(*fresh)  # one transaction: every row or none
+        return ImportResult(added=len(fresh), unchanged=unchanged, warnings=tuple(warnings))
 
     def adopt_rulebook(
         self, agency_id: UUID, rulebook: Rulebook, approved_by: str, reason: str
@@ -192,6 +201,7 @@ class LedgerApp(Application[UUID]):
 
     def publish_year_list(self, agency_id: UUID, year: int, published_by: str) -> int:
         """Publish the year's list of units under random supervision, from the directory."""
+        check_year(year)
         view = directories(self, agency_id)
         units = sorted(({"name": u.name, "credit_code": u.credit_code} for u in view.objects
                         if u.in_directory), key=lambda u: u["credit_code"])
@@ -202,6 +212,7 @@ class LedgerApp(Application[UUID]):
     def file_plan(self, agency_id: UUID, year: int, approved_by: str) -> AnnualPlan:
         """Compute the year's plan from the directories and the rulebook in force on 1 January,
         and file it (the plan is itself an event)."""
+        check_year(year)
         view = directories(self, agency_id)
         rulebook = view.agency.rulebook_in_force(f"{year}-01-01")
         if rulebook is None:

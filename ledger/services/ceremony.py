@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from ledger.domain.agency import Agency, agency_id
+from ledger.domain.deadlines import calendar_hint
 from ledger.domain.directory import InspectionObject
 from ledger.domain.draw import Draw, DrawRuleError, draw_name, draw_uuid, list_hash, sha256_hex
 from ledger.domain.draw_inputs import FreezeError, FrozenFiles, YearSoFar, freeze_audit_draw, freeze_unit_draw
@@ -29,6 +30,7 @@ from ledger.domain.inspection import Inspection, inspection_id
 from ledger.domain.inspection_record import has_violation
 from ledger.domain.rulebook import DrawWindow
 from ledger.errors import InvalidInput
+from ledger.log.keys import KeyFileError, check_private
 from ledger.services.application import LedgerApp
 from ledger.services.directory_view import agencies, directories, events_by_topic
 from verify.draw import (
@@ -55,14 +57,13 @@ class CeremonyError(InvalidInput):
 
 
 # -- periods and windows ---------------------------------------------------------------------------
-def draw_window(period: str, window: DrawWindow, calendar: WorkingCalendar) -> tuple[date, date]:
+def draw_window(period: str, window: DrawWindow, calendar: WorkingCalendar,
+                agency: str = "<division code>") -> tuple[date, date]:
     """The dates within which the period's list is drawn (:func:`verify.period.draw_window`)."""
     try:
         return verify_draw_window(period_of(period), window.length, window.unit, calendar)
     except CalendarNotAnnounced as exc:
-        raise CeremonyError(
-            f"calendar: {exc} (`spotcheck calendar record --agency … --year {exc.year}`)"
-        ) from None
+        raise CeremonyError(f"calendar: {exc} ({calendar_hint(exc.year, agency)})") from None
     except ValueError as exc:
         raise CeremonyError(str(exc)) from None
 
@@ -70,6 +71,21 @@ def draw_window(period: str, window: DrawWindow, calendar: WorkingCalendar) -> t
 def period_of(text: str, field: str = "period") -> Period:
     """The quarter ``text`` names (``2026Q1``), or a :class:`CeremonyError` naming ``field``."""
     return Period.parse(text, field=field, error=CeremonyError)
+
+
+def _check_working_day(agency: Agency, day: date, field: str, period: str) -> None:
+    """A draw is frozen and fixed on a working day (工作日) of the agency's recorded schedule: the
+    window is counted in working days, and a weekend or a holiday inside it is not one of them."""
+    try:
+        working = agency.calendar().is_working_day(day)
+    except CalendarNotAnnounced as exc:
+        raise CeremonyError(
+            f"calendar: {exc} ({calendar_hint(exc.year, agency.division_code)})") from None
+    if not working:
+        what = "a Saturday" if day.weekday() == 5 else "a Sunday" if day.weekday() == 6 else (
+            "a public holiday")
+        raise CeremonyError(f"{field}: {day} is not a working day ({what}); the draw of {period} "
+                            "is frozen and fixed on working days only")
 
 
 # -- the draw key ---------------------------------------------------------------------------------
@@ -96,10 +112,14 @@ class DrawKeys:
     def load(self, draw_id: str) -> bytes:
         path = self.path(draw_id)
         try:
+            check_private(path)
             return key_from_hex(path.read_text(encoding="ascii"))
-        except OSError:
+        except FileNotFoundError:
             raise CeremonyError(f"{path}: the key of draw {draw_id} is not here (it is held by the "
                                 "agency outside the database)") from None
+        except OSError as exc:
+            raise KeyFileError(f"{path}: the key of draw {draw_id} cannot be read: "
+                               f"{exc.strerror or exc}") from None
 
 
 @dataclass(frozen=True)
@@ -152,7 +172,7 @@ class Ceremony:
         rulebook = agency.rulebook_in_force(first.isoformat())
         if rulebook is None:
             raise CeremonyError(f"rulebook: agency {code} has no rulebook in force on {first}")
-        start, end = draw_window(period, rulebook.draw_window, agency.calendar())
+        start, end = draw_window(period, rulebook.draw_window, agency.calendar(), code)
         late = self._lateness(agency, period, frozen_on, start, end, rulebook.draw_window)
         if late is None:
             raise CeremonyError(
@@ -160,6 +180,7 @@ class Ceremony:
                 f"({rulebook.draw_window.length} {rulebook.draw_window.unit.replace('_', ' ')} "
                 f"before the quarter, rulebook {rulebook.name})"
             )
+        _check_working_day(agency, frozen_on, "frozen_on", period)
         draw_id = draw_name(code, period, kind)
         if draw_uuid(draw_id) in self.app.repository:
             raise CeremonyError(f"draw_id: {draw_id} is already frozen; a period has one draw",
@@ -222,7 +243,8 @@ class Ceremony:
                 first_day=first.isoformat(), entropy_plan=descriptions)
         if year not in agency.plans:
             raise CeremonyError(f"plan: agency {agency.division_code} has filed no {year} annual "
-                                f"plan (`spotcheck plan --year {year}`)")
+                                f"plan (`spotcheck plan --year {year} --agency "
+                                f"{agency.division_code} --approved-by <who approved it>`)")
         rulebook = agency.rulebook_in_force(first.isoformat())
         assert rulebook is not None  # checked by freeze()
         return freeze_unit_draw(
@@ -318,7 +340,8 @@ class Ceremony:
         the unit named (published, as the spec requires)."""
         draw = self.draw(draw_id)
         if draw.sealed_seed is None:
-            raise CeremonyError("seed: derive the seed first (`spotcheck draw seed`)", kind="conflict")
+            raise CeremonyError(f"seed: derive the seed first (`spotcheck draw seed {draw_id} "
+                                "--by <who derives it>`)", kind="conflict")
         key = self.keys.load(draw_id)
         result = run_draw(_draw_inputs(draw), _entropy_values(draw, key))
         if isinstance(result.assignment, InsufficientEligible):
@@ -354,6 +377,7 @@ class Ceremony:
         if late is None:
             raise CeremonyError(f"fixed_on: {fixed_on} is outside the draw window of {draw.period}, "
                                 f"{start}..{end}; the list is fixed within it")
+        _check_working_day(agency, fixed_on, "fixed_on", draw.period)
         self._rule(lambda: draw.fix(fixed_by, fixed_on.isoformat(), late))
         self.app.save(draw)
         return draw
@@ -436,6 +460,17 @@ class Ceremony:
         self._rule(lambda: draw.record_opening(who, why, what))
         self.app.save(draw)
         return opened
+
+    def record_reading(self, draw_id: str, who: str, why: str, what: str) -> bool:
+        """Something derived from a draw's sealed list (a record of a drawn unit's visit) is being
+        read: while the draw is sealed that is an opening, and it is recorded (True); after
+        disclosure nothing is secret any more (False)."""
+        draw = self.draw(draw_id)
+        if draw.disclosed_key is not None:
+            return False
+        self._rule(lambda: draw.record_opening(who, why, what))
+        self.app.save(draw)
+        return True
 
     def disclose(self, draw_id: str, by: str, on: date, *, all_visited: bool = False) -> Draw:
         """Publish the key once every visit is done (``all_visited``, which the caller knows from

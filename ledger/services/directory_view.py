@@ -83,9 +83,11 @@ def agency_row(agency: Agency) -> dict[str, Any]:
 
 
 def object_row(unit: InspectionObject) -> dict[str, Any]:
-    """An inspection object's entry, every field (the export's columns among them)."""
+    """An inspection object's entry, every field (the export's columns among them); the fixed
+    source code as it stands now (with the ``(1)`` suffix of a special-supervision object)."""
+    fixed = {"fixed_source_code": unit.fixed_source_code} if unit.fixed_source_code else {}
     return {"name": unit.name, "credit_code": unit.credit_code, "county": unit.county,
-            "category": unit.category, **unit.details, "status": unit.status,
+            "category": unit.category, **unit.details, **fixed, "status": unit.status,
             "special_reasons": unit.special_reasons, "warnings": unit.warnings}
 
 

@@ -8,7 +8,7 @@ deployment's own. It is written reading only (the export never changes the ledge
     DIR/unlogged.jsonl       stored events of this log's aggregates that are in no log, if any
                              (each is a finding)
     DIR/checkpoints/<size>.note   every signed checkpoint issued, byte for byte
-    DIR/keys/log.vkey        the log's public verifier key
+    DIR/keys/log.vkey        the log's public verifier keys (the key in force first)
 
 Rows are exported as they are stored: an edited, deleted or forged row is written as found, so
 that the verifier, not the exporter, decides what holds.
@@ -133,14 +133,17 @@ def _prepare(out: Path) -> None:
 
 
 def _write_key(keys: KeyFiles, out: Path) -> str | None:
-    """Copy the log's public key into the bundle (the private key is not needed, nor read)."""
+    """Copy the log's public keys into the bundle, the key in force first and every key rotated
+    out after it (the private key is not needed, nor read)."""
     try:
-        vkey = keys.public.read_text(encoding="utf-8").strip()
+        vkeys = [v.verifier_key_text() for v in keys.verifiers()]
     except OSError:
+        vkeys = []
+    if not vkeys:
         log.warning("export.no_public_key", path=str(keys.public))
         return None
-    (out / "keys" / "log.vkey").write_text(vkey + "\n", encoding="utf-8")
-    return str(vkey.split("+", 1)[0])
+    (out / "keys" / "log.vkey").write_text("\n".join(vkeys) + "\n", encoding="utf-8")
+    return str(vkeys[0].split("+", 1)[0])
 
 
 def _write_line(handle: IO[str], line: dict[str, Any]) -> None:

@@ -2,7 +2,10 @@
 
 An import checks every row before it stores anything: a file with a bad row is rejected whole,
 with every bad row named (row, column, reason). Rows already registered with the same facts are
-skipped, so importing a file twice changes nothing. The use cases themselves are
+skipped, so importing a file twice changes nothing. The rows are then stored in **one**
+transaction whatever the file's size, on both databases, so a crash or a kill leaves every row or
+none (on PostgreSQL through :mod:`ledger.adapters.postgres_events`, which is what makes a save of
+tens of thousands of events possible there). The use cases themselves are
 :meth:`ledger.services.application.LedgerApp.import_objects` and ``import_inspectors``.
 """
 
@@ -22,18 +25,15 @@ Checked = InspectionObject | Inspector | tuple[str, str]
 
 CATEGORY_WORDS = VALUE_WORDS["category"]
 
-#: Events stored per transaction by an import. Every row of a file is checked before anything is
-#: stored, so a bad row stores nothing; the checked rows are then saved in transactions of this
-#: size, because eventsourcing 9.5.6's PostgreSQL recorder deadlocks in psycopg's pipeline mode
-#: on one save of ~10,000+ events (measured here: 8,000 saves, 12,000 hangs). A crash between
-#: two of them leaves a prefix stored, and importing the file again adds the rest.
-STORE_BATCH = 5000
 
 
 @dataclass(frozen=True)
 class ImportResult:
     added: int
     unchanged: int
+    #: What was accepted with a warning, by row and column (a credit code registered in a division
+    #: since retired): printed by the import, kept with the entry.
+    warnings: tuple[RowProblem, ...] = ()
 
 
 class ImportRejected(InvalidInput):
@@ -56,7 +56,17 @@ def problem_of(message: str) -> tuple[str, str]:
 
 
 def same_entry(stored: Any, fresh: Any) -> bool:
-    """The registered facts of two entries agree (an unchanged re-import)."""
-    keys = ("name", "category", "county", "details", "post", "certificate_no", "may_inspect",
+    """The registered facts of two entries agree (an unchanged re-import, e.g. of an export)."""
+    keys = ("name", "category", "county", "post", "certificate_no", "may_inspect",
             "expertise", "outside_expert", "enforcement_category")
-    return all(getattr(stored, k, None) == getattr(fresh, k, None) for k in keys)
+    return (all(getattr(stored, k, None) == getattr(fresh, k, None) for k in keys)
+            and _details(stored) == _details(fresh))
+
+
+def _details(entry: Any) -> Any:
+    """A unit's details with its fixed source code as it stands now (the ``(1)`` suffix follows
+    special supervision: :attr:`InspectionObject.fixed_source_code`)."""
+    details = getattr(entry, "details", None)
+    if not isinstance(entry, InspectionObject) or not entry.fixed_source_code:
+        return details
+    return {**entry.details, "fixed_source_code": entry.fixed_source_code}

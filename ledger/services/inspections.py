@@ -16,7 +16,7 @@ from typing import Any
 from uuid import UUID
 
 from ledger.domain.agency import Agency
-from ledger.domain.deadlines import DeadlineError, timeliness
+from ledger.domain.deadlines import DeadlineError, calendar_hint, timeliness
 from ledger.domain.directory import InspectionObject, object_id
 from ledger.domain.draw import Draw
 from ledger.domain.inspection import Inspection, InspectionRuleError, inspection_id
@@ -304,6 +304,10 @@ class Inspections:
         try:
             return timeliness(deadline, completed, actual, agency.calendar(), task_completed)
         except DeadlineError as exc:
+            if exc.missing_year is not None:
+                raise InspectionError(str(exc).replace(
+                    calendar_hint(exc.missing_year),
+                    calendar_hint(exc.missing_year, agency.division_code))) from None
             raise InspectionError(str(exc)) from None
 
     @staticmethod

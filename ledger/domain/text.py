@@ -1,0 +1,94 @@
+"""Text the ledger accepts (文本规则): one rule for every character of every input.
+
+Whatever enters the ledger — a directory file's cell, a command-line option, a record, a rulebook,
+a holiday schedule, a request to the HTTP service — ends up as a string in an event, and an event
+is forever: it is hashed, signed, published, projected into read models and exported to
+spreadsheets. A NUL byte in one company name used to stop every PostgreSQL projection for good
+(``text`` columns cannot hold it) and broke the ``.xlsx`` export. So no string in any event may
+carry:
+
+* a control character (Unicode category Cc: U+0000–U+001F, U+007F–U+009F), except a line feed
+  or a tab in the few free-text fields that are written as several lines (:data:`MULTILINE`);
+* a lone surrogate (category Cs: not text, and not encodable as UTF-8);
+* a line or paragraph separator (U+2028, U+2029), or a bidirectional embedding, override or
+  isolate (U+202A–U+202E, U+2066–U+2069), which make a name display as something it is not.
+
+:func:`check_event_text` applies the rule to every event as it is created
+(:class:`ledger.domain.chained.ChainedAggregate`), so no path can store such a string; readers of
+input files call :func:`text_problem` on each cell first, to name the row and the column.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from ledger.errors import InvalidInput
+
+#: Fields written as several lines: a line feed or a tab is allowed there, nowhere else.
+MULTILINE = frozenset({"content", "remarks", "description", "notes", "note", "evidence",
+                       "handover"})
+
+_BIDI = "\u202a-\u202e\u2066-\u2069"
+_SEPARATORS = "\u2028\u2029"
+_SURROGATES = "\ud800-\udfff"
+#: Anything refused in a one-line field.
+_ONE_LINE = re.compile(f"[\x00-\x1f\x7f-\x9f{_BIDI}{_SEPARATORS}{_SURROGATES}]")
+#: Anything refused in a multi-line field (as above, but a line feed and a tab may appear).
+_MULTI_LINE = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_BIDI}{_SEPARATORS}{_SURROGATES}]")
+
+_NAMES = {"\t": "a tab", "\n": "a line feed", "\r": "a carriage return", "\x00": "a NUL byte"}
+
+
+class TextRuleError(InvalidInput):
+    """A string with a character no input may carry; the message names the field."""
+
+
+def text_problem(value: str, *, multiline: bool = False) -> str | None:
+    """Why ``value`` may not be stored (``"contains a NUL byte (U+0000)…"``), or None."""
+    found = (_MULTI_LINE if multiline else _ONE_LINE).search(value)
+    if found is None:
+        return None
+    char = found.group()
+    what = _NAMES.get(char, "a control character" if char <= "\x9f" else
+                      "a surrogate" if "\ud800" <= char <= "\udfff" else "an invisible formatting "
+                      "character")
+    return (f"contains {what} (U+{ord(char):04X}) at character {found.start() + 1}; "
+            "control characters are not accepted in any input")
+
+
+def check_text(value: str, field: str, *, multiline: bool | None = None) -> str:
+    """``value``, or :class:`TextRuleError` ``"<field>: contains …"``."""
+    if multiline is None:
+        multiline = _last_key(field) in MULTILINE
+    problem = text_problem(value, multiline=multiline)
+    if problem is not None:
+        raise TextRuleError(f"{field}: {problem}")
+    return value
+
+
+def check_event_text(data: Mapping[str, Any]) -> None:
+    """Every string in an event's data (keys included, at any depth) follows the rule."""
+    for key, value in data.items():
+        _check_value(value, str(key), str(key))
+
+
+def _check_value(value: Any, path: str, key: str) -> None:
+    if isinstance(value, str):
+        problem = text_problem(value, multiline=key in MULTILINE)
+        if problem is not None:
+            raise TextRuleError(f"{path}: {problem}")
+    elif isinstance(value, Mapping):
+        for inner_key, inner in value.items():
+            name = str(inner_key)
+            if text_problem(name) is not None:
+                raise TextRuleError(f"{path}: a key {text_problem(name)}")
+            _check_value(inner, f"{path}.{name}", name)
+    elif isinstance(value, list | tuple):
+        for index, inner in enumerate(value):
+            _check_value(inner, f"{path}[{index}]", key)
+
+
+def _last_key(field: str) -> str:
+    return re.split(r"[.\[]", field)[-1].rstrip("]")
