@@ -34,7 +34,7 @@ def test_the_second_of_two_writers_of_one_unit_gets_a_conflict(ledger: Ledger) -
     finally:
         other.close()
     assert conflict.value.kind == "conflict" and conflict.value.field == "version"
-    assert str(conflict.value).startswith("version: another writer changed the same record")
+    assert str(conflict.value).startswith("version: another writer changed this")
     assert "\n" not in str(conflict.value)
     assert ledger.app.recorder.max_notification_id() == before
     assert ledger.app.repository.get(unit_id).details["phone"] == "0994-1111111"

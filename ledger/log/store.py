@@ -24,6 +24,7 @@ a compare-and-set on the old size as well, so two sequencers can never fork a lo
 from __future__ import annotations
 
 import sqlite3
+import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -515,10 +516,29 @@ class Log:
 
 
 class SqliteLogStore(LogStore):
+    """A SQLite connection belongs to the thread that opened it: each thread that uses the store
+    (the HTTP service's request threads check the logs' sizes before a write; its integrator
+    thread writes them) gets a connection of its own, opened on first use."""
+
     def __init__(self, path: str, events_table: str = "stored_events") -> None:
         super().__init__(events_table)
-        self._conn = sqlite3.connect(path, timeout=30, isolation_level=None)
-        self._conn.execute("PRAGMA busy_timeout = 30000")
+        self._path = path
+        self._local = threading.local()
+        self._opened: list[sqlite3.Connection] = []
+        self._opened_lock = threading.Lock()
+
+    @property
+    def _conn(self) -> sqlite3.Connection:
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            # used by this thread only; check_same_thread=False lets close() close it from another
+            conn = sqlite3.connect(self._path, timeout=30, isolation_level=None,
+                                   check_same_thread=False)
+            conn.execute("PRAGMA busy_timeout = 30000")
+            self._local.conn = conn
+            with self._opened_lock:
+                self._opened.append(conn)
+        return conn
 
     def _cursor(self) -> Cursor:
         return self._conn.cursor()
@@ -544,7 +564,10 @@ class SqliteLogStore(LogStore):
         return " || '-' || ".join(f"substr(e.originator_id, {p})" for p in parts)
 
     def close(self) -> None:
-        self._conn.close()
+        with self._opened_lock:
+            opened, self._opened = self._opened, []
+        for conn in opened:
+            conn.close()
 
 
 class PostgresLogStore(LogStore):
