@@ -131,7 +131,8 @@ def test_one_draw_has_one_seed_and_a_second_attempt_is_recorded(ceremony: Ceremo
 def test_the_seed_is_the_spec_hash_of_the_frozen_hashes_and_the_entropy(ceremony: Ceremony) -> None:
     draw_id = seeded(ceremony)
     draw = ceremony.draw(draw_id)
-    pre = "|".join(["SPOTCHECK-DRAW-1", draw_id, draw.file_hash("population"),
+    assert "spec=SPOTCHECK-DRAW-2\n" in str(draw.files["params"]["content"])  # new draws: version 2
+    pre = "|".join(["SPOTCHECK-DRAW-2", draw_id, draw.file_hash("population"),
                     draw.file_hash("inspectors"), draw.file_hash("conflicts"),
                     draw.file_hash("params"), *WITNESS_VALUES.values(), DICE])
     seed = derive_seed(pre)

@@ -85,11 +85,15 @@ class Inspections:
         return unit
 
     def team(self, draw_id: str, unit: str) -> tuple[str, ...]:
-        """The unit's team as it stands (after amendments and granted recusals at the visit)."""
-        teams = self.ceremony.open(draw_id).teams
-        if unit not in teams:
+        """The unit's team as it stands (after amendments and granted recusals at the visit);
+        read from the sealed list, not by re-running the draw."""
+        try:
+            team = self.ceremony.fixed_teams(draw_id).team(unit)
+        except CeremonyError as exc:
+            raise InspectionError(str(exc)) from None
+        if team is None:
             raise InspectionError(f"unit: {unit} is not on the fixed list of {draw_id}")
-        return teams[unit]
+        return team
 
     def inspection(self, draw_id: str, unit: str) -> Inspection | None:
         uuid = inspection_id(draw_id, unit)
@@ -220,8 +224,10 @@ class Inspections:
         except ValueError as exc:
             raise InspectionError(f"publication: {exc}") from None
         visited = date.fromisoformat(inspection.record["visited_on"])
-        when = self._timeliness(rulebook.disclosure_deadline, agency, visited, on,
-                                task_completed=self._task_completed(draw_id))
+        deadline = rulebook.disclosure_deadline
+        anchored = deadline is not None and deadline.anchor == "task_completed"
+        when = self._timeliness(deadline, agency, visited, on,
+                                task_completed=self._task_completed(draw_id) if anchored else None)
         self._rule(lambda: inspection.disclose(public, withheld, review.to_record(), on.isoformat(),
                                                when.due_text, when.working_days_late))
         self.app.save(inspection)
@@ -255,8 +261,9 @@ class Inspections:
         return found
 
     def _task_completed(self, draw_id: str) -> date | None:
+        """The last visit of the list once every unit on it has a record, else ``None``."""
         visits = []
-        for unit in self.ceremony.open(draw_id).teams:
+        for unit in self.ceremony.fixed_teams(draw_id).units():
             inspection = self.inspection(draw_id, unit)
             if inspection is None or inspection.record is None:
                 return None
