@@ -61,7 +61,7 @@ ASSIGNMENT_HEADERS = {
 ASSIGNMENT_HEADER = ASSIGNMENT_HEADERS[CURRENT_SPEC]
 INSUFFICIENT_ELIGIBLE = "INSUFFICIENT_ELIGIBLE"
 #: From this many unit tickets on, half of them are computed in a second process.
-PARALLEL_TICKETS = 400_000
+PARALLEL_TICKETS = 100_000
 
 _sha256 = hashlib.sha256
 _HEX = frozenset("0123456789abcdef")

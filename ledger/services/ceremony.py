@@ -429,11 +429,12 @@ class Ceremony:
         draw = self.draw(draw_id)
         return open_draw(draw, key or self._key(draw))
 
-    def fixed_teams(self, draw_id: str) -> FixedTeams:
+    def fixed_teams(self, draw_id: str, draw: Draw | None = None) -> FixedTeams:
         """The teams as they stand, read from the sealed ``assignment.csv`` (checked against the
         hash fixed with the list) with the amendments applied, without re-running the draw: what
-        a record or a disclosure asks for costs the same in a draw of 10 units or of 10,000."""
-        draw = self.draw(draw_id)
+        a record or a disclosure asks for costs the same in a draw of 10 units or of 10,000.
+        ``draw``: the draw, if the caller has just loaded it."""
+        draw = draw if draw is not None and draw.draw_id == draw_id else self.draw(draw_id)
         if draw.drawn is None:
             raise CeremonyError(f"draw_id: the list of {draw_id} is not drawn yet")
         return FixedTeams.of(draw, self._key(draw))

@@ -84,11 +84,11 @@ class Inspections:
         unit: InspectionObject = self.app.repository.get(uuid)
         return unit
 
-    def team(self, draw_id: str, unit: str) -> tuple[str, ...]:
+    def team(self, draw_id: str, unit: str, draw: Draw | None = None) -> tuple[str, ...]:
         """The unit's team as it stands (after amendments and granted recusals at the visit);
         read from the sealed list, not by re-running the draw."""
         try:
-            team = self.ceremony.fixed_teams(draw_id).team(unit)
+            team = self.ceremony.fixed_teams(draw_id, draw).team(unit)
         except CeremonyError as exc:
             raise InspectionError(str(exc)) from None
         if team is None:
@@ -164,7 +164,7 @@ class Inspections:
     def _checked(self, draw: Draw, rulebook: Rulebook, unit: str,
                  record: dict[str, Any]) -> dict[str, Any]:
         first, last = period_of(draw.period).bounds
-        context = RecordContext(team=self.team(draw.draw_id, unit),
+        context = RecordContext(team=self.team(draw.draw_id, unit, draw),
                                 team_size=max(2, rulebook.team_size),
                                 items=[i.item for i in rulebook.inspection_items],
                                 period_first=first, period_last=last)
