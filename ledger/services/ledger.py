@@ -20,6 +20,7 @@ from ledger.log.keys import KeyFileError, KeyFiles, check_log_name
 from ledger.log.routing import route_of
 from ledger.log.sequencer import Sequencer
 from ledger.log.store import Log, LogStore, StoredCheckpoint
+from ledger.log.stored import PlainRows
 from ledger.services.application import LedgerApp
 from verify.note import NoteSigner
 
@@ -52,7 +53,8 @@ class Ledger:
     sequencer: Sequencer = field(init=False)
 
     def __post_init__(self) -> None:
-        self.sequencer = Sequencer(self.store, self.app.notifications, self.app.decode, route_of)
+        self.sequencer = Sequencer(self.store, self.app.notifications, self.app.decode, route_of,
+                                   plain=PlainRows(self.app.mapper))
 
     # -- logs and keys ------------------------------------------------------------------------
     def log(self, name: str | None = None) -> Log:
