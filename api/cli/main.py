@@ -120,12 +120,14 @@ def log_follow(
     seconds, until interrupted (Ctrl-C or SIGTERM finish the current batch, then stop)."""
     stopping: list[bool] = []
     signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
-    deadline = None if max_seconds is None else time.monotonic() + max_seconds
+    deadline: list[float] = []
 
     def should_stop() -> bool:
-        return bool(stopping) or (deadline is not None and time.monotonic() >= deadline)
+        return bool(stopping) or bool(deadline and time.monotonic() >= deadline[0])
 
     with _ledger() as ledger:
+        if max_seconds is not None:  # counted once the ledger is open, not while it opens
+            deadline.append(time.monotonic() + max_seconds)
         try:
             total = ledger.follow(interval, should_stop)
         except KeyboardInterrupt:
