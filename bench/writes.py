@@ -19,7 +19,6 @@ One generated county (``ledger.demo.generator``) of ``--units`` units (default 1
 from __future__ import annotations
 
 import argparse
-import hashlib
 import statistics
 import tempfile
 import time
@@ -29,7 +28,7 @@ from pathlib import Path
 from common import Results, open_bench_ledger, peak_rss_mb, quiet_logs, timed
 
 from ledger.adapters.directory_file import Table
-from ledger.demo.county import DEMO_ENTROPY, DEMO_PLAN_YEAR, demo_record
+from ledger.demo.county import DEMO_ENTROPY, DEMO_PLAN_YEAR, complete_ceremony, demo_record
 from ledger.demo.generator import iter_counties, province_agencies
 from ledger.demo.province import SEED, Province
 from ledger.domain.agency import Agency, agency_id
@@ -82,7 +81,7 @@ def main() -> None:
         results.figure(f"`draw freeze`, one agency of {len(county.units):,} units", "< 5 s",
                        freeze_s, "s", limit=5.0)
         draw_id = draw_name(code, PERIOD, "units")
-        _finish_ceremony(ceremony, draw_id, day)
+        complete_ceremony(ceremony, draw_id, day)
         listed = ceremony.fixed_teams(draw_id).units()
         results.note(f"the list holds {len(listed):,} units; filing {min(wanted, len(listed)):,}")
         times = _file_records(province, draw_id, listed[:wanted], book)
@@ -94,26 +93,6 @@ def main() -> None:
         results.note(f"median of all {len(times):,} records {statistics.median(times) * 1000:.1f} ms; "
                      f"peak RSS {peak_rss_mb():.0f} MiB")
     results.finish(["case", "seconds", "ms_per_record"])
-
-
-def _finish_ceremony(ceremony: object, draw_id: str, day: object) -> None:
-    """Commit, reveal, roll, seed, run and fix, as ``ledger.demo.county.run_ceremony`` does."""
-    from ledger.services.ceremony import Ceremony
-
-    assert isinstance(ceremony, Ceremony)
-    witnesses = [(k, name, value) for k, (source, name, value) in enumerate(DEMO_ENTROPY, 1)
-                 if source == "witness"]
-    for k, name, value in witnesses:
-        role, _, person = name.partition(" ")
-        ceremony.commit(draw_id, k, person, role, hashlib.sha256(value.encode()).hexdigest())
-    for k, _, value in witnesses:
-        ceremony.record_entropy(draw_id, k, value, [])
-    for k, (source, _, value) in enumerate(DEMO_ENTROPY, 1):
-        if source != "witness":
-            ceremony.record_entropy(draw_id, k, value, [n.split(" ")[-1] for _, n, _ in witnesses])
-    ceremony.derive_seed(draw_id, "局长")
-    ceremony.run(draw_id)
-    ceremony.fix(draw_id, "局务会", day)  # type: ignore[arg-type]
 
 
 def _file_records(province: Province, draw_id: str, units: list[str], book: object) -> list[float]:
