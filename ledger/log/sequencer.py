@@ -162,7 +162,7 @@ class Sequencer:
             aggregate_id, version, notification.topic, notification.state)
         if row is not None:
             try:
-                recomputed = event_hash(row.content)
+                recomputed = row.recomputed_hash()
             except Exception as exc:  # outside the canonical profile: an integrity failure
                 raise LogIntegrityError(
                     notification.id, aggregate_id, version, f"stored event cannot be read: {exc}"

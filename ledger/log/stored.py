@@ -4,16 +4,18 @@ The sequencer recomputes the hash of every event it integrates, and the export w
 event's content; both used to build the event object through eventsourcing's mapper first, the
 larger part of their cost. A row as the ledger writes it — no cipher, no compressor, a JSON object
 whose only transcoded value is the event time and whose fields are exactly those of its event
-class — is read here with one ``json.loads``: :meth:`PlainRows.read` gives the hashed content
-(:func:`verify.event.event_content`), the hash the row carries and its ``prev_hash``. Any other row
-gives ``None`` and goes through the mapper as before, which reports what it cannot read. The tests
-hold the two paths equal for every kind of event.
+class — is read here with one strict parse (:func:`verify.canonical.loads_strict`, which refuses
+what the canonical form cannot hold): :meth:`PlainRows.read` gives the hashed content
+(:func:`verify.event.event_content`), the hash the row carries and its ``prev_hash``, and the
+content's hash is recomputed with the verifier's own encoder for parsed JSON. Any other row gives
+``None`` and goes through the mapper as before, which reports what it cannot read. The tests hold
+the two paths equal for every kind of event.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import json
+import hashlib
 import re
 from dataclasses import dataclass
 from datetime import datetime
@@ -22,7 +24,8 @@ from uuid import UUID
 
 from eventsourcing.utils import resolve_topic
 
-from verify.event import event_content, format_timestamp
+from verify.canonical import CanonicalError, canonical_json_parsed, loads_strict
+from verify.event import EVENT_HASH_DOMAIN, event_content, format_timestamp
 
 _STAMP = b'{"timestamp":{"_type_":"datetime_iso","_data_":"'
 _META = ("timestamp", "prev_hash", "event_hash")
@@ -32,16 +35,23 @@ _UUID_TEXT = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-
 @dataclass(frozen=True)
 class PlainRow:
     """What a row holds: the hashed content, the hash it carries, its ``prev_hash`` and its own
-    fields (the content's ``data``)."""
+    fields (the content's ``data``), and the stored bytes it was read from."""
 
     content: dict[str, Any]
     event_hash: str
     prev_hash: str
+    source: bytes
 
     @property
     def data(self) -> dict[str, Any]:
         data: dict[str, Any] = self.content["data"]
         return data
+
+    def recomputed_hash(self) -> str:
+        """The event hash of the content (:func:`verify.event.event_hash`), through the verifier's
+        encoder for JSON read by :func:`verify.canonical.loads_strict` (the same bytes)."""
+        encoded = canonical_json_parsed(self.content, self.source)
+        return hashlib.sha256(EVENT_HASH_DOMAIN + encoded).hexdigest()
 
 
 class PlainRows:
@@ -69,8 +79,8 @@ class PlainRows:
             return None
         expected = self._fields_of(topic)
         try:
-            raw = json.loads(state)
-        except ValueError:
+            raw = loads_strict(state)  # refuses floats, unsafe integers, repeated keys
+        except CanonicalError:
             return None
         if expected is None or type(raw) is not dict or raw.keys() != expected:
             return None
@@ -89,4 +99,4 @@ class PlainRows:
         except ValueError:
             return None
         return PlainRow(event_content(uuid, version, topic, moment, prev_hash, raw), event_hash,
-                        prev_hash)
+                        prev_hash, state)
