@@ -20,7 +20,6 @@ object keys), so that what a verifier reads can be re-canonicalised without loss
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
 MAX_SAFE_INTEGER = 2**53 - 1
@@ -235,14 +234,6 @@ _STRICT_DECODER = json.JSONDecoder(
     parse_constant=_parse_constant,
     object_pairs_hook=_object_pairs,
 )
-# Every integer of at most 15 digits is inside ±(2**53-1) (which has 16): for a text without a run
-# of 16 digits the C parser's own integers need no check, one Python call less per number.
-_SHORT_INTS_DECODER = json.JSONDecoder(
-    parse_float=_parse_float,
-    parse_constant=_parse_constant,
-    object_pairs_hook=_object_pairs,
-)
-_LONG_DIGITS = re.compile(r"[0-9]{16}")
 
 
 def loads_strict(text: str | bytes) -> object:
@@ -253,9 +244,8 @@ def loads_strict(text: str | bytes) -> object:
     try:
         if isinstance(text, bytes):
             text = text.decode("utf-8")
-        decoder = _STRICT_DECODER if _LONG_DIGITS.search(text) else _SHORT_INTS_DECODER
         try:  # the common case, a line with nothing around the value, without decode()'s regexes
-            value, end = decoder.raw_decode(text)
+            value, end = _STRICT_DECODER.raw_decode(text)
             rest = len(text) - end
             if rest == 0 or (rest == 1 and text[-1] == "\n"):
                 return value

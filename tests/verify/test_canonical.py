@@ -170,29 +170,3 @@ def test_key_order_is_utf16(value: dict[str, int]) -> None:
     assert isinstance(decoded, dict)
     keys = list(decoded)
     assert keys == sorted(value, key=lambda k: k.encode("utf-16-be"))
-
-
-json_values = st.recursive(
-    st.none() | st.booleans() | st.text(max_size=20)
-    | st.integers(min_value=-(2**60), max_value=2**60) | st.integers(-999, 999),
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=6), inner, max_size=4),
-    max_leaves=12,
-)
-
-
-@given(json_values)
-def test_the_quick_parse_of_short_integers_accepts_and_refuses_as_the_strict_one(value: object) -> None:
-    import json
-
-    from verify import canonical
-
-    text = json.dumps(value, ensure_ascii=False)
-    try:
-        expected: object = canonical._STRICT_DECODER.decode(text)
-    except CanonicalError as exc:
-        expected = str(exc)
-    try:
-        got: object = loads_strict(text)
-    except CanonicalError as exc:
-        got = str(exc)
-    assert got == expected
