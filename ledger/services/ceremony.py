@@ -31,6 +31,7 @@ from ledger.domain.rulebook import DrawWindow
 from ledger.errors import InvalidInput
 from ledger.services.application import LedgerApp
 from ledger.services.directory_view import agencies, directories
+from ledger.services.loaded import Loaded
 from verify.draw import (
     Assignment,
     DrawResult,
@@ -115,20 +116,21 @@ class Ceremony:
     def __init__(self, app: LedgerApp, keys_dir: Path) -> None:
         self.app = app
         self.keys = DrawKeys(keys_dir)
+        self.loaded: Loaded[Any] = Loaded(app)  # draws and agencies, kept between use cases
 
     # -- loading ---------------------------------------------------------------------------------
     def draw(self, draw_id: str) -> Draw:
         uuid = draw_uuid(draw_id)
         if uuid not in self.app.repository:
             raise CeremonyError(f"draw_id: no draw {draw_id} (see `spotcheck draw list`)")
-        found: Draw = self.app.repository.get(uuid)
+        found: Draw = self.loaded.get(uuid)
         return found
 
     def _agency(self, code: str) -> Agency:
         uuid = agency_id(code)
         if uuid not in self.app.repository:
             raise CeremonyError(f"agency: no agency with division code {code}")
-        found: Agency = self.app.repository.get(uuid)
+        found: Agency = self.loaded.get(uuid)
         return found
 
     # -- freeze ----------------------------------------------------------------------------------
