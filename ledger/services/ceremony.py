@@ -130,7 +130,7 @@ class Ceremony:
         uuid = agency_id(code)
         if uuid not in self.app.repository:
             raise CeremonyError(f"agency: no agency with division code {code}")
-        found: Agency = self.loaded.get(uuid)
+        found: Agency = self.loaded.peek(uuid)  # read only
         return found
 
     # -- freeze ----------------------------------------------------------------------------------

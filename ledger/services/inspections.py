@@ -71,7 +71,7 @@ class Inspections:
         return draw
 
     def _agency(self, draw: Draw) -> tuple[Agency, Rulebook]:
-        agency: Agency = self.ceremony.loaded.get(UUID(draw.agency_id))
+        agency: Agency = self.ceremony.loaded.peek(UUID(draw.agency_id))  # read only
         first = period_of(draw.period).first
         rulebook = agency.rulebook_in_force(first.isoformat())
         assert rulebook is not None  # the draw was frozen under it

@@ -30,7 +30,14 @@ class Loaded(Generic[T]):
         self._kept: OrderedDict[UUID, Any] = OrderedDict()
 
     def get(self, uuid: UUID) -> T:
-        """The aggregate as stored now (eventsourcing's ``AggregateNotFoundError`` if none)."""
+        """The aggregate as stored now, a copy of its own for the caller to change and save
+        (eventsourcing's ``AggregateNotFoundError`` if there is none)."""
+        found: T = copy.deepcopy(self.peek(uuid))
+        return found
+
+    def peek(self, uuid: UUID) -> T:
+        """The aggregate as stored now, to read only (it is the one kept: never change it). An
+        agency's holiday schedules are a hundred thousand small objects, not worth a copy."""
         kept = self._kept.get(uuid)
         if kept is None:
             kept = self.app.repository.get(uuid)
@@ -42,5 +49,5 @@ class Loaded(Generic[T]):
         self._kept.move_to_end(uuid)
         while len(self._kept) > self.size:
             self._kept.popitem(last=False)
-        found: T = copy.deepcopy(kept)
+        found: T = kept
         return found
