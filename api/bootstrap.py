@@ -57,12 +57,14 @@ def open_ledger(settings: Settings | None = None) -> Ledger:
     from ledger.adapters.event_store import events_table, eventsourcing_env
     from ledger.log.store import LogSchemaError, open_log_store
     from ledger.services.application import LedgerApp
+    from ledger.services.directory_view import ensure_schema
     from ledger.services.ledger import Ledger
 
     settings = settings or Settings.from_environ()
     try:
         with schema_lock(settings):
             app = LedgerApp(env=eventsourcing_env(settings))
+            ensure_schema(app)
             store = open_log_store(settings, events_table(settings))
     except LogSchemaError as exc:
         raise StorageError(f"cannot open {settings.describe()}: {exc}") from None

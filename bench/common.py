@@ -181,9 +181,24 @@ class Results:
         }
         self.rows: list[dict[str, Any]] = []
         self.notes: list[str] = []
+        self.figures: list[dict[str, Any]] = []
 
     def add(self, **row: Any) -> dict[str, Any]:
         self.rows.append(row)
+        return row
+
+    def figure(self, figure: str, target: str, measured: float, unit: str, *, limit: float,
+               higher_is_better: bool = False) -> dict[str, Any]:
+        """One figure of ``bash scripts/bench.sh``'s table: ``measured`` against ``limit``.
+
+        ``ratio`` is how far the target is met: limit / measured for a time or a cost (lower is
+        better), measured / limit for a throughput; 1.0 or more passes."""
+        ratio = (measured / limit) if higher_is_better else (limit / measured if measured else float("inf"))
+        row = {"figure": figure, "target": target, "measured": measured, "unit": unit,
+               "ratio": ratio, "pass": ratio >= 1.0, "load": os.getloadavg()[0]}
+        self.figures.append(row)
+        print(f"# figure: {figure}: {measured:,.3g} {unit} (target {target}) "
+              f"{'PASS' if row['pass'] else 'FAIL'}", flush=True)
         return row
 
     def note(self, text: str) -> None:
@@ -200,7 +215,7 @@ class Results:
         print(f"  total {self.meta['seconds_total']} s, peak RSS {self.meta['peak_rss_mb']} MiB")
         OUT_DIR.mkdir(parents=True, exist_ok=True)
         path = OUT_DIR / f"{self.name}.json"
-        payload = {**self.meta, "rows": self.rows, "notes": self.notes}
+        payload = {**self.meta, "rows": self.rows, "notes": self.notes, "figures": self.figures}
         path.write_text(json.dumps(payload, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         print(f"  written {path.relative_to(ROOT)}")
         return path

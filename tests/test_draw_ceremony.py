@@ -153,7 +153,8 @@ def test_one_draw_has_one_seed_and_a_second_attempt_is_recorded(ceremony: Ceremo
 def test_the_seed_is_the_spec_hash_of_the_frozen_hashes_and_the_entropy(ceremony: Ceremony) -> None:
     draw_id = seeded(ceremony)
     draw = ceremony.draw(draw_id)
-    pre = "|".join(["SPOTCHECK-DRAW-1", draw_id, draw.file_hash("population"),
+    assert "spec=SPOTCHECK-DRAW-2\n" in str(draw.files["params"]["content"])  # new draws: version 2
+    pre = "|".join(["SPOTCHECK-DRAW-2", draw_id, draw.file_hash("population"),
                     draw.file_hash("inspectors"), draw.file_hash("conflicts"),
                     draw.file_hash("params"), *WITNESS_VALUES.values(), DICE])
     seed = derive_seed(pre)
@@ -434,3 +435,25 @@ def test_a_list_is_fixed_within_the_draw_window(ceremony: Ceremony) -> None:
     assert ceremony.draw(draw_id).fixed == {"list_hash": ceremony.draw(draw_id).fixed["list_hash"],  # type: ignore[index]
                                             "fixed_by": "局务会", "fixed_on": "2025-12-31",
                                             "working_days_late": 0}
+
+
+def test_a_draw_fixed_under_version_1_still_runs_and_is_verified_by_version_1(
+    county: Ledger, ceremony: Ceremony, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A draw frozen before SPOTCHECK-DRAW-2 (params.txt without its spec line) keeps version 1
+    throughout: its PRE, its assignment (by ticket) and its amendments, and the verifier replays
+    it with version 1."""
+    import ledger.domain.draw_inputs as draw_inputs
+    from verify.draw_files import SPEC_V1, DrawParams
+
+    monkeypatch.setattr(draw_inputs, "DrawParams",
+                        lambda **kwargs: DrawParams(**kwargs, spec=SPEC_V1))
+    draw_id = _disclosed_with_amendments(county, ceremony)
+    draw = ceremony.draw(draw_id)
+    assert "spec=" not in str(draw.files["params"]["content"])
+    opened = ceremony.open(draw_id)
+    assert opened.result is not None and opened.result.preimage.startswith("SPOTCHECK-DRAW-1|")
+    assert ceremony.files(draw_id)["assignment.csv"].startswith(b"unit_id,slot,inspector_id,ticket\n")
+    report = export_and_verify(county, tmp_path / "bundle")
+    assert report.findings == []
+    assert (report.draws_checked, report.draws_sealed) == (1, 0)

@@ -39,8 +39,10 @@ def _no_default(value: object) -> object:
 
 
 # The C encoder behind ``_dumps``, built once (``JSONEncoder.encode`` builds it on every call):
-# the verifier re-encodes every event of a bundle. Values reaching it were parsed from JSON, so
-# there are no cycles to guard (markers=None) and no floats (allow_nan is then moot).
+# the verifier re-encodes every event of a bundle, the writer hashes every event it creates.
+# Values reaching it were parsed from JSON or passed :func:`_check` (which refuses floats and
+# recurses into every container first, so a cycle never reaches it): there are no cycles to guard
+# (markers=None) and no floats (allow_nan is then moot).
 _C_ENCODER = getattr(json.encoder, "c_make_encoder", None)
 _c_iterencode = None if _C_ENCODER is None else _C_ENCODER(
     None, _no_default, json.encoder.encode_basestring, None, ":", ",", True, False, False)
@@ -194,7 +196,7 @@ def canonical_json(value: object, *, path: str = "$") -> bytes:
     """
     try:
         needs_utf16_order = _check(value)
-        text = _encode_utf16_sorted(value) if needs_utf16_order else _dumps(value)
+        text = _encode_utf16_sorted(value) if needs_utf16_order else _dumps_parsed(value)
         try:
             return text.encode("utf-8")
         except UnicodeEncodeError:

@@ -1,4 +1,4 @@
-"""SPOTCHECK-DRAW-1 §3–§6: the seed, the tickets, the unit draw (抽取) and the team assignment (检查组).
+"""SPOTCHECK-DRAW-2 §3–§6: the seed, the tickets, the unit draw (抽取) and the team assignment (检查组).
 
 Everything here is a pure function of published bytes, so anyone can replay a draw:
 
@@ -14,28 +14,54 @@ Everything here is a pure function of published bytes, so anyone can replay a dr
   uninspectable unit replaced by the first unused alternate, an inspector's recusal (回避) filled by
   the next eligible inspector under the same load rule.
 
-Ranks and slots are 1-based. Tickets are compared as ASCII strings, ties broken by id, bytewise.
+Two versions of §6 exist. Version 2 (``SPOTCHECK-DRAW-2``, every new draw) walks each selected
+unit's own lazily generated Fisher–Yates shuffle of the stratum's inspectors (:class:`Walk`), so a
+unit costs about team size + skipped inspectors hashes. Version 1 (``SPOTCHECK-DRAW-1``, draws
+fixed before it) ordered every eligible inspector by a ticket of their own (:func:`team_order`);
+it is kept so that those draws still verify. The version is the ``spec`` of ``params.txt``, and
+it is the first field of ``PRE``.
+
+Ranks and slots are 1-based; a walk position is 0-based. Tickets are compared as ASCII strings,
+ties broken by id, bytewise. The unit tickets of a large population are computed in two processes
+(:data:`PARALLEL_TICKETS`): the result is the same, only sooner.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+import multiprocessing
+import os
+import threading
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from itertools import repeat
+from typing import NamedTuple, overload
 
 from verify.draw_files import (
+    CURRENT_SPEC,
+    SPEC_V1,
+    SPEC_V2,
     Conflict,
     DrawInputs,
     Inspector,
+    Population,
     Unit,
     is_valid_id,
 )
 
-DRAW_TAG = "SPOTCHECK-DRAW-1"
+DRAW_TAG = CURRENT_SPEC
+SPECS = (SPEC_V1, SPEC_V2)
 ASSIGN_INFIX = "|assign|"
 SELECTION_HEADER = "stratum,rank,id,key,selected"
-ASSIGNMENT_HEADER = "unit_id,slot,inspector_id,ticket"
+ASSIGNMENT_HEADERS = {
+    SPEC_V1: "unit_id,slot,inspector_id,ticket",
+    SPEC_V2: "unit_id,slot,inspector_id,position",
+}
+ASSIGNMENT_HEADER = ASSIGNMENT_HEADERS[CURRENT_SPEC]
 INSUFFICIENT_ELIGIBLE = "INSUFFICIENT_ELIGIBLE"
+#: From this many unit tickets on, half of them are computed in a second process.
+PARALLEL_TICKETS = 100_000
 
 _sha256 = hashlib.sha256
 _HEX = frozenset("0123456789abcdef")
@@ -44,7 +70,12 @@ _LINE_BREAKS = frozenset("\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029")
 
 
 class DrawError(ValueError):
-    """A value given to the draw breaks a rule of SPOTCHECK-DRAW-1 (the message names it)."""
+    """A value given to the draw breaks a rule of SPOTCHECK-DRAW-2 (the message names it)."""
+
+
+def _check_spec(spec: str) -> None:
+    if spec not in SPECS:
+        raise DrawError(f"spec {spec!r} is not one of {', '.join(SPECS)}")
 
 
 # --- §3 entropy and seed -------------------------------------------------------------------------
@@ -90,12 +121,14 @@ def seed_preimage(
     conflicts_hash: str,
     params_hash: str,
     entropy_values: Sequence[str],
+    spec: str = CURRENT_SPEC,
 ) -> str:
-    """``PRE``: ``SPOTCHECK-DRAW-1``, draw_id, PH, IH, CH, PAH, E1, …, Ek joined by ``|``.
+    """``PRE``: the version (``SPOTCHECK-DRAW-2``), draw_id, PH, IH, CH, PAH, E1, …, Ek joined by ``|``.
 
     Refuses a malformed draw id or hash, no entropy at all, and an entropy value that is empty or
     holds ``|`` or a line break (see :func:`check_entropy_value`).
     """
+    _check_spec(spec)
     if not is_valid_id(draw_id):
         raise DrawError(f"draw_id {draw_id!r} must match ^[0-9A-Za-z._-]{{1,64}}$")
     for name, value in (("PH", population_hash), ("IH", inspectors_hash),
@@ -105,8 +138,15 @@ def seed_preimage(
         raise DrawError("at least one entropy value is needed (a sequence of strings)")
     for k, value in enumerate(entropy_values, start=1):
         check_entropy_value(k, value)
-    parts = [DRAW_TAG, draw_id, population_hash, inspectors_hash, conflicts_hash, params_hash]
+    parts = [spec, draw_id, population_hash, inspectors_hash, conflicts_hash, params_hash]
     return "|".join([*parts, *entropy_values])
+
+
+def spec_of_preimage(preimage: str) -> str:
+    """The version a ``PRE`` names (its first field); :class:`DrawError` for an unknown one."""
+    spec = preimage.split("|", 1)[0]
+    _check_spec(spec)
+    return spec
 
 
 def derive_seed(preimage: str) -> str:
@@ -126,6 +166,7 @@ def seed_of(inputs: DrawInputs, entropy_values: Sequence[str]) -> tuple[str, str
         inputs.conflicts_hash,
         inputs.params_hash,
         entropy_values,
+        inputs.params.spec,
     )
     return preimage, derive_seed(preimage)
 
@@ -179,6 +220,73 @@ def unit_key(seed: str, unit_id: str, weight: int) -> str:
     return _unit_key(ticket_prefix(seed), unit_id, weight)
 
 
+_SUFFIXES = [b"", b""] + [f"#{j}".encode("ascii") for j in range(2, 11)]
+_LOW = 10**9  # a ticket's first 9 digits are those of its number modulo 10**9, reversed
+
+
+def unit_keys(prefix: bytes, ids: Sequence[str], weights: Sequence[int]) -> list[str]:
+    """``KEY_i`` for each unit (ids and weights side by side), given ``prefix = ticket_prefix(SEED)``.
+
+    The hot loop of a draw. A weighted unit's tickets are first compared by their first nine
+    digits (the number modulo 10**9, reversed), and only the winner is written out in full; when
+    two of a unit's tickets share those nine digits the full tickets decide, as :func:`unit_key`.
+    """
+    sha256 = _sha256
+    from_bytes = int.from_bytes
+    suffixes = _SUFFIXES
+    low = _LOW
+    keys: list[str] = []
+    append = keys.append
+    for unit_id, weight in zip(ids, weights, strict=True):
+        message = prefix + unit_id.encode("ascii")
+        number = from_bytes(sha256(message).digest(), "big")
+        if weight > 1:
+            if weight > 10:
+                raise DrawError(f"weight of {unit_id} must be 1..10, got {weight}")
+            best = f"{number % low:09d}"[::-1]
+            tied = False
+            for j in range(2, weight + 1):
+                other = from_bytes(sha256(message + suffixes[j]).digest(), "big")
+                digits = f"{other % low:09d}"[::-1]
+                if digits < best:
+                    best, number, tied = digits, other, False
+                elif digits == best:
+                    tied = True
+            if tied:  # one in a billion: let the full tickets decide
+                append(_unit_key(prefix, unit_id, weight))
+                continue
+        text = str(number)
+        append("0." + (text if len(text) >= 64 else text.zfill(64))[::-1])
+    return keys
+
+
+def _keys_in_two_processes(prefix: bytes, ids: list[str], weights: list[int]) -> list[str]:
+    """:func:`unit_keys` with the second half of the units in another process (both cores)."""
+    total = sum(weights)
+    # split where half of the tickets are, not half of the units
+    running, half = 0, len(ids)
+    for index, weight in enumerate(weights):
+        running += weight
+        if 2 * running >= total:
+            half = index + 1
+            break
+    # fork is quick and safe in a process with one thread; otherwise start a fresh interpreter
+    method = "fork" if (threading.active_count() == 1
+                        and "fork" in multiprocessing.get_all_start_methods()) else "spawn"
+    with multiprocessing.get_context(method).Pool(1) as pool:
+        second = pool.apply_async(unit_keys, (prefix, ids[half:], weights[half:]))
+        first = unit_keys(prefix, ids[:half], weights[:half])
+        return first + second.get()
+
+
+def population_keys(seed: str, ids: list[str], weights: list[int]) -> list[str]:
+    """``KEY_i`` for every unit; in two processes from :data:`PARALLEL_TICKETS` tickets on."""
+    prefix = ticket_prefix(seed)
+    if len(ids) > 1 and sum(weights) >= PARALLEL_TICKETS and (os.cpu_count() or 1) > 1:
+        return _keys_in_two_processes(prefix, ids, weights)
+    return unit_keys(prefix, ids, weights)
+
+
 @dataclass(frozen=True)
 class RankedUnit:
     """One row of ``selection.csv``: a unit's 1-based rank within its stratum and its key."""
@@ -194,64 +302,136 @@ class RankedUnit:
         return f"{self.stratum},{self.rank},{self.id},{self.key},{1 if self.selected else 0}"
 
 
+class Ranking(Sequence[RankedUnit]):
+    """One stratum ranked by ``(KEY, id)``: the first ``size`` selected, the rest alternates.
+
+    A sequence of :class:`RankedUnit` (rank ``n`` at index ``n - 1``), held as two columns.
+    """
+
+    __slots__ = ("ids", "keys", "size", "stratum")
+
+    def __init__(self, stratum: str, ids: list[str], keys: list[str], size: int) -> None:
+        self.stratum = stratum
+        self.ids = ids
+        self.keys = keys
+        self.size = size
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def _row(self, index: int) -> RankedUnit:
+        return RankedUnit(self.stratum, index + 1, self.ids[index], self.keys[index], index < self.size)
+
+    @overload
+    def __getitem__(self, index: int) -> RankedUnit: ...
+    @overload
+    def __getitem__(self, index: slice) -> tuple[RankedUnit, ...]: ...
+    def __getitem__(self, index: int | slice) -> RankedUnit | tuple[RankedUnit, ...]:
+        if isinstance(index, slice):
+            return tuple(self._row(i) for i in range(len(self.ids))[index])
+        if index < 0:
+            index += len(self.ids)
+        if not 0 <= index < len(self.ids):
+            raise IndexError(index)
+        return self._row(index)
+
+    def __iter__(self) -> Iterator[RankedUnit]:
+        return (self._row(i) for i in range(len(self.ids)))
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Ranking):
+            return ((self.stratum, self.ids, self.keys, self.size)
+                    == (other.stratum, other.ids, other.keys, other.size))
+        if isinstance(other, tuple | list):
+            return tuple(self) == tuple(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"Ranking({self.stratum}: {self.size} of {len(self.ids)} selected)"
+
+    def lines(self) -> str:
+        """The stratum's rows of ``selection.csv``, each with its LF."""
+        count = len(self.ids)
+        flags = ["1"] * self.size + ["0"] * (count - self.size)
+        return "".join(map("{},{},{},{},{}\n".format, repeat(self.stratum, count),
+                           range(1, count + 1), self.ids, self.keys, flags))
+
+
 @dataclass(frozen=True)
 class Selection:
     """The outcome of §5: every stratum ranked; the first ``size`` units selected, the rest
     alternates in order. ``strata`` maps each stratum code, in bytewise order, to its ranking."""
 
     seed: str
-    strata: Mapping[str, tuple[RankedUnit, ...]]
+    strata: Mapping[str, Ranking]
+
+    @cached_property
+    def _selected(self) -> tuple[RankedUnit, ...]:
+        chosen = [ranking[i] for ranking in self.strata.values() for i in range(ranking.size)]
+        return tuple(sorted(chosen, key=lambda unit: (unit.key, unit.id)))
 
     def selected(self) -> tuple[RankedUnit, ...]:
         """The selected units of all strata in the global ``(key, id)`` order of §6."""
-        chosen = [unit for ranking in self.strata.values() for unit in ranking if unit.selected]
-        return tuple(sorted(chosen, key=lambda unit: (unit.key, unit.id)))
+        return self._selected
 
     def alternates(self, stratum: str) -> tuple[RankedUnit, ...]:
         """The stratum's alternates (备选), in rank order."""
-        return tuple(unit for unit in self.strata[stratum] if not unit.selected)
+        ranking = self.strata[stratum]
+        return ranking[ranking.size:]
+
+    @cached_property
+    def _where(self) -> dict[str, tuple[str, int]]:
+        return {unit_id: (stratum, index) for stratum, ranking in self.strata.items()
+                for index, unit_id in enumerate(ranking.ids)}
 
     def unit(self, unit_id: str) -> RankedUnit:
         """The ranked row of ``unit_id``; :class:`KeyError` if it is not in the population."""
-        for ranking in self.strata.values():
-            for unit in ranking:
-                if unit.id == unit_id:
-                    return unit
-        raise KeyError(unit_id)
+        stratum, index = self._where[unit_id]
+        return self.strata[stratum][index]
 
     def csv_bytes(self) -> bytes:
         """The exact bytes of ``selection.csv``: sorted by stratum (bytewise), then rank."""
-        lines = [SELECTION_HEADER]
-        for stratum in sorted(self.strata):
-            lines.extend(unit.line() for unit in self.strata[stratum])
-        return "".join(line + "\n" for line in lines).encode("utf-8")
+        body = "".join(self.strata[stratum].lines() for stratum in sorted(self.strata))
+        return (SELECTION_HEADER + "\n" + body).encode("ascii")
 
 
-def draw_stratum(seed: str, stratum: str, units: Iterable[Unit], size: int) -> tuple[RankedUnit, ...]:
+def _ranking(stratum: str, ids: list[str], keys: list[str], size: int) -> Ranking:
+    """Rank ids (in bytewise order) by key; a stable sort then breaks equal keys by id."""
+    if not 0 <= size <= len(ids):
+        raise DrawError(f"size {size} of stratum {stratum} is not within 0..{len(ids)}")
+    order = sorted(range(len(ids)), key=keys.__getitem__)
+    return Ranking(stratum, [ids[i] for i in order], [keys[i] for i in order], size)
+
+
+def draw_stratum(seed: str, stratum: str, units: Iterable[Unit], size: int) -> Ranking:
     """Rank one stratum's units by ``(KEY, id)`` and mark the first ``size`` selected."""
-    prefix = ticket_prefix(seed)
-    keyed = sorted((_unit_key(prefix, unit.id, unit.weight), unit.id) for unit in units)
-    if not 0 <= size <= len(keyed):
-        raise DrawError(f"size {size} of stratum {stratum} is not within 0..{len(keyed)}")
-    return tuple(
-        RankedUnit(stratum, rank, unit_id, key, rank <= size)
-        for rank, (key, unit_id) in enumerate(keyed, start=1)
-    )
+    rows = sorted(units, key=lambda unit: unit.id)
+    ids = [unit.id for unit in rows]
+    keys = population_keys(seed, ids, [unit.weight for unit in rows])
+    return _ranking(stratum, ids, keys, size)
 
 
 def draw_units(seed: str, population: Iterable[Unit], sizes: Mapping[str, int]) -> Selection:
     """§5 for every stratum. ``sizes`` must name exactly the strata of ``population``."""
-    by_stratum: dict[str, list[Unit]] = {}
-    for unit in population:
-        by_stratum.setdefault(unit.stratum, []).append(unit)
-    if set(by_stratum) != set(sizes):
+    units = population if isinstance(population, Population) else Population.of(
+        sorted(population, key=lambda unit: unit.id))
+    if set(units.strata) != set(sizes):
         raise DrawError(
-            f"the sizes name strata {sorted(sizes)}, the population has strata {sorted(by_stratum)}"
+            f"the sizes name strata {sorted(sizes)}, the population has strata {sorted(set(units.strata))}"
         )
-    strata = {
-        stratum: draw_stratum(seed, stratum, by_stratum[stratum], sizes[stratum])
-        for stratum in sorted(by_stratum)
-    }
+    keys = population_keys(seed, units.ids, units.weights)
+    by_stratum: dict[str, tuple[list[str], list[str]]] = {}
+    for unit_id, stratum, key in zip(units.ids, units.strata, keys, strict=True):
+        columns = by_stratum.get(stratum)
+        if columns is None:
+            columns = by_stratum[stratum] = ([], [])
+        columns[0].append(unit_id)
+        columns[1].append(key)
+    del keys
+    strata = {stratum: _ranking(stratum, *by_stratum[stratum], sizes[stratum])
+              for stratum in sorted(by_stratum)}
     return Selection(seed, strata)
 
 
@@ -270,43 +450,45 @@ def replace_unit(selection: Selection, unit_id: str, used: Collection[str]) -> R
     unit = selection.unit(unit_id)
     if not unit.selected and unit_id not in used:
         raise DrawError(f"{unit_id} is an alternate that was never taken: there is nothing to replace")
-    for alternate in selection.alternates(unit.stratum):
-        if alternate.id not in used:
-            return alternate
+    ranking = selection.strata[unit.stratum]
+    for index in range(ranking.size, len(ranking)):
+        if ranking.ids[index] not in used:
+            return ranking[index]
     return None
 
 
-# --- §6 inspector assignment ---------------------------------------------------------------------
+# --- §6 inspector assignment: what both versions share -------------------------------------------
 
 
 class Roster:
-    """Who may inspect what: inspectors by stratum, and the conflicts by unit."""
+    """Who may inspect what: inspectors by stratum (each pool in bytewise order), and the
+    conflicts by unit."""
 
     def __init__(self, inspectors: Iterable[Inspector], conflicts: Iterable[Conflict]) -> None:
         ids: list[str] = []
-        self._by_stratum: dict[str, list[str]] = {}
+        by_stratum: dict[str, list[str]] = {}
         for inspector in inspectors:
             ids.append(inspector.inspector_id)
             for stratum in inspector.strata:
-                self._by_stratum.setdefault(stratum, []).append(inspector.inspector_id)
+                by_stratum.setdefault(stratum, []).append(inspector.inspector_id)
         self.inspector_ids: tuple[str, ...] = tuple(ids)
+        self._pools = {stratum: tuple(sorted(pool)) for stratum, pool in by_stratum.items()}
         self._conflicts: dict[str, set[str]] = {}
         for conflict in conflicts:
             self._conflicts.setdefault(conflict.unit_id, set()).add(conflict.inspector_id)
 
+    def pool(self, stratum: str) -> tuple[str, ...]:
+        """``P_s``: the inspectors whose strata include ``stratum``, sorted bytewise."""
+        return self._pools.get(stratum, ())
+
+    def conflicted(self, unit_id: str) -> Collection[str]:
+        """The inspectors ``conflicts.csv`` pairs with the unit."""
+        return self._conflicts.get(unit_id, ())
+
     def eligible(self, unit_id: str, stratum: str) -> list[str]:
         """``E_c`` as a set (unordered): the stratum's inspectors minus those in conflict with c."""
-        barred = self._conflicts.get(unit_id, set())
-        return [i for i in self._by_stratum.get(stratum, []) if i not in barred]
-
-
-def team_order(seed: str, unit_id: str, eligible: Iterable[str]) -> list[tuple[str, str]]:
-    """``E_c`` ordered by ``(TICKET(SEED + "|assign|" + c, inspector_id), inspector_id)``.
-
-    Returns ``(ticket, inspector_id)`` pairs, in order.
-    """
-    prefix = ticket_prefix(seed + ASSIGN_INFIX + unit_id)
-    return sorted((ticket_with_prefix(prefix, inspector_id), inspector_id) for inspector_id in eligible)
+        barred = self.conflicted(unit_id)
+        return [i for i in self.pool(stratum) if i not in barred]
 
 
 def fill_team(
@@ -349,18 +531,18 @@ def fill_team(
     return members
 
 
-@dataclass(frozen=True)
-class TeamSlot:
-    """One row of ``assignment.csv``: a team member of a unit, their 1-based slot and ticket."""
+class TeamSlot(NamedTuple):
+    """One row of ``assignment.csv``: a team member of a unit, their 1-based slot, and their place
+    in the unit's order — the 0-based walk position (version 2) or the ticket (version 1)."""
 
     unit_id: str
     slot: int
     inspector_id: str
-    ticket: str
+    place: str
 
     def line(self) -> str:
         """The row as it appears in ``assignment.csv`` (without the LF)."""
-        return f"{self.unit_id},{self.slot},{self.inspector_id},{self.ticket}"
+        return f"{self.unit_id},{self.slot},{self.inspector_id},{self.place}"
 
 
 @dataclass(frozen=True)
@@ -386,6 +568,7 @@ class Assignment:
 
     slots: tuple[TeamSlot, ...]
     loads: Mapping[str, int]
+    spec: str = field(default=CURRENT_SPEC)
 
     def teams(self) -> dict[str, tuple[str, ...]]:
         """Unit id → the team's inspector ids in slot order (units in processing order)."""
@@ -396,38 +579,8 @@ class Assignment:
 
     def csv_bytes(self) -> bytes:
         """The exact bytes of ``assignment.csv``: rows in processing order, slots ascending."""
-        lines = [ASSIGNMENT_HEADER, *(slot.line() for slot in self.slots)]
-        return "".join(line + "\n" for line in lines).encode("utf-8")
-
-
-def assign_inspectors(
-    seed: str,
-    selection: Selection,
-    inspectors: Iterable[Inspector],
-    conflicts: Iterable[Conflict],
-    team_size: int,
-    load_cap: int,
-) -> Assignment | InsufficientEligible:
-    """§6: a team for each selected unit, in the global ``(KEY, id)`` order; loads start at 0.
-
-    Returns :class:`InsufficientEligible` for the first unit (in that order) whose ``E_c`` is
-    smaller than ``team_size``; no partial assignment is returned.
-    """
-    if team_size < 2 or load_cap < 0:
-        raise DrawError(f"team_size must be >= 2 and load_cap >= 0, got {team_size} and {load_cap}")
-    roster = Roster(inspectors, conflicts)
-    loads = dict.fromkeys(roster.inspector_ids, 0)
-    slots: list[TeamSlot] = []
-    for unit in selection.selected():
-        ordered = team_order(seed, unit.id, roster.eligible(unit.id, unit.stratum))
-        tickets = {inspector_id: ticket for ticket, inspector_id in ordered}
-        team = fill_team([inspector_id for _, inspector_id in ordered], team_size, load_cap, loads)
-        if team is None:
-            return InsufficientEligible(unit.id, len(ordered), team_size)
-        for slot, inspector_id in enumerate(team, start=1):
-            slots.append(TeamSlot(unit.id, slot, inspector_id, tickets[inspector_id]))
-            loads[inspector_id] += 1
-    return Assignment(tuple(slots), loads)
+        body = "".join(map("{0[0]},{0[1]},{0[2]},{0[3]}\n".format, self.slots))
+        return (ASSIGNMENT_HEADERS[self.spec] + "\n" + body).encode("utf-8")
 
 
 def assignment_csv(assignment: Assignment) -> bytes:
@@ -439,7 +592,8 @@ def assignment_csv(assignment: Assignment) -> bytes:
 class InspectorReplacement:
     """A recusal (回避) filled: ``replacement`` takes ``recused``'s slot on the unit's team.
 
-    ``loads`` are the loads after the change: the recused inspector's lowered by 1, the
+    ``place`` is the replacement's place in the unit's order (walk position, or ticket in version
+    1). ``loads`` are the loads after the change: the recused inspector's lowered by 1, the
     replacement's raised by 1, so a load always counts the teams an inspector is currently on.
     """
 
@@ -447,9 +601,170 @@ class InspectorReplacement:
     slot: int
     recused: str
     replacement: str
-    ticket: str
+    place: str
     team: tuple[str, ...]
     loads: Mapping[str, int]
+
+
+# --- §6 version 2: each unit walks its own lazily generated shuffle -------------------------------
+
+
+class Walk:
+    """``W_c``: unit ``c``'s Fisher–Yates shuffle of its stratum's pool ``P_s``, generated lazily.
+
+    Step ``i`` draws ``r_i = SHA256_int(UTF-8(SEED + "|assign|" + c + "|" + decimal(i)))``, swaps
+    ``A[i]`` with ``A[i + r_i mod (n_s − i)]`` in a working copy ``A`` of the pool and yields
+    ``A[i]``. Only the steps asked for are computed, and the copy is a dictionary of the swapped
+    places, so a walk costs what it is used for, not the size of the pool.
+    """
+
+    __slots__ = ("_moved", "_pool", "_prefix", "positions", "steps")
+
+    def __init__(self, seed: str, unit_id: str, pool: Sequence[str]) -> None:
+        self._prefix = f"{seed}{ASSIGN_INFIX}{unit_id}|".encode()
+        self._pool = pool
+        self._moved: dict[int, int] = {}  # place in A → index into the pool, where not the identity
+        self.steps: list[str] = []
+        self.positions: dict[str, int] = {}
+
+    def __len__(self) -> int:
+        return len(self._pool)
+
+    def at(self, i: int) -> str:
+        """``W_c[i]``, computing the steps up to ``i`` first."""
+        while len(self.steps) <= i:
+            self._step()
+        return self.steps[i]
+
+    def __iter__(self) -> Iterator[str]:
+        for i in range(len(self._pool)):
+            yield self.at(i)
+
+    def whole(self) -> list[str]:
+        """Every step of the walk."""
+        return [*self]
+
+    def _step(self) -> None:
+        i = len(self.steps)
+        r = int.from_bytes(_sha256(self._prefix + str(i).encode("ascii")).digest(), "big")
+        j = i + r % (len(self._pool) - i)
+        moved = self._moved
+        at_i = moved.pop(i, i)
+        if j == i:
+            taken = at_i
+        else:
+            taken = moved.get(j, j)
+            moved[j] = at_i
+        inspector = self._pool[taken]
+        self.positions[inspector] = i
+        self.steps.append(inspector)
+
+
+def walk_order(seed: str, unit_id: str, pool: Sequence[str], steps: int | None = None) -> list[str]:
+    """The first ``steps`` of ``W_c`` (all of them by default), for a pool in bytewise order."""
+    walk = Walk(seed, unit_id, pool)
+    if steps is None:
+        return walk.whole()
+    if steps:
+        walk.at(min(steps, len(walk)) - 1)
+    return walk.steps[:steps]
+
+
+def _walk_team(
+    walk: Walk, team_size: int, load_cap: int, loads: Mapping[str, int],
+    team: Sequence[str], barred: Collection[str],
+) -> list[str]:
+    """Fill the team from ``walk`` (enough candidates are known to exist): pass 0 walks only as
+    far as it must; if it cannot fill the team, the whole walk goes through :func:`fill_team`,
+    which repeats pass 0 and goes on with passes 1, 2, …"""
+    members = list(team)
+    skip = {*members, *barred}
+    for i in range(len(walk)):
+        inspector = walk.at(i)
+        if inspector not in skip and (load_cap == 0 or loads[inspector] < load_cap):
+            members.append(inspector)
+            skip.add(inspector)
+            if len(members) == team_size:
+                return members
+    filled = fill_team(walk.whole(), team_size, load_cap, loads, team, barred)
+    assert filled is not None  # the caller counted the candidates
+    return filled
+
+
+def _assign_v2(
+    seed: str, selected: Sequence[RankedUnit], roster: Roster, team_size: int, load_cap: int,
+) -> Assignment | InsufficientEligible:
+    loads = dict.fromkeys(roster.inspector_ids, 0)
+    pools = {stratum: (pool, frozenset(pool)) for stratum in {u.stratum for u in selected}
+             for pool in [roster.pool(stratum)]}
+    slots: list[TeamSlot] = []
+    for unit in selected:
+        pool, members_of_pool = pools[unit.stratum]
+        barred = roster.conflicted(unit.id)
+        eligible = len(pool) - len(members_of_pool.intersection(barred)) if barred else len(pool)
+        if eligible < team_size:
+            return InsufficientEligible(unit.id, eligible, team_size)
+        walk = Walk(seed, unit.id, pool)
+        team = _walk_team(walk, team_size, load_cap, loads, (), barred)
+        for slot, inspector_id in enumerate(team, start=1):
+            slots.append(TeamSlot(unit.id, slot, inspector_id, str(walk.positions[inspector_id])))
+            loads[inspector_id] += 1
+    return Assignment(tuple(slots), loads, SPEC_V2)
+
+
+# --- §6.1 version 1: each unit orders its eligible inspectors by ticket ---------------------------
+
+
+def team_order(seed: str, unit_id: str, eligible: Iterable[str]) -> list[tuple[str, str]]:
+    """Version 1: ``E_c`` ordered by ``(TICKET(SEED + "|assign|" + c, inspector_id), inspector_id)``.
+
+    Returns ``(ticket, inspector_id)`` pairs, in order.
+    """
+    prefix = ticket_prefix(seed + ASSIGN_INFIX + unit_id)
+    return sorted((ticket_with_prefix(prefix, inspector_id), inspector_id) for inspector_id in eligible)
+
+
+def _assign_v1(
+    seed: str, selected: Sequence[RankedUnit], roster: Roster, team_size: int, load_cap: int,
+) -> Assignment | InsufficientEligible:
+    loads = dict.fromkeys(roster.inspector_ids, 0)
+    slots: list[TeamSlot] = []
+    for unit in selected:
+        ordered = team_order(seed, unit.id, roster.eligible(unit.id, unit.stratum))
+        tickets = {inspector_id: ticket for ticket, inspector_id in ordered}
+        team = fill_team([inspector_id for _, inspector_id in ordered], team_size, load_cap, loads)
+        if team is None:
+            return InsufficientEligible(unit.id, len(ordered), team_size)
+        for slot, inspector_id in enumerate(team, start=1):
+            slots.append(TeamSlot(unit.id, slot, inspector_id, tickets[inspector_id]))
+            loads[inspector_id] += 1
+    return Assignment(tuple(slots), loads, SPEC_V1)
+
+
+# --- §6 both versions ----------------------------------------------------------------------------
+
+
+def assign_inspectors(
+    seed: str,
+    selection: Selection,
+    inspectors: Iterable[Inspector],
+    conflicts: Iterable[Conflict],
+    team_size: int,
+    load_cap: int,
+    spec: str = CURRENT_SPEC,
+) -> Assignment | InsufficientEligible:
+    """§6 of ``spec``: a team for each selected unit, in the global ``(KEY, id)`` order; loads
+    start at 0.
+
+    Returns :class:`InsufficientEligible` for the first unit (in that order) with fewer eligible
+    inspectors than ``team_size``; no partial assignment is returned.
+    """
+    _check_spec(spec)
+    if team_size < 2 or load_cap < 0:
+        raise DrawError(f"team_size must be >= 2 and load_cap >= 0, got {team_size} and {load_cap}")
+    roster = Roster(inspectors, conflicts)
+    assign = _assign_v2 if spec == SPEC_V2 else _assign_v1
+    return assign(seed, selection.selected(), roster, team_size, load_cap)
 
 
 def replace_inspector(
@@ -462,30 +777,43 @@ def replace_inspector(
     load_cap: int,
     loads: Mapping[str, int],
     earlier_recusals: Collection[str] = (),
+    spec: str = CURRENT_SPEC,
 ) -> InspectorReplacement | InsufficientEligible:
-    """Replace ``recused`` on ``unit``'s ``team`` with the next inspector of ``E_c`` order.
+    """Replace ``recused`` on ``unit``'s ``team`` with the next inspector of the unit's order.
 
-    The candidate is the first one, walking ``E_c`` in its §6 order with the §6 pass rule against
-    ``loads`` (the loads at this moment), who is not on the team and has not recused from this
-    unit (``recused`` and ``earlier_recusals``). If there is none, the unit has fewer than
-    ``len(team)`` eligible inspectors left and :class:`InsufficientEligible` is returned.
+    Version 2: the first inspector of ``W_c``, from its start, who is not on the team, has not
+    recused from this unit (``recused`` and ``earlier_recusals``) and is not in conflict with it,
+    and who passes the §6 pass rule against ``loads`` (the loads at this moment). Version 1: the
+    same walk over ``E_c`` in ticket order. If there is none, :class:`InsufficientEligible`.
     """
+    _check_spec(spec)
     if recused not in team:
         raise DrawError(f"{recused} is not on the team of {unit.id}")
     if any(loads.get(member, 0) < 1 for member in team):
         raise DrawError(f"the loads given do not count the team of {unit.id}: {dict(loads)}")
     roster = Roster(inspectors, conflicts)
-    ordered = team_order(seed, unit.id, roster.eligible(unit.id, unit.stratum))
-    order = [inspector_id for _, inspector_id in ordered]
     barred = {recused, *earlier_recusals}
     staying = [member for member in team if member != recused]
-    filled = fill_team(order, len(team), load_cap, loads, staying, barred)
-    if filled is None:
-        return InsufficientEligible(unit.id, len(set(order) - barred), len(team))
-    replacement = filled[-1]
+    if spec == SPEC_V2:
+        pool = roster.pool(unit.stratum)
+        barred |= set(roster.conflicted(unit.id))
+        candidates = len(set(pool) - barred)
+        if candidates < len(team):
+            return InsufficientEligible(unit.id, candidates, len(team))
+        walk = Walk(seed, unit.id, pool)
+        replacement = _walk_team(walk, len(team), load_cap, loads, staying, barred)[-1]
+        place = str(walk.positions[replacement])
+    else:
+        ordered = team_order(seed, unit.id, roster.eligible(unit.id, unit.stratum))
+        order = [inspector_id for _, inspector_id in ordered]
+        filled = fill_team(order, len(team), load_cap, loads, staying, barred)
+        if filled is None:
+            return InsufficientEligible(unit.id, len(set(order) - barred), len(team))
+        replacement = filled[-1]
+        place = {i: t for t, i in ordered}[replacement]
     new_loads = dict(loads)
     new_loads[recused] -= 1
-    new_loads[replacement] += 1
+    new_loads[replacement] = new_loads.get(replacement, 0) + 1
     slot = team.index(recused)
     new_team = (*team[:slot], replacement, *team[slot + 1:])
     return InspectorReplacement(
@@ -493,7 +821,7 @@ def replace_inspector(
         slot=slot + 1,
         recused=recused,
         replacement=replacement,
-        ticket={i: t for t, i in ordered}[replacement],
+        place=place,
         team=new_team,
         loads=new_loads,
     )
@@ -513,7 +841,8 @@ class DrawResult:
 
 
 def run_draw(inputs: DrawInputs, entropy_values: Sequence[str]) -> DrawResult:
-    """§3–§6 in order for parsed, cross-checked inputs and the revealed entropy values."""
+    """§3–§6 in order for parsed, cross-checked inputs and the revealed entropy values; the
+    version is the ``spec`` of ``params.txt``."""
     preimage, seed = seed_of(inputs, entropy_values)
     selection = draw_units(seed, inputs.population, inputs.params.sizes)
     assignment = assign_inspectors(
@@ -523,5 +852,6 @@ def run_draw(inputs: DrawInputs, entropy_values: Sequence[str]) -> DrawResult:
         inputs.conflicts,
         inputs.params.team_size,
         inputs.params.load_cap,
+        inputs.params.spec,
     )
     return DrawResult(preimage, seed, selection, assignment)

@@ -5,7 +5,7 @@ are collected during the bundle pass and checked at its end, from the bundle alo
 
 For every draw
     ``draw-files``   each frozen file hashes to the hash recorded beside it and obeys
-                     SPOTCHECK-DRAW-1 §2 (read by :func:`verify.draw_files.read_draw_inputs`);
+                     SPOTCHECK-DRAW-2 §2 (read by :func:`verify.draw_files.read_draw_inputs`);
                      ``params.txt`` names this draw and announces the recorded entropy plan.
     ``draw-order``   the ceremony's steps in the order the rules allow: every commitment before any
                      value, witnesses' values before the dice or public value, one seed after every
@@ -20,7 +20,11 @@ For a disclosed draw (its key is in the ``Disclosed`` event), additionally
                      ``assignment.csv``, whose hashes are the recorded ones, whose combination is
                      the ``ListFixed`` hash;
     ``draw-amendment`` each amendment's details hash to the recorded hash, and name the replacement
-                     the published ranking (a unit) or ``E_c`` order (a recusal) gives.
+                     the published ranking (a unit) or the unit's order (a recusal: its walk
+                     ``W_c`` in version 2, ``E_c`` by ticket in version 1) gives.
+
+The version of each draw is the ``spec`` of its frozen ``params.txt`` (no ``spec`` line: version 1);
+PRE names it as its first field, so the sealed PRE must name the same version.
 
 Before disclosure the sealed parts cannot be checked by anyone without the agency's key; the
 report counts such draws (``draws_sealed``).
@@ -291,11 +295,11 @@ def _check_amendments(steps: list[_Step], key: bytes, draw_id: str, inputs: Draw
             outcome = replace_inspector(result.seed, result.selection.unit(unit), teams[unit],
                                         str(details["recused"]), inputs.inspectors,
                                         inputs.conflicts, inputs.params.load_cap, loads,
-                                        recused.get(unit, []))
+                                        recused.get(unit, []), inputs.params.spec)
             got = details.get("replacement")
             if isinstance(outcome, InsufficientEligible) or outcome.replacement != got:
                 raise _Problem("draw-amendment", f"the recusal on {unit} was filled by {got}, "
-                               "not the next officer of E_c", step)
+                               "not the next officer of the unit's order", step)
             teams[unit] = outcome.team
             recused.setdefault(unit, []).append(str(details["recused"]))
     return teams

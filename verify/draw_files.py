@@ -1,4 +1,4 @@
-"""The frozen inputs of a draw (抽取) under SPOTCHECK-DRAW-1 §2: four small text files, byte for byte.
+"""The frozen inputs of a draw (抽取) under SPOTCHECK-DRAW-2 §2: four small text files, byte for byte.
 
 Before any entropy exists the operator fixes, and records the SHA-256 of, four files:
 
@@ -8,7 +8,8 @@ Before any entropy exists the operator fixes, and records the SHA-256 of, four f
   sorted list of strata they may inspect;
 * ``conflicts.csv`` — header ``inspector_id,unit_id``: declared conflicts of interest (回避);
 * ``params.txt`` — ``key=value`` lines: ``draw_id``, ``size.<stratum>``, ``team_size`` (检查组 size),
-  ``load_cap`` and the announced entropy plan ``entropy.<k>`` (k = 1..n, the order of combination).
+  ``load_cap``, ``spec`` (``SPOTCHECK-DRAW-2``; absent in files of version 1) and the announced
+  entropy plan ``entropy.<k>`` (k = 1..n, the order of combination).
 
 Every file is UTF-8 without a byte-order mark, every line ends in LF (the last one too), no line is
 empty or ends in a space or tab, and the lines after the CSV header (all lines of ``params.txt``)
@@ -23,19 +24,32 @@ functions accept exactly the bytes the producers would write and refuse everythi
 :class:`DrawFileError` that names the file, the line, the field and the rule broken. Hence
 ``produce(parse(b)) == b`` for every accepted ``b``. :func:`read_draw_inputs` parses all four and
 checks them against each other.
+
+``population.csv`` may hold a million rows: :func:`parse_population` checks a well-formed file with
+a few whole-file operations and returns a :class:`Population`, the rows as three columns, and only
+falls back to the row-by-row reading (which names the line and the rule) when something is wrong.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Mapping
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import islice
+from operator import lt
+from typing import overload
 
 POPULATION_FILE = "population.csv"
 INSPECTORS_FILE = "inspectors.csv"
 CONFLICTS_FILE = "conflicts.csv"
 PARAMS_FILE = "params.txt"
+
+SPEC_V1 = "SPOTCHECK-DRAW-1"
+SPEC_V2 = "SPOTCHECK-DRAW-2"
+#: The version new draws use; a params.txt without a ``spec`` line is version 1.
+CURRENT_SPEC = SPEC_V2
 
 POPULATION_HEADER = "id,stratum,weight"
 INSPECTORS_HEADER = "inspector_id,strata"
@@ -55,6 +69,9 @@ _STRATUM = re.compile(r"[0-9A-Za-z._-]{1,32}")  # MAX_STRATUM_LENGTH
 _NUMBER = re.compile(r"0|[1-9][0-9]{0,8}")  # MAX_NUMBER_DIGITS
 _ENTROPY_KEY = re.compile(r"entropy\.([1-9][0-9]{0,8})")
 _BOM = b"\xef\xbb\xbf"
+# A whole population.csv body that breaks no rule of a single row (sorting and repeats aside).
+_POPULATION_BODY = re.compile(r"(?:[0-9A-Za-z._-]{1,64},[0-9A-Za-z._-]{1,32},(?:10|[1-9])\n)*")
+_WEIGHTS = {str(n): n for n in range(MIN_WEIGHT, MAX_WEIGHT + 1)}
 # C0 and C1 controls (every line break str.splitlines() knows is one, or U+2028/U+2029).
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
@@ -140,6 +157,66 @@ class Unit:
         """The row as it appears in the file (without the LF)."""
         return f"{self.id},{self.stratum},{self.weight}"
 
+    @classmethod
+    def checked_already(cls, id: str, stratum: str, weight: int) -> Unit:
+        """A unit from values a parser has already checked (no second check: a million rows)."""
+        unit = object.__new__(cls)
+        object.__setattr__(unit, "id", id)
+        object.__setattr__(unit, "stratum", stratum)
+        object.__setattr__(unit, "weight", weight)
+        return unit
+
+
+class Population(Sequence[Unit]):
+    """The rows of ``population.csv`` as three columns, in file order (bytewise by id).
+
+    A sequence of :class:`Unit`; the columns ``ids``, ``strata`` and ``weights`` let the draw work
+    on a million units without a million row objects.
+    """
+
+    __slots__ = ("ids", "strata", "weights")
+
+    def __init__(self, ids: list[str], strata: list[str], weights: list[int]) -> None:
+        if not len(ids) == len(strata) == len(weights):
+            raise ValueError("the three columns of a population must have the same length")
+        self.ids = ids
+        self.strata = strata
+        self.weights = weights
+
+    @classmethod
+    def of(cls, units: Iterable[Unit]) -> Population:
+        rows = list(units)
+        return cls([u.id for u in rows], [u.stratum for u in rows], [u.weight for u in rows])
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    @overload
+    def __getitem__(self, index: int) -> Unit: ...
+    @overload
+    def __getitem__(self, index: slice) -> tuple[Unit, ...]: ...
+    def __getitem__(self, index: int | slice) -> Unit | tuple[Unit, ...]:
+        if isinstance(index, slice):
+            return tuple(self)[index]
+        return Unit.checked_already(self.ids[index], self.strata[index], self.weights[index])
+
+    def __iter__(self) -> Iterator[Unit]:
+        make = Unit.checked_already
+        for unit_id, stratum, weight in zip(self.ids, self.strata, self.weights, strict=True):
+            yield make(unit_id, stratum, weight)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Population):
+            return (self.ids, self.strata, self.weights) == (other.ids, other.strata, other.weights)
+        if isinstance(other, tuple | list):
+            return tuple(self) == tuple(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"Population({len(self)} units)"
+
 
 @dataclass(frozen=True)
 class Inspector:
@@ -199,8 +276,10 @@ def _check_description(k: int, text: str) -> None:
 
 @dataclass(frozen=True)
 class DrawParams:
-    """``params.txt``: the draw's id, the sample size per stratum, the team and load rules and
-    the announced entropy plan (``entropy_plan[k - 1]`` describes source ``k``).
+    """``params.txt``: the draw's id, the sample size per stratum, the team and load rules, the
+    announced entropy plan (``entropy_plan[k - 1]`` describes source ``k``) and the version of the
+    specification (``spec``: ``SPOTCHECK-DRAW-2`` is written as a ``spec=`` line; a file without
+    one is ``SPOTCHECK-DRAW-1``, whose §6 assigns the teams differently).
 
     ``sizes`` is copied into a private dict on construction (so the instance is not hashable).
     """
@@ -210,9 +289,12 @@ class DrawParams:
     team_size: int
     load_cap: int
     entropy_plan: tuple[str, ...]
+    spec: str = CURRENT_SPEC
 
     def __post_init__(self) -> None:
         _check_id(PARAMS_FILE, "draw_id", self.draw_id)
+        if self.spec not in (SPEC_V1, SPEC_V2):
+            raise DrawFileError(PARAMS_FILE, None, "spec", f"{self.spec!r} must be {SPEC_V2}")
         if not self.sizes:
             raise DrawFileError(PARAMS_FILE, None, "size", "at least one size.<stratum> is needed")
         for stratum, size in self.sizes.items():
@@ -235,6 +317,7 @@ class DrawParams:
             f"load_cap={self.load_cap}",
             *(f"size.{stratum}={size}" for stratum, size in self.sizes.items()),
             *(f"entropy.{k}={text}" for k, text in enumerate(self.entropy_plan, start=1)),
+            *([f"spec={self.spec}"] if self.spec != SPEC_V1 else []),
         ]
         return sorted(lines)
 
@@ -344,8 +427,39 @@ def _check_unique(file: str, name: str, seen: set[str], value: str, number: int)
     seen.add(value)
 
 
-def parse_population(data: bytes) -> tuple[Unit, ...]:
+def parse_population(data: bytes) -> Population:
     """Parse ``population.csv``; the units in file order (bytewise by id)."""
+    fast = _population_at_once(data)
+    if fast is not None:
+        return fast
+    return Population.of(_population_by_row(data))
+
+
+def _population_at_once(data: bytes) -> Population | None:
+    """A well-formed file read with whole-file operations; ``None`` if anything is wrong (the
+    row-by-row reading then names the line and the rule)."""
+    header = POPULATION_HEADER.encode("ascii") + b"\n"
+    if type(data) is not bytes or not data.startswith(header) or not data.isascii():
+        return None
+    body = data[len(header):].decode("ascii")
+    if _POPULATION_BODY.fullmatch(body) is None:
+        return None
+    lines = body.split("\n")
+    lines.pop()  # after the final LF
+    if not all(map(lt, lines, islice(lines, 1, None))):
+        return None
+    fields = body.replace("\n", ",").split(",")
+    count = len(lines)
+    ids = fields[0:3 * count:3]
+    if not all(map(lt, ids, islice(ids, 1, None))):
+        return None  # a repeated id (sorted lines put repeats side by side)
+    shared: dict[str, str] = {}
+    strata = [shared.setdefault(code, code) for code in fields[1:3 * count:3]]
+    weights = list(map(_WEIGHTS.__getitem__, fields[2:3 * count:3]))
+    return Population(ids, strata, weights)
+
+
+def _population_by_row(data: bytes) -> list[Unit]:
     units: list[Unit] = []
     seen: set[str] = set()
     for number, (unit_id, stratum, weight) in _rows(POPULATION_FILE, data, POPULATION_HEADER):
@@ -355,7 +469,7 @@ def parse_population(data: bytes) -> tuple[Unit, ...]:
             raise error.at_line(number) from None
         _check_unique(POPULATION_FILE, "id", seen, unit_id, number)
         units.append(unit)
-    return tuple(units)
+    return units
 
 
 def _parse_weight(text: str) -> int:
@@ -425,6 +539,10 @@ def _params_from_values(values: dict[str, str], where: dict[str, int]) -> DrawPa
                     PARAMS_FILE, where[key], key, "entropy keys are entropy.<k>, k = 1, 2, ..."
                 )
             plan[int(match.group(1))] = value
+        elif key == "spec":
+            if value != SPEC_V2:
+                raise DrawFileError(PARAMS_FILE, where[key], key, f"{value!r} must be {SPEC_V2} "
+                                    f"(a file of {SPEC_V1} has no spec line)")
         elif key not in ("draw_id", "team_size", "load_cap"):
             raise DrawFileError(PARAMS_FILE, where[key], key, "unknown key")
     for key in ("draw_id", "team_size", "load_cap"):
@@ -443,6 +561,7 @@ def _params_from_values(values: dict[str, str], where: dict[str, int]) -> DrawPa
         team_size=_parse_number(PARAMS_FILE, "team_size", values["team_size"]),
         load_cap=_parse_number(PARAMS_FILE, "load_cap", values["load_cap"]),
         entropy_plan=tuple(plan[k] for k in range(1, len(plan) + 1)),
+        spec=values.get("spec", SPEC_V1),
     )
 
 
@@ -453,7 +572,7 @@ def _params_from_values(values: dict[str, str], where: dict[str, int]) -> DrawPa
 class DrawInputs:
     """The four parsed input files of one draw, checked against each other, with their hashes."""
 
-    population: tuple[Unit, ...]
+    population: Population
     inspectors: tuple[Inspector, ...]
     conflicts: tuple[Conflict, ...]
     params: DrawParams
@@ -500,10 +619,8 @@ def _params_line(params_data: bytes, key: str) -> int | None:
     return None
 
 
-def _check_sizes(units: tuple[Unit, ...], params: DrawParams, params_data: bytes) -> None:
-    counts: dict[str, int] = {}
-    for unit in units:
-        counts[unit.stratum] = counts.get(unit.stratum, 0) + 1
+def _check_sizes(units: Population, params: DrawParams, params_data: bytes) -> None:
+    counts = Counter(units.strata)
     for stratum in sorted(counts):
         if stratum not in params.sizes:
             raise DrawFileError(
@@ -525,9 +642,11 @@ def _check_sizes(units: tuple[Unit, ...], params: DrawParams, params_data: bytes
 
 
 def _check_conflicts(
-    units: tuple[Unit, ...], roster: tuple[Inspector, ...], pairs: tuple[Conflict, ...]
+    units: Population, roster: tuple[Inspector, ...], pairs: tuple[Conflict, ...]
 ) -> None:
-    unit_ids = {unit.id for unit in units}
+    if not pairs:
+        return
+    unit_ids = set(units.ids)
     inspector_ids = {inspector.inspector_id for inspector in roster}
     for number, pair in enumerate(pairs, start=2):
         if pair.inspector_id not in inspector_ids:
@@ -549,11 +668,14 @@ __all__ = [
     "PARAMS_FILE",
     "POPULATION_FILE",
     "POPULATION_HEADER",
+    "SPEC_V1",
+    "SPEC_V2",
     "Conflict",
     "DrawFileError",
     "DrawInputs",
     "DrawParams",
     "Inspector",
+    "Population",
     "Unit",
     "conflicts_bytes",
     "file_hash",

@@ -41,6 +41,9 @@ def format_timestamp(moment: datetime) -> str:
     """The canonical text of an event time: UTC with microseconds and a ``Z``."""
     if moment.tzinfo is None:
         raise ValueError("event timestamps must be timezone-aware")
+    text = moment.isoformat(timespec="microseconds")
+    if text.endswith("+00:00"):  # already UTC (every event time the ledger creates): no conversion
+        return text[:-6] + "Z"
     utc = moment.astimezone(UTC).replace(tzinfo=None)
     return utc.isoformat(timespec="microseconds") + "Z"
 

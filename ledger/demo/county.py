@@ -294,6 +294,13 @@ def _run_ceremony(ceremony: Ceremony, code: str, period: str, day: date, kind: s
     draw_id = draw_name(code, period, kind)
     ceremony.freeze(code, period, day, [(source, name) for source, name, _ in DEMO_ENTROPY],
                     kind=kind)
+    complete_ceremony(ceremony, draw_id, day)
+    return draw_id
+
+
+def complete_ceremony(ceremony: Ceremony, draw_id: str, day: date) -> None:
+    """The steps after the freeze, with the demo's witnesses and dice: commit, reveal, roll,
+    seed, run, fix (on ``day``)."""
     witnesses = [(k, name, value) for k, (source, name, value) in enumerate(DEMO_ENTROPY, 1)
                  if source == "witness"]
     for k, name, value in witnesses:
@@ -307,7 +314,6 @@ def _run_ceremony(ceremony: Ceremony, code: str, period: str, day: date, kind: s
     ceremony.derive_seed(draw_id, "局长")
     ceremony.run(draw_id)
     ceremony.fix(draw_id, "局务会", day)
-    return draw_id
 
 
 def _demo_draw(ceremony: Ceremony, code: str, kind: str) -> DemoDraw:

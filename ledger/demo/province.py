@@ -132,7 +132,7 @@ class Province:
         calendar = agency.calendar()
         visits = [first + timedelta(d) for d in range(1, 60)
                   if calendar.is_working_day(first + timedelta(d))][:20]
-        units = list(self.ceremony.open(draw_id).teams)
+        units = self.ceremony.fixed_teams(draw_id).units()
         for n, unit in enumerate(units):
             team = self.inspections.team(draw_id, unit)
             visited = visits[n % len(visits)]

@@ -36,3 +36,13 @@ def route_of(first_event: Any) -> Route:
     if agency:
         return Route(agency_id=str(agency))
     return Route(log=DEFAULT_LOG)
+
+
+def route_of_fields(topic: str, data: dict[str, Any]) -> Route:
+    """:func:`route_of` for a first event read as its stored fields (``ledger.log.stored``)."""
+    if topic == Agency.Established.TOPIC:  # type: ignore[attr-defined]
+        return Route(log=str(data["division_code"]))
+    agency = data.get("agency_id")
+    if agency:
+        return Route(agency_id=str(agency))
+    return Route(log=DEFAULT_LOG)

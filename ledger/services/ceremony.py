@@ -33,6 +33,7 @@ from ledger.errors import InvalidInput
 from ledger.log.keys import KeyFileError, check_private
 from ledger.services.application import LedgerApp
 from ledger.services.directory_view import agencies, directories, events_by_topic
+from ledger.services.loaded import Loaded
 from verify.draw import (
     Assignment,
     DrawResult,
@@ -138,6 +139,7 @@ class Ceremony:
     def __init__(self, app: LedgerApp, keys_dir: Path) -> None:
         self.app = app
         self.keys = DrawKeys(keys_dir)
+        self.loaded: Loaded[Any] = Loaded(app)  # draws and agencies, kept between use cases
 
     # -- loading ---------------------------------------------------------------------------------
     def draw(self, draw_id: str) -> Draw:
@@ -145,7 +147,7 @@ class Ceremony:
         if uuid not in self.app.repository:
             raise CeremonyError(f"draw_id: no draw {draw_id} (see `spotcheck draw list`)",
                                 kind="not_found")
-        found: Draw = self.app.repository.get(uuid)
+        found: Draw = self.loaded.get(uuid)
         return found
 
     def draw_ids(self, agency: str | None = None) -> list[str]:
@@ -157,7 +159,7 @@ class Ceremony:
         uuid = agency_id(code)
         if uuid not in self.app.repository:
             raise CeremonyError(f"agency: no agency with division code {code}")
-        found: Agency = self.app.repository.get(uuid)
+        found: Agency = self.loaded.peek(uuid)  # read only
         return found
 
     # -- freeze ----------------------------------------------------------------------------------
@@ -310,7 +312,7 @@ class Ceremony:
         return draw
 
     def derive_seed(self, draw_id: str, by: str) -> Draw:
-        """Derive the draw's one seed from every announced source (SPOTCHECK-DRAW-1 §3)."""
+        """Derive the draw's one seed from every announced source (SPOTCHECK-DRAW-2 §3)."""
         draw = self.draw(draw_id)
         if draw.sealed_seed is not None:
             draw.refuse_seed_attempt(by, "a second seed was asked for; one draw has one seed")
@@ -431,7 +433,7 @@ class Ceremony:
         outcome = replace_inspector(opened.result.seed, unit, team, certificate, inputs.inspectors,
                                     inputs.conflicts, inputs.params.load_cap,
                                     {i.inspector_id: loads.get(i.inspector_id, 0)
-                                     for i in inputs.inspectors}, earlier)
+                                     for i in inputs.inspectors}, earlier, inputs.params.spec)
         if isinstance(outcome, InsufficientEligible):
             raise CeremonyError(f"recusal: no eligible officer left for {unit_code} "
                                 f"({outcome.line})")
@@ -490,9 +492,20 @@ class Ceremony:
     def open(self, draw_id: str, key: bytes | None = None) -> Opened:
         """Open a draw's sealed parts with its key (used by the ceremony itself, not recorded)."""
         draw = self.draw(draw_id)
-        key = key or (key_from_hex(draw.disclosed_key) if draw.disclosed_key else
-                      self.keys.load(draw_id))
-        return open_draw(draw, key)
+        return open_draw(draw, key or self._key(draw))
+
+    def fixed_teams(self, draw_id: str, draw: Draw | None = None) -> FixedTeams:
+        """The teams as they stand, read from the sealed ``assignment.csv`` (checked against the
+        hash fixed with the list) with the amendments applied, without re-running the draw: what
+        a record or a disclosure asks for costs the same in a draw of 10 units or of 10,000.
+        ``draw``: the draw, if the caller has just loaded it."""
+        draw = draw if draw is not None and draw.draw_id == draw_id else self.draw(draw_id)
+        if draw.drawn is None:
+            raise CeremonyError(f"draw_id: the list of {draw_id} is not drawn yet")
+        return FixedTeams.of(draw, self._key(draw))
+
+    def _key(self, draw: Draw) -> bytes:
+        return key_from_hex(draw.disclosed_key) if draw.disclosed_key else self.keys.load(draw.draw_id)
 
     def files(self, draw_id: str) -> dict[str, bytes]:
         """The spec's files of a draw (frozen inputs, seed, selection, assignment) for export."""
@@ -560,7 +573,8 @@ def _apply(details: dict[str, Any], kind: str, teams: dict[str, tuple[str, ...]]
            replaced: dict[str, str | None]) -> None:
     unit = str(details["unit"])
     if kind == "unit":
-        team = teams.pop(unit)
+        team = teams[unit]
+        del teams[unit]
         replacement = details.get("replacement")
         replaced[unit] = replacement
         if replacement:
@@ -570,6 +584,85 @@ def _apply(details: dict[str, Any], kind: str, teams: dict[str, tuple[str, ...]]
         members = list(teams[unit])
         members[slot] = str(details["replacement"])
         teams[unit] = tuple(members)
+
+
+class FixedTeams(dict[str, tuple[str, ...]]):
+    """Unit → team as the list stands, read from the sealed ``assignment.csv`` unit by unit as
+    asked for (a byte search for the unit's rows), with the amendments applied on top.
+
+    ``assignment`` is the opened ``assignment.csv``; :meth:`units` lists every unit on the list.
+    """
+
+    def __init__(self, assignment: bytes) -> None:
+        super().__init__()
+        self.assignment = assignment
+        self._gone: set[str] = set()
+        self._replaced: dict[str, str | None] = {}
+
+    @classmethod
+    def of(cls, draw: Draw, key: bytes) -> FixedTeams:
+        assert draw.drawn is not None
+        data = open_sealed(key, draw.draw_id, "assignment", draw.drawn["sealed_assignment"])
+        digest = hashlib.sha256(data).hexdigest()
+        if digest != draw.drawn["assignment_hash"] or (
+                draw.fixed is not None and draw.fixed["list_hash"]
+                != list_hash(draw.drawn["selection_hash"], digest)):
+            raise CeremonyError(f"draw {draw.draw_id}: the sealed assignment.csv is not the one "
+                                "fixed by hash; the ledger was altered")
+        teams = cls(data)
+        for n, amendment in enumerate(draw.amendments, start=1):
+            details = json.loads(open_sealed(key, draw.draw_id, f"amendment.{n}",
+                                             amendment["sealed_details"]))
+            _apply(details, amendment["kind"], teams, teams._replaced)
+        return teams
+
+    def __missing__(self, unit: str) -> tuple[str, ...]:
+        if unit in self._gone:
+            raise KeyError(unit)
+        team = _team_in(self.assignment, unit)
+        if not team:
+            raise KeyError(unit)
+        self[unit] = team
+        return team
+
+    def __delitem__(self, unit: str) -> None:
+        super().__delitem__(unit)
+        self._gone.add(unit)
+
+    def team(self, unit: str) -> tuple[str, ...] | None:
+        """The unit's team, or ``None`` if the unit is not on the list."""
+        try:
+            return self[unit]
+        except KeyError:
+            return None
+
+    def units(self) -> list[str]:
+        """Every unit on the list, in processing order, replacements where the units they
+        replace stood."""
+        rows = self.assignment.split(b"\n")[1:-1]
+        order = list(dict.fromkeys(row.split(b",", 1)[0].decode("ascii") for row in rows))
+        current = []
+        for unit in order:
+            while unit in self._replaced:
+                replacement = self._replaced[unit]
+                if replacement is None:
+                    break
+                unit = replacement
+            else:
+                current.append(unit)
+        return current
+
+
+def _team_in(assignment: bytes, unit: str) -> tuple[str, ...]:
+    """One unit's team from ``assignment.csv`` (its rows are consecutive, by slot)."""
+    marker = b"\n" + unit.encode("ascii") + b","
+    start = assignment.find(marker)
+    members: list[str] = []
+    while start >= 0:
+        end = assignment.index(b"\n", start + 1)
+        members.append(assignment[start + 1:end].split(b",")[2].decode("ascii"))
+        start = end if assignment.startswith(marker, end) else -1
+    return tuple(members)
 
 
 def default_entropy_plan() -> list[tuple[str, str]]:

@@ -1,16 +1,29 @@
-"""An agency's current directories, read by replaying the event log (目录视图).
+"""An agency's current directories for the write side (目录视图): the latest state of every unit
+and inspector, kept in a table beside the events and caught up before every read.
 
-The write side reads the directories here (a plan counts the units, a freeze lists them): listing an
-agency's units and inspectors replays the notification log once and loads each of that agency's
-aggregates, O(events) — fine for a county, slow for a province. The projections (``projections/``)
-are read models for people; the write side does not read them, because a freeze must see every
-event committed before it, not the projection's position.
+A plan counts an agency's units and a freeze lists them. Loading every aggregate from its events
+costs a query and a replay per unit; scanning the whole notification log costs every event ever
+written. Instead the table ``directory_view`` holds, per unit and inspector, its agency, its
+version and its state (the aggregate's attributes as JSON), and ``directory_view_position`` the
+last notification applied. :func:`directories` first applies every directory event committed since
+that position (:func:`catch_up`: read in pages by topic, applied to the stored states, written
+back with the new position in one transaction, each event applied once ever), then reads the
+agency's rows with one query. So a read sees every event committed before it — a freeze must — and
+costs what the agency holds, not what the store holds. The projections (``projections/``) are read
+models for people with their own position; the write side does not read them.
+
+Each page of events is claimed by moving the position from the value it was read at (an update
+that a concurrent reader that got there first makes fail: it then reads on from the new position),
+and a state is only replaced by a later version of it, so concurrent readers cannot undo each
+other. States keep the order in which the aggregates were registered (``seq``).
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -22,6 +35,20 @@ from ledger.domain.inspector import Inspector
 
 _REGISTERED = ("ledger.directory:InspectionObject.Registered", "ledger.inspector:Inspector.Registered")
 _ESTABLISHED = "ledger.agency:Agency.Established"
+_KINDS: dict[str, type[InspectionObject] | type[Inspector]] = {
+    "object": InspectionObject, "inspector": Inspector}
+_PAGE = 2_000
+_TIMES = ("_created_on", "_modified_on")
+
+
+def _topics(cls: type[Any]) -> tuple[str, ...]:
+    found = (getattr(v, "TOPIC", None) for v in vars(cls).values() if isinstance(v, type))
+    return tuple(sorted(topic for topic in found if isinstance(topic, str)))
+
+
+#: Every event type of the two directories (their topics), by kind.
+TOPICS = {kind: _topics(cls) for kind, cls in _KINDS.items()}
+_KIND_OF_TOPIC = {topic: kind for kind, topics in TOPICS.items() for topic in topics}
 
 
 @dataclass(frozen=True)
@@ -57,7 +84,142 @@ def events_by_topic(app: Application[UUID], topics: tuple[str, ...]) -> Iterator
         start = batch[-1].id + 1
 
 
+# -- the stored states ------------------------------------------------------------------------------
+def _encode(aggregate: InspectionObject | Inspector) -> str:
+    state = {k: v for k, v in aggregate.__dict__.items() if k not in ("_pending_events", "_id")}
+    return json.dumps(state, ensure_ascii=False, default=_plain, separators=(",", ":"))
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not stored in the directory view")
+
+
+def _decode(kind: str, originator_id: str, state: str | dict[str, Any]) -> InspectionObject | Inspector:
+    cls = _KINDS[kind]
+    aggregate = object.__new__(cls)
+    values = json.loads(state) if isinstance(state, str) else state
+    for name in _TIMES:
+        if isinstance(values.get(name), str):
+            values[name] = datetime.fromisoformat(values[name])
+    if kind == "inspector":
+        values["leaves"] = [tuple(leave) for leave in values.get("leaves", [])]
+    aggregate.__dict__.update(values)
+    aggregate.__dict__["_id"] = UUID(originator_id)
+    aggregate.__dict__["_pending_events"] = []
+    return aggregate
+
+
+class _Sql:
+    """The few statements of the view, in the dialect of the application's recorder."""
+
+    def __init__(self, app: Application[UUID]) -> None:
+        self.datastore: Any = app.recorder.datastore  # type: ignore[attr-defined]
+        self.postgres = type(app.recorder).__module__.startswith("eventsourcing.postgres")
+        self.mark = "%s" if self.postgres else "?"
+
+    def q(self, statement: str) -> str:
+        return statement.replace("?", self.mark)
+
+    def rows(self, cur: Any) -> list[tuple[Any, ...]]:
+        return [tuple(r.values()) if isinstance(r, dict) else tuple(r) for r in cur.fetchall()]
+
+    @staticmethod
+    def rowcount(cur: Any) -> int:
+        return int(getattr(cur, "sqlite_cursor", cur).rowcount)
+
+
+def ensure_schema(app: Application[UUID]) -> None:
+    """Create the view's two tables if missing (at start-up, under the schema lock)."""
+    sql = _Sql(app)
+    with sql.datastore.transaction(commit=True) as cur:
+        cur.execute("CREATE TABLE IF NOT EXISTS directory_view (originator_id TEXT PRIMARY KEY, "
+                    "kind TEXT NOT NULL, seq BIGINT NOT NULL, agency_id TEXT NOT NULL, "
+                    "version INTEGER NOT NULL, state TEXT NOT NULL)")
+        cur.execute("CREATE INDEX IF NOT EXISTS directory_view_agency ON directory_view (agency_id, seq)")
+        cur.execute("CREATE TABLE IF NOT EXISTS directory_view_position (id INTEGER PRIMARY KEY, "
+                    "position BIGINT NOT NULL)")
+        cur.execute(sql.q("INSERT INTO directory_view_position (id, position) VALUES (1, 0) "
+                          "ON CONFLICT (id) DO NOTHING"))
+
+
+def catch_up(app: Application[UUID]) -> int:
+    """Apply every directory event committed since the view's position; the events applied."""
+    sql = _Sql(app)
+    topics = (*TOPICS["object"], *TOPICS["inspector"])
+    applied = 0
+    while True:
+        with sql.datastore.transaction(commit=False) as cur:
+            cur.execute("SELECT position FROM directory_view_position WHERE id = 1")
+            (position,) = sql.rows(cur)[0]
+        page = app.recorder.select_notifications(int(position) + 1, _PAGE, topics=topics)
+        if not page:
+            return applied
+        with sql.datastore.transaction(commit=True) as cur:
+            # Claim the page: another reader that got here first has applied it (then retry).
+            cur.execute(sql.q("UPDATE directory_view_position SET position = ? "
+                              "WHERE id = 1 AND position = ?"), (page[-1].id, position))
+            if sql.rowcount(cur) == 1:
+                applied += _apply(app, sql, cur, page)
+
+
+def _apply(app: Application[UUID], sql: _Sql, cur: Any, page: Any) -> int:
+    ids = sorted({str(n.originator_id) for n in page})
+    current: dict[str, tuple[str, int, InspectionObject | Inspector]] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        cur.execute(sql.q("SELECT originator_id, kind, seq, state FROM directory_view WHERE "
+                          f"originator_id IN ({','.join('?' * len(chunk))})"), chunk)
+        for originator_id, kind, seq, state in sql.rows(cur):
+            current[originator_id] = (kind, int(seq), _decode(kind, originator_id, state))
+    changed: set[str] = set()
+    applied = 0
+    for notification in page:
+        key = str(notification.originator_id)
+        aggregate = current[key][2] if key in current else None
+        if aggregate is not None and notification.originator_version <= aggregate.version:
+            continue  # applied already
+        kind, seq = current[key][:2] if key in current else (_KIND_OF_TOPIC[notification.topic],
+                                                                notification.id)
+        event: Any = app.mapper.to_domain_event(notification)
+        current[key] = (kind, seq, event.mutate(aggregate))
+        changed.add(key)
+        applied += 1
+    rows = [(key, kind, seq, aggregate.agency_id, aggregate.version, _encode(aggregate))
+            for key in sorted(changed) for kind, seq, aggregate in [current[key]]]
+    cur.executemany(sql.q(
+        "INSERT INTO directory_view (originator_id, kind, seq, agency_id, version, state) "
+        "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (originator_id) DO UPDATE SET "
+        "version = excluded.version, state = excluded.state "
+        "WHERE directory_view.version < excluded.version"), rows)
+    return applied
+
+
 def directories(app: Application[UUID], agency_id: UUID) -> Directories:
+    """The agency's units and inspectors as they stand after every event committed so far."""
+    agency: Agency = app.repository.get(agency_id)
+    catch_up(app)
+    sql = _Sql(app)
+    objects: list[InspectionObject] = []
+    inspectors: list[Inspector] = []
+    with sql.datastore.transaction(commit=False) as cur:
+        cur.execute(sql.q("SELECT originator_id, kind, state FROM directory_view "
+                          "WHERE agency_id = ? ORDER BY seq"), (str(agency_id),))
+        rows = sql.rows(cur)
+    states = json.loads("[" + ",".join(row[2] for row in rows) + "]")  # one parse for them all
+    for (originator_id, kind, _), state in zip(rows, states, strict=True):
+        aggregate = _decode(kind, originator_id, state)
+        if isinstance(aggregate, InspectionObject):
+            objects.append(aggregate)
+        else:
+            inspectors.append(aggregate)
+    return Directories(agency, objects, inspectors)
+
+
+def replayed_directories(app: Application[UUID], agency_id: UUID) -> Directories:
+    """The same, by loading every registered aggregate of the agency from its events (the
+    reference :func:`directories` is tested against; O(the whole store))."""
     agency: Agency = app.repository.get(agency_id)
     objects: list[InspectionObject] = []
     inspectors: list[Inspector] = []

@@ -33,6 +33,7 @@ from ledger.errors import InvalidInput
 from ledger.log.keys import KeyFiles
 from ledger.log.routing import route_of
 from ledger.log.store import Log, UnloggedEvent
+from ledger.log.stored import PlainRows
 from ledger.services.ledger import Ledger
 
 BUNDLE_FORMAT = "spotcheck-bundle/1"
@@ -146,16 +147,23 @@ def _write_key(keys: KeyFiles, out: Path) -> str | None:
     return str(vkeys[0].split("+", 1)[0])
 
 
+_encode_line = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
 def _write_line(handle: IO[str], line: dict[str, Any]) -> None:
-    handle.write(json.dumps(line, ensure_ascii=False, separators=(",", ":")))
-    handle.write("\n")
+    handle.write(_encode_line(line) + "\n")
 
 
 class _Decoder:
-    """Turns stored rows into exported event content, reporting rows that cannot be read."""
+    """Turns stored rows into exported event content, reporting rows that cannot be read.
+
+    A row as the ledger writes it is read straight from its JSON (:mod:`ledger.log.stored`);
+    any other row through eventsourcing's mapper, which reports what it cannot read.
+    """
 
     def __init__(self, ledger: Ledger) -> None:
         self.mapper = ledger.app.mapper
+        self.rows = PlainRows(self.mapper)
 
     def _event(self, row: UnloggedEvent) -> Any:
         try:
@@ -184,6 +192,9 @@ class _Decoder:
         if topic is None or state is None:
             return {"event": None, "event_hash": None,
                     "error": f"no stored event {aggregate_id} v{version} (deleted?)"}
+        plain = self.rows.read(aggregate_id, version, topic, state)
+        if plain is not None:
+            return {"event": plain.content, "event_hash": plain.event_hash}
         try:
             stored = StoredEvent(UUID(aggregate_id), version, topic, state)
             event: Any = self.mapper.to_domain_event(stored)

@@ -71,7 +71,7 @@ class Inspections:
         return draw
 
     def _agency(self, draw: Draw) -> tuple[Agency, Rulebook]:
-        agency: Agency = self.app.repository.get(UUID(draw.agency_id))
+        agency: Agency = self.ceremony.loaded.peek(UUID(draw.agency_id))  # read only
         first = period_of(draw.period).first
         rulebook = agency.rulebook_in_force(first.isoformat())
         assert rulebook is not None  # the draw was frozen under it
@@ -84,12 +84,16 @@ class Inspections:
         unit: InspectionObject = self.app.repository.get(uuid)
         return unit
 
-    def team(self, draw_id: str, unit: str) -> tuple[str, ...]:
-        """The unit's team as it stands (after amendments and granted recusals at the visit)."""
-        teams = self.ceremony.open(draw_id).teams
-        if unit not in teams:
+    def team(self, draw_id: str, unit: str, draw: Draw | None = None) -> tuple[str, ...]:
+        """The unit's team as it stands (after amendments and granted recusals at the visit);
+        read from the sealed list, not by re-running the draw."""
+        try:
+            team = self.ceremony.fixed_teams(draw_id, draw).team(unit)
+        except CeremonyError as exc:
+            raise InspectionError(str(exc)) from None
+        if team is None:
             raise InspectionError(f"unit: {unit} is not on the fixed list of {draw_id}")
-        return teams[unit]
+        return team
 
     def inspection(self, draw_id: str, unit: str) -> Inspection | None:
         uuid = inspection_id(draw_id, unit)
@@ -160,7 +164,7 @@ class Inspections:
     def _checked(self, draw: Draw, rulebook: Rulebook, unit: str,
                  record: dict[str, Any]) -> dict[str, Any]:
         first, last = period_of(draw.period).bounds
-        context = RecordContext(team=self.team(draw.draw_id, unit),
+        context = RecordContext(team=self.team(draw.draw_id, unit, draw),
                                 team_size=max(2, rulebook.team_size),
                                 items=[i.item for i in rulebook.inspection_items],
                                 period_first=first, period_last=last)
@@ -220,8 +224,10 @@ class Inspections:
         except ValueError as exc:
             raise InspectionError(f"publication: {exc}") from None
         visited = date.fromisoformat(inspection.record["visited_on"])
-        when = self._timeliness(rulebook.disclosure_deadline, agency, visited, on,
-                                task_completed=self._task_completed(draw_id))
+        deadline = rulebook.disclosure_deadline
+        anchored = deadline is not None and deadline.anchor == "task_completed"
+        when = self._timeliness(deadline, agency, visited, on,
+                                task_completed=self._task_completed(draw_id) if anchored else None)
         self._rule(lambda: inspection.disclose(public, withheld, review.to_record(), on.isoformat(),
                                                when.due_text, when.working_days_late, by))
         self.app.save(inspection)
@@ -260,8 +266,9 @@ class Inspections:
         return found
 
     def _task_completed(self, draw_id: str) -> date | None:
+        """The last visit of the list once every unit on it has a record, else ``None``."""
         visits = []
-        for unit in self.ceremony.open(draw_id).teams:
+        for unit in self.ceremony.fixed_teams(draw_id).units():
             inspection = self.inspection(draw_id, unit)
             if inspection is None or inspection.record is None:
                 return None

@@ -22,6 +22,7 @@ from ledger.log.keys import KeyFileError, KeyFiles, check_log_name
 from ledger.log.routing import route_of
 from ledger.log.sequencer import Sequencer
 from ledger.log.store import Log, LogStore, StoredCheckpoint
+from ledger.log.stored import PlainRows
 from ledger.services.application import LedgerApp
 from verify.log_keys import handover_text
 from verify.note import NoteSigner, sign_note
@@ -57,7 +58,8 @@ class Ledger:
     _keys_checked: dict[Path, tuple[tuple[int, ...], int]] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
-        self.sequencer = Sequencer(self.store, self.app.notifications, self.app.decode, route_of)
+        self.sequencer = Sequencer(self.store, self.app.notifications, self.app.decode, route_of,
+                                   plain=PlainRows(self.app.mapper))
         self.app.before_save = self.check_keys
 
     def check_keys(self) -> None:

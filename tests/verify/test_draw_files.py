@@ -1,4 +1,4 @@
-"""Specification of the draw's frozen input files (SPOTCHECK-DRAW-1 §2, verify.draw_files)."""
+"""Specification of the draw's frozen input files (SPOTCHECK-DRAW-2 §2, verify.draw_files)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import verify.draw_files as draw_files
 from verify.draw_files import (
+    SPEC_V1,
+    SPEC_V2,
     Conflict,
     DrawFileError,
     DrawParams,
@@ -51,6 +54,7 @@ params = st.builds(
     team_size=st.integers(2, 10**9 - 1),
     load_cap=st.integers(0, 10**9 - 1),
     entropy_plan=st.lists(descriptions, min_size=1, max_size=12).map(tuple),
+    spec=st.sampled_from([SPEC_V2, SPEC_V1]),
 )
 
 POPULATION = b"id,stratum,weight\nA1,KEY,3\nB2,GEN,1\nC3,GEN,10\n"
@@ -58,7 +62,7 @@ INSPECTORS = b"inspector_id,strata\nI1,GEN;KEY\nI2,KEY\n"
 CONFLICTS = b"inspector_id,unit_id\nI1,A1\n"
 PARAMS = (
     b"draw_id=2025Q1-652301\nentropy.1=witness reveal\nentropy.2=dice\nload_cap=2\n"
-    b"size.GEN=1\nsize.KEY=1\nteam_size=2\n"
+    b"size.GEN=1\nsize.KEY=1\nspec=SPOTCHECK-DRAW-2\nteam_size=2\n"
 )
 
 
@@ -93,6 +97,12 @@ def test_produced_conflicts_round_trip_sorted_by_inspector_then_unit(rows: list[
     parsed = parse_conflicts(data)
     assert parsed == tuple(sorted(rows, key=lambda c: (c.inspector_id, c.unit_id)))
     assert conflicts_bytes(parsed) == data
+
+
+@given(populations)
+def test_reading_a_population_at_once_equals_reading_it_row_by_row(rows: list[Unit]) -> None:
+    data = population_bytes(rows)
+    assert list(parse_population(data)) == draw_files._population_by_row(data)
 
 
 @given(params)
@@ -300,15 +310,24 @@ def test_the_entropy_order_is_the_number_k_not_the_line_position() -> None:
 
 def test_params_read_back_into_their_fields() -> None:
     assert parse_params(PARAMS) == DrawParams(
-        "2025Q1-652301", {"GEN": 1, "KEY": 1}, 2, 2, ("witness reveal", "dice")
+        "2025Q1-652301", {"GEN": 1, "KEY": 1}, 2, 2, ("witness reveal", "dice"), SPEC_V2
     )
+
+
+def test_new_params_name_version_2_and_params_without_a_spec_line_are_version_1() -> None:
+    assert b"\nspec=SPOTCHECK-DRAW-2\n" in params_bytes(DrawParams("D1", {"KEY": 1}, 2, 0, ("dice",)))
+    old = PARAMS.replace(b"spec=SPOTCHECK-DRAW-2\n", b"")
+    assert parse_params(old).spec == SPEC_V1
+    assert params_bytes(parse_params(old)) == old
 
 
 @pytest.mark.parametrize(
     ("old", "new", "line", "field"),
     [
-        (b"team_size=2", b"team_size=1", 7, "team_size"),
-        (b"team_size=2", b"team_size=02", 7, "team_size"),
+        (b"team_size=2", b"team_size=1", 8, "team_size"),
+        (b"team_size=2", b"team_size=02", 8, "team_size"),
+        (b"spec=SPOTCHECK-DRAW-2", b"spec=SPOTCHECK-DRAW-1", 7, "spec"),
+        (b"spec=SPOTCHECK-DRAW-2", b"spec=SPOTCHECK-DRAW-3", 7, "spec"),
         (b"load_cap=2", b"load_cap=-1", 4, "load_cap"),
         (b"size.GEN=1", b"size.GEN=x", 5, "size.GEN"),
         (b"draw_id=2025Q1-652301", b"draw_id=2025 Q1", 1, "draw_id"),

@@ -1,5 +1,7 @@
 """The published draw test vectors (tests/verify/vectors/draw/, quoted in docs/draw.md): recomputed
-from their inputs, cross-checked against ``consistent_sampler``, and compared with the document."""
+from their inputs, cross-checked against ``consistent_sampler`` (tickets and rankings) and a
+literal Fisher–Yates shuffle (the walks of SPOTCHECK-DRAW-2 §6), and compared with the document.
+Every unit id is a unified social credit code the directory import accepts (GB 32100)."""
 
 from __future__ import annotations
 
@@ -10,15 +12,16 @@ from pathlib import Path
 
 import consistent_sampler
 
+from ledger.codes.credit_code import parse_credit_code
 from verify.draw import (
     Assignment,
     InspectorReplacement,
-    Roster,
+    Walk,
+    assign_inspectors,
     replace_inspector,
     replace_unit,
     reveal_matches,
     run_draw,
-    team_order,
     ticket,
 )
 from verify.draw_files import (
@@ -35,7 +38,7 @@ VECTORS = ROOT / "tests" / "verify" / "vectors" / "draw"
 DOC = ROOT / "docs" / "draw.md"
 INPUT_FILES = ("population.csv", "inspectors.csv", "conflicts.csv", "params.txt")
 ALL_FILES = (
-    *INPUT_FILES, "entropy.txt", "seed.txt", "tickets.csv", "selection.csv", "order.csv",
+    *INPUT_FILES, "entropy.txt", "seed.txt", "tickets.csv", "selection.csv", "walk.csv",
     "assignment.csv", "amendments.txt",
 )
 
@@ -112,19 +115,25 @@ def test_the_vector_selection_recomputes_and_follows_the_oracle_order() -> None:
         assert [row[4] for row in ranked].count("1") == inputs.params.sizes[stratum]
 
 
-def test_the_vector_team_orders_recompute_and_equal_the_oracle() -> None:
+def test_every_vector_unit_id_is_a_credit_code_the_directory_accepts() -> None:
+    for unit in _inputs().population:
+        assert parse_credit_code(unit.id).code == unit.id
+
+
+def test_the_vector_walks_recompute_and_are_the_literal_fisher_yates_shuffle() -> None:
     inputs = _inputs()
     result = run_draw(inputs, _entropy())
-    roster = Roster(inputs.inspectors, inputs.conflicts)
-    rows = _csv("order.csv")
     expected: list[list[str]] = []
     for unit in result.selection.selected():
-        eligible = roster.eligible(unit.id, unit.stratum)
-        unit_seed = result.seed + "|assign|" + unit.id
-        oracle = list(consistent_sampler.sampler(eligible, unit_seed, output="id"))
-        assert [i for _, i in team_order(result.seed, unit.id, eligible)] == oracle
-        expected += [[unit.id, i, consistent_sampler.first_fraction(i, unit_seed)] for i in oracle]
-    assert rows == expected
+        a = sorted(i.inspector_id for i in inputs.inspectors if unit.stratum in i.strata)
+        walk = Walk(result.seed, unit.id, tuple(a))
+        for i in range(len(a)):
+            preimage = f"{result.seed}|assign|{unit.id}|{i}".encode()
+            j = i + int.from_bytes(hashlib.sha256(preimage).digest(), "big") % (len(a) - i)
+            a[i], a[j] = a[j], a[i]
+            assert walk.at(i) == a[i]
+            expected.append([unit.id, str(i), str(j), a[i]])
+    assert _csv("walk.csv") == expected
 
 
 def test_the_vector_assignment_recomputes() -> None:
@@ -149,6 +158,7 @@ def test_the_vector_amendments_recompute() -> None:
     )
     assert isinstance(recusal, InspectorReplacement)
     assert recusal.replacement == expected["replacement_inspector"]
+    assert recusal.place == expected["replacement_position"]
     assert ",".join(f"{k}:{v}" for k, v in sorted(recusal.loads.items())) == expected["loads_after_recusal"]
 
 
@@ -169,7 +179,7 @@ def test_docs_draw_md_quotes_the_seed_and_the_example_tickets_where_it_explains_
     prose = _QUOTE.sub("", doc)
     for value in re.findall(r"\b[0-9a-f]{64}\b", prose):
         assert value in _bytes("seed.txt").decode(), f"a hash in the prose is not in seed.txt: {value}"
-    known = [row[-1] for name in ("tickets.csv", "order.csv") for row in _csv(name)]
+    known = [row[-1] for row in _csv("tickets.csv")]
     for value in re.findall(r"0\.[0-9]{60,}", prose):
         assert value in known, f"a ticket in the prose is not in the vectors: {value}"
     shortened = re.findall(r"(0\.[0-9]+)…", prose)
@@ -181,12 +191,14 @@ def test_docs_draw_md_quotes_the_seed_and_the_example_tickets_where_it_explains_
 
 def test_the_vector_conflict_changes_a_team() -> None:
     """The example's conflict matters: without it, the conflicted inspector would be on the team."""
-    result = run_draw(_inputs(), _entropy())
-    (conflict,) = _inputs().conflicts
-    unit = result.selection.unit(conflict.unit_id)
-    everyone = [i.inspector_id for i in _inputs().inspectors if unit.stratum in i.strata]
-    head = [i for _, i in team_order(result.seed, unit.id, everyone)][: _inputs().params.team_size]
-    assert unit.selected and conflict.inspector_id in head
+    inputs = _inputs()
+    result = run_draw(inputs, _entropy())
+    (conflict,) = inputs.conflicts
+    without = assign_inspectors(result.seed, result.selection, inputs.inspectors, [],
+                                inputs.params.team_size, inputs.params.load_cap)
+    assert isinstance(result.assignment, Assignment) and isinstance(without, Assignment)
+    assert conflict.inspector_id in without.teams()[conflict.unit_id]
+    assert conflict.inspector_id not in result.assignment.teams()[conflict.unit_id]
 
 
 def test_the_sampler_outputs_quoted_in_section_10_are_what_the_sampler_gives() -> None:

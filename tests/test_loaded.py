@@ -1,0 +1,29 @@
+"""Aggregates kept loaded between use cases (ledger/services/loaded.py): always as stored now."""
+
+from __future__ import annotations
+
+import pytest
+from ceremony_steps import fixed
+
+from ledger.services.ceremony import Ceremony
+from ledger.services.ledger import Ledger
+
+pytestmark = pytest.mark.sqlite_only
+
+
+def test_a_kept_draw_shows_what_another_writer_stored_since(county: Ledger, ceremony: Ceremony) -> None:
+    draw_id = fixed(ceremony)
+    before = ceremony.draw(draw_id)
+    other = Ceremony(county.app, ceremony.keys.keys_dir)  # another process, in effect
+    other.tasks_of(draw_id, "某执法人员", "核对")  # records an opening
+    after = ceremony.draw(draw_id)
+    assert after.version == before.version + 1
+    assert after == county.app.repository.get(after.id)  # the same as a fresh load
+
+
+def test_a_change_that_was_not_saved_leaves_the_kept_draw_as_stored(ceremony: Ceremony) -> None:
+    draw_id = fixed(ceremony)
+    draw = ceremony.draw(draw_id)
+    draw.record_opening("某人", "未保存", "list")  # changed, never saved
+    again = ceremony.draw(draw_id)
+    assert again.version == draw.version - 1 and len(again.openings) == len(draw.openings) - 1
