@@ -116,7 +116,10 @@ class _Sql:
 
     def __init__(self, app: Application[UUID]) -> None:
         self.datastore: Any = app.recorder.datastore  # type: ignore[attr-defined]
-        self.postgres = type(app.recorder).__module__.startswith("eventsourcing.postgres")
+        # by module name, so that SQLite runs never import psycopg; the recorder may be a subclass
+        self.postgres = any(
+            c.__module__ == "eventsourcing.postgres" for c in type(app.recorder).__mro__
+        )
         self.mark = "%s" if self.postgres else "?"
 
     def q(self, statement: str) -> str:
