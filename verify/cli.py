@@ -35,7 +35,7 @@ from verify.audit import AuditReport, audit
 from verify.bundle import Bundle, BundleError, load_trusted, read_keys, read_manifest, read_small_text
 from verify.checkpoint import CheckpointError, open_checkpoint
 from verify.cosignature import MAX_TIMESTAMP, CosignatureError, CosignerSigner, cosign, generate_cosigner
-from verify.findings import Finding, Report
+from verify.findings import Finding, Report, not_checked
 from verify.ledger_check import verify_bundle, verify_bundle_with_evidence
 from verify.note import NoteError, NoteVerifier
 from verify.report import build_report
@@ -70,7 +70,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--report", type=Path, metavar="FILE.html",
                         help="also write the report as a self-contained HTML page for people")
     parser.add_argument("--lang", choices=LANGS, default="zh",
-                        help="the HTML report's language: zh (Chinese, default) or en")
+                        help="the language of the HTML report and of what a public bundle "
+                        "leaves unchecked: zh (Chinese, default) or en")
     parser.add_argument("--quiet", action="store_true", help="no progress on standard error")
     return parser
 
@@ -119,11 +120,11 @@ def run(argv: Sequence[str] | None = None) -> int:
     except BundleError as exc:
         print(f"spotcheck-verify: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    print(render_text(report))
+    print(render_text(report, args.lang))
     return EXIT_OK if report.ok else EXIT_FINDINGS
 
 
-def render_text(report: Report) -> str:
+def render_text(report: Report, lang: str = "zh") -> str:
     rate = report.events / report.seconds if report.seconds > 0 else 0.0
     lines = [
         f"bundle: {report.events} events in {report.aggregates} aggregates, log "
@@ -139,7 +140,15 @@ def render_text(report: Report) -> str:
         lines.append(f"draws: {report.draws_checked} disclosed and replayed in full, "
                      f"{report.draws_sealed} still sealed (order and frozen files checked)")
     lines.append(f"time: {report.seconds:.2f} s ({rate:,.0f} events/s)")
-    if report.ok:
+    if report.public is not None:
+        lines.append("公开核验包：以下内容无法核验及原因" if lang == "zh"
+                     else "public bundle: what could not be checked, and why")
+        lines.extend(f"  - {said}" for said in not_checked(report, lang))
+    if report.ok and report.public is not None:
+        lines.append("OK: every log entry, checkpoint, public event and disclosed draw holds; "
+                     "the rest is said above (核验通过)"
+                     + (f"; {len(report.late)} step(s) late (逾期)" if report.late else ""))
+    elif report.ok:
         lines.append("OK: every event hash, chain link, checkpoint and rule holds (核验通过)"
                      + (f"; {len(report.late)} step(s) late (逾期)" if report.late else ""))
     else:

@@ -62,8 +62,8 @@ def export_bundle(
     """Write the bundle of one log (``log_name``; None: the only log there is)."""
     started = time.perf_counter()
     chosen = ledger.log(log_name)
-    _prepare(out)
-    decoder = _Decoder(ledger)
+    prepare_out(out)
+    decoder = Decoder(ledger)
     with ledger.store.snapshot():  # one consistent view, whatever a running sync does meanwhile
         state = chosen.state()
         events = _write_events(chosen, decoder, out / "events.jsonl", progress)
@@ -77,7 +77,7 @@ def export_bundle(
     manifest = {
         "format": BUNDLE_FORMAT,
         "log": chosen.name,
-        "origin": _write_key(ledger.keys(chosen.name), out),
+        "origin": write_keys(ledger.keys(chosen.name), out),
         "exported_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "tree_size": state.size,
         "events": events,
@@ -93,7 +93,7 @@ def export_bundle(
 
 
 def _write_events(
-    chosen: Log, decoder: _Decoder, path: Path, progress: Progress | None
+    chosen: Log, decoder: Decoder, path: Path, progress: Progress | None
 ) -> int:
     count = 0
     with path.open("w", encoding="utf-8") as handle:
@@ -101,14 +101,14 @@ def _write_events(
             line: dict[str, Any] = {"index": logged.index, "entry": logged.entry.hex()}
             line.update(decoder.describe(logged.aggregate_id, logged.version, logged.topic,
                                          logged.state))
-            _write_line(handle, line)
+            write_line(handle, line)
             count += 1
             if progress is not None and count % 10000 == 0:
                 progress(count)
     return count
 
 
-def _write_unlogged(ledger: Ledger, chosen: Log, decoder: _Decoder, path: Path) -> int:
+def unlogged_rows(ledger: Ledger, chosen: Log, decoder: Decoder) -> list[UnloggedEvent]:
     """The unlogged events that belong to ``chosen``: those of aggregates already in it, and
     first events that would be placed in it. A row that cannot be read belongs to no log that can
     be told, so it is in every bundle."""
@@ -117,23 +117,27 @@ def _write_unlogged(ledger: Ledger, chosen: Log, decoder: _Decoder, path: Path) 
         [r.aggregate_id for r in candidates]
         + [a for a in (decoder.agency_of(r) for r in candidates) if a is not None]
     )
-    rows = [r for r in candidates if decoder.log_of(r, placed) in (chosen.name, None)]
+    return [r for r in candidates if decoder.log_of(r, placed) in (chosen.name, None)]
+
+
+def _write_unlogged(ledger: Ledger, chosen: Log, decoder: Decoder, path: Path) -> int:
+    rows = unlogged_rows(ledger, chosen, decoder)
     with path.open("w", encoding="utf-8") as handle:
         for row in rows:
             line: dict[str, Any] = {"notification_id": row.notification_id}
             line.update(decoder.describe(row.aggregate_id, row.version, row.topic, row.state))
-            _write_line(handle, line)
+            write_line(handle, line)
     return len(rows)
 
 
-def _prepare(out: Path) -> None:
+def prepare_out(out: Path) -> None:
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise ExportError(f"--out {out}: exists and is not an empty directory")
     out.mkdir(parents=True, exist_ok=True)
     (out / "keys").mkdir()
 
 
-def _write_key(keys: KeyFiles, out: Path) -> str | None:
+def write_keys(keys: KeyFiles, out: Path) -> str | None:
     """Copy the log's public keys into the bundle, the key in force first and every key rotated
     out after it (the private key is not needed, nor read)."""
     try:
@@ -150,11 +154,11 @@ def _write_key(keys: KeyFiles, out: Path) -> str | None:
 _encode_line = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
-def _write_line(handle: IO[str], line: dict[str, Any]) -> None:
+def write_line(handle: IO[str], line: dict[str, Any]) -> None:
     handle.write(_encode_line(line) + "\n")
 
 
-class _Decoder:
+class Decoder:
     """Turns stored rows into exported event content, reporting rows that cannot be read.
 
     A row as the ledger writes it is read straight from its JSON (:mod:`ledger.log.stored`);
