@@ -114,7 +114,7 @@ class Bundle:
             try:
                 if _kind(draw_dir, self.path) != "directory":
                     raise BundleError(f"{draw_dir}: not a directory")
-                freeze = loads_strict(read_small_text(draw_dir / "freeze.json", MAX_MANIFEST_BYTES,
+                freeze: Any = loads_strict(read_small_text(draw_dir / "freeze.json", MAX_MANIFEST_BYTES,
                                                       inside=self.path))
                 files = {}
                 for key, file_name in PUBLIC_DRAW_FILES.items():

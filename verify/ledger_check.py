@@ -131,7 +131,7 @@ class _Walk:
         self.withheld: dict[str, int] = {}  # entry → log index
         self.withheld_types: dict[str, int] = {}
         self.links_across = 0
-        self.freeze_claims: dict[int, tuple[str, str]] = {}  # index → (entry, draws/<id>)
+        self.freeze_claims: dict[str, tuple[int, str]] = {}  # entry → (index, draws/<id>)
 
     def public_bundle(self, bundle: Bundle) -> None:
         """Check ``bundle`` as a public bundle: each draw's public freeze is its first step, and
@@ -141,7 +141,7 @@ class _Walk:
             self.draws.add_public_freeze(freeze.aggregate_id, freeze.data, freeze.files,
                                          freeze.index, freeze.directory)
             self.heads[freeze.aggregate_id] = (1, freeze.entry)
-            self.freeze_claims[freeze.index] = (freeze.entry, freeze.directory)
+            self.freeze_claims[freeze.entry] = (freeze.index, freeze.directory)
 
     def public_summary(self) -> dict[str, Any]:
         return {
@@ -180,7 +180,7 @@ class _Walk:
                       f"{self.expected_index}", line_no, index)
         self.expected_index = record["index"] + 1  # one finding per gap, not one per line after it
         if self.public and "event" not in record and type(record.get("withheld")) is str:
-            self._withheld(record["withheld"], entry, line_no, index)
+            self._withheld(record["withheld"], entry, record["index"], index)
         else:
             self._check_event(record, raw, entry, line_no, index)
         entry_bytes = bytes.fromhex(entry)
@@ -240,15 +240,15 @@ class _Walk:
             self.find("malformed-event", f"{_label(event)}: the rules cannot be replayed on it "
                       f"({type(exc).__name__}: {exc})", line_no, index)
 
-    def _withheld(self, kind: str, entry: str, line_no: int, index: int) -> None:
+    def _withheld(self, kind: str, entry: str, stated: int, index: int) -> None:
         """A public bundle's line without a body: only its entry can be checked."""
         self.withheld[entry] = index
         self.withheld_types[kind] = self.withheld_types.get(kind, 0) + 1
-        claim = self.freeze_claims.pop(index, None)
-        if claim is not None and (claim[0] != entry or kind != "ledger.draw:Draw.PopulationFrozen"):
+        claim = self.freeze_claims.pop(entry, None)
+        if claim is not None and (claim[0] != stated or kind != "ledger.draw:Draw.PopulationFrozen"):
             self.report.findings.append(Finding(
-                "draw-files", f"freeze.json names log index {index}, whose entry is not the draw's "
-                "withheld freeze", index, claim[1]))
+                "draw-files", f"freeze.json names log index {claim[0]}, but its entry is the "
+                f"withheld {kind} of index {stated}", index, claim[1]))
 
     def _check_chain(self, event: dict[str, Any], entry: str, line_no: int, index: int) -> None:
         aggregate = event["aggregate_id"]
@@ -301,9 +301,10 @@ class _Walk:
     def finish(self) -> None:
         size = self.size
         report = self.report
-        for index, (_, where) in self.freeze_claims.items():
-            report.findings.append(Finding("draw-files", f"freeze.json names log index {index}, "
-                                           "which is not a withheld line of the bundle", index, where))
+        for claimed, where in self.freeze_claims.values():
+            report.findings.append(Finding("draw-files", f"freeze.json names log index {claimed} "
+                                           "and an entry that is no withheld line of the bundle",
+                                           None, where))
         report.events = size
         report.aggregates = len(self.heads)
         sizes = sorted(self.targets)

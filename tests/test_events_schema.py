@@ -1,0 +1,173 @@
+"""The event vocabulary as a specification: docs/events.schema.json, the event classes and verify/.
+
+The schema is checked three ways: it is a valid JSON Schema 2020-12 document (``jsonschema``); it
+says exactly what the event classes of ``ledger/`` write (their fields and JSON types, introspected);
+and the verifier's own small implementation (:mod:`verify.events_schema`) gives the same verdict
+as ``jsonschema`` on every event of the demo and on damaged copies of them.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import typing
+from pathlib import Path
+from typing import Any
+
+import jsonschema  # type: ignore[import-untyped]
+import pytest
+from commands import run
+from eventsourcing.domain import CanMutateAggregate
+
+from ledger.domain.chained import META_FIELDS
+from ledger.domain.vocabulary import AGGREGATES
+from verify.events_schema import SCHEMA_FILE, EventSchema, SchemaError, event_schema
+
+DOCS_SCHEMA = Path(__file__).parent.parent / "docs" / "events.schema.json"
+_JSON_TYPES = {str: "string", int: "integer", bool: "boolean", dict: "object", list: "array"}
+
+
+def _document() -> dict[str, Any]:
+    return dict(json.loads(DOCS_SCHEMA.read_text(encoding="utf-8")))
+
+
+def _event_classes() -> dict[str, type[Any]]:
+    classes = {}
+    for aggregate in AGGREGATES:
+        for value in vars(aggregate).values():
+            if (isinstance(value, type) and issubclass(value, CanMutateAggregate)
+                    and value.__name__ not in ("Event", "Created")):
+                classes[getattr(value, "TOPIC")] = value  # noqa: B009 (set by stable_topics)
+    return classes
+
+
+def _json_type(annotation: Any) -> str:
+    return _JSON_TYPES[typing.get_origin(annotation) or annotation]
+
+
+def _declared_types(member: dict[str, Any]) -> set[str]:
+    if "type" in member:
+        return set(member["type"]) if isinstance(member["type"], list) else {member["type"]}
+    values = member.get("enum", []) + ([member["const"]] if "const" in member else [])
+    return {_JSON_TYPES[type(v)] for v in values}
+
+
+def test_the_schema_is_a_valid_json_schema_2020_12_document() -> None:
+    document = _document()
+    assert document["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    jsonschema.Draft202012Validator.check_schema(document)
+    assert SCHEMA_FILE.read_bytes() == DOCS_SCHEMA.read_bytes()  # the verifier reads the same file
+
+
+def test_every_event_class_and_the_schema_agree_on_types_fields_and_json_types() -> None:
+    document = _document()
+    classes = _event_classes()
+    assert sorted(classes) == document["properties"]["type"]["enum"]
+    for topic, cls in classes.items():
+        data = document["$defs"][topic]
+        hints = {name: hint for name, hint in typing.get_type_hints(cls).items()
+                 if name not in META_FIELDS and name != "originator_id_type"}
+        assert set(data["properties"]) == set(hints) | {"actor"}, topic
+        if "originator_topic" in hints:
+            assert data["properties"]["originator_topic"] == {"const": topic.rsplit(".", 1)[0]}
+        assert data["additionalProperties"] is False
+        assert data["x-public"] in ("always", "once-disclosed", "never"), topic
+        assert data["x-public"] == "always" or data["x-public-why"], topic
+        for name, hint in hints.items():
+            member = data["properties"][name]
+            if "$ref" in member:
+                member = document["$defs"][member["$ref"].rsplit("/", 1)[1]]
+            declared = _declared_types(member)
+            assert _json_type(hint) in declared, \
+                f"{topic}.{name}: the class says {hint}, the schema {declared}"
+            if name not in data["required"]:  # a field older events lack says so
+                assert "lack" in member.get("description", ""), f"{topic}.{name}"
+
+
+@pytest.fixture(scope="module")
+def demo_events(tmp_path_factory: pytest.TempPathFactory) -> list[dict[str, Any]]:
+    directory = tmp_path_factory.mktemp("schema-demo")
+    assert run(directory, "spotcheck", "demo", "--units", "60").returncode == 0
+    events = []
+    for code in ("652300", "652301"):
+        assert run(directory, "spotcheck", "export", "--log", code, "--out", code).returncode == 0
+        events += [json.loads(line)["event"]
+                   for line in (directory / code / "events.jsonl").read_text().splitlines()]
+    return events
+
+
+def test_every_event_of_the_demo_is_valid_for_both_implementations(
+        demo_events: list[dict[str, Any]]) -> None:
+    reference = jsonschema.Draft202012Validator(_document())
+    ours = event_schema()
+    assert len({e["type"] for e in demo_events}) >= 23
+    for event in demo_events:
+        assert list(reference.iter_errors(event)) == [], event["type"]
+        assert ours.problems(event) == [], event["type"]
+
+
+def _damaged(event: dict[str, Any]) -> list[Any]:
+    """Copies of ``event`` each broken (or not) in one way."""
+    out: list[Any] = []
+    data = event["data"]
+    for name, value in data.items():
+        without = copy.deepcopy(event)
+        del without["data"][name]
+        out.append(without)
+        others: tuple[Any, ...] = ("text", 7, True, None, [], {}, -1, "2026-13-45")
+        for other in others:
+            changed = copy.deepcopy(event)
+            changed["data"][name] = other
+            out.append(changed)
+        if isinstance(value, dict | list) and value:
+            inner = copy.deepcopy(event)
+            first = next(iter(value)) if isinstance(value, dict) else 0
+            inner["data"][name][first] = None
+            out.append(inner)
+    extra = copy.deepcopy(event)
+    extra["data"]["unexpected"] = "x"
+    out.append(extra)
+    actor = copy.deepcopy(event)
+    actor["data"]["actor"] = {"account": "zhangsan", "role": "operator"}
+    out.append(actor)
+    for key, other in (("version", 0), ("version", True), ("timestamp", "2026-01-01T00:00:00Z"),
+                       ("type", "ledger.nowhere:Nothing.Happened"), ("prev_hash", "0" * 63),
+                       ("aggregate_id", "not-a-uuid")):
+        changed = copy.deepcopy(event)
+        changed[key] = other
+        out.append(changed)
+    out += [None, [], "event", {"type": event["type"]}]
+    return out
+
+
+def test_the_verifier_and_jsonschema_give_the_same_verdict_on_damaged_events(
+        demo_events: list[dict[str, Any]]) -> None:
+    reference = jsonschema.Draft202012Validator(_document())
+    ours = event_schema()
+    one_of_each = {e["type"]: e for e in demo_events}
+    compared = invalid = 0
+    for event in one_of_each.values():
+        for damaged in _damaged(event):
+            expected = reference.is_valid(damaged)
+            assert (ours.problems(damaged) == []) == expected, json.dumps(damaged)[:300]
+            compared += 1
+            invalid += not expected
+    assert compared > 1000 and 0 < invalid < compared
+
+
+def test_a_keyword_the_verifier_does_not_implement_is_refused() -> None:
+    with pytest.raises(SchemaError, match="oneOf"):
+        EventSchema({"type": "object", "oneOf": [{"type": "object"}]})
+    with pytest.raises(SchemaError, match="only #/\\$defs"):
+        EventSchema({"$ref": "https://example.invalid/other.json"})
+
+
+def test_the_schema_says_which_events_a_public_bundle_carries() -> None:
+    schema = event_schema()
+    assert schema.public("ledger.inspection:Inspection.ResultDisclosed") == "always"
+    assert schema.public("ledger.inspection:Inspection.Opened") == "once-disclosed"
+    for personal in ("ledger.directory:InspectionObject.Registered",
+                     "ledger.inspector:Inspector.ConflictDeclared",
+                     "ledger.inspection:Inspection.RecordFiled",
+                     "ledger.draw:Draw.PopulationFrozen", "ledger.nowhere:Unknown.Type"):
+        assert schema.public(personal) == "never"
