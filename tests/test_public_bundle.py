@@ -270,3 +270,21 @@ def test_the_service_can_export_a_public_bundle_into_a_directory(demo_ledger: Le
     result = export_public_bundle(demo_ledger, tmp_path / "out", "652301")
     assert result.events == result.bodies + result.withheld
     assert (tmp_path / "out" / "manifest.json").is_file()
+
+
+def test_junk_inserted_between_two_lines_gives_one_finding_and_blank_lines_none(
+        bundles: Path, tmp_path: Path) -> None:
+    audit = tmp_path / "audit"
+    shutil.copytree(bundles / "audit-652301", audit)
+    lines = (audit / "events.jsonl").read_bytes().split(b"\n")
+    lines[10:10] = [b"\xc2\xa0", b" \t\r\x0b\x0c"]  # a no-break space is not blank; the rest is
+    (audit / "events.jsonl").write_bytes(b"\r\n".join(lines))  # CRLF: CR is JSON whitespace
+    assert [r for r in _rules(audit) if r != "record-late"] == ["malformed-line"]
+
+
+def test_checkpoint_files_are_opened_in_a_defined_order(bundles: Path, tmp_path: Path) -> None:
+    from verify.bundle import _numeric_stem
+    names = ["52.note", "0052.note", "５２.note", "b.note", "a.note", "7.note"]
+    ordered = sorted((tmp_path / n for n in names), key=_numeric_stem)
+    assert [p.name for p in ordered] == ["a.note", "b.note", "５２.note", "7.note", "0052.note",
+                                         "52.note"]

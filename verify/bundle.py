@@ -337,5 +337,8 @@ def _skip_rest_of_line(handle: BinaryIO) -> None:
 
 
 def _numeric_stem(path: Path) -> tuple[int, int, str]:
-    """Notes named by their size first, in size order; oddly named ones after them."""
-    return (0, int(path.stem), "") if path.stem.isdigit() else (1, 0, path.stem)
+    """The order notes are opened in (docs/ledger-format.md §7.1 step 2): names that are not all
+    ASCII digits first, by code point; then the others by their number, equal numbers (``52``,
+    ``052``) by name."""
+    stem = path.stem
+    return (1, int(stem), stem) if stem.isascii() and stem.isdigit() else (0, 0, stem)

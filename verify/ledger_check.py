@@ -126,12 +126,19 @@ class _Walk:
         self.rules = evidence.rules if evidence is not None else RuleReplay()
         self.schema: EventSchema = event_schema()
         self.expected_index = 0  # the index the next line should carry (see line())
+        self.slack = 0  # malformed lines since the last line read: each may or may not hold one
         # A public bundle (docs/ledger-format.md §7.4): entries whose body is withheld.
         self.public = False
         self.withheld: dict[str, int] = {}  # entry → log index
         self.withheld_types: dict[str, int] = {}
         self.links_across = 0
         self.freeze_claims: dict[str, tuple[int, str]] = {}  # entry → (index, draws/<id>)
+
+    def _unreadable(self) -> None:
+        """A line that cannot be read may have held the next entry, or be junk inserted between
+        two: the next line read may carry either index without a ``log-order`` finding."""
+        self.expected_index += 1
+        self.slack += 1
 
     def public_bundle(self, bundle: Bundle) -> None:
         """Check ``bundle`` as a public bundle: each draw's public freeze is its first step, and
@@ -166,19 +173,22 @@ class _Walk:
         except (CanonicalError, ValueError) as exc:
             rule = "json-depth" if isinstance(exc, TooDeep) else "malformed-line"
             self.find(rule, f"not a valid JSON line: {exc}", line_no, index)
-            self.expected_index += 1  # it held an entry: the next line is not out of order
+            self._unreadable()
             return
         entry = _entry_of(record)
         if entry is None:
             self.find("malformed-line", "needs an object with 'index' and a 64-hex 'entry'",
                       line_no, index)
-            self.expected_index += 1
+            self._unreadable()
             return
         assert isinstance(record, dict)
-        if record["index"] != self.expected_index:
-            self.find("log-order", f"line says index {record['index']!r}, expected "
-                      f"{self.expected_index}", line_no, index)
+        if not self.expected_index - self.slack <= record["index"] <= self.expected_index:
+            expected = (f"{self.expected_index}" if not self.slack else
+                        f"{self.expected_index - self.slack}..{self.expected_index}")
+            self.find("log-order", f"line says index {record['index']!r}, expected {expected}",
+                      line_no, index)
         self.expected_index = record["index"] + 1  # one finding per gap, not one per line after it
+        self.slack = 0
         if self.public and "event" not in record and type(record.get("withheld")) is str:
             self._withheld(record["withheld"], entry, record["index"], index)
         else:
