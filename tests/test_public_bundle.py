@@ -274,7 +274,7 @@ def test_the_service_can_export_a_public_bundle_into_a_directory(demo_ledger: Le
 
 def test_junk_inserted_between_two_lines_gives_one_finding_and_blank_lines_none(
         bundles: Path, tmp_path: Path) -> None:
-    audit = tmp_path / "audit"
+    audit = tmp_path / "county"
     shutil.copytree(bundles / "audit-652301", audit)
     lines = (audit / "events.jsonl").read_bytes().split(b"\n")
     lines[10:10] = [b"\xc2\xa0", b" \t\r\x0b\x0c"]  # a no-break space is not blank; the rest is
