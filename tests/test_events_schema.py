@@ -11,17 +11,28 @@ from __future__ import annotations
 import copy
 import json
 import typing
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import jsonschema  # type: ignore[import-untyped]
 import pytest
+from ceremony_steps import PLAN, WITNESS_VALUES, commitment, fixed
 from commands import run
+from conftest import COUNTY
 from eventsourcing.domain import CanMutateAggregate
 
-from ledger.domain.chained import META_FIELDS
+from ledger.domain.agency import Agency, agency_id
+from ledger.domain.chained import META_FIELDS, content_of
+from ledger.domain.directory import InspectionObject, object_id
+from ledger.domain.inspection import Inspection
+from ledger.domain.inspector import Inspector
 from ledger.domain.vocabulary import AGGREGATES
+from ledger.services.ceremony import Ceremony, CeremonyError
+from ledger.services.ledger import Ledger
 from verify.events_schema import SCHEMA_FILE, EventSchema, SchemaError, event_schema
+from verify.log_keys import handover_text
+from verify.note import generate_signer, sign_note
 
 DOCS_SCHEMA = Path(__file__).parent.parent / "docs" / "events.schema.json"
 _JSON_TYPES = {str: "string", int: "integer", bool: "boolean", dict: "object", list: "array"}
@@ -172,3 +183,84 @@ def test_the_schema_says_which_events_a_public_bundle_carries() -> None:
                      "ledger.inspection:Inspection.RecordFiled",
                      "ledger.draw:Draw.PopulationFrozen", "ledger.nowhere:Unknown.Type"):
         assert schema.public(personal) == "never"
+
+
+def _contents(aggregate: Any) -> list[dict[str, Any]]:
+    return [content_of(event) for event in aggregate.collect_events()]
+
+
+def _every_other_type(county: Ledger, ceremony: Ceremony) -> list[dict[str, Any]]:
+    """Real events of the types the demo does not write: the directories' changes, a key rotation,
+    a refused reveal, a refused seed, a blocked draw, an opening, a replaced unit, a recusal."""
+    agency = str(agency_id(COUNTY))
+    unit = InspectionObject.register(agency, "昌吉市测试化工有限公司", "91652301MAU5UBED5B",
+                                     "general", "昌吉市", phone="18150697754")
+    unit.update({"phone": "13900000000"}, "电话变更")
+    unit.reclassify("key", "纳入重点排污单位", control_level="city")
+    unit.mark_special(["群众投诉较多"], "局长")
+    unit.lift_special("整改到位", "局长")
+    unit.suspend("停产")
+    unit.resume("复产")
+    unit.relocate("迁出本辖区", "乌鲁木齐市")
+    other = InspectionObject.register(agency, "昌吉市测试修理厂", "91652301MA77G7H86H", "general",
+                                      "昌吉市")
+    other.close("注销")
+    officer = Inspector.register(agency, "测试员", "65230199999", "科员")
+    officer.record_leave("2026-01-05", "2026-01-09", "年休假")
+    officer.declare_conflict(str(unit.id), "近亲属")
+    officer.withdraw_conflict(str(unit.id), "关系已解除", "局长")
+    officer.deactivate("调离")
+    officer.reactivate("调回")
+    established = Agency.establish("测试局", "652302", "county_city",
+                                   log_origin="652302.spotcheck.gov.cn/spotcheck")
+    old, new = (generate_signer("652302.spotcheck.gov.cn/spotcheck") for _ in range(2))
+    handover = sign_note(handover_text(new.verifier_key_text()), [old])
+    established.rotate_log_key(new.verifier_key_text(), old.verifier_key_text(), handover,
+                               "定期轮换", "办公室")
+    events = _contents(unit) + _contents(other) + _contents(officer) + _contents(established)
+
+    draw_id = fixed(ceremony)
+    with pytest.raises(CeremonyError):
+        ceremony.derive_seed(draw_id, "某人")  # refused, and recorded
+    ceremony.open_list(draw_id, "审计员", "季度审计")
+    opened = ceremony.open(draw_id)
+    first, second = list(opened.teams)[:2]
+    county.app.close_object(object_id(agency, first), "企业已关停")
+    ceremony.replace_unit(draw_id, first, "企业已关停，依规剔除", "局长")
+    ceremony.recuse(draw_id, second, opened.teams[second][0], "近亲属", "局长")
+    ceremony.disclose(draw_id, "局长", date(2026, 4, 1))
+    blocked = ceremony.freeze(COUNTY, "2026Q2", date(2026, 3, 30), PLAN)
+    for k, value in WITNESS_VALUES.items():
+        ceremony.commit(blocked.draw_id, k, "见证人", "纪检", commitment(value))
+    with pytest.raises(CeremonyError):
+        ceremony.record_entropy(blocked.draw_id, 1, "another value", [])  # refused, and recorded
+    ceremony.block(blocked.draw_id, "WITNESS_ABSENT", "见证人未到场", "局长")
+    for draw in (ceremony.draw(draw_id), ceremony.draw(blocked.draw_id)):
+        stored = ceremony.app.events.get(draw.id)
+        events += [content_of(event) for event in stored]
+    return events
+
+
+def test_every_event_type_the_ledger_writes_is_valid_for_both_implementations(
+        county: Ledger, ceremony: Ceremony, demo_events: list[dict[str, Any]]) -> None:
+    reference = jsonschema.Draft202012Validator(_document())
+    ours = event_schema()
+    events = _every_other_type(county, ceremony)
+    filed = next(e for e in demo_events if e["type"].endswith("Inspection.RecordFiled"))
+    record = filed["data"]["record"]
+    inspection = Inspection(agency_id=str(agency_id(COUNTY)), draw_id="652301-2026Q1-units",
+                            unit="91652301MAU5UBED5B", unit_name="昌吉市测试化工有限公司")
+    inspection.file(record, record["officers"][0], "2026-01-06", "2026-01-15", 0)
+    inspection.correct(dict(record, place="企业办公楼"), "地点笔误", record["officers"][0],
+                       "2026-01-07")
+    events += _contents(inspection)
+    for event in events:
+        assert list(reference.iter_errors(event)) == [], event
+        assert ours.valid(event) and ours.explain(event) == [], event
+    written = {e["type"] for e in events} | {e["type"] for e in demo_events}
+    assert written == set(ours.types)  # every type of the vocabulary, as the ledger writes it
+    one_of_each = {e["type"]: e for e in events}
+    for event in one_of_each.values():
+        for damaged in _damaged(event):
+            expected = reference.is_valid(damaged)
+            assert ours.valid(damaged) == expected and (ours.explain(damaged) == []) == expected
