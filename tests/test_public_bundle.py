@@ -123,7 +123,8 @@ def test_a_public_bundle_holds_every_entry_and_checkpoint_and_only_public_bodies
 
 
 def test_the_public_bundle_verifies_and_says_what_it_could_not_check(bundles: Path) -> None:
-    ran = run(bundles, "spotcheck-verify", "public-652301", "--json", "public.json")
+    ran = run(bundles, "spotcheck-verify", "public-652301", "--json", "public.json", "--report",
+              "public.html")
     assert ran.returncode == 0, ran.stdout
     assert "draws: 1 disclosed and replayed in full" in ran.stdout
     assert "公开核验包：以下内容无法核验及原因" in ran.stdout
@@ -135,6 +136,10 @@ def test_the_public_bundle_verifies_and_says_what_it_could_not_check(bundles: Pa
         (bundles / "public-652301" / "manifest.json").read_text())["withheld"]
     assert report["public"]["conflict_skips"] == {"652301-2026Q1-units": 0}
     assert any("were not checked" in said for said in report["not_checked"])
+    assert report["agency"]["name"] == "昌吉回族自治州生态环境局昌吉市分局"
+    assert all(task["record"] is None for task in report["tasks"])  # records are not public
+    page = (bundles / "public.html").read_text(encoding="utf-8")
+    assert "公开核验包：以下内容无法核验及原因" in page and "未核验抽查规则" in page
     english = run(bundles, "spotcheck-verify", "public-652300", "--lang", "en")
     assert english.returncode == 0, english.stdout
     assert "public bundle: what could not be checked, and why" in english.stdout

@@ -242,8 +242,9 @@ class _Walk:
             self.draws.observe(event, index, line_no)
         elif event["type"] == ROTATED_TYPE:
             self.keys.observe(event, index, line_no)
-        if self.public:
-            return  # the rules need the directories and records a public bundle withholds
+        if self.public:  # the rules need the directories and records a public bundle withholds
+            self.rules.keep(event, index, line_no)
+            return
         try:
             self.rules.observe(event, index, line_no)
         except Exception as exc:  # hostile data the replay cannot read: a finding, not a crash
