@@ -65,6 +65,7 @@ def _personal_values(audit: Path) -> set[str]:
             found.add(data["reason"])
         elif kind == "Draw.PopulationFrozen":
             found |= set(data["files"]["conflicts"]["content"].splitlines()[1:])
+            found |= set(data["files"]["conflicts"]["salts"])  # a salt proves its conflict
         elif kind == "Draw.WitnessCommitted":
             witnesses.add(data["witness"])
         elif kind in ("Inspection.RecordFiled", "Inspection.RecordCorrected"):
@@ -262,7 +263,7 @@ def test_the_public_replay_explains_an_assignment_by_the_conflicts_it_skips() ->
         pytest.fail("no conflict changes the teams of this draw")
     inspector, unit = pair.split(",")
     explained, skips = _explain_assignment(public, public_inputs, recorded)
-    assert explained.csv_bytes() == recorded and skips == 1  # type: ignore[union-attr]
+    assert explained.csv_bytes() == recorded and skips == [(inspector, unit)]  # type: ignore[union-attr]
     assert assign_inspectors(real.seed, real.selection, real_inputs.inspectors,
                              [Conflict(inspector, unit)], 2, 0).csv_bytes() == recorded  # type: ignore[union-attr]
     forged = recorded.replace(f"{unit},1,".encode(), f"{unit},1,X".encode(), 1)
@@ -293,3 +294,48 @@ def test_checkpoint_files_are_opened_in_a_defined_order(bundles: Path, tmp_path:
     ordered = sorted((tmp_path / n for n in names), key=_numeric_stem)
     assert [p.name for p in ordered] == ["a.note", "b.note", "５２.note", "7.note", "0052.note",
                                          "52.note"]
+
+
+def test_one_conflict_is_proven_to_a_reviewer_without_publishing_the_others(demo_dir: Path) -> None:
+    draw = "652301-2026Q1-units"
+    assert run(demo_dir, "spotcheck", "export", "--public", "--log", "652301", "--out",
+               "public").returncode == 0
+    assert run(demo_dir, "spotcheck", "export", "--log", "652301", "--out", "before").returncode == 0
+    freeze = next(line["event"]["data"] for line in _events(demo_dir / "before")
+                  if line["event"]["type"].endswith("PopulationFrozen"))
+    conflicts = [row.split(",") for row in freeze["files"]["conflicts"]["content"].split()[1:]]
+    assert len(conflicts) == 2
+    inspector, unit = conflicts[0]
+    given = run(demo_dir, "spotcheck", "draw", "conflict-proof", draw, "--inspector", inspector,
+                "--unit", unit, "--who", "执法大队向复核组", "--why", "问责复核", "--out", "proof.json")
+    assert given.returncode == 0, given.stderr
+    assert oct((demo_dir / "proof.json").stat().st_mode & 0o777) == "0o600"
+    proof = json.loads((demo_dir / "proof.json").read_text())
+    assert proof["salt"] not in (demo_dir / "public" / "events.jsonl").read_text()
+    checked = run(demo_dir, "spotcheck-verify", "conflict-proof", "public", "proof.json")
+    assert checked.returncode == 0, checked.stdout
+    assert "已证明" in checked.stdout and "2 个利益冲突之一" in checked.stdout
+    other = dict(proof, unit_id=conflicts[1][1])  # another pair with this salt: not a conflict
+    (demo_dir / "forged.json").write_text(json.dumps(other))
+    forged = run(demo_dir, "spotcheck-verify", "conflict-proof", "public", "forged.json",
+                 "--lang", "en")
+    assert forged.returncode == 1 and "NOT proven" in forged.stdout
+    unknown = run(demo_dir, "spotcheck", "draw", "conflict-proof", draw, "--inspector", inspector,
+                  "--unit", conflicts[1][1], "--who", "x", "--why", "y")
+    assert unknown.returncode != 0 and "is not a conflict frozen" in unknown.stderr
+    # giving the proof out is recorded, as every opening of personal data
+    assert run(demo_dir, "spotcheck", "export", "--log", "652301", "--out", "audit").returncode == 0
+    assert f"conflict proof {inspector},{unit}" in (demo_dir / "audit" / "events.jsonl").read_text()
+
+
+def test_the_auditor_checks_the_commitments_against_the_frozen_conflicts(
+        bundles: Path, tmp_path: Path) -> None:
+    audit = tmp_path / "county"
+    shutil.copytree(bundles / "audit-652301", audit)
+
+    def resalt(lines: list[dict[str, Any]]) -> None:
+        freeze = next(line for line in lines if line["event"]["type"].endswith("PopulationFrozen"))
+        freeze["event"]["data"]["files"]["conflicts"]["salts"][0] = "0" * 32
+    _rewrite(audit, resalt)
+    rules = _rules(audit)
+    assert "draw-files" in rules and "event-hash" in rules

@@ -51,6 +51,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from verify.canonical import loads_strict
+from verify.conflict_commitments import ConflictCommitmentError, conflict_commitments
 from verify.draw import (
     Assignment,
     DrawError,
@@ -101,6 +102,10 @@ class DrawReplay:
     conflict_skips: dict[str, int] = field(default_factory=dict)
     #: Public bundles: the draws still sealed (only their order was checked).
     sealed_ids: list[str] = field(default_factory=list)
+    #: Public bundles: per disclosed draw, the (inspector, unit) pairs its skips imply.
+    skipped: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    #: Per draw, the salted commitments of its conflicts its run recorded (None: none recorded).
+    committed: dict[str, list[str] | None] = field(default_factory=dict)
 
     def add_public_freeze(self, aggregate_id: str, data: dict[str, Any], files: dict[str, bytes],
                           index: int, where: str) -> None:
@@ -147,12 +152,14 @@ def _check(draw: _Draw, replay: DrawReplay) -> list[Finding]:
         public = frozen.public_files is not None
         inputs = _frozen_inputs(frozen, draw_id) if disclosed or not public else None
         _check_order(draw.steps)
+        replay.committed[draw_id] = _committed(draw.steps, frozen, draw_id, public)
         if disclosed:
             assert inputs is not None
-            teams, skips = _replay_disclosed(draw.steps, inputs, draw_id, disclosed[0], public)
+            teams, skipped = _replay_disclosed(draw.steps, inputs, draw_id, disclosed[0], public)
             replay.teams[draw_id] = teams
             if public:
-                replay.conflict_skips[draw_id] = skips
+                replay.conflict_skips[draw_id] = len(skipped)
+                replay.skipped[draw_id] = skipped
             replay.checked += 1
         else:
             replay.sealed += 1
@@ -208,6 +215,28 @@ def _public_inputs(frozen: _Step, draw_id: str) -> DrawInputs:
         raise _Problem("draw-files", str(exc), frozen) from None
     return _check_params(dataclasses.replace(inputs, conflicts_hash=conflicts_hash), frozen,
                          draw_id)
+
+
+def _committed(steps: list[_Step], frozen: _Step, draw_id: str, public: bool) -> list[str] | None:
+    """The conflicts' salted commitments the run recorded (:mod:`verify.conflict_commitments`),
+    checked, where the frozen content is at hand, against the rows and their salts."""
+    drawn = next((s for s in steps if s.name == "UnitsDrawn"), None)
+    if drawn is None or drawn.data.get("conflict_commitments") is None:
+        return None
+    recorded = [str(c) for c in drawn.data["conflict_commitments"]]
+    if public:
+        return recorded  # (the rows are withheld: the auditor checks them)
+    conflicts = frozen.data["files"]["conflicts"]
+    try:
+        expected = conflict_commitments(draw_id, str(conflicts["content"]),
+                                        [str(s) for s in conflicts.get("salts", [])])
+    except ConflictCommitmentError as exc:
+        raise _Problem("draw-files", f"the conflict commitments recorded with the run cannot be "
+                       f"checked: {exc}", drawn) from None
+    if recorded != expected:
+        raise _Problem("draw-files", "the conflict commitments recorded with the run are not those "
+                       "of the frozen conflicts.csv rows and their salts", drawn)
+    return recorded
 
 
 def _check_params(inputs: DrawInputs, frozen: _Step, draw_id: str) -> DrawInputs:
@@ -283,9 +312,9 @@ def _open(key: bytes, draw_id: str, field_name: str, sealed: Any, step: _Step) -
 
 
 def _replay_disclosed(steps: list[_Step], inputs: DrawInputs, draw_id: str, disclosed: _Step,
-                      public: bool = False) -> tuple[dict[str, tuple[str, ...]], int]:
+                      public: bool = False) -> tuple[dict[str, tuple[str, ...]], list[tuple[str, str]]]:
     """Every sealed value checked; the teams as they stand after the amendments, and (public
-    bundles) how many skips of the assignment a conflict explains."""
+    bundles) the (inspector, unit) pairs whose skips only a conflict explains."""
     try:
         key = key_from_hex(str(disclosed.data["key"]))
     except SealError as exc:
@@ -312,18 +341,19 @@ def _replay_disclosed(steps: list[_Step], inputs: DrawInputs, draw_id: str, disc
                        "and the values", seeded)
     if hashlib.sha256(result.seed.encode()).hexdigest() != seeded.data["seed_commitment"]:
         raise _Problem("draw-seed", "SHA256(SEED) is not the seed commitment recorded", seeded)
-    skips = 0
+    skipped: list[tuple[str, str]] = []
     if public:
         drawn = next(s for s in steps if s.name == "UnitsDrawn")
         recorded = _open(key, draw_id, "assignment", drawn.data["sealed_assignment"], drawn)
-        assignment, skips = _explain_assignment(result, inputs, recorded)
+        assignment, skipped = _explain_assignment(result, inputs, recorded)
         result = dataclasses.replace(result, assignment=assignment)
     _check_list(steps, key, draw_id, result.selection.csv_bytes(), result.assignment)
-    return _check_amendments(steps, key, draw_id, inputs, result, public), skips
+    return _check_amendments(steps, key, draw_id, inputs, result, public), skipped
 
 
-def _explain_assignment(result: Any, inputs: DrawInputs,
-                        recorded: bytes) -> tuple[Assignment | InsufficientEligible, int]:
+def _explain_assignment(
+    result: Any, inputs: DrawInputs, recorded: bytes,
+) -> tuple[Assignment | InsufficientEligible, list[tuple[str, str]]]:
     """Re-run §6 taking as conflicts the (inspector, unit) pairs the recorded teams skip, until it
     gives the recorded ``assignment.csv`` (or cannot): the assignment and the pairs taken."""
     conflicts: list[Conflict] = []
@@ -346,7 +376,7 @@ def _explain_assignment(result: Any, inputs: DrawInputs,
         assignment = assign_inspectors(result.seed, result.selection, inputs.inspectors, conflicts,
                                        inputs.params.team_size, inputs.params.load_cap,
                                        inputs.params.spec)
-    return assignment, len(conflicts)
+    return assignment, [(c.inspector_id, c.unit_id) for c in conflicts]
 
 
 def _check_list(steps: list[_Step], key: bytes, draw_id: str, selection: bytes,

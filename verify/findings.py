@@ -97,6 +97,14 @@ _NOT_CHECKED = {
         "interest (回避) explains. Conflicts are personal data and not in a public bundle: whether "
         "those were declared, and whether an assigned inspector has a conflict with the unit, "
         "can be checked only by a reviewer holding the audit bundle (conflicts.csv)."),
+    "proofs": (
+        "抽取 {draw} 在抽取时以加盐承诺记录了 {n} 个利益冲突（UnitsDrawn.conflict_commitments）："
+        "机关可向复核人员逐条证明某一冲突（spotcheck draw conflict-proof；"
+        "复核人员用 spotcheck-verify conflict-proof 核对），而不公开其他冲突。",
+        "Draw {draw} committed {n} conflict(s) at its run, each under a salt "
+        "(UnitsDrawn.conflict_commitments): the agency can prove any one of them to a reviewer "
+        "(spotcheck draw conflict-proof; the reviewer checks it with spotcheck-verify "
+        "conflict-proof) without publishing the others."),
     "sealed": (
         "抽取 {draw} 尚未公开（密钥未发布）：只核验了仪式步骤的顺序；名单在公开前保密。",
         "Draw {draw} is not disclosed yet (its key is not published): only the order of its "
@@ -124,8 +132,11 @@ def not_checked(report: Report, lang: str = "zh") -> list[str]:
     if summary.get("links_across_withheld"):
         said.append(_NOT_CHECKED["links"][at].format(n=summary["links_across_withheld"]))
     said.append(_NOT_CHECKED["rules"][at])
+    committed = summary.get("conflicts_committed", {})
     for draw, skips in summary.get("conflict_skips", {}).items():
         said.append(_NOT_CHECKED["conflicts"][at].format(draw=draw, n=skips))
+        if committed.get(draw) is not None:
+            said.append(_NOT_CHECKED["proofs"][at].format(draw=draw, n=committed[draw]))
     for draw in summary.get("draws_sealed", []):
         said.append(_NOT_CHECKED["sealed"][at].format(draw=draw))
     recusals = types.get("ledger.draw:Draw.InspectorRecused", 0)

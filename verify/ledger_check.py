@@ -156,6 +156,8 @@ class _Walk:
             "withheld_types": dict(sorted(self.withheld_types.items())),
             "links_across_withheld": self.links_across,
             "conflict_skips": dict(self.draws.conflict_skips),
+            "conflicts_committed": {d: None if c is None else len(c)
+                                    for d, c in self.draws.committed.items()},
             "draws_sealed": list(self.draws.sealed_ids),
         }
 

@@ -15,7 +15,8 @@ the **body** of an event only where the rules make it public: the event vocabula
     DIR/checkpoints/<size>.note    every signed checkpoint, byte for byte
     DIR/keys/log.vkey              the log's public verifier keys
     DIR/draws/<draw_id>/freeze.json   the draw's freeze without the files' content (its body holds
-                                   the declared conflicts) and without the inspectors' exclusions
+                                   the declared conflicts), the conflicts' salts and the
+                                   inspectors' exclusions
     DIR/draws/<draw_id>/population.csv, inspectors.csv, params.txt   once the draw is disclosed
 
 ``spotcheck-verify DIR`` checks it (``docs/ledger-format.md`` §6.7 and §7.4).
@@ -189,7 +190,7 @@ class _Writer:
             return
         disclosed = draw_id in self.disclosed
         public = {key: value for key, value in data.items() if key not in ("files", "exclusions")}
-        public["files"] = {name: {k: v for k, v in f.items() if k != "content"}
+        public["files"] = {name: {k: v for k, v in f.items() if k not in ("content", "salts")}
                            for name, f in data.get("files", {}).items()}
         public["exclusions"] = [e for e in data.get("exclusions", []) if e.get("kind") != "inspector"]
         directory = self.out / "draws" / draw_id
