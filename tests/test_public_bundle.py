@@ -339,3 +339,16 @@ def test_the_auditor_checks_the_commitments_against_the_frozen_conflicts(
     _rewrite(audit, resalt)
     rules = _rules(audit)
     assert "draw-files" in rules and "event-hash" in rules
+
+
+def test_a_public_bundle_withholding_a_published_result_is_a_finding(
+        bundles: Path, tmp_path: Path) -> None:
+    bundle = _copy(bundles, tmp_path)
+
+    def hide(lines: list[dict[str, Any]]) -> None:
+        at = next(n for n, line in enumerate(lines)
+                  if "event" in line and line["event"]["type"].endswith("ResultDisclosed"))
+        lines[at] = {"index": lines[at]["index"], "entry": lines[at]["entry"],
+                     "withheld": lines[at]["event"]["type"]}
+    _rewrite(bundle, hide)
+    assert _rules(bundle) == ["withheld-public"]

@@ -20,7 +20,7 @@ from verify.bundle import Bundle, BundleError, SignedCheckpoint
 from verify.canonical import CanonicalError, TooDeep, canonical_json_parsed, loads_strict
 from verify.draw_check import DRAW_TYPE_PREFIX, DrawReplay
 from verify.event import CONTENT_KEYS, EVENT_HASH_DOMAIN, ZERO_HASH, is_hash_hex
-from verify.events_schema import NEVER, EventSchema, event_schema
+from verify.events_schema import ALWAYS, NEVER, EventSchema, event_schema
 from verify.findings import Finding, Report
 from verify.log_keys import ROTATED_TYPE, KeyHistory
 from verify.merkle import Frontier
@@ -192,7 +192,7 @@ class _Walk:
         self.expected_index = record["index"] + 1  # one finding per gap, not one per line after it
         self.slack = 0
         if self.public and "event" not in record and type(record.get("withheld")) is str:
-            self._withheld(record["withheld"], entry, record["index"], index)
+            self._withheld(record["withheld"], entry, record["index"], line_no, index)
         else:
             self._check_event(record, raw, entry, line_no, index)
         entry_bytes = bytes.fromhex(entry)
@@ -253,10 +253,13 @@ class _Walk:
             self.find("malformed-event", f"{_label(event)}: the rules cannot be replayed on it "
                       f"({type(exc).__name__}: {exc})", line_no, index)
 
-    def _withheld(self, kind: str, entry: str, stated: int, index: int) -> None:
+    def _withheld(self, kind: str, entry: str, stated: int, line_no: int, index: int) -> None:
         """A public bundle's line without a body: only its entry can be checked."""
         self.withheld[entry] = index
         self.withheld_types[kind] = self.withheld_types.get(kind, 0) + 1
+        if self.schema.public(kind) == ALWAYS:
+            self.find("withheld-public", f"the body of a {kind} is withheld, but the vocabulary "
+                      "always makes it public (x-public: always)", line_no, index)
         claim = self.freeze_claims.pop(entry, None)
         if claim is not None and (claim[0] != stated or kind != "ledger.draw:Draw.PopulationFrozen"):
             self.report.findings.append(Finding(
