@@ -9,8 +9,10 @@ it could not check.
 from __future__ import annotations
 
 import dataclasses
+import io
 import json
 import shutil
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +20,7 @@ import pytest
 from commands import run
 
 from ledger.services.ledger import Ledger
-from ledger.services.public_bundle import PUBLIC_FORMAT, _Writer, export_public_bundle
+from ledger.services.public_bundle import PUBLIC_FORMAT, _Writer, export_public_bundle, public_bundle_zip
 from verify.draw import Assignment, assign_inspectors, run_draw
 from verify.draw_check import _explain_assignment
 from verify.draw_files import Conflict, read_draw_inputs
@@ -276,6 +278,12 @@ def test_the_service_can_export_a_public_bundle_into_a_directory(demo_ledger: Le
     result = export_public_bundle(demo_ledger, tmp_path / "out", "652301")
     assert result.events == result.bodies + result.withheld
     assert (tmp_path / "out" / "manifest.json").is_file()
+    name, data = public_bundle_zip(demo_ledger, "652301")  # the public site's download
+    assert name.startswith("652301-public-bundle-") and name.endswith(".zip")
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        names = archive.namelist()
+        manifest = json.loads(archive.read("652301-public-bundle/manifest.json"))
+    assert "652301-public-bundle/events.jsonl" in names and manifest["format"] == PUBLIC_FORMAT
 
 
 def test_junk_inserted_between_two_lines_gives_one_finding_and_blank_lines_none(
