@@ -331,9 +331,12 @@ def test_one_conflict_is_proven_to_a_reviewer_without_publishing_the_others(demo
     unknown = run(demo_dir, "spotcheck", "draw", "conflict-proof", draw, "--inspector", inspector,
                   "--unit", conflicts[1][1], "--who", "x", "--why", "y")
     assert unknown.returncode != 0 and "is not a conflict frozen" in unknown.stderr
-    # giving the proof out is recorded, as every opening of personal data
-    assert run(demo_dir, "spotcheck", "export", "--log", "652301", "--out", "audit").returncode == 0
-    assert f"conflict proof {inspector},{unit}" in (demo_dir / "audit" / "events.jsonl").read_text()
+    # giving the proof out is recorded, as every opening of personal data, by its commitment
+    assert run(demo_dir, "spotcheck", "export", "--public", "--log", "652301", "--out",
+               "after").returncode == 0
+    after = (demo_dir / "after" / "events.jsonl").read_text()
+    assert f"conflict proof {proof['commitment']}" in after
+    assert f"{inspector},{unit}" not in after and proof["salt"] not in after
 
 
 def test_the_auditor_checks_the_commitments_against_the_frozen_conflicts(

@@ -489,9 +489,11 @@ class Ceremony:
             raise CeremonyError(f"conflicts: {inspector_id} with {unit_id} is not a conflict "
                                 f"frozen for {draw_id}", kind="not_found")
         salt = str(conflicts["salts"][rows.index((inspector_id, unit_id))])
-        self._rule(lambda: draw.record_opening(who, why, f"conflict proof {inspector_id},{unit_id}"))
+        proof = ConflictProof(draw_id, inspector_id, unit_id, salt)
+        # the opening is public: it names the conflict by its commitment, never by the pair
+        self._rule(lambda: draw.record_opening(who, why, f"conflict proof {proof.commitment}"))
         self.app.save(draw)
-        return ConflictProof(draw_id, inspector_id, unit_id, salt)
+        return proof
 
     def disclose(self, draw_id: str, by: str, on: date, *, all_visited: bool = False) -> Draw:
         """Publish the key once every visit is done (``all_visited``, which the caller knows from
