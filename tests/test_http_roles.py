@@ -122,7 +122,7 @@ CASES: list[tuple[str, str, str, dict[str, Any], tuple[str, ...]]] = [
     ("recusal", "POST", f"{U}/recusals",
      {"json": {"officer": "{officer}", "requested_by": "企业负责人", "reason": "亲属", "granted": False}},
      ("officer", "operator")),
-    ("rectify", "POST", f"{U}/rectifications", {"json": {"order": 0}}, OPERATOR),
+    ("rectify", "POST", f"{U}/rectifications", {"json": {"order": 1}}, OPERATOR),
     ("publish", "POST", f"{U}/publication", {"json": {"on": "2026-02-02"}}, OPERATOR),
     ("quotas", "GET", f"{A}/quotas?year=2026", {}, READERS),
     ("work", "GET", f"{A}/work?quarter=2026Q1&today=2026-03-01", {}, READERS),

@@ -22,7 +22,7 @@ def _inspection(inspection: Inspection) -> dict[str, Any]:
     return {"draw_id": inspection.draw_id, "unit": inspection.unit,
             "unit_name": inspection.unit_name, "filed": inspection.record is not None,
             "corrections": inspection.corrections,
-            "open_orders": sorted(inspection.open_orders),
+            "open_orders": sorted(n + 1 for n in inspection.open_orders),  # from 1
             "disclosed": inspection.disclosed is not None}
 
 
@@ -78,11 +78,12 @@ class Records:
     # -- by the operator -------------------------------------------------------------------------
     def rectify(self, caller: Caller, draw_id: str, unit: str, order: int, on: str | None,
                 evidence: str = "") -> dict[str, Any]:
-        """An order to correct verified as done (整改完成), verified by the account."""
+        """An order to correct verified as done (整改完成), verified by the account; ``order`` is
+        the order's number in the record, counted from 1 as people count."""
         self.c.access.operate(caller, self._code(draw_id))
         with self.c.writing(caller):
-            inspection = self.inspections.rectify(draw_id, unit, order, day(on, "rectified_on"),
-                                                  caller.label(), evidence)
+            inspection = self.inspections.rectify(draw_id, unit, order - 1,
+                                                  day(on, "rectified_on"), caller.label(), evidence)
         return _inspection(inspection)
 
     def publish(self, caller: Caller, draw_id: str, unit: str, on: str | None,
