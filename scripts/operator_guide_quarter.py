@@ -1,4 +1,4 @@
-"""The quarter of docs/operator-guide.md, run again: ``python scripts/operator_guide_quarter.py DIR``.
+"""The quarter of docs/operator-guide.md, run again (``.venv/bin/python scripts/THIS DIR``).
 
 In a new directory DIR (a fresh SQLite ledger and key directory), writes the bureau's two
 spreadsheets (历城区, 370112: 24 units kept with title rows and a 序号 column, 8 officers) and one
