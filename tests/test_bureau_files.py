@@ -134,6 +134,18 @@ def test_every_bad_cell_of_every_row_is_named_by_file_row_and_column_and_nothing
     assert _registered(ledger, licheng) == []
 
 
+def test_a_row_with_an_unreadable_cell_still_has_its_other_cells_checked(
+    ledger: Ledger, licheng: UUID, tmp_path: Path
+) -> None:
+    rows = _units()
+    rows[1][1] = "济南华鑫\x00热电有限公司"  # a NUL byte pasted from another system
+    rows[1][4] = "很重要"
+    with pytest.raises(ImportRejected) as rejected:
+        ledger.app.import_objects(licheng, _table(_csv(tmp_path / "名录.csv", rows)))  # type: ignore[arg-type]
+    assert [(p.row, p.column) for p in rejected.value.problems] == [(5, "名称"), (5, "类别")]
+    assert "NUL" in rejected.value.problems[0].reason
+
+
 def test_every_bad_column_of_the_header_is_named_at_once(tmp_path: Path) -> None:
     path = _xlsx(tmp_path / "名录.xlsx", [])
     book = openpyxl.load_workbook(path)
@@ -276,17 +288,18 @@ def _quarter_after_changes(ledger: Ledger, licheng: UUID, tmp_path: Path) -> Non
                              lambda u: u.mark_special(["存在未整改到位的违法行为"], "局务会"))
 
 
-@pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
+@pytest.mark.parametrize(("suffix", "english"), [(".xlsx", False), (".csv", False), (".xlsx", True)])
 def test_the_tools_own_exports_re_import_unchanged_here_and_into_a_fresh_ledger(
-    ledger: Ledger, licheng: UUID, tmp_path: Path, suffix: str
+    ledger: Ledger, licheng: UUID, tmp_path: Path, suffix: str, english: bool
 ) -> None:
     _quarter_after_changes(ledger, licheng, tmp_path)
     view = directories(ledger.app, licheng)
     units, people = tmp_path / f"units{suffix}", tmp_path / f"people{suffix}"
-    write_table(units, OBJECT_COLUMNS, [object_row(u) for u in view.objects])
-    write_table(people, INSPECTOR_COLUMNS, [inspector_row(i) for i in view.inspectors])
+    write_table(units, OBJECT_COLUMNS, [object_row(u) for u in view.objects], english=english)
+    write_table(people, INSPECTOR_COLUMNS, [inspector_row(i) for i in view.inspectors],
+                english=english)
     assert "14370112-MA3C5X8K-5(1)" in [c for row in _cells(units) for c in row]
-    assert "重点、一般" in [c for row in _cells(people) for c in row]
+    assert ("key、general" if english else "重点、一般") in [c for row in _cells(people) for c in row]
     again = ledger.app.import_objects(licheng, _table(units))  # type: ignore[arg-type]
     assert (again.added, again.unchanged) == (0, 4)
     assert ledger.app.import_inspectors(

@@ -107,7 +107,8 @@ class RowProblem:
 class Table:
     """The rows of one file, as field values, with the header each field came from, and the
     cells that could not be read at all (a control character, a value beyond the header's last
-    column, a runaway cell): their rows are in ``problems``, not in ``rows``."""
+    column, a runaway cell): those are in ``problems`` and left out of their row in ``rows``
+    (whose other cells are still checked)."""
 
     path: Path
     headers: dict[str, str]
@@ -141,9 +142,11 @@ def read_table(
             continue  # a template's example row
         values = {name: _cell(cells, i) for i, name in fields.items()}
         unreadable = _unreadable(number, cells, fields, headers, serial)
-        if unreadable:
-            problems.extend(unreadable)
-        elif any(values.values()):
+        problems.extend(unreadable)
+        # a row's other cells are still checked, so that every bad cell is reported at once
+        bad = {p.column for p in unreadable}
+        values = {f: v for f, v in values.items() if headers[f] not in bad}
+        if any(values.values()):
             rows.append((number, {f: _normalise(f, v) for f, v in values.items() if v}))
         if progress is not None and number % 10_000 == 0:
             progress(number)

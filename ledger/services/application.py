@@ -177,14 +177,18 @@ class LedgerApp(Application[UUID]):
         warnings: list[RowProblem] = []
         kept: list[RowProblem] = []
         english = all(table.column_of(f) == f for f in table.headers)
+        unreadable = {(p.row, p.column) for p in table.problems}
         fresh: list[Any] = []
         unchanged = 0
         first_row: dict[UUID, int] = {}
         for number, result in checked:
             if isinstance(result, list):
                 problems += [RowProblem(number, table.column_of(field), reason)
-                             for field, reason in result]
+                             for field, reason in result
+                             if (number, table.column_of(field)) not in unreadable]
                 continue
+            if any(row == number for row, _ in unreadable):
+                continue  # the row is refused for its unreadable cells
             if result.id in first_row:
                 problems.append(RowProblem(number, table.column_of(key_field),
                                            f"duplicate of row {first_row[result.id]}"))
