@@ -318,8 +318,7 @@ def _map_header(
             continue
         field = names.get(title)
         if field is None:
-            problems.append(f"row {number}, column {title}: unknown column (known: "
-                            f"{', '.join(aliases[0] for aliases in columns.values())})")
+            problems.append(f"row {number}, column {title}: unknown column")
         elif field == "":
             serial = index
         elif field in first:
@@ -331,11 +330,14 @@ def _map_header(
     missing = [columns[f][0] for f in required if f not in fields.values()]
     if missing:
         problems.append(f"row {number}: missing column(s) {', '.join(missing)}")
+    known = ("" if not any(p.endswith("unknown column") for p in problems) else
+             f" (known columns: {SERIAL_HEADERS[0]}, "
+             f"{', '.join(aliases[0] for aliases in columns.values())})")
     if len(problems) == 1:
-        raise DirectoryFileError(f"{path}: {problems[0]}")
-    if problems:
+        raise DirectoryFileError(f"{path}: {problems[0]}{known}")
+    if problems:  # one line, like every error of a file that cannot be read
         raise DirectoryFileError(f"{path}: the header has {len(problems)} problems, nothing "
-                                 "imported:\n" + "\n".join(f"  {p}" for p in problems))
+                                 "imported: " + "; ".join(problems) + known)
     return fields, serial
 
 
