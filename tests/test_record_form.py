@@ -165,3 +165,33 @@ def test_an_item_not_on_the_list_is_named_with_the_list_and_counted_from_one() -
     with pytest.raises(RecordError, match=r"items #2.item: '噪声' is not on the rulebook's "
                        r"inspection-item list \(防治污染设施运行、污染物排放、环境管理制度落实\)"):
         check_record(record, context)
+
+
+def test_through_the_service_an_officer_downloads_the_form_and_uploads_it_filled(
+    q2: tuple[Path, str, list[str], str],  # noqa: F811
+) -> None:
+    from http_client import Api
+
+    from ledger.adapters.settings import Settings
+
+    cwd, unit, team, _ = q2
+    api = Api(Settings(str(cwd / "spotcheck.db"), cwd / "spotcheck-keys"), inline=False)
+    try:
+        api.add("li", "officer", "--certificate", team[0])
+        base = f"/api/draws/{DRAW}/units/{unit}/record-form"
+        response = api.call("GET", base, "li")
+        assert response.status_code == 200, response.text
+        assert "spreadsheetml" in response.headers["content-type"]
+        assert "filename*=UTF-8''" in response.headers["content-disposition"]
+        (cwd / "form.xlsx").write_bytes(response.content)
+        assert _form_cells(cwd / "form.xlsx")["统一社会信用代码"] == unit
+        _fill(cwd / "form.xlsx", team, problem=False)
+        filed = api.ok("POST", f"{base}?on=2026-04-08", "li",
+                       files={"file": ("现场检查记录.xlsx", (cwd / "form.xlsx").read_bytes())})
+        assert filed["filed"] is True and filed["open_orders"] == []
+        refused = api.call("POST", base, "li", files={"file": ("记录.docx", b"x")})
+        assert refused.status_code == 422 and "is not an .xlsx form" in refused.text
+        as_json = api.call("GET", f"{base}?format=json", "li").json()
+        assert [i["item"] for i in as_json["items"]] == ITEMS
+    finally:
+        api.close()
