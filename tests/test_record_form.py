@@ -136,6 +136,16 @@ def test_a_form_is_given_to_the_team_and_filed_only_for_its_own_visit(
     assert f"says the form is for '{unit}', not {other} (each visit has its own form)" in wrong
     assert "write .xlsx or .json" in _fails(cwd, "record", "template", DRAW, "--unit", unit,
                                             "--by", team[0], "--out", "form.docx")
+    _fill(cwd / "form.xlsx", team, problem=False)
+    book = openpyxl.load_workbook(cwd / "form.xlsx")
+    sheet = book["检查记录"]
+    first_item = next(int(row[0].row or 0) for row in sheet.iter_rows() if row[1].value == ITEMS[0])
+    sheet.cell(row=first_item, column=3, value="合格")
+    book.save(cwd / "form.xlsx")
+    wrong = _fails(cwd, "record", "file", DRAW, "--unit", unit, "--file", "form.xlsx", "--by",
+                   team[0], "--on", "2026-04-08")
+    assert (f"row {first_item}, 检查结果 of '防治污染设施运行': '合格' is not one of "
+            "符合、发现问题、不适用") in wrong
 
 
 @pytest.mark.parametrize("typed", ["环评和“三同时”执行", '环评和"三同时"执行', "环评和「三同时」执行",

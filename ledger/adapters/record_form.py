@@ -270,10 +270,13 @@ class _Cells:
         return _day_text(self.fields[field][1])
 
     def word(self, field: str, words: dict[str, str]) -> str:
-        """A drop-down cell: its word's value (a value given as the English key stays as it is,
-        for :func:`check_record` to judge)."""
+        """A drop-down cell: its word's value (the English key is accepted too)."""
         text = self.text(field)
-        return words.get(text, text)
+        if text in words.values():
+            return text
+        if text not in words:
+            raise self._refuse(field, f"is not one of {'、'.join(words)}")
+        return words[text]
 
     def yes_no(self, field: str) -> bool:
         text = self.text(field)
@@ -283,8 +286,12 @@ class _Cells:
 
 
 def _item(path: Path, number: int, cells: list[Any]) -> dict[str, str]:
+    """One line of the items table; its 检查结果 one of the drop-down's words."""
     result = _text(cells, 2)
     words = {v: k for k, v in FINDING_WORDS.items()}
+    if result not in words and result not in FINDING_WORDS:
+        raise RecordFormError(f"--file: {path}: row {number}, 检查结果 of {_text(cells, 1)!r}: "
+                              f"{result!r} is not one of {'、'.join(words)}")
     return {"item": _text(cells, 1), "finding": words.get(result, result),
             "description": _text(cells, 3)}
 
