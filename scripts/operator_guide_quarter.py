@@ -250,6 +250,12 @@ def quarter(s: Steps) -> None:
     s("2026-03-31 17:00", "quotas", "--agency", "370112", "--year", "2026", "--quarter", "1")
     s("2026-03-31 17:05", "work", "agency", "--agency", "370112", "--quarter", "2026Q1",
       "--today", "2026-03-31")
+    s("2026-03-31 17:06", "report", "annex3", "--agency", "370112", "--quarter", "2026Q1",
+      "--out", "附件3-2026Q1.xlsx")
+    s("2026-03-31 17:07", "report", "annex4", "--agency", "370112", "--quarter", "2026Q1",
+      "--out", "附件4-2026Q1.xlsx")
+    s("2026-03-31 17:08", "public", "search", "金山建材", "--year", "2026")
+    s("2026-03-31 17:09", "rulebook", "show", "--agency", "370112", "--on", "2026-01-01", show=False)
     s("2026-03-31 17:10", "log", "status", "--log", "370112")
     s("2026-03-31 17:11", "checkpoint", "list", "--log", "370112")
     s("2026-03-31 17:20", "export", "--log", "370112", "--out", "bundle-2026Q1")
