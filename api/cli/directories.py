@@ -54,6 +54,16 @@ def _agency(ledger: Ledger, code: str) -> UUID:
     return identity
 
 
+def _unit(ledger: Ledger, agency: str, credit_code: str, field: str = "credit_code") -> UUID:
+    """The id of the agency's unit with ``credit_code``; a one-line error if it has none."""
+    from ledger.domain.directory import object_id
+    identity = object_id(str(_agency(ledger, agency)), credit_code)
+    if identity not in ledger.app.repository:
+        _fail(f"{field}: no inspection object with credit code {credit_code} in the directory of "
+              f"agency {agency} (see `spotcheck entities list --agency {agency}`)")
+    return identity
+
+
 # -- agencies --------------------------------------------------------------------------------------
 @agency_app.command("add")
 def agency_add(
@@ -137,11 +147,9 @@ def entities_list(agency: AgencyCode, as_json: JsonFlag = False) -> None:
 @entities_app.command("show")
 def entities_show(credit_code: str, agency: AgencyCode, as_json: JsonFlag = False) -> None:
     """One inspection object, all its fields."""
-    from ledger.domain.directory import object_id
     from ledger.services.directory_view import object_row
     with _ledger() as ledger:
-        unit: InspectionObject = ledger.app.repository.get(
-            object_id(str(_agency(ledger, agency)), credit_code))
+        unit: InspectionObject = ledger.app.repository.get(_unit(ledger, agency, credit_code))
         row = object_row(unit)
         print_value(row, as_json, lambda r: "\n".join(f"{k}\t{v}" for k, v in r.items()))
 
@@ -152,9 +160,8 @@ def entities_close(
     reason: Annotated[str, typer.Option(help="why it leaves the directory (剔除)")],
 ) -> None:
     """Close a unit: out of every later draw, kept in history."""
-    from ledger.domain.directory import object_id
     with _ledger() as ledger:
-        identity = object_id(str(_agency(ledger, agency)), credit_code)
+        identity = _unit(ledger, agency, credit_code)
         ledger.app.close_object(identity, reason)
         typer.echo(f"closed {credit_code}{synced(ledger)}")
 
@@ -220,9 +227,8 @@ def entities_relocate(
 def _change(
     credit_code: str, agency: str, change: Callable[[InspectionObject], None], done: str
 ) -> None:
-    from ledger.domain.directory import object_id
     with _ledger() as ledger:
-        ledger.app.change_object(object_id(str(_agency(ledger, agency)), credit_code), change)
+        ledger.app.change_object(_unit(ledger, agency, credit_code), change)
         typer.echo(f"{done} {credit_code}{synced(ledger)}")
 
 
@@ -329,9 +335,8 @@ def conflict_add(
     reason: Annotated[str, typer.Option(help="the interest, e.g. 配偶在该企业任职")],
 ) -> None:
     """Declare a conflict of interest: the inspector is never sent to that unit."""
-    from ledger.domain.directory import object_id
     with _ledger() as ledger:
-        unit_id = object_id(str(_agency(ledger, agency)), unit)
+        unit_id = _unit(ledger, agency, unit, "--unit")
         ledger.app.declare_conflict(certificate, unit_id, reason)
         typer.echo(f"conflict declared: {certificate} × {unit}{synced(ledger)}")
 
