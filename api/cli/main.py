@@ -188,6 +188,19 @@ def log_witness_add(
     typer.echo(f"log {log}: witness {added.name} at {added.url}: {done}")
 
 
+@log_app.command("witness-submit")
+def log_witness_submit() -> None:
+    """Submit every log's latest checkpoint to each witness that has not cosigned it, now (no
+    back-off), and show how far behind each witness is."""
+    with _ledger() as ledger:
+        done = ledger.witnessing.submit(force=True)
+        for name in ledger.store.logs():
+            for row in ledger.witnessing.status(name):
+                outcome = done.get(name, {}).get(row["witness"], "up to date")
+                typer.echo(f"log {name}: witness {row['witness']}: {outcome}; cosigned "
+                           f"{row['cosigned_size']} of {row['checkpoint_size']}")
+
+
 @log_app.command("witness-remove")
 def log_witness_remove(
     log: Annotated[str, typer.Option(help="the agency's division code (its log)")],
@@ -336,8 +349,7 @@ def demo(
                 keys = ledger.init_key(code)
                 typer.echo(f"created the log key of {code} in {keys.directory}")
         witness = _guard(lambda: _demo_witness(ledger))
-        typer.echo(f"the prefecture {DEMO_CODES['prefecture']} witnesses the county's log "
-                   f"{DEMO_CODES['county']} (witness key {witness})")
+        typer.echo(f"the county's log {DEMO_CODES['county']} is witnessed by {witness}")
         spotcheck = Spotcheck(ledger)
         draws = _guard(lambda: run_demo_draws(ledger.app, ledger.settings.keys_dir))
         quarter = _guard(lambda: run_demo_quarter(spotcheck.ceremony, spotcheck.inspections))
@@ -376,6 +388,9 @@ def _demo_witness(ledger: Ledger) -> str:
 
     keys_dir = ledger.settings.keys_dir
     prefecture, county = DEMO_CODES["prefecture"], DEMO_CODES["county"]
+    configured = ledger.witnessing.witnesses(county)
+    if any(w.url != "local" for w in configured):  # a real witness was named: leave it so
+        return ", ".join(w.key for w in configured)
     signer = load_witness_key(keys_dir) or init_witness_key(
         keys_dir, f"{ledger.origin_of(prefecture)}/witness")
     store = ledger.store

@@ -172,7 +172,11 @@ class Context:
 
         ledger = self.spotcheck.ledger
         store = open_log_store(ledger.settings, events_table(ledger.settings))
+        guard = ledger.app.before_save  # a Ledger takes the app's hook: this one is short-lived
         try:
-            yield Ledger(settings=ledger.settings, app=ledger.app, store=store)
+            opened = Ledger(settings=ledger.settings, app=ledger.app, store=store)
+            ledger.app.before_save = guard
+            yield opened
         finally:
+            ledger.app.before_save = guard
             store.close()

@@ -177,7 +177,7 @@ class Witnessing:
                         old = held
                         continue
                     if held is not None and held > latest.size:
-                        return self._failed(witness, status, (
+                        return self._failed(witness, status, held=held, error=(
                             f"the witness has cosigned {held} entries of this log, more than the "
                             f"{latest.size} it holds now: the log was rolled back (restored from "
                             "an older backup?); the witness keeps the refusal as evidence"))
@@ -185,7 +185,8 @@ class Witnessing:
         except (OSError, ValueError, LookupError) as exc:
             return self._failed(witness, 0, f"unreachable: {exc}")
         if status != 200:
-            return self._failed(witness, status, body.decode("utf-8", "replace").strip()[:500])
+            return self._failed(witness, status, body.decode("utf-8", "replace").strip()[:500],
+                                held=old)
         try:
             valid, problems = check_cosignatures(latest.note + body.decode("utf-8"),
                                                  [witness.verifier()])
@@ -233,12 +234,15 @@ class Witnessing:
             return refusal.status, "text/plain", str(refusal).encode()
         return 200, "text/plain", lines.encode()
 
-    def _failed(self, witness: Witness, status: int, error: str) -> str:
+    def _failed(self, witness: Witness, status: int, error: str, held: int | None = None) -> str:
+        """Record a failed submission; ``held``: the size the witness said it last cosigned (a
+        409), which the next submission starts from."""
         with self.store.write() as cur:
             cur.execute(self.store._sql(
                 "UPDATE log_witnesses SET last_attempt = ?, last_status = ?, last_error = ?,"
-                " failures = failures + 1 WHERE log = ? AND witness = ?"),
-                (_now(), status, error, witness.log, witness.name))
+                " failures = failures + 1, cosigned_size = ? WHERE log = ? AND witness = ?"),
+                (_now(), status, error, witness.cosigned_size if held is None else held,
+                 witness.log, witness.name))
         log.warning("witness.not_cosigned", log=witness.log, witness=witness.name, status=status,
                     error=error)
         return f"{status or 'unreachable'}: {error}"
@@ -260,6 +264,8 @@ class Witnessing:
                 "witness": w.name, "url": w.url, "cosigned_size": w.cosigned_size,
                 "checkpoint_size": latest.size if latest else 0,
                 "entries_behind": (latest.size if latest else 0) - w.cosigned_size,
+                # the witness cosigned more of this log than it holds: it was rolled back
+                "rolled_back": latest is not None and w.cosigned_size > latest.size,
                 "behind_since_seconds": behind_seconds, "last_attempt": w.last_attempt or None,
                 "last_status": w.last_status or None, "last_error": w.last_error or None,
                 "failures": w.failures})
