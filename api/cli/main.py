@@ -392,7 +392,7 @@ def _demo_witness(ledger: Ledger) -> str:
     if any(w.url != "local" for w in configured):  # a real witness was named: leave it so
         return ", ".join(w.key for w in configured)
     signer = load_witness_key(keys_dir) or init_witness_key(
-        keys_dir, f"{ledger.origin_of(prefecture)}/witness")
+        keys_dir, f"{str(ledger.origin_of(prefecture)).split('/', 1)[0]}/witness")
     store = ledger.store
     WitnessStore(store.write, postgres=isinstance(store, PostgresLogStore), sql=store._sql
                  ).add_log(ledger.keys(county).verifier_key_text(), "演示县 (the demo county)")
