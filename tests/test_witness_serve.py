@@ -40,9 +40,10 @@ def _port() -> int:
 
 
 @contextmanager
-def serving(env: dict[str, str], cwd: Path) -> Iterator[str]:
-    """``spotcheck serve`` as a real process on a free loopback port; its base URL."""
-    port = _port()
+def serving(env: dict[str, str], cwd: Path, port: int | None = None) -> Iterator[str]:
+    """``spotcheck serve`` as a real process on a loopback port (default: a free one); its base
+    URL."""
+    port = port or _port()
     full = {k: v for k, v in os.environ.items() if not k.startswith("SPOTCHECK_")} | env
     log = cwd / f"serve-{port}.log"
     with log.open("wb") as errors:
@@ -197,3 +198,41 @@ def test_a_county_quarter_ends_cosigned_by_its_prefecture_and_a_rollback_is_caug
         for kept in evidence["refusals"]:
             note = kept["request"].split("\n\n", 1)[1]
             assert open_checkpoint(note, [log_key]).size == kept["tree_size"]
+
+
+def test_a_witness_that_is_down_delays_only_its_cosignature(tmp_path: Path) -> None:
+    county, prefecture = tmp_path / "county", tmp_path / "prefecture"
+    county.mkdir()
+    prefecture.mkdir()
+    c_env = {"SPOTCHECK_DB": str(county / "s.db"), "SPOTCHECK_KEYS": str(county / "keys")}
+    p_env = {"SPOTCHECK_DB": str(prefecture / "s.db"), "SPOTCHECK_KEYS": str(prefecture / "keys")}
+    witness_key = _ok(prefecture, p_env, "witness", "init", "--name", WITNESS).strip()
+    _ok(county, c_env, "keys", "init", "--log", COUNTY, "--origin", ORIGIN)
+    _ok(prefecture, p_env, "witness", "add-log", "--key", str(county / "keys" / COUNTY / "log.vkey"))
+    port = _port()
+    _ok(county, c_env, "log", "witness-add", "--log", COUNTY, "--key", witness_key,
+        "--url", f"http://127.0.0.1:{port}/witness")
+
+    # the prefecture is down: the county writes its quarter all the same, signed, not cosigned
+    started = time.monotonic()
+    _ok(county, c_env, "demo", "--units", "40")
+    assert time.monotonic() - started < 60
+    status = json.loads(_ok(county, c_env, "log", "status", "--log", COUNTY))
+    log = status["logs"][0]
+    behind = log["witnesses"][0]
+    assert log["latest_checkpoint"] == log["tree_size"] > 100
+    assert behind["cosigned_size"] == 0 and behind["entries_behind"] == log["tree_size"]
+    assert behind["last_error"].startswith("unreachable") and behind["failures"] >= 1
+
+    # it comes back: the next submission catches up in one step
+    with serving(p_env, prefecture, port):
+        done = _ok(county, c_env, "log", "witness-submit")
+        assert "cosigned" in done, done
+    status = json.loads(_ok(county, c_env, "log", "status", "--log", COUNTY))
+    behind = status["logs"][0]["witnesses"][0]
+    assert (behind["cosigned_size"], behind["entries_behind"], behind["failures"]) == (
+        log["tree_size"], 0, 0)
+    note = _ok(county, c_env, "checkpoint", "show", "--log", COUNTY)
+    assert open_cosigned(note, [NoteVerifier.from_verifier_key_text(
+        (county / "keys" / COUNTY / "log.vkey").read_text().strip())],
+        [CosignerVerifier.from_verifier_key_text(witness_key)])[1]
