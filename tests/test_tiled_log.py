@@ -322,6 +322,14 @@ def test_a_receipt_carries_the_body_only_for_a_reader_entitled_to_it(served: Api
     assert beyond.status_code == 404
 
 
+def test_the_auditor_above_sees_how_far_behind_each_witness_is(served: Api) -> None:
+    rows = served.ok("GET", f"/api/agencies/{COUNTY}/witnesses", "shenji")
+    assert [(r["witness"], r["url"], r["entries_behind"], r["last_status"]) for r in rows] == [
+        ("652300.spotcheck.gov.cn/witness", "local", 0, 200)]
+    assert served.call("GET", f"/api/agencies/{COUNTY}/witnesses").status_code == 401
+    assert served.call("GET", f"/api/agencies/{COUNTY}/witnesses", "zhoucao").status_code == 403
+
+
 def test_an_officer_downloads_the_receipts_of_their_own_steps(served: Api, tmp_path: Path
                                                               ) -> None:
     line = _record_filed(served)
