@@ -253,6 +253,18 @@ class WitnessStore:
                      "tree_size": int(t), "request": str(q), "received_at": str(w)}
                     for o, s, r, a, t, q, w in cur.fetchall()]
 
+    def cosigned(self, origin: str | None = None) -> list[tuple[str, int, str]]:
+        """Every checkpoint cosigned (origin, size, the note with both signatures), oldest
+        first: what the level above audits its counties' bundles against."""
+        query = "SELECT origin, tree_size, note FROM witness_checkpoints"
+        params: tuple[Any, ...] = ()
+        if origin is not None:
+            query += " WHERE origin = ?"
+            params = (origin,)
+        with self.transaction() as cur:
+            cur.execute(self.sql(query + " ORDER BY origin, tree_size"), params)
+            return [(str(o), int(n), str(t)) for o, n, t in cur.fetchall()]
+
     def latest(self, origin_digest: str) -> str | None:
         """The latest cosigned checkpoint (the log's signature and the witness's) of the log
         whose origin hashes to ``origin_digest``."""
