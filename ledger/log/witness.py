@@ -37,6 +37,7 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+import os
 import time
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
@@ -140,8 +141,6 @@ def witness_dir(keys_dir: Path) -> Path:
 
 def init_witness_key(keys_dir: Path, name: str) -> CosignerSigner:
     """Create the deployment's witness key (refuses to replace one)."""
-    import os
-
     directory = witness_dir(keys_dir)
     private = directory / PRIVATE_FILE
     if private.exists():
