@@ -239,13 +239,21 @@ class Ledger:
             if issued is not None:
                 checkpoints[name] = issued
         if witness and sign:
-            self.witnessing.submit()
+            self._submit_to_witnesses()
         if unsigned and require_keys:
             raise KeyFileError(
                 f"no signing key for log(s) {', '.join(unsigned)}: run "
                 + "; ".join(f"`spotcheck keys init{_log_option(n)}`" for n in unsigned)
             )
         return SyncResult(new, {n: s.size for n, s in logs.items()}, checkpoints, unsigned)
+
+    def _submit_to_witnesses(self) -> None:
+        """What is signed is signed: a failure to reach, store or check a witness's answer is
+        logged (and retried at the next sync), never the sync's failure."""
+        try:
+            self.witnessing.submit()
+        except Exception as exc:
+            _log.error("witness.submission_failed", error=type(exc).__name__, message=str(exc))
 
     def follow(self, interval: float, should_stop: Callable[[], bool]) -> int:
         """Run as the logs' sequencer: sync at once, then every ``interval`` seconds until
