@@ -46,7 +46,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from ledger.errors import SpotcheckError
+from ledger.errors import InvalidInput, SpotcheckError
 from ledger.log.store import Cursor
 from verify.checkpoint import Checkpoint, CheckpointError, open_checkpoint, parse_checkpoint_body
 from verify.cosignature import CosignatureError, CosignerSigner, generate_cosigner
@@ -71,6 +71,10 @@ class WitnessRefusal(SpotcheckError):
         super().__init__(message)
         self.status = status
         self.size = size
+
+
+class WitnessedLogError(InvalidInput):
+    """A log cannot be added to those witnessed as given (the message names the option)."""
 
 
 class WitnessKeyError(SpotcheckError):
@@ -207,7 +211,7 @@ class WitnessStore:
         try:
             verifier = NoteVerifier.from_verifier_key_text(verifier_key.strip())
         except NoteError as exc:
-            raise WitnessRefusal(400, f"--key: not a log verifier key: {exc}") from None
+            raise WitnessedLogError(f"--key: not a log's verifier key: {exc}") from None
         with self.transaction() as cur:
             known = self._log(cur, verifier.name)
             keys = [] if known is None else known.keys
