@@ -362,3 +362,10 @@ def test_spotcheck_receipt_writes_the_administrators_receipt(served: Api, tmp_pa
     served_text = served.call("GET", f"/logs/{COUNTY}/receipts/7", "shenji").text
     assert text == served_text
     assert check_receipt(text, [_log_key(served, COUNTY)]).event is not None
+    (tmp_path / "log.vkey").write_text(_log_key(served, COUNTY).verifier_key_text() + "\n")
+    checked = run(tmp_path, "spotcheck-verify", "receipt", "r.tlog-proof", "--key", "log.vkey",
+                  "--origin", "652301.spotcheck.gov.cn/spotcheck", "--json", "r.json")
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    proved = json.loads((tmp_path / "r.json").read_text())
+    assert (proved["index"], proved["log"], proved["witness_policy_met"]) == (7, COUNTY, True)
+    assert proved["event"]["version"] >= 1 and len(proved["event_hash"]) == 64
