@@ -7,7 +7,8 @@ deployment's own. It is written reading only (the export never changes the ledge
     DIR/events.jsonl         one log entry per line, in log order (see docs/ledger-format.md)
     DIR/unlogged.jsonl       stored events of this log's aggregates that are in no log, if any
                              (each is a finding)
-    DIR/checkpoints/<size>.note   every signed checkpoint issued, byte for byte
+    DIR/checkpoints/<size>.note   every signed checkpoint issued, byte for byte, and the cosignature
+                                  lines its witnesses returned (ledger-format §6.4)
     DIR/keys/log.vkey        the log's public verifier keys (the key in force first)
 
 Rows are exported as they are stored: an edited, deleted or forged row is written as found, so
@@ -34,6 +35,7 @@ from ledger.log.keys import KeyFiles
 from ledger.log.routing import route_of
 from ledger.log.store import Log, UnloggedEvent
 from ledger.log.stored import PlainRows
+from ledger.log.tiles import cosignature_lines, with_cosignatures
 from ledger.services.ledger import Ledger
 
 BUNDLE_FORMAT = "spotcheck-bundle/1"
@@ -63,16 +65,20 @@ def export_bundle(
     started = time.perf_counter()
     chosen = ledger.log(log_name)
     _prepare(out)
-    decoder = _Decoder(ledger)
+    decoder = EventDecoder(ledger)
     with ledger.store.snapshot():  # one consistent view, whatever a running sync does meanwhile
         state = chosen.state()
         events = _write_events(chosen, decoder, out / "events.jsonl", progress)
         unlogged = _write_unlogged(ledger, chosen, decoder, out / "unlogged.jsonl")
         checkpoints = [c for c in chosen.checkpoints() if c.size <= state.size]
+        with ledger.store.read() as cur:  # the witnesses' cosignatures, after the log's signature
+            notes = [with_cosignatures(c.note, cosignature_lines(cur, chosen.name, c.size,
+                                                                 ledger.store._sql))
+                     for c in checkpoints]
     (out / "checkpoints").mkdir()
-    for checkpoint in checkpoints:
+    for checkpoint, note in zip(checkpoints, notes, strict=True):
         (out / "checkpoints" / f"{checkpoint.size}.note").write_text(
-            checkpoint.note, encoding="utf-8", newline=""
+            note, encoding="utf-8", newline=""
         )
     manifest = {
         "format": BUNDLE_FORMAT,
@@ -93,7 +99,7 @@ def export_bundle(
 
 
 def _write_events(
-    chosen: Log, decoder: _Decoder, path: Path, progress: Progress | None
+    chosen: Log, decoder: EventDecoder, path: Path, progress: Progress | None
 ) -> int:
     count = 0
     with path.open("w", encoding="utf-8") as handle:
@@ -108,7 +114,7 @@ def _write_events(
     return count
 
 
-def _write_unlogged(ledger: Ledger, chosen: Log, decoder: _Decoder, path: Path) -> int:
+def _write_unlogged(ledger: Ledger, chosen: Log, decoder: EventDecoder, path: Path) -> int:
     """The unlogged events that belong to ``chosen``: those of aggregates already in it, and
     first events that would be placed in it. A row that cannot be read belongs to no log that can
     be told, so it is in every bundle."""
@@ -154,7 +160,7 @@ def _write_line(handle: IO[str], line: dict[str, Any]) -> None:
     handle.write(_encode_line(line) + "\n")
 
 
-class _Decoder:
+class EventDecoder:
     """Turns stored rows into exported event content, reporting rows that cannot be read.
 
     A row as the ledger writes it is read straight from its JSON (:mod:`ledger.log.stored`);
@@ -205,3 +211,6 @@ class _Decoder:
                 "error": f"stored event {aggregate_id} v{version} cannot be read: {exc}",
             }
 
+
+
+_Decoder = EventDecoder  # the name tests/test_stored_rows.py knows it by
