@@ -106,7 +106,12 @@ def test_an_unknown_agency_or_unit_is_named(tmp_path: Path) -> None:
     assert result.returncode == 2 and "--agency: no agency with division code 999999" in result.stderr
     run(tmp_path, "spotcheck", "agency", "add", "--name", "某局", "--code", "652301", "--kind", "county")
     shown = run(tmp_path, "spotcheck", "entities", "show", "91652301310000014Q", "--agency", "652301")
-    assert shown.returncode == 2 and "not found" in shown.stderr and "Traceback" not in shown.stderr
+    assert shown.returncode == 2 and "Traceback" not in shown.stderr
+    assert "credit_code: no inspection object with credit code 91652301310000014Q" in shown.stderr
+    assert "Aggregate" not in shown.stderr and "UUID" not in shown.stderr
+    closed = run(tmp_path, "spotcheck", "entities", "close", "91652301310000014Q", "--agency", "652301",
+                 "--reason", "注销")
+    assert closed.returncode == 2 and "no inspection object" in closed.stderr
 
 
 def test_directory_changes_from_the_command_line_are_events(tmp_path: Path) -> None:

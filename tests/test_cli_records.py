@@ -96,7 +96,7 @@ def test_an_operator_files_corrects_rectifies_and_publishes_and_a_citizen_reads_
     assert own["record"]["remarks"] == "现场笔录编号 XC-2026-041（存档）"
     assert "规范化设置排污口 (due 2026-05-29)" in ok("record", "show", DRAW, "--unit", unit,
                                                   "--as-agency", COUNTY)
-    rectified = ok("rectify", DRAW, "--unit", unit, "--order", "0", "--on", "2026-05-20",
+    rectified = ok("rectify", DRAW, "--unit", unit, "--order", "1", "--on", "2026-05-20",
                    "--verified-by", "执法大队", "--evidence", "整改照片")
     assert "0 order(s) still open" in rectified and "no longer under special supervision" in rectified
 

@@ -1,4 +1,5 @@
-"""The Shandong fixed source code (山东省固定污染源编码), seed 002 annex 2."""
+"""The Shandong fixed source code (山东省固定污染源编码), seed 002 annex 2, and the national
+numbering of HJ 608-2017 (排污许可证编号) beside it."""
 
 from __future__ import annotations
 
@@ -8,9 +9,12 @@ from ledger.codes.credit_code import make_credit_code, parse_credit_code
 from ledger.codes.fixed_source_code import (
     FixedSourceCode,
     FixedSourceCodeError,
+    NationalSourceCode,
     cross_check,
     make_fixed_source_code,
     parse_fixed_source_code,
+    parse_source_code,
+    with_special_suffix,
 )
 
 SEED_EXAMPLES = ["11370181-12345678-9", "13370181-12345678-9", "11370181-12345678-9(1)"]
@@ -155,3 +159,23 @@ def test_cross_check_finds_a_local_number_for_a_unit_that_has_a_credit_code() ->
 
 def test_the_text_of_a_constructed_code_uses_the_seed_layout() -> None:
     assert FixedSourceCode("23", "370181", "123456788", False).text() == "23370181-12345678-8"
+
+
+def test_the_national_numbering_of_hj_608_2017_reads_as_credit_code_sequence_and_mark() -> None:
+    # HJ 608-2017 annex A: the first and second sites of one company.
+    for text, sequence in (("91130200699229617X001P", "001"), ("91130200699229617x 002p", "002")):
+        parsed = parse_source_code(text)
+        assert isinstance(parsed, NationalSourceCode)
+        assert (parsed.credit_code, parsed.sequence, parsed.mark) == ("91130200699229617X", sequence, "P")
+        assert with_special_suffix(parsed.text(), True) == parsed.text()  # no (1) in this numbering
+
+
+def test_a_national_code_with_a_mistyped_check_character_names_the_right_code() -> None:
+    with pytest.raises(FixedSourceCodeError, match=r"expected 'X', found '8'.*"
+                       r"would then be 91130200699229617X001P"):
+        parse_source_code("911302006992296178001P")
+
+
+def test_a_shandong_code_with_a_mistyped_organisation_check_names_the_right_code() -> None:
+    with pytest.raises(FixedSourceCodeError, match=r"the code would be 11370181-12345678-8\(1\)$"):
+        parse_source_code("11370181-12345678-9(1)")

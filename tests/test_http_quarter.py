@@ -67,7 +67,7 @@ def test_a_whole_quarter_through_http_verifies_offline(api: Api, tmp_path: Path)
     base = f"/api/agencies/{COUNTY}"
     imported = api.ok("POST", f"{base}/entities/import", "op",
                       files={"file": ("名录.csv", units, "text/csv")})
-    assert imported == {"file": "名录.csv", "added": 40, "unchanged": 0}
+    assert imported == {"file": "名录.csv", "added": 40, "unchanged": 0, "kept": []}
     api.ok("POST", f"{base}/inspectors/import", "op", files={"file": ("人员.csv", officers)})
     api.ok("POST", f"{base}/rulebooks", "op", json={
         "preset": "changji-county-2015", "adopted_from": "2025-12-01", "approved_by": "局务会",

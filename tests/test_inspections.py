@@ -128,7 +128,8 @@ def test_an_unresolved_violation_makes_the_unit_special_until_rectified(
     inspections.file_record(draw_id, unit, _record(team, problem=True), team[0], date(2026, 1, 9))
     marked: InspectionObject = inspections.app.repository.get(uuid)
     assert marked.category == "special" and FOLLOW_UP_REASON in marked.special_reasons
-    with pytest.raises(InspectionError, match="order: 1 is not an open order"):
+    with pytest.raises(InspectionError, match=r"order: 2 is not an open order of this record "
+                       r"\(open, numbered from 1: 1\)"):  # the service counts from 0, people from 1
         inspections.rectify(draw_id, unit, 1, date(2026, 2, 20), "执法队员")
     inspections.rectify(draw_id, unit, 0, date(2026, 2, 20), "执法队员", "整改照片 sha256:" + "cd" * 32)
     lifted: InspectionObject = inspections.app.repository.get(uuid)

@@ -11,7 +11,7 @@ from ceremony_steps import fixed
 
 from ledger.log.stored import PlainRows
 from ledger.services.ceremony import Ceremony
-from ledger.services.export import Decoder as _Decoder
+from ledger.services.export import _Decoder
 from ledger.services.ledger import Ledger
 
 pytestmark = pytest.mark.sqlite_only

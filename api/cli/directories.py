@@ -11,7 +11,7 @@ import json
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, Literal, NoReturn
 from uuid import UUID
 
 import typer
@@ -54,6 +54,16 @@ def _agency(ledger: Ledger, code: str) -> UUID:
     return identity
 
 
+def _unit(ledger: Ledger, agency: str, credit_code: str, field: str = "credit_code") -> UUID:
+    """The id of the agency's unit with ``credit_code``; a one-line error if it has none."""
+    from ledger.domain.directory import object_id
+    identity = object_id(str(_agency(ledger, agency)), credit_code)
+    if identity not in ledger.app.repository:
+        _fail(f"{field}: no inspection object with credit code {credit_code} in the directory of "
+              f"agency {agency} (see `spotcheck entities list --agency {agency}`)")
+    return identity
+
+
 # -- agencies --------------------------------------------------------------------------------------
 @agency_app.command("add")
 def agency_add(
@@ -84,13 +94,19 @@ def agency_list(as_json: JsonFlag = False) -> None:
 
 
 # -- inspection objects ----------------------------------------------------------------------------
+KeepLedger = Annotated[bool, typer.Option(
+    "--keep-ledger", help="a row registered already with other values keeps the ledger's values "
+    "(e.g. a unit since put under special supervision) instead of refusing the file")]
+
+
 @entities_app.command("import")
-def entities_import(file: Path, agency: AgencyCode) -> None:
-    """Import a CSV or .xlsx directory file: all rows or none; every bad row is listed."""
+def entities_import(file: Path, agency: AgencyCode, keep_ledger: KeepLedger = False) -> None:
+    """Import a CSV or .xlsx directory file: all rows or none; every bad cell of every row is
+    listed. Title rows above the header and a 序号 column are fine."""
     from ledger.adapters.directory_file import OBJECT_COLUMNS, OBJECT_REQUIRED, read_table
     with _ledger() as ledger:
         table = read_table(file, OBJECT_COLUMNS, OBJECT_REQUIRED, progress=_progress)
-        result = ledger.app.import_objects(_agency(ledger, agency), table)
+        result = ledger.app.import_objects(_agency(ledger, agency), table, keep_ledger=keep_ledger)
         typer.echo(_imported(file, result, synced(ledger)))
 
 
@@ -110,6 +126,14 @@ def entities_export(
         typer.echo(f"wrote {count} inspection object(s) to {out}")
 
 
+@entities_app.command("template")
+def entities_template(
+    out: Annotated[Path, typer.Option(help="FILE.xlsx to write")] = Path("检查对象名录模板.xlsx"),
+) -> None:
+    """Write a blank directory file to fill in: headers, an example row, drop-down lists."""
+    _template(out, "entities")
+
+
 @entities_app.command("list")
 def entities_list(agency: AgencyCode, as_json: JsonFlag = False) -> None:
     """The agency's inspection objects, with category and status."""
@@ -123,11 +147,9 @@ def entities_list(agency: AgencyCode, as_json: JsonFlag = False) -> None:
 @entities_app.command("show")
 def entities_show(credit_code: str, agency: AgencyCode, as_json: JsonFlag = False) -> None:
     """One inspection object, all its fields."""
-    from ledger.domain.directory import object_id
     from ledger.services.directory_view import object_row
     with _ledger() as ledger:
-        unit: InspectionObject = ledger.app.repository.get(
-            object_id(str(_agency(ledger, agency)), credit_code))
+        unit: InspectionObject = ledger.app.repository.get(_unit(ledger, agency, credit_code))
         row = object_row(unit)
         print_value(row, as_json, lambda r: "\n".join(f"{k}\t{v}" for k, v in r.items()))
 
@@ -138,9 +160,8 @@ def entities_close(
     reason: Annotated[str, typer.Option(help="why it leaves the directory (剔除)")],
 ) -> None:
     """Close a unit: out of every later draw, kept in history."""
-    from ledger.domain.directory import object_id
     with _ledger() as ledger:
-        identity = object_id(str(_agency(ledger, agency)), credit_code)
+        identity = _unit(ledger, agency, credit_code)
         ledger.app.close_object(identity, reason)
         typer.echo(f"closed {credit_code}{synced(ledger)}")
 
@@ -206,9 +227,8 @@ def entities_relocate(
 def _change(
     credit_code: str, agency: str, change: Callable[[InspectionObject], None], done: str
 ) -> None:
-    from ledger.domain.directory import object_id
     with _ledger() as ledger:
-        ledger.app.change_object(object_id(str(_agency(ledger, agency)), credit_code), change)
+        ledger.app.change_object(_unit(ledger, agency, credit_code), change)
         typer.echo(f"{done} {credit_code}{synced(ledger)}")
 
 
@@ -221,12 +241,14 @@ def _assignment(item: str) -> tuple[str, str]:
 
 # -- inspectors ------------------------------------------------------------------------------------
 @inspectors_app.command("import")
-def inspectors_import(file: Path, agency: AgencyCode) -> None:
-    """Import a CSV or .xlsx inspector file: all rows or none."""
+def inspectors_import(file: Path, agency: AgencyCode, keep_ledger: KeepLedger = False) -> None:
+    """Import a CSV or .xlsx inspector file: all rows or none; every bad cell of every row is
+    listed."""
     from ledger.adapters.directory_file import INSPECTOR_COLUMNS, INSPECTOR_REQUIRED, read_table
     with _ledger() as ledger:
         table = read_table(file, INSPECTOR_COLUMNS, INSPECTOR_REQUIRED, progress=_progress)
-        result = ledger.app.import_inspectors(_agency(ledger, agency), table)
+        result = ledger.app.import_inspectors(_agency(ledger, agency), table,
+                                              keep_ledger=keep_ledger)
         typer.echo(_imported(file, result, synced(ledger)))
 
 
@@ -243,6 +265,25 @@ def inspectors_export(
         rows = [inspector_row(i) for i in view.inspectors]
         count = write_table(out, INSPECTOR_COLUMNS, rows, english=english)
         typer.echo(f"wrote {count} inspector(s) to {out}")
+
+
+@inspectors_app.command("template")
+def inspectors_template(
+    out: Annotated[Path, typer.Option(help="FILE.xlsx to write")] = Path("执法检查人员名录模板.xlsx"),
+) -> None:
+    """Write a blank inspector file to fill in: headers, an example row, drop-down lists."""
+    _template(out, "inspectors")
+
+
+def _template(out: Path, which: Literal["entities", "inspectors"]) -> None:
+    from ledger.adapters.directory_file import DirectoryFileError
+    from ledger.adapters.directory_template import TEMPLATE_ROWS, write_template
+    try:
+        lists = write_template(out, which)
+    except (DirectoryFileError, OSError) as exc:
+        _fail(f"--out: {exc}")
+    typer.echo(f"wrote {out}: the headers, an example row (序号 示例, skipped on import) and "
+               f"{lists} drop-down list(s) over rows 2-{TEMPLATE_ROWS + 1}; see its sheet 填写说明")
 
 
 @inspectors_app.command("list")
@@ -294,9 +335,8 @@ def conflict_add(
     reason: Annotated[str, typer.Option(help="the interest, e.g. 配偶在该企业任职")],
 ) -> None:
     """Declare a conflict of interest: the inspector is never sent to that unit."""
-    from ledger.domain.directory import object_id
     with _ledger() as ledger:
-        unit_id = object_id(str(_agency(ledger, agency)), unit)
+        unit_id = _unit(ledger, agency, unit, "--unit")
         ledger.app.declare_conflict(certificate, unit_id, reason)
         typer.echo(f"conflict declared: {certificate} × {unit}{synced(ledger)}")
 
@@ -415,7 +455,10 @@ def _load_rulebook(book: str) -> Rulebook:
 def _imported(file: Path, result: ImportResult, logged: str) -> str:
     """The import's line, then each row accepted with a warning (a retired division)."""
     notes = "".join(f"\n  note: {w}" for w in result.warnings)
-    return f"imported {file}: {result.added} added, {result.unchanged} unchanged{logged}{notes}"
+    kept = "".join(f"\n  kept: {k}" for k in result.kept)
+    counted = f", {len(result.kept)} kept as in the ledger" if result.kept else ""
+    return (f"imported {file}: {result.added} added, {result.unchanged} unchanged{counted}"
+            f"{logged}{notes}{kept}")
 
 
 def _progress(rows: int) -> None:

@@ -66,15 +66,14 @@ def _day(option: str, text: str) -> date:
         _fail(f"{option}: {text!r} is not a date YYYY-MM-DD")
 
 
-def _record_file(path: Path) -> dict[str, Any]:
-    from ledger.adapters.json_file import JsonFileError, read_json_file
+def _record_file(path: Path, draw_id: str, unit: str) -> dict[str, Any]:
+    """The record in a JSON file or a filled form (.xlsx) of ``record template``."""
+    from ledger.adapters.record_form import read_record_form
+    from ledger.errors import InvalidInput
     try:
-        data = read_json_file(path)
-    except JsonFileError as exc:
+        return read_record_form(path, draw_id, unit)
+    except InvalidInput as exc:
         _fail(str(exc))
-    if not isinstance(data, dict):
-        _fail(f"--file: {path} holds a JSON object (the record), not {type(data).__name__}")
-    return cast(dict[str, Any], data)
 
 
 def _unit(inspections: Inspections, draw_id: str, code: str) -> InspectionObject:
@@ -101,12 +100,13 @@ def _followed_up(before: bool, inspections: Inspections, draw_id: str, unit: str
 @record_app.command("file")
 def record_file(
     draw_id: DrawId, unit: Unit,
-    file: Annotated[Path, typer.Option("--file", help="the record as JSON (see inspection_record)")],
+    file: Annotated[Path, typer.Option("--file", help="the record: the form of `record template` "
+                                       "filled in (.xlsx), or JSON")],
     by: Annotated[str, typer.Option("--by", help="the certificate of an officer present")],
     on: On,
 ) -> None:
     """File the record of a visit (现场检查记录); late is accepted and flagged in working days."""
-    record = _record_file(file)
+    record = _record_file(file, draw_id, unit)
     with _inspections() as (ledger, inspections):
         before = _special(inspections, draw_id, unit)
         filed = inspections.file_record(draw_id, unit, record, by, _day("--on", on))
@@ -117,6 +117,32 @@ def record_file(
         note = _followed_up(before, inspections, draw_id, unit, filed.inspection)
         if note:
             typer.echo(note)
+
+
+@record_app.command("template")
+def record_template(
+    draw_id: DrawId, unit: Unit,
+    by: Annotated[str, typer.Option("--by", help="the certificate of an officer of the team")],
+    out: Annotated[Path | None, typer.Option(
+        "--out", help="FILE.xlsx (a form to print or fill in) or FILE.json; default "
+        "<unit>-现场检查记录.xlsx")] = None,
+    why: Annotated[str, typer.Option(help="why the form is read (recorded while the draw is "
+                                     "sealed)")] = "record template: the form of a visit",
+) -> None:
+    """Write the record form of one visit, prefilled: the unit, the team, the rulebook's items."""
+    from ledger.adapters.record_form import write_record_form
+    target = out or Path(f"{unit}-现场检查记录.xlsx")
+    if target.suffix.lower() not in (".xlsx", ".json"):
+        _fail(f"--out: {target}: write .xlsx or .json")
+    with _inspections() as (ledger, inspections):
+        form = inspections.record_form(draw_id, unit, by, why)
+        suffix = synced(ledger)
+        write_record_form(target, form)
+        typer.echo(f"wrote {target}: the record form of {form.unit_name}（{unit}）in {draw_id}, "
+                   f"{len(form.items)} item(s) of the rulebook, team "
+                   + "、".join(f"{n}（{c}）" for c, n in form.team)
+                   + f"; file it with `spotcheck record file {draw_id} --unit {unit} --file "
+                   f"{target} --by CERT --on DATE`{suffix}")
 
 
 def _special(inspections: Inspections, draw_id: str, unit: str) -> bool:
@@ -133,13 +159,13 @@ def _special(inspections: Inspections, draw_id: str, unit: str) -> bool:
 @record_app.command("correct")
 def record_correct(
     draw_id: DrawId, unit: Unit,
-    file: Annotated[Path, typer.Option("--file", help="the corrected record as JSON")],
+    file: Annotated[Path, typer.Option("--file", help="the corrected record (.xlsx form or JSON)")],
     reason: Annotated[str, typer.Option(help="why (required; the earlier record stays)")],
     by: Annotated[str, typer.Option("--by", help="the certificate of an officer present")],
     on: On,
 ) -> None:
     """Correct a filed record (更正): it supersedes the record; the earlier one stays in the ledger."""
-    record = _record_file(file)
+    record = _record_file(file, draw_id, unit)
     with _inspections() as (ledger, inspections):
         before = _special(inspections, draw_id, unit)
         corrected = inspections.correct_record(draw_id, unit, record, reason, by, _day("--on", on))
@@ -195,7 +221,8 @@ def _record_text(row: dict[str, Any]) -> str:
              f"officers\t{', '.join(record['officers'])}"]
     lines += [f"item\t{i['item']}: {i['finding']} ({i['description']})" for i in record["items"]]
     lines += [f"annex4\t{k}: {v}" for k, v in record["annex4"].items()]
-    lines += [f"order {n}\t{o['order']} (due {o['due']})" for n, o in enumerate(record["orders"])]
+    lines += [f"order {n}\t{o['order']} (due {o['due']})"
+              for n, o in enumerate(record["orders"], start=1)]
     if record["case"]["filed"]:
         lines.append(f"case\t立案 {record['case']['penalty']}")
     lines += [f"attachment\t{a['name']} sha256 {a['sha256']}" for a in record["attachments"]]
@@ -228,7 +255,8 @@ def record_recusal(
 # -- follow-up -------------------------------------------------------------------------------------
 def rectify(
     draw_id: DrawId, unit: Unit,
-    order: Annotated[int, typer.Option(help="the order's number in the record (0, 1, …)")],
+    order: Annotated[int, typer.Option(help="the order's number in the record (1, 2, …, as "
+                                        "`record show` lists them)")],
     on: On,
     verified_by: Annotated[str, typer.Option(help="who verified the rectification")],
     evidence: Annotated[str, typer.Option(help="what shows it (e.g. a photo's SHA-256)")] = "",
@@ -236,7 +264,7 @@ def rectify(
     """An order to correct verified as done (整改完成); the last one lifts the special supervision."""
     with _inspections() as (ledger, inspections):
         before = _special(inspections, draw_id, unit)
-        inspection = inspections.rectify(draw_id, unit, order, _day("--on", on), verified_by,
+        inspection = inspections.rectify(draw_id, unit, order - 1, _day("--on", on), verified_by,
                                          evidence)
         typer.echo(f"recorded: order {order} of {unit} rectified on {on}, verified by {verified_by}; "
                    f"{len(inspection.open_orders)} order(s) still open{synced(ledger)}")

@@ -135,7 +135,7 @@ class Recusal(Body):
 
 
 class Rectification(Body):
-    order: int = Field(ge=0, le=1000)
+    order: int = Field(ge=1, le=1000, description="the order's number in the record, from 1")
     on: str | None = Field(default=None, max_length=10)
     evidence: str = Text
 

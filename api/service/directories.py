@@ -61,7 +61,7 @@ class Directories:
 
     # -- imports and exports ---------------------------------------------------------------------
     def import_file(self, caller: Caller, code: str, which: Directory, filename: str,
-                    content: bytes) -> dict[str, Any]:
+                    content: bytes, *, keep_ledger: bool = False) -> dict[str, Any]:
         """Import an uploaded directory file (CSV or .xlsx): every row checked, all stored or none;
         the bad rows are listed (``ImportFailed``)."""
         self.c.access.operate(caller, code)
@@ -80,12 +80,14 @@ class Directories:
                 with self.c.writing(caller):
                     importer = (self.c.app.import_objects if which == "entities"
                                 else self.c.app.import_inspectors)
-                    result = importer(agency_id(code), table)
+                    result = importer(agency_id(code), table, keep_ledger=keep_ledger)
             except ImportRejected as exc:
                 raise ImportFailed(Path(name), exc.problems) from None
             except DirectoryFileError as exc:
                 raise DirectoryFileError(str(exc).replace(str(path), name)) from None
-        return {"file": name, "added": result.added, "unchanged": result.unchanged}
+        return {"file": name, "added": result.added, "unchanged": result.unchanged,
+                "kept": [{"row": k.row, "column": k.column, "reason": k.reason}
+                         for k in result.kept]}
 
     def export_file(self, caller: Caller, code: str, which: Directory, fmt: str,
                     english: bool = False) -> Download:

@@ -7,14 +7,22 @@ line). The officer filing a record is the account's inspector (by certificate), 
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
 from typing import Any, cast
 
 from api.access import Caller
-from api.service.context import Context, RequestError, day
+from api.service.context import Context, Download, RequestError, day
+from ledger.adapters.record_form import read_record_form, write_record_form
 from ledger.domain.inspection import Inspection
 from ledger.domain.masking import ConfidentialityReview, Ground, WithheldField
-from ledger.errors import NotFound
+from ledger.errors import InvalidInput, NotFound
 from projections.public_view import Viewer
+
+FORM_TYPES = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+              "json": "application/json"}
+#: The largest record form accepted (a filled form is some tens of kilobytes).
+MAX_FORM = 4 * 1024 * 1024
 
 
 def _inspection(inspection: Inspection) -> dict[str, Any]:
@@ -22,7 +30,7 @@ def _inspection(inspection: Inspection) -> dict[str, Any]:
     return {"draw_id": inspection.draw_id, "unit": inspection.unit,
             "unit_name": inspection.unit_name, "filed": inspection.record is not None,
             "corrections": inspection.corrections,
-            "open_orders": sorted(inspection.open_orders),
+            "open_orders": sorted(n + 1 for n in inspection.open_orders),  # from 1
             "disclosed": inspection.disclosed is not None}
 
 
@@ -49,6 +57,39 @@ class Records:
                                                  day(on, "filed_on"))
         return {**_inspection(filed.inspection), "due": filed.due or None,
                 "working_days_late": filed.working_days_late}
+
+    def form(self, caller: Caller, draw_id: str, unit: str, fmt: str) -> Download:
+        """The record form of one visit (现场检查记录表), prefilled, for an officer of its team
+        (``xlsx`` or ``json``); while the draw is sealed the reading is recorded as an opening."""
+        self._code(draw_id)
+        certificate = self.c.access.officer(caller)
+        if fmt not in FORM_TYPES:
+            raise RequestError(f"format: {fmt!r} is not xlsx or json")
+        with self.c.writing(caller):
+            form = self.inspections.record_form(draw_id, unit, certificate,
+                                                "the record form of a visit (service)")
+        with tempfile.TemporaryDirectory(prefix="spotcheck-form-") as tmp:
+            path = Path(tmp) / f"{unit}-现场检查记录.{fmt}"
+            write_record_form(path, form)
+            return Download(path.name, FORM_TYPES[fmt], path.read_bytes())
+
+    def file_form(self, caller: Caller, draw_id: str, unit: str, filename: str, content: bytes,
+                  on: str | None) -> dict[str, Any]:
+        """File the record of a visit from its filled form (.xlsx) or a JSON record file."""
+        suffix = Path(filename or "").suffix.lower()
+        if suffix not in (".xlsx", ".json"):
+            raise RequestError(f"file: {Path(filename or '').name or '(no name)'!r} is not an "
+                               ".xlsx form or a .json record")
+        if len(content) > MAX_FORM:
+            raise RequestError(f"file: {len(content):,} bytes; at most {MAX_FORM:,}")
+        with tempfile.TemporaryDirectory(prefix="spotcheck-form-") as tmp:
+            path = Path(tmp) / f"form{suffix}"
+            path.write_bytes(content)
+            try:
+                record = read_record_form(path, draw_id, unit)
+            except InvalidInput as exc:
+                raise RequestError(str(exc).replace(str(path), Path(filename).name)) from None
+        return self.file(caller, draw_id, unit, record, on)
 
     def correct(self, caller: Caller, draw_id: str, unit: str, record: dict[str, Any],
                 reason: str, on: str | None) -> dict[str, Any]:
@@ -78,11 +119,12 @@ class Records:
     # -- by the operator -------------------------------------------------------------------------
     def rectify(self, caller: Caller, draw_id: str, unit: str, order: int, on: str | None,
                 evidence: str = "") -> dict[str, Any]:
-        """An order to correct verified as done (整改完成), verified by the account."""
+        """An order to correct verified as done (整改完成), verified by the account; ``order`` is
+        the order's number in the record, counted from 1 as people count."""
         self.c.access.operate(caller, self._code(draw_id))
         with self.c.writing(caller):
-            inspection = self.inspections.rectify(draw_id, unit, order, day(on, "rectified_on"),
-                                                  caller.label(), evidence)
+            inspection = self.inspections.rectify(draw_id, unit, order - 1,
+                                                  day(on, "rectified_on"), caller.label(), evidence)
         return _inspection(inspection)
 
     def publish(self, caller: Caller, draw_id: str, unit: str, on: str | None,

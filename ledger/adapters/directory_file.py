@@ -5,9 +5,16 @@ Agencies keep their two directories as spreadsheets with Chinese column headers 
 Category and control-level cells may be written the agencies' way (重点 / 一般 / 特殊监管, 国控 / 省控 /
 市控 / 县控) or as the field values.
 
-Reading turns a file into numbered rows of field values and reports what cannot be read (an
-unknown header, a missing column); checking and storing the rows is the application's work
-(:meth:`ledger.services.application.LedgerApp.import_objects`), all or nothing per file.
+Files are read as bureaus keep them: title rows above the header (``昌吉市2026年污染源名录``, ``填报
+单位：…``) are skipped, the header being the first row that names at least two known columns; a
+序号 column (the running number every Chinese table has) is ignored, and a row whose 序号 is 示例 is
+the example row of a template (:mod:`ledger.adapters.directory_template`) and is skipped. Row numbers
+are the file's own (the header on row 3 makes the first data row 4).
+
+Reading turns a file into numbered rows of field values and reports what cannot be read — every
+unknown, repeated or missing column of the header at once; checking and storing the rows is the
+application's work (:meth:`ledger.services.application.LedgerApp.import_objects`), all or nothing
+per file, every bad cell of every row reported at once.
 """
 
 from __future__ import annotations
@@ -16,6 +23,7 @@ import csv
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from dataclasses import field as default
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -63,6 +71,12 @@ VALUE_WORDS: dict[str, dict[str, str]] = {
     "kind": {"排污单位": "unit", "建设项目": "construction_project"},
 }
 LIST_SEPARATORS = ("、", ",", "，", ";", "；")
+#: The running-number column of Chinese tables: read and ignored.
+SERIAL_HEADERS = ("序号",)
+#: The 序号 of a template's example row: the row is skipped on import.
+EXAMPLE_MARKS = ("示例", "例")
+#: How many rows from the top may hold titles before the header.
+HEADER_SEARCH = 10
 #: The longest cell read, in characters (every field's own limit is lower: this stops a runaway
 #: cell before it is checked any further).
 LONGEST_CELL = 1000
@@ -93,7 +107,8 @@ class RowProblem:
 class Table:
     """The rows of one file, as field values, with the header each field came from, and the
     cells that could not be read at all (a control character, a value beyond the header's last
-    column, a runaway cell): their rows are in ``problems``, not in ``rows``."""
+    column, a runaway cell): those are in ``problems`` and left out of their row in ``rows``
+    (whose other cells are still checked)."""
 
     path: Path
     headers: dict[str, str]
@@ -111,37 +126,70 @@ def read_table(
     required: Sequence[str],
     progress: Progress | None = None,
 ) -> Table:
-    """Read a CSV or ``.xlsx`` directory table; blank rows are skipped."""
+    """Read a CSV or ``.xlsx`` directory table; title rows above the header, the 序号 column,
+    a template's example row and blank rows are skipped."""
     raw = _raw_rows(path)
-    try:
-        header = next(raw)
-    except StopIteration:
-        raise DirectoryFileError(f"{path}: the file is empty (no header row)") from None
-    fields = _map_header(path, header, columns, required)
+    header_number, header, ahead = _find_header(raw, columns)
+    if header is None:
+        raise DirectoryFileError(f"{path}: the file is empty (no header row)")
+    fields, serial = _map_header(path, header_number, header, columns, required)
     headers = {name: str(header[i]).strip() for i, name in fields.items()}
     rows: list[tuple[int, dict[str, str]]] = []
     problems: list[RowProblem] = []
-    for number, cells in enumerate(raw, start=2):
+    numbered = enumerate(chain(ahead, raw), start=header_number + 1)
+    for number, cells in numbered:
+        if serial is not None and _cell(cells, serial) in EXAMPLE_MARKS:
+            continue  # a template's example row
         values = {name: _cell(cells, i) for i, name in fields.items()}
-        unreadable = _unreadable(number, cells, fields, headers)
-        if unreadable:
-            problems.extend(unreadable)
-        elif any(values.values()):
+        unreadable = _unreadable(number, cells, fields, headers, serial)
+        problems.extend(unreadable)
+        # a row's other cells are still checked, so that every bad cell is reported at once
+        bad = {p.column for p in unreadable}
+        values = {f: v for f, v in values.items() if headers[f] not in bad}
+        if any(values.values()):
             rows.append((number, {f: _normalise(f, v) for f, v in values.items() if v}))
         if progress is not None and number % 10_000 == 0:
             progress(number)
     return Table(path, headers, rows, problems)
 
 
+def _find_header(
+    raw: Iterator[list[Any]], columns: dict[str, tuple[str, ...]]
+) -> tuple[int, list[Any] | None, list[list[Any]]]:
+    """The header row (its number and cells) and the rows read past it: the first of the first
+    :data:`HEADER_SEARCH` rows naming at least two known columns, else the first non-blank row
+    (whose unknown columns are then reported). Rows above it are titles."""
+    names = _known_names(columns)
+    seen: list[list[Any]] = []
+    for cells in raw:
+        seen.append(cells)
+        known = sum(1 for cell in cells if str(cell or "").strip() in names)
+        if known >= 2:
+            return len(seen), cells, []
+        if len(seen) == HEADER_SEARCH:
+            break
+    for number, cells in enumerate(seen, start=1):
+        if any(str(cell or "").strip() for cell in cells):
+            return number, cells, seen[number:]
+    return 1, None, []
+
+
+def _known_names(columns: dict[str, tuple[str, ...]]) -> dict[str, str]:
+    """Every header a column may have → its field (序号 → ``""``: read, then ignored)."""
+    names = {name: field for field, aliases in columns.items() for name in (field, *aliases)}
+    return {**names, **dict.fromkeys(SERIAL_HEADERS, "")}
+
+
 def _unreadable(
-    number: int, cells: list[Any], fields: dict[int, str], headers: dict[str, str]
+    number: int, cells: list[Any], fields: dict[int, str], headers: dict[str, str],
+    serial: int | None = None,
 ) -> list[RowProblem]:
     """What makes a row's cells unreadable: the text rule (:mod:`ledger.domain.text`), a cell
     longer than :data:`LONGEST_CELL`, a value in a column the header does not name."""
     found: list[RowProblem] = []
     for index in range(len(cells)):
         value = _cell(cells, index)
-        if not value:
+        if not value or index == serial:
             continue
         name = fields.get(index)
         column = headers[name] if name is not None else f"{_column_letter(index)} (no header)"
@@ -174,8 +222,7 @@ def write_table(
     a spreadsheet would run as a formula is written as text (:mod:`ledger.adapters.spreadsheet`)."""
     fields = list(columns)
     header = fields if english else [columns[f][0] for f in fields]
-    words = {} if english else _WORDS_FOR_VALUES
-    body = [[_as_cell(_word(words, f, row.get(f, ""))) for f in fields] for row in rows]
+    body = [[cell_text(f, row.get(f, ""), english) for f in fields] for row in rows]
     if path.suffix.lower() == ".xlsx":
         import openpyxl  # imported when a spreadsheet is read or written
 
@@ -193,6 +240,18 @@ def write_table(
     else:
         raise DirectoryFileError(f"{path}: write .xlsx or .csv")
     return len(body)
+
+
+def cell_text(field: str, value: Any, english: bool = False) -> str:
+    """A field's value as a cell of an export shows it (重点 for ``key``, 是 for true, a list as
+    大气、水), or with English words."""
+    words: dict[str, dict[object, str]] = {} if english else {
+        **_WORDS_FOR_VALUES, "may_inspect": _WORDS_FOR_VALUES["category"]}
+    if isinstance(value, list | tuple):
+        return LIST_SEPARATORS[0].join(cell_text(field, v, english) for v in value)
+    if isinstance(value, bool) and english:
+        return "yes" if value else "no"
+    return _as_cell(_word(words, field, value))
 
 
 def _word(words: dict[str, dict[object, str]], field: str, value: Any) -> Any:
@@ -243,27 +302,43 @@ def _xlsx_rows(path: Path) -> Iterator[list[Any]]:
 
 
 def _map_header(
-    path: Path, header: list[Any], columns: dict[str, tuple[str, ...]], required: Sequence[str]
-) -> dict[int, str]:
-    names = {name: field for field, aliases in columns.items() for name in (field, *aliases)}
+    path: Path, number: int, header: list[Any], columns: dict[str, tuple[str, ...]],
+    required: Sequence[str],
+) -> tuple[dict[int, str], int | None]:
+    """The header's columns (index → field) and the 序号 column's index; every unknown, repeated
+    or missing column is reported at once."""
+    names = _known_names(columns)
     fields: dict[int, str] = {}
+    first: dict[str, str] = {}
+    serial: int | None = None
+    problems: list[str] = []
     for index, cell in enumerate(header):
         title = str(cell or "").strip()
         if not title:
             continue
         field = names.get(title)
         if field is None:
-            raise DirectoryFileError(
-                f"{path}: row 1, column {title}: unknown column (known: "
-                f"{', '.join(aliases[0] for aliases in columns.values())})"
-            )
-        if field in fields.values():
-            raise DirectoryFileError(f"{path}: row 1, column {title}: {field} appears twice")
-        fields[index] = field
+            problems.append(f"row {number}, column {title}: unknown column")
+        elif field == "":
+            serial = index
+        elif field in first:
+            problems.append(f"row {number}, column {title}: {field} appears twice (as "
+                            f"{first[field]} and {title})")
+        else:
+            first[field] = title
+            fields[index] = field
     missing = [columns[f][0] for f in required if f not in fields.values()]
     if missing:
-        raise DirectoryFileError(f"{path}: row 1: missing column(s) {', '.join(missing)}")
-    return fields
+        problems.append(f"row {number}: missing column(s) {', '.join(missing)}")
+    known = ("" if not any(p.endswith("unknown column") for p in problems) else
+             f" (known columns: {SERIAL_HEADERS[0]}, "
+             f"{', '.join(aliases[0] for aliases in columns.values())})")
+    if len(problems) == 1:
+        raise DirectoryFileError(f"{path}: {problems[0]}{known}")
+    if problems:  # one line, like every error of a file that cannot be read
+        raise DirectoryFileError(f"{path}: the header has {len(problems)} problems, nothing "
+                                 "imported: " + "; ".join(problems) + known)
+    return fields, serial
 
 
 def _cell(cells: list[Any], index: int) -> str:

@@ -111,12 +111,14 @@ def parse_credit_code(code: str) -> CreditCode:
         raise CreditCodeError(
             f"credit_code: embedded organisation code {organisation_code} (positions 9-17) has a wrong "
             f"check character (GB 11714-1997): expected {expected_org!r}, found {organisation_code[8]!r}"
+            f"; with both check characters right the code would be {corrected_credit_code(compact)}"
         )
     expected = uscc.calc_check_digit(compact[:17])
     if compact[17] != expected:
         raise CreditCodeError(
             f"credit_code: GB 32100 check character (position 18) of {compact} is wrong: "
-            f"expected {expected!r}, found {compact[17]!r}"
+            f"expected {expected!r}, found {compact[17]!r}; the code would be "
+            f"{corrected_credit_code(compact)}"
         )
     return CreditCode(
         code=compact,
@@ -126,6 +128,15 @@ def parse_credit_code(code: str) -> CreditCode:
         organisation_code=organisation_code,
         warnings=_division_warnings(division),
     )
+
+
+def corrected_credit_code(code: str) -> str:
+    """The code with its two check characters (the embedded organisation code's, GB 11714, and
+    GB 32100's) recomputed from the other sixteen: what a code with a mistyped check character
+    would be (an error's hint; the other characters are not checked here)."""
+    compact = "".join(code.split()).upper()
+    body = compact[:16] + organisation_check_character(compact[8:16])
+    return body + uscc.calc_check_digit(body)
 
 
 def make_credit_code(authority: str, org_type: str, division: str, organisation_body8: str) -> str:

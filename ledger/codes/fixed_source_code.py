@@ -28,6 +28,15 @@ Readings taken here:
 * The seed's own example organisation code ``12345678-9`` fails GB 11714-1997 (the check character for
   12345678 is 8), so parsing checks it by default and ``check_organisation_code=False`` admits the seed's
   examples verbatim.
+* Beside it, the current national numbering is accepted: the fixed source code of HJ 608-2017
+  (排污单位编码规则), which the national permit system (全国排污许可证管理信息平台) gives as the permit
+  or registration number — ``<unified social credit code, 18><sequence 3 digits><mark 1 letter>``,
+  e.g. ``91130200699229617X001P`` (the standard's annex A example: the first site of that company;
+  ``002P`` is its second). The letter is the standard's 特别标识码 (``P`` on permits; registrations
+  under 排污登记 end in ``W``); any upper-case letter is read, since the letters have been extended
+  since. Such a code carries neither category, control level nor special supervision: it is checked
+  against the unit's credit code only (the first 18 characters must be that code), never gains the
+  ``(1)`` suffix, and an error gives the code that would be right.
 * The example division 370181 (章丘市) was retired in 2016 (now 章丘区 370114); an issued code keeps its
   division, so a retired division is a warning, never a refusal; a division GB/T 2260 does not list
   at all is refused (a typo, or a made-up code).
@@ -38,7 +47,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ledger.codes.credit_code import CreditCode
+from ledger.codes.credit_code import CreditCode, CreditCodeError, parse_credit_code
 from ledger.codes.division import DivisionError, is_within, lookup_division
 from ledger.codes.organisation_code import (
     OrganisationCodeError,
@@ -61,6 +70,10 @@ _SHAPE = re.compile(
     r"^(?P<env>[0-9]{2})(?P<division>[0-9]{6})[-—－–](?P<org>[0-9A-Z][0-9A-Z-]*?)(?P<special>\(1\)|（1）)?$"
 )
 _ORGANISATION_SHAPE = re.compile(r"^[0-9A-Z]{8}-?[0-9A-Z]$")
+#: HJ 608-2017: credit code (18) + sequence (3 digits) + mark (1 letter), 22 characters.
+_NATIONAL_SHAPE = re.compile(r"^(?P<credit>[0-9A-Z]{18})(?P<sequence>[0-9]{3})(?P<mark>[A-Z])$")
+#: The marks (特别标识码) whose meaning is known here.
+NATIONAL_MARKS = {"P": "排污许可证", "W": "排污登记"}
 _LOCAL_NUMBER = re.compile(r"^[0-9A-Z](?:[0-9A-Z-]{0,18}[0-9A-Z])?$")
 
 
@@ -101,6 +114,73 @@ class FixedSourceCode:
         return f"{self.env_code}{self.division}-{tail}{'(1)' if self.special else ''}"
 
 
+@dataclass(frozen=True)
+class NationalSourceCode:
+    """A fixed source code in the national numbering (HJ 608-2017; the permit number of the
+    national permit system): the unit's credit code, a three-digit sequence (its sites, from
+    001) and a mark letter (``P`` a permit, ``W`` a registration)."""
+
+    credit_code: str
+    sequence: str
+    mark: str
+    warnings: tuple[str, ...] = ()
+
+    special = False  # the national numbering has no special-supervision suffix
+
+    def text(self) -> str:
+        return f"{self.credit_code}{self.sequence}{self.mark}"
+
+
+def is_national(text: str) -> bool:
+    """Written in the national numbering (22 characters, no hyphen) rather than Shandong's."""
+    return _NATIONAL_SHAPE.match("".join(text.split()).upper()) is not None
+
+
+def parse_national_source_code(text: str) -> NationalSourceCode:
+    """Parse ``<credit code><sequence><mark>`` (HJ 608-2017), checking the credit code part in full
+    (GB 32100); a wrong check character is refused with the code that would be right."""
+    compact = "".join(text.split()).upper()
+    match = _NATIONAL_SHAPE.match(compact)
+    if match is None:
+        raise FixedSourceCodeError(
+            f"fixed_source_code: {text!r} is not <credit code 18><sequence 3 digits><letter> "
+            "(HJ 608-2017, e.g. 91370112MABPPB8W9G001P)"
+        )
+    try:
+        credit = parse_credit_code(match["credit"])
+    except CreditCodeError as error:
+        reason = str(error).removeprefix("credit_code: ")
+        raise FixedSourceCodeError(
+            f"fixed_source_code: its first 18 characters are the unit's credit code, and {reason}"
+            + _national_hint(match["credit"], match["sequence"], match["mark"])
+        ) from None
+    if match["sequence"] == "000":
+        raise FixedSourceCodeError(
+            f"fixed_source_code: sequence 000 in {compact}; a unit's sites are numbered from 001 "
+            "(HJ 608-2017)"
+        )
+    return NationalSourceCode(credit.code, match["sequence"], match["mark"], credit.warnings)
+
+
+def _national_hint(credit: str, sequence: str, mark: str) -> str:
+    from ledger.codes.credit_code import corrected_credit_code
+
+    try:
+        right = corrected_credit_code(credit)
+        parse_credit_code(right)
+    except (InvalidInput, KeyError, ValueError):
+        return ""
+    return f" (the fixed source code would then be {right}{sequence}{mark})"
+
+
+def parse_source_code(text: str) -> FixedSourceCode | NationalSourceCode:
+    """A fixed source code in either numbering: the national one (HJ 608-2017, 22 characters
+    without a hyphen) or Shandong's 2015 one (seed 002 annex 2)."""
+    if is_national(text):
+        return parse_national_source_code(text)
+    return parse_fixed_source_code(text)
+
+
 def parse_fixed_source_code(
     text: str, *, check_organisation_code: bool = True, locally_numbered: bool = False
 ) -> FixedSourceCode:
@@ -115,8 +195,10 @@ def parse_fixed_source_code(
     match = _SHAPE.match(compact)
     if match is None:
         raise FixedSourceCodeError(
-            f"fixed_source_code: {text!r} is not <env code 2 digits><division 6 digits>-<organisation code>"
-            "[(1)] (seed 002 annex 2, e.g. 11370181-12345678-9)"
+            f"fixed_source_code: {text!r} is neither Shandong's <env code 2 digits><division 6 "
+            "digits>-<organisation code>[(1)] (seed 002 annex 2, e.g. 11370181-12345678-9) nor the "
+            "national <credit code 18><sequence 3 digits><letter> (HJ 608-2017, e.g. "
+            "91370112MABPPB8W9G001P)"
         )
     env_code, division, tail = match["env"], match["division"], match["org"]
     if env_code not in ENV_CODES:
@@ -124,9 +206,17 @@ def parse_fixed_source_code(
             f"fixed_source_code: env code (环保代码) {env_code!r} is not one of {', '.join(ENV_CODES)} "
             "(seed 002 annex 2)"
         )
-    organisation_code = (
-        _local_number(tail) if locally_numbered else _organisation_code(tail, check_organisation_code)
-    )
+    try:
+        organisation_code = (
+            _local_number(tail) if locally_numbered
+            else _organisation_code(tail, check_organisation_code)
+        )
+    except FixedSourceCodeError as error:
+        right = _with_organisation_check(tail)
+        if locally_numbered or right is None or right == tail.replace("-", ""):
+            raise
+        fixed = FixedSourceCode(env_code, division, right, match["special"] is not None)
+        raise FixedSourceCodeError(f"{error}; the code would be {fixed.text()}") from None
     return FixedSourceCode(
         env_code=env_code,
         division=division,
@@ -139,7 +229,10 @@ def parse_fixed_source_code(
 
 def with_special_suffix(text: str, special: bool) -> str:
     """The code as it stands for a unit that is (or is no longer) a special-supervision object:
-    the ``(1)`` suffix added or taken off (seed 002 annex 2), nothing else changed."""
+    the ``(1)`` suffix added or taken off (seed 002 annex 2), nothing else changed; a code in the
+    national numbering (HJ 608-2017), which has no such suffix, as it is."""
+    if is_national(text):
+        return text
     base = text.removesuffix("(1)").removesuffix("（1）")
     return base + "(1)" if special else base
 
@@ -218,6 +311,43 @@ def cross_check(
             f"fixed_source_code division {fixed.division} is not within the directory's county {county}"
         )
     return mismatches
+
+
+def cross_check_national(national: NationalSourceCode, credit: CreditCode) -> list[str]:
+    """Mismatches between a national fixed source code and the unit's credit code: the code's
+    first 18 characters are that credit code (HJ 608-2017); the message gives the right code."""
+    if national.credit_code == credit.code:
+        return []
+    return [f"fixed_source_code {national.text()} begins with credit code {national.credit_code}, "
+            f"but the unit's credit_code is {credit.code}: its fixed source code would be "
+            f"{credit.code}{national.sequence}{national.mark}"]
+
+
+def right_code(
+    fixed: FixedSourceCode, credit: CreditCode, *, category: str, control_level: str,
+    special: bool,
+) -> str | None:
+    """The Shandong code a unit with these directory fields would have: its env code, the code's
+    division, the organisation code embedded in its credit code, the ``(1)`` suffix if special;
+    None when no env code fits (a general unit at provincial level)."""
+    try:
+        env_code = env_code_for(control_level, category)
+    except FixedSourceCodeError:
+        return None
+    return FixedSourceCode(env_code, fixed.division, credit.organisation_code, special).text()
+
+
+def _with_organisation_check(tail: str) -> str | None:
+    """An organisation code with its GB 11714 check character recomputed (an error's hint)."""
+    compact = tail.replace("-", "")
+    if not _ORGANISATION_SHAPE.match(tail) or len(compact) != 9:
+        return None
+    try:
+        from ledger.codes.organisation_code import organisation_check_character
+
+        return compact[:8] + organisation_check_character(compact[:8])
+    except (InvalidInput, KeyError, ValueError):
+        return None
 
 
 def _organisation_code(tail: str, check: bool) -> str:

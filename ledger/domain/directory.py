@@ -17,6 +17,7 @@ given, cross-checked with the credit code, category, control level and special s
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
@@ -26,7 +27,11 @@ from ledger.codes.credit_code import CreditCode, CreditCodeError, parse_credit_c
 from ledger.codes.fixed_source_code import (
     FixedSourceCodeError,
     cross_check,
+    cross_check_national,
+    is_national,
     parse_fixed_source_code,
+    parse_national_source_code,
+    right_code,
     with_special_suffix,
 )
 from ledger.codes.organisation_code import OrganisationCodeError, validate_organisation_code
@@ -253,6 +258,67 @@ class InspectionObject(ChainedAggregate):
             raise DirectoryRuleError(f"status: cannot {action} {self.name}, it is {self.status}")
 
 
+def entry_problems(
+    name: str, credit_code: str, category: str, county: str, details: dict[str, Any]
+) -> list[str]:
+    """Every rule an entry breaks (``field: reason`` each), not only the first: what an import
+    reports for a bad row. Empty exactly when :meth:`InspectionObject.register` accepts it.
+    The codes are cross-checked only when the fields they are checked against are good."""
+    found: list[str] = []
+
+    def attempt(check: Callable[..., object], *args: Any) -> bool:
+        try:
+            check(*args)
+        except InvalidInput as exc:
+            found.append(str(exc))
+            return False
+        return True
+
+    for field, value, rule in (("name", name, "an inspection object needs a name"),
+                               ("county", county, "an inspection object needs its county (所属区县)")):
+        if attempt(_require, field, value, rule):
+            attempt(_check_field, field, value.strip())
+    good_category = attempt(_check_category, category)
+    credit: CreditCode | None = None
+    try:
+        credit = _parse_credit(credit_code)
+    except DirectoryRuleError as exc:
+        found.append(str(exc))
+    allowed = {"kind", "control_level", *UPDATABLE} - {"name"}
+    found += [f"{field}: not a field of an inspection object" for field in sorted(set(details) - allowed)]
+    checked = {k: str(v).strip() for k, v in details.items()
+               if k in allowed and v is not None and str(v).strip()}
+    for field, value in checked.items():
+        attempt(_check_field, field, value)
+    kind = checked.get("kind", "unit")
+    if kind not in KINDS:
+        found.append(f"kind: {kind!r} is not one of {', '.join(KINDS)} (排污单位/建设项目)")
+    level = checked.get("control_level", "")
+    good_level = attempt(_check_control_level, category if good_category else "key", level)
+    for code in ("organisation_code", "fixed_source_code"):
+        if code not in checked:
+            continue
+        if credit is not None and good_category and good_level:
+            one = {code: checked[code], **({"control_level": level} if level else {})}
+            attempt(_check_codes, credit, one, category)
+        else:  # nothing to cross-check it with: its own shape and check character
+            attempt(_code_alone, code, checked[code])
+    return found
+
+
+def _code_alone(field: str, text: str) -> None:
+    """An organisation or fixed source code checked by itself (its credit code being bad)."""
+    from ledger.codes.fixed_source_code import parse_source_code
+
+    try:
+        if field == "organisation_code":
+            validate_organisation_code(text)
+        else:
+            parse_source_code(text)
+    except InvalidInput as exc:
+        raise DirectoryRuleError(str(exc)) from None
+
+
 def _checked_details(details: dict[str, Any], category: str) -> dict[str, str]:
     allowed = {"kind", "control_level", *UPDATABLE} - {"name"}
     unknown = sorted(set(details) - allowed)
@@ -290,7 +356,16 @@ def _check_codes(credit: CreditCode, details: dict[str, str], category: str) -> 
                 f"credit_code {credit.code} ({credit.organisation_code})"
             )
         details["organisation_code"] = organisation
-    if "fixed_source_code" in details:
+    if "fixed_source_code" in details and is_national(details["fixed_source_code"]):
+        try:
+            national = parse_national_source_code(details["fixed_source_code"])
+        except FixedSourceCodeError as exc:
+            raise DirectoryRuleError(str(exc)) from None
+        mismatches = cross_check_national(national, credit)
+        if mismatches:
+            raise DirectoryRuleError("fixed_source_code: " + "; ".join(mismatches))
+        details["fixed_source_code"] = national.text()
+    elif "fixed_source_code" in details:
         try:
             fixed = parse_fixed_source_code(details["fixed_source_code"])
         except FixedSourceCodeError as exc:
@@ -302,10 +377,12 @@ def _check_codes(credit: CreditCode, details: dict[str, str], category: str) -> 
         level = details.get("control_level", "")
         if special or category == "general":
             level = level or fixed.control_level
-        mismatches = cross_check(
-            fixed, credit, category=fixed.category if special else category,
-            control_level=level, special=special,
-        )
+        fits = fixed.category if special else category
+        mismatches = cross_check(fixed, credit, category=fits, control_level=level,
+                                 special=special)
+        right = right_code(fixed, credit, category=fits, control_level=level, special=special)
+        if mismatches and right is not None and not fixed.locally_numbered:
+            mismatches.append(f"the code that fits the directory would be {right}")
         if mismatches:
             raise DirectoryRuleError("fixed_source_code: " + "; ".join(mismatches))
         details["fixed_source_code"] = fixed.text()

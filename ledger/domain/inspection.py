@@ -135,9 +135,10 @@ class Inspection(ChainedAggregate):
 
     def rectify(self, order: int, rectified_on: str, verified_by: str, evidence: str) -> None:
         """An order to correct verified as done (整改完成)."""
-        if order not in self.open_orders:
-            raise InspectionRuleError(f"order: {order} is not an open order of this record "
-                                      f"(open: {self.open_orders})")
+        if order not in self.open_orders:  # ``order`` counts from 0; people count from 1
+            still = ", ".join(str(n + 1) for n in self.open_orders) or "none"
+            raise InspectionRuleError(f"order: {order + 1} is not an open order of this record "
+                                      f"(open, numbered from 1: {still})")
         if not verified_by.strip():
             raise InspectionRuleError("verified_by: who verified the rectification")
         self._rectified(order=order, rectified_on=rectified_on, verified_by=verified_by.strip(),

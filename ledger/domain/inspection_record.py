@@ -120,24 +120,38 @@ def check_record(record: dict[str, Any], context: RecordContext) -> dict[str, An
             "attachments": attachments, "remarks": remarks, "public_remarks": public_remarks.strip()}
 
 
+#: Quotation marks people type around a term (“三同时”, "三同时", 「三同时」, ‘…’, 『…』, ＂…＂):
+#: an item name is matched without them, and without spaces.
+QUOTES = "“”„‟\"＂「」『』‘’‚‛'＇〝〞〟"
+
+
+def item_key(name: str) -> str:
+    """An item name as it is matched: quotation marks of any style and spaces left out."""
+    return "".join(c for c in name if c not in QUOTES and not c.isspace())
+
+
 def _items(value: object, required: Sequence[str], operating: bool) -> list[dict[str, str]]:
+    """The items, each named as the rulebook names it (a name written with other quotation
+    marks is the rulebook's item); entries are numbered from 1 in messages, as people count."""
     if not isinstance(value, list):
         raise RecordError("items: a list of {item, finding, description}")
+    names = {item_key(item): item for item in required}
     seen: dict[str, dict[str, str]] = {}
-    for n, entry in enumerate(value):
+    for n, entry in enumerate(value, start=1):
         if not isinstance(entry, dict) or set(entry) != {"item", "finding", "description"}:
-            raise RecordError(f"items[{n}]: needs exactly item, finding and description")
+            raise RecordError(f"items #{n}: needs exactly item, finding and description")
         if entry["finding"] not in FINDINGS:
-            raise RecordError(f"items[{n}].finding: {entry['finding']!r} is not one of "
+            raise RecordError(f"items #{n}.finding: {entry['finding']!r} is not one of "
                               f"{', '.join(FINDINGS)}")
-        if entry["item"] not in required:
-            raise RecordError(f"items[{n}].item: {entry['item']!r} is not on the rulebook's "
-                              "inspection-item list")
-        if entry["item"] in seen:
-            raise RecordError(f"items[{n}].item: {entry['item']!r} appears twice")
+        item = names.get(item_key(str(entry["item"])))
+        if item is None:
+            raise RecordError(f"items #{n}.item: {entry['item']!r} is not on the rulebook's "
+                              f"inspection-item list ({'、'.join(required)})")
+        if item in seen:
+            raise RecordError(f"items #{n}.item: {entry['item']!r} appears twice")
         if entry["finding"] == "problem" and not str(entry["description"]).strip():
-            raise RecordError(f"items[{n}].description: a problem is described")
-        seen[str(entry["item"])] = {k: str(v) for k, v in entry.items()}
+            raise RecordError(f"items #{n}.description: a problem is described")
+        seen[item] = {**{k: str(v) for k, v in entry.items()}, "item": item}
     missing = [item for item in required if item not in seen]
     if operating and missing:
         raise RecordError(f"items: every item of the inspection-item list is covered; missing "
@@ -172,14 +186,14 @@ def _orders(value: object, visited: date) -> list[dict[str, str]]:
     if not isinstance(value, list):
         raise RecordError("orders: a list of {order, due}")
     orders = []
-    for n, entry in enumerate(value):
+    for n, entry in enumerate(value, start=1):  # numbered from 1, as people count
         if not isinstance(entry, dict) or set(entry) != {"order", "due"}:
-            raise RecordError(f"orders[{n}]: needs exactly order and due")
-        due = _date(entry["due"], f"orders[{n}].due")
+            raise RecordError(f"orders #{n}: needs exactly order and due")
+        due = _date(entry["due"], f"orders #{n}.due")
         if due <= visited:
-            raise RecordError(f"orders[{n}].due: {due} is not after the visit ({visited})")
+            raise RecordError(f"orders #{n}.due: {due} is not after the visit ({visited})")
         if not str(entry["order"]).strip():
-            raise RecordError(f"orders[{n}].order: what must be corrected")
+            raise RecordError(f"orders #{n}.order: what must be corrected")
         orders.append({"order": str(entry["order"]).strip(), "due": due.isoformat()})
     return orders
 
@@ -202,12 +216,12 @@ def _attachments(value: object) -> list[dict[str, str]]:
     if not isinstance(value, list):
         raise RecordError("attachments: a list of {name, sha256}")
     out = []
-    for n, entry in enumerate(value):
+    for n, entry in enumerate(value, start=1):
         if not isinstance(entry, dict) or set(entry) != {"name", "sha256"}:
-            raise RecordError(f"attachments[{n}]: needs exactly name and sha256")
+            raise RecordError(f"attachments #{n}: needs exactly name and sha256")
         digest = str(entry["sha256"])
         if len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
-            raise RecordError(f"attachments[{n}].sha256: 64 lowercase hex digits")
+            raise RecordError(f"attachments #{n}.sha256: 64 lowercase hex digits")
         out.append({"name": str(entry["name"]), "sha256": digest})
     return out
 

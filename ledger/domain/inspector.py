@@ -164,6 +164,34 @@ class Inspector(ChainedAggregate):
         return unit_id in self.conflicts
 
 
+def entry_problems(
+    name: str, certificate_no: str, post: str, enforcement_category: str = "生态环境",
+    expertise: list[str] | None = None, may_inspect: list[str] | None = None,
+) -> list[str]:
+    """Every rule an inspector entry breaks (``field: reason`` each), not only the first: what an
+    import reports for a bad row. Empty exactly when :meth:`Inspector.register` accepts it."""
+    found: list[str] = []
+    for field, value, rule in (
+        ("name", name, "an inspector needs a name"),
+        ("certificate_no", certificate_no, "an inspector needs a certificate number (执法证号)"),
+        ("post", post, "an inspector needs a post (职务)"),
+    ):
+        if not isinstance(value, str) or not value.strip():
+            found.append(f"{field}: {rule}")
+    for field, value in (("name", name), ("certificate_no", certificate_no), ("post", post),
+                         ("enforcement_category", enforcement_category),
+                         *(("expertise", tag) for tag in expertise or [])):
+        try:
+            _check_length(field, value.strip())
+        except InspectorRuleError as exc:
+            found.append(str(exc))
+    try:
+        _check_categories(list(may_inspect if may_inspect is not None else CATEGORIES))
+    except InspectorRuleError as exc:
+        found.append(str(exc))
+    return found
+
+
 #: The longest text each field may hold, in characters.
 LONGEST = {"name": 50, "certificate_no": 32, "post": 50, "enforcement_category": 50, "expertise": 50}
 

@@ -14,6 +14,10 @@ both databases):
 ``log_heads``       per aggregate, its log and the last integrated version and hash (the
                     sequencer checks each new event's chain link against it before logging it).
 ``log_checkpoints`` every signed checkpoint issued, by (log, tree size).
+``log_cosignatures`` the cosignature lines witnesses returned, by (log, tree size, witness).
+``log_witnesses``   per log, the witnesses it submits its checkpoints to (name, key, URL), the size
+                    each last cosigned, the last attempt and its error.
+``witness_*``       this deployment as the witness of other logs (:mod:`ledger.log.witness`).
 
 A sequencer writes nodes, leaves, heads, the new sizes and the tracking position in one
 transaction, after taking the logs' lock: ``BEGIN IMMEDIATE`` on SQLite, a transaction-level
@@ -120,6 +124,7 @@ class LogStore:
     """The log tables, on one connection. Subclasses supply the dialect."""
 
     blob = "BLOB"
+    serial = "INTEGER PRIMARY KEY AUTOINCREMENT"
     begin_write = "BEGIN IMMEDIATE"
     begin_snapshot = "BEGIN"  # SQLite in WAL mode: the first read fixes the snapshot
 
@@ -170,6 +175,26 @@ class LogStore:
             "CREATE TABLE IF NOT EXISTS log_checkpoints (log TEXT NOT NULL,"
             f" tree_size BIGINT NOT NULL, root {b} NOT NULL, note TEXT NOT NULL,"
             " signed_at TEXT NOT NULL, PRIMARY KEY (log, tree_size))",
+            # the witnesses' cosignatures of the checkpoints (ledger/log/witnessing.py)
+            "CREATE TABLE IF NOT EXISTS log_cosignatures (log TEXT NOT NULL,"
+            " tree_size BIGINT NOT NULL, witness TEXT NOT NULL, line TEXT NOT NULL,"
+            " received_at TEXT NOT NULL, PRIMARY KEY (log, tree_size, witness))",
+            "CREATE TABLE IF NOT EXISTS log_witnesses (log TEXT NOT NULL, witness TEXT NOT NULL,"
+            " key TEXT NOT NULL, url TEXT NOT NULL, cosigned_size BIGINT NOT NULL,"
+            " last_attempt TEXT NOT NULL, last_status INTEGER NOT NULL, last_error TEXT NOT NULL,"
+            " failures INTEGER NOT NULL, PRIMARY KEY (log, witness))",
+            # this deployment as a witness of other logs (ledger/log/witness.py)
+            "CREATE TABLE IF NOT EXISTS witness_logs (origin TEXT PRIMARY KEY, keys TEXT NOT NULL,"
+            " note TEXT NOT NULL, added_at TEXT NOT NULL)",
+            "CREATE TABLE IF NOT EXISTS witness_state (origin TEXT PRIMARY KEY,"
+            f" tree_size BIGINT NOT NULL, root {b} NOT NULL, note TEXT NOT NULL,"
+            " cosigned_at TEXT NOT NULL)",
+            "CREATE TABLE IF NOT EXISTS witness_checkpoints (origin TEXT NOT NULL,"
+            " tree_size BIGINT NOT NULL, note TEXT NOT NULL, cosigned_at TEXT NOT NULL,"
+            " PRIMARY KEY (origin, tree_size))",
+            f"CREATE TABLE IF NOT EXISTS witness_refusals (id {self.serial}, origin TEXT NOT NULL,"
+            " status INTEGER NOT NULL, reason TEXT NOT NULL, old_size BIGINT NOT NULL,"
+            " tree_size BIGINT NOT NULL, request TEXT NOT NULL, received_at TEXT NOT NULL)",
         ]
         with self.write() as cur:
             state_columns = self._columns(cur, "log_state")
@@ -458,6 +483,25 @@ class LogStore:
                 )
             last = int(rows[-1][0])
 
+    def logged_range(self, log: str, start: int, end: int) -> list[LoggedEvent]:
+        """The entries ``[start, end)`` of ``log`` with their stored events (as
+        :meth:`logged_events`)."""
+        join = self._event_id_expr("l.aggregate_id")
+        with self.read() as cur:
+            cur.execute(
+                self._sql(
+                    "SELECT l.leaf_index, l.aggregate_id, l.version, l.entry, e.topic, e.state"
+                    f" FROM log_leaves l LEFT JOIN {self.events_table} e"
+                    f" ON e.originator_id = {join} AND e.originator_version = l.version"
+                    " WHERE l.log = ? AND l.leaf_index >= ? AND l.leaf_index < ?"
+                    " ORDER BY l.leaf_index"
+                ),
+                (log, start, end),
+            )
+            rows = cur.fetchall()
+        return [LoggedEvent(int(i), str(a), int(v), bytes(e), None if t is None else str(t),
+                            None if s is None else bytes(s)) for i, a, v, e, t, s in rows]
+
     def unlogged_events(self) -> list[UnloggedEvent]:
         """Stored events that are in no log (not integrated yet, or inserted behind its back)."""
         # The id conversion is on the events side, so the lookup uses log_leaves' unique index.
@@ -572,6 +616,7 @@ class SqliteLogStore(LogStore):
 
 class PostgresLogStore(LogStore):
     blob = "BYTEA"
+    serial = "BIGSERIAL PRIMARY KEY"
     begin_write = "BEGIN"
     begin_snapshot = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
 

@@ -13,7 +13,9 @@ from ledger.adapters.directory_file import RowProblem, Table, split_list
 from ledger.adapters.event_store import APP_NAME
 from ledger.domain.agency import Agency, AgencyRuleError, check_year
 from ledger.domain.directory import DirectoryRuleError, InspectionObject
+from ledger.domain.directory import entry_problems as object_problems
 from ledger.domain.inspector import Inspector, InspectorRuleError, inspector_id
+from ledger.domain.inspector import entry_problems as inspector_problems
 from ledger.domain.plan import AnnualPlan, plan_year
 from ledger.domain.rulebook import Rulebook
 from ledger.domain.vocabulary import AGGREGATES
@@ -21,9 +23,11 @@ from ledger.errors import Conflict, InvalidInput
 from ledger.services.directory_view import directories
 from ledger.services.imports import (
     CATEGORY_WORDS,
+    OUTSIDE_EXPERT_WORDS,
     Checked,
     ImportRejected,
     ImportResult,
+    differing,
     problem_of,
     same_entry,
 )
@@ -109,60 +113,82 @@ class LedgerApp(Application[UUID]):
         self.save(*inspectors)
         return [i.id for i in inspectors]
 
-    def import_objects(self, agency_id: UUID, table: Table) -> ImportResult:
-        """Import a directory file: every row checked, every bad row reported (row, column,
-        reason), nothing stored if any row fails; the rows are stored in one transaction, all or
-        none, whatever the file's size; rows already registered unchanged are skipped, so
-        importing the same file twice changes nothing."""
+    def import_objects(
+        self, agency_id: UUID, table: Table, *, keep_ledger: bool = False
+    ) -> ImportResult:
+        """Import a directory file: every row checked, every bad cell of every row reported (row,
+        column, reason), nothing stored if any row fails; the rows are stored in one transaction,
+        all or none, whatever the file's size; rows already registered unchanged are skipped, so
+        importing the same file twice changes nothing. A row registered already with other values
+        is refused naming each difference, unless ``keep_ledger``: then the ledger's values stay
+        (the row is reported as kept) and the rest of the file is imported."""
         self.repository.get(agency_id)
         checked = [
             (number, self._check_object_row(agency_id, row)) for number, row in table.rows
         ]
-        return self._store_import(table, checked, "credit_code")
+        return self._store_import(table, checked, "credit_code", keep_ledger)
 
-    def import_inspectors(self, agency_id: UUID, table: Table) -> ImportResult:
+    def import_inspectors(
+        self, agency_id: UUID, table: Table, *, keep_ledger: bool = False
+    ) -> ImportResult:
         """Import an inspector file, all or nothing, like :meth:`import_objects`."""
         self.repository.get(agency_id)
         checked = [
             (number, self._check_inspector_row(agency_id, row)) for number, row in table.rows
         ]
-        return self._store_import(table, checked, "certificate_no")
+        return self._store_import(table, checked, "certificate_no", keep_ledger)
 
     def _check_object_row(self, agency_id: UUID, row: dict[str, str]) -> Checked:
+        """The entry of one row, or every rule the row breaks (each cell named)."""
+        fields = {k: row.get(k, "") for k in ("name", "credit_code", "category", "county")}
+        details = {k: v for k, v in row.items() if k not in fields}
         try:
-            fields = {k: row.get(k, "") for k in ("name", "credit_code", "category", "county")}
-            details = {k: v for k, v in row.items() if k not in fields}
             return InspectionObject.register(agency_id=str(agency_id), **fields, **details)
         except InvalidInput as exc:
-            return problem_of(str(exc))
+            found = object_problems(fields["name"], fields["credit_code"], fields["category"],
+                                    fields["county"], details) or [str(exc)]
+            return [problem_of(message) for message in found]
 
     def _check_inspector_row(self, agency_id: UUID, row: dict[str, str]) -> Checked:
+        """The entry of one row, or every rule the row breaks (each cell named)."""
+        values: dict[str, Any] = {
+            "name": row.get("name", ""), "certificate_no": row.get("certificate_no", ""),
+            "post": row.get("post", ""),
+            "enforcement_category": row.get("enforcement_category", "生态环境"),
+            "expertise": split_list(row.get("expertise", "")),
+            "may_inspect": [CATEGORY_WORDS.get(c, c) for c in split_list(row["may_inspect"])]
+            if "may_inspect" in row else None,
+        }
+        outside = row.get("outside_expert", "").strip().lower()
+        if outside not in OUTSIDE_EXPERT_WORDS:
+            return [("outside_expert", f"{row['outside_expert']!r} is not 是 or 否 (yes or no)")
+                    , *map(problem_of, inspector_problems(**values))]
         try:
-            return Inspector.register(
-                agency_id=str(agency_id), name=row.get("name", ""),
-                certificate_no=row.get("certificate_no", ""), post=row.get("post", ""),
-                enforcement_category=row.get("enforcement_category", "生态环境"),
-                expertise=split_list(row.get("expertise", "")),
-                may_inspect=[CATEGORY_WORDS.get(c, c) for c in split_list(row["may_inspect"])]
-                if "may_inspect" in row else None,
-                outside_expert=row.get("outside_expert", "").lower() in ("是", "yes", "true", "1"),
-            )
+            return Inspector.register(agency_id=str(agency_id), **values,
+                                      outside_expert=OUTSIDE_EXPERT_WORDS[outside])
         except InvalidInput as exc:
-            return problem_of(str(exc))
+            return [problem_of(message) for message in inspector_problems(**values) or [str(exc)]]
 
     def _store_import(
-        self, table: Table, checked: list[tuple[int, Checked]], key_field: str
+        self, table: Table, checked: list[tuple[int, Checked]], key_field: str,
+        keep_ledger: bool = False,
     ) -> ImportResult:
         problems: list[RowProblem] = list(table.problems)
         warnings: list[RowProblem] = []
+        kept: list[RowProblem] = []
+        english = all(table.column_of(f) == f for f in table.headers)
+        unreadable = {(p.row, p.column) for p in table.problems}
         fresh: list[Any] = []
         unchanged = 0
         first_row: dict[UUID, int] = {}
         for number, result in checked:
-            if isinstance(result, tuple):
-                field, reason = result
-                problems.append(RowProblem(number, table.column_of(field), reason))
+            if isinstance(result, list):
+                problems += [RowProblem(number, table.column_of(field), reason)
+                             for field, reason in result
+                             if (number, table.column_of(field)) not in unreadable]
                 continue
+            if any(row == number for row, _ in unreadable):
+                continue  # the row is refused for its unreadable cells
             if result.id in first_row:
                 problems.append(RowProblem(number, table.column_of(key_field),
                                            f"duplicate of row {first_row[result.id]}"))
@@ -172,17 +198,28 @@ class LedgerApp(Application[UUID]):
                 fresh.append(result)
                 warnings += [RowProblem(number, table.column_of(field), reason)
                              for field, reason in map(problem_of, getattr(result, "warnings", []))]
-            elif same_entry(self.repository.get(result.id), result):
+                continue
+            stored: Any = self.repository.get(result.id)
+            if same_entry(stored, result):
                 unchanged += 1
             else:
+                what = differing(table.column_of, stored, result, english)
+                if keep_ledger:
+                    kept.append(RowProblem(number, table.column_of(key_field),
+                                           f"the ledger's values kept ({what})"))
+                    continue
                 problems.append(RowProblem(
                     number, table.column_of(key_field),
-                    "already registered with other values (change it with an update, not an import)",
+                    f"already registered with other values: {what}. Keep the ledger's values "
+                    "with --keep-ledger, or change the entry with an update, not an import",
                 ))
         if problems:
-            raise ImportRejected(table.path, sorted(problems, key=lambda p: p.row))
+            order = {header: n for n, header in enumerate(table.headers.values())}
+            raise ImportRejected(table.path, sorted(
+                problems, key=lambda p: (p.row, order.get(p.column, len(order)))))
         self.save(*fresh)  # one transaction: every row or none
-        return ImportResult(added=len(fresh), unchanged=unchanged, warnings=tuple(warnings))
+        return ImportResult(added=len(fresh), unchanged=unchanged, warnings=tuple(warnings),
+                            kept=tuple(kept))
 
     def adopt_rulebook(
         self, agency_id: UUID, rulebook: Rulebook, approved_by: str, reason: str

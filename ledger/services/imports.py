@@ -20,11 +20,14 @@ from ledger.domain.directory import InspectionObject
 from ledger.domain.inspector import Inspector
 from ledger.errors import InvalidInput
 
-Checked = InspectionObject | Inspector | tuple[str, str]
+#: A row checked: its entry, or every (field, reason) it breaks.
+Checked = InspectionObject | Inspector | list[tuple[str, str]]
 
 
 CATEGORY_WORDS = VALUE_WORDS["category"]
-
+#: 外聘专家 cells: yes or no, the agencies' way or in English (empty: no).
+OUTSIDE_EXPERT_WORDS = {"是": True, "否": False, "": False, "yes": True, "no": False,
+                        "true": True, "false": False, "1": True, "0": False}
 
 
 @dataclass(frozen=True)
@@ -34,6 +37,9 @@ class ImportResult:
     #: What was accepted with a warning, by row and column (a credit code registered in a division
     #: since retired): printed by the import, kept with the entry.
     warnings: tuple[RowProblem, ...] = ()
+    #: Rows registered already with other values whose ledger values were kept (``keep_ledger``),
+    #: each with what differs.
+    kept: tuple[RowProblem, ...] = ()
 
 
 class ImportRejected(InvalidInput):
@@ -44,8 +50,10 @@ class ImportRejected(InvalidInput):
         self.problems = problems
         listed = "\n".join(f"  {p}" for p in problems[:50])
         more = f"\n  … and {len(problems) - 50} more" if len(problems) > 50 else ""
+        rows = len({p.row for p in problems})
         super().__init__(
-            f"{path}: {len(problems)} bad row(s), nothing imported:\n{listed}{more}"
+            f"{path}: {rows} bad row(s), {len(problems)} problem(s), nothing imported:\n"
+            f"{listed}{more}"
         )
 
 
@@ -55,12 +63,36 @@ def problem_of(message: str) -> tuple[str, str]:
     return (field, reason) if reason else ("", message)
 
 
+#: The registered facts an import compares, in the order the differences are named.
+COMPARED = ("name", "category", "county", "post", "certificate_no", "enforcement_category",
+            "expertise", "may_inspect", "outside_expert")
+
+
 def same_entry(stored: Any, fresh: Any) -> bool:
     """The registered facts of two entries agree (an unchanged re-import, e.g. of an export)."""
-    keys = ("name", "category", "county", "post", "certificate_no", "may_inspect",
-            "expertise", "outside_expert", "enforcement_category")
-    return (all(getattr(stored, k, None) == getattr(fresh, k, None) for k in keys)
-            and _details(stored) == _details(fresh))
+    return not differences(stored, fresh)
+
+
+def differences(stored: Any, fresh: Any) -> list[tuple[str, Any, Any]]:
+    """Each registered fact on which two entries differ: (field, the ledger's value, the file's
+    value); a field one of them lacks is ``""`` there."""
+    found = [(k, getattr(stored, k, None), getattr(fresh, k, None)) for k in COMPARED
+             if getattr(stored, k, None) != getattr(fresh, k, None)]
+    ledger, file = _details(stored) or {}, _details(fresh) or {}
+    found += [(k, ledger.get(k, ""), file.get(k, "")) for k in sorted({*ledger, *file})
+              if ledger.get(k, "") != file.get(k, "")]
+    return found
+
+
+def differing(table_column: Any, stored: Any, fresh: Any, english: bool) -> str:
+    """What differs, said for the row of a file: ``类别: 特殊监管 in the ledger, 重点 in the file``
+    (the columns as the file names them, the values in its words)."""
+    from ledger.adapters.directory_file import cell_text
+
+    return "; ".join(
+        f"{table_column(field)}: {cell_text(field, ledger, english) or '(empty)'} in the ledger, "
+        f"{cell_text(field, file, english) or '(empty)'} in the file"
+        for field, ledger, file in differences(stored, fresh))
 
 
 def _details(entry: Any) -> Any:

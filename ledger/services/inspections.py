@@ -15,6 +15,7 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
+from ledger.adapters.record_form import FormItem, RecordForm
 from ledger.domain.agency import Agency
 from ledger.domain.deadlines import DeadlineError, calendar_hint, timeliness
 from ledger.domain.directory import InspectionObject, object_id
@@ -133,6 +134,34 @@ class Inspections:
         return replacement
 
     # -- records ---------------------------------------------------------------------------------
+    def record_form(self, draw_id: str, unit: str, officer: str, why: str) -> RecordForm:
+        """The form of one visit (现场检查记录表), prefilled for an officer of its team: the unit,
+        the team by name, the rulebook's items as the rulebook names them. While the draw is
+        sealed the form reveals part of its list: the reading is recorded as an opening."""
+        draw = self._fixed_draw(draw_id)
+        team = self.team(draw_id, unit, draw)
+        if officer not in team:
+            raise InspectionError(f"by: {officer} is not on the team of {unit} "
+                                  f"({', '.join(team)}); the form is given to the team")
+        _, rulebook = self._agency(draw)
+        found = self._unit(draw, unit)
+        names = []
+        for certificate in team:
+            uuid = inspector_id(certificate)
+            names.append(self.app.repository.get(uuid).name if uuid in self.app.repository else "")
+        try:
+            self.ceremony.record_reading(draw_id, officer, why, f"record form of {unit}")
+        except CeremonyError as exc:
+            raise InspectionError(str(exc), kind=exc.kind) from None
+        first, last = period_of(draw.period).bounds
+        return RecordForm(
+            draw_id=draw_id, unit=found.credit_code, unit_name=found.name,
+            address=found.details.get("address", ""),
+            team=tuple(zip(team, names, strict=True)),
+            items=tuple(FormItem(i.item, i.content, i.legal_basis) for i in rulebook.inspection_items),
+            period=(first.isoformat(), last.isoformat()),
+        )
+
     def file_record(self, draw_id: str, unit: str, record: dict[str, Any], filed_by: str,
                     filed_on: date) -> Filed:
         """File the record of a visit; late is accepted and flagged in working days."""

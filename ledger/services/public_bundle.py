@@ -19,7 +19,7 @@ the **body** of an event only where the rules make it public: the event vocabula
                                    inspectors' exclusions
     DIR/draws/<draw_id>/population.csv, inspectors.csv, params.txt   once the draw is disclosed
 
-``spotcheck-verify DIR`` checks it (``docs/ledger-format.md`` §6.7 and §7.4).
+``spotcheck-verify DIR`` checks it (``docs/ledger-format.md`` §6.6 and §7.4).
 """
 
 from __future__ import annotations
@@ -37,7 +37,14 @@ from typing import Any
 
 from ledger.adapters.observability import get_logger
 from ledger.log.store import Log
-from ledger.services.export import Decoder, prepare_out, unlogged_rows, write_keys, write_line
+from ledger.services.export import (
+    EventDecoder,
+    checkpoint_notes,
+    prepare_out,
+    unlogged_rows,
+    write_keys,
+    write_line,
+)
 from ledger.services.ledger import Ledger
 from verify.events_schema import ALWAYS, ONCE_DISCLOSED, EventSchema, event_schema
 
@@ -71,7 +78,7 @@ def export_public_bundle(
     started = time.perf_counter()
     chosen = ledger.log(log_name)
     prepare_out(out)
-    decoder = Decoder(ledger)
+    decoder = EventDecoder(ledger)
     schema = event_schema()
     with ledger.store.snapshot():
         state = chosen.state()
@@ -87,13 +94,14 @@ def export_public_bundle(
                     progress(writer.events)
         unlogged = unlogged_rows(ledger, chosen, decoder)
         checkpoints = [c for c in chosen.checkpoints() if c.size <= state.size]
+        notes = checkpoint_notes(ledger, chosen, checkpoints)  # (cosignatures are public)
     with (out / "unlogged.jsonl").open("w", encoding="utf-8") as handle:
         for row in unlogged:
             write_line(handle, {"notification_id": row.notification_id, "withheld": row.topic})
     (out / "checkpoints").mkdir()
-    for checkpoint in checkpoints:
+    for checkpoint, note in zip(checkpoints, notes, strict=True):
         (out / "checkpoints" / f"{checkpoint.size}.note").write_text(
-            checkpoint.note, encoding="utf-8", newline="")
+            note, encoding="utf-8", newline="")
     manifest = {
         "format": PUBLIC_FORMAT,
         "log": chosen.name,
@@ -131,7 +139,7 @@ def public_bundle_zip(ledger: Ledger, log_name: str) -> tuple[str, bytes]:
     return f"{log_name}-public-bundle-{stamp}.zip", buffer.getvalue()
 
 
-def _disclosed_draws(chosen: Log, decoder: Decoder) -> set[str]:
+def _disclosed_draws(chosen: Log, decoder: EventDecoder) -> set[str]:
     """The draw ids of ``chosen`` whose key is disclosed (a first, light pass: only the freezes
     and the disclosures are decoded)."""
     draw_of: dict[str, str] = {}

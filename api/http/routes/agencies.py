@@ -18,9 +18,12 @@ Format = Annotated[Literal["xlsx", "csv"], Query()]
 
 @router.post("/{which}/import", summary="Import a directory file (.xlsx or CSV): all rows or none")
 def import_directory(code: Code, which: Which, file: Annotated[UploadFile, File()], caller: Who,
-                     service: TheService) -> dict[str, Any]:
+                     service: TheService, keep_ledger: bool = False) -> dict[str, Any]:
+    """``keep_ledger``: rows registered already with other values keep the ledger's values
+    (listed under ``kept``) instead of refusing the file."""
     content = file.file.read()
-    return service.directories.import_file(caller, code, which, file.filename or "", content)
+    return service.directories.import_file(caller, code, which, file.filename or "", content,
+                                           keep_ledger=keep_ledger)
 
 
 @router.get("/{which}/export", summary="The directory as .xlsx or CSV", responses=FILE_RESPONSES,

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter
+from fastapi import APIRouter, File, Query, UploadFile
+from fastapi.responses import Response
 
 from api.http.auth import TheService, Who
 from api.http.bodies import Publication, RecordCorrection, RecordFiling, Rectification, Recusal
-from api.http.routes.params import CreditCode, DrawId
+from api.http.routes.params import FILE_RESPONSES, CreditCode, DrawId, file_response
+from api.service.records import MAX_FORM
 
 router = APIRouter(prefix="/api/draws/{draw_id}/units/{unit}", tags=["records"])
 
@@ -17,6 +19,22 @@ router = APIRouter(prefix="/api/draws/{draw_id}/units/{unit}", tags=["records"])
 def file_record(draw_id: DrawId, unit: CreditCode, body: RecordFiling, caller: Who,
                 service: TheService) -> dict[str, Any]:
     return service.records.file(caller, draw_id, unit, body.record, body.on)
+
+
+@router.get("/record-form", summary="The prefilled record form of the visit (an officer of its "
+            "team; .xlsx or JSON)", responses=FILE_RESPONSES, response_class=Response)
+def record_form(draw_id: DrawId, unit: CreditCode, caller: Who, service: TheService,
+                format: Annotated[Literal["xlsx", "json"], Query()] = "xlsx") -> Response:
+    return file_response(service.records.form(caller, draw_id, unit, format))
+
+
+@router.post("/record-form", summary="File the record of a visit from its filled form (.xlsx) or a "
+             "JSON record file (the officer of the account)")
+def file_record_form(draw_id: DrawId, unit: CreditCode, file: Annotated[UploadFile, File()],
+                     caller: Who, service: TheService,
+                     on: Annotated[str | None, Query(max_length=10)] = None) -> dict[str, Any]:
+    content = file.file.read(MAX_FORM + 1)
+    return service.records.file_form(caller, draw_id, unit, file.filename or "", content, on)
 
 
 @router.get("/record", summary="The full record: an officer of the visit, the operator, an auditor")
