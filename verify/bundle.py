@@ -34,6 +34,11 @@ MAX_NOTE_BYTES = 64 * 1024
 MAX_MANIFEST_BYTES = 1024 * 1024
 #: The longest line of ``events.jsonl`` read (a province-sized draw's freeze is a few MB).
 MAX_LINE_BYTES = 64 * 1024 * 1024
+#: The ``format`` of a public bundle's manifest (docs/ledger-format.md §6.6).
+PUBLIC_FORMAT = "spotcheck-public-bundle/1"
+#: The frozen files a public bundle carries for a disclosed draw (never ``conflicts.csv``).
+PUBLIC_DRAW_FILES = {"population": "population.csv", "inspectors": "inspectors.csv",
+                     "params": "params.txt"}
 
 
 class BundleError(Exception):
@@ -48,6 +53,20 @@ class SignedCheckpoint:
     note: str = ""  # the note as read, with any witnesses' cosignatures (ledger-format §10.3)
 
 
+@dataclass(frozen=True)
+class PublicFreeze:
+    """A public bundle's ``draws/<draw_id>/``: the freeze without the files' content (its log entry
+    is withheld: it holds the declared conflicts) and, once disclosed, three of the four files."""
+
+    directory: str
+    draw_id: str
+    aggregate_id: str
+    index: int
+    entry: str
+    data: dict[str, Any]
+    files: dict[str, bytes]
+
+
 @dataclass
 class Bundle:
     path: Path
@@ -60,6 +79,9 @@ class Bundle:
     read_findings: list[Finding] = field(default_factory=list)
     #: Keys the log rotated to, handed over by a trusted key (see :meth:`_follow_rotations`).
     handed_over: list[NoteVerifier] = field(default_factory=list)
+    #: A public bundle (manifest ``format`` spotcheck-public-bundle/1): bodies only where public.
+    public: bool = False
+    freezes: list[PublicFreeze] = field(default_factory=list)
 
     @classmethod
     def open(cls, path: Path, key_file: Path | None = None) -> Bundle:
@@ -77,8 +99,37 @@ class Bundle:
         bundle = cls(path, verifiers, source, origin if isinstance(origin, str) else None)
         if problem:
             bundle.findings.append(Finding("manifest", problem, None, "manifest.json"))
+        bundle.public = manifest is not None and manifest.get("format") == PUBLIC_FORMAT
         bundle._load_checkpoints()
+        if bundle.public:
+            bundle._load_public_draws()
         return bundle
+
+    def _load_public_draws(self) -> None:
+        """Each ``draws/<draw_id>/`` of a public bundle; one that cannot be read is a finding."""
+        directory = self.path / "draws"
+        if _kind(directory, self.path) != "directory":
+            return
+        for draw_dir in sorted(directory.iterdir()):
+            name = f"draws/{draw_dir.name}"
+            try:
+                if _kind(draw_dir, self.path) != "directory":
+                    raise BundleError(f"{draw_dir}: not a directory")
+                freeze: Any = loads_strict(read_small_text(draw_dir / "freeze.json", MAX_MANIFEST_BYTES,
+                                                      inside=self.path))
+                files = {}
+                for key, file_name in PUBLIC_DRAW_FILES.items():
+                    if _kind(draw_dir / file_name, self.path) is not None:
+                        with open_regular(draw_dir / file_name, inside=self.path) as handle:
+                            files[key] = handle.read(MAX_LINE_BYTES + 1)
+                        if len(files[key]) > MAX_LINE_BYTES:
+                            raise BundleError(f"{file_name}: larger than {MAX_LINE_BYTES} bytes")
+                self.freezes.append(PublicFreeze(
+                    name, str(freeze["draw_id"]), str(freeze["aggregate_id"]), int(freeze["index"]),
+                    str(freeze["entry"]), dict(freeze["data"]), files))
+            except (BundleError, CanonicalError, KeyError, TypeError, ValueError, OSError) as exc:
+                self.findings.append(Finding("draw-files", f"the public draw files cannot be read: "
+                                             f"{str(exc).split(': ', 1)[-1]}", None, name))
 
     def _load_checkpoints(self) -> None:
         directory = self.path / "checkpoints"
@@ -289,5 +340,8 @@ def _skip_rest_of_line(handle: BinaryIO) -> None:
 
 
 def _numeric_stem(path: Path) -> tuple[int, int, str]:
-    """Notes named by their size first, in size order; oddly named ones after them."""
-    return (0, int(path.stem), "") if path.stem.isdigit() else (1, 0, path.stem)
+    """The order notes are opened in (docs/ledger-format.md §7.1 step 2): names that are not all
+    ASCII digits first, by code point; then the others by their number, equal numbers (``52``,
+    ``052``) by name."""
+    stem = path.stem
+    return (1, int(stem), stem) if stem.isascii() and stem.isdigit() else (0, 0, stem)

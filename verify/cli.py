@@ -6,6 +6,7 @@
                      [--cosigner-key FILE ...] [--json FILE]
     spotcheck-verify cosign NOTE --key PRIVATE_KEY_FILE [--time UNIX] [--log-key FILE]
     spotcheck-verify cosigner-key NAME --out DIR
+    spotcheck-verify conflict-proof DIR PROOF [--key FILE] [--lang zh|en]
     spotcheck-verify receipt FILE --key LOG.vkey [--witness-key W.vkey ...] [--min-witnesses N]
 
 The first form checks one bundle; ``--json`` and ``--report`` also write the accountability
@@ -34,7 +35,9 @@ from pathlib import Path
 
 from verify.audit import AuditReport, audit
 from verify.bundle import Bundle, BundleError, load_trusted, read_keys, read_manifest, read_small_text
+from verify.canonical import CanonicalError, loads_strict
 from verify.checkpoint import CheckpointError, open_checkpoint
+from verify.conflict_commitments import ConflictCommitmentError, ConflictProof
 from verify.cosignature import (
     MAX_TIMESTAMP,
     CosignatureError,
@@ -43,7 +46,7 @@ from verify.cosignature import (
     cosign,
     generate_cosigner,
 )
-from verify.findings import Finding, Report
+from verify.findings import Finding, Report, not_checked
 from verify.ledger_check import verify_bundle, verify_bundle_with_evidence
 from verify.note import NoteError, NoteVerifier
 from verify.report import build_report
@@ -67,7 +70,8 @@ def build_parser() -> argparse.ArgumentParser:
         "level above's audit of several bundles and the checkpoints it received), `spotcheck-verify "
         "cosign NOTE --key FILE` (countersign a checkpoint), `spotcheck-verify cosigner-key NAME "
         "--out DIR` (create a cosigner key pair), `spotcheck-verify receipt FILE --key LOG.vkey` "
-        "(check an event's receipt, a C2SP tlog-proof).",
+        "(check an event's receipt, a C2SP tlog-proof), `spotcheck-verify conflict-proof DIR "
+        "PROOF` (check one declared conflict the agency proves to you).",
     )
     parser.add_argument("bundle", type=Path, help="the directory written by `spotcheck export`")
     parser.add_argument("--trusted-checkpoint", type=Path, metavar="FILE",
@@ -79,7 +83,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--report", type=Path, metavar="FILE.html",
                         help="also write the report as a self-contained HTML page for people")
     parser.add_argument("--lang", choices=LANGS, default="zh",
-                        help="the HTML report's language: zh (Chinese, default) or en")
+                        help="the language of the HTML report and of what a public bundle "
+                        "leaves unchecked: zh (Chinese, default) or en")
     parser.add_argument("--quiet", action="store_true", help="no progress on standard error")
     parser.add_argument("--witness-key", type=Path, metavar="W.vkey", action="append", default=[],
                         help="a witness's cosigner key (the level above): its cosignatures of the "
@@ -88,7 +93,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-COMMANDS = ("audit", "cosign", "cosigner-key", "receipt")
+COMMANDS = ("audit", "cosign", "cosigner-key", "receipt", "conflict-proof")
 
 
 def run(argv: Sequence[str] | None = None) -> int:
@@ -101,6 +106,8 @@ def run(argv: Sequence[str] | None = None) -> int:
             return run_cosign(rest)
         if command == "receipt":
             return run_receipt(rest)
+        if command == "conflict-proof":
+            return run_conflict_proof(rest)
         return run_cosigner_key(rest)
     args = build_parser().parse_args(argv)
     try:
@@ -136,11 +143,11 @@ def run(argv: Sequence[str] | None = None) -> int:
     except BundleError as exc:
         print(f"spotcheck-verify: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    print(render_text(report))
+    print(render_text(report, args.lang))
     return EXIT_OK if report.ok else EXIT_FINDINGS
 
 
-def render_text(report: Report) -> str:
+def render_text(report: Report, lang: str = "zh") -> str:
     rate = report.events / report.seconds if report.seconds > 0 else 0.0
     lines = [
         f"bundle: {report.events} events in {report.aggregates} aggregates, log "
@@ -156,7 +163,15 @@ def render_text(report: Report) -> str:
         lines.append(f"draws: {report.draws_checked} disclosed and replayed in full, "
                      f"{report.draws_sealed} still sealed (order and frozen files checked)")
     lines.append(f"time: {report.seconds:.2f} s ({rate:,.0f} events/s)")
-    if report.ok:
+    if report.public is not None:
+        lines.append("公开核验包：以下内容无法核验及原因" if lang == "zh"
+                     else "public bundle: what could not be checked, and why")
+        lines.extend(f"  - {said}" for said in not_checked(report, lang))
+    if report.ok and report.public is not None:
+        lines.append("OK: every log entry, checkpoint, public event and disclosed draw holds; "
+                     "the rest is said above (核验通过)"
+                     + (f"; {len(report.late)} step(s) late (逾期)" if report.late else ""))
+    elif report.ok:
         lines.append("OK: every event hash, chain link, checkpoint and rule holds (核验通过)"
                      + (f"; {len(report.late)} step(s) late (逾期)" if report.late else ""))
     else:
@@ -309,6 +324,74 @@ def run_cosign(argv: Sequence[str]) -> int:
         return EXIT_USAGE
     sys.stdout.write(cosigned)
     return EXIT_OK
+
+
+def build_conflict_proof_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="spotcheck-verify conflict-proof",
+        description="Check one declared conflict of a draw (回避证明) that the agency gave you "
+        "(`spotcheck draw conflict-proof`): the bundle (public or audit) is verified, then the "
+        "proof's salted commitment must be among those the draw's run recorded in the log. The "
+        "draw's other conflicts stay unseen. Exit 0: proven; 1: not proven, or the bundle has "
+        "findings, or the officer is on the unit's team all the same.",
+    )
+    parser.add_argument("bundle", type=Path, metavar="DIR", help="a bundle written by `spotcheck export`")
+    parser.add_argument("proof", type=Path, metavar="PROOF", help="the proof (JSON) the agency gave")
+    parser.add_argument("--key", type=Path, metavar="FILE",
+                        help="the log's verifier key obtained independently (default: the bundle's)")
+    parser.add_argument("--lang", choices=LANGS, default="zh", help="zh (default) or en")
+    return parser
+
+
+def run_conflict_proof(argv: Sequence[str]) -> int:
+    args = build_conflict_proof_parser().parse_args(argv)
+    zh = args.lang == "zh"
+    try:
+        try:
+            proof = ConflictProof.from_dict(loads_strict(read_small_text(args.proof)))
+        except (CanonicalError, ConflictCommitmentError) as exc:
+            raise BundleError(f"{args.proof}: {exc}") from None
+        bundle = Bundle.open(args.bundle, args.key)
+        report, evidence = verify_bundle_with_evidence(bundle)
+    except BundleError as exc:
+        print(f"spotcheck-verify: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    pair = f"{proof.inspector_id} / {proof.unit_id}"
+    lines = [f"bundle: {report.events} events, log {report.origin or '?'}: "
+             + ("OK (核验通过)" if report.ok else f"FAILED: {len(report.failed)} finding(s) "
+                "(核验未通过; run spotcheck-verify DIR to see them)")]
+    committed = evidence.draws.committed.get(proof.draw_id)
+    team = evidence.draws.teams.get(proof.draw_id, {}).get(proof.unit_id, ())
+    proven = committed is not None and proof.commitment in committed
+    n = 0 if committed is None else len(committed)
+    if committed is None:
+        lines.append(_say(zh, f"抽取 {proof.draw_id} 在本核验包中没有记录利益冲突承诺"
+                          "（不在本日志中，或冻结于承诺启用之前）",
+                          f"draw {proof.draw_id} records no conflict commitments in this bundle "
+                          "(not in this log, or frozen before conflicts had salts)"))
+    elif not proven:
+        lines.append(_say(zh, f"未证明：{pair} 的承诺不在抽取 {proof.draw_id} 记录的 {n} 个"
+                          "利益冲突承诺之中",
+                          f"NOT proven: the commitment of {pair} is not among the {n} conflict "
+                          f"commitment(s) draw {proof.draw_id} recorded"))
+    else:
+        lines.append(_say(zh, f"已证明：{pair} 是抽取 {proof.draw_id} 在抽取时以承诺记录的 {n} 个"
+                          "利益冲突之一（其他冲突未公开）",
+                          f"proven: {pair} is one of the {n} conflict(s) draw {proof.draw_id} "
+                          "committed at its run (the others stay unseen)"))
+        skipped = evidence.draws.skipped.get(proof.draw_id)
+        if skipped is not None and (proof.inspector_id, proof.unit_id) in skipped:
+            lines.append(_say(zh, "它解释了检查组分配中的一次跳过", "it explains a skip of the assignment"))
+    if proven and proof.inspector_id in team:
+        lines.append("违规：该执法人员仍在该单位的检查组中" if zh else
+                     "BREACH: the officer is on the unit's team all the same")
+        proven = False
+    print("\n".join(lines))
+    return EXIT_OK if proven and report.ok else EXIT_FINDINGS
+
+
+def _say(zh: bool, chinese: str, english: str) -> str:
+    return chinese if zh else english
 
 
 MAX_RECEIPT_BYTES = 4 * 1024 * 1024

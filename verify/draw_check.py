@@ -28,30 +28,49 @@ PRE names it as its first field, so the sealed PRE must name the same version.
 
 Before disclosure the sealed parts cannot be checked by anyone without the agency's key; the
 report counts such draws (``draws_sealed``).
+
+**A public bundle** carries no freeze event (it holds the declared conflicts) but the freeze's
+public part and, once disclosed, ``population.csv``, ``inspectors.csv`` and ``params.txt``
+(:meth:`DrawReplay.add_public_freeze`). The replay is then the same with ``conflicts.csv``
+unknown: the recorded ``CH`` goes into PRE (so the seed check proves the four recorded hashes),
+the three files must hash to theirs, the selection is recomputed in full, and the assignment is
+explained: the draw is re-run without conflicts and, wherever the recorded team skips the
+inspector the walk gives, that (inspector, unit) pair is taken as a declared conflict and the draw
+re-run, until it gives the recorded ``assignment.csv`` byte for byte (each skip is then one a
+conflict explains, counted in ``conflict_skips``; whether it was declared, only a holder of
+``conflicts.csv`` can check) or cannot (``draw-list``). Recusals after fixing
+(``InspectorRecused``) are withheld (their details state a conflict); unit replacements are
+checked as usual.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
 from verify.canonical import loads_strict
+from verify.conflict_commitments import ConflictCommitmentError, conflict_commitments
 from verify.draw import (
     Assignment,
     DrawError,
     InsufficientEligible,
+    assign_inspectors,
     replace_inspector,
     replace_unit,
     reveal_matches,
     run_draw,
 )
-from verify.draw_files import DrawFileError, DrawInputs, read_draw_inputs
+from verify.draw_files import CONFLICTS_HEADER, Conflict, DrawFileError, DrawInputs, read_draw_inputs
+from verify.event import is_hash_hex
 from verify.findings import Finding
 from verify.seal import SealError, key_from_hex, open_sealed
 
 DRAW_TYPE_PREFIX = "ledger.draw:Draw."
 FILES = ("population", "inspectors", "conflicts", "params")
+#: How many conflicts the public replay infers before it gives up explaining an assignment.
+MAX_INFERRED_CONFLICTS = 200
 
 
 @dataclass
@@ -59,7 +78,10 @@ class _Step:
     name: str
     data: dict[str, Any]
     index: int
-    line: int
+    line: int | None
+    file: str = "events.jsonl"
+    #: A public bundle's freeze: the frozen files it carries (None: an event with its content).
+    public_files: dict[str, bytes] | None = None
 
 
 @dataclass
@@ -76,6 +98,20 @@ class DrawReplay:
     checked: int = 0
     sealed: int = 0
     teams: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)
+    #: Public bundles: per disclosed draw, the skips of its assignment a conflict explains.
+    conflict_skips: dict[str, int] = field(default_factory=dict)
+    #: Public bundles: the draws still sealed (only their order was checked).
+    sealed_ids: list[str] = field(default_factory=list)
+    #: Public bundles: per disclosed draw, the (inspector, unit) pairs its skips imply.
+    skipped: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    #: Per draw, the salted commitments of its conflicts its run recorded (None: none recorded).
+    committed: dict[str, list[str] | None] = field(default_factory=dict)
+
+    def add_public_freeze(self, aggregate_id: str, data: dict[str, Any], files: dict[str, bytes],
+                          index: int, where: str) -> None:
+        """A public bundle's freeze of a draw (before the pass: it is the draw's first step)."""
+        draw = self.draws.setdefault(aggregate_id, _Draw(aggregate_id))
+        draw.steps.insert(0, _Step("PopulationFrozen", data, index, None, where, dict(files)))
 
     def observe(self, event: dict[str, Any], index: int, line: int) -> None:
         kind = str(event.get("type", ""))
@@ -100,7 +136,7 @@ class _Problem(Exception):
 
 
 def _finding(rule: str, message: str, step: _Step, draw_id: str) -> Finding:
-    return Finding(rule, f"draw {draw_id}: {message}", step.index, "events.jsonl", step.line)
+    return Finding(rule, f"draw {draw_id}: {message}", step.index, step.file, step.line)
 
 
 def _check(draw: _Draw, replay: DrawReplay) -> list[Finding]:
@@ -112,14 +148,22 @@ def _check(draw: _Draw, replay: DrawReplay) -> list[Finding]:
     draw_id = str(frozen.data.get("draw_id", draw.aggregate_id))
     found: list[Finding] = []
     try:
-        inputs = _frozen_inputs(frozen, draw_id)
-        _check_order(draw.steps)
         disclosed = [s for s in draw.steps if s.name == "Disclosed"]
+        public = frozen.public_files is not None
+        inputs = _frozen_inputs(frozen, draw_id) if disclosed or not public else None
+        _check_order(draw.steps)
+        replay.committed[draw_id] = _committed(draw.steps, frozen, draw_id, public)
         if disclosed:
-            replay.teams[draw_id] = _replay_disclosed(draw.steps, inputs, draw_id, disclosed[0])
+            assert inputs is not None
+            teams, skipped = _replay_disclosed(draw.steps, inputs, draw_id, disclosed[0], public)
+            replay.teams[draw_id] = teams
+            if public:
+                replay.conflict_skips[draw_id] = len(skipped)
+                replay.skipped[draw_id] = skipped
             replay.checked += 1
         else:
             replay.sealed += 1
+            replay.sealed_ids.append(draw_id)
     except _Problem as problem:
         found.append(_finding(problem.rule, str(problem), problem.step, draw_id))
     except (KeyError, IndexError, TypeError, ValueError, AttributeError) as exc:  # hostile data
@@ -130,6 +174,8 @@ def _check(draw: _Draw, replay: DrawReplay) -> list[Finding]:
 
 def _frozen_inputs(frozen: _Step, draw_id: str) -> DrawInputs:
     files = frozen.data["files"]
+    if frozen.public_files is not None:
+        return _public_inputs(frozen, draw_id)
     raw: list[bytes] = []
     for name in FILES:
         content = str(files[name]["content"]).encode("utf-8")
@@ -141,6 +187,59 @@ def _frozen_inputs(frozen: _Step, draw_id: str) -> DrawInputs:
         inputs = read_draw_inputs(*raw)
     except DrawFileError as exc:
         raise _Problem("draw-files", str(exc), frozen) from None
+    return _check_params(inputs, frozen, draw_id)
+
+
+def _public_inputs(frozen: _Step, draw_id: str) -> DrawInputs:
+    """A public bundle's disclosed draw: three files from ``draws/<draw_id>/``, ``conflicts.csv``
+    unknown (an empty one stands in; its recorded hash goes into PRE)."""
+    files = frozen.data["files"]
+    assert frozen.public_files is not None
+    raw: dict[str, bytes] = {}
+    for name in ("population", "inspectors", "params"):
+        content = frozen.public_files.get(name)
+        if content is None:
+            raise _Problem("draw-files", f"the public bundle lacks the {name} file of a disclosed "
+                           "draw", frozen)
+        if hashlib.sha256(content).hexdigest() != files[name]["sha256"]:
+            raise _Problem("draw-files", f"{name}: the file does not hash to the recorded "
+                           f"{str(files[name]['sha256'])[:16]}…", frozen)
+        raw[name] = content
+    conflicts_hash = files["conflicts"]["sha256"]
+    if not is_hash_hex(conflicts_hash):
+        raise _Problem("draw-files", "conflicts: the recorded hash is not 64 hex digits", frozen)
+    try:
+        inputs = read_draw_inputs(raw["population"], raw["inspectors"],
+                                  (CONFLICTS_HEADER + "\n").encode(), raw["params"])
+    except DrawFileError as exc:
+        raise _Problem("draw-files", str(exc), frozen) from None
+    return _check_params(dataclasses.replace(inputs, conflicts_hash=conflicts_hash), frozen,
+                         draw_id)
+
+
+def _committed(steps: list[_Step], frozen: _Step, draw_id: str, public: bool) -> list[str] | None:
+    """The conflicts' salted commitments the run recorded (:mod:`verify.conflict_commitments`),
+    checked, where the frozen content is at hand, against the rows and their salts."""
+    drawn = next((s for s in steps if s.name == "UnitsDrawn"), None)
+    if drawn is None or drawn.data.get("conflict_commitments") is None:
+        return None
+    recorded = [str(c) for c in drawn.data["conflict_commitments"]]
+    if public:
+        return recorded  # (the rows are withheld: the auditor checks them)
+    conflicts = frozen.data["files"]["conflicts"]
+    try:
+        expected = conflict_commitments(draw_id, str(conflicts["content"]),
+                                        [str(s) for s in conflicts.get("salts", [])])
+    except ConflictCommitmentError as exc:
+        raise _Problem("draw-files", f"the conflict commitments recorded with the run cannot be "
+                       f"checked: {exc}", drawn) from None
+    if recorded != expected:
+        raise _Problem("draw-files", "the conflict commitments recorded with the run are not those "
+                       "of the frozen conflicts.csv rows and their salts", drawn)
+    return recorded
+
+
+def _check_params(inputs: DrawInputs, frozen: _Step, draw_id: str) -> DrawInputs:
     if inputs.params.draw_id != draw_id:
         raise _Problem("draw-files", f"params.txt names draw {inputs.params.draw_id}", frozen)
     plan = [f"{s['kind']}:{s['name']}" for s in frozen.data["entropy_plan"]]
@@ -193,6 +292,18 @@ def _check_order(steps: list[_Step]) -> None:
         seen.add(step.name)
 
 
+def _open_numbered(key: bytes, draw_id: str, n: int, step: _Step) -> tuple[int, bytes]:
+    """A public bundle's amendment: the first number from ``n`` under which its details open (the
+    withheld recusals before it used the numbers in between)."""
+    for tried in range(n, n + MAX_INFERRED_CONFLICTS):
+        try:
+            return tried, open_sealed(key, draw_id, f"amendment.{tried}",
+                                      str(step.data["sealed_details"]))
+        except SealError:
+            continue
+    raise _Problem("draw-seal", f"the amendment's details open under no number from {n}", step)
+
+
 def _open(key: bytes, draw_id: str, field_name: str, sealed: Any, step: _Step) -> bytes:
     try:
         return open_sealed(key, draw_id, field_name, str(sealed))
@@ -200,9 +311,10 @@ def _open(key: bytes, draw_id: str, field_name: str, sealed: Any, step: _Step) -
         raise _Problem("draw-seal", str(exc), step) from None
 
 
-def _replay_disclosed(steps: list[_Step], inputs: DrawInputs, draw_id: str,
-                      disclosed: _Step) -> dict[str, tuple[str, ...]]:
-    """Every sealed value checked; the teams as they stand after the amendments."""
+def _replay_disclosed(steps: list[_Step], inputs: DrawInputs, draw_id: str, disclosed: _Step,
+                      public: bool = False) -> tuple[dict[str, tuple[str, ...]], list[tuple[str, str]]]:
+    """Every sealed value checked; the teams as they stand after the amendments, and (public
+    bundles) the (inspector, unit) pairs whose skips only a conflict explains."""
     try:
         key = key_from_hex(str(disclosed.data["key"]))
     except SealError as exc:
@@ -229,8 +341,42 @@ def _replay_disclosed(steps: list[_Step], inputs: DrawInputs, draw_id: str,
                        "and the values", seeded)
     if hashlib.sha256(result.seed.encode()).hexdigest() != seeded.data["seed_commitment"]:
         raise _Problem("draw-seed", "SHA256(SEED) is not the seed commitment recorded", seeded)
+    skipped: list[tuple[str, str]] = []
+    if public:
+        drawn = next(s for s in steps if s.name == "UnitsDrawn")
+        recorded = _open(key, draw_id, "assignment", drawn.data["sealed_assignment"], drawn)
+        assignment, skipped = _explain_assignment(result, inputs, recorded)
+        result = dataclasses.replace(result, assignment=assignment)
     _check_list(steps, key, draw_id, result.selection.csv_bytes(), result.assignment)
-    return _check_amendments(steps, key, draw_id, inputs, result)
+    return _check_amendments(steps, key, draw_id, inputs, result, public), skipped
+
+
+def _explain_assignment(
+    result: Any, inputs: DrawInputs, recorded: bytes,
+) -> tuple[Assignment | InsufficientEligible, list[tuple[str, str]]]:
+    """Re-run §6 taking as conflicts the (inspector, unit) pairs the recorded teams skip, until it
+    gives the recorded ``assignment.csv`` (or cannot): the assignment and the pairs taken."""
+    conflicts: list[Conflict] = []
+    recorded_rows = recorded.split(b"\n")
+    assignment: Assignment | InsufficientEligible = result.assignment
+    for _ in range(MAX_INFERRED_CONFLICTS + 1):
+        if not isinstance(assignment, Assignment):
+            break
+        rows = assignment.csv_bytes().split(b"\n")
+        if rows == recorded_rows:
+            break
+        at = next((n for n, (a, b) in enumerate(zip(rows, recorded_rows, strict=False)) if a != b),
+                  None)
+        if at is None or at == 0:
+            break
+        ours, theirs = rows[at].split(b","), recorded_rows[at].split(b",")
+        if len(theirs) < 3 or ours[0] != theirs[0] or len(conflicts) == MAX_INFERRED_CONFLICTS:
+            break  # another unit, or too much to explain: the list check says it differs
+        conflicts.append(Conflict(ours[2].decode(), ours[0].decode()))
+        assignment = assign_inspectors(result.seed, result.selection, inputs.inspectors, conflicts,
+                                       inputs.params.team_size, inputs.params.load_cap,
+                                       inputs.params.spec)
+    return assignment, [(c.inspector_id, c.unit_id) for c in conflicts]
 
 
 def _check_list(steps: list[_Step], key: bytes, draw_id: str, selection: bytes,
@@ -255,7 +401,7 @@ def _check_list(steps: list[_Step], key: bytes, draw_id: str, selection: bytes,
 
 
 def _check_amendments(steps: list[_Step], key: bytes, draw_id: str, inputs: DrawInputs,
-                      result: Any) -> dict[str, tuple[str, ...]]:
+                      result: Any, public: bool = False) -> dict[str, tuple[str, ...]]:
     teams: dict[str, tuple[str, ...]] = dict(result.assignment.teams())
     used: set[str] = set(teams)
     recused: dict[str, list[str]] = {}
@@ -264,7 +410,10 @@ def _check_amendments(steps: list[_Step], key: bytes, draw_id: str, inputs: Draw
         if step.name not in ("UnitReplaced", "InspectorRecused"):
             continue
         n += 1
-        body = _open(key, draw_id, f"amendment.{n}", step.data["sealed_details"], step)
+        if public:  # withheld recusals take numbers too: the details open under their own number
+            n, body = _open_numbered(key, draw_id, n, step)
+        else:
+            body = _open(key, draw_id, f"amendment.{n}", step.data["sealed_details"], step)
         if hashlib.sha256(body).hexdigest() != step.data["details_hash"]:
             raise _Problem("draw-amendment", "the details do not hash to the recorded hash", step)
         details = loads_strict(body)

@@ -23,6 +23,7 @@ from verify.canonical import CanonicalError, TooDeep, canonical_json_parsed, loa
 from verify.cosignature import CosignerVerifier, check_cosignatures
 from verify.draw_check import DRAW_TYPE_PREFIX, DrawReplay
 from verify.event import CONTENT_KEYS, EVENT_HASH_DOMAIN, ZERO_HASH, is_hash_hex
+from verify.events_schema import ALWAYS, NEVER, EventSchema, event_schema
 from verify.findings import Finding, Report
 from verify.log_keys import ROTATED_TYPE, KeyHistory
 from verify.merkle import Frontier
@@ -126,6 +127,8 @@ def _verify(
     walk = _Walk(report, targets, trusted, evidence)
     walk.rules.witnessed_after, problems = witness_clock(bundle.checkpoints, witnesses)
     report.findings.extend(problems)
+    if bundle.public:
+        walk.public_bundle(bundle)
     walk.at_size(None)  # a checkpoint of size 0 must carry the empty tree's root
     for line_no, raw in bundle.event_lines():
         walk.line(line_no, raw)
@@ -136,8 +139,11 @@ def _verify(
     report.findings.extend(walk.keys.findings(
         [(c.path, c.checkpoint.size, c.signed_by) for c in bundle.checkpoints]))
     report.findings.extend(_replayed("draws", walk.draws.findings))
-    report.findings.extend(_replayed("rules", lambda: walk.rules.findings(walk.draws.teams)))
+    if not bundle.public:
+        report.findings.extend(_replayed("rules", lambda: walk.rules.findings(walk.draws.teams)))
     report.draws_checked, report.draws_sealed = walk.draws.checked, walk.draws.sealed
+    if bundle.public:
+        report.public = walk.public_summary()
     for line_no, raw in bundle.unlogged_lines():
         report.findings.append(_unlogged(line_no, raw))
     report.findings.extend(bundle.read_findings)
@@ -162,6 +168,42 @@ class _Walk:
         self.draws = evidence.draws if evidence is not None else DrawReplay()
         self.keys = KeyHistory()
         self.rules = evidence.rules if evidence is not None else RuleReplay()
+        self.schema: EventSchema = event_schema()
+        self.expected_index = 0  # the index the next line should carry (see line())
+        self.slack = 0  # malformed lines since the last line read: each may or may not hold one
+        # A public bundle (docs/ledger-format.md §7.4): entries whose body is withheld.
+        self.public = False
+        self.withheld: dict[str, int] = {}  # entry → log index
+        self.withheld_types: dict[str, int] = {}
+        self.links_across = 0
+        self.freeze_claims: dict[str, tuple[int, str]] = {}  # entry → (index, draws/<id>)
+
+    def _unreadable(self) -> None:
+        """A line that cannot be read may have held the next entry, or be junk inserted between
+        two: the next line read may carry either index without a ``log-order`` finding."""
+        self.expected_index += 1
+        self.slack += 1
+
+    def public_bundle(self, bundle: Bundle) -> None:
+        """Check ``bundle`` as a public bundle: each draw's public freeze is its first step, and
+        the entry its aggregate's chain starts from."""
+        self.public = True
+        for freeze in bundle.freezes:
+            self.draws.add_public_freeze(freeze.aggregate_id, freeze.data, freeze.files,
+                                         freeze.index, freeze.directory)
+            self.heads[freeze.aggregate_id] = (1, freeze.entry)
+            self.freeze_claims[freeze.entry] = (freeze.index, freeze.directory)
+
+    def public_summary(self) -> dict[str, Any]:
+        return {
+            "withheld": sum(self.withheld_types.values()),
+            "withheld_types": dict(sorted(self.withheld_types.items())),
+            "links_across_withheld": self.links_across,
+            "conflict_skips": dict(self.draws.conflict_skips),
+            "conflicts_committed": {d: None if c is None else len(c)
+                                    for d, c in self.draws.committed.items()},
+            "draws_sealed": list(self.draws.sealed_ids),
+        }
 
     @property
     def size(self) -> int:
@@ -177,17 +219,26 @@ class _Walk:
         except (CanonicalError, ValueError) as exc:
             rule = "json-depth" if isinstance(exc, TooDeep) else "malformed-line"
             self.find(rule, f"not a valid JSON line: {exc}", line_no, index)
+            self._unreadable()
             return
         entry = _entry_of(record)
         if entry is None:
             self.find("malformed-line", "needs an object with 'index' and a 64-hex 'entry'",
                       line_no, index)
+            self._unreadable()
             return
         assert isinstance(record, dict)
-        if record["index"] != index:
-            self.find("log-order", f"line says index {record['index']!r}, expected {index}",
+        if not self.expected_index - self.slack <= record["index"] <= self.expected_index:
+            expected = (f"{self.expected_index}" if not self.slack else
+                        f"{self.expected_index - self.slack}..{self.expected_index}")
+            self.find("log-order", f"line says index {record['index']!r}, expected {expected}",
                       line_no, index)
-        self._check_event(record, raw, entry, line_no, index)
+        self.expected_index = record["index"] + 1  # one finding per gap, not one per line after it
+        self.slack = 0
+        if self.public and "event" not in record and type(record.get("withheld")) is str:
+            self._withheld(record["withheld"], entry, record["index"], line_no, index)
+        else:
+            self._check_event(record, raw, entry, line_no, index)
         entry_bytes = bytes.fromhex(entry)
         leaf = hashlib.sha256(_LEAF_PREFIX + entry_bytes).digest()
         self.frontier.append(leaf)
@@ -217,6 +268,14 @@ class _Walk:
         except CanonicalError as exc:
             self.find("malformed-event", str(exc), line_no, index)
             return
+        problems = self.schema.problems(event)
+        if problems:
+            more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+            self.find("event-schema", f"{_label(event)}: {problems[0]}{more} "
+                      "(docs/events.schema.json)", line_no, index)
+        if self.public and self.schema.public(str(event["type"])) == NEVER:
+            self.find("not-public", f"{_label(event)}: a public bundle carries the body of an "
+                      "event the vocabulary never makes public (x-public: never)", line_no, index)
         if recomputed != record.get("event_hash"):
             self.find("event-hash", f"{_label(event)}: content does not match the hash the event "
                       "carries — the stored event was altered", line_no, index)
@@ -229,16 +288,38 @@ class _Walk:
             self.draws.observe(event, index, line_no)
         elif event["type"] == ROTATED_TYPE:
             self.keys.observe(event, index, line_no)
+        if self.public:  # the rules need the directories and records a public bundle withholds
+            self.rules.keep(event, index, line_no)
+            return
         try:
             self.rules.observe(event, index, line_no)
         except Exception as exc:  # hostile data the replay cannot read: a finding, not a crash
             self.find("malformed-event", f"{_label(event)}: the rules cannot be replayed on it "
                       f"({type(exc).__name__}: {exc})", line_no, index)
 
+    def _withheld(self, kind: str, entry: str, stated: int, line_no: int, index: int) -> None:
+        """A public bundle's line without a body: only its entry can be checked."""
+        self.withheld[entry] = index
+        self.withheld_types[kind] = self.withheld_types.get(kind, 0) + 1
+        if self.schema.public(kind) == ALWAYS:
+            self.find("withheld-public", f"the body of a {kind} is withheld, but the vocabulary "
+                      "always makes it public (x-public: always)", line_no, index)
+        claim = self.freeze_claims.pop(entry, None)
+        if claim is not None and (claim[0] != stated or kind != "ledger.draw:Draw.PopulationFrozen"):
+            self.report.findings.append(Finding(
+                "draw-files", f"freeze.json names log index {claim[0]}, but its entry is the "
+                f"withheld {kind} of index {stated}", index, claim[1]))
+
     def _check_chain(self, event: dict[str, Any], entry: str, line_no: int, index: int) -> None:
         aggregate = event["aggregate_id"]
         version = event["version"]
         head_version, head_hash = self.heads.get(aggregate, _NO_HEAD)
+        if (self.public and version > head_version + 1 and type(version) is int
+                and self.withheld.get(event["prev_hash"], index) < index):
+            # the predecessor's body is withheld: its hash is an earlier entry of the log
+            self.links_across += 1
+            self.heads[aggregate] = (version, entry)
+            return
         if version != head_version + 1 or event["prev_hash"] != head_hash:
             self.find(
                 "chain",
@@ -280,6 +361,10 @@ class _Walk:
     def finish(self) -> None:
         size = self.size
         report = self.report
+        for claimed, where in self.freeze_claims.values():
+            report.findings.append(Finding("draw-files", f"freeze.json names log index {claimed} "
+                                           "and an entry that is no withheld line of the bundle",
+                                           None, where))
         report.events = size
         report.aggregates = len(self.heads)
         sizes = sorted(self.targets)

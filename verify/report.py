@@ -96,7 +96,7 @@ class Proof:
 class Step:
     step: str
     index: int
-    line: int
+    line: int | None  # None: a public bundle's freeze (its draws/<draw_id>/freeze.json)
     entry: str
     date: str | None
     actor: str | None
@@ -258,7 +258,7 @@ class _Builder:
                 self.at.setdefault(finding.index, []).append(finding)
         self.attached: set[int] = set()  # log indices whose findings a task step shows
 
-    def step(self, name: str, data: dict[str, Any], index: int, line: int,
+    def step(self, name: str, data: dict[str, Any], index: int, line: int | None,
              officers: list[str], extra: Sequence[int] = (), recorded: str = "") -> Step:
         findings = [f for i in (*extra, index) for f in self.at.get(i, [])]
         claimed = _text(data.get(_DATES.get(name, "")))

@@ -14,7 +14,7 @@ import re
 from datetime import date
 from typing import Any
 
-from verify.findings import Finding
+from verify.findings import Finding, not_checked
 from verify.report import (
     BY_THE_BOOK,
     FAILED,
@@ -54,6 +54,7 @@ _LABELS: dict[str, dict[str, str]] = {
         "officer_counts": "执法人员", "generated": "由 spotcheck-verify 离线生成，仅依据核验包内容",
         "lang_note": "English: spotcheck-verify DIR --report FILE --lang en",
         "draws_replayed": "已公开并完整复算的抽取", "draws_sealed": "仍密封的抽取",
+        "not_checked": "公开核验包：以下内容无法核验及原因",
     },
     "en": {
         "title": "Spotcheck verification report", "summary": "Summary", "verdict_ok": "Verified",
@@ -77,6 +78,7 @@ _LABELS: dict[str, dict[str, str]] = {
         "generated": "Generated offline by spotcheck-verify from the bundle alone",
         "lang_note": "中文：spotcheck-verify DIR --report FILE（默认）",
         "draws_replayed": "Draws disclosed and replayed", "draws_sealed": "Draws still sealed",
+        "not_checked": "Public bundle: what could not be checked, and why",
     },
 }
 _STATUS: dict[str, dict[str, str]] = {
@@ -263,6 +265,10 @@ class _Page:
         ]
         self.w("<table>", *(f"<tr><th>{_t(k)}</th><td>{_t(v)}</td></tr>" for k, v in rows),
                "</table>\n")
+        unchecked = not_checked(report, self.lang)
+        if unchecked:
+            self.w(f'<h3 id="not-checked">{_t(label["not_checked"])}</h3>\n<ul>',
+                   *(f"<li>{_t(said)}</li>" for said in unchecked), "</ul>\n")
 
     # -- the agency -------------------------------------------------------------------------------
     def agency(self) -> None:

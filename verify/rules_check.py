@@ -179,6 +179,17 @@ class RuleReplay:
                 self.find("rule-data", f"{kind}: data not as the ledger writes it ({exc!r})",
                           _Where(index, line))
 
+    def keep(self, event: dict[str, Any], index: int, line: int) -> None:
+        """Only what the report shows of ``event`` (a public bundle's: its rules are not
+        replayed, but the agency's name and the tasks' public steps are still reported)."""
+        kind, data = event.get("type"), event.get("data")
+        if not (self.keep_trail and type(kind) is str and kind.startswith(_PREFIX)
+                and type(data) is dict):
+            return
+        recorded = event.get("timestamp")
+        self._recorded = recorded if type(recorded) is str else ""
+        self._keep(kind[len(_PREFIX):], str(event["aggregate_id"]), data, index, line)
+
     def _keep(self, name: str, agg: str, data: dict[str, Any], index: int, line: int) -> None:
         if name.startswith(_INSPECTION):
             self.trail.setdefault(agg, []).append(

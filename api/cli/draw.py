@@ -10,6 +10,7 @@ before the failure is reported.
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -295,6 +296,31 @@ def draw_export(
             _write_secret(out / name, data)
         typer.echo(f"wrote {len(files)} file(s) of {draw_id} to {out} ({', '.join(sorted(files))})"
                    f"; the opening by {who} is recorded{synced(ledger)}")
+
+
+@draw_app.command("conflict-proof")
+def draw_conflict_proof(
+    draw_id: DrawId,
+    inspector: Annotated[str, typer.Option(help="the officer's certificate number (inspector_id)")],
+    unit: Annotated[str, typer.Option(help="the unit's credit code (unit_id)")],
+    who: Annotated[str, typer.Option(help="who gives the proof, to whom (recorded)")],
+    why: Annotated[str, typer.Option(help="why (recorded)")],
+    out: Annotated[Path | None, typer.Option(help="write the proof here (default: print it)")] = None,
+) -> None:
+    """The proof of one declared conflict of a draw for a reviewer (回避证明): its salt, which
+    `spotcheck-verify conflict-proof BUNDLE PROOF` checks against the commitments the run
+    recorded, without showing the draw's other conflicts. Giving it out is recorded."""
+    if out is not None and out.exists():
+        _fail(f"--out: {out} exists; a proof is written to a new file")
+    with _ceremony() as (ledger, ceremony):
+        proof = ceremony.conflict_proof(draw_id, inspector, unit, who, why)
+        text = json.dumps(proof.as_dict(), ensure_ascii=False, indent=2) + "\n"
+        if out is None:
+            typer.echo(text, nl=False)
+        else:
+            _write_secret(out, text.encode("utf-8"))
+            typer.echo(f"wrote the conflict proof of {inspector} with {unit} ({draw_id}) to {out}; "
+                       f"the opening by {who} is recorded{synced(ledger)}")
 
 
 def _write_secret(path: Path, data: bytes) -> None:

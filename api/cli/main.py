@@ -313,10 +313,22 @@ def checkpoint_list(log: LogOption = None) -> None:
 def export(
     out: Annotated[Path, typer.Option(help="an empty or new directory")],
     log: LogOption = None,
+    public: Annotated[bool, typer.Option(
+        "--public", help="the public bundle: every entry and checkpoint, the bodies of the "
+        "events the rules make public only, no personal data (公开核验包)")] = False,
 ) -> None:
-    """Write the self-contained audit bundle of one log (reads only; changes nothing)."""
+    """Write the self-contained audit bundle of one log (reads only; changes nothing); with
+    --public, the public bundle anyone may hold."""
     from ledger.services.export import export_bundle
+    from ledger.services.public_bundle import export_public_bundle
     with _ledger() as ledger:
+        if public:
+            done = export_public_bundle(ledger, out, log, progress=_export_progress)
+            typer.echo(f"exported the public bundle of log {done.log} to {done.directory}: "
+                       f"{done.events} log entries, {done.bodies} with their public body, "
+                       f"{done.withheld} withheld (personal data or internal records), "
+                       f"{done.checkpoints} checkpoint(s), {done.draws} draw(s)")
+            return
         result = export_bundle(ledger, out, log, progress=_export_progress)
         typer.echo(f"exported {result.events} logged event(s), {result.unlogged} unlogged, "
                    f"{result.checkpoints} checkpoint(s) of log {result.log} to {result.directory}")

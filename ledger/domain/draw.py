@@ -281,7 +281,11 @@ class Draw(ChainedAggregate):
     def record_drawn(
         self, selection_hash: str, assignment_hash: str, selected: dict[str, int],
         sealed_selection: str, sealed_assignment: str,
+        conflict_commitments: list[str] | None = None,
     ) -> None:
+        """Record the run: the list's hashes, sealed files and counts, and the salted commitments
+        of the frozen conflicts (:mod:`verify.conflict_commitments`; None for a draw frozen
+        before the conflicts had salts)."""
         self._require_open("draw")
         if self.sealed_seed is None:
             raise DrawRuleError("seed: the draw runs only after its seed is derived", kind="conflict")
@@ -290,16 +294,20 @@ class Draw(ChainedAggregate):
                                 kind="conflict")
         self._units_drawn(selection_hash=selection_hash, assignment_hash=assignment_hash,
                           selected=selected, sealed_selection=sealed_selection,
-                          sealed_assignment=sealed_assignment)
+                          sealed_assignment=sealed_assignment,
+                          conflict_commitments=conflict_commitments)  # (always passed: hashed)
 
     @event("UnitsDrawn")
     def _units_drawn(
         self, selection_hash: str, assignment_hash: str, selected: dict[str, int],
         sealed_selection: str, sealed_assignment: str,
+        conflict_commitments: list[str] | None = None,
     ) -> None:
+        # conflict_commitments: events written before the conflicts had salts lack it
         self.drawn = {"selection_hash": selection_hash, "assignment_hash": assignment_hash,
                       "selected": dict(selected), "sealed_selection": sealed_selection,
-                      "sealed_assignment": sealed_assignment}
+                      "sealed_assignment": sealed_assignment,
+                      "conflict_commitments": conflict_commitments}
 
     def fix(self, fixed_by: str, fixed_on: str, working_days_late: int = 0) -> None:
         """Fix the list (确定): from now on it changes only by recorded amendments. A list fixed

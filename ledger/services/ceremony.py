@@ -15,6 +15,7 @@ import hashlib
 import json
 import math
 import os
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -34,6 +35,7 @@ from ledger.log.keys import KeyFileError, check_private
 from ledger.services.application import LedgerApp
 from ledger.services.directory_view import agencies, directories, events_by_topic
 from ledger.services.loaded import Loaded
+from verify.conflict_commitments import ConflictProof, conflict_commitments, conflict_rows
 from verify.draw import (
     Assignment,
     DrawResult,
@@ -202,9 +204,7 @@ class Ceremony:
                         "rule": f"{rulebook.draw_window.length} {rulebook.draw_window.unit}",
                         **({"working_days_late": late} if late else {})},
                 rulebook=rulebook.name,
-                files={name: {"sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data),
-                              "content": data.decode("utf-8")}
-                       for name, data in files.named().items()},
+                files=_frozen(files.named()),
                 strata=files.strata, exclusions=files.exclusions,
                 entropy_plan=[{"kind": k, "name": name} for k, name in entropy_plan],
             )
@@ -362,7 +362,7 @@ class Ceremony:
         self._rule(lambda: draw.record_drawn(
             hashlib.sha256(selection_csv).hexdigest(), hashlib.sha256(assignment_csv).hexdigest(),
             selected, seal(key, draw_id, "selection", selection_csv),
-            seal(key, draw_id, "assignment", assignment_csv)))
+            seal(key, draw_id, "assignment", assignment_csv), _commitments(draw)))
         self.app.save(draw)
         return draw
 
@@ -473,6 +473,27 @@ class Ceremony:
         self._rule(lambda: draw.record_opening(who, why, what))
         self.app.save(draw)
         return True
+
+    def conflict_proof(self, draw_id: str, inspector_id: str, unit_id: str, who: str,
+                       why: str) -> ConflictProof:
+        """The salt of one frozen conflict, for a reviewer to check it against the commitments the
+        run recorded (:mod:`verify.conflict_commitments`), without seeing the other conflicts.
+        Giving it out is an opening of personal data, recorded like any other (who, why, what)."""
+        draw = self.draw(draw_id)
+        conflicts = draw.files["conflicts"]
+        if "salts" not in conflicts:
+            raise CeremonyError(f"conflicts: {draw_id} was frozen before conflicts had salts; "
+                                "only its whole conflicts.csv can show a conflict")
+        rows = conflict_rows(str(conflicts["content"]))
+        if (inspector_id, unit_id) not in rows:
+            raise CeremonyError(f"conflicts: {inspector_id} with {unit_id} is not a conflict "
+                                f"frozen for {draw_id}", kind="not_found")
+        salt = str(conflicts["salts"][rows.index((inspector_id, unit_id))])
+        proof = ConflictProof(draw_id, inspector_id, unit_id, salt)
+        # the opening is public: it names the conflict by its commitment, never by the pair
+        self._rule(lambda: draw.record_opening(who, why, f"conflict proof {proof.commitment}"))
+        self.app.save(draw)
+        return proof
 
     def disclose(self, draw_id: str, by: str, on: date, *, all_visited: bool = False) -> Draw:
         """Publish the key once every visit is done (``all_visited``, which the caller knows from
@@ -683,6 +704,25 @@ def draw_row(draw: Draw) -> dict[str, Any]:
     return {"draw_id": draw.draw_id, "kind": draw.kind, "period": draw.period, "status": draw.status,
             "selected": draw.drawn["selected"] if draw.drawn else None,
             "list_hash": draw.fixed["list_hash"] if draw.fixed else None}
+
+
+def _frozen(named: dict[str, bytes]) -> dict[str, dict[str, Any]]:
+    """The freeze's files: hash, size and content; ``conflicts.csv``'s rows each with a random
+    salt for its commitment (:mod:`verify.conflict_commitments`)."""
+    files: dict[str, dict[str, Any]] = {
+        name: {"sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data),
+               "content": data.decode("utf-8")} for name, data in named.items()}
+    rows = conflict_rows(files["conflicts"]["content"])
+    files["conflicts"]["salts"] = [secrets.token_hex(16) for _ in rows]
+    return files
+
+
+def _commitments(draw: Draw) -> list[str] | None:
+    """The run's salted commitments of the frozen conflicts (None: frozen without salts)."""
+    conflicts = draw.files["conflicts"]
+    if "salts" not in conflicts:
+        return None
+    return conflict_commitments(draw.draw_id, str(conflicts["content"]), list(conflicts["salts"]))
 
 
 def public_summary(draw: Draw) -> dict[str, Any]:

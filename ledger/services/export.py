@@ -33,7 +33,7 @@ from ledger.domain.chained import content_of
 from ledger.errors import InvalidInput
 from ledger.log.keys import KeyFiles
 from ledger.log.routing import route_of
-from ledger.log.store import Log, UnloggedEvent
+from ledger.log.store import Log, StoredCheckpoint, UnloggedEvent
 from ledger.log.stored import PlainRows
 from ledger.log.tiles import cosignature_lines, with_cosignatures
 from ledger.services.ledger import Ledger
@@ -64,17 +64,14 @@ def export_bundle(
     """Write the bundle of one log (``log_name``; None: the only log there is)."""
     started = time.perf_counter()
     chosen = ledger.log(log_name)
-    _prepare(out)
+    prepare_out(out)
     decoder = EventDecoder(ledger)
     with ledger.store.snapshot():  # one consistent view, whatever a running sync does meanwhile
         state = chosen.state()
         events = _write_events(chosen, decoder, out / "events.jsonl", progress)
         unlogged = _write_unlogged(ledger, chosen, decoder, out / "unlogged.jsonl")
         checkpoints = [c for c in chosen.checkpoints() if c.size <= state.size]
-        with ledger.store.read() as cur:  # the witnesses' cosignatures, after the log's signature
-            notes = [with_cosignatures(c.note, cosignature_lines(cur, chosen.name, c.size,
-                                                                 ledger.store._sql))
-                     for c in checkpoints]
+        notes = checkpoint_notes(ledger, chosen, checkpoints)
     (out / "checkpoints").mkdir()
     for checkpoint, note in zip(checkpoints, notes, strict=True):
         (out / "checkpoints" / f"{checkpoint.size}.note").write_text(
@@ -83,7 +80,7 @@ def export_bundle(
     manifest = {
         "format": BUNDLE_FORMAT,
         "log": chosen.name,
-        "origin": _write_key(ledger.keys(chosen.name), out),
+        "origin": write_keys(ledger.keys(chosen.name), out),
         "exported_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "tree_size": state.size,
         "events": events,
@@ -107,14 +104,14 @@ def _write_events(
             line: dict[str, Any] = {"index": logged.index, "entry": logged.entry.hex()}
             line.update(decoder.describe(logged.aggregate_id, logged.version, logged.topic,
                                          logged.state))
-            _write_line(handle, line)
+            write_line(handle, line)
             count += 1
             if progress is not None and count % 10000 == 0:
                 progress(count)
     return count
 
 
-def _write_unlogged(ledger: Ledger, chosen: Log, decoder: EventDecoder, path: Path) -> int:
+def unlogged_rows(ledger: Ledger, chosen: Log, decoder: EventDecoder) -> list[UnloggedEvent]:
     """The unlogged events that belong to ``chosen``: those of aggregates already in it, and
     first events that would be placed in it. A row that cannot be read belongs to no log that can
     be told, so it is in every bundle."""
@@ -123,23 +120,35 @@ def _write_unlogged(ledger: Ledger, chosen: Log, decoder: EventDecoder, path: Pa
         [r.aggregate_id for r in candidates]
         + [a for a in (decoder.agency_of(r) for r in candidates) if a is not None]
     )
-    rows = [r for r in candidates if decoder.log_of(r, placed) in (chosen.name, None)]
+    return [r for r in candidates if decoder.log_of(r, placed) in (chosen.name, None)]
+
+
+def _write_unlogged(ledger: Ledger, chosen: Log, decoder: EventDecoder, path: Path) -> int:
+    rows = unlogged_rows(ledger, chosen, decoder)
     with path.open("w", encoding="utf-8") as handle:
         for row in rows:
             line: dict[str, Any] = {"notification_id": row.notification_id}
             line.update(decoder.describe(row.aggregate_id, row.version, row.topic, row.state))
-            _write_line(handle, line)
+            write_line(handle, line)
     return len(rows)
 
 
-def _prepare(out: Path) -> None:
+def checkpoint_notes(ledger: Ledger, chosen: Log, checkpoints: list[StoredCheckpoint]) -> list[str]:
+    """Each checkpoint's note as exported: the log's signature, then the witnesses' cosignatures."""
+    with ledger.store.read() as cur:
+        return [with_cosignatures(c.note, cosignature_lines(cur, chosen.name, c.size,
+                                                            ledger.store._sql))
+                for c in checkpoints]
+
+
+def prepare_out(out: Path) -> None:
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise ExportError(f"--out {out}: exists and is not an empty directory")
     out.mkdir(parents=True, exist_ok=True)
     (out / "keys").mkdir()
 
 
-def _write_key(keys: KeyFiles, out: Path) -> str | None:
+def write_keys(keys: KeyFiles, out: Path) -> str | None:
     """Copy the log's public keys into the bundle, the key in force first and every key rotated
     out after it (the private key is not needed, nor read)."""
     try:
@@ -156,7 +165,7 @@ def _write_key(keys: KeyFiles, out: Path) -> str | None:
 _encode_line = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
-def _write_line(handle: IO[str], line: dict[str, Any]) -> None:
+def write_line(handle: IO[str], line: dict[str, Any]) -> None:
     handle.write(_encode_line(line) + "\n")
 
 

@@ -29,7 +29,7 @@ from verify.merkle import (
     verify_inclusion,
 )
 
-VECTORS = Path(__file__).resolve().parents[3] / "shared" / "vectors" / "rfc6962"
+VECTORS = Path(__file__).resolve().parent / "vectors" / "rfc6962"  # (shipped: vectors/README.md)
 INCLUSION_FILES = sorted((VECTORS / "inclusion").rglob("*.json"))
 CONSISTENCY_FILES = sorted((VECTORS / "consistency").rglob("*.json"))
 

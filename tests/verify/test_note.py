@@ -18,7 +18,7 @@ from verify.note import (
     sign_note,
 )
 
-VECTORS_FILE = Path(__file__).resolve().parents[3] / "shared" / "vectors" / "signed-note"
+VECTORS_FILE = Path(__file__).resolve().parent / "vectors" / "signed-note"  # (vectors/README.md)
 VECTORS: dict[str, Any] = json.loads((VECTORS_FILE / "vectors.json").read_text("utf-8"))
 SPEC = VECTORS["c2sp_spec_example"]
 GO = VECTORS["go_sumdb_note"]
