@@ -6,6 +6,7 @@
                      [--cosigner-key FILE ...] [--json FILE]
     spotcheck-verify cosign NOTE --key PRIVATE_KEY_FILE [--time UNIX] [--log-key FILE]
     spotcheck-verify cosigner-key NAME --out DIR
+    spotcheck-verify receipt FILE --key LOG.vkey [--witness-key W.vkey ...] [--min-witnesses N]
 
 The first form checks one bundle; ``--json`` and ``--report`` also write the accountability
 report (:mod:`verify.report`: per task, officer and agency, each step with its status, log index,
@@ -58,7 +59,8 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Other commands (each with --help): `spotcheck-verify audit DIR [DIR ...]` (the "
         "level above's audit of several bundles and the checkpoints it received), `spotcheck-verify "
         "cosign NOTE --key FILE` (countersign a checkpoint), `spotcheck-verify cosigner-key NAME "
-        "--out DIR` (create a cosigner key pair).",
+        "--out DIR` (create a cosigner key pair), `spotcheck-verify receipt FILE --key LOG.vkey` "
+        "(check an event's receipt, a C2SP tlog-proof).",
     )
     parser.add_argument("bundle", type=Path, help="the directory written by `spotcheck export`")
     parser.add_argument("--trusted-checkpoint", type=Path, metavar="FILE",
@@ -75,7 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-COMMANDS = ("audit", "cosign", "cosigner-key")
+COMMANDS = ("audit", "cosign", "cosigner-key", "receipt")
 
 
 def run(argv: Sequence[str] | None = None) -> int:
@@ -86,6 +88,8 @@ def run(argv: Sequence[str] | None = None) -> int:
             return run_audit(rest)
         if command == "cosign":
             return run_cosign(rest)
+        if command == "receipt":
+            return run_receipt(rest)
         return run_cosigner_key(rest)
     args = build_parser().parse_args(argv)
     try:
@@ -292,6 +296,79 @@ def run_cosign(argv: Sequence[str]) -> int:
         return EXIT_USAGE
     sys.stdout.write(cosigned)
     return EXIT_OK
+
+
+MAX_RECEIPT_BYTES = 4 * 1024 * 1024
+
+
+def build_receipt_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="spotcheck-verify receipt",
+        description="Check an event's receipt (回执, a C2SP tlog-proof@v1 .tlog-proof file) "
+        "offline: the event is in the log whose key signed the checkpoint, at the index it names; "
+        "the event body it carries (if any) is the one logged; the witnesses' cosignatures hold.",
+    )
+    parser.add_argument("receipt", type=Path, metavar="FILE", help="the .tlog-proof file")
+    parser.add_argument("--key", type=Path, metavar="LOG.vkey", required=True,
+                        help="the log's verifier key(s), obtained independently of the receipt")
+    parser.add_argument("--witness-key", type=Path, metavar="W.vkey", action="append",
+                        default=[], help="a witness's cosigner verifier key (repeat for several)")
+    parser.add_argument("--min-witnesses", type=int, metavar="N",
+                        help="how many of the given witnesses must have cosigned (default: all)")
+    parser.add_argument("--origin", help="the log origin the checkpoint must name")
+    parser.add_argument("--json", type=Path, metavar="FILE", help="also write what was proved as JSON")
+    return parser
+
+
+def run_receipt(argv: Sequence[str]) -> int:
+    from verify.cosignature import read_cosigner_verifiers
+    from verify.receipt import ReceiptError, check_receipt, describe
+
+    args = build_receipt_parser().parse_args(argv)
+    try:
+        log_keys = read_keys(args.key)
+        witnesses = []
+        for path in args.witness_key:
+            try:
+                witnesses += read_cosigner_verifiers(read_small_text(path))
+            except CosignatureError as exc:
+                raise BundleError(f"--witness-key {path}: {exc}") from None
+        text = read_small_text(args.receipt, limit=MAX_RECEIPT_BYTES)
+    except BundleError as exc:
+        print(f"spotcheck-verify: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        checked = check_receipt(text, log_keys, witnesses, origin=args.origin)
+    except ReceiptError as exc:
+        print(f"回执无效 (receipt NOT valid): {args.receipt}: {exc}")
+        return EXIT_FINDINGS
+    wanted = len(witnesses) if args.min_witnesses is None else args.min_witnesses
+    names = sorted({name for name, _ in checked.cosignatures})
+    cp = checked.checkpoint
+    lines = [f"回执有效 (receipt valid): 事件 {checked.event_hash} 在日志 {cp.origin} 的第 "
+             f"{checked.index} 条 (index {checked.index}), 检查点大小 {cp.size} (tree size)"]
+    if checked.event is not None:
+        lines.append(f"  事件内容与哈希一致 (the event body matches its hash): {checked.event['type']}"
+                     f" at {checked.event['timestamp']}")
+    else:
+        lines.append("  回执不含事件内容 (no event body in the receipt: it proves the hash only)")
+    for name, timestamp in checked.cosignatures:
+        when = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(timestamp))
+        lines.append(f"  见证方联署 (cosigned by) {name} at {when}")
+    ok = len(names) >= wanted
+    if not ok:
+        lines.append(f"回执未达见证要求 (witness policy NOT met): {len(names)} of the required "
+                     f"{wanted} witness(es) cosigned this checkpoint; fetch the receipt again once "
+                     "the witnesses have cosigned")
+    print("\n".join(lines))
+    if args.json is not None:
+        try:
+            _write_text(args.json, json.dumps({**describe(checked), "witness_policy_met": ok},
+                                              ensure_ascii=False, indent=2) + "\n", "--json")
+        except BundleError as exc:
+            print(f"spotcheck-verify: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+    return EXIT_OK if ok else EXIT_FINDINGS
 
 
 def build_cosigner_key_parser() -> argparse.ArgumentParser:

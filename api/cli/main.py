@@ -201,6 +201,45 @@ def log_consistency(
                      "proof": [_b64(h) for h in proof.hashes]})
 
 
+@log_app.command("tiles")
+def log_tiles(
+    out: Annotated[Path, typer.Option(help="the directory to write (created if missing)")],
+    log: LogOption = None,
+) -> None:
+    """Write a log as a C2SP tiled log (checkpoint, tile/…, tile/entries/…) to a directory, for
+    any web server to serve as the log's prefix (reads only; changes nothing)."""
+    from ledger.log.tiles import write_tiles
+
+    with _ledger() as ledger:
+        chosen = ledger.log(log)
+        with ledger.store.read() as cur:
+            checkpoint, files = _guard(lambda: write_tiles(
+                cur, chosen.name, out, ledger.store._sql,
+                progress=lambda n: typer.echo(f"  … {n:,} tiles written", err=True)))
+    typer.echo(f"wrote log {chosen.name} (checkpoint {checkpoint.size}) as {files} tile(s) and "
+               f"its checkpoint to {out}")
+
+
+@app.command("receipt")
+def receipt(
+    index: Annotated[int, typer.Option(help="the event's index in the log")],
+    out: Annotated[Path, typer.Option(help="the .tlog-proof file to write")],
+    log: LogOption = None,
+) -> None:
+    """Write the receipt (C2SP tlog-proof@v1) of one event of a log, with its body: the index,
+    the inclusion proof and the signed checkpoint with the witnesses' cosignatures."""
+    from ledger.services.receipts import receipt_text
+
+    with _ledger() as ledger:
+        chosen = ledger.log(log)
+        text = _guard(lambda: receipt_text(ledger, chosen.name, index))
+    try:
+        out.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        _fail(f"--out {out}: cannot be written: {exc}")
+    typer.echo(f"wrote the receipt of event {index} of log {chosen.name} to {out}")
+
+
 @checkpoint_app.command("show")
 def checkpoint_show(
     size: Annotated[int | None, typer.Option(help="tree size (default: the latest)")] = None,

@@ -22,6 +22,7 @@ from api.database import Database
 from api.service.context import Context, Download, RequestError
 from api.service.directories import Directories
 from api.service.draws import Draws
+from api.service.logs import Logs
 from api.service.records import Records
 from api.service.reports import Reports
 from ledger.adapters.settings import Settings
@@ -39,6 +40,7 @@ class Service:
     draws: Draws
     records: Records
     reports: Reports
+    logs: Logs
 
     @property
     def spotcheck(self) -> Spotcheck:
@@ -77,4 +79,4 @@ def open_service(settings: Settings | None = None, *, inline: bool | None = None
     context = Context(spotcheck, database,
                       inline=settings.postgres is None if inline is None else inline)
     return Service(context, accounts, Directories(context), Draws(context), Records(context),
-                   Reports(context))
+                   Reports(context), Logs(context))

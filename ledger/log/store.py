@@ -14,6 +14,8 @@ both databases):
 ``log_heads``       per aggregate, its log and the last integrated version and hash (the
                     sequencer checks each new event's chain link against it before logging it).
 ``log_checkpoints`` every signed checkpoint issued, by (log, tree size).
+``log_cosignatures`` the cosignature lines witnesses returned, by (log, tree size, witness).
+``log_witness_status`` per log and witness: the size it last cosigned, the last attempt and error.
 
 A sequencer writes nodes, leaves, heads, the new sizes and the tracking position in one
 transaction, after taking the logs' lock: ``BEGIN IMMEDIATE`` on SQLite, a transaction-level
@@ -170,6 +172,14 @@ class LogStore:
             "CREATE TABLE IF NOT EXISTS log_checkpoints (log TEXT NOT NULL,"
             f" tree_size BIGINT NOT NULL, root {b} NOT NULL, note TEXT NOT NULL,"
             " signed_at TEXT NOT NULL, PRIMARY KEY (log, tree_size))",
+            # the witnesses' cosignatures of the checkpoints (ledger/log/witnessing.py)
+            "CREATE TABLE IF NOT EXISTS log_cosignatures (log TEXT NOT NULL,"
+            " tree_size BIGINT NOT NULL, witness TEXT NOT NULL, line TEXT NOT NULL,"
+            " received_at TEXT NOT NULL, PRIMARY KEY (log, tree_size, witness))",
+            "CREATE TABLE IF NOT EXISTS log_witness_status (log TEXT NOT NULL,"
+            " witness TEXT NOT NULL, url TEXT NOT NULL, cosigned_size BIGINT NOT NULL,"
+            " last_attempt TEXT NOT NULL, last_status INTEGER NOT NULL, last_error TEXT NOT NULL,"
+            " failures INTEGER NOT NULL, PRIMARY KEY (log, witness))",
         ]
         with self.write() as cur:
             state_columns = self._columns(cur, "log_state")
@@ -457,6 +467,25 @@ class LogStore:
                     None if state is None else bytes(state),
                 )
             last = int(rows[-1][0])
+
+    def logged_range(self, log: str, start: int, end: int) -> list[LoggedEvent]:
+        """The entries ``[start, end)`` of ``log`` with their stored events (as
+        :meth:`logged_events`)."""
+        join = self._event_id_expr("l.aggregate_id")
+        with self.read() as cur:
+            cur.execute(
+                self._sql(
+                    "SELECT l.leaf_index, l.aggregate_id, l.version, l.entry, e.topic, e.state"
+                    f" FROM log_leaves l LEFT JOIN {self.events_table} e"
+                    f" ON e.originator_id = {join} AND e.originator_version = l.version"
+                    " WHERE l.log = ? AND l.leaf_index >= ? AND l.leaf_index < ?"
+                    " ORDER BY l.leaf_index"
+                ),
+                (log, start, end),
+            )
+            rows = cur.fetchall()
+        return [LoggedEvent(int(i), str(a), int(v), bytes(e), None if t is None else str(t),
+                            None if s is None else bytes(s)) for i, a, v, e, t, s in rows]
 
     def unlogged_events(self) -> list[UnloggedEvent]:
         """Stored events that are in no log (not integrated yet, or inserted behind its back)."""
