@@ -171,6 +171,12 @@ def test_a_citizen_finds_a_company_and_its_result_on_a_phone(world: World, site:
     shot(tab, "public-result-phone")
     assert no_horizontal_scroll(tab)
     assert tab.locator("#draw").inner_text().count("2025-12-29") == 1
+    with tab.expect_navigation():
+        tab.click('li[data-what="result_disclosed"] a.receipt-check')
+    tab.wait_for_selector("#verdict")  # the page fetched /logs/<code>/receipts/<index> and checked it
+    shot(tab, "public-result-receipt-checked-phone")
+    assert tab.get_attribute("#verdict", "data-ok") == "true", tab.inner_text("#outcome")
+    assert no_horizontal_scroll(tab)
     tab.goto(f"{site}/a/{COUNTY}/2026")
     shot(tab, "public-agency-phone")
     assert no_horizontal_scroll(tab)
@@ -215,6 +221,21 @@ def test_cosignatures_are_checked_against_the_witness_keys_shown(world: World, s
     ok, steps = _check_receipt(browser, site, forged, fact.event_hash, "check-forged-cosignature",
                                keys, quorum=1)
     assert not ok
+
+
+def test_the_services_receipt_names_its_event_and_another_expected_event_is_refused(
+        world: World, site: str, browser: Any) -> None:
+    facts = Evidence(world.api.service.context).of_result(Q1, first_unit(world))
+    fact, other = facts[-1], facts[0]
+    assert fact.index is not None
+    served_receipt = world.api.client.get(f"/logs/{COUNTY}/receipts/{fact.index}")
+    assert served_receipt.status_code == 200, served_receipt.text
+    text = served_receipt.text
+    assert text.splitlines()[1].startswith("extra ")  # spotcheck-receipt/1: the event hash
+    ok, steps = _check_receipt(browser, site, text, "", "check-served-receipt")
+    assert ok, steps
+    ok, steps = _check_receipt(browser, site, text, other.event_hash, "check-other-entry")
+    assert not ok and steps["entry"] == "fail"
 
 
 @pytest.mark.parametrize("tamper", ["proof_hash", "index", "entry", "signature", "root"])

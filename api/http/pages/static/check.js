@@ -9,13 +9,13 @@
     zh: { good: "核验通过：该事件确实记入了日志，日志签名和见证人联署有效。", refused: "核验未通过：不要相信这份回执。",
           entry: "记入的条目（事件哈希值）", log_signature: "日志签名（公钥对应检查点的日志名）", cosignature: "见证人联署",
           quorum: "有效联署数", inclusion: "默克尔包含证明与检查点的根哈希一致", missing: "（未联署）",
-          no_entry: "缺少事件哈希值", no_key: "没有与该日志名对应的公钥", unreadable: "回执无法读取：",
+          no_entry: "缺少事件哈希值", entry_mismatch: "回执所记的事件哈希值与您要核对的不一致", no_key: "没有与该日志名对应的公钥", unreadable: "回执无法读取：",
           no_crypto: "此浏览器不支持 WebCrypto Ed25519（或页面不是通过 HTTPS 打开的），无法在页面中核验；请使用离线核验工具。",
           fetch_failed: "无法取得回执：", origin: "日志", size: "检查点大小", index: "条目序号", root: "根哈希", empty: "请选择或粘贴一份回执。" },
     en: { good: "Verified: the event is in the log; the log's signature and the witnesses' cosignatures hold.", refused: "Refused: do not trust this receipt.",
           entry: "Logged entry (event hash)", log_signature: "Log signature (a key named for the checkpoint's origin)", cosignature: "Witness cosignature",
           quorum: "Valid cosignatures", inclusion: "Merkle inclusion proof matches the checkpoint's root", missing: "(not cosigned)",
-          no_entry: "the event hash is missing", no_key: "no key for this log's origin", unreadable: "The receipt cannot be read: ",
+          no_entry: "the event hash is missing", entry_mismatch: "the receipt names another event hash than the one you check", no_key: "no key for this log's origin", unreadable: "The receipt cannot be read: ",
           no_crypto: "This browser lacks WebCrypto Ed25519 (or the page is not on HTTPS), so it cannot check here; use the offline verifier.",
           fetch_failed: "The receipt could not be fetched: ", origin: "Log", size: "Checkpoint size", index: "Entry index", root: "Root hash", empty: "Choose or paste a receipt." },
   }[lang];
@@ -37,7 +37,7 @@
     const list = el("ul", { class: "checks", id: "steps" });
     for (const s of result.steps) {
       let detail = s.detail || "";
-      if (s.step === "entry" && !s.ok) detail = T.no_entry;
+      if (s.step === "entry" && !s.ok) detail = s.detail === "mismatch" ? T.entry_mismatch : T.no_entry;
       if (s.step === "log_signature" && s.detail === "no_key") detail = T.no_key;
       if (s.missing) detail += " " + T.missing;
       if (s.time) detail += " · " + new Date(s.time * 1000).toISOString().replace(".000Z", "Z");
@@ -71,7 +71,7 @@
   });
   const url = form.dataset.receiptUrl;
   if (url) {
-    out.replaceChildren(el("p", { class: "muted" }, document.documentElement.lang === "en" ? "…" : "…"));
+    out.replaceChildren(el("p", { class: "muted" }, form.dataset.fetching));
     fetch(url, { credentials: "omit" }).then(async (response) => {
       if (!response.ok) throw new Error(response.status + " " + (await response.text()).slice(0, 200));
       document.getElementById("receipt-text").value = await response.text();

@@ -133,11 +133,21 @@
     const out = { ok: false, steps, origin: cp.origin, size: cp.size, index: proof.index, cosigners: [], root: b64encode(cp.root) };
 
     // 1. the leaf: SHA-256(0x00 || entry), the entry being the logged event's hash
-    let entry = null;
-    if (entryHex) entry = unhex(entryHex.trim().toLowerCase());
-    else if (proof.extra && proof.extra.length === 32) entry = proof.extra;
-    if (!entry || entry.length !== 32) {
-      steps.push({ step: "entry", ok: false, detail: "" });
+    // The extra line is not authenticated: the hash it names is only a claim until the inclusion
+    // proof binds it to the signed root, and an entry the reader expects must equal it.
+    let claimed = null;
+    if (proof.extra) {
+      if (proof.extra.length === 32) claimed = proof.extra;
+      else {
+        try {
+          const obj = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(proof.extra));
+          if (obj && obj.format === "spotcheck-receipt/1" && /^[0-9a-f]{64}$/.test(obj.event_hash)) claimed = unhex(obj.event_hash);
+        } catch (e) { claimed = null; }
+      }
+    }
+    let entry = entryHex && entryHex.trim() ? unhex(entryHex.trim().toLowerCase()) : claimed;
+    if (!entry || entry.length !== 32 || (claimed && !equal(claimed, entry))) {
+      steps.push({ step: "entry", ok: false, detail: claimed && entry && !equal(claimed, entry) ? "mismatch" : "" });
       return out;
     }
     steps.push({ step: "entry", ok: true, detail: hex(entry) });
