@@ -129,7 +129,11 @@ class Context:
 
         ledger = self.spotcheck.ledger
         store = open_log_store(ledger.settings, events_table(ledger.settings))
+        # a Ledger makes its own key check the app's before-save hook: the service's ledger keeps
+        # it (this one's store is closed when the block ends; a write after it would fail)
+        kept = ledger.app.before_save
         try:
             yield Ledger(settings=ledger.settings, app=ledger.app, store=store)
         finally:
+            ledger.app.before_save = kept
             store.close()

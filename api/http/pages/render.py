@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from api.http.pages import i18n
 from api.http.pages.session import csrf_for, page_account
@@ -32,7 +32,7 @@ HEADERS = {"Content-Security-Policy": CSP, "X-Content-Type-Options": "nosniff",
 def environment() -> Environment:
     env = Environment(loader=FileSystemLoader(HERE / "templates"),
                       autoescape=select_autoescape(default=True, default_for_string=True),
-                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+                      trim_blocks=True, lstrip_blocks=True)
     env.filters["short"] = lambda value, n=16: (str(value)[:n] + "…") if len(str(value)) > n else value
     return env
 
@@ -50,5 +50,6 @@ def render(request: Request, template: str, status: int = 200, **context: Any) -
     account = page_account(request)
     html = environment().get_template(template).render(
         request=request, lang=lang, t=t, account=account, csrf=csrf_for(request),
-        switch=switch_url(request, lang), path=request.url.path, **context)
+        switch=switch_url(request, lang), path=request.url.path,
+        has=lambda key: key in i18n.TEXTS, **context)
     return HTMLResponse(html, status_code=status, headers=HEADERS)
