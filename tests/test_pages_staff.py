@@ -202,6 +202,7 @@ def test_an_officer_files_a_record_on_a_phone(world: World, site: str, browser: 
         tab.click("#file-record")
     assert tab.get_attribute("#form-error", "data-field") == "items[0].description"
     assert tab.get_attribute("#items-0-description", "aria-invalid") == "true"
+    assert f"{world.items[0]} · 情况说明" in tab.inner_text("#form-error")  # named as on the form
     shot(tab, "officer-record-error-phone")
     assert no_horizontal_scroll(tab)
     assert world.api.service.records.inspections.inspection(Q2, unit) is None or \

@@ -24,6 +24,7 @@ from starlette.datastructures import FormData, UploadFile
 from api.access import Caller
 from api.accounts import Account
 from api.http.auth import TheService
+from api.http.pages.i18n import TEXTS, choose, translator
 from api.http.pages.render import render
 from api.http.pages.session import (
     FormRefused,
@@ -34,6 +35,7 @@ from api.http.pages.session import (
     prepare_pre_session,
     start_session,
 )
+from api.service.draws import task_row
 from ledger.domain.inspection_record import FACILITY_STATES, FINDINGS, STATUSES
 from ledger.errors import SpotcheckError
 
@@ -188,17 +190,45 @@ def _record_context(service: Any, account: Account, draw_id: str, unit: str) -> 
     first = date(year, 3 * quarter - 2, 1).isoformat()
     rulebook = service.directories.rulebook(Caller(account), code, first)
     inspection = service.records.inspections.inspection(draw_id, unit)
+    task = task_row(service.context.app, service.draws.ceremony.draw(draw_id).agency_id, unit,
+                    tuple(team))
     return {"draw_id": draw_id, "unit": unit, "team": list(team), "period": draw["period"],
-            "items": rulebook["inspection_items"],
-            "unit_name": inspection.unit_name if inspection is not None else "",
+            "items": rulebook["inspection_items"], "unit_name": task["name"],
+            "address": task["address"], "officers": task["officers"],
             "filed": inspection is not None and inspection.record is not None}
+
+
+def field_label(field: str, ctx: dict[str, Any], t: Callable[..., str]) -> str:
+    """The record form's label of an error's field (``items[1].description`` → the item's name
+    and 情况说明), so the reader finds it on the form."""
+    import re
+
+    found = re.match(r"^(items|orders)\[(\d+)\](?:\.(\w+))?", field)
+    if found and found.group(1) == "items" and int(found.group(2)) < len(ctx["items"]):
+        part = {"description": " · " + t("rec.description"), "finding": ""}.get(
+            found.group(3) or "", "")
+        return str(ctx["items"][int(found.group(2))]["item"]) + part
+    if found:
+        part = {"due": " · " + t("result.due")}.get(found.group(3) or "", "")
+        return f"{t('rec.order')} {int(found.group(2)) + 1}{part}"
+    labels = {"visited_on": "result.visited", "place": "rec.place", "status": "rec.status",
+              "officers": "rec.officers", "items": "rec.items", "orders": "result.orders",
+              "case": "res.case", "attachments": "rec.attachments", "filed_on": "off.filed_on",
+              "reason": "rec.reason", "remarks": "rec.remarks", "public_remarks": "rec.public_remarks",
+              "annex4": "rec.annex4"}
+    head = field.split(".")[0].split("[")[0]
+    if field.startswith("annex4.") and f"annex4.{field.split('.')[1]}" in TEXTS:
+        return t(f"annex4.{field.split('.')[1]}")
+    return t(labels[head]) if head in labels else ""
 
 
 def _form_page(request: Request, ctx: dict[str, Any], values: dict[str, Any],
                error: dict[str, str] | None, done: dict[str, Any] | None = None,
                status: int = 200) -> Response:
-    if error is not None and error.get("field", "").startswith("record."):
-        error = {**error, "field": error["field"].removeprefix("record.")}  # the form's names
+    if error is not None:
+        name = error.get("field", "").removeprefix("record.")  # the form's names
+        label = field_label(name, ctx, translator(choose(request)))
+        error = {**error, "field": name, "label": label}
     return render(request, "record.html", status=status, ctx=ctx, v=values, error=error,
                   done=done, statuses=STATUSES, findings=FINDINGS, facility_states=FACILITY_STATES)
 
