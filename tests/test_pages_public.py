@@ -53,6 +53,26 @@ def test_the_home_page_lists_the_agencies_county_below_prefecture_in_chinese(wor
     assert nested.index("<ul") < nested.index(f"/a/{COUNTY}")  # the county in the prefecture's list
 
 
+def test_agencies_are_grouped_province_then_prefecture_then_county() -> None:
+    from api.http.pages.public import agency_tree, by_province
+    from ledger.domain.agency import agency_id
+
+    def row(code: str, level: str, parent: str | None) -> dict[str, Any]:
+        return {"division_code": code, "name": code, "level": level,
+                "parent_id": str(agency_id(parent)) if parent else ""}
+
+    rows = [row("652301", "county", "652300"), row("650000", "province", None),
+            row("652300", "prefecture", "650000"), row("652302", "county", "652300"),
+            row("540100", "prefecture", None)]  # a prefecture whose province has no agency here
+    groups = by_province(agency_tree(rows))
+    assert [(g["code"], g["own"] is not None) for g in groups] == [("540000", False),
+                                                                   ("650000", True)]
+    assert groups[0]["name"] == "西藏自治区"
+    (prefecture,) = groups[1]["nodes"]
+    assert prefecture["agency"]["division_code"] == "652300"
+    assert [n["agency"]["division_code"] for n in prefecture["below"]] == ["652301", "652302"]
+
+
 def test_english_on_request_by_header_and_by_the_switch(world: World) -> None:
     assert "Agencies" in page(world, "/", **{"Accept-Language": "en-GB,en;q=0.9,zh;q=0.5"}).text
     assert "各级生态环境部门" in page(world, "/", **{"Accept-Language": "zh-CN,en;q=0.8"}).text
@@ -183,6 +203,11 @@ def test_a_citizen_finds_a_company_and_its_result_on_a_phone(world: World, site:
     tab.click("#lang-switch")
     tab.wait_for_load_state()
     assert "Inspection results" in tab.content()
+    shot(tab, "public-agency-phone-en")
+    assert no_horizontal_scroll(tab)
+    tab.goto(f"{site}/r/{Q1}/{unit}")
+    assert "The draw this visit came from" in tab.content()  # the choice is remembered
+    shot(tab, "public-result-phone-en")
     context.close()
     desktop = browser.new_context(viewport=DESKTOP, locale="zh-CN")
     wide = desktop.new_page()

@@ -35,9 +35,34 @@ def agency_tree(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return roots
 
 
+def by_province(roots: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The top agencies under their province (``{province, nodes}``): a province's own agency
+    heads its group; a prefecture whose province has no agency here is listed under the
+    province's name (GB/T 2260), so a reader always starts from the province."""
+    from ledger.codes.division import lookup_division
+
+    groups: dict[str, dict[str, Any]] = {}
+    for node in roots:
+        code = str(node["agency"]["division_code"])
+        key = code[:2] + "0000"
+        if key not in groups:
+            try:
+                name = lookup_division(key).name
+            except (KeyError, ValueError, LookupError):
+                name = key
+            groups[key] = {"code": key, "name": name, "own": None, "nodes": []}
+        if code == key:  # the province's own agency: its name heads the group, its tree below
+            groups[key].update(own=node["agency"], name=node["agency"]["name"])
+            groups[key]["nodes"][:0] = node["below"]
+        else:
+            groups[key]["nodes"].append(node)
+    return [groups[k] for k in sorted(groups)]
+
+
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request, service: TheService) -> Response:
-    return render(request, "home.html", agencies=agency_tree(service.directories.agencies()))
+    return render(request, "home.html",
+                  provinces=by_province(agency_tree(service.directories.agencies())))
 
 
 @router.get("/lang")
