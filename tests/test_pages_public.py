@@ -83,6 +83,18 @@ def test_english_on_request_by_header_and_by_the_switch(world: World) -> None:
     assert away.headers["location"] == "/"
 
 
+def test_every_published_category_and_every_text_has_both_languages() -> None:
+    from api.http.pages.i18n import CATEGORY_EN, TEXTS
+    from ledger.domain.inspection_record import CASE_FILED, CATEGORIES
+
+    assert {*CATEGORIES.values(), CASE_FILED} <= set(CATEGORY_EN)
+    assert all(zh.strip() and en.strip() for zh, en in TEXTS.values())
+    templates = Path(__file__).resolve().parent.parent / "api" / "http" / "pages" / "templates"
+    used = {key for f in templates.glob("*.html")
+            for key in re.findall(r"t\('([a-z0-9_.]+)'", f.read_text(encoding="utf-8"))}
+    assert {k for k in used if not k.endswith(".") and not k.endswith("_")} <= set(TEXTS)
+
+
 def test_an_agency_year_shows_the_four_sections_and_the_fixed_list(world: World) -> None:
     html = page(world, f"/a/{COUNTY}").text  # the latest year with a draw
     for section in ("抽查事项清单", "抽查计划公告", "抽查任务公告", "抽查结果公告", "已确定的抽查名单"):

@@ -79,6 +79,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "error.back": ("返回首页", "Back to the home page"),
     "not_found": ("没有找到：{what}", "Not found: {what}"),
     "none": ("暂无", "None yet"),
+    "sep": ("：", ": "),
+    "lp": ("（", " ("),
+    "rp": ("）", ")"),
+    "comma": ("、", ", "),
     "yes": ("是", "yes"),
     "no": ("否", "no"),
     # -- home -------------------------------------------------------------------------------------
@@ -388,3 +392,21 @@ TEXTS: dict[str, tuple[str, str]] = {
     "stepstatus.failed": ("不合规", "not by the book"),
     "stepstatus.ok": ("合规", "by the book"),
 }
+
+#: The finding categories of the result notice (published in Chinese; shown in English on request).
+CATEGORY_EN = {
+    "未发现问题": "no problem found",
+    "企业停产，未检查生产状况": "plant stopped; production not inspected",
+    "发现问题已责令改正": "problem found, ordered corrected",
+    "发现问题待后续处理": "problem found, to be dealt with",
+    "未发现本次抽查涉及的生产经营活动": "no activity covered by this inspection found",
+    "通过登记的住所无法联系": "cannot be reached at the registered address",
+    "不配合检查": "refused the inspection",
+    "已关闭或迁出": "closed or moved away",
+    "立案查处": "case filed",
+}
+
+
+def category(lang: str) -> Callable[[str], str]:
+    """A published finding category in the page's language."""
+    return (lambda text: CATEGORY_EN.get(text, text)) if lang == "en" else (lambda text: text)
