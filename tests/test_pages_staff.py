@@ -322,3 +322,31 @@ def test_the_auditors_desk_in_the_browser(world: World, site: str, browser: Any)
     shot(tab, "audit-desk-phone")
     assert no_horizontal_scroll(tab)
     tab.context.close()
+
+
+def test_the_console_refuses_a_bad_freeze_naming_the_field_and_can_stop_a_draw(world: World
+                                                                               ) -> None:
+    console = signed_in(world, "op")
+    page = console.get("/ceremony")
+    csrf = csrf_of(page.text)
+    bad = console.post("/ceremony", data={"csrf": csrf, "period": "2026Q5", "on": "2026-09-29",
+                                          "witnesses": "公证员"})
+    assert bad.status_code == 422 and 'data-field="period"' in bad.text
+    assert 'id="period" name="period" placeholder="2026Q2" value="2026Q5" aria-invalid="true"' \
+        in bad.text  # shown again as typed, the field marked
+    no_dice = console.post("/ceremony", data={"csrf": csrf, "period": "2026Q4",
+                                              "on": "2026-09-29", "witnesses": "公证员"})
+    assert no_dice.status_code == 422 and 'data-field="entropy_plan"' in no_dice.text
+    assert 'name="dice" value="" placeholder="现场掷骰（见证下）" aria-invalid="true"' in no_dice.text
+    frozen = console.post("/ceremony", data={"csrf": csrf, "period": "2026Q4", "on": "2026-09-29",
+                                             "witnesses": "公证员", "dice": "现场掷骰"},
+                          follow_redirects=False)
+    assert frozen.status_code == 303, frozen.text[-1500:]
+    draw = frozen.headers["location"].rsplit("/", 1)[1]
+    no_reason = console.post(f"/ceremony/{draw}/block", data={"csrf": csrf, "reason": ""})
+    assert no_reason.status_code == 422 and 'data-field="reason"' in no_reason.text
+    assert world.api.ok("GET", f"/api/draws/{draw}")["blocked"] is None  # nothing written
+    stopped = console.post(f"/ceremony/{draw}/block", data={"csrf": csrf,
+                                                            "reason": "见证人未能到场揭示"})
+    assert stopped.status_code == 200 and 'id="blocked"' in stopped.text
+    assert world.api.ok("GET", f"/api/draws/{draw}")["blocked"]["reason"] == "见证人未能到场揭示"

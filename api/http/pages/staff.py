@@ -406,7 +406,7 @@ def ceremony(request: Request, draw_id: DrawId, service: TheService) -> Response
 
 @router.post("/ceremony/{draw_id}/{step}", response_class=HTMLResponse)
 async def ceremony_step(request: Request, draw_id: DrawId,
-                        step: Annotated[str, Path(pattern=r"^(dice|external|seed|run|fix|disclose)$")],
+                        step: Annotated[str, Path(pattern=r"^(dice|external|seed|run|fix|disclose|block)$")],
                         service: TheService) -> Response:
     found = _signed_in(request, "operator")
     if isinstance(found, Response):
@@ -415,7 +415,8 @@ async def ceremony_step(request: Request, draw_id: DrawId,
         form = await _form(request)
     except FormRefused:
         return _refused(request)
-    v = {k: str(form.get(k, "")).strip() for k in ("k", "digits", "witnessed_by", "value", "on")}
+    v = {k: str(form.get(k, "")).strip() for k in ("k", "digits", "witnessed_by", "value", "on",
+                                                   "reason", "detail")}
     caller, draws = Caller(found), service.draws
 
     def k() -> int:
@@ -434,6 +435,7 @@ async def ceremony_step(request: Request, draw_id: DrawId,
         "run": lambda: draws.run(caller, draw_id),
         "fix": lambda: draws.fix(caller, draw_id, v["on"] or None),
         "disclose": lambda: draws.disclose(caller, draw_id, v["on"] or None),
+        "block": lambda: draws.block(caller, draw_id, v["reason"], v["detail"]),
     }
     _, error = await _act(calls[step])
     if error is not None:
