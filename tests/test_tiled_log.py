@@ -19,6 +19,7 @@ from http_client import Api
 
 from ledger.adapters.settings import Settings
 from verify.checkpoint import open_checkpoint
+from verify.cosignature import generate_cosigner, read_cosigner_verifiers
 from verify.merkle import leaf_hash, root_from_leaf_hashes
 from verify.note import NoteVerifier
 from verify.receipt import ReceiptError, check_receipt, parse_receipt
@@ -289,6 +290,18 @@ def test_a_receipt_carries_the_body_only_for_a_reader_entitled_to_it(served: Api
     ok = run(tmp_path, "spotcheck-verify", "receipt", "r.tlog-proof", "--key", "log.vkey")
     assert ok.returncode == 0, ok.stdout + ok.stderr
     assert "回执有效" in ok.stdout and "RecordFiled" in ok.stdout
+    # the demo's prefecture witnesses the county: its cosignature is in the receipt
+    witness = served.settings.keys_dir / "witness" / "witness.vkey"
+    assert check_receipt(audited.text, [_log_key(served, COUNTY)], read_cosigner_verifiers(
+        witness.read_text())).cosignatures
+    ok = run(tmp_path, "spotcheck-verify", "receipt", "r.tlog-proof", "--key", "log.vkey",
+             "--witness-key", str(witness))
+    assert ok.returncode == 0 and "见证方联署" in ok.stdout, ok.stdout
+    (tmp_path / "other.vkey").write_text(
+        generate_cosigner("652399.example/witness").verifier_key_text() + "\n")
+    unmet = run(tmp_path, "spotcheck-verify", "receipt", "r.tlog-proof", "--key", "log.vkey",
+                "--witness-key", "other.vkey")
+    assert unmet.returncode == 1 and "未达见证要求" in unmet.stdout, unmet.stdout
 
     # A changed body, index or proof is caught.
     receipt = parse_receipt(audited.text)
@@ -307,6 +320,14 @@ def test_a_receipt_carries_the_body_only_for_a_reader_entitled_to_it(served: Api
 
     beyond = served.call("GET", f"/logs/{COUNTY}/receipts/100000")
     assert beyond.status_code == 404
+
+
+def test_the_auditor_above_sees_how_far_behind_each_witness_is(served: Api) -> None:
+    rows = served.ok("GET", f"/api/agencies/{COUNTY}/witnesses", "shenji")
+    assert [(r["witness"], r["url"], r["entries_behind"], r["last_status"]) for r in rows] == [
+        ("652300.spotcheck.gov.cn/witness", "local", 0, 200)]
+    assert served.call("GET", f"/api/agencies/{COUNTY}/witnesses").status_code == 401
+    assert served.call("GET", f"/api/agencies/{COUNTY}/witnesses", "zhoucao").status_code == 403
 
 
 def test_an_officer_downloads_the_receipts_of_their_own_steps(served: Api, tmp_path: Path

@@ -45,6 +45,7 @@ class SignedCheckpoint:
     path: str
     checkpoint: Checkpoint
     signed_by: tuple[str, ...] = ()  # the trusted keys whose signatures verified (key texts)
+    note: str = ""  # the note as read, with any witnesses' cosignatures (ledger-format §10.3)
 
 
 @dataclass
@@ -96,7 +97,8 @@ class Bundle:
                                              name))
                 continue
             try:
-                self._accept(name, note_path.stem, *open_checkpoint_signed(text, self.verifiers))
+                self._accept(name, note_path.stem, *open_checkpoint_signed(text, self.verifiers),
+                             note=text)
             except (CheckpointError, NoteError) as exc:
                 if NOT_SIGNED_BY_A_KNOWN_KEY in str(exc):
                     unknown_key.append((name, note_path.stem, text))
@@ -119,13 +121,14 @@ class Bundle:
                                 "over by the key before it")
         for name, stem, text in unknown_key:
             try:
-                self._accept(name, stem, *open_checkpoint_signed(text, self.verifiers + handed_over))
+                self._accept(name, stem, *open_checkpoint_signed(text, self.verifiers + handed_over),
+                             note=text)
             except (CheckpointError, NoteError) as exc:
                 self.findings.append(Finding("checkpoint-signature", str(exc), None, name))
         self.checkpoints.sort(key=lambda c: c.checkpoint.size)
 
     def _accept(self, name: str, stem: str, checkpoint: Checkpoint,
-                signers: list[NoteVerifier]) -> None:
+                signers: list[NoteVerifier], note: str = "") -> None:
         if stem != str(checkpoint.size):
             self.findings.append(Finding(
                 "checkpoint-name", f"file name says {stem}, note says size {checkpoint.size}",
@@ -142,7 +145,7 @@ class Bundle:
                     f"root than {earlier.path}: the log signed two histories", None, name))
             return
         self.checkpoints.append(SignedCheckpoint(
-            name, checkpoint, tuple(v.verifier_key_text() for v in signers)))
+            name, checkpoint, tuple(v.verifier_key_text() for v in signers), note))
 
     def event_lines(self) -> Iterator[tuple[int, bytes]]:
         """Each non-blank line of ``events.jsonl`` with its number; a line longer than

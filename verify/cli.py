@@ -1,7 +1,7 @@
 """``spotcheck-verify``: the auditors' offline verifier (离线核验工具).
 
     spotcheck-verify DIR [--trusted-checkpoint FILE] [--key FILE] [--json FILE] [--report FILE.html]
-                     [--lang zh|en] [--quiet]
+                     [--lang zh|en] [--quiet] [--witness-key W.vkey ...]
     spotcheck-verify audit DIR [DIR ...] [--received NOTE ...] [--key FILE ...]
                      [--cosigner-key FILE ...] [--json FILE]
     spotcheck-verify cosign NOTE --key PRIVATE_KEY_FILE [--time UNIX] [--log-key FILE]
@@ -35,7 +35,14 @@ from pathlib import Path
 from verify.audit import AuditReport, audit
 from verify.bundle import Bundle, BundleError, load_trusted, read_keys, read_manifest, read_small_text
 from verify.checkpoint import CheckpointError, open_checkpoint
-from verify.cosignature import MAX_TIMESTAMP, CosignatureError, CosignerSigner, cosign, generate_cosigner
+from verify.cosignature import (
+    MAX_TIMESTAMP,
+    CosignatureError,
+    CosignerSigner,
+    CosignerVerifier,
+    cosign,
+    generate_cosigner,
+)
 from verify.findings import Finding, Report
 from verify.ledger_check import verify_bundle, verify_bundle_with_evidence
 from verify.note import NoteError, NoteVerifier
@@ -74,6 +81,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--lang", choices=LANGS, default="zh",
                         help="the HTML report's language: zh (Chinese, default) or en")
     parser.add_argument("--quiet", action="store_true", help="no progress on standard error")
+    parser.add_argument("--witness-key", type=Path, metavar="W.vkey", action="append", default=[],
+                        help="a witness's cosigner key (the level above): its cosignatures of the "
+                        "bundle's checkpoints date the later entries by its clock, so a step "
+                        "back-dated by the agency's clock is caught (repeat for several)")
     return parser
 
 
@@ -101,11 +112,13 @@ def run(argv: Sequence[str] | None = None) -> int:
                                             bundle.verifiers + bundle.handed_over)
         progress = None if args.quiet else _progress
         wanted = args.json is not None or args.report is not None
+        witnesses = _witness_keys(args.witness_key)
         evidence = None
         if wanted:
-            report, evidence = verify_bundle_with_evidence(bundle, trusted, progress)
+            report, evidence = verify_bundle_with_evidence(bundle, trusted, progress,
+                                                           witnesses=witnesses)
         else:
-            report = verify_bundle(bundle, trusted, progress)
+            report = verify_bundle(bundle, trusted, progress, witnesses=witnesses)
         if problem:
             report.findings.insert(0, Finding(
                 "trusted-checkpoint", f"the trusted checkpoint does not verify with this log's "
@@ -420,6 +433,18 @@ def _load_cosigner(path: Path) -> CosignerSigner:
         raise BundleError(f"{path}: readable or writable by others (mode {mode:o}); a private key "
                           f"must be mode 600: chmod 600 {path}")
     return signer
+
+
+def _witness_keys(paths: Sequence[Path]) -> list[CosignerVerifier]:
+    from verify.cosignature import read_cosigner_verifiers
+
+    keys: list[CosignerVerifier] = []
+    for path in paths:
+        try:
+            keys += read_cosigner_verifiers(read_small_text(path))
+        except CosignatureError as exc:
+            raise BundleError(f"--witness-key {path}: {exc}") from None
+    return keys
 
 
 def _log_verifiers(path: Path | None) -> list[NoteVerifier]:

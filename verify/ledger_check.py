@@ -12,17 +12,21 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Callable
+from bisect import bisect_right
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from verify.bundle import Bundle, BundleError, SignedCheckpoint
 from verify.canonical import CanonicalError, TooDeep, canonical_json_parsed, loads_strict
+from verify.cosignature import CosignerVerifier, check_cosignatures
 from verify.draw_check import DRAW_TYPE_PREFIX, DrawReplay
 from verify.event import CONTENT_KEYS, EVENT_HASH_DOMAIN, ZERO_HASH, is_hash_hex
 from verify.findings import Finding, Report
 from verify.log_keys import ROTATED_TYPE, KeyHistory
 from verify.merkle import Frontier
+from verify.note import NoteError
 from verify.rules_check import RuleReplay
 
 Progress = Callable[[int, float], None]
@@ -36,9 +40,12 @@ def verify_bundle(
     trusted: SignedCheckpoint | None = None,
     progress: Progress | None = None,
     progress_every: int = 100_000,
+    witnesses: Sequence[CosignerVerifier] = (),
 ) -> Report:
-    """Check everything in ``bundle``; findings go into the report, nothing is raised for them."""
-    return _verify(bundle, trusted, progress, progress_every, keep=False)[0]
+    """Check everything in ``bundle``; findings go into the report, nothing is raised for them.
+    ``witnesses``: cosigner keys whose cosignatures of the bundle's checkpoints date the entries
+    after them by a clock the agency does not control (:func:`witness_clock`)."""
+    return _verify(bundle, trusted, progress, progress_every, keep=False, witnesses=witnesses)[0]
 
 
 @dataclass
@@ -65,16 +72,51 @@ def verify_bundle_with_evidence(
     trusted: SignedCheckpoint | None = None,
     progress: Progress | None = None,
     progress_every: int = 100_000,
+    witnesses: Sequence[CosignerVerifier] = (),
 ) -> tuple[Report, Evidence]:
     """As :func:`verify_bundle`, also keeping the :class:`Evidence` for the report."""
-    report, evidence = _verify(bundle, trusted, progress, progress_every, keep=True)
+    report, evidence = _verify(bundle, trusted, progress, progress_every, keep=True,
+                               witnesses=witnesses)
     assert evidence is not None
     return report, evidence
 
 
+def witness_clock(checkpoints: Sequence[SignedCheckpoint],
+                  witnesses: Sequence[CosignerVerifier]
+                  ) -> tuple[Callable[[int], datetime | None] | None, list[Finding]]:
+    """When a witness cosigned a checkpoint of size *s* at time *t*, the log then held *s*
+    entries: every entry at index *s* or above was logged after *t*, whatever the agency's clock
+    says. Returns ``index → the latest such t`` (None without any valid cosignature) for the
+    rules' back-dating check (:attr:`verify.rules_check.RuleReplay.witnessed_after`), and a
+    finding for each cosignature by a given witness key that does not verify."""
+    findings: list[Finding] = []
+    times: list[tuple[int, int]] = []
+    for signed in checkpoints if witnesses else ():
+        try:
+            valid, problems = check_cosignatures(signed.note, witnesses)
+        except NoteError as exc:
+            problems, valid = [str(exc)], []
+        findings += [Finding("cosignature", p, None, signed.path) for p in problems]
+        times += [(signed.checkpoint.size, c.timestamp) for c in valid]
+    if not times:
+        return None, findings
+    times.sort()
+    sizes, latest, running = [], [], 0
+    for size, timestamp in times:
+        running = max(running, timestamp)
+        sizes.append(size)
+        latest.append(running)
+
+    def witnessed_after(index: int) -> datetime | None:
+        at = bisect_right(sizes, index)
+        return None if at == 0 else datetime.fromtimestamp(latest[at - 1], UTC)
+
+    return witnessed_after, findings
+
+
 def _verify(
     bundle: Bundle, trusted: SignedCheckpoint | None, progress: Progress | None,
-    progress_every: int, keep: bool,
+    progress_every: int, keep: bool, witnesses: Sequence[CosignerVerifier] = (),
 ) -> tuple[Report, Evidence | None]:
     started = time.perf_counter()
     report = Report(key_source=bundle.key_source, origin=bundle.origin)
@@ -82,6 +124,8 @@ def _verify(
     targets = {c.checkpoint.size: c for c in bundle.checkpoints}
     evidence = Evidence() if keep else None
     walk = _Walk(report, targets, trusted, evidence)
+    walk.rules.witnessed_after, problems = witness_clock(bundle.checkpoints, witnesses)
+    report.findings.extend(problems)
     walk.at_size(None)  # a checkpoint of size 0 must carry the empty tree's root
     for line_no, raw in bundle.event_lines():
         walk.line(line_no, raw)

@@ -53,6 +53,9 @@ COMMANDS: dict[str, Entry] = {
                   "Work views (工作视图): an agency's due and overdue steps, an officer's load."),
     "serve": Entry("api.cli.service", "serve",
                    "Run the HTTP service (OpenAPI at /openapi.json, interactive docs at /docs)."),
+    "witness": Entry("api.cli.witness", "witness_app",
+                     "This deployment as the witness (见证方) of the logs below it: key, logs, "
+                     "status."),
     "users": Entry("api.cli.service", "users_app",
                    "The service's accounts (账号): operators, officers, witnesses, auditors."),
 }

@@ -148,7 +148,8 @@ def log_follow(
 
 @log_app.command("status")
 def log_status(log: LogOption = None) -> None:
-    """Show each log's size, root, origin and latest checkpoint, and the sequencer's position."""
+    """Show each log's size, root, origin and latest checkpoint, how far behind each of its
+    witnesses is, and the sequencer's position."""
     with _ledger() as ledger:
         names = list(ledger.store.logs()) if log is None else [ledger.log(log).name]
         rows = []
@@ -159,13 +160,56 @@ def log_status(log: LogOption = None) -> None:
             rows.append({
                 "log": name, "origin": ledger.origin_of(name), "tree_size": state.size,
                 "root": _b64(state.root), "latest_checkpoint": latest.size if latest else None,
-                "key": ledger.keys(name).exists(),
+                "key": ledger.keys(name).exists(), "witnesses": ledger.witnessing.status(name),
             })
         _print_json({
             "store": ledger.settings.describe(),
             "position": ledger.store.position().notification_id,
             "pending_events": len(ledger.store.unlogged_events()), "logs": rows,
         })
+
+
+@log_app.command("witness-add")
+def log_witness_add(
+    log: Annotated[str, typer.Option(help="the agency's division code (its log)")],
+    key: Annotated[str, typer.Option(help="the witness's cosigner verifier key (a file such as "
+                                     "witness.vkey, or the key text)")],
+    url: Annotated[str, typer.Option(help="the witness's submission prefix, e.g. "
+                                     "https://prefecture.example/witness, or `local` (the "
+                                     "witness of this deployment)")],
+) -> None:
+    """Submit each new checkpoint of a log to a witness (the level above, or a peer) and keep
+    its cosignatures; the served checkpoint carries them."""
+    from api.cli.witness import _key_text
+    with _ledger() as ledger:
+        ledger.log(log)
+        added = _guard(lambda: ledger.witnessing.add(log, _key_text(key), url))
+        done = ledger.witnessing.submit(force=True).get(log, {}).get(added.name, "up to date")
+    typer.echo(f"log {log}: witness {added.name} at {added.url}: {done}")
+
+
+@log_app.command("witness-submit")
+def log_witness_submit() -> None:
+    """Submit every log's latest checkpoint to each witness that has not cosigned it, now (no
+    back-off), and show how far behind each witness is."""
+    with _ledger() as ledger:
+        done = ledger.witnessing.submit(force=True)
+        for name in ledger.store.logs():
+            for row in ledger.witnessing.status(name):
+                outcome = done.get(name, {}).get(row["witness"], "up to date")
+                typer.echo(f"log {name}: witness {row['witness']}: {outcome}; cosigned "
+                           f"{row['cosigned_size']} of {row['checkpoint_size']}")
+
+
+@log_app.command("witness-remove")
+def log_witness_remove(
+    log: Annotated[str, typer.Option(help="the agency's division code (its log)")],
+    name: Annotated[str, typer.Option(help="the witness's name")],
+) -> None:
+    """Stop submitting a log's checkpoints to a witness (its cosignatures so far are kept)."""
+    with _ledger() as ledger:
+        _guard(lambda: ledger.witnessing.remove(log, name))
+    typer.echo(f"log {log}: no longer submitted to {name}")
 
 
 @log_app.command("prove")
@@ -245,12 +289,16 @@ def checkpoint_show(
     size: Annotated[int | None, typer.Option(help="tree size (default: the latest)")] = None,
     log: LogOption = None,
 ) -> None:
-    """Print a stored signed checkpoint exactly as issued."""
+    """Print a stored signed checkpoint as issued, with the witnesses' cosignatures."""
+    from ledger.log.tiles import cosignature_lines, with_cosignatures
     with _ledger() as ledger:
-        stored = ledger.log(log).checkpoint(size)
+        chosen = ledger.log(log)
+        stored = chosen.checkpoint(size)
         if stored is None:
             _fail("no checkpoint" + (f" of size {size}" if size else " yet: run `spotcheck log sync`"))
-        sys.stdout.write(stored.note)
+        with ledger.store.read() as cur:
+            lines = cosignature_lines(cur, chosen.name, stored.size, ledger.store._sql)
+        sys.stdout.write(with_cosignatures(stored.note, lines))
 
 
 @checkpoint_app.command("list")
@@ -300,6 +348,8 @@ def demo(
             if not ledger.keys(code).exists():
                 keys = ledger.init_key(code)
                 typer.echo(f"created the log key of {code} in {keys.directory}")
+        witness = _guard(lambda: _demo_witness(ledger))
+        typer.echo(f"the county's log {DEMO_CODES['county']} is witnessed by {witness}")
         spotcheck = Spotcheck(ledger)
         draws = _guard(lambda: run_demo_draws(ledger.app, ledger.settings.keys_dir))
         quarter = _guard(lambda: run_demo_quarter(spotcheck.ceremony, spotcheck.inspections))
@@ -315,14 +365,39 @@ def demo(
         )
         for code in summary.agency_codes:
             issued = result.checkpoints.get(code)
+            cosigned = ", ".join(f"{w['witness']} cosigned {w['cosigned_size']}"
+                                 for w in ledger.witnessing.status(code))
             typer.echo(f"  log {code} ({ledger.origin_of(code)}): size {result.sizes.get(code, 0)}, "
-                       f"signed checkpoint {issued.size if issued else '(unchanged)'}")
+                       f"signed checkpoint {issued.size if issued else '(unchanged)'}"
+                       + (f"; {cosigned}" if cosigned else ""))
         for drawn in draws:
             selected = ", ".join(f"{s} {n}" for s, n in sorted(drawn.selected.items()))
             typer.echo(f"  draw {drawn.draw_id}: {drawn.status}{'' if drawn.ran else ' (already)'}"
                        f", selected {selected or 'none'}; list hash {drawn.list_hash}")
         for line in _quarter_lines(quarter, citizen):
             typer.echo(line)
+
+
+def _demo_witness(ledger: Ledger) -> str:
+    """The demo's prefecture as the witness of its county's log, on this same deployment: its
+    cosigner key (made once), the county's log among those it witnesses, and the county's log
+    submitting to it (``local``). Returns the witness's verifier key."""
+    from ledger.demo.county import DEMO_CODES
+    from ledger.log.store import PostgresLogStore
+    from ledger.log.witness import WitnessStore, init_witness_key, load_witness_key
+
+    keys_dir = ledger.settings.keys_dir
+    prefecture, county = DEMO_CODES["prefecture"], DEMO_CODES["county"]
+    configured = ledger.witnessing.witnesses(county)
+    if any(w.url != "local" for w in configured):  # a real witness was named: leave it so
+        return ", ".join(w.key for w in configured)
+    signer = load_witness_key(keys_dir) or init_witness_key(
+        keys_dir, f"{str(ledger.origin_of(prefecture)).split('/', 1)[0]}/witness")
+    store = ledger.store
+    WitnessStore(store.write, postgres=isinstance(store, PostgresLogStore), sql=store._sql
+                 ).add_log(ledger.keys(county).verifier_key_text(), "演示县 (the demo county)")
+    ledger.witnessing.add(county, signer.verifier_key_text(), "local")
+    return signer.verifier_key_text()
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ from api.service.draws import Draws
 from api.service.logs import Logs
 from api.service.records import Records
 from api.service.reports import Reports
+from api.service.witness import Witness
 from ledger.adapters.settings import Settings
 
 __all__ = ["Caller", "Download", "RequestError", "Service", "open_service"]
@@ -41,6 +42,7 @@ class Service:
     records: Records
     reports: Reports
     logs: Logs
+    witness: Witness
 
     @property
     def spotcheck(self) -> Spotcheck:
@@ -79,4 +81,4 @@ def open_service(settings: Settings | None = None, *, inline: bool | None = None
     context = Context(spotcheck, database,
                       inline=settings.postgres is None if inline is None else inline)
     return Service(context, accounts, Directories(context), Draws(context), Records(context),
-                   Reports(context), Logs(context))
+                   Reports(context), Logs(context), Witness(context))

@@ -3,6 +3,7 @@ models, and how a write is done for an account (服务上下文)."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -56,6 +57,10 @@ class Context:
         self.inline = inline
         self._integrator = ThreadPoolExecutor(1, thread_name_prefix="spotcheck-integrate")
         self._kept: dict[str, Any] = {}
+        self._witnesser = ThreadPoolExecutor(1, thread_name_prefix="spotcheck-witness")
+        self._witness_kept: dict[str, Any] = {}
+        self._witness_lock = threading.Lock()
+        self._witness_pending = False
 
     @property
     def app(self) -> Any:
@@ -102,11 +107,45 @@ class Context:
                 store = open_log_store(ledger.settings, events_table(ledger.settings))
                 self._kept["ledger"] = Ledger(settings=ledger.settings, app=ledger.app, store=store)
                 self._kept["runner"] = open_runner(ledger)
-            self._kept["ledger"].sync(require_keys=False)
+            self._kept["ledger"].sync(require_keys=False, witness=False)
             self._kept["runner"].run()
+            self._witness_later()
         except BaseException:
             self._close_here()  # opened afresh next time (a dropped connection, a lock timeout)
             raise
+
+    def _witness_later(self) -> None:
+        """Submit the new checkpoints to the logs' witnesses on a thread of their own: a witness
+        that is slow or down delays its cosignature only, never a write's answer. Submissions
+        coalesce: one waiting is enough."""
+        with self._witness_lock:
+            if self._witness_pending:
+                return
+            self._witness_pending = True
+        self._witnesser.submit(self._witness_here)
+
+    def _witness_here(self) -> None:
+        from ledger.adapters.event_store import events_table
+        from ledger.log.store import open_log_store
+        from ledger.log.witnessing import Witnessing
+
+        with self._witness_lock:
+            self._witness_pending = False
+        settings = self.spotcheck.ledger.settings
+        try:
+            if "witness_store" not in self._witness_kept:
+                self._witness_kept["witness_store"] = open_log_store(settings,
+                                                                     events_table(settings))
+            Witnessing(self._witness_kept["witness_store"], settings.keys_dir).submit()
+        except Exception as exc:
+            _log.error("service.witnessing_failed", error=type(exc).__name__, message=str(exc))
+            kept = self._witness_kept.pop("witness_store", None)
+            if kept is not None:
+                kept.close()
+
+    def wait_for_witnesses(self) -> None:
+        """Wait until the submissions asked for so far are done (for tests and shutdown)."""
+        self._witnesser.submit(lambda: None).result()
 
     def _close_here(self) -> None:
         kept, self._kept = self._kept, {}
@@ -119,6 +158,10 @@ class Context:
         """Close the integration thread's connections, then the thread."""
         self._integrator.submit(self._close_here).result()
         self._integrator.shutdown()
+        self._witnesser.shutdown()
+        kept = self._witness_kept.pop("witness_store", None)
+        if kept is not None:
+            kept.close()
 
     @contextmanager
     def log_store(self) -> Iterator[Any]:
@@ -129,11 +172,11 @@ class Context:
 
         ledger = self.spotcheck.ledger
         store = open_log_store(ledger.settings, events_table(ledger.settings))
-        # a Ledger makes its own key check the app's before-save hook: the service's ledger keeps
-        # it (this one's store is closed when the block ends; a write after it would fail)
-        kept = ledger.app.before_save
+        guard = ledger.app.before_save  # a Ledger takes the app's hook: this one is short-lived
         try:
-            yield Ledger(settings=ledger.settings, app=ledger.app, store=store)
+            opened = Ledger(settings=ledger.settings, app=ledger.app, store=store)
+            ledger.app.before_save = guard
+            yield opened
         finally:
-            ledger.app.before_save = kept
+            ledger.app.before_save = guard
             store.close()

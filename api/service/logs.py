@@ -120,6 +120,15 @@ class Logs:
             lines = [_line(row, decoder) for row in rows]
         return iter(lines)
 
+    # -- the log's witnesses --------------------------------------------------------------------
+    def witnesses(self, caller: Caller, code: str) -> list[dict[str, Any]]:
+        """How far behind each of the log's witnesses is, and its last answer (who reads the
+        agency: its operator, an auditor above it)."""
+        self.c.access.read(caller, code)
+        with self.c.log_store() as ledger:
+            rows: list[dict[str, Any]] = ledger.witnessing.status(code)
+        return rows
+
     # -- an officer's steps --------------------------------------------------------------------
     def officer_steps(self, caller: Caller, certificate: str) -> list[dict[str, Any]]:
         """The events of an officer's own steps in their agency's log, each with its index and

@@ -15,7 +15,9 @@ both databases):
                     sequencer checks each new event's chain link against it before logging it).
 ``log_checkpoints`` every signed checkpoint issued, by (log, tree size).
 ``log_cosignatures`` the cosignature lines witnesses returned, by (log, tree size, witness).
-``log_witness_status`` per log and witness: the size it last cosigned, the last attempt and error.
+``log_witnesses``   per log, the witnesses it submits its checkpoints to (name, key, URL), the size
+                    each last cosigned, the last attempt and its error.
+``witness_*``       this deployment as the witness of other logs (:mod:`ledger.log.witness`).
 
 A sequencer writes nodes, leaves, heads, the new sizes and the tracking position in one
 transaction, after taking the logs' lock: ``BEGIN IMMEDIATE`` on SQLite, a transaction-level
@@ -122,6 +124,7 @@ class LogStore:
     """The log tables, on one connection. Subclasses supply the dialect."""
 
     blob = "BLOB"
+    serial = "INTEGER PRIMARY KEY AUTOINCREMENT"
     begin_write = "BEGIN IMMEDIATE"
     begin_snapshot = "BEGIN"  # SQLite in WAL mode: the first read fixes the snapshot
 
@@ -176,10 +179,22 @@ class LogStore:
             "CREATE TABLE IF NOT EXISTS log_cosignatures (log TEXT NOT NULL,"
             " tree_size BIGINT NOT NULL, witness TEXT NOT NULL, line TEXT NOT NULL,"
             " received_at TEXT NOT NULL, PRIMARY KEY (log, tree_size, witness))",
-            "CREATE TABLE IF NOT EXISTS log_witness_status (log TEXT NOT NULL,"
-            " witness TEXT NOT NULL, url TEXT NOT NULL, cosigned_size BIGINT NOT NULL,"
+            "CREATE TABLE IF NOT EXISTS log_witnesses (log TEXT NOT NULL, witness TEXT NOT NULL,"
+            " key TEXT NOT NULL, url TEXT NOT NULL, cosigned_size BIGINT NOT NULL,"
             " last_attempt TEXT NOT NULL, last_status INTEGER NOT NULL, last_error TEXT NOT NULL,"
             " failures INTEGER NOT NULL, PRIMARY KEY (log, witness))",
+            # this deployment as a witness of other logs (ledger/log/witness.py)
+            "CREATE TABLE IF NOT EXISTS witness_logs (origin TEXT PRIMARY KEY, keys TEXT NOT NULL,"
+            " note TEXT NOT NULL, added_at TEXT NOT NULL)",
+            "CREATE TABLE IF NOT EXISTS witness_state (origin TEXT PRIMARY KEY,"
+            f" tree_size BIGINT NOT NULL, root {b} NOT NULL, note TEXT NOT NULL,"
+            " cosigned_at TEXT NOT NULL)",
+            "CREATE TABLE IF NOT EXISTS witness_checkpoints (origin TEXT NOT NULL,"
+            " tree_size BIGINT NOT NULL, note TEXT NOT NULL, cosigned_at TEXT NOT NULL,"
+            " PRIMARY KEY (origin, tree_size))",
+            f"CREATE TABLE IF NOT EXISTS witness_refusals (id {self.serial}, origin TEXT NOT NULL,"
+            " status INTEGER NOT NULL, reason TEXT NOT NULL, old_size BIGINT NOT NULL,"
+            " tree_size BIGINT NOT NULL, request TEXT NOT NULL, received_at TEXT NOT NULL)",
         ]
         with self.write() as cur:
             state_columns = self._columns(cur, "log_state")
@@ -601,6 +616,7 @@ class SqliteLogStore(LogStore):
 
 class PostgresLogStore(LogStore):
     blob = "BYTEA"
+    serial = "BIGSERIAL PRIMARY KEY"
     begin_write = "BEGIN"
     begin_snapshot = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
 

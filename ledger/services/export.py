@@ -7,7 +7,8 @@ deployment's own. It is written reading only (the export never changes the ledge
     DIR/events.jsonl         one log entry per line, in log order (see docs/ledger-format.md)
     DIR/unlogged.jsonl       stored events of this log's aggregates that are in no log, if any
                              (each is a finding)
-    DIR/checkpoints/<size>.note   every signed checkpoint issued, byte for byte
+    DIR/checkpoints/<size>.note   every signed checkpoint issued, byte for byte, and the cosignature
+                                  lines its witnesses returned (ledger-format §6.4)
     DIR/keys/log.vkey        the log's public verifier keys (the key in force first)
 
 Rows are exported as they are stored: an edited, deleted or forged row is written as found, so
@@ -34,6 +35,7 @@ from ledger.log.keys import KeyFiles
 from ledger.log.routing import route_of
 from ledger.log.store import Log, UnloggedEvent
 from ledger.log.stored import PlainRows
+from ledger.log.tiles import cosignature_lines, with_cosignatures
 from ledger.services.ledger import Ledger
 
 BUNDLE_FORMAT = "spotcheck-bundle/1"
@@ -69,10 +71,14 @@ def export_bundle(
         events = _write_events(chosen, decoder, out / "events.jsonl", progress)
         unlogged = _write_unlogged(ledger, chosen, decoder, out / "unlogged.jsonl")
         checkpoints = [c for c in chosen.checkpoints() if c.size <= state.size]
+        with ledger.store.read() as cur:  # the witnesses' cosignatures, after the log's signature
+            notes = [with_cosignatures(c.note, cosignature_lines(cur, chosen.name, c.size,
+                                                                 ledger.store._sql))
+                     for c in checkpoints]
     (out / "checkpoints").mkdir()
-    for checkpoint in checkpoints:
+    for checkpoint, note in zip(checkpoints, notes, strict=True):
         (out / "checkpoints" / f"{checkpoint.size}.note").write_text(
-            checkpoint.note, encoding="utf-8", newline=""
+            note, encoding="utf-8", newline=""
         )
     manifest = {
         "format": BUNDLE_FORMAT,

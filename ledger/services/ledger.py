@@ -23,6 +23,7 @@ from ledger.log.routing import route_of
 from ledger.log.sequencer import Sequencer
 from ledger.log.store import Log, LogStore, StoredCheckpoint
 from ledger.log.stored import PlainRows
+from ledger.log.witnessing import Witnessing
 from ledger.services.application import LedgerApp
 from verify.log_keys import handover_text
 from verify.note import NoteSigner, sign_note
@@ -211,8 +212,16 @@ class Ledger:
         return previous, new.verifier_key_text()
 
     # -- the sequencer ------------------------------------------------------------------------
-    def sync(self, *, sign: bool = True, require_keys: bool = True) -> SyncResult:
-        """Integrate every committed event into its log, then sign a checkpoint of each log.
+    @property
+    def witnessing(self) -> Witnessing:
+        """The logs' witnesses and the submissions to them (:mod:`ledger.log.witnessing`)."""
+        return Witnessing(self.store, self.settings.keys_dir)
+
+    def sync(self, *, sign: bool = True, require_keys: bool = True,
+             witness: bool = True) -> SyncResult:
+        """Integrate every committed event into its log, then sign a checkpoint of each log, then
+        (``witness``) submit the new checkpoints to the logs' witnesses (a witness that is down
+        or refuses is recorded, never an error here).
 
         A log with no key is left unsigned and named in the result; with ``require_keys`` that
         is an error (raised after the other logs are signed)."""
@@ -229,6 +238,8 @@ class Ledger:
                                       keys.verifiers())
             if issued is not None:
                 checkpoints[name] = issued
+        if witness and sign:
+            self.witnessing.submit()
         if unsigned and require_keys:
             raise KeyFileError(
                 f"no signing key for log(s) {', '.join(unsigned)}: run "

@@ -78,3 +78,9 @@ def events(code: Code, caller: Who, service: TheService, request: Request,
 def officer_steps(certificate: Certificate, caller: Who, service: TheService
                   ) -> list[dict[str, Any]]:
     return service.logs.officer_steps(caller, certificate)
+
+
+@router.get("/api/agencies/{code}/witnesses",
+            summary="The log's witnesses: how far behind each is, its last answer")
+def witnesses(code: Code, caller: Who, service: TheService) -> list[dict[str, Any]]:
+    return service.logs.witnesses(caller, code)

@@ -1,0 +1,98 @@
+"""``spotcheck witness …``: this deployment as the witness of the logs below it (上级见证), and
+``spotcheck log witness-…``: the witnesses an agency's log submits its checkpoints to.
+
+The level above (a prefecture or province) creates its cosigner key once (``witness init``),
+adds the log of each county it witnesses by the county's verifier key (``witness add-log``), and
+serves ``POST /witness/add-checkpoint`` with ``spotcheck serve``. Each county names its witness
+(``log witness-add --url https://<prefecture>/witness --key witness.vkey``); its sequencer then
+submits every new checkpoint. ``witness status`` and ``log status`` show how far each got.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from api.cli.catalog import COMMANDS
+from api.cli.support import command_group, expected_errors, opened_ledger, print_value
+
+if TYPE_CHECKING:
+    from ledger.log.witness import WitnessStore
+    from ledger.services.ledger import Ledger
+
+witness_app = command_group(COMMANDS["witness"].help)
+
+
+def _key_text(value: str) -> str:
+    """A key given as a file path or as the key text itself."""
+    path = Path(value)
+    if "+" not in value or path.exists():
+        try:
+            return path.read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise typer.BadParameter(f"{value}: cannot be read: {exc}") from None
+    return value.strip()
+
+
+@witness_app.command("init")
+def witness_init(
+    name: Annotated[str, typer.Option(help="the witness's name, e.g. 652300.spotcheck.gov.cn/witness")],
+) -> None:
+    """Create this deployment's witness (cosigner) key: witness/witness.key (mode 600) and
+    witness/witness.vkey (give it to the logs you witness). Prints the verifier key."""
+    from ledger.adapters.settings import Settings
+    from ledger.log.witness import init_witness_key
+
+    with expected_errors():
+        signer = init_witness_key(Settings.from_environ().keys_dir, name)
+    typer.echo(signer.verifier_key_text())
+
+
+@witness_app.command("add-log")
+def witness_add_log(
+    key: Annotated[str, typer.Option(help="the log's verifier key (a file, e.g. log.vkey, or the "
+                                     "key text); its name is the log's origin")],
+    note: Annotated[str, typer.Option(help="who the log is, for people")] = "",
+) -> None:
+    """Witness a log: cosign its checkpoints, each only if it extends the last one cosigned."""
+    with opened_ledger() as ledger, expected_errors():
+        added = _store(ledger).add_log(_key_text(key), note)
+    typer.echo(f"witnessing log {added.origin} ({len(added.keys)} key(s))")
+
+
+@witness_app.command("status")
+def witness_status(
+    as_json: Annotated[bool, typer.Option("--json", help="as JSON")] = False,
+    refusals: Annotated[int, typer.Option(help="how many of the latest refusals to show")] = 20,
+) -> None:
+    """The logs witnessed here: the size last cosigned and when, and the refusals kept as
+    evidence (a rolled-back or forked log)."""
+    from ledger.log.witness import load_witness_key
+
+    with opened_ledger() as ledger, expected_errors():
+        store = _store(ledger)
+        key = load_witness_key(ledger.settings.keys_dir)
+        value: dict[str, Any] = {"witness": None if key is None else key.verifier_key_text(),
+                 "logs": store.logs(), "refusals": store.refusals(limit=refusals)}
+
+    def text(v: dict[str, Any]) -> str:
+        lines = [f"见证方 (witness): {v['witness'] or '未创建 (none: spotcheck witness init)'}"]
+        for row in v["logs"]:
+            lines.append(f"  {row['origin']}: 已联署至 {row['cosigned_size']} 条 (cosigned size) "
+                         f"at {row['cosigned_at'] or '-'}; 拒绝 {row['refusals']} 次 (refusals)")
+        for r in v["refusals"]:
+            lines.append(f"  拒绝 (refused) {r['received_at']} {r['origin']} size {r['tree_size']} "
+                         f"old {r['old_size']}: {r['status']} {r['reason']}")
+        return "\n".join(lines)
+
+    print_value(value, as_json, text)
+
+
+def _store(ledger: Ledger) -> WitnessStore:
+    from ledger.log.store import PostgresLogStore
+    from ledger.log.witness import WitnessStore
+
+    store = ledger.store
+    return WitnessStore(store.write, postgres=isinstance(store, PostgresLogStore), sql=store._sql)
