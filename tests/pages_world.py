@@ -23,6 +23,7 @@ from ledger.demo.generator import generate_county
 COUNTY, PREFECTURE = "652301", "652300"
 Q1 = "652301-2026Q1-units"
 WITNESS_VALUES = {1: "7391-纪检", 2: "公证-0457"}
+WITNESS = "652300.spotcheck.test/witness"  # the prefecture as the witness of the county's log
 
 
 @dataclass
@@ -39,6 +40,18 @@ class World:
     def settings(self) -> Settings:
         return self.api.settings
 
+    def add(self, username: str, role: str, name: str, **scope: Any) -> str:
+        """An account and its token, made as ``spotcheck users add`` / ``token`` make them, through
+        the open service (a second process on the SQLite file would wait for the service's
+        writer); the token is kept in ``api.tokens``."""
+        from api.accounts import new_account
+
+        service = self.api.service
+        account = service.context.access.check_scope(new_account(username, name, role, **scope))
+        service.accounts.add(account)
+        self.api.tokens[username] = service.accounts.issue_token(username).token
+        return self.api.tokens[username]
+
     def close(self) -> None:
         self.api.close()
 
@@ -53,6 +66,14 @@ def establish(root: Path) -> Api:
     for args in (*agencies, ("keys", "init", "--log", PREFECTURE), ("keys", "init", "--log", COUNTY)):
         done = run(root, "spotcheck", *args, env=env)
         assert done.returncode == 0, done.stderr
+    # the prefecture witnesses the county's log in this same deployment (as the demo does)
+    county_key = settings.keys_dir / COUNTY / "log.vkey"
+    for args in (("witness", "init", "--name", WITNESS),
+                 ("witness", "add-log", "--key", str(county_key)),
+                 ("log", "witness-add", "--log", COUNTY, "--key",
+                  str(settings.keys_dir / "witness" / "witness.vkey"), "--url", "local")):
+        done = run(root, "spotcheck", *args, env=env)
+        assert done.returncode == 0, (args, done.stdout, done.stderr)
     return Api(settings)
 
 
@@ -82,7 +103,7 @@ def run_first_quarter(world: World) -> None:
         "period": "2026Q1", "on": "2025-12-29", "witnesses": ["纪检监察干部", "公证员"],
         "dice": "现场掷骰（见证下）"})
     for k in (1, 2):
-        api.add(f"q1witness{k}", "witness", "--draw", Q1, "--source", str(k), name=f"见证人{k}")
+        world.add(f"q1witness{k}", "witness", f"见证人{k}", draw_id=Q1, source=k)
     for k, value in WITNESS_VALUES.items():
         api.ok("POST", f"/api/draws/{Q1}/commitments", f"q1witness{k}", json={
             "k": k, "role": "公证员" if k == 2 else "纪检监察干部",
@@ -112,17 +133,32 @@ def build_world(root: Path, *, first_quarter: bool = True) -> World:
     the prefecture) and one officer account per inspector (``f<certificate in lower case>``)."""
     api = establish(root)
     world = World(api, root)
-    api.add("op", "operator", "--agency", COUNTY, name="张三")
-    api.add("audit", "auditor", "--agency", PREFECTURE, name="周审")
+    world.add("op", "operator", "张三", agency=COUNTY)
+    world.add("audit", "auditor", "周审", agency=PREFECTURE)
     world.items = prepare_year(api, root)
     for inspector in api.ok("GET", f"/api/agencies/{COUNTY}/inspectors", "op"):
         certificate = inspector["certificate_no"]
         world.officers[certificate] = f"f{certificate.lower()}"
-        api.add(f"f{certificate.lower()}", "officer", "--certificate", certificate,
-                name=str(inspector.get("name") or "执法人员"))
+        world.add(f"f{certificate.lower()}", "officer", str(inspector.get("name") or "执法人员"),
+                  certificate=certificate)
     if first_quarter:
         run_first_quarter(world)
+    wait_cosigned(world)
     return world
+
+
+def wait_cosigned(world: World, timeout: float = 20.0) -> str:
+    """The county's served checkpoint once its witness has cosigned the latest size (the service
+    submits to witnesses on a thread of its own, after the write has answered)."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while True:
+        note = str(world.api.service.logs.checkpoint(COUNTY))
+        if f"\n\u2014 {WITNESS} " in note:
+            return note
+        assert time.monotonic() < deadline, f"the witness did not cosign: {note}"
+        time.sleep(0.05)
 
 
 def result_of(world: World, unit: str) -> dict[str, Any]:

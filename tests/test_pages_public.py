@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from browser import DESKTOP, PHONE, chromium, no_horizontal_scroll, require_browser, served, shot
-from pages_world import COUNTY, PREFECTURE, Q1, World, build_world
+from pages_world import COUNTY, PREFECTURE, Q1, WITNESS, World, build_world
 from receipts import receipt
 
 from api.service.evidence import Evidence
@@ -208,6 +208,9 @@ def test_a_citizen_finds_a_company_and_its_result_on_a_phone(world: World, site:
     tab.wait_for_selector("#verdict")  # the page fetched /logs/<code>/receipts/<index> and checked it
     shot(tab, "public-result-receipt-checked-phone")
     assert tab.get_attribute("#verdict", "data-ok") == "true", tab.inner_text("#outcome")
+    # against the keys it shows: the county's log key and its witness's, one cosignature required
+    assert tab.input_value("#quorum") == "1" and WITNESS in tab.input_value("#witness-keys")
+    assert tab.get_attribute('#steps li[data-step="cosignature"]', "class") == "pass"
     assert no_horizontal_scroll(tab)
     tab.goto(f"{site}/a/{COUNTY}/2026")
     shot(tab, "public-agency-phone")

@@ -33,7 +33,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
         api = built.api
         api.ok("POST", f"/api/agencies/{COUNTY}/draws", "op", json={
             "period": "2026Q2", "on": "2026-03-30", "witnesses": ["公证员"], "dice": "现场掷骰"})
-        api.add("q2witness1", "witness", "--draw", Q2, "--source", "1", name="公证员甲")
+        built.add("q2witness1", "witness", "公证员甲", draw_id=Q2, source=1)
         api.ok("POST", f"/api/draws/{Q2}/commitments", "q2witness1", json={
             "k": 1, "role": "公证员", "commitment": hashlib.sha256(b"q2-0457").hexdigest()})
         api.ok("POST", f"/api/draws/{Q2}/reveals", "q2witness1", json={"k": 1, "value": "q2-0457"})
@@ -129,6 +129,9 @@ def test_the_auditor_verifies_a_bundle_and_reads_who_is_exempt(world: World) -> 
     sizes = re.findall(r'data-code="(\d+)".*?class="log-size">(\d+)<', page.text, re.S)
     assert (COUNTY, str(world.api.service.context.spotcheck.ledger.store.state(COUNTY).size)
             ) in sizes
+    witness = re.search(r'data-code="652301".*?class="small witness-status" data-behind="(\d+)"',
+                        page.text, re.S)
+    assert witness is not None and "652300.spotcheck.test/witness" in page.text
     bundle = desk.get(f"/api/agencies/{COUNTY}/bundle")  # the page's link: the session reads
     assert bundle.status_code == 200 and bundle.headers["content-type"] == "application/zip"
     zipfile.ZipFile(io.BytesIO(bundle.content)).testzip()
@@ -245,8 +248,7 @@ def test_an_operator_and_two_witnesses_run_a_ceremony_through_the_pages(
     assert op.url.endswith(f"/ceremony/{Q3}"), op.url
     shot(op, "ceremony-frozen-desktop")
     for k in (1, 2):
-        world.api.add(f"q3witness{k}", "witness", "--draw", Q3, "--source", str(k),
-                      name=f"见证人{k}")
+        world.add(f"q3witness{k}", "witness", f"见证人{k}", draw_id=Q3, source=k)
     values = {1: "8812-纪检-q3", 2: "公证-5521"}
     witnesses = {}
     for k in (1, 2):

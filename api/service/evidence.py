@@ -80,3 +80,12 @@ class Evidence:
             if found:
                 keys[code] = found
         return keys
+
+    def witness_keys(self) -> dict[str, list[str]]:
+        """Each agency log's witnesses' cosigner verifier keys, as configured for the log (public
+        keys: the receipt page checks the cosignatures against them)."""
+        keys: dict[str, list[str]] = {}
+        with self.c.log_store() as ledger:
+            for witness in ledger.witnessing.witnesses():
+                keys.setdefault(witness.log, []).append(witness.key)
+        return keys

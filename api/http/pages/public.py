@@ -139,8 +139,12 @@ def check(request: Request, service: TheService,
           log: Annotated[str, Query(pattern=r"^[0-9]{6}$|^$")] = "",
           index: Annotated[int | None, Query(ge=0)] = None,
           entry: Annotated[str, Query(pattern=r"^[0-9a-f]{64}$|^$")] = "") -> Response:
-    keys = Evidence(service.context).log_keys()
-    shown = keys.get(log) if log else [k for ks in keys.values() for k in ks]
+    evidence = Evidence(service.context)
+    keys, witnesses = evidence.log_keys(), evidence.witness_keys()
+    shown = keys.get(log, []) if log else [k for ks in keys.values() for k in ks]
+    cosigners = witnesses.get(log, []) if log else sorted({k for ks in witnesses.values()
+                                                           for k in ks})
     receipt_url = f"/logs/{log}/receipts/{index}" if log and index is not None else ""
-    return render(request, "check.html", log_keys="\n".join(shown or []), receipt_url=receipt_url,
+    return render(request, "check.html", log_keys="\n".join(shown), receipt_url=receipt_url,
+                  witness_keys="\n".join(cosigners), quorum=1 if log and cosigners else 0,
                   entry=entry, log=log, index=index)

@@ -513,8 +513,8 @@ def _desk(request: Request, service: Any, account: Account, report: dict[str, An
     caller = Caller(account)
     rows = [a for a in service.directories.agencies()
             if service.context.access.is_at_or_below(a["division_code"], account.agency)]
-    agencies = [{**a, "log": _log_status(service, a["division_code"])} for a in rows]
-    del caller
+    agencies = [{**a, "log": _log_status(service, a["division_code"]),
+                 "witnesses": service.logs.witnesses(caller, a["division_code"])} for a in rows]
     return render(request, "audit.html", status=status, agencies=agencies, report=report,
                   error=error)
 
