@@ -44,6 +44,7 @@
       list.append(el("li", { class: s.ok ? "pass" : (s.missing ? "info" : "fail"), "data-step": s.step }, T[s.step] + (detail ? "：" + detail : "")));
     }
     out.append(list);
+    out.scrollIntoView({ block: "start" });
   }
   function fail(message) {
     out.replaceChildren(el("div", { class: "verdict refused", id: "verdict", "data-ok": "false" }, message));
