@@ -126,6 +126,11 @@ def run_first_quarter(world: World) -> None:
             "on": visited.isoformat()})
         api.ok("POST", f"/api/draws/{Q1}/units/{unit}/publication", "op", json={"on": "2026-02-02"})
     api.ok("POST", f"/api/draws/{Q1}/disclose", "op", json={"on": "2026-02-02"})
+    # the year's list of units under random supervision (seed 001), as `disclose year-list` does
+    from ledger.domain.agency import agency_id
+
+    api.service.context.app.publish_year_list(agency_id(COUNTY), 2026, "办公室")
+    api.service.context.integrate()
 
 
 def build_world(root: Path, *, first_quarter: bool = True) -> World:

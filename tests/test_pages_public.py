@@ -102,6 +102,9 @@ def test_an_agency_year_shows_the_four_sections_and_the_fixed_list(world: World)
     draw = world.api.ok("GET", f"/api/draws/{Q1}")
     assert draw["fixed"]["list_hash"] in html and "2025-12-29" in html
     assert "防治污染设施运行" in html  # an item of the rulebook
+    year_list = world.api.ok("GET", f"/api/public/agencies/{COUNTY}/2026")["plan"][
+        "units_under_supervision"]
+    assert len(year_list) == 30 and all(u["credit_code"] in html for u in year_list)
     assert html.count('href="/r/') == len(world.team_of)  # every published result, linked
 
 
