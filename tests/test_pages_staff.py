@@ -352,3 +352,19 @@ def test_the_console_refuses_a_bad_freeze_naming_the_field_and_can_stop_a_draw(w
                                                             "reason": "见证人未能到场揭示"})
     assert stopped.status_code == 200 and 'id="blocked"' in stopped.text
     assert world.api.ok("GET", f"/api/draws/{draw}")["blocked"]["reason"] == "见证人未能到场揭示"
+
+
+def test_signing_out_needs_the_form_field_and_ends_the_session(world: World) -> None:
+    session = signed_in(world, "audit")
+    page = session.get("/audit")
+    assert page.status_code == 200
+    assert session.post("/logout", data={"csrf": "0" * 64}).status_code == 403
+    assert session.get("/audit", follow_redirects=False).status_code == 200  # still signed in
+    kept = session.cookies.get("spotcheck_session")
+    assert kept
+    out = session.post("/logout", data={"csrf": csrf_of(page.text)}, follow_redirects=False)
+    assert out.status_code == 303 and out.headers["location"] == "/"
+    assert session.get("/audit", follow_redirects=False).headers["location"] == "/login?next=/audit"
+    replayed = https_client(world)  # the old cookie, kept by someone: revoked on the server
+    replayed.cookies.set("spotcheck_session", str(kept), domain="testserver")
+    assert replayed.get("/audit", follow_redirects=False).status_code == 303
