@@ -368,3 +368,17 @@ def test_signing_out_needs_the_form_field_and_ends_the_session(world: World) -> 
     replayed = https_client(world)  # the old cookie, kept by someone: revoked on the server
     replayed.cookies.set("spotcheck_session", str(kept), domain="testserver")
     assert replayed.get("/audit", follow_redirects=False).status_code == 303
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_staff_page_reads_in_both_languages(world: World, lang: str) -> None:
+    officer = world.officers[world.team_of[sorted(world.team_of)[0]][0]]
+    pages = {"op": ["/ceremony", f"/ceremony/{Q2}"], "audit": ["/audit"],
+             officer: ["/officer"], "q2witness1": [f"/witness/{Q2}"]}
+    for who, paths in pages.items():
+        session = signed_in(world, who)
+        for path in paths:
+            page = session.get(f"{path}?lang={lang}")
+            assert page.status_code == 200, (who, path, page.text[-800:])
+            assert f'<html lang="{"zh-CN" if lang == "zh" else "en"}">' in page.text
+            assert ("退出" if lang == "zh" else "Sign out") in page.text

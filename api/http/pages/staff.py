@@ -537,7 +537,7 @@ async def audit_verify(request: Request, service: TheService) -> Response:
     except FormRefused:
         return _refused(request)
     upload = form.get("file")
-    lang = "en" if render_lang(request) == "en" else "zh"
+    lang = choose(request)
     if not isinstance(upload, UploadFile) or not upload.filename:
         error: dict[str, str] | None = {"field": "file", "rule": "choose a bundle (.zip)",
                                         "message": ""}
@@ -554,9 +554,3 @@ async def audit_verify(request: Request, service: TheService) -> Response:
     report, error = await _act(lambda: service.reports.verify(Caller(found), name, content, lang))
     return await run_in_threadpool(_desk, request, service, found, report, error,
                                    422 if error else 200)
-
-
-def render_lang(request: Request) -> str:
-    from api.http.pages.i18n import choose
-
-    return choose(request)
