@@ -199,6 +199,21 @@ def test_a_county_quarter_ends_cosigned_by_its_prefecture_and_a_rollback_is_caug
             note = kept["request"].split("\n\n", 1)[1]
             assert open_checkpoint(note, [log_key]).size == kept["tree_size"]
 
+    # Offline, the prefecture audits the county's bundle against every checkpoint it cosigned:
+    # the restored county no longer publishes the history the prefecture cosigned.
+    _ok(prefecture, p_env, "witness", "export", "--out", str(tmp_path / "received"))
+    kept = sorted((tmp_path / "received" / COUNTY).glob("*.note"))
+    assert [p.name for p in kept][-1] == f"{held}.note"
+    assert len(list((tmp_path / "received" / COUNTY).glob("refused-*.txt"))) == len(refused)
+    _ok(county, c_env, "export", "--log", COUNTY, "--out", str(tmp_path / "bundle"))
+    audit = run(tmp_path, "spotcheck-verify", "audit", str(tmp_path / "bundle"), "--received",
+                *map(str, kept), "--cosigner-key", "w.vkey", "--key",
+                str(county / "keys" / COUNTY / "log.vkey"))
+    assert audit.returncode == 1, audit.stdout + audit.stderr
+    flagged = [line for line in audit.stdout.splitlines() if "[received-checkpoint]" in line]
+    assert any(f"{held}.note" in line for line in flagged), audit.stdout
+    assert not any(f"{before}.note" in line for line in flagged), audit.stdout  # before the backup
+
 
 def test_a_witness_that_is_down_delays_only_its_cosignature(tmp_path: Path) -> None:
     county, prefecture = tmp_path / "county", tmp_path / "prefecture"

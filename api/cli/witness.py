@@ -90,6 +90,42 @@ def witness_status(
     print_value(value, as_json, text)
 
 
+@witness_app.command("export")
+def witness_export(
+    out: Annotated[Path, typer.Option(help="the directory to write (created if missing)")],
+    origin: Annotated[str | None, typer.Option(help="one log's origin (default: every log)")]
+    = None,
+) -> None:
+    """Write every checkpoint cosigned here (OUT/<division code or origin>/<size>.note, with the
+    log's signature and this witness's cosignature) and every refusal kept (refused-<n>.txt, the
+    whole request): what `spotcheck-verify audit BUNDLE… --received OUT/*/*.note` checks the
+    counties' bundles against."""
+    with opened_ledger() as ledger, expected_errors():
+        store = _store(ledger)
+        cosigned = store.cosigned(origin)
+        refused = store.refusals(origin, limit=1_000_000)
+    for name, size, note in cosigned:
+        directory = out / _directory(name)
+        directory.mkdir(parents=True, exist_ok=True)
+        (directory / f"{size}.note").write_text(note, encoding="utf-8", newline="")
+    for n, refusal in enumerate(reversed(refused), start=1):
+        directory = out / _directory(refusal["origin"])
+        directory.mkdir(parents=True, exist_ok=True)
+        (directory / f"refused-{n}.txt").write_text(
+            f"status {refusal['status']}: {refusal['reason']}\nreceived {refusal['received_at']}"
+            f"\n\n{refusal['request']}", encoding="utf-8", newline="")
+    typer.echo(f"wrote {len(cosigned)} cosigned checkpoint(s) and {len(refused)} refusal(s) to "
+               f"{out}")
+
+
+def _directory(origin: str) -> str:
+    """``652301.spotcheck.gov.cn/spotcheck`` → ``652301``; any other origin, made a file name."""
+    head = origin.split(".", 1)[0]
+    if len(head) == 6 and head.isdigit():
+        return head
+    return "".join(c if c.isalnum() or c in "-._" else "_" for c in origin)
+
+
 def _store(ledger: Ledger) -> WitnessStore:
     from ledger.log.store import PostgresLogStore
     from ledger.log.witness import WitnessStore

@@ -15,7 +15,7 @@ pooled connections and the command line through the log store. The format is
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 from ledger.errors import NotFound
@@ -132,17 +132,13 @@ def write_tiles(cur: Cursor, log: str, out: Path, sql: Sql = _same,
     Returns the checkpoint and the number of tile files."""
     checkpoint, note = served_checkpoint(cur, log, sql)
     written = 0
-    for tile in _tiles(checkpoint.size):
+    for tile in tiles_for_size(checkpoint.size):
         _write(out / tile.path(), read_tile(cur, log, tile, checkpoint.size, sql))
         written += 1
         if progress is not None and written % 1000 == 0:
             progress(written)
     _write(out / "checkpoint", note.encode("utf-8"))
     return checkpoint, written
-
-
-def _tiles(size: int) -> Iterator[Tile]:
-    return tiles_for_size(size)
 
 
 def _write(path: Path, data: bytes) -> None:

@@ -37,6 +37,7 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+import os
 import time
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
@@ -140,8 +141,6 @@ def witness_dir(keys_dir: Path) -> Path:
 
 def init_witness_key(keys_dir: Path, name: str) -> CosignerSigner:
     """Create the deployment's witness key (refuses to replace one)."""
-    import os
-
     directory = witness_dir(keys_dir)
     private = directory / PRIVATE_FILE
     if private.exists():
@@ -252,6 +251,18 @@ class WitnessStore:
             return [{"origin": str(o), "status": int(s), "reason": str(r), "old_size": int(a),
                      "tree_size": int(t), "request": str(q), "received_at": str(w)}
                     for o, s, r, a, t, q, w in cur.fetchall()]
+
+    def cosigned(self, origin: str | None = None) -> list[tuple[str, int, str]]:
+        """Every checkpoint cosigned (origin, size, the note with both signatures), oldest
+        first: what the level above audits its counties' bundles against."""
+        query = "SELECT origin, tree_size, note FROM witness_checkpoints"
+        params: tuple[Any, ...] = ()
+        if origin is not None:
+            query += " WHERE origin = ?"
+            params = (origin,)
+        with self.transaction() as cur:
+            cur.execute(self.sql(query + " ORDER BY origin, tree_size"), params)
+            return [(str(o), int(n), str(t)) for o, n, t in cur.fetchall()]
 
     def latest(self, origin_digest: str) -> str | None:
         """The latest cosigned checkpoint (the log's signature and the witness's) of the log

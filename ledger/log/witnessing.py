@@ -42,7 +42,7 @@ from verify.cosignature import CosignatureError, CosignerVerifier, check_cosigna
 log = get_logger("spotcheck.witnessing")
 
 LOCAL = "local"
-TIMEOUT = 5.0
+TIMEOUT = 10.0
 MAX_BACKOFF = 300.0
 
 #: (status, content type, body) of one add-checkpoint request; an OSError if unreachable.
