@@ -95,6 +95,15 @@ def test_every_published_category_and_every_text_has_both_languages() -> None:
     assert {k for k in used if not k.endswith(".") and not k.endswith("_")} <= set(TEXTS)
 
 
+def test_known_rules_read_in_chinese_and_unknown_ones_stay_as_stated() -> None:
+    from api.http.pages.i18n import rule_in
+
+    assert rule_in("zh", "2026-04-01 is not after the visit (2026-04-08)") == \
+        "限期 2026-04-01 须晚于检查日期 2026-04-08"
+    assert rule_in("en", "a problem is described") is None
+    assert rule_in("zh", "a rule nobody translated") is None
+
+
 def test_an_agency_year_shows_the_four_sections_and_the_fixed_list(world: World) -> None:
     html = page(world, f"/a/{COUNTY}").text  # the latest year with a draw
     for section in ("抽查事项清单", "抽查计划公告", "抽查任务公告", "抽查结果公告", "已确定的抽查名单"):

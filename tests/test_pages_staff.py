@@ -206,6 +206,7 @@ def test_an_officer_files_a_record_on_a_phone(world: World, site: str, browser: 
     assert tab.get_attribute("#form-error", "data-field") == "items[0].description"
     assert tab.get_attribute("#items-0-description", "aria-invalid") == "true"
     assert f"{world.items[0]} · 情况说明" in tab.inner_text("#form-error")  # named as on the form
+    assert "发现问题的，须写明情况" in tab.inner_text("#form-error")  # the rule, in Chinese
     shot(tab, "officer-record-error-phone")
     assert no_horizontal_scroll(tab)
     assert world.api.service.records.inspections.inspection(Q2, unit) is None or \

@@ -420,3 +420,36 @@ CATEGORY_EN = {
 def category(lang: str) -> Callable[[str], str]:
     """A published finding category in the page's language."""
     return (lambda text: CATEGORY_EN.get(text, text)) if lang == "en" else (lambda text: text)
+
+
+#: The rules a form most often breaks, in Chinese (the service states them in English; the page
+#: shows both when it knows the Chinese): (pattern of the English rule, Chinese with the groups).
+RULES_ZH: tuple[tuple[str, str], ...] = (
+    (r"^a problem is described$", "发现问题的，须写明情况"),
+    (r"^a problem found needs an order to correct .*$", "发现问题的，须责令改正（写明限期）或立案查处"),
+    (r"^(\S+) is not after the visit \((\S+)\)$", "限期 {0} 须晚于检查日期 {1}"),
+    (r"^what must be corrected$", "须写明责令改正的事项"),
+    (r"^(\S+) is outside the period (\S+)$", "检查日期 {0} 不在本季度 {1} 之内"),
+    (r"^every item of the inspection-item list is covered; missing (.*)$", "须逐项填写抽查事项清单，缺少：{0}"),
+    (r"^(\d+) present; the rulebook's team is at least (\d+).*$", "在场执法人员 {0} 人，规定至少 {1} 人（双随机：至少两名执法人员）"),
+    (r"^where the inspection took place$", "须填写检查地点"),
+    (r"^'?(.*?)'? is not a date YYYY-MM-DD$", "“{0}”不是日期（年-月-日）"),
+    (r"^a date YYYY-MM-DD$", "须填写日期（年-月-日）"),
+    (r"^a penalty follows a case filed .*$", "处罚须以立案为前提"),
+    (r"^blocking a draw needs its reason$", "中止摇号须写明原因"),
+    (r"^say why you open your tasks.*$", "打开任务须说明事由"),
+    (r"^a dice roll names who watched it$", "须写明现场见证掷骰的人员"),
+)
+
+
+def rule_in(lang: str, rule: str) -> str | None:
+    """The Chinese of a known rule (None: not known, or the page is in English)."""
+    import re
+
+    if lang != "zh":
+        return None
+    for pattern, text in RULES_ZH:
+        found = re.match(pattern, rule)
+        if found:
+            return text.format(*found.groups())
+    return None

@@ -51,5 +51,6 @@ def render(request: Request, template: str, status: int = 200, **context: Any) -
     html = environment().get_template(template).render(
         request=request, lang=lang, t=t, account=account, csrf=csrf_for(request),
         switch=switch_url(request, lang), path=request.url.path,
-        has=lambda key: key in i18n.TEXTS, cat=i18n.category(lang), **context)
+        has=lambda key: key in i18n.TEXTS, cat=i18n.category(lang),
+        rule_zh=lambda rule: i18n.rule_in(lang, str(rule or "")), **context)
     return HTMLResponse(html, status_code=status, headers=HEADERS)
