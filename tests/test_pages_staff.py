@@ -383,3 +383,28 @@ def test_every_staff_page_reads_in_both_languages(world: World, lang: str) -> No
             assert page.status_code == 200, (who, path, page.text[-800:])
             assert f'<html lang="{"zh-CN" if lang == "zh" else "en"}">' in page.text
             assert ("退出" if lang == "zh" else "Sign out") in page.text
+
+
+def test_the_operator_publishes_a_recorded_result_from_the_console(world: World) -> None:
+    from datetime import date
+
+    from ledger.demo.county import demo_record
+
+    tasks = world.api.ok("POST", f"/api/draws/{Q2}/tasks", "op", json={"why": "核对"})["tasks"]
+    task = tasks[-1]
+    unit, team = task["credit_code"], tuple(task["team"])
+    world.api.ok("POST", f"/api/draws/{Q2}/units/{unit}/record", world.officers[team[0]], json={
+        "record": demo_record(team, date(2026, 4, 20), world.items, unit, "clean", ""),
+        "on": "2026-04-20"})
+    console = signed_in(world, "op")
+    page = console.get(f"/ceremony/{Q2}")
+    assert page.status_code == 200 and f'data-unit="{unit}"' in page.text
+    others = {t["credit_code"] for t in tasks} - {unit}
+    filed = {u for u in others if (i := world.api.service.records.inspections.inspection(Q2, u))
+             is not None and i.record is not None}
+    assert not any(u in page.text for u in others - filed)  # units not yet visited stay sealed
+    published = console.post(f"/ceremony/{Q2}/publish", data={
+        "csrf": csrf_of(page.text), "unit": unit, "on": "2026-04-28"}, follow_redirects=False)
+    assert published.status_code == 303, published.text[-1500:]
+    assert world.api.service.records.inspections.inspection(Q2, unit).disclosed is not None
+    assert f'data-unit="{unit}"' not in console.get(f"/ceremony/{Q2}").text

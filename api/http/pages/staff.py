@@ -331,6 +331,8 @@ async def record_file(request: Request, draw_id: DrawId, unit: Unit, service: Th
 
 # -- the ceremony console (the operator) -------------------------------------------------------------
 STEPS = ("freeze", "commitments", "reveals", "entropy", "seed", "run", "fix", "disclose")
+#: What the console's forms post: the operator's steps, stopping a draw, publishing a result.
+CONSOLE_STEPS = r"^(dice|external|seed|run|fix|disclose|block|publish)$"
 
 
 def ceremony_steps(draw: dict[str, Any]) -> list[dict[str, Any]]:
@@ -391,8 +393,18 @@ async def ceremony_freeze(request: Request, service: TheService) -> Response:
 def _console(request: Request, service: Any, draw_id: str, error: dict[str, str] | None,
              v: dict[str, str], status: int = 200) -> Response:
     draw = service.draws.show(draw_id)
+    due: list[dict[str, Any]] = []
+    progress: dict[str, Any] | None = None
+    account = page_account(request)
+    if draw.get("fixed") and account is not None:
+        # after the visits: the results recorded and not yet published (the agency's work view,
+        # which holds visits already made, never the sealed list)
+        work = service.reports.agency_work(Caller(account), draw_id.split("-")[0],
+                                           draw["period"], None)
+        due = [d for d in work["disclosures_due"] if d["draw_id"] == draw_id]
+        progress = next((d for d in work["draws"] if d["draw_id"] == draw_id), None)
     return render(request, "ceremony.html", status=status, draw=draw, steps=ceremony_steps(draw),
-                  error=error, v=v, today=date.today().isoformat())
+                  error=error, v=v, today=date.today().isoformat(), due=due, progress=progress)
 
 
 @router.get("/ceremony/{draw_id}", response_class=HTMLResponse)
@@ -406,7 +418,7 @@ def ceremony(request: Request, draw_id: DrawId, service: TheService) -> Response
 
 @router.post("/ceremony/{draw_id}/{step}", response_class=HTMLResponse)
 async def ceremony_step(request: Request, draw_id: DrawId,
-                        step: Annotated[str, Path(pattern=r"^(dice|external|seed|run|fix|disclose|block)$")],
+                        step: Annotated[str, Path(pattern=CONSOLE_STEPS)],
                         service: TheService) -> Response:
     found = _signed_in(request, "operator")
     if isinstance(found, Response):
@@ -416,7 +428,7 @@ async def ceremony_step(request: Request, draw_id: DrawId,
     except FormRefused:
         return _refused(request)
     v = {k: str(form.get(k, "")).strip() for k in ("k", "digits", "witnessed_by", "value", "on",
-                                                   "reason", "detail")}
+                                                   "reason", "detail", "unit")}
     caller, draws = Caller(found), service.draws
 
     def k() -> int:
@@ -436,6 +448,7 @@ async def ceremony_step(request: Request, draw_id: DrawId,
         "fix": lambda: draws.fix(caller, draw_id, v["on"] or None),
         "disclose": lambda: draws.disclose(caller, draw_id, v["on"] or None),
         "block": lambda: draws.block(caller, draw_id, v["reason"], v["detail"]),
+        "publish": lambda: service.records.publish(caller, draw_id, v["unit"], v["on"] or None),
     }
     _, error = await _act(calls[step])
     if error is not None:
