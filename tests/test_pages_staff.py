@@ -408,3 +408,37 @@ def test_the_operator_publishes_a_recorded_result_from_the_console(world: World)
     assert published.status_code == 303, published.text[-1500:]
     assert world.api.service.records.inspections.inspection(Q2, unit).disclosed is not None
     assert f'data-unit="{unit}"' not in console.get(f"/ceremony/{Q2}").text
+
+
+def test_an_officer_corrects_a_filed_record_with_a_reason(world: World) -> None:
+    from datetime import date
+
+    from ledger.demo.county import demo_record
+
+    tasks = world.api.ok("POST", f"/api/draws/{Q2}/tasks", "op", json={"why": "核对"})["tasks"]
+    task = tasks[-2]
+    unit, team = task["credit_code"], tuple(task["team"])
+    officer = world.officers[team[0]]
+    world.api.ok("POST", f"/api/draws/{Q2}/units/{unit}/record", officer, json={
+        "record": demo_record(team, date(2026, 4, 21), world.items, unit, "clean", ""),
+        "on": "2026-04-21"})
+    session = signed_in(world, officer)
+    session.post("/officer/tasks", data={"draw_id": Q2, "why": "更正记录",
+                                         "csrf": csrf_of(session.get("/officer").text)})
+    form = session.get(f"/officer/record/{Q2}/{unit}")
+    assert form.status_code == 200 and 'id="reason"' in form.text  # a correction asks why
+    data: dict[str, Any] = {
+        "csrf": csrf_of(form.text), "visited_on": "2026-04-21", "place": "企业厂区（更正）",
+        "status": "operating", "officers": list(team), "filed_on": "2026-04-22",
+        "annex4.facilities_built": "yes", "annex4.outfall_standardised": "yes",
+        "annex4.facilities_running": "normal", "annex4.emissions_within_limits": "yes",
+        **{f"items[{n}].finding": "compliant" for n in range(len(world.items))}}
+    refused = session.post(f"/officer/record/{Q2}/{unit}", data=data)
+    assert refused.status_code == 422 and 'data-field="reason"' in refused.text
+    inspection = world.api.service.records.inspections.inspection(Q2, unit)
+    assert inspection.corrections == 0 and inspection.record["place"] == "企业厂区"
+    corrected = session.post(f"/officer/record/{Q2}/{unit}", data={**data, "reason": "地点笔误"})
+    assert corrected.status_code == 200 and 'id="record-saved"' in corrected.text, \
+        corrected.text[-1500:]
+    inspection = world.api.service.records.inspections.inspection(Q2, unit)
+    assert inspection.corrections == 1 and inspection.record["place"] == "企业厂区（更正）"
