@@ -15,7 +15,7 @@ from typing import Any
 
 from fastapi import FastAPI
 
-from api.http import errors
+from api.http import errors, pages
 from api.http.request_log import RequestLog
 from api.http.routes import ROUTERS
 from api.service import Service, open_service
@@ -58,6 +58,7 @@ def create_app(settings: Settings | None = None, *, service: Service | None = No
     errors.install(app)
     for router in ROUTERS:
         app.include_router(router)
+    pages.install(app)
     app.add_middleware(RequestLog, enabled=access_log)
 
     @app.get("/health", tags=["service"], summary="The service answers (no database work)")
