@@ -117,6 +117,37 @@ def test_an_agency_year_shows_the_four_sections_and_the_fixed_list(world: World)
     assert html.count('href="/r/') == len(world.team_of)  # every published result, linked
 
 
+def test_anyone_downloads_the_public_bundle_and_it_verifies_without_personal_data(
+        world: World, tmp_path: Path) -> None:
+    import zipfile
+
+    from commands import run
+
+    html = page(world, f"/a/{COUNTY}").text
+    assert f'href="/logs/{COUNTY}/public-bundle.zip"' in html and "公开核验包" in html
+    response = world.api.client.get(f"/logs/{COUNTY}/public-bundle.zip")  # no sign-in
+    assert response.status_code == 200 and response.headers["content-type"] == "application/zip"
+    assert f"{COUNTY}-public-bundle-" in response.headers["content-disposition"]
+    archive = tmp_path / "public.zip"
+    archive.write_bytes(response.content)
+    with zipfile.ZipFile(archive) as opened:
+        opened.extractall(tmp_path)
+        text = "\n".join(opened.read(name).decode("utf-8", "replace") for name in opened.namelist())
+    (bundle,) = [p for p in tmp_path.iterdir() if p.is_dir()]
+    checked = run(tmp_path, "spotcheck-verify", str(bundle))
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    import csv
+
+    with (world.root / "officers.csv").open(encoding="utf-8-sig") as officers:
+        public_names = {row["姓名"] for row in csv.DictReader(officers)}  # named in task notices
+    with (world.root / "units.csv").open(encoding="utf-8-sig") as units:
+        personal = [value for row in csv.DictReader(units)
+                    for value in (row["法定代表人"], row["联系电话"])
+                    if len(value) > 1 and value not in public_names]
+    assert personal and not [value for value in personal if value in text]  # no personal data
+    assert page(world, "/logs/999999/public-bundle.zip").status_code == 404
+
+
 def test_a_company_is_found_by_name_and_by_credit_code(world: World) -> None:
     unit = first_unit(world)
     name = world.api.ok("GET", f"/api/public/search?q={unit}")[0]["unit"]

@@ -83,6 +83,17 @@ class Logs:
                                 lambda event: self._entitled(caller, code, event))
         return Download(f"{code}-{index}{SUFFIX}", "text/plain; charset=utf-8", text.encode())
 
+    def public_bundle(self, code: str) -> Download:
+        """The public bundle of the agency's log (公开核验包), as a zip: every entry and
+        checkpoint, and the bodies of exactly the events the rules make public, for anyone to
+        check with ``spotcheck-verify`` (no personal data, no withheld text)."""
+        from ledger.services.public_bundle import public_bundle_zip
+
+        self.c.access.agency(code)
+        with self.c.log_store() as ledger:
+            filename, content = public_bundle_zip(ledger, code)
+        return Download(filename, "application/zip", content)
+
     def _entitled(self, caller: Caller, code: str, event: dict[str, Any]) -> bool:
         """Whether the caller may read the event's body: whoever reads the agency, or the
         officer the event names (and any officer the fixing of a list, whose body is the list's

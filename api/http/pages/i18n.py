@@ -179,6 +179,15 @@ TEXTS: dict[str, tuple[str, str]] = {
     "res.download": ("下载回执", "Download receipt"),
     "res.check": ("在浏览器中核验", "Check in this browser"),
     "res.not_logged": ("尚未记入日志（稍后刷新）。", "Not in the log yet (refresh shortly)."),
+    "bundle.title": ("公开核验包", "Public bundle"),
+    "bundle.lead": ("本机关日志的全部条目（哈希值）和签名检查点，以及按规定应当公开的事件正文（抽查事项、计划、名单确定与公开、"
+                    "任务公告、结果公告），不含个人信息和不予公开的内容。下载后用 spotcheck-verify 离线核验：日志完整、"
+                    "已公开的每次抽取可完整复算。",
+                    "Every entry (hash) and signed checkpoint of this agency's log, with the bodies of "
+                    "the events the rules make public (items, plan, list fixing and disclosure, task "
+                    "and result notices), without personal data or withheld content. Check it offline "
+                    "with spotcheck-verify: the log is whole and every disclosed draw replays."),
+    "bundle.download": ("下载公开核验包 (zip)", "Download the public bundle (zip)"),
     # -- check yourself ----------------------------------------------------------------------------
     "verify.title": ("自己核验", "Check it yourself"),
     # -- receipt check -----------------------------------------------------------------------------

@@ -49,6 +49,16 @@ def tile(code: Code, path: str, request: Request, service: TheService) -> Respon
     return Response(content, media_type="application/octet-stream", headers=headers)
 
 
+@router.get("/logs/{code}/public-bundle.zip", response_class=Response,
+            responses={200: {"content": {"application/zip": {}}}},
+            summary="The log's public bundle (公开核验包): entries, checkpoints and public bodies")
+def public_bundle(code: Code, service: TheService) -> Response:
+    download = service.logs.public_bundle(code)
+    return Response(download.content, media_type=download.media_type, headers={
+        "Content-Disposition": f'attachment; filename="{download.filename}"',
+        "Cache-Control": "public, max-age=60"})
+
+
 @router.get("/logs/{code}/receipts/{index}", response_class=Response, responses=TEXT,
             summary="The receipt of one event: a C2SP tlog-proof@v1 (.tlog-proof)")
 def receipt(code: Code, index: Annotated[int, Path(ge=0, le=2**63 - 1)], caller: Who,
