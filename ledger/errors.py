@@ -41,8 +41,17 @@ KINDS: tuple[Kind, ...] = ("invalid", "conflict", "not_found", "unauthenticated"
 _FIELD = re.compile(r"^(?P<field>--?[\w-]+|[^\s:：]+): (?P<rule>.+)$", re.S)
 
 
+# an entry of a list as people count it: "items #3.description: …" (the field: items[2].description)
+_ENTRY = re.compile(r"^(?P<name>[A-Za-z_][\w.]*) #(?P<n>\d+)(?P<tail>(?:\.\w+)*): (?P<rule>.+)$", re.S)
+
+
 def split_message(message: str) -> tuple[str, str]:
-    """``"code: 65230 is not …"`` → ``("code", "65230 is not …")``; no field → ``("", message)``."""
+    """``"code: 65230 is not …"`` → ``("code", "65230 is not …")``; no field → ``("", message)``.
+    An entry numbered from 1 as people count (``"orders #1.due: …"``) is the 0-based path programs
+    use (``orders[0].due``)."""
+    entry = _ENTRY.match(message)
+    if entry is not None and int(entry["n"]) > 0:
+        return f"{entry['name']}[{int(entry['n']) - 1}]{entry['tail']}", entry["rule"]
     found = _FIELD.match(message)
     if found is None:
         return "", message
