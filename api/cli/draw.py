@@ -21,7 +21,9 @@ from uuid import UUID
 import typer
 
 from api.cli.catalog import COMMANDS
-from api.cli.support import command_group, fail, opened_ledger, print_value, synced
+from api.cli.support import command_group, fail, opened_ledger, print_value, say, synced
+from api.errors import exit_status
+from api.language import t
 
 if TYPE_CHECKING:
     from ledger.domain.agency import Agency
@@ -49,8 +51,11 @@ def _ceremony() -> Iterator[tuple[Ledger, Ceremony]]:
         try:
             yield ledger, Ceremony(ledger.app, ledger.settings.keys_dir)
         except CeremonyError as exc:
+            from api.error_text import message
             recorded = ledger.sync(require_keys=False).new_leaves
-            _fail(str(exc) + (f" ({recorded} event(s) logged)" if recorded else ""))
+            say(message(exc) + (t(f" ({recorded} event(s) logged)", f"（已记入 {recorded} 个事件）")
+                                if recorded else ""))
+            raise typer.Exit(exit_status(exc)) from None
 
 
 def _day(option: str, text: str) -> date:

@@ -43,6 +43,19 @@ app.add_typer(keys_app, name="keys")
 app.add_typer(log_app, name="log")
 app.add_typer(checkpoint_app, name="checkpoint")
 
+
+
+@app.callback()
+def root(
+    lang: Annotated[str | None, typer.Option(
+        "--lang", metavar="zh|en",
+        help="the language of output, help and errors: zh (简体中文, the default) or en; "
+        "also the SPOTCHECK_LANG environment variable; may be given anywhere on the line")] = None,
+) -> None:
+    """Spotcheck (双随机、一公开): the operators' command line."""
+    # the language is settled before any command is built (api.cli.support.settle_language)
+
+
 LogOption = Annotated[str | None, typer.Option(
     "--log", help="the log: an agency's division code, or `ledger` (default: the only log)")]
 T = TypeVar("T")

@@ -11,12 +11,15 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import typer
 import typer.main
 from typer import _click as click
+from typer._click.exceptions import UsageError
 from typer.core import TyperGroup
 
 if TYPE_CHECKING:
     from ledger.services.ledger import Ledger
 
+from api.cli.localise import Context, localise, translate_help, translated_usage
 from api.errors import EXIT_STATUS, exit_status
+from api.language import ENV_VAR, LANGS, parse, t, use
 from ledger.errors import SpotcheckError
 
 #: Exit status of a command that failed for a reason it could name.
@@ -25,7 +28,27 @@ EXIT_ERROR = EXIT_STATUS["invalid"]
 
 class LazyCommands(TyperGroup):
     """The root group: its own commands, and those of :data:`api.cli.catalog.COMMANDS`, each
-    imported and built only when it is named (its help listed from the catalog)."""
+    imported and built only when it is named (its help listed from the catalog).
+
+    It also settles the language (:mod:`api.language`) before anything is printed: ``--lang``
+    anywhere on the line (before ``--``), else ``SPOTCHECK_LANG``, else Chinese; every command
+    it resolves is then localised (:func:`api.cli.localise.localise`)."""
+
+    context_class = Context
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        try:
+            rest = settle_language(args)
+            self.help = translate_help(self.help)
+            return super().parse_args(ctx, rest)
+        except UsageError as exc:
+            raise translated_usage(exc) from None
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except UsageError as exc:
+            raise translated_usage(exc) from None
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         from api.cli.catalog import COMMANDS
@@ -37,7 +60,8 @@ class LazyCommands(TyperGroup):
 
         entry = COMMANDS.get(cmd_name)
         if entry is None:
-            return super().get_command(ctx, cmd_name)
+            own = super().get_command(ctx, cmd_name)
+            return None if own is None else localise(own)
         found = getattr(importlib.import_module(entry.module), entry.attribute)
         if isinstance(found, typer.Typer):
             command: click.Command = typer.main.get_group(found)
@@ -46,7 +70,7 @@ class LazyCommands(TyperGroup):
             single.command(cmd_name)(found)
             command = typer.main.get_command(single)
         command.name = cmd_name
-        return command
+        return localise(command)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         from api.cli.catalog import COMMANDS
@@ -55,13 +79,48 @@ class LazyCommands(TyperGroup):
         for name in self.list_commands(ctx):
             entry = COMMANDS.get(name)
             if entry is not None:
-                rows.append((name, entry.help))
+                rows.append((name, translate_help(entry.help) or ""))
                 continue
             command = super().get_command(ctx, name)
             if command is not None and not command.hidden:
-                rows.append((name, command.get_short_help_str(limit=300)))  # wrapped, not cut
+                rows.append((name, translate_help(command.get_short_help_str(limit=1000)) or ""))
         with formatter.section("Commands"):
             formatter.write_dl(rows)
+
+
+def settle_language(args: list[str]) -> list[str]:
+    """Use the language ``--lang`` names anywhere in ``args`` (before ``--``), else
+    ``SPOTCHECK_LANG``, else Chinese; ``args`` without the ``--lang`` options, one kept first
+    for the root's own option."""
+    import os
+
+    rest: list[str] = []
+    chosen: str | None = None
+    index = 0
+    while index < len(args):
+        arg = args[index]
+        if arg == "--":
+            rest += args[index:]
+            break
+        if arg == "--lang" and index + 1 < len(args):
+            chosen = args[index + 1]
+            index += 2
+            continue
+        if arg.startswith("--lang="):
+            chosen = arg.partition("=")[2]
+        else:
+            rest.append(arg)
+        index += 1
+    from_env = os.environ.get(ENV_VAR, "").strip()
+    lang = parse(chosen) if chosen is not None else (parse(from_env) if from_env else "zh")
+    if lang is None:
+        use("zh")
+        source = "--lang" if chosen is not None else ENV_VAR
+        raise UsageError(
+            f"{source}: {chosen if chosen is not None else from_env!r} is not one of "
+            f"{', '.join(LANGS)} (zh: 简体中文, en: English)")
+    use(lang)
+    return ["--lang", lang, *rest] if chosen is not None else rest
 
 
 def command_group(help: str, **options: Any) -> typer.Typer:
@@ -87,14 +146,24 @@ def print_value(value: Any, as_json: bool, text: Callable[[Any], str]) -> None:
 
 
 def fail(message: str, status: int = EXIT_ERROR) -> NoReturn:
-    """Print ``spotcheck: <message>`` on standard error and exit with ``status`` (2)."""
-    typer.echo(f"spotcheck: {message}", err=True)
+    """Print ``spotcheck: <message>`` on standard error, in the reader's language
+    (:func:`api.error_text.text`), and exit with ``status`` (2)."""
+    from api.error_text import text
+    say(text(message))
     raise typer.Exit(status)
 
 
+def say(message: str) -> None:
+    """``spotcheck: <message>`` on standard error, as written."""
+    typer.echo(f"spotcheck: {message}", err=True)
+
+
 def fail_with(error: SpotcheckError) -> NoReturn:
-    """An expected error: its one line and the exit status its kind maps to."""
-    fail(str(error), exit_status(error))
+    """An expected error: its one line in the reader's language and the exit status its kind
+    maps to."""
+    from api.error_text import message
+    say(message(error))
+    raise typer.Exit(exit_status(error))
 
 
 @contextmanager
@@ -106,7 +175,8 @@ def expected_errors() -> Iterator[None]:
     except SpotcheckError as exc:
         fail_with(exc)
     except AggregateNotFoundError as exc:
-        fail(f"not found: {exc}")
+        say(t(f"not found: {exc}", f"未找到：{exc}（请核对名称或代码，list 命令可列出已有的）"))
+        raise typer.Exit(EXIT_ERROR) from None
 
 
 @contextmanager

@@ -1,0 +1,385 @@
+"""Errors in the reader's language, mapped once at the edge (错误提示的中文).
+
+The ledger raises :class:`ledger.errors.SpotcheckError` with an English message ``field: rule``
+(the domain stays free of presentation). Every entry point shows it through :func:`message`:
+
+* the **field** is named as the user wrote it — the option (``--on``), the column header
+  (``类别``), the record's item as people count it (检查事项第 3 项) — never an internal name
+  (``frozen_on``, ``record.items[2].item``); :data:`FIELDS` holds both languages' names;
+* the **rule** of the errors a bureau meets in a quarter (imports, rulebook adoption, the plan,
+  the draw's steps, records, publication) is translated whole by :data:`RULES`, patterns over the
+  English rule that keep its values; a rule without a translation is shown in a Chinese frame —
+  the kind of failure, the field, the rule as written, and what to do next (:data:`NEXT_STEP`);
+* values the user typed in Chinese are echoed in Chinese (``found 'county'`` → “县控”).
+
+The English message stays the one the code wrote, with the field renamed where the code's name is
+not the user's. Tests cover the translated rules (``tests/test_language.py``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from api.language import Lang, current
+from api.words import WORDS
+from ledger.errors import Kind, SpotcheckError, split_message
+
+#: The kind of failure, and what to do next, in Chinese.
+KIND_ZH: dict[str, str] = {
+    "invalid": "输入有误", "conflict": "当前状态不允许此操作", "not_found": "未找到",
+    "unauthenticated": "身份未验证", "forbidden": "无权操作", "integrity": "账本数据不一致",
+    "unavailable": "无法访问",
+}
+NEXT_STEP: dict[str, str] = {
+    "invalid": "请按上述规则改正后重试。",
+    "conflict": "请先查看当前状态（show/list 命令）再决定下一步。",
+    "not_found": "请核对名称或代码（list 命令可列出已有的）。",
+    "unauthenticated": "请重新登录或取得有效的令牌。",
+    "forbidden": "请由有权限的角色办理。",
+    "integrity": "请停止操作并查明原因，切勿盲目重试；请联系系统管理员或上级核验。",
+    "unavailable": "请检查数据库或密钥文件是否可用后重试。",
+}
+
+#: A field's name as the user wrote it: (English, Chinese).
+FIELDS: dict[str, tuple[str, str]] = {
+    # the draw
+    "frozen_on": ("--on (the freeze date)", "冻结日期（--on）"),
+    "fixed_on": ("--on (the date the list is fixed)", "名单确定日期（--on）"),
+    "disclosed_on": ("--on (the disclosure date)", "公开日期（--on）"),
+    "period": ("--period", "抽查季度（--period）"),
+    "draw_id": ("DRAW_ID", "抽查编号"),
+    "k": ("--k", "熵源序号（--k）"),
+    "commitment": ("--commitment", "承诺值（--commitment）"),
+    "seed": ("seed", "种子"),
+    "calendar": ("calendar", "工作日历"),
+    "plan": ("plan", "年度计划"),
+    "rulebook": ("rulebook", "规则手册"),
+    "agency": ("--agency", "执法机构（--agency）"),
+    "unit": ("--unit", "检查对象（--unit）"),
+    "certificate": ("--certificate", "执法证号（--certificate）"),
+    "recusal": ("recusal", "回避"),
+    "witness": ("--witness", "见证人（--witness）"),
+    "entropy_plan": ("the entropy plan", "熵源计划"),
+    "kind": ("--kind", "类型（--kind）"),
+    "reason": ("--reason", "理由（--reason）"),
+    "approved_by": ("--approved-by", "批准人（--approved-by）"),
+    "special": ("--special-share", "特殊监管对象抽查比例（--special-share）"),
+    "quota": ("quota", "抽查任务数"),
+    "officers": ("officers", "到场执法人员"),
+    "officer": ("officer", "执法人员"),
+    # the directories (the column headers agencies use)
+    "name": ("name", "名称"),
+    "credit_code": ("credit_code", "统一社会信用代码"),
+    "organisation_code": ("organisation_code", "组织机构代码"),
+    "legal_representative": ("legal_representative", "法定代表人"),
+    "phone": ("phone", "联系电话"),
+    "county": ("county", "所属区县"),
+    "industry": ("industry", "行业"),
+    "address": ("address", "地址"),
+    "category": ("category", "类别"),
+    "control_level": ("control_level", "控制级别"),
+    "risk_grade": ("risk_grade", "风险等级"),
+    "fixed_source_code": ("fixed_source_code", "固定污染源编码"),
+    "certificate_no": ("certificate_no", "执法证号"),
+    "post": ("post", "职务"),
+    "enforcement_category": ("enforcement_category", "执法类别"),
+    "expertise": ("expertise", "专业特长"),
+    "may_inspect": ("may_inspect", "可检查类别"),
+    "outside_expert": ("outside_expert", "外聘专家"),
+    "reasons": ("--reason", "理由（--reason）"),
+    "active": ("active", "在岗状态"),
+    "last_day": ("--to", "结束日期（--to）"),
+    "code": ("--code", "区划代码（--code）"),
+    "parent_id": ("--parent", "上级机构（--parent）"),
+    # the inspection record (the record file's fields)
+    "record": ("the record", "检查记录"),
+    "visited_on": ("visited_on (the visit date)", "检查日期（visited_on）"),
+    "place": ("place", "检查地点（place）"),
+    "status": ("status", "生产状态（status）"),
+    "items": ("items", "检查事项（items）"),
+    "item": ("item", "事项名称"),
+    "finding": ("finding", "检查结论"),
+    "description": ("description", "问题描述"),
+    "annex4": ("annex4", "附件4情况（annex4）"),
+    "orders": ("orders", "责令改正事项（orders）"),
+    "order": ("order", "改正内容"),
+    "due": ("due", "改正期限"),
+    "case": ("case", "立案情况（case）"),
+    "penalty": ("penalty", "处罚"),
+    "attachments": ("attachments", "附件（attachments）"),
+    "sha256": ("sha256", "SHA-256 摘要"),
+    "remarks": ("remarks", "备注（remarks，不公开）"),
+    "public_remarks": ("public_remarks", "公开说明（public_remarks）"),
+    "filed_by": ("--by", "填报人（--by）"),
+    "verified_by": ("--verified-by", "核查人（--verified-by）"),
+    "disclosed_by": ("--by", "公开经办人（--by）"),
+    "replacement": ("replacement", "替补人员"),
+    "publication": ("publication", "结果公开"),
+    "result": ("result", "检查结果"),
+    # options of the command line
+    "--on": ("--on", "日期（--on）"),
+    "--file": ("--file", "文件（--file）"),
+    "--out": ("--out", "输出文件（--out）"),
+    "--lang": ("--lang", "语言（--lang）"),
+    "--agency": ("--agency", "执法机构（--agency）"),
+    "--set": ("--set", "修改项（--set）"),
+    "--special-share": ("--special-share", "特殊监管对象抽查比例（--special-share）"),
+    "--with-values": ("--with-values", "附带揭示值（--with-values）"),
+    "--quarter": ("--quarter", "季度（--quarter）"),
+    "VALUE": ("VALUE", "见证人选定的值（VALUE）"),
+}
+
+# record.items[2].item → items, 2, item
+_PATH = re.compile(r"^(?P<head>[A-Za-z_][\w-]*)(?:\[(?P<index>\d+)\])?(?:\.(?P<tail>[A-Za-z_]\w*))?$")
+
+
+def field_label(field: str, lang: Lang | None = None) -> str:
+    """The field as the user wrote it, in ``lang`` (default: the current language)."""
+    lang = lang or current()
+    pick = 1 if lang == "zh" else 0
+    name = field.removeprefix("record.").removeprefix("details.")
+    if name in FIELDS:
+        return FIELDS[name][pick]
+    found = _PATH.match(name)
+    if found is None or (found["index"] is None and found["tail"] is None):
+        return name
+    head = FIELDS.get(found["head"], (found["head"], found["head"]))[pick]
+    tail = FIELDS.get(found["tail"] or "", (found["tail"], found["tail"]))[pick]
+    if found["index"] is None:
+        return f"{head}：{tail}" if lang == "zh" else f"{head}, {tail}"
+    number = int(found["index"]) + 1  # as people count
+    if lang == "zh":
+        return f"{head}第 {number} 项" + (f"的{tail}" if found["tail"] else "")
+    return f"{found['head']} no. {number}" + (f", {found['tail']}" if found["tail"] else "")
+
+
+def _quoted(text: str) -> str:
+    """``'county'`` → “县控” where it is an enumerated value; other quotes as Chinese quotes."""
+    def one(match: re.Match[str]) -> str:
+        value = match.group(1)
+        for words in WORDS.values():
+            if value in words and words is not WORDS["agency_kind"]:
+                return f"“{words[value]}”"
+        return f"“{value}”"
+    return re.sub(r"'([^']*)'", one, text)
+
+
+def _listed(text: str) -> str:
+    """``key, general, special`` → 顿号 between the values (their Chinese words added)."""
+    parts = [p.strip() for p in text.split(",")]
+    named = []
+    for part in parts:
+        zh = next((words[part] for words in WORDS.values() if part in words), None)
+        named.append(f"{part}（{zh}）" if zh and zh != part else part)
+    return "、".join(named)
+
+
+Rule = tuple[re.Pattern[str], Callable[[re.Match[str]], str]]
+
+
+def _rule(pattern: str, zh: str | Callable[[re.Match[str]], str]) -> Rule:
+    if isinstance(zh, str):
+        template = zh
+        return re.compile(pattern, re.S), lambda m: template.format(**{
+            k: _quoted(v) if v is not None else "" for k, v in m.groupdict().items()})
+    return re.compile(pattern, re.S), zh
+
+
+#: Rules of the errors met in a quarter, translated whole: (pattern over the English rule, Chinese).
+RULES: tuple[Rule, ...] = (
+    # dates, files, codes
+    _rule(r"^'?(?P<v>[^']*)'? is not a date \(?YYYY-MM-DD\)?$",
+          "“{v}”不是日期：请写成 YYYY-MM-DD，例如 2026-03-02。"),
+    _rule(r"^a date YYYY-MM-DD$", "须填写日期，格式 YYYY-MM-DD，例如 2026-03-02。"),
+    _rule(r"^(?P<p>.+): no such file$", "找不到文件 {p}：请检查路径和文件名。"),
+    _rule(r"^(?P<p>.+): not a \.csv or \.xlsx file$", "{p} 不是 .csv 或 .xlsx 文件：请另存为其中一种格式。"),
+    _rule(r"^(?P<p>.+): not UTF-8 text \(save the CSV as UTF-8\)$",
+          "{p} 不是 UTF-8 文本：请在表格软件中另存为“CSV UTF-8”格式。"),
+    _rule(r"^(?P<p>.+): the file is empty \(no header row\)$",
+          "{p} 是空文件（没有表头行）：请填写表头和数据。"),
+    _rule(r"^(?P<p>.+): not a readable \.xlsx file \((?P<e>.*)\)$",
+          "{p} 无法作为 .xlsx 文件读取（{e}）：请用表格软件重新保存。"),
+    _rule(r"^(?P<p>.+?): row 1, column (?P<c>.+?): unknown column \(known: (?P<k>.+)\)$",
+          "{p}：第 1 行的列名“{c}”无法识别：可用的列名有 {k}；请改为其中之一或删除该列。"),
+    _rule(r"^(?P<p>.+?): (?P<n>\d+) bad row\(s\), nothing imported:\n(?P<rows>.*)$",
+          lambda m: f"{m['p']}：有 {m['n']} 处错误，未导入任何内容（请全部改正后重新导入）：\n"
+          + _import_rows(m["rows"])),
+    _rule(r"^no agency with division code (?P<c>\S+)(?: \(see `spotcheck agency list`\))?$",
+          "没有区划代码为 {c} 的执法机构：用 `spotcheck agency list` 查看已有机构。"),
+    # imports and the directory
+    _rule(r"^already registered with other values \(change it with an update, not an import\)$",
+          "已登记且内容不同：修改已登记的条目请用 `spotcheck entities update`（或 reclassify、special 等），"
+          "不要重复导入。"),
+    _rule(r"^duplicate of row (?P<n>\d+)$", "与第 {n} 行重复：请删除其中一行。"),
+    _rule(r"^a general unit has no control level \(found (?P<v>'[^']*')\);.*$",
+          "一般排污单位没有控制级别（填写的是{v}）：请把类别改为“重点”，或清空控制级别。"),
+    _rule(r"^'(?P<v>[^']*)' is not one of (?P<c>[^()]+?)(?: \((?P<zh>[^)]*)\))?$",
+          lambda m: f"{_quoted(repr_(m['v']))}不是允许的值；可填：{_listed(m['c'])}。"),
+    _rule(r"^one of (?P<c>[^()]+)$", lambda m: f"须为以下之一：{_listed(m['c'])}。"),
+    _rule(r"^(?P<n>.+) is already (?P<s>\w+)$",
+          lambda m: f"{m['n']} 已经是“{_status(m['s'])}”状态，无需重复操作。"),
+    _rule(r"^a value in a column the header does not name; remove it or give the column a known header$",
+          "该列没有表头却有内容：请删除这些内容，或为该列填写可识别的表头。"),
+    # the rulebook and the plan
+    _rule(r"^'(?P<b>[^']*)' is neither a preset \((?P<l>.*)\) nor a file$",
+          "“{b}”既不是预设规则手册（{l}），也不是文件：用 `spotcheck rulebook list` 查看预设。"),
+    _rule(r"^agency (?P<c>\S+) has no rulebook in force on (?P<d>\S+)$",
+          "机构 {c} 在 {d} 没有生效的规则手册：请先 `spotcheck rulebook adopt … --agency {c}`。"),
+    _rule(r"^agency (?P<c>\S+) has filed no (?P<y>\d+) annual plan \((?P<cmd>`.*`)\)$",
+          "机构 {c} 尚未报送 {y} 年度抽查计划：请先运行 {cmd}。"),
+    _rule(r"^'(?P<v>[^']*)' is not a percentage like 50% or 12\.5%$",
+          "“{v}”不是百分比：请写成 50% 或 12.5% 这样的形式。"),
+    _rule(r"^'(?P<v>[^']*)' must be more than 0% and at most 100%$", "“{v}”须大于 0% 且不超过 100%。"),
+    # the draw
+    _rule(r"^(?P<d>\S+) is outside the draw window of (?P<p>\S+), (?P<s>\S+)\.\.(?P<e>[\d-]+)(?P<rest>.*)$",
+          "{d} 不在 {p} 的抽查窗口（{s} 至 {e}）内：请在窗口内的工作日办理。"),
+    _rule(r"^(?P<d>\S+) is not a working day \((?P<w>.+)\); the draw of (?P<p>\S+) is frozen and fixed "
+          r"on working days only$",
+          lambda m: f"{m['d']} 不是工作日（{_weekday(m['w'])}）：{m['p']} 的抽查只在工作日冻结和确定名单。"),
+    _rule(r"^(?P<i>\S+) is already frozen; a period has one draw$",
+          "{i} 已经冻结：每个季度只有一次抽查（用 `spotcheck draw show {i}` 查看）。"),
+    _rule(r"^no draw (?P<i>\S+) \(see `spotcheck draw list`\)$",
+          "没有编号为 {i} 的抽查：用 `spotcheck draw list` 查看。"),
+    _rule(r"^the entropy plan announced sources 1\.\.(?P<n>\d+), not (?P<k>\d+)$",
+          "熵源计划公布的熵源为第 1 至第 {n} 个，没有第 {k} 个：请核对 --k。"),
+    _rule(r"^source (?P<k>\d+) of (?P<i>\S+) is a (?P<a>\w+), not a (?P<b>\w+) .*$",
+          lambda m: f"{m['i']} 的第 {m['k']} 个熵源是“{_entropy(m['a'])}”，不是“{_entropy(m['b'])}”："
+          "请用对应的步骤记录它。"),
+    _rule(r"^draw (?P<i>\S+) already has its seed; the attempt is recorded$",
+          "抽查 {i} 已经生成种子；本次重复尝试已记录在账。"),
+    _rule(r"^derive the seed first \((?P<cmd>`.*`)\)$", "请先生成种子：{cmd}。"),
+    _rule(r"^draw (?P<i>\S+) is blocked \((?P<r>.*)\); no (?P<s>.+)$",
+          "抽查 {i} 已终止（{r}）：不能再办理任何步骤；本季度需重新冻结一次抽查。"),
+    _rule(r"^(?P<u>\S+) is not on the fixed list of (?P<i>\S+)$",
+          "{u} 不在抽查 {i} 已确定的名单上：请核对统一社会信用代码。"),
+    _rule(r"^(?P<c>\S+) is not on the team of (?P<u>\S+)$", "{c} 不是 {u} 检查组的成员。"),
+    _rule(r"^the list of (?P<i>\S+) is not drawn yet$", "{i} 尚未抽取名单：请先 `spotcheck draw run {i}`。"),
+    _rule(r"^the list of (?P<i>\S+) is not fixed; nothing is (?P<rest>.*)$",
+          "{i} 的名单尚未确定：请先 `spotcheck draw fix {i}`。"),
+    _rule(r"^the list of (?P<p>\S+) stays secret until every visit is recorded or the quarter is over "
+          r"\(after (?P<d>\S+)\); 抽查保密(?P<rest>.*)$",
+          lambda m: f"{m['p']} 的抽查名单须保密，直到全部检查记录填报完毕或季度结束（{m['d']} 之后）"
+          + (f"；{_missing(m['rest'])}" if m["rest"].strip("; ") else "") + "。"),
+    _rule(r"^give --replace-unit CODE, or --recuse CERT --unit CODE$",
+          "请给出 --replace-unit 代码，或 --recuse 执法证号 --unit 代码。"),
+    _rule(r"^no eligible officer left for (?P<u>\S+) \((?P<l>.*)\)$",
+          "{u} 已没有符合条件的执法人员可替补（{l}）。"),
+    _rule(r"^(?P<p>.+): a key for this draw already exists$", "{p}：本次抽查的密钥已存在。"),
+    _rule(r"^(?P<p>.+): the key of draw (?P<i>\S+) is not here \(.*\)$",
+          "{p}：这里没有抽查 {i} 的密钥（它由机构在数据库之外保管）：请在保管密钥的电脑上操作。"),
+    # records
+    _rule(r"^(?P<o>\S+) is not on the assigned team \((?P<t>.*)\) nor a recorded replacement$",
+          "{o} 不在指派的检查组（{t}）中，也不是已记录的替补人员。"),
+    _rule(r"^(?P<n>\d+) present; the rulebook's team is at least (?P<m>\d+) .*$",
+          "到场 {n} 人；规则手册要求每组至少 {m} 名执法人员（双随机：至少两人）。"),
+    _rule(r"^(?P<d>\S+) is outside the period (?P<a>\S+)\.\.(?P<b>\S+)$",
+          "{d} 不在本季度（{a} 至 {b}）内。"),
+    _rule(r"^'(?P<v>.*)' is not on the rulebook's inspection-item list$",
+          "“{v}”不在规则手册的随机抽查事项清单上：请照清单原文填写事项名称。"),
+    _rule(r"^'(?P<v>.*)' appears twice$", "“{v}”出现了两次：每个事项只填一次。"),
+    _rule(r"^every item of the inspection-item list is covered; missing (?P<m>.+)$",
+          "须逐项填写随机抽查事项清单上的全部事项；缺少：{m}。"),
+    _rule(r"^a problem found needs an order to correct \(责令改正\) or a case \(立案\)$",
+          "发现问题须责令改正（填写 orders）或立案查处（填写 case）。"),
+    _rule(r"^a problem is described$", "结论为“发现问题”的事项须写明问题描述。"),
+    _rule(r"^(?P<d>\S+) is not after the visit \((?P<v>\S+)\)$", "改正期限 {d} 须晚于检查日期 {v}。"),
+    _rule(r"^where the inspection took place$", "须填写检查地点。"),
+    _rule(r"^the certificate numbers of the officers present$", "须填写到场执法人员的执法证号（列表）。"),
+    _rule(r"^not a field of an (?P<w>inspection record|inspection object)$",
+          lambda m: "不是检查记录的字段：请删除或改正该字段名。" if m["w"] == "inspection record"
+          else "不是检查对象的字段：请删除或改正该字段名。"),
+    _rule(r"^(?P<u>\S+) has no record in (?P<i>\S+)(?P<rest>.*)$",
+          "{u} 在抽查 {i} 中还没有检查记录：请先 `spotcheck record file`。"),
+    _rule(r"^already filed; a change is a correction with a (?P<rest>.*)$",
+          "检查记录已填报：修改须以更正方式办理（`spotcheck record correct`，写明理由）。"),
+    _rule(r"^already published$", "结果已经公开。"),
+    _rule(r"^a result is published after its record is filed$", "检查记录填报后才能公开结果。"),
+    _rule(r"^(?P<p>.+): (?P<n>\d+) visit\(s\) not recorded yet: (?P<l>.+)$",
+          "{p}；尚有 {n} 处检查未填报记录：{l}。"),
+)
+
+
+def repr_(text: str) -> str:
+    return f"'{text}'"
+
+
+def _status(value: str) -> str:
+    return WORDS["status"].get(value, value)
+
+
+def _entropy(value: str) -> str:
+    return WORDS["entropy"].get(value, value)
+
+
+def _weekday(text: str) -> str:
+    days = {"a Saturday": "星期六", "a Sunday": "星期日"}
+    return days.get(text, "法定节假日" if "holiday" in text else text)
+
+
+def _missing(rest: str) -> str:
+    found = re.match(r"^;?\s*(?P<n>\d+) visit\(s\) not recorded yet: (?P<l>.+)$", rest.strip())
+    if found is None:
+        return rest.strip("; ")
+    return f"尚有 {found['n']} 处检查未填报记录：{found['l']}"
+
+
+def _import_rows(rows: str) -> str:
+    """``  row 3, column 类别: …`` lines of a rejected import, each in Chinese."""
+    lines = []
+    for line in rows.splitlines():
+        found = re.match(r"^(?P<i>\s*)row (?P<r>\d+), column (?P<c>.+?): (?P<why>.*)$", line)
+        more = re.match(r"^(?P<i>\s*)… and (?P<n>\d+) more$", line)
+        if found is not None:
+            lines.append(f"{found['i']}第 {found['r']} 行，“{found['c']}”列："
+                         f"{rule_zh(found['why']) or _frame_rule(found['why'])}")
+        elif more is not None:
+            lines.append(f"{more['i']}…… 另有 {more['n']} 处")
+        else:
+            lines.append(line)
+    return "\n".join(lines)
+
+
+def rule_zh(rule: str) -> str | None:
+    """The rule translated whole, or None when no pattern knows it."""
+    for pattern, render in RULES:
+        found = pattern.match(rule)
+        if found is not None:
+            return render(found)
+    # a rule that names a field of its own ("fixed_source_code: …" inside a row's reason)
+    inner_field, inner_rule = split_message(rule)
+    if inner_field and inner_rule != rule:
+        inner = rule_zh(inner_rule)
+        if inner is not None:
+            return f"{field_label(inner_field, 'zh')}：{inner}"
+    return None
+
+
+def _frame_rule(rule: str) -> str:
+    """An untranslated rule, quoted values in Chinese quotes."""
+    return _quoted(rule)
+
+
+def message(error: SpotcheckError, lang: Lang | None = None) -> str:
+    """The whole message of ``error`` in ``lang`` (default: the current language)."""
+    return text(str(error), error.kind, lang, field=error.field, rule=error.rule)
+
+
+def text(whole: str, kind: Kind | str = "invalid", lang: Lang | None = None, *,
+         field: str | None = None, rule: str | None = None) -> str:
+    """A message ``field: rule`` written by the code, in ``lang``: the field named as the user
+    wrote it, the rule translated (or framed with the kind and the next step)."""
+    lang = lang or current()
+    if field is None or rule is None:
+        field, rule = split_message(whole)
+    if lang != "zh":
+        if field and field.removeprefix("record.") in FIELDS:
+            return f"{field_label(field, 'en')}: {rule}"
+        return whole
+    label = field_label(field, "zh") if field else ""
+    translated = rule_zh(rule)
+    if translated is not None:
+        return f"{label}：{translated}" if label else translated
+    frame = KIND_ZH.get(kind, "出错")
+    return (f"{frame}（{label}）：{_frame_rule(rule)}；{NEXT_STEP.get(kind, '')}" if label
+            else f"{frame}：{_frame_rule(rule)}；{NEXT_STEP.get(kind, '')}")
