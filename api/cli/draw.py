@@ -23,7 +23,7 @@ import typer
 from api.cli.catalog import COMMANDS
 from api.cli.support import command_group, fail, opened_ledger, print_value, say, synced
 from api.errors import exit_status
-from api.language import t
+from api.language import current, t
 
 if TYPE_CHECKING:
     from ledger.domain.agency import Agency
@@ -320,13 +320,11 @@ def draw_record_sheet(
     with_values: Annotated[bool, typer.Option(
         "--with-values", help="print the revealed values and the dice digits (sealed until the list is "
         "disclosed: opening them before is recorded)")] = False,
-    lang: Annotated[str, typer.Option(help="zh or en")] = "zh",
 ) -> None:
     """The printable record of the draw ceremony (摇号记录) for the witnesses and the operator to
     sign: date, participants, commitments, sources recorded, seed commitment, list hash."""
     from projections.ceremony_record import ceremony_record_html
-    if lang not in ("zh", "en"):
-        _fail(f"--lang: {lang!r} is not zh or en")
+    lang = current()
     if out.suffix.lower() != ".html":
         _fail(f"--out: {out.name}: the record is an .html page (print it from a browser)")
     with _ceremony() as (ledger, ceremony):
