@@ -18,6 +18,8 @@ import typer
 
 from api.cli.catalog import COMMANDS
 from api.cli.support import command_group, fail, opened_ledger, print_value, synced
+from api.language import t
+from api.words import quarter, value_of, word
 
 if TYPE_CHECKING:
     from ledger.domain.agency import Agency
@@ -68,7 +70,8 @@ def agency_add(
     with _ledger() as ledger:
         parent_id = None if parent is None else _agency(ledger, parent)
         ledger.app.establish_agency(name, code, kind, parent_id, origin)
-        typer.echo(f"established {name} ({code}){synced(ledger)}")
+        typer.echo(t(f"established {name} ({code}){synced(ledger)}",
+                     f"已设立 {name}（{code}）{synced(ledger)}"))
 
 
 @agency_app.command("list")
@@ -107,7 +110,8 @@ def entities_export(
         view = directories(ledger.app, _agency(ledger, agency))
         count = write_table(out, OBJECT_COLUMNS, [object_row(u) for u in view.objects],
                             english=english)
-        typer.echo(f"wrote {count} inspection object(s) to {out}")
+        typer.echo(t(f"wrote {count} inspection object(s) to {out}",
+                     f"已将 {count} 个检查对象写入 {out}"))
 
 
 @entities_app.command("list")
@@ -117,7 +121,8 @@ def entities_list(agency: AgencyCode, as_json: JsonFlag = False) -> None:
     with _ledger() as ledger:
         rows = [object_row(u) for u in directories(ledger.app, _agency(ledger, agency)).objects]
         print_value(rows, as_json, lambda rs: "\n".join(
-            f"{r['credit_code']}\t{r['category']}\t{r['status']}\t{r['name']}" for r in rs))
+            f"{r['credit_code']}\t{word('category', r['category'])}\t{word('status', r['status'])}"
+            f"\t{r['name']}" for r in rs))
 
 
 @entities_app.command("show")
@@ -164,6 +169,7 @@ def entities_reclassify(
     control_level: Annotated[str, typer.Option(help="national/provincial/city/county")] = "",
 ) -> None:
     """Change a unit's category (and control level for a key unit)."""
+    category, control_level = value_of("category", category), value_of("control_level", control_level)
     _change(credit_code, agency, lambda u: u.reclassify(category, reason, control_level),
             "reclassified")
 
@@ -209,7 +215,14 @@ def _change(
     from ledger.domain.directory import object_id
     with _ledger() as ledger:
         ledger.app.change_object(object_id(str(_agency(ledger, agency)), credit_code), change)
-        typer.echo(f"{done} {credit_code}{synced(ledger)}")
+        typer.echo(t(f"{done} {credit_code}{synced(ledger)}",
+                     f"已{DONE_ZH.get(done, done)} {credit_code}{synced(ledger)}"))
+
+
+DONE_ZH = {"updated": "修改", "reclassified": "调整类别", "lifted": "解除特殊监管",
+           "marked": "列为特殊监管对象", "resumed": "记录恢复生产", "suspended": "记录停产",
+           "relocated": "记录搬迁", "closed": "关闭", "deactivated": "停止抽取",
+           "reactivated": "恢复抽取"}
 
 
 def _assignment(item: str) -> tuple[str, str]:
@@ -242,7 +255,7 @@ def inspectors_export(
         view = directories(ledger.app, _agency(ledger, agency))
         rows = [inspector_row(i) for i in view.inspectors]
         count = write_table(out, INSPECTOR_COLUMNS, rows, english=english)
-        typer.echo(f"wrote {count} inspector(s) to {out}")
+        typer.echo(t(f"wrote {count} inspector(s) to {out}", f"已将 {count} 名执法人员写入 {out}"))
 
 
 @inspectors_app.command("list")
@@ -252,7 +265,8 @@ def inspectors_list(agency: AgencyCode, as_json: JsonFlag = False) -> None:
     with _ledger() as ledger:
         rows = [inspector_row(i) for i in directories(ledger.app, _agency(ledger, agency)).inspectors]
         print_value(rows, as_json, lambda rs: "\n".join(
-            f"{r['certificate_no']}\t{r['name']}\t{'active' if r['active'] else 'inactive'}"
+            f"{r['certificate_no']}\t{r['name']}\t"
+            + (t("active", "在岗") if r["active"] else t("inactive", "不参加抽取"))
             for r in rs))
 
 
@@ -283,7 +297,8 @@ def inspectors_deactivate(
 def _change_inspector(certificate: str, change: Callable[[Inspector], None], done: str) -> None:
     with _ledger() as ledger:
         ledger.app.change_inspector(certificate, change)
-        typer.echo(f"{done} {certificate}{synced(ledger)}")
+        typer.echo(t(f"{done} {certificate}{synced(ledger)}",
+                     f"已{DONE_ZH.get(done, done)} {certificate}{synced(ledger)}"))
 
 
 @conflict_app.command("add")
@@ -298,7 +313,8 @@ def conflict_add(
     with _ledger() as ledger:
         unit_id = object_id(str(_agency(ledger, agency)), unit)
         ledger.app.declare_conflict(certificate, unit_id, reason)
-        typer.echo(f"conflict declared: {certificate} × {unit}{synced(ledger)}")
+        typer.echo(t(f"conflict declared: {certificate} × {unit}{synced(ledger)}",
+                     f"已申报利害关系：{certificate} × {unit}{synced(ledger)}"))
 
 
 # -- rulebooks and the plan ------------------------------------------------------------------------
@@ -328,7 +344,9 @@ def rulebook_adopt(
     with _ledger() as ledger:
         rulebook = _load_rulebook(book).adopt(adopted_from, stated, approved_by)
         ledger.app.adopt_rulebook(_agency(ledger, agency), rulebook, approved_by, reason)
-        typer.echo(f"adopted {rulebook.name} from {adopted_from}{synced(ledger)}")
+        typer.echo(t(f"adopted {rulebook.name} from {adopted_from}{synced(ledger)}",
+                     f"已采用《{rulebook.source.title}》（{rulebook.name}），自 {adopted_from} 起生效"
+                     f"{synced(ledger)}"))
 
 
 def _share_bp(option: str, text: str) -> int:
@@ -363,16 +381,20 @@ def rulebook_show(
             _fail(str(exc))
         typer.echo(json.dumps(book.to_dict(), ensure_ascii=False, indent=2))
         for category in book.unstated():
-            typer.echo(f"note: {preset} gives no number for {category} units; adopting it needs "
-                       f"one stated (`spotcheck rulebook adopt {preset} … --{category}-share "
-                       "PERCENT`)", err=True)
+            typer.echo(t(f"note: {preset} gives no number for {category} units; adopting it needs "
+                         f"one stated (`spotcheck rulebook adopt {preset} … --{category}-share "
+                         "PERCENT`)",
+                         f"注意：{preset} 未规定{word('category', category)}的抽查比例；采用时须写明"
+                         f"（`spotcheck rulebook adopt {preset} … --{category}-share 百分比`）"),
+                       err=True)
         return
     assert agency is not None
     with _ledger() as ledger:
         stored: Agency = ledger.app.repository.get(_agency(ledger, agency))
         rulebook = stored.rulebook_in_force(on)
         if rulebook is None:
-            _fail(f"--agency: {stored.name} has no rulebook in force on {on}")
+            _fail(t(f"--agency: {stored.name} has no rulebook in force on {on}",
+                    f"--agency：{stored.name} 在 {on} 没有生效的规则手册"))
         typer.echo(json.dumps(rulebook.to_dict(), ensure_ascii=False, indent=2))
 
 
@@ -387,8 +409,11 @@ def plan(
         annual = ledger.app.file_plan(_agency(ledger, agency), year, approved_by)
         suffix = synced(ledger)
         print_value(annual.to_dict(), as_json, lambda d: "\n".join(
-            [f"plan {year} ({d['rulebook']}, {d['officers']} officers){suffix}"]
-            + [f"Q{q['quarter']}\t{q['category']}\t{q['required']}/{q['population']}"
+            [t(f"plan {year} ({d['rulebook']}, {d['officers']} officers){suffix}",
+               f"{year} 年度计划（{d['rulebook']}，执法人员 {d['officers']} 名）{suffix}")]
+            + [t(f"Q{q['quarter']}\t{q['category']}\t{q['required']}/{q['population']}",
+                 f"{quarter(q['quarter'])}\t{word('category', q['category'])}\t"
+                 f"抽查 {q['required']} / 共 {q['population']} 家")
                for q in d["quotas"]]))
 
 
@@ -414,9 +439,11 @@ def _load_rulebook(book: str) -> Rulebook:
 
 def _imported(file: Path, result: ImportResult, logged: str) -> str:
     """The import's line, then each row accepted with a warning (a retired division)."""
-    notes = "".join(f"\n  note: {w}" for w in result.warnings)
-    return f"imported {file}: {result.added} added, {result.unchanged} unchanged{logged}{notes}"
+    notes = "".join(t(f"\n  note: {w}", f"\n  提示：第 {w.row} 行，“{w.column}”列：{w.reason}")
+                    for w in result.warnings)
+    return t(f"imported {file}: {result.added} added, {result.unchanged} unchanged{logged}{notes}",
+             f"已导入 {file}：新增 {result.added} 条，未变 {result.unchanged} 条{logged}{notes}")
 
 
 def _progress(rows: int) -> None:
-    typer.echo(f"  … {rows:,} rows read", err=True)
+    typer.echo(t(f"  … {rows:,} rows read", f"  …… 已读取 {rows:,} 行"), err=True)

@@ -24,6 +24,7 @@ from api.cli.catalog import COMMANDS
 from api.cli.support import command_group, fail, opened_ledger, print_value, say, synced
 from api.errors import exit_status
 from api.language import current, t
+from api.words import word
 
 if TYPE_CHECKING:
     from ledger.domain.agency import Agency
@@ -88,13 +89,18 @@ def draw_freeze(
     with _ceremony() as (ledger, ceremony):
         draw = ceremony.freeze(agency, period, _day("--on", on), plan, kind=kind, load_cap=load_cap)
         units = sum(s["population"] for s in draw.strata.values())
-        typer.echo(f"frozen: {draw.draw_id}, {units} in the population, {len(draw.strata)} "
-                   f"stratum/strata, {len(draw.exclusions)} exclusion(s), window "
-                   f"{draw.window['start']}..{draw.window['end']}{synced(ledger)}")
-        typer.echo("  public: the four input files' hashes, the strata counts, the entropy plan "
-                   f"({_plan_text(draw)}); "
-                   f"the draw key is {ceremony.keys.path(draw.draw_id)} (mode 0600, never in the "
-                   "database)")
+        typer.echo(t(f"frozen: {draw.draw_id}, {units} in the population, {len(draw.strata)} "
+                     f"stratum/strata, {len(draw.exclusions)} exclusion(s), window "
+                     f"{draw.window['start']}..{draw.window['end']}{synced(ledger)}",
+                     f"已冻结：{draw.draw_id}，抽查对象总体 {units} 个，{len(draw.strata)} 个分层，"
+                     f"排除 {len(draw.exclusions)} 个，抽查窗口 {draw.window['start']} 至 "
+                     f"{draw.window['end']}{synced(ledger)}"))
+        typer.echo(t("  public: the four input files' hashes, the strata counts, the entropy plan "
+                     f"({_plan_text(draw)}); "
+                     f"the draw key is {ceremony.keys.path(draw.draw_id)} (mode 0600, never in the "
+                     "database)",
+                     f"  公开内容：四个输入文件的哈希、各分层数量、熵源计划（{_plan_text(draw)}）；"
+                     f"抽查密钥在 {ceremony.keys.path(draw.draw_id)}（权限 0600，从不存入数据库）"))
 
 
 def _plan(draw: Draw) -> list[tuple[int, dict[str, str]]]:
@@ -102,7 +108,8 @@ def _plan(draw: Draw) -> list[tuple[int, dict[str, str]]]:
 
 
 def _plan_text(draw: Draw) -> str:
-    return "; ".join(f"{n}. {source['kind']} {source['name']}" for n, source in _plan(draw))
+    return "; ".join(f"{n}. {word('entropy', source['kind'])} {source['name']}"
+                     for n, source in _plan(draw))
 
 
 # -- the seed ceremony -----------------------------------------------------------------------------
@@ -116,9 +123,10 @@ def draw_commit(
     """A witness's commitment (见证人承诺), before any value is revealed."""
     with _ceremony() as (ledger, ceremony):
         ceremony.commit(draw_id, k, witness, role, commitment)
-        typer.echo(f"recorded: witness {k} commitment ({witness}, {role}){synced(ledger)}")
-        typer.echo("  public: the commitment hash; the value stays with the witness until the "
-                   "reveal")
+        typer.echo(t(f"recorded: witness {k} commitment ({witness}, {role}){synced(ledger)}",
+                     f"已记录：第 {k} 个熵源的见证人承诺（{witness}，{role}）{synced(ledger)}"))
+        typer.echo(t("  public: the commitment hash; the value stays with the witness until the "
+                     "reveal", "  公开内容：承诺哈希；值由见证人保管，揭示前不公开"))
 
 
 @draw_app.command("commitment")
@@ -131,10 +139,14 @@ def draw_commitment(
     if "|" in value or "\n" in value or "\r" in value:
         _fail("VALUE: an entropy value may not contain | or a line break (SPOTCHECK-DRAW §3)")
     typer.echo(commitment_of(value))
-    typer.echo("  give this to the operator for `spotcheck draw commit … --commitment`; keep VALUE "
-               "secret until the reveal, then type it exactly as here.\n"
-               "  computing it yourself: `printf %s 'VALUE' | sha256sum` — not `echo VALUE | "
-               "sha256sum`, which hashes a trailing newline too and gives another commitment.",
+    typer.echo(t("  give this to the operator for `spotcheck draw commit … --commitment`; keep VALUE "
+                 "secret until the reveal, then type it exactly as here.\n"
+                 "  computing it yourself: `printf %s 'VALUE' | sha256sum` — not `echo VALUE | "
+                 "sha256sum`, which hashes a trailing newline too and gives another commitment.",
+                 "  把它交给经办人用于 `spotcheck draw commit … --commitment`；VALUE 在揭示前请保密，"
+                 "揭示时须与这里一字不差。\n"
+                 "  自己计算：`printf %s 'VALUE' | sha256sum`——不要用 `echo VALUE | sha256sum`，"
+                 "它会把行尾的换行符一起计算，得到另一个承诺值。"),
                err=True)
 
 
@@ -146,8 +158,10 @@ def draw_reveal(
     """A witness's reveal (揭示), checked against the commitment; a mismatch is recorded."""
     with _ceremony() as (ledger, ceremony):
         ceremony.record_source(draw_id, k, "witness", value)
-        typer.echo(f"recorded: witness {k} reveal, matching its commitment{synced(ledger)}")
-        typer.echo("  public: that it matched; the value is sealed until disclosure")
+        typer.echo(t(f"recorded: witness {k} reveal, matching its commitment{synced(ledger)}",
+                     f"已记录：第 {k} 个熵源的见证人揭示，与其承诺一致{synced(ledger)}"))
+        typer.echo(t("  public: that it matched; the value is sealed until disclosure",
+                     "  公开内容：揭示与承诺一致；值在公开前密封"))
 
 
 @draw_app.command("dice")
@@ -160,9 +174,11 @@ def draw_dice(
     """The witnessed dice roll (现场掷骰), after every witness has revealed."""
     with _ceremony() as (ledger, ceremony):
         ceremony.record_source(draw_id, k, "dice", digits, witnessed_by)
-        typer.echo(f"recorded: dice roll (source {k}), witnessed by {', '.join(witnessed_by)}"
-                   f"{synced(ledger)}")
-        typer.echo("  public: who witnessed it; the digits are sealed until disclosure")
+        typer.echo(t(f"recorded: dice roll (source {k}), witnessed by {', '.join(witnessed_by)}"
+                     f"{synced(ledger)}",
+                     f"已记录：掷骰（第 {k} 个熵源），见证人 {'、'.join(witnessed_by)}{synced(ledger)}"))
+        typer.echo(t("  public: who witnessed it; the digits are sealed until disclosure",
+                     "  公开内容：见证人；数字在公开前密封"))
 
 
 @draw_app.command("external")
@@ -173,8 +189,10 @@ def draw_external(
     """The pre-announced public value (外部公开值), after every witness has revealed."""
     with _ceremony() as (ledger, ceremony):
         ceremony.record_source(draw_id, k, "external", value)
-        typer.echo(f"recorded: external value (source {k}){synced(ledger)}")
-        typer.echo("  public: that it was recorded; the value is sealed until disclosure")
+        typer.echo(t(f"recorded: external value (source {k}){synced(ledger)}",
+                     f"已记录：外部公开值（第 {k} 个熵源）{synced(ledger)}"))
+        typer.echo(t("  public: that it was recorded; the value is sealed until disclosure",
+                     "  公开内容：已记录；值在公开前密封"))
 
 
 @draw_app.command("seed")
@@ -184,9 +202,11 @@ def draw_seed(
     """Derive the draw's one seed (种子) from every announced source; a second attempt is recorded."""
     with _ceremony() as (ledger, ceremony):
         draw = ceremony.derive_seed(draw_id, by)
-        typer.echo(f"recorded: the seed of {draw_id}{synced(ledger)}")
-        typer.echo(f"  public: the seed commitment SHA-256(SEED) = {draw.seed_commitment}; "
-                   "the seed is sealed until disclosure")
+        typer.echo(t(f"recorded: the seed of {draw_id}{synced(ledger)}",
+                     f"已记录：{draw_id} 的种子{synced(ledger)}"))
+        typer.echo(t(f"  public: the seed commitment SHA-256(SEED) = {draw.seed_commitment}; "
+                     "the seed is sealed until disclosure",
+                     f"  公开内容：种子承诺 SHA-256(SEED) = {draw.seed_commitment}；种子在公开前密封"))
 
 
 @draw_app.command("block")
@@ -199,8 +219,9 @@ def draw_block(
     """Stop a draw for good (a witness never revealed): the period needs a new ruling."""
     with _ceremony() as (ledger, ceremony):
         ceremony.block(draw_id, reason, detail, by)
-        typer.echo(f"recorded: {draw_id} blocked ({reason}){synced(ledger)}")
-        typer.echo("  public: the reason and who recorded it")
+        typer.echo(t(f"recorded: {draw_id} blocked ({reason}){synced(ledger)}",
+                     f"已记录：{draw_id} 终止（{reason}）{synced(ledger)}"))
+        typer.echo(t("  public: the reason and who recorded it", "  公开内容：终止原因和记录人"))
 
 
 # -- run and fix -----------------------------------------------------------------------------------
@@ -210,10 +231,13 @@ def draw_run(draw_id: DrawId) -> None:
     with _ceremony() as (ledger, ceremony):
         draw = ceremony.run(draw_id)
         assert draw.drawn is not None
-        typer.echo(f"recorded: the draw of {draw_id}, selected {_counts(draw.drawn['selected'])}"
-                   f"{synced(ledger)}")
-        typer.echo(f"  public: the counts and the hashes (selection {draw.drawn['selection_hash']}, "
-                   f"assignment {draw.drawn['assignment_hash']}); the list is sealed")
+        typer.echo(t(f"recorded: the draw of {draw_id}, selected {_counts(draw.drawn['selected'])}"
+                     f"{synced(ledger)}",
+                     f"已记录：{draw_id} 的抽取，抽中 {_counts(draw.drawn['selected'])}{synced(ledger)}"))
+        typer.echo(t(f"  public: the counts and the hashes (selection {draw.drawn['selection_hash']}, "
+                     f"assignment {draw.drawn['assignment_hash']}); the list is sealed",
+                     f"  公开内容：数量和哈希（抽取结果 {draw.drawn['selection_hash']}，"
+                     f"分组 {draw.drawn['assignment_hash']}）；名单密封"))
 
 
 @draw_app.command("fix")
@@ -226,8 +250,9 @@ def draw_fix(
     with _ceremony() as (ledger, ceremony):
         draw = ceremony.fix(draw_id, by, _day("--on", on))
         assert draw.fixed is not None
-        typer.echo(f"recorded: the list of {draw_id} fixed by {by} on {on}{synced(ledger)}")
-        typer.echo(f"  public: the list hash {draw.fixed['list_hash']}")
+        typer.echo(t(f"recorded: the list of {draw_id} fixed by {by} on {on}{synced(ledger)}",
+                     f"已记录：{draw_id} 的名单由 {by} 于 {on} 确定{synced(ledger)}"))
+        typer.echo(t("  public: the list hash ", "  公开内容：名单哈希 ") + draw.fixed["list_hash"])
 
 
 @draw_app.command("amend")
@@ -412,7 +437,8 @@ def _show_text(view: dict[str, Any]) -> str:
 
 
 def _counts(selected: dict[str, int]) -> str:
-    return ", ".join(f"{stratum} {n}" for stratum, n in sorted(selected.items())) or "none"
+    return t(", ", "，").join(f"{word('category', stratum)} {n}"
+                             for stratum, n in sorted(selected.items())) or t("none", "无")
 
 
 # -- the working-day calendar ----------------------------------------------------------------------

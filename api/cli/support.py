@@ -133,10 +133,12 @@ def command_group(help: str, **options: Any) -> typer.Typer:
 def synced(ledger: Ledger) -> str:
     """Log what was just written, signing the logs whose keys are here; name those that are not."""
     result = ledger.sync(require_keys=False)
-    text = f"; {result.new_leaves} event(s) logged"
+    text = t(f"; {result.new_leaves} event(s) logged", f"；已记入日志 {result.new_leaves} 个事件")
     if result.unsigned:
-        text += (f" (not signed here, no key: log {', '.join(result.unsigned)}; "
-                 "`spotcheck keys init --log CODE` creates one)")
+        text += t(f" (not signed here, no key: log {', '.join(result.unsigned)}; "
+                  "`spotcheck keys init --log CODE` creates one)",
+                  f"（本机没有密钥，未签名：日志 {', '.join(result.unsigned)}；"
+                  "可用 `spotcheck keys init --log 区划代码` 创建）")
     return text
 
 

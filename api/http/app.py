@@ -16,6 +16,7 @@ from typing import Any
 from fastapi import FastAPI
 
 from api.http import errors
+from api.http.language import RequestLanguage
 from api.http.request_log import RequestLog
 from api.http.routes import ROUTERS
 from api.service import Service, open_service
@@ -58,6 +59,7 @@ def create_app(settings: Settings | None = None, *, service: Service | None = No
     errors.install(app)
     for router in ROUTERS:
         app.include_router(router)
+    app.add_middleware(RequestLanguage)
     app.add_middleware(RequestLog, enabled=access_log)
 
     @app.get("/health", tags=["service"], summary="The service answers (no database work)")
