@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import Literal
 
 from api.language import Lang, current
 from api.words import WORDS
@@ -134,9 +135,15 @@ FIELDS: dict[str, tuple[str, str]] = {
 _PATH = re.compile(r"^(?P<head>[A-Za-z_][\w-]*)(?:\[(?P<index>\d+)\])?(?:\.(?P<tail>[A-Za-z_]\w*))?$")
 
 
-def field_label(field: str, lang: Lang | None = None) -> str:
-    """The field as the user wrote it, in ``lang`` (default: the current language)."""
+def field_label(field: str, lang: Lang | None = None, surface: Surface = "cli") -> str:
+    """The field as the user wrote it, in ``lang`` (default: the current language). On the
+    service (``surface="http"``) the user wrote the JSON field: English keeps it, Chinese names it
+    without the command line's option."""
     lang = lang or current()
+    if surface == "http":
+        if lang != "zh":
+            return field
+        return re.sub(r"（--[\w-]+）$", "", field_label(field, "zh"))
     pick = 1 if lang == "zh" else 0
     name = field.removeprefix("record.").removeprefix("details.")
     if name in FIELDS:
@@ -175,6 +182,7 @@ def _listed(text: str) -> str:
     return "、".join(named)
 
 
+Surface = Literal["cli", "http"]
 Rule = tuple[re.Pattern[str], Callable[[re.Match[str]], str]]
 
 
@@ -207,6 +215,8 @@ RULES: tuple[Rule, ...] = (
           + _import_rows(m["rows"])),
     _rule(r"^no agency with division code (?P<c>\S+)(?: \(see `spotcheck agency list`\))?$",
           "没有区划代码为 {c} 的执法机构：用 `spotcheck agency list` 查看已有机构。"),
+    _rule(r"^no agency with division code (?P<c>\S+) in the work view .*$",
+          "工作视图中没有区划代码为 {c} 的执法机构：若刚在本机设立，请先运行 `spotcheck project run`。"),
     # imports and the directory
     _rule(r"^already registered with other values \(change it with an update, not an import\)$",
           "已登记且内容不同：修改已登记的条目请用 `spotcheck entities update`（或 reclassify、special 等），"
@@ -360,26 +370,27 @@ def _frame_rule(rule: str) -> str:
     return _quoted(rule)
 
 
-def message(error: SpotcheckError, lang: Lang | None = None) -> str:
+def message(error: SpotcheckError, lang: Lang | None = None, surface: Surface = "cli") -> str:
     """The whole message of ``error`` in ``lang`` (default: the current language)."""
-    return text(str(error), error.kind, lang, field=error.field, rule=error.rule)
+    return text(str(error), error.kind, lang, field=error.field, rule=error.rule, surface=surface)
 
 
 def text(whole: str, kind: Kind | str = "invalid", lang: Lang | None = None, *,
-         field: str | None = None, rule: str | None = None) -> str:
+         field: str | None = None, rule: str | None = None, surface: Surface = "cli") -> str:
     """A message ``field: rule`` written by the code, in ``lang``: the field named as the user
     wrote it, the rule translated (or framed with the kind and the next step)."""
     lang = lang or current()
     if field is None or rule is None:
         field, rule = split_message(whole)
     if lang != "zh":
-        if field and field.removeprefix("record.") in FIELDS:
+        if surface == "cli" and field and field.removeprefix("record.") in FIELDS:
             return f"{field_label(field, 'en')}: {rule}"
         return whole
-    label = field_label(field, "zh") if field else ""
+    label = field_label(field, "zh", surface) if field else ""
     translated = rule_zh(rule)
     if translated is not None:
         return f"{label}：{translated}" if label else translated
     frame = KIND_ZH.get(kind, "出错")
-    return (f"{frame}（{label}）：{_frame_rule(rule)}；{NEXT_STEP.get(kind, '')}" if label
-            else f"{frame}：{_frame_rule(rule)}；{NEXT_STEP.get(kind, '')}")
+    said = _frame_rule(rule).rstrip("。.")
+    return (f"{frame}——{label}：{said}。{NEXT_STEP.get(kind, '')}" if label
+            else f"{frame}：{said}。{NEXT_STEP.get(kind, '')}")

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 from api.cli.localise import Context, localise, translate_help, translated_usage
 from api.errors import EXIT_STATUS, exit_status
-from api.language import ENV_VAR, LANGS, parse, t, use
+from api.language import ENV_VAR, LANGS, current, parse, t, use, using
 from ledger.errors import SpotcheckError
 
 #: Exit status of a command that failed for a reason it could name.
@@ -35,6 +35,10 @@ class LazyCommands(TyperGroup):
     it resolves is then localised (:func:`api.cli.localise.localise`)."""
 
     context_class = Context
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        with using(current()):  # the language settled for this run ends with it
+            return super().main(*args, **kwargs)
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         try:

@@ -57,7 +57,8 @@ def _spotcheck_error(request: Request, exc: Exception) -> JSONResponse:
     if status >= 500:
         log.error("request.failed", request_id=request_id(request), kind=exc.kind,
                   message=str(exc))
-    return JSONResponse(error_body(exc.kind, exc.field, exc.rule, message(exc), request, **extra),
+    return JSONResponse(error_body(exc.kind, exc.field, exc.rule, message(exc, surface="http"), request,
+                                   **extra),
                         status_code=status, headers=headers)
 
 
@@ -67,7 +68,7 @@ def _validation_error(request: Request, exc: Exception) -> JSONResponse:
                  "rule": str(e.get("msg", "invalid"))} for e in exc.errors()]
     first = problems[0] if problems else {"field": "body", "rule": "invalid request"}
     return JSONResponse(error_body("invalid", first["field"], first["rule"],
-                                   text(f"{first['field']}: {first['rule']}"), request,
+                                   text(f"{first['field']}: {first['rule']}", surface="http"), request,
                                    problems=problems), status_code=422)
 
 
@@ -85,7 +86,7 @@ def _http_error(request: Request, exc: Exception) -> JSONResponse:
     kind = {401: "unauthenticated", 403: "forbidden", 404: "not_found",
             405: "method_not_allowed"}.get(exc.status_code, "http")
     detail = str(exc.detail)
-    return JSONResponse(error_body(kind, "", detail, text(detail, kind), request),
+    return JSONResponse(error_body(kind, "", detail, text(detail, kind, surface="http"), request),
                         status_code=exc.status_code, headers=getattr(exc, "headers", None))
 
 
