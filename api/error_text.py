@@ -210,9 +210,30 @@ RULES: tuple[Rule, ...] = (
           "{p} 无法作为 .xlsx 文件读取（{e}）：请用表格软件重新保存。"),
     _rule(r"^(?P<p>.+?): row 1, column (?P<c>.+?): unknown column \(known: (?P<k>.+)\)$",
           "{p}：第 1 行的列名“{c}”无法识别：可用的列名有 {k}；请改为其中之一或删除该列。"),
-    _rule(r"^(?P<p>.+?): (?P<n>\d+) bad row\(s\), nothing imported:\n(?P<rows>.*)$",
-          lambda m: f"{m['p']}：有 {m['n']} 处错误，未导入任何内容（请全部改正后重新导入）：\n"
-          + _import_rows(m["rows"])),
+    _rule(r"^(?:(?P<p>.+?): )?(?P<n>\d+) bad row\(s\), nothing imported:\n(?P<rows>.*)$",
+          lambda m: (f"{m['p']}：" if m["p"] else "")
+          + f"有 {m['n']} 处错误，未导入任何内容（请全部改正后重新导入）：\n" + _import_rows(m["rows"])),
+    _rule(r"^no such file$", "找不到该文件：请检查路径和文件名。"),
+    _rule(r"^not a regular file$", "不是普通文件：请给出文件的路径。"),
+    _rule(r"^not a \.csv or \.xlsx file$", "不是 .csv 或 .xlsx 文件：请另存为其中一种格式。"),
+    _rule(r"^not UTF-8 text(?: \(save the CSV as UTF-8\))?$",
+          "不是 UTF-8 文本：请在表格软件中另存为“CSV UTF-8”格式。"),
+    _rule(r"^the file is empty \(no header row\)$", "是空文件（没有表头行）：请填写表头和数据。"),
+    _rule(r"^row 1, column (?P<c>.+?): unknown column \(known: (?P<k>.+)\)$",
+          "第 1 行的列名“{c}”无法识别：可用的列名有 {k}；请改为其中之一或删除该列。"),
+    # codes
+    _rule(r"^GB 32100 check character \(position 18\) of (?P<c>\S+) is wrong: expected "
+          r"'(?P<e>.)', found '(?P<f>.)'$",
+          "{c} 的第 18 位校验码不对（GB 32100）：按前 17 位应为“{e}”，填写的是“{f}”；"
+          "请核对营业执照上的代码。"),
+    _rule(r"^'(?P<c>[^']*)' must be 18 characters \(GB 32100-2015\), got (?P<n>\d+)$",
+          "“{c}”须为 18 位（GB 32100-2015），实际 {n} 位：请核对营业执照上的代码。"),
+    _rule(r"^'(?P<c>[^']*)' holds '(?P<b>[^']*)'; only digits and upper-case letters except I, O, Z, S, V"
+          r" are allowed.*$",
+          "“{c}”含有“{b}”：只能使用数字和除 I、O、Z、S、V 以外的大写字母（GB 32100-2015 第 4 条）。"),
+    _rule(r"^embedded organisation code (?P<o>\S+) \(positions 9-17\) has a wrong check character "
+          r"\(GB 11714-1997\): expected '(?P<e>.)', found '(?P<f>.)'$",
+          "第 9—17 位的组织机构代码 {o} 校验码不对（GB 11714-1997）：应为“{e}”，填写的是“{f}”。"),
     _rule(r"^no agency with division code (?P<c>\S+)(?: \(see `spotcheck agency list`\))?$",
           "没有区划代码为 {c} 的执法机构：用 `spotcheck agency list` 查看已有机构。"),
     _rule(r"^no agency with division code (?P<c>\S+) in the work view .*$",

@@ -51,9 +51,13 @@ def word(field: str, value: object) -> str:
     return WORDS.get(field, {}).get(text, text)
 
 
+#: The draw's strata codes (SPOTCHECK-DRAW: ``KEY``, ``GEN``, ``SPC``) by category.
+STRATA = {"KEY": "key", "GEN": "general", "SPC": "special"}
+
+
 def stratum(value: str) -> str:
-    """A draw's stratum: a category (``key``) or a prefecture's audit stratum, as it reads."""
-    return word("category", value)
+    """A draw's stratum (``KEY`` or ``key``; a prefecture's audit stratum as it is), as it reads."""
+    return word("category", STRATA.get(value, value))
 
 
 def quarter(number: int | str) -> str:

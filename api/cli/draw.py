@@ -24,7 +24,7 @@ from api.cli.catalog import COMMANDS
 from api.cli.support import command_group, fail, opened_ledger, print_value, say, synced
 from api.errors import exit_status
 from api.language import current, t
-from api.words import word
+from api.words import stratum, word
 
 if TYPE_CHECKING:
     from ledger.domain.agency import Agency
@@ -437,8 +437,8 @@ def _show_text(view: dict[str, Any]) -> str:
 
 
 def _counts(selected: dict[str, int]) -> str:
-    return t(", ", "，").join(f"{word('category', stratum)} {n}"
-                             for stratum, n in sorted(selected.items())) or t("none", "无")
+    return t(", ", "，").join(f"{stratum(code)} {n}"
+                             for code, n in sorted(selected.items())) or t("none", "无")
 
 
 # -- the working-day calendar ----------------------------------------------------------------------

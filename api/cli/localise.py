@@ -79,13 +79,19 @@ def _tokens(paragraph: str) -> Iterator[tuple[str, bool]]:
     closing punctuation right after it."""
     word, space_before, pending_space = "", False, False
     bracket = False
-    for char in paragraph:
-        if bracket:
+    for index, char in enumerate(paragraph):
+        if bracket:  # a short note of typer's, "[默认：0]", is never split
             word += char
             bracket = char != "]"
             continue
-        if char == "[" and word == "" and paragraph.endswith("]"):
-            bracket = True
+        closing = paragraph.find("]", index)
+        if char == "[" and closing > 0 and not any(c.isspace() for c in paragraph[index:closing]):
+            if word:
+                yield word, space_before
+                word = ""
+            space_before, pending_space = pending_space, False
+            word, bracket = char, True
+            continue
         if char.isspace():
             if word:
                 yield word, space_before
@@ -183,8 +189,11 @@ _USAGE_ZH: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"^Missing option (?P<p>.+)\.$", r"缺少选项 \g<p>：请给出它（见 --help）。"),
         (r"^Missing argument (?P<p>.+)\.$", r"缺少参数 \g<p>：请给出它（见 --help）。"),
         (r"^Missing parameter: (?P<p>.+)$", r"缺少参数 \g<p>：请给出它（见 --help）。"),
-        (r"^No such option: (?P<p>\S+)(?: Did you mean (?P<m>.+)\?)?$",
-         r"没有选项 \g<p>（见 --help）。"),
+        (r"^No such option: (?P<p>\S+) \(Possible options: (?P<m>.+)\)$",
+         r"没有选项 \g<p>（可能是：\g<m>；见 --help）。"),
+        (r"^No such option: (?P<p>\S+) Did you mean (?P<m>.+)\?$",
+         r"没有选项 \g<p>（是不是 \g<m>？见 --help）。"),
+        (r"^No such option: (?P<p>\S+)$", r"没有选项 \g<p>（见 --help）。"),
         (r"^No such command (?P<p>.+)\.$", r"没有命令 \g<p>（见 --help）。"),
         (r"^Option (?P<p>.+) requires an argument\.$", r"选项 \g<p> 需要一个值。"),
         (r"^Option (?P<p>.+) requires (?P<n>\d+) arguments\.$", r"选项 \g<p> 需要 \g<n> 个值。"),
