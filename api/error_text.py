@@ -386,6 +386,11 @@ def rule_zh(rule: str) -> str | None:
     return None
 
 
+def _english(rule: str) -> bool:
+    """The rule is English prose: two English words in a row, commands in backticks aside."""
+    return re.search(r"[A-Za-z]{2,}[ ,]+[A-Za-z]{2,}", re.sub(r"`[^`]*`", "", rule)) is not None
+
+
 def _frame_rule(rule: str) -> str:
     """An untranslated rule, quoted values in Chinese quotes."""
     return _quoted(rule)
@@ -409,6 +414,8 @@ def text(whole: str, kind: Kind | str = "invalid", lang: Lang | None = None, *,
         return whole
     label = field_label(field, "zh", surface) if field else ""
     translated = rule_zh(rule)
+    if translated is None and not _english(rule):
+        translated = rule  # written in Chinese already (a command's own message)
     if translated is not None:
         return f"{label}：{translated}" if label else translated
     frame = KIND_ZH.get(kind, "出错")

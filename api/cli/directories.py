@@ -81,8 +81,9 @@ def agency_list(as_json: JsonFlag = False) -> None:
     with _ledger() as ledger:
         rows = [agency_row(a) for a in agencies(ledger.app)]
         print_value(rows, as_json, lambda rs: "\n".join(
-            f"{r['division_code']}\t{r['kind']}"
-            + ("" if r["kind"] == r["level"] else f" ({r['level']} level)")
+            f"{r['division_code']}\t{word('agency_kind', r['kind'])}"
+            + ("" if r["kind"] == r["level"] else t(f" ({r['level']} level)",
+                                                     f"（{word('agency_kind', r['level'])}级）"))
             + f"\t{r['name']}\t{r['log_origin']}" for r in rs))
 
 
@@ -228,7 +229,7 @@ DONE_ZH = {"updated": "修改", "reclassified": "调整类别", "lifted": "解�
 def _assignment(item: str) -> tuple[str, str]:
     field, sep, value = item.partition("=")
     if not sep or not field.strip():
-        _fail(f"--set: {item!r} is not FIELD=VALUE")
+        _fail(t(f"--set: {item!r} is not FIELD=VALUE", f"--set：“{item}”不是 字段=值 的形式"))
     return field.strip(), value.strip()
 
 
@@ -371,7 +372,8 @@ def rulebook_show(
 ) -> None:
     """A preset as it would be adopted, or the rulebook in force at an agency on a day (JSON)."""
     if (preset is None) == (agency is None):
-        _fail("rulebook show: give a PRESET to preview, or --agency CODE for the one in force")
+        _fail(t("rulebook show: give a PRESET to preview, or --agency CODE for the one in force",
+                "请给出要预览的预设名称，或用 --agency 区划代码 查看现行的规则手册"))
     if preset is not None:
         from ledger.domain.rulebook import RulebookError
         from ledger.domain.rulebook_presets import preset as find_preset

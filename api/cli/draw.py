@@ -268,19 +268,23 @@ def draw_amend(
 ) -> None:
     """Amend a fixed list: replace a closed unit, or fill a recusal; reason and approver required."""
     if (replace_unit is None) == (recuse is None) or (recuse is not None and unit is None):
-        _fail("amend: give --replace-unit CODE, or --recuse CERT --unit CODE")
+        _fail("give --replace-unit CODE, or --recuse CERT --unit CODE")
     with _ceremony() as (ledger, ceremony):
         if replace_unit is not None:
             found = ceremony.replace_unit(draw_id, replace_unit, reason, approved_by)
-            what = ("unit replaced by the next alternate of its stratum" if found
-                    else "unit withdrawn (no alternate left in its stratum)")
+            what = (t("unit replaced by the next alternate of its stratum",
+                      "该单位由同一分层的下一个备选单位替换") if found
+                    else t("unit withdrawn (no alternate left in its stratum)",
+                           "该单位撤出（同一分层已无备选单位）"))
         else:
             assert recuse is not None and unit is not None
             ceremony.recuse(draw_id, unit, recuse, reason, approved_by)
-            what = "recusal filled by the next eligible officer"
-        typer.echo(f"recorded: amendment of {draw_id}: {what}, approved by {approved_by}"
-                   f"{synced(ledger)}")
-        typer.echo("  public: the approver and the details' hash; the details are sealed")
+            what = t("recusal filled by the next eligible officer", "由下一名符合条件的执法人员替补回避")
+        typer.echo(t(f"recorded: amendment of {draw_id}: {what}, approved by {approved_by}"
+                     f"{synced(ledger)}",
+                     f"已记录：{draw_id} 的名单变更：{what}，批准人 {approved_by}{synced(ledger)}"))
+        typer.echo(t("  public: the approver and the details' hash; the details are sealed",
+                     "  公开内容：批准人和变更详情的哈希；详情密封"))
 
 
 # -- secrecy, disclosure ---------------------------------------------------------------------------
@@ -300,7 +304,8 @@ def draw_tasks(
         agency = ceremony.draw(draw_id).agency_id
         rows = [task_row(ledger.app, agency, unit, team) for unit, team in sorted(mine.items())]
         print_value(rows, as_json, lambda rs: "\n".join(
-            [f"{len(rs)} task(s) of {certificate} (the opening is recorded{suffix})"]
+            [t(f"{len(rs)} task(s) of {certificate} (the opening is recorded{suffix})",
+               f"{certificate} 的任务 {len(rs)} 项（本次查看已记录{suffix}）")]
             + [f"{r['name']}（{r['credit_code']}）\t{r['address']}\t"
                + "、".join(f"{o['name']}（{o['certificate']}）" for o in r["officers"])
                for r in rs]))
@@ -316,15 +321,17 @@ def draw_export(
     """Write the spec's files of a draw (inputs, seed, selection, assignment); recorded. Until
     the draw is disclosed they are secret: the directory is made mode 700, the files mode 600."""
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
-        _fail(f"--out: {out} is not an empty directory")
+        _fail(t(f"--out: {out} is not an empty directory", f"--out：{out} 不是空目录"))
     with _ceremony() as (ledger, ceremony):
         files = ceremony.files(draw_id)  # the key is needed: a missing one stops before recording
         ceremony.open_list(draw_id, who, why)
         out.mkdir(parents=True, exist_ok=True, mode=0o700)
         for name, data in files.items():
             _write_secret(out / name, data)
-        typer.echo(f"wrote {len(files)} file(s) of {draw_id} to {out} ({', '.join(sorted(files))})"
-                   f"; the opening by {who} is recorded{synced(ledger)}")
+        typer.echo(t(f"wrote {len(files)} file(s) of {draw_id} to {out} "
+                     f"({', '.join(sorted(files))}); the opening by {who} is recorded{synced(ledger)}",
+                     f"已把 {draw_id} 的 {len(files)} 个文件写入 {out}（{'、'.join(sorted(files))}）；"
+                     f"{who} 的打开已记录{synced(ledger)}"))
 
 
 def _write_secret(path: Path, data: bytes) -> None:
@@ -351,7 +358,8 @@ def draw_record_sheet(
     from projections.ceremony_record import ceremony_record_html
     lang = current()
     if out.suffix.lower() != ".html":
-        _fail(f"--out: {out.name}: the record is an .html page (print it from a browser)")
+        _fail(t(f"--out: {out.name}: the record is an .html page (print it from a browser)",
+                f"--out：{out.name}：摇号记录是 .html 页面（请用浏览器打印）"))
     with _ceremony() as (ledger, ceremony):
         draw = ceremony.draw(draw_id)
         values = None
@@ -359,8 +367,10 @@ def draw_record_sheet(
             values = ceremony.open(draw_id).values
         elif with_values:
             if not who.strip() or not why.strip():
-                _fail("--with-values: before disclosure the values are sealed; say --who opens them "
-                      "and --why (the opening is recorded)")
+                _fail(t("--with-values: before disclosure the values are sealed; say --who opens "
+                        "them and --why (the opening is recorded)",
+                        "--with-values：公开前这些值是密封的；请用 --who 写明打开人、--why 写明理由"
+                        "（打开会被记录）"))
             values = ceremony.open_list(draw_id, who, why, "ceremony values").values
         agency: Agency = ledger.app.repository.get(UUID(draw.agency_id))
         page = ceremony_record_html(draw, agency.name, values, lang)
@@ -368,10 +378,12 @@ def draw_record_sheet(
             out.write_text(page, encoding="utf-8")
         except OSError as exc:
             _fail(f"--out: {out}: {exc.strerror or exc}")
-        typer.echo(f"wrote the record of the ceremony of {draw_id} to {out}"
-                   + (" (with the values; the opening is recorded" + synced(ledger) + ")"
+        typer.echo(t(f"wrote the record of the ceremony of {draw_id} to {out}",
+                     f"已把 {draw_id} 的摇号记录写入 {out}")
+                   + (t(" (with the values; the opening is recorded" + synced(ledger) + ")",
+                        "（含揭示值；本次打开已记录" + synced(ledger) + "）")
                       if values is not None and draw.disclosed_key is None else
-                      "" if values is not None else " (values sealed)"))
+                      "" if values is not None else t(" (values sealed)", "（值密封）")))
 
 
 # -- the public view -------------------------------------------------------------------------------
@@ -397,10 +409,13 @@ def draw_list(
             _fail(f"--agency: no agency with division code {agency} (see `spotcheck agency list`)")
         rows = [draw_row(ceremony.draw(name)) for name in ceremony.draw_ids(agency)]
         print_value(rows, as_json, lambda rs: "\n".join(
-            f"{r['draw_id']}\t{r['status']}\t{_counts(r['selected'] or {})}" for r in rs))
+            f"{r['draw_id']}\t{word('draw_status', r['status'])}\t{_counts(r['selected'] or {})}"
+            for r in rs))
 
 
 def _show_text(view: dict[str, Any]) -> str:
+    if current() == "zh":
+        return _show_text_zh(view)
     lines = [f"{view['draw_id']}\t{view['status']}\t(rulebook {view['rulebook']})",
              f"window\t{view['window']['start']}..{view['window']['end']}, frozen on "
              f"{view['frozen_on']}"]
@@ -436,6 +451,44 @@ def _show_text(view: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def _show_text_zh(view: dict[str, Any]) -> str:
+    """:func:`_show_text` in Chinese."""
+    lines = [f"{view['draw_id']}\t{word('draw_status', view['status'])}\t"
+             f"（规则手册 {view['rulebook']}）",
+             f"抽查窗口\t{view['window']['start']} 至 {view['window']['end']}，冻结日期 "
+             f"{view['frozen_on']}"]
+    lines += [f"文件 {name}\tsha256 {f['sha256']}\t{f['bytes']} 字节"
+              for name, f in view["files"].items()]
+    lines += [f"分层 {stratum(s)}\t数量 {c['population']}，应抽查 {c['required']}，"
+              f"抽取 {c['size']}" for s, c in view["strata"].items()]
+    lines.append(f"排除\t{view['exclusions']}")
+    recorded = set(view["entropy_recorded"])
+    lines += [f"熵源 {s['k']}\t{word('entropy', s['kind'])} {s['name']}"
+              + ("\t已记录" if s["k"] in recorded else "") for s in view["entropy_plan"]]
+    lines += [f"承诺 {c['k']}\t{c['witness']}（{c['role']}）\t{c['commitment']}"
+              for c in view["commitments"]]
+    lines += [f"揭示被拒\t熵源 {r['k']}：{r['reason']}" for r in view["refused_reveals"]]
+    waiting = [c["k"] for c in view["commitments"] if c["k"] not in recorded]
+    if waiting and not view["blocked"]:
+        lines.append(f"等待揭示\t熵源 {'、'.join(map(str, waiting))}：见证人若已无法揭示，本次抽查"
+                     f"只能终止：`spotcheck draw block {view['draw_id']} --reason … --by …`，"
+                     "然后重新冻结一次抽查")
+    lines.append(f"种子承诺\t{view['seed_commitment'] or '（尚无）'}")
+    if view["drawn"]:
+        lines.append(f"抽中\t{_counts(view['drawn']['selected'])}")
+    if view["fixed"]:
+        lines.append(f"名单确定\t{view['fixed']['list_hash']}\t{view['fixed']['fixed_by']} 于 "
+                     f"{view['fixed']['fixed_on']}")
+    amendments = view["amendments"]
+    lines.append(f"名单变更\t{amendments['count']} 次"
+                 + (f"（批准人 {'、'.join(amendments['approved_by'])}）"
+                    if amendments["count"] else ""))
+    lines += [f"打开\t{o['who']}：{o['what']}（{o['why']}）" for o in view["openings"]]
+    if view["blocked"]:
+        lines.append(f"已终止\t{view['blocked']['reason']}（记录人 {view['blocked']['recorded_by']}）")
+    return "\n".join(lines)
+
+
 def _counts(selected: dict[str, int]) -> str:
     return t(", ", "，").join(f"{stratum(code)} {n}"
                              for code, n in sorted(selected.items())) or t("none", "无")
@@ -455,7 +508,8 @@ def calendar_record(
     """Record one year's State Council holiday schedule for an agency (governs its draw windows)."""
     from ledger.domain.agency import agency_id
     if from_package == (file is not None):
-        _fail("calendar: give --from-package or --file schedule.json")
+        _fail(t("calendar: give --from-package or --file schedule.json",
+                "请给出 --from-package 或 --file 节假日安排.json"))
     schedule = _package_schedule(year) if file is None else _file_schedule(file, year)
     with opened_ledger() as ledger:
         identity = agency_id(agency)
@@ -464,8 +518,10 @@ def calendar_record(
         stored: Agency = ledger.app.repository.get(identity)
         replaced = year in stored.working_calendar
         ledger.app.record_working_calendar(identity, schedule, by)
-        typer.echo(f"recorded: the {year} working-day schedule of {agency} ({schedule['source']})"
-                   + (", replacing the earlier record" if replaced else "") + synced(ledger))
+        typer.echo(t(f"recorded: the {year} working-day schedule of {agency} ({schedule['source']})"
+                     + (", replacing the earlier record" if replaced else "") + synced(ledger),
+                     f"已记录：{agency} 的 {year} 年工作日安排（{schedule['source']}）"
+                     + ("，取代此前的记录" if replaced else "") + synced(ledger)))
 
 
 def _package_schedule(year: int) -> dict[str, Any]:
@@ -486,5 +542,6 @@ def _file_schedule(path: Path, year: int) -> dict[str, Any]:
     except (ValueError, TypeError, KeyError) as exc:
         _fail(f"--file: {path}: {exc}")
     if schedule.year != year:
-        _fail(f"--file: {path} is the schedule of {schedule.year}, not {year}")
+        _fail(t(f"--file: {path} is the schedule of {schedule.year}, not {year}",
+                f"--file：{path} 是 {schedule.year} 年的安排，不是 {year} 年的"))
     return schedule.as_data()

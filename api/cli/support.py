@@ -224,21 +224,24 @@ def leading(settings: Any, key: int, interval: float, should_stop: Callable[[], 
 
     with expected_errors(), Leadership(settings, key) as lead:
         def waiting() -> None:
-            typer.echo(f"spotcheck: another process leads the {lead.name}; waiting to take over",
-                       err=True)
+            typer.echo(t(f"spotcheck: another process leads the {lead.name}; waiting to take over",
+                         f"spotcheck: 另一个进程正在主导 {lead.name}；等待接管"), err=True)
 
         if not lead.wait(interval, should_stop, waiting):
             yield None
             return
-        typer.echo(f"spotcheck: this process leads the {lead.name}", err=True)
+        typer.echo(t(f"spotcheck: this process leads the {lead.name}",
+                     f"spotcheck: 本进程主导 {lead.name}"), err=True)
         checked = [time.monotonic()]
 
         def stop() -> bool:
             if time.monotonic() - checked[0] >= 1.0:
                 checked[0] = time.monotonic()
                 if not lead.still_held():
-                    fail(f"the {lead.name}'s lock was lost (the database connection dropped); "
-                         "stopped so that another process can lead")
+                    say(t(f"the {lead.name}'s lock was lost (the database connection dropped); "
+                          "stopped so that another process can lead",
+                          f"{lead.name} 的锁已丢失（数据库连接中断）；已停止，以便另一个进程主导"))
+                    raise typer.Exit(EXIT_ERROR)
             return should_stop()
 
         yield stop
@@ -260,5 +263,5 @@ def run_worker(settings: Any, key: int, interval: float, max_seconds: float | No
 def stopped(total: int, unit: str) -> str:
     """``; 12 event(s) integrated this run`` (or that it never led)."""
     if total == -2:
-        return "; it never led"
-    return f"; {total} {unit} this run" if total >= 0 else ""
+        return t("; it never led", "；本进程未曾主导")
+    return t(f"; {total} {unit} this run", f"；本次运行 {total} {unit}") if total >= 0 else ""
