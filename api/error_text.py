@@ -236,8 +236,9 @@ RULES: tuple[Rule, ...] = (
           "第 9—17 位的组织机构代码 {o} 校验码不对（GB 11714-1997）：应为“{e}”，填写的是“{f}”。"),
     _rule(r"^no agency with division code (?P<c>\S+)(?: \(see `spotcheck agency list`\))?$",
           "没有区划代码为 {c} 的执法机构：用 `spotcheck agency list` 查看已有机构。"),
-    _rule(r"^no agency with division code (?P<c>\S+) in the work view .*$",
-          "工作视图中没有区划代码为 {c} 的执法机构：若刚在本机设立，请先运行 `spotcheck project run`。"),
+    _rule(r"^no agency with division code (?P<c>\S+) in the (?P<v>work view|quota table) .*$",
+          lambda m: f"{'工作视图' if m['v'] == 'work view' else '任务完成情况表'}中没有区划代码为 "
+          f"{m['c']} 的执法机构：若刚在本机设立，请先运行 `spotcheck project run`。"),
     # imports and the directory
     _rule(r"^already registered with other values \(change it with an update, not an import\)$",
           "已登记且内容不同：修改已登记的条目请用 `spotcheck entities update`（或 reclassify、special 等），"

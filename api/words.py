@@ -23,7 +23,7 @@ WORDS: dict[str, dict[str, str]] = {
     },
     "finding": {"compliant": "合规", "problem": "发现问题", "not_applicable": "不适用"},
     "facilities_running": {"normal": "正常", "abnormal": "不正常", "none": "无设施"},
-    "draw_kind": {"units": "检查对象抽查", "audit": "上级对下级的抽查"},
+    "draw_kind": {"units": "检查对象抽查", "audit": "上级对下级的抽查", "agencies": "下级机构"},
     "object_kind": {"unit": "排污单位", "construction_project": "建设项目"},
     "draw_status": {
         "frozen": "已冻结", "seeded": "已生成种子", "drawn": "已抽取", "fixed": "已确定",
@@ -34,6 +34,7 @@ WORDS: dict[str, dict[str, str]] = {
         "banner": "旗", "district": "区", "park": "园区",
     },
     "entropy": {"witness": "见证人", "dice": "掷骰", "external": "外部公开值"},
+    "population_source": {"freeze": "冻结时", "directory": "名录"},
 }
 #: Words a person may type for a value, beside the stored value and the word above.
 SYNONYMS: dict[str, dict[str, str]] = {
@@ -57,6 +58,8 @@ STRATA = {"KEY": "key", "GEN": "general", "SPC": "special"}
 
 def stratum(value: str) -> str:
     """A draw's stratum (``KEY`` or ``key``; a prefecture's audit stratum as it is), as it reads."""
+    if value == "AGY":  # a prefecture's draw of the agencies it audits
+        return word("draw_kind", "agencies")
     return word("category", STRATA.get(value, value))
 
 

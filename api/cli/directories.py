@@ -18,7 +18,7 @@ import typer
 
 from api.cli.catalog import COMMANDS
 from api.cli.support import command_group, fail, opened_ledger, print_value, synced
-from api.language import t
+from api.language import current, t
 from api.words import quarter, value_of, word
 
 if TYPE_CHECKING:
@@ -135,7 +135,8 @@ def entities_show(credit_code: str, agency: AgencyCode, as_json: JsonFlag = Fals
         unit: InspectionObject = ledger.app.repository.get(
             object_id(str(_agency(ledger, agency)), credit_code))
         row = object_row(unit)
-        print_value(row, as_json, lambda r: "\n".join(f"{k}\t{v}" for k, v in r.items()))
+        print_value(row, as_json, lambda r: "\n".join(
+            f"{_heading(k)}\t{word(VALUE_FIELDS.get(k, k), v)}" for k, v in r.items()))
 
 
 @entities_app.command("close")
@@ -224,6 +225,22 @@ DONE_ZH = {"updated": "修改", "reclassified": "调整类别", "lifted": "解�
            "marked": "列为特殊监管对象", "resumed": "记录恢复生产", "suspended": "记录停产",
            "relocated": "记录搬迁", "closed": "关闭", "deactivated": "停止抽取",
            "reactivated": "恢复抽取"}
+
+
+#: The words of a directory row's field (:data:`api.words.WORDS`), where it differs from its name.
+VALUE_FIELDS = {"kind": "object_kind"}
+_HEADINGS_ZH = {"status": "状态", "special_reasons": "特殊监管原因", "warnings": "提示"}
+
+
+def _heading(field: str) -> str:
+    """A field of the directory as the current language heads it (类别 for category)."""
+    from api.error_text import field_label
+    from ledger.adapters.directory_file import OBJECT_COLUMNS
+    if current() != "zh":
+        return field
+    if field in OBJECT_COLUMNS:
+        return OBJECT_COLUMNS[field][0]
+    return _HEADINGS_ZH.get(field) or field_label(field, "zh")
 
 
 def _assignment(item: str) -> tuple[str, str]:

@@ -390,7 +390,9 @@ def _quarter_lines_zh(q: DemoQuarter, c: CitizenView, code: str, special: str) -
         f"    抽查结果公告：{sum(c.categories.values())} 条结果："
         + "，".join(f"{k} {n}" for k, n in sorted(c.categories.items(), key=lambda kn: -kn[1])),
     ]
-    lines += [f"    不公开：{unit} 的 {field}，显示为 {shown}" for unit, field, shown in c.withheld]
+    withheld = {"remarks": "备注", "penalty": "处罚", "case": "立案情况"}
+    lines += [f"    不公开：{unit} 的{withheld.get(field, field)}，显示为“{shown}”"
+              for unit, field, shown in c.withheld]
     lines += [f"    抽查任务公告：{c.tasks} 个单位及其检查组"
               + ("" if q.list_disclosed else "（名单仍在保密）"),
               f"    抽查计划公告：2026 年度计划及其 {c.year_list} 个监管对象的名录；"

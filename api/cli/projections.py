@@ -196,22 +196,28 @@ def _year_table(rows: list[YearRow]) -> list[str]:
     from projections.columns import aligned
     zh = current() == "zh"
     return aligned([list(YEAR_HEADER_ZH if zh else YEAR_HEADER)] + [
-        [f"{r.category} {CATEGORY_NAMES.get(r.category, '')}",
-         (BASIS_ZH if zh else BASIS_TEXT).get(r.basis, r.basis),
+        [_category(r.category), (BASIS_ZH if zh else BASIS_TEXT).get(r.basis, r.basis),
          str(r.officers), str(r.rule_figure), str(r.required), str(r.inspected), str(r.shortfall)]
         for r in rows])
 
 
+def _category(category: str) -> str:
+    """``key 重点`` (English), 重点排污单位 (Chinese)."""
+    from api.words import word
+    return (word("category", category) if current() == "zh"
+            else f"{category} {CATEGORY_NAMES.get(category, '')}")
+
+
 def _table(rows: list[QuotaRow], *, sources: bool) -> list[str]:
-    from api.words import quarter
+    from api.words import quarter, word
     from projections.columns import aligned
     from projections.quotas import Ratio
     zh = current() == "zh"
     cells = [list(HEADER_ZH if zh else HEADER)
              + ([t("population from", "数量来源")] if sources else [])]
     for r in rows:
-        cells.append([quarter(r.quarter), f"{r.category} {CATEGORY_NAMES.get(r.category, '')}",
+        cells.append([quarter(r.quarter), _category(r.category),
                       str(r.population), str(r.required), str(r.drawn), str(r.inspected),
                       str(Ratio(r.inspected, r.population)), str(r.shortfall)]
-                     + ([r.population_source] if sources else []))
+                     + ([word("population_source", r.population_source)] if sources else []))
     return aligned(cells)

@@ -181,7 +181,8 @@ def expected_errors() -> Iterator[None]:
     except SpotcheckError as exc:
         fail_with(exc)
     except AggregateNotFoundError as exc:
-        say(t(f"not found: {exc}", f"未找到：{exc}（请核对名称或代码，list 命令可列出已有的）"))
+        say(t(f"not found: {exc}", "未找到所指的对象：请核对统一社会信用代码、执法证号或抽查编号"
+              "（list 命令可列出已有的）"))
         raise typer.Exit(EXIT_ERROR) from None
 
 
