@@ -292,3 +292,36 @@ def test_record_errors_accept_a_file_with_chinese_values() -> None:
     checked = check_record(record, context)
     assert checked["status"] == "stopped" and checked["items"][0]["finding"] == "not_applicable"
     json.dumps(checked)
+
+
+# -- the audit report ----------------------------------------------------------------------------
+def test_the_audit_reports_findings_read_in_chinese() -> None:
+    from verify.finding_text import RULE_NAMES, message_zh
+    from verify.findings import Finding
+    overdue = Finding("order-overdue", "652301-2026Q1-units 91652301MAQCPNK95K: order 1 (按规范设置废水"
+                      "排放口) was due 2026-02-27, not recorded as rectified: 8 working day(s) overdue "
+                      "as of 2026-03-11", severity="late")
+    assert message_zh(overdue) == ("652301-2026Q1-units 91652301MAQCPNK95K：第 1 项责令改正（按规范设置"
+                                   "废水排放口）期限为 2026-02-27，未记录整改完成：截至 2026-03-11 已逾期 8 "
+                                   "个工作日")
+    late = Finding("record-late", "652301-2026Q1-units X: record 3 working day(s) after the deadline "
+                   "2026-01-14 (7 working_days)", severity="late")
+    assert message_zh(late) == ("652301-2026Q1-units X：检查记录在期限 2026-01-14（7 个工作日）之后 "
+                                "3 个工作日才完成")
+    odd = Finding("draw-seed", "the seed does not match")
+    assert message_zh(odd) == "种子不符（原文：the seed does not match）"
+    assert all(re.search(r"[\u4e00-\u9fff]", name) for name in RULE_NAMES.values())
+
+
+def test_the_html_report_of_a_quarter_is_chinese_and_english_on_request(
+    small_demo_original: Path, tmp_path: Path,
+) -> None:
+    cwd = private_copy(small_demo_original, tmp_path)
+    assert run(cwd, "spotcheck", "export", "--out", "bundle", "--log", COUNTY).returncode == 0
+    assert run(cwd, "spotcheck-verify", "bundle", "--quiet", "--report", "zh.html").returncode == 0
+    assert run(cwd, "spotcheck-verify", "bundle", "--quiet", "--report", "en.html",
+               "--lang", "en").returncode == 0
+    zh = (cwd / "zh.html").read_text(encoding="utf-8")
+    assert "检查记录逾期（record-late）" in zh and "个工作日才完成" in zh
+    assert "working day(s) after the deadline" not in zh
+    assert "working day(s) after the deadline" in (cwd / "en.html").read_text(encoding="utf-8")

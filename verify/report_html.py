@@ -14,6 +14,7 @@ import re
 from datetime import date
 from typing import Any
 
+from verify.finding_text import message_zh, rule_name
 from verify.findings import Finding
 from verify.report import (
     BY_THE_BOOK,
@@ -195,6 +196,14 @@ class _Page:
         text = html.escape(_STATUS[self.lang].get(status, status))
         return f'<span class="{_CLASS.get(status, "")}">{text}</span>'
 
+    def rule(self, rule: str) -> str:
+        """A finding's rule: its Chinese name (and code) in Chinese, the code in English."""
+        return f"{rule_name(rule)}（{rule}）" if self.lang == "zh" and rule_name(rule) != rule else rule
+
+    def message(self, finding: Finding) -> str:
+        """A finding's message in the page's language (:mod:`verify.finding_text`)."""
+        return message_zh(finding) if self.lang == "zh" else finding.message
+
     def value(self, value: object) -> str:
         """An enumerated value of the ledger's data in the page's language."""
         text = "" if value is None else str(value)
@@ -293,7 +302,8 @@ class _Page:
                                 ("status", "rule", "where", "message")), "</tr>")
         for f in findings:
             self.w(f"<tr><td>{self.status(LATE if f.severity == 'late' else FAILED)}</td>",
-                   f"<td>{_t(f.rule)}</td><td>{_t(f.where())}</td><td>{_t(f.message)}</td></tr>")
+                   f"<td>{_t(self.rule(f.rule))}</td><td>{_t(f.where())}</td>"
+                   f"<td>{_t(self.message(f))}</td></tr>")
         self.w("</table>\n")
 
     # -- the tasks --------------------------------------------------------------------------------
@@ -321,7 +331,8 @@ class _Page:
 
     def step_row(self, step: Step) -> None:
         findings = "<br>".join(f"{self.status(LATE if f.severity == 'late' else FAILED)} "
-                               f"[{_t(f.rule)}] {_t(f.message)}" for f in step.findings)
+                               f"[{_t(self.rule(f.rule))}] {_t(self.message(f))}"
+                               for f in step.findings)
         by = step.actor or (self.label["opened_with"] if step.step == "opened" else "")
         if step.officers and step.step != "recusal_requested":
             by = f"{by} ({', '.join(step.officers)})" if by else ", ".join(step.officers)
