@@ -199,6 +199,9 @@ RULES: tuple[Rule, ...] = (
     # dates, files, codes
     _rule(r"^'?(?P<v>[^']*)'? is not a date \(?YYYY-MM-DD\)?$",
           "“{v}”不是日期：请写成 YYYY-MM-DD，例如 2026-03-02。"),
+    _rule(r"^'(?P<v>[^']*)' is not a quarter like 2026Q1 \(year, Q, quarter 1-4\)$",
+          "“{v}”不是季度：请写成 年份+Q+季度序号，例如 2026Q1（季度为 1—4）。"),
+    _rule(r"^(?P<v>\S+) is not a quarter \(1-4\)$", "{v} 不是季度：季度为 1—4。"),
     _rule(r"^a date YYYY-MM-DD$", "须填写日期，格式 YYYY-MM-DD，例如 2026-03-02。"),
     _rule(r"^(?P<p>.+): no such file$", "找不到文件 {p}：请检查路径和文件名。"),
     _rule(r"^(?P<p>.+): not a \.csv or \.xlsx file$", "{p} 不是 .csv 或 .xlsx 文件：请另存为其中一种格式。"),
