@@ -62,6 +62,10 @@ FIELDS: dict[str, tuple[str, str]] = {
     "recusal": ("recusal", "回避"),
     "witness": ("--witness", "见证人（--witness）"),
     "entropy_plan": ("the entropy plan", "熵源计划"),
+    "entropy": ("the entropy sources", "熵源"),
+    "value": ("--value", "揭示值（--value）"),
+    "fixed_by": ("--by", "确定名单的人（--by）"),
+    "who/why": ("--who/--why", "打开人和理由（--who/--why）"),
     "kind": ("--kind", "类型（--kind）"),
     "reason": ("--reason", "理由（--reason）"),
     "approved_by": ("--approved-by", "批准人（--approved-by）"),
@@ -92,12 +96,19 @@ FIELDS: dict[str, tuple[str, str]] = {
     "active": ("active", "在岗状态"),
     "last_day": ("--to", "结束日期（--to）"),
     "code": ("--code", "区划代码（--code）"),
+    "division_code": ("--code", "区划代码（--code）"),
+    "minimums": ("the rulebook's minimum ratios", "最低抽查比例"),
+    "minimums.key": ("--key-share", "重点排污单位抽查比例"),
+    "minimums.general": ("--general-share", "一般排污单位抽查比例"),
+    "minimums.special": ("--special-share", "特殊监管对象抽查比例（--special-share）"),
+    "minimums.special.share_bp": ("--special-share", "特殊监管对象抽查比例（--special-share）"),
     "parent_id": ("--parent", "上级机构（--parent）"),
     # the inspection record (the record file's fields)
     "record": ("the record", "检查记录"),
     "visited_on": ("visited_on (the visit date)", "检查日期（visited_on）"),
     "place": ("place", "检查地点（place）"),
-    "status": ("status", "生产状态（status）"),
+    "status": ("status", "状态"),
+    "record.status": ("status", "生产状态（status）"),
     "items": ("items", "检查事项（items）"),
     "item": ("item", "事项名称"),
     "finding": ("finding", "检查结论"),
@@ -145,12 +156,15 @@ def field_label(field: str, lang: Lang | None = None, surface: Surface = "cli") 
             return field
         return re.sub(r"（--[\w-]+）$", "", field_label(field, "zh"))
     pick = 1 if lang == "zh" else 0
+    if field in FIELDS:
+        return FIELDS[field][pick]
     name = field.removeprefix("record.").removeprefix("details.")
     if name in FIELDS:
         return FIELDS[name][pick]
     found = _PATH.match(name)
-    if found is None or (found["index"] is None and found["tail"] is None):
-        return name
+    if found is None or (found["index"] is None and found["tail"] is None) \
+            or found["head"] not in FIELDS:
+        return name  # a file's path, a name of the code's own
     head = FIELDS.get(found["head"], (found["head"], found["head"]))[pick]
     tail = FIELDS.get(found["tail"] or "", (found["tail"], found["tail"]))[pick]
     if found["index"] is None:
@@ -161,36 +175,54 @@ def field_label(field: str, lang: Lang | None = None, surface: Surface = "cli") 
     return f"{found['head']} no. {number}" + (f", {found['tail']}" if found["tail"] else "")
 
 
-def _quoted(text: str) -> str:
-    """``'county'`` → “县控” where it is an enumerated value; other quotes as Chinese quotes."""
+#: The words (:data:`api.words.WORDS`) of a field's values, where the field names them.
+FIELD_WORDS = {"control_level": "control_level", "category": "category", "status": "status",
+               "finding": "finding", "facilities_running": "facilities_running"}
+
+
+def _word_for(value: str, field: str) -> str | None:
+    """An enumerated value's Chinese word: from the field's own words, else from the only group of
+    words that has it (an ambiguous value — ``county`` a level or a kind — keeps no word)."""
+    name = field.rsplit(".", 1)[-1].split("[", 1)[0]
+    group = FIELD_WORDS.get(name)
+    if group is not None:
+        return WORDS[group].get(value)
+    found = {words[value] for words in WORDS.values() if value in words}
+    return found.pop() if len(found) == 1 else None
+
+
+def _quoted(text: str, field: str = "") -> str:
+    """``'county'`` → “县控” where it is the field's enumerated value; other quotes as Chinese
+    quotes."""
     def one(match: re.Match[str]) -> str:
         value = match.group(1)
-        for words in WORDS.values():
-            if value in words and words is not WORDS["agency_kind"]:
-                return f"“{words[value]}”"
-        return f"“{value}”"
+        return f"“{_word_for(value, field) or value}”"
     return re.sub(r"'([^']*)'", one, text)
 
 
-def _listed(text: str) -> str:
-    """``key, general, special`` → 顿号 between the values (their Chinese words added)."""
+def _listed(text: str, field: str = "") -> str:
+    """``key, general, special`` → 顿号 between the values, each with its Chinese word: from the
+    field's words, else from the group of words that knows most of them."""
     parts = [p.strip() for p in text.split(",")]
-    named = []
-    for part in parts:
-        zh = next((words[part] for words in WORDS.values() if part in words), None)
-        named.append(f"{part}（{zh}）" if zh and zh != part else part)
-    return "、".join(named)
+    name = field.rsplit(".", 1)[-1].split("[", 1)[0]
+    group = FIELD_WORDS.get(name) or max(
+        WORDS, key=lambda g: sum(part in WORDS[g] for part in parts))
+    words = WORDS[group]
+    return "、".join(f"{words[part]}（{part}）" if part in words and words[part] != part else part
+                    for part in parts)
 
 
 Surface = Literal["cli", "http"]
-Rule = tuple[re.Pattern[str], Callable[[re.Match[str]], str]]
+Rule = tuple[re.Pattern[str], Callable[[re.Match[str], str], str]]
 
 
-def _rule(pattern: str, zh: str | Callable[[re.Match[str]], str]) -> Rule:
+def _rule(pattern: str, zh: str | Callable[[re.Match[str], str], str]) -> Rule:
+    """A rule's pattern and its Chinese: a template of the pattern's groups (quoted values in
+    Chinese quotes, an enumerated value as its word), or a function of the match and the field."""
     if isinstance(zh, str):
         template = zh
-        return re.compile(pattern, re.S), lambda m: template.format(**{
-            k: _quoted(v) if v is not None else "" for k, v in m.groupdict().items()})
+        return re.compile(pattern, re.S), lambda m, f: template.format(**{
+            k: _quoted(v, f) if v is not None else "" for k, v in m.groupdict().items()})
     return re.compile(pattern, re.S), zh
 
 
@@ -214,7 +246,7 @@ RULES: tuple[Rule, ...] = (
     _rule(r"^(?P<p>.+?): row 1, column (?P<c>.+?): unknown column \(known: (?P<k>.+)\)$",
           "{p}：第 1 行的列名“{c}”无法识别：可用的列名有 {k}；请改为其中之一或删除该列。"),
     _rule(r"^(?:(?P<p>.+?): )?(?P<n>\d+) bad row\(s\), nothing imported:\n(?P<rows>.*)$",
-          lambda m: (f"{m['p']}：" if m["p"] else "")
+          lambda m, f: (f"{m['p']}：" if m["p"] else "")
           + f"有 {m['n']} 处错误，未导入任何内容（请全部改正后重新导入）：\n" + _import_rows(m["rows"])),
     _rule(r"^no such file$", "找不到该文件：请检查路径和文件名。"),
     _rule(r"^not a regular file$", "不是普通文件：请给出文件的路径。"),
@@ -240,7 +272,7 @@ RULES: tuple[Rule, ...] = (
     _rule(r"^no agency with division code (?P<c>\S+)(?: \(see `spotcheck agency list`\))?$",
           "没有区划代码为 {c} 的执法机构：用 `spotcheck agency list` 查看已有机构。"),
     _rule(r"^no agency with division code (?P<c>\S+) in the (?P<v>work view|quota table) .*$",
-          lambda m: f"{'工作视图' if m['v'] == 'work view' else '任务完成情况表'}中没有区划代码为 "
+          lambda m, f: f"{'工作视图' if m['v'] == 'work view' else '任务完成情况表'}中没有区划代码为 "
           f"{m['c']} 的执法机构：若刚在本机设立，请先运行 `spotcheck project run`。"),
     # imports and the directory
     _rule(r"^already registered with other values \(change it with an update, not an import\)$",
@@ -250,10 +282,10 @@ RULES: tuple[Rule, ...] = (
     _rule(r"^a general unit has no control level \(found (?P<v>'[^']*')\);.*$",
           "一般排污单位没有控制级别（填写的是{v}）：请把类别改为“重点”，或清空控制级别。"),
     _rule(r"^'(?P<v>[^']*)' is not one of (?P<c>[^()]+?)(?: \((?P<zh>[^)]*)\))?$",
-          lambda m: f"{_quoted(repr_(m['v']))}不是允许的值；可填：{_listed(m['c'])}。"),
-    _rule(r"^one of (?P<c>[^()]+)$", lambda m: f"须为以下之一：{_listed(m['c'])}。"),
+          lambda m, f: f"{_quoted(repr_(m['v']), f)}不是允许的值；可填：{_listed(m['c'], f)}。"),
+    _rule(r"^one of (?P<c>[^()]+)$", lambda m, f: f"须为以下之一：{_listed(m['c'], f)}。"),
     _rule(r"^(?P<n>.+) is already (?P<s>\w+)$",
-          lambda m: f"{m['n']} 已经是“{_status(m['s'])}”状态，无需重复操作。"),
+          lambda m, f: f"{m['n']} 已经是“{_status(m['s'])}”状态，无需重复操作。"),
     _rule(r"^a value in a column the header does not name; remove it or give the column a known header$",
           "该列没有表头却有内容：请删除这些内容，或为该列填写可识别的表头。"),
     # the rulebook and the plan
@@ -263,6 +295,16 @@ RULES: tuple[Rule, ...] = (
           "机构 {c} 在 {d} 没有生效的规则手册：请先 `spotcheck rulebook adopt … --agency {c}`。"),
     _rule(r"^agency (?P<c>\S+) has filed no (?P<y>\d+) annual plan \((?P<cmd>`.*`)\)$",
           "机构 {c} 尚未报送 {y} 年度抽查计划：请先运行 {cmd}。"),
+    _rule(r"^the rulebook gives no number for (?P<c>\w+) units(?: \((?P<why>.*)\))?; state one when "
+          r"adopting \(--(?P<o>[\w-]+) PERCENT(?:, at least the key units' (?P<k>[\d.]+%))?\)(?P<rest>.*)$",
+          lambda m, f: f"规则手册没有规定{WORDS['category'].get(m['c'], m['c'])}的抽查比例"
+          + (f"（{m['why']}）" if m["why"] else "") + f"：采用时请用 --{m['o']} 写明百分比"
+          + (f"，不低于重点排污单位的 {m['k']}" if m["k"] else "") + "；系统不会默认为 0。"),
+    _rule(r"^(?P<v>[\d.]+%) is below the key units' (?P<k>[\d.]+%); the seeds ask to raise the ratio "
+          r"for special objects$",
+          "{v} 低于重点排污单位的 {k}：种子文件要求对特殊监管对象加大抽查比例，请写一个不低于 {k} 的比例。"),
+    _rule(r"^'(?P<v>[^']*)' is not a 6-digit GB/T 2260 division code$",
+          "“{v}”不是 6 位的行政区划代码（GB/T 2260），例如 370112。"),
     _rule(r"^'(?P<v>[^']*)' is not a percentage like 50% or 12\.5%$",
           "“{v}”不是百分比：请写成 50% 或 12.5% 这样的形式。"),
     _rule(r"^'(?P<v>[^']*)' must be more than 0% and at most 100%$", "“{v}”须大于 0% 且不超过 100%。"),
@@ -271,7 +313,8 @@ RULES: tuple[Rule, ...] = (
           "{d} 不在 {p} 的抽查窗口（{s} 至 {e}）内：请在窗口内的工作日办理。"),
     _rule(r"^(?P<d>\S+) is not a working day \((?P<w>.+)\); the draw of (?P<p>\S+) is frozen and fixed "
           r"on working days only$",
-          lambda m: f"{m['d']} 不是工作日（{_weekday(m['w'])}）：{m['p']} 的抽查只在工作日冻结和确定名单。"),
+          lambda m, f: f"{m['d']} 不是工作日（{_weekday(m['w'])}）：{m['p']} 的抽查只在工作日冻结和"
+          "确定名单。"),
     _rule(r"^(?P<i>\S+) is already frozen; a period has one draw$",
           "{i} 已经冻结：每个季度只有一次抽查（用 `spotcheck draw show {i}` 查看）。"),
     _rule(r"^no draw (?P<i>\S+) \(see `spotcheck draw list`\)$",
@@ -279,8 +322,52 @@ RULES: tuple[Rule, ...] = (
     _rule(r"^the entropy plan announced sources 1\.\.(?P<n>\d+), not (?P<k>\d+)$",
           "熵源计划公布的熵源为第 1 至第 {n} 个，没有第 {k} 个：请核对 --k。"),
     _rule(r"^source (?P<k>\d+) of (?P<i>\S+) is a (?P<a>\w+), not a (?P<b>\w+) .*$",
-          lambda m: f"{m['i']} 的第 {m['k']} 个熵源是“{_entropy(m['a'])}”，不是“{_entropy(m['b'])}”："
+          lambda m, f: f"{m['i']} 的第 {m['k']} 个熵源是“{_entropy(m['a'])}”，不是“{_entropy(m['b'])}”："
           "请用对应的步骤记录它。"),
+    _rule(r"^64 lowercase hex digits \(SHA-256 of the value\)$",
+          "须为 64 位小写十六进制数字（所选值的 SHA-256）：可用 `spotcheck draw commitment 值` 离线计算。"),
+    _rule(r"^the reveal of witness (?P<k>\d+) \((?P<w>.*)\) does not match its commitment$",
+          "第 {k} 位见证人（{w}）揭示的值与其承诺不符（已记录在案）：请核对是否一字不差（大小写、空格、"
+          "全角半角）；见证人若已无法揭示，只能用 `spotcheck draw block` 终止本次抽查。"),
+    _rule(r"^the (?P<s>dice|external) value comes last, after every witness has revealed "
+          r"\(not yet: (?P<n>.+)\)$",
+          lambda m, f: f"{'掷骰' if m['s'] == 'dice' else '外部公开值'}须在全部见证人揭示之后记录"
+          f"（尚未揭示的熵源：{m['n']}）：请先记录见证人揭示（`spotcheck draw reveal`）。"),
+    _rule(r"^witness\(es\) (?P<n>.+) have not committed yet; every witness commits before any value "
+          r"is recorded$",
+          "见证人 {n} 尚未提交承诺：全部见证人都提交承诺后，才能记录任何值（`spotcheck draw commit`）。"),
+    _rule(r"^every witness commits before any value is revealed$",
+          "全部见证人须在任何值揭示之前提交承诺。"),
+    _rule(r"^witness (?P<k>\d+) has already committed$", "第 {k} 位见证人已经提交过承诺。"),
+    _rule(r"^source (?P<k>\d+) is already recorded$", "第 {k} 个熵源已经记录过。"),
+    _rule(r"^source (?P<k>\d+) is a (?P<a>\w+), not a witness$",
+          lambda m, f: f"第 {m['k']} 个熵源是“{_entropy(m['a'])}”，不是见证人。"),
+    _rule(r"^announced source\(s\) (?P<n>.+) not recorded yet$",
+          "已公布的熵源 {n} 尚未记录：全部记录后才能生成种子。"),
+    _rule(r"^the seed is already derived; nothing more is gathered$", "种子已经生成，不再收集熵源。"),
+    _rule(r"^the draw runs only after its seed is derived$",
+          "生成种子后才能抽取：请先 `spotcheck draw seed`。"),
+    _rule(r"^this draw has already been run \(its result is recorded\)$",
+          "本次抽查已经抽取过（结果已记录）。"),
+    _rule(r"^there is no drawn list to fix yet \(run the draw first\)$",
+          "还没有抽取出的名单可以确定：请先 `spotcheck draw run`。"),
+    _rule(r"^the list of (?P<i>\S+) is already fixed; it cannot be fixed again or changed .*$",
+          "{i} 的名单已经确定，不能再次确定或随意变更（一经确定，不得随意变更）：只能以写明理由和批准人的"
+          "变更办理（`spotcheck draw amend`）。"),
+    _rule(r"^(?P<d>\S+) is before the freeze \((?P<f>\S+)\)$", "{d} 早于冻结日期 {f}。"),
+    _rule(r"^only a fixed list is amended .*$",
+          "只有已确定的名单才能变更（确定之前抽取是确定性的，无需变更）。"),
+    _rule(r"^the list is disclosed; it is no longer amended$", "名单已经公开，不能再变更。"),
+    _rule(r"^an amendment after fixing needs its (?P<w>reason|approver)$",
+          lambda m, f: "名单确定后的变更须写明" + ("理由。" if m["w"] == "reason" else "批准人。")),
+    _rule(r"^the draw is already blocked$", "本次抽查已经终止。"),
+    _rule(r"^a fixed list is amended, never blocked$", "已确定的名单只能变更，不能终止。"),
+    _rule(r"^blocking a draw needs its reason$", "终止抽查须写明理由（--reason）。"),
+    _rule(r"^fixing a list names who fixed it$", "确定名单须写明由谁确定（--by）。"),
+    _rule(r"^opening sealed content names who opens it and why$",
+          "打开密封内容须写明打开人（--who）和理由（--why）。"),
+    _rule(r"^draw (?P<i>\S+) already has its seed; one draw, one seed$",
+          "抽查 {i} 已经生成种子：一次抽查只有一个种子。"),
     _rule(r"^draw (?P<i>\S+) already has its seed; the attempt is recorded$",
           "抽查 {i} 已经生成种子；本次重复尝试已记录在账。"),
     _rule(r"^derive the seed first \((?P<cmd>`.*`)\)$", "请先生成种子：{cmd}。"),
@@ -294,7 +381,7 @@ RULES: tuple[Rule, ...] = (
           "{i} 的名单尚未确定：请先 `spotcheck draw fix {i}`。"),
     _rule(r"^the list of (?P<p>\S+) stays secret until every visit is recorded or the quarter is over "
           r"\(after (?P<d>\S+)\); 抽查保密(?P<rest>.*)$",
-          lambda m: f"{m['p']} 的抽查名单须保密，直到全部检查记录填报完毕或季度结束（{m['d']} 之后）"
+          lambda m, f: f"{m['p']} 的抽查名单须保密，直到全部检查记录填报完毕或季度结束（{m['d']} 之后）"
           + (f"；{_missing(m['rest'])}" if m["rest"].strip("; ") else "") + "。"),
     _rule(r"^give --replace-unit CODE, or --recuse CERT --unit CODE$",
           "请给出 --replace-unit 代码，或 --recuse 执法证号 --unit 代码。"),
@@ -322,7 +409,7 @@ RULES: tuple[Rule, ...] = (
     _rule(r"^where the inspection took place$", "须填写检查地点。"),
     _rule(r"^the certificate numbers of the officers present$", "须填写到场执法人员的执法证号（列表）。"),
     _rule(r"^not a field of an (?P<w>inspection record|inspection object)$",
-          lambda m: "不是检查记录的字段：请删除或改正该字段名。" if m["w"] == "inspection record"
+          lambda m, f: "不是检查记录的字段：请删除或改正该字段名。" if m["w"] == "inspection record"
           else "不是检查对象的字段：请删除或改正该字段名。"),
     _rule(r"^(?P<u>\S+) has no record in (?P<i>\S+)(?P<rest>.*)$",
           "{u} 在抽查 {i} 中还没有检查记录：请先 `spotcheck record file`。"),
@@ -359,6 +446,10 @@ def _missing(rest: str) -> str:
     return f"尚有 {found['n']} 处检查未填报记录：{found['l']}"
 
 
+#: A column header agencies write → the field (for the words of its values).
+_COLUMN_FIELDS = {zh: name for name, (_, zh) in FIELDS.items()}
+
+
 def _import_rows(rows: str) -> str:
     """``  row 3, column 类别: …`` lines of a rejected import, each in Chinese."""
     lines = []
@@ -366,8 +457,9 @@ def _import_rows(rows: str) -> str:
         found = re.match(r"^(?P<i>\s*)row (?P<r>\d+), column (?P<c>.+?): (?P<why>.*)$", line)
         more = re.match(r"^(?P<i>\s*)… and (?P<n>\d+) more$", line)
         if found is not None:
+            field = _COLUMN_FIELDS.get(found["c"], "")
             lines.append(f"{found['i']}第 {found['r']} 行，“{found['c']}”列："
-                         f"{rule_zh(found['why']) or _frame_rule(found['why'])}")
+                         f"{rule_zh(found['why'], field) or _frame_rule(found['why'], field)}")
         elif more is not None:
             lines.append(f"{more['i']}…… 另有 {more['n']} 处")
         else:
@@ -375,16 +467,16 @@ def _import_rows(rows: str) -> str:
     return "\n".join(lines)
 
 
-def rule_zh(rule: str) -> str | None:
-    """The rule translated whole, or None when no pattern knows it."""
+def rule_zh(rule: str, field: str = "") -> str | None:
+    """The rule (of ``field``) translated whole, or None when no pattern knows it."""
     for pattern, render in RULES:
         found = pattern.match(rule)
         if found is not None:
-            return render(found)
+            return render(found, field)
     # a rule that names a field of its own ("fixed_source_code: …" inside a row's reason)
     inner_field, inner_rule = split_message(rule)
     if inner_field and inner_rule != rule:
-        inner = rule_zh(inner_rule)
+        inner = rule_zh(inner_rule, inner_field)
         if inner is not None:
             return f"{field_label(inner_field, 'zh')}：{inner}"
     return None
@@ -395,9 +487,9 @@ def _english(rule: str) -> bool:
     return re.search(r"[A-Za-z]{2,}[ ,]+[A-Za-z]{2,}", re.sub(r"`[^`]*`", "", rule)) is not None
 
 
-def _frame_rule(rule: str) -> str:
+def _frame_rule(rule: str, field: str = "") -> str:
     """An untranslated rule, quoted values in Chinese quotes."""
-    return _quoted(rule)
+    return _quoted(rule, field)
 
 
 def message(error: SpotcheckError, lang: Lang | None = None, surface: Surface = "cli") -> str:
@@ -417,12 +509,12 @@ def text(whole: str, kind: Kind | str = "invalid", lang: Lang | None = None, *,
             return f"{field_label(field, 'en')}: {rule}"
         return whole
     label = field_label(field, "zh", surface) if field else ""
-    translated = rule_zh(rule)
+    translated = rule_zh(rule, field)
     if translated is None and not _english(rule):
         translated = rule  # written in Chinese already (a command's own message)
     if translated is not None:
         return f"{label}：{translated}" if label else translated
     frame = KIND_ZH.get(kind, "出错")
-    said = _frame_rule(rule).rstrip("。.")
+    said = _frame_rule(rule, field).rstrip("。.")
     return (f"{frame}——{label}：{said}。{NEXT_STEP.get(kind, '')}" if label
             else f"{frame}：{said}。{NEXT_STEP.get(kind, '')}")

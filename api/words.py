@@ -30,8 +30,9 @@ WORDS: dict[str, dict[str, str]] = {
         "disclosed": "已公开", "blocked": "已终止", "stopped": "已停止",
     },
     "agency_kind": {
-        "province": "省", "prefecture": "地级市", "league": "盟", "city": "市", "county": "县",
-        "banner": "旗", "district": "区", "park": "园区",
+        "province": "省", "autonomous_region": "自治区", "prefecture": "地级市", "league": "盟",
+        "city": "市", "county": "县", "county_city": "县级市", "banner": "旗", "district": "区",
+        "park": "园区",
     },
     "entropy": {"witness": "见证人", "dice": "掷骰", "external": "外部公开值"},
     "population_source": {"freeze": "冻结时", "directory": "名录"},
@@ -41,6 +42,8 @@ SYNONYMS: dict[str, dict[str, str]] = {
     "category": {"重点": "key", "一般": "general", "特殊监管": "special", "特殊": "special"},
     "status": {"生产": "operating", "正常": "operating", "停产": "stopped", "拒绝检查": "refused"},
     "finding": {"未发现问题": "compliant", "符合": "compliant", "问题": "problem"},
+    "agency_kind": {"省级": "province", "市级": "city", "县级": "county", "区县": "county",
+                    "市辖区": "district", "地区": "prefecture", "自治州": "prefecture"},
 }
 
 

@@ -181,9 +181,9 @@ def test_a_value_typed_in_chinese_is_echoed_in_chinese() -> None:
         _check_control_level("general", "county")  # 县控, as the importer read it
     said = message(raised.value, "zh")
     assert "控制级别：一般排污单位没有控制级别（填写的是“县控”）" in said and "'county'" not in said
-    status = text("status: 'running' is not one of operating, stopped, closed", lang="zh")
-    assert status == ("生产状态（status）：“running”不是允许的值；可填：operating（正常生产）、"
-                      "stopped（停产）、closed（已关闭或迁出）。")
+    status = text("record.status: 'running' is not one of operating, stopped, closed", lang="zh")
+    assert status == ("生产状态（status）：“running”不是允许的值；可填：正常生产（operating）、"
+                      "停产（stopped）、已关闭或迁出（closed）。")
 
 
 def test_an_error_without_a_translation_is_framed_in_chinese_with_what_to_do_next() -> None:

@@ -67,6 +67,7 @@ def agency_add(
     origin: Annotated[str, typer.Option(help="the agency's log origin")] = "",
 ) -> None:
     """Establish an agency under its parent."""
+    kind = value_of("agency_kind", kind)  # 县, 区 … as people write them
     with _ledger() as ledger:
         parent_id = None if parent is None else _agency(ledger, parent)
         ledger.app.establish_agency(name, code, kind, parent_id, origin)

@@ -453,6 +453,7 @@ def _show_text(view: dict[str, Any]) -> str:
 
 def _show_text_zh(view: dict[str, Any]) -> str:
     """:func:`_show_text` in Chinese."""
+    from api.error_text import text
     lines = [f"{view['draw_id']}\t{word('draw_status', view['status'])}\t"
              f"（规则手册 {view['rulebook']}）",
              f"抽查窗口\t{view['window']['start']} 至 {view['window']['end']}，冻结日期 "
@@ -467,7 +468,7 @@ def _show_text_zh(view: dict[str, Any]) -> str:
               + ("\t已记录" if s["k"] in recorded else "") for s in view["entropy_plan"]]
     lines += [f"承诺 {c['k']}\t{c['witness']}（{c['role']}）\t{c['commitment']}"
               for c in view["commitments"]]
-    lines += [f"揭示被拒\t熵源 {r['k']}：{r['reason']}" for r in view["refused_reveals"]]
+    lines += [f"揭示被拒\t熵源 {r['k']}：{text(r['reason'])}" for r in view["refused_reveals"]]
     waiting = [c["k"] for c in view["commitments"] if c["k"] not in recorded]
     if waiting and not view["blocked"]:
         lines.append(f"等待揭示\t熵源 {'、'.join(map(str, waiting))}：见证人若已无法揭示，本次抽查"
