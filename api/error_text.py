@@ -233,7 +233,7 @@ RULES: tuple[Rule, ...] = (
           "“{v}”不是日期：请写成 YYYY-MM-DD，例如 2026-03-02。"),
     _rule(r"^'(?P<v>[^']*)' is not a quarter like 2026Q1 \(year, Q, quarter 1-4\)$",
           "“{v}”不是季度：请写成 年份+Q+季度序号，例如 2026Q1（季度为 1—4）。"),
-    _rule(r"^(?P<v>\S+) is not a quarter \(1-4\)$", "{v} 不是季度：季度为 1—4。"),
+    _rule(r"^(?P<v>[^\s;,()]+) is not a quarter \(1-4\)$", "{v} 不是季度：季度为 1—4。"),
     _rule(r"^a date YYYY-MM-DD$", "须填写日期，格式 YYYY-MM-DD，例如 2026-03-02。"),
     _rule(r"^(?P<p>.+): no such file$", "找不到文件 {p}：请检查路径和文件名。"),
     _rule(r"^(?P<p>.+): not a \.csv or \.xlsx file$", "{p} 不是 .csv 或 .xlsx 文件：请另存为其中一种格式。"),
@@ -257,7 +257,7 @@ RULES: tuple[Rule, ...] = (
     _rule(r"^row 1, column (?P<c>.+?): unknown column \(known: (?P<k>.+)\)$",
           "第 1 行的列名“{c}”无法识别：可用的列名有 {k}；请改为其中之一或删除该列。"),
     # codes
-    _rule(r"^GB 32100 check character \(position 18\) of (?P<c>\S+) is wrong: expected "
+    _rule(r"^GB 32100 check character \(position 18\) of (?P<c>[^\s;,()]+) is wrong: expected "
           r"'(?P<e>.)', found '(?P<f>.)'$",
           "{c} 的第 18 位校验码不对（GB 32100）：按前 17 位应为“{e}”，填写的是“{f}”；"
           "请核对营业执照上的代码。"),
@@ -266,12 +266,12 @@ RULES: tuple[Rule, ...] = (
     _rule(r"^'(?P<c>[^']*)' holds '(?P<b>[^']*)'; only digits and upper-case letters except I, O, Z, S, V"
           r" are allowed.*$",
           "“{c}”含有“{b}”：只能使用数字和除 I、O、Z、S、V 以外的大写字母（GB 32100-2015 第 4 条）。"),
-    _rule(r"^embedded organisation code (?P<o>\S+) \(positions 9-17\) has a wrong check character "
+    _rule(r"^embedded organisation code (?P<o>[^\s;,()]+) \(positions 9-17\) has a wrong check character "
           r"\(GB 11714-1997\): expected '(?P<e>.)', found '(?P<f>.)'$",
           "第 9—17 位的组织机构代码 {o} 校验码不对（GB 11714-1997）：应为“{e}”，填写的是“{f}”。"),
-    _rule(r"^no agency with division code (?P<c>\S+)(?: \(see `spotcheck agency list`\))?$",
+    _rule(r"^no agency with division code (?P<c>[^\s;,()]+)(?: \(see `spotcheck agency list`\))?$",
           "没有区划代码为 {c} 的执法机构：用 `spotcheck agency list` 查看已有机构。"),
-    _rule(r"^no agency with division code (?P<c>\S+) in the (?P<v>work view|quota table) .*$",
+    _rule(r"^no agency with division code (?P<c>[^\s;,()]+) in the (?P<v>work view|quota table) .*$",
           lambda m, f: f"{'工作视图' if m['v'] == 'work view' else '任务完成情况表'}中没有区划代码为 "
           f"{m['c']} 的执法机构：若刚在本机设立，请先运行 `spotcheck project run`。"),
     # imports and the directory
@@ -291,9 +291,9 @@ RULES: tuple[Rule, ...] = (
     # the rulebook and the plan
     _rule(r"^'(?P<b>[^']*)' is neither a preset \((?P<l>.*)\) nor a file$",
           "“{b}”既不是预设规则手册（{l}），也不是文件：用 `spotcheck rulebook list` 查看预设。"),
-    _rule(r"^agency (?P<c>\S+) has no rulebook in force on (?P<d>\S+)$",
+    _rule(r"^agency (?P<c>[^\s;,()]+) has no rulebook in force on (?P<d>[^\s;,()]+)$",
           "机构 {c} 在 {d} 没有生效的规则手册：请先 `spotcheck rulebook adopt … --agency {c}`。"),
-    _rule(r"^agency (?P<c>\S+) has filed no (?P<y>\d+) annual plan \((?P<cmd>`.*`)\)$",
+    _rule(r"^agency (?P<c>[^\s;,()]+) has filed no (?P<y>\d+) annual plan \((?P<cmd>`.*`)\)$",
           "机构 {c} 尚未报送 {y} 年度抽查计划：请先运行 {cmd}。"),
     _rule(r"^the rulebook gives no number for (?P<c>\w+) units(?: \((?P<why>.*)\))?; state one when "
           r"adopting \(--(?P<o>[\w-]+) PERCENT(?:, at least the key units' (?P<k>[\d.]+%))?\)(?P<rest>.*)$",
@@ -309,19 +309,21 @@ RULES: tuple[Rule, ...] = (
           "“{v}”不是百分比：请写成 50% 或 12.5% 这样的形式。"),
     _rule(r"^'(?P<v>[^']*)' must be more than 0% and at most 100%$", "“{v}”须大于 0% 且不超过 100%。"),
     # the draw
-    _rule(r"^(?P<d>\S+) is outside the draw window of (?P<p>\S+), (?P<s>\S+)\.\.(?P<e>[\d-]+)(?P<rest>.*)$",
+    _rule(r"^(?P<d>[^\s;,()]+) is outside the draw window of (?P<p>[^\s;,()]+), "
+          r"(?P<s>[^\s;,()]+)\.\.(?P<e>[\d-]+)(?P<rest>.*)$",
           "{d} 不在 {p} 的抽查窗口（{s} 至 {e}）内：请在窗口内的工作日办理。"),
-    _rule(r"^(?P<d>\S+) is not a working day \((?P<w>.+)\); the draw of (?P<p>\S+) is frozen and fixed "
+    _rule(r"^(?P<d>[^\s;,()]+) is not a working day \((?P<w>.+)\); the draw of (?P<p>[^\s;,()]+) "
+          r"is frozen and fixed "
           r"on working days only$",
           lambda m, f: f"{m['d']} 不是工作日（{_weekday(m['w'])}）：{m['p']} 的抽查只在工作日冻结和"
           "确定名单。"),
-    _rule(r"^(?P<i>\S+) is already frozen; a period has one draw$",
+    _rule(r"^(?P<i>[^\s;,()]+) is already frozen; a period has one draw$",
           "{i} 已经冻结：每个季度只有一次抽查（用 `spotcheck draw show {i}` 查看）。"),
-    _rule(r"^no draw (?P<i>\S+) \(see `spotcheck draw list`\)$",
+    _rule(r"^no draw (?P<i>[^\s;,()]+) \(see `spotcheck draw list`\)$",
           "没有编号为 {i} 的抽查：用 `spotcheck draw list` 查看。"),
     _rule(r"^the entropy plan announced sources 1\.\.(?P<n>\d+), not (?P<k>\d+)$",
           "熵源计划公布的熵源为第 1 至第 {n} 个，没有第 {k} 个：请核对 --k。"),
-    _rule(r"^source (?P<k>\d+) of (?P<i>\S+) is a (?P<a>\w+), not a (?P<b>\w+) .*$",
+    _rule(r"^source (?P<k>\d+) of (?P<i>[^\s;,()]+) is a (?P<a>\w+), not a (?P<b>\w+) .*$",
           lambda m, f: f"{m['i']} 的第 {m['k']} 个熵源是“{_entropy(m['a'])}”，不是“{_entropy(m['b'])}”："
           "请用对应的步骤记录它。"),
     _rule(r"^64 lowercase hex digits \(SHA-256 of the value\)$",
@@ -351,10 +353,10 @@ RULES: tuple[Rule, ...] = (
           "本次抽查已经抽取过（结果已记录）。"),
     _rule(r"^there is no drawn list to fix yet \(run the draw first\)$",
           "还没有抽取出的名单可以确定：请先 `spotcheck draw run`。"),
-    _rule(r"^the list of (?P<i>\S+) is already fixed; it cannot be fixed again or changed .*$",
+    _rule(r"^the list of (?P<i>[^\s;,()]+) is already fixed; it cannot be fixed again or changed .*$",
           "{i} 的名单已经确定，不能再次确定或随意变更（一经确定，不得随意变更）：只能以写明理由和批准人的"
           "变更办理（`spotcheck draw amend`）。"),
-    _rule(r"^(?P<d>\S+) is before the freeze \((?P<f>\S+)\)$", "{d} 早于冻结日期 {f}。"),
+    _rule(r"^(?P<d>[^\s;,()]+) is before the freeze \((?P<f>[^\s;,()]+)\)$", "{d} 早于冻结日期 {f}。"),
     _rule(r"^only a fixed list is amended .*$",
           "只有已确定的名单才能变更（确定之前抽取是确定性的，无需变更）。"),
     _rule(r"^the list is disclosed; it is no longer amended$", "名单已经公开，不能再变更。"),
@@ -366,56 +368,69 @@ RULES: tuple[Rule, ...] = (
     _rule(r"^fixing a list names who fixed it$", "确定名单须写明由谁确定（--by）。"),
     _rule(r"^opening sealed content names who opens it and why$",
           "打开密封内容须写明打开人（--who）和理由（--why）。"),
-    _rule(r"^draw (?P<i>\S+) already has its seed; one draw, one seed$",
+    _rule(r"^draw (?P<i>[^\s;,()]+) already has its seed; one draw, one seed$",
           "抽查 {i} 已经生成种子：一次抽查只有一个种子。"),
-    _rule(r"^draw (?P<i>\S+) already has its seed; the attempt is recorded$",
+    _rule(r"^draw (?P<i>[^\s;,()]+) already has its seed; the attempt is recorded$",
           "抽查 {i} 已经生成种子；本次重复尝试已记录在账。"),
     _rule(r"^derive the seed first \((?P<cmd>`.*`)\)$", "请先生成种子：{cmd}。"),
-    _rule(r"^draw (?P<i>\S+) is blocked \((?P<r>.*)\); no (?P<s>.+)$",
+    _rule(r"^draw (?P<i>[^\s;,()]+) is blocked \((?P<r>.*)\); no (?P<s>.+)$",
           "抽查 {i} 已终止（{r}）：不能再办理任何步骤；本季度需重新冻结一次抽查。"),
-    _rule(r"^(?P<u>\S+) is not on the fixed list of (?P<i>\S+)$",
+    _rule(r"^(?P<u>[^\s;,()]+) is not on the fixed list of (?P<i>[^\s;,()]+)$",
           "{u} 不在抽查 {i} 已确定的名单上：请核对统一社会信用代码。"),
-    _rule(r"^(?P<c>\S+) is not on the team of (?P<u>\S+)$", "{c} 不是 {u} 检查组的成员。"),
-    _rule(r"^the list of (?P<i>\S+) is not drawn yet$", "{i} 尚未抽取名单：请先 `spotcheck draw run {i}`。"),
-    _rule(r"^the list of (?P<i>\S+) is not fixed; nothing is (?P<rest>.*)$",
+    _rule(r"^(?P<c>[^\s;,()]+) is not on the team of (?P<u>[^\s;,()]+)$", "{c} 不是 {u} 检查组的成员。"),
+    _rule(r"^the list of (?P<i>[^\s;,()]+) is not drawn yet$",
+          "{i} 尚未抽取名单：请先 `spotcheck draw run {i}`。"),
+    _rule(r"^the list of (?P<i>[^\s;,()]+) is not fixed; nothing is (?P<rest>.*)$",
           "{i} 的名单尚未确定：请先 `spotcheck draw fix {i}`。"),
-    _rule(r"^the list of (?P<p>\S+) stays secret until every visit is recorded or the quarter is over "
-          r"\(after (?P<d>\S+)\); 抽查保密(?P<rest>.*)$",
+    _rule(r"^the list of (?P<p>[^\s;,()]+) stays secret until every visit is recorded or the quarter is over "
+          r"\(after (?P<d>[^\s;,()]+)\); 抽查保密(?P<rest>.*)$",
           lambda m, f: f"{m['p']} 的抽查名单须保密，直到全部检查记录填报完毕或季度结束（{m['d']} 之后）"
           + (f"；{_missing(m['rest'])}" if m["rest"].strip("; ") else "") + "。"),
     _rule(r"^give --replace-unit CODE, or --recuse CERT --unit CODE$",
           "请给出 --replace-unit 代码，或 --recuse 执法证号 --unit 代码。"),
-    _rule(r"^no eligible officer left for (?P<u>\S+) \((?P<l>.*)\)$",
+    _rule(r"^no eligible officer left for (?P<u>[^\s;,()]+) \((?P<l>.*)\)$",
           "{u} 已没有符合条件的执法人员可替补（{l}）。"),
     _rule(r"^(?P<p>.+): a key for this draw already exists$", "{p}：本次抽查的密钥已存在。"),
-    _rule(r"^(?P<p>.+): the key of draw (?P<i>\S+) is not here \(.*\)$",
+    _rule(r"^(?P<p>.+): the key of draw (?P<i>[^\s;,()]+) is not here \(.*\)$",
           "{p}：这里没有抽查 {i} 的密钥（它由机构在数据库之外保管）：请在保管密钥的电脑上操作。"),
     # records
-    _rule(r"^(?P<o>\S+) is not on the assigned team \((?P<t>.*)\) nor a recorded replacement$",
+    _rule(r"^(?P<o>[^\s;,()]+) is not on the assigned team \((?P<t>.*)\) nor a recorded replacement$",
           "{o} 不在指派的检查组（{t}）中，也不是已记录的替补人员。"),
     _rule(r"^(?P<n>\d+) present; the rulebook's team is at least (?P<m>\d+) .*$",
           "到场 {n} 人；规则手册要求每组至少 {m} 名执法人员（双随机：至少两人）。"),
-    _rule(r"^(?P<d>\S+) is outside the period (?P<a>\S+)\.\.(?P<b>\S+)$",
+    _rule(r"^(?P<d>[^\s;,()]+) is outside the period (?P<a>[^\s;,()]+)\.\.(?P<b>[^\s;,()]+)$",
           "{d} 不在本季度（{a} 至 {b}）内。"),
     _rule(r"^'(?P<v>.*)' is not on the rulebook's inspection-item list$",
-          "“{v}”不在规则手册的随机抽查事项清单上：请照清单原文填写事项名称。"),
+          "“{v}”不在规则手册的随机抽查事项清单上：请照清单原文填写事项名称（清单见 "
+          "`spotcheck rulebook show --agency 区划代码` 的 inspection_items）。"),
     _rule(r"^'(?P<v>.*)' appears twice$", "“{v}”出现了两次：每个事项只填一次。"),
     _rule(r"^every item of the inspection-item list is covered; missing (?P<m>.+)$",
           "须逐项填写随机抽查事项清单上的全部事项；缺少：{m}。"),
     _rule(r"^a problem found needs an order to correct \(责令改正\) or a case \(立案\)$",
           "发现问题须责令改正（填写 orders）或立案查处（填写 case）。"),
     _rule(r"^a problem is described$", "结论为“发现问题”的事项须写明问题描述。"),
-    _rule(r"^(?P<d>\S+) is not after the visit \((?P<v>\S+)\)$", "改正期限 {d} 须晚于检查日期 {v}。"),
+    _rule(r"^(?P<d>[^\s;,()]+) is not after the visit \((?P<v>[^\s;,()]+)\)$",
+          "改正期限 {d} 须晚于检查日期 {v}。"),
     _rule(r"^where the inspection took place$", "须填写检查地点。"),
     _rule(r"^the certificate numbers of the officers present$", "须填写到场执法人员的执法证号（列表）。"),
     _rule(r"^not a field of an (?P<w>inspection record|inspection object)$",
           lambda m, f: "不是检查记录的字段：请删除或改正该字段名。" if m["w"] == "inspection record"
           else "不是检查对象的字段：请删除或改正该字段名。"),
-    _rule(r"^(?P<u>\S+) has no record in (?P<i>\S+)(?P<rest>.*)$",
+    _rule(r"^(?P<u>[^\s;,()]+) has no record in (?P<i>[^\s;,()]+)(?P<rest>.*)$",
           "{u} 在抽查 {i} 中还没有检查记录：请先 `spotcheck record file`。"),
     _rule(r"^already filed; a change is a correction with a (?P<rest>.*)$",
           "检查记录已填报：修改须以更正方式办理（`spotcheck record correct`，写明理由）。"),
     _rule(r"^already published$", "结果已经公开。"),
+    _rule(r"^(?P<o>[^\s;,()]+) was not one of the officers present; only an officer of the assigned "
+          r"team files the record$",
+          "{o} 不在到场执法人员之中：检查记录只能由到场的检查组成员填报（--by 填其执法证号）。"),
+    _rule(r"^(?P<n>\d+) is not an open order of this record \(open: \[(?P<l>.*)\]\)$",
+          lambda m, f: f"第 {m['n']} 项不是本记录中未完成的责令改正（未完成的是："
+          f"{m['l'] or '无'}；按记录中的序号填写，从 0 起）。"),
+    _rule(r"^the text written for the public is published once reviewed \(发布前审核\): name the "
+          r"reviewer and the date of review$",
+          "公开说明须经审核后才能公开（发布前审核）：请用 --reviewer 写明审核人、"
+          "--reviewed-on 写明审核日期。"),
     _rule(r"^a result is published after its record is filed$", "检查记录填报后才能公开结果。"),
     _rule(r"^(?P<p>.+): (?P<n>\d+) visit\(s\) not recorded yet: (?P<l>.+)$",
           "{p}；尚有 {n} 处检查未填报记录：{l}。"),
@@ -440,10 +455,12 @@ def _weekday(text: str) -> str:
 
 
 def _missing(rest: str) -> str:
-    found = re.match(r"^;?\s*(?P<n>\d+) visit\(s\) not recorded yet: (?P<l>.+)$", rest.strip())
+    found = re.match(r"^;?\s*(?P<n>\d+) visit\(s\) not recorded yet: (?P<l>.+?)"
+                     r"(?: \((?P<cmd>`[^`]*`)\))?$", rest.strip())
     if found is None:
         return rest.strip("; ")
-    return f"尚有 {found['n']} 处检查未填报记录：{found['l']}"
+    return (f"尚有 {found['n']} 处检查未填报记录：{found['l']}"
+            + (f"（用 {found['cmd']} 填报）" if found["cmd"] else ""))
 
 
 #: A column header agencies write → the field (for the words of its values).

@@ -120,7 +120,8 @@ def record_file(
         typer.echo(t(f"recorded: the record of {unit} in {draw_id}, filed by {by} on {on} "
                      f"(due {filed.due or '(no deadline in the rulebook)'}{late}){synced(ledger)}",
                      f"已记录：{draw_id} 中 {unit} 的检查记录，由 {by} 于 {on} 填报"
-                     f"（期限 {filed.due or '（规则手册未规定期限）'}{late}）{synced(ledger)}"))
+                     + (f"（期限 {filed.due}{late}）" if filed.due else "（规则手册未规定期限）")
+                     + synced(ledger)))
         note = _followed_up(before, inspections, draw_id, unit, filed.inspection)
         if note:
             typer.echo(note)
@@ -167,8 +168,8 @@ def record_show(
     = None,
     as_agency: Annotated[str | None, typer.Option(
         "--as-agency", help="read as this agency (division code): its own records")] = None,
-    why: Annotated[str, typer.Option(help="why the record is read (recorded while the draw is "
-                                     "sealed)")] = "record show: reading the record of a visit",
+    why: Annotated[str | None, typer.Option(help="why the record is read (recorded while the draw is "
+                                            "sealed)")] = None,
     as_json: JsonFlag = False,
 ) -> None:
     """The full record of one visit, for an officer of the visit or the agency (never the public).
@@ -181,6 +182,7 @@ def record_show(
                 "`spotcheck public show`, not records)",
                 "请给出 --as-officer 执法证号 或 --as-agency 区划代码（公众查看的是 "
                 "`spotcheck public show`，不是检查记录）"))
+    why = why or t("record show: reading the record of a visit", "record show：查看检查记录")
     viewer = (Viewer("officer", certificate=as_officer) if as_officer is not None
               else Viewer("agency", agency=str(as_agency)))
     who = (t(f"officer {as_officer}", f"执法人员 {as_officer}") if as_officer is not None
@@ -192,7 +194,7 @@ def record_show(
         if not rows:
             _fail(t(f"record: no record of {unit} in {draw_id} that {who} may read",
                     f"没有 {who} 可以查看的 {draw_id} 中 {unit} 的检查记录"))
-        reader = as_officer if as_officer is not None else f"agency {as_agency}"
+        reader = as_officer if as_officer is not None else t(f"agency {as_agency}", f"机构 {as_agency}")
         if inspections.ceremony.record_reading(draw_id, reader, why, f"record of {unit}"):
             ledger.sync(require_keys=False)
             typer.echo(t(f"spotcheck: note: {draw_id} is still sealed; this reading is recorded "
@@ -319,13 +321,13 @@ def disclose_result(
                      f"已记录：{draw_id} 中 {unit} 的检查结果由 {by} 于 {on} 公开"
                      + (f"，逾期 {late} 个工作日" if late else "") + synced(ledger)))
         digests = published.disclosed["withheld"]
-        typer.echo(t("  public: ", "  公开内容：") + f"{public['unit']}, {public['category']}"
+        typer.echo(t("  public: ", "  公开内容：") + public["unit"] + t(", ", "，") + public["category"]
                    + "".join(t(f"; {item.field} shown as {item.notice} (its value committed by "
                                f"SHA-256 {digests[item.field]})",
                                f"；{item.field} 显示为“{item.notice}”（其值以 SHA-256 "
                                f"{digests[item.field]} 承诺）") for item in review.items)
                    if review else t("  public: ", "  公开内容：")
-                   + f"{public['unit']}, {public['category']}" + t(" (masked)", "（已脱敏）"))
+                   + public["unit"] + t(", ", "，") + public["category"] + t(" (masked)", "（已脱敏）"))
 
 
 def _review(withhold: list[str], reviewer: str, reviewed_on: str) -> ConfidentialityReview | None:
