@@ -61,6 +61,8 @@ STRATA = {"KEY": "key", "GEN": "general", "SPC": "special"}
 
 def stratum(value: str) -> str:
     """A draw's stratum (``KEY`` or ``key``; a prefecture's audit stratum as it is), as it reads."""
+    if current() != "zh":
+        return value
     if value == "AGY":  # a prefecture's draw of the agencies it audits
         return word("draw_kind", "agencies")
     return word("category", STRATA.get(value, value))

@@ -63,7 +63,8 @@ def run(cwd: Path, program: str, *args: str, env: dict[str, str] | None = None,
         return _spotcheck(cwd, list(args), {**({} if lang is None else {"SPOTCHECK_LANG": lang}),
                                             **(env or {})})
     if program == "spotcheck-verify":
-        return _verify(cwd, list(args), env)
+        return _verify(cwd, list(args), {**({} if lang is None else {"SPOTCHECK_LANG": lang}),
+                                         **(env or {})})
     raise ValueError(f"program: {program!r} is not spotcheck or spotcheck-verify")
 
 

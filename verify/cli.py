@@ -35,6 +35,7 @@ from verify.audit import AuditReport, audit
 from verify.bundle import Bundle, BundleError, load_trusted, read_keys, read_manifest, read_small_text
 from verify.checkpoint import CheckpointError, open_checkpoint
 from verify.cosignature import MAX_TIMESTAMP, CosignatureError, CosignerSigner, cosign, generate_cosigner
+from verify.finding_text import key_source_zh, message_zh, rule_name, where_zh
 from verify.findings import Finding, Report
 from verify.ledger_check import verify_bundle, verify_bundle_with_evidence
 from verify.note import NoteError, NoteVerifier
@@ -69,8 +70,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="also write the report as JSON (with tasks, officers, agency, summary)")
     parser.add_argument("--report", type=Path, metavar="FILE.html",
                         help="also write the report as a self-contained HTML page for people")
-    parser.add_argument("--lang", choices=LANGS, default="zh",
-                        help="the HTML report's language: zh (Chinese, default) or en")
+    parser.add_argument("--lang", choices=LANGS, default=default_lang(),
+                        help="the language of the summary and the HTML report: zh (Chinese, the "
+                        "default) or en; default also from SPOTCHECK_LANG")
     parser.add_argument("--quiet", action="store_true", help="no progress on standard error")
     return parser
 
@@ -119,11 +121,20 @@ def run(argv: Sequence[str] | None = None) -> int:
     except BundleError as exc:
         print(f"spotcheck-verify: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    print(render_text(report))
+    print(render_text(report, args.lang))
     return EXIT_OK if report.ok else EXIT_FINDINGS
 
 
-def render_text(report: Report) -> str:
+def default_lang() -> str:
+    """``SPOTCHECK_LANG`` (zh, zh-CN, en, en-US …) when it names one of ours, else Chinese."""
+    tag = os.environ.get("SPOTCHECK_LANG", "").strip().lower()
+    return "en" if tag == "en" or tag.startswith(("en-", "en_")) else "zh"
+
+
+def render_text(report: Report, lang: str = "en") -> str:
+    """The summary people read in the terminal, in ``lang``."""
+    if lang == "zh":
+        return _render_text_zh(report)
     rate = report.events / report.seconds if report.seconds > 0 else 0.0
     lines = [
         f"bundle: {report.events} events in {report.aggregates} aggregates, log "
@@ -147,6 +158,34 @@ def render_text(report: Report) -> str:
                      + (f", and {len(report.late)} step(s) late (逾期)" if report.late else ""))
         lines.extend(f"  [{f.rule}] {f.where()}: {f.message}" for f in report.failed)
     lines.extend(f"  LATE [{f.rule}] {f.where()}: {f.message}" for f in report.late)
+    return "\n".join(lines)
+
+
+def _render_text_zh(report: Report) -> str:
+    """:func:`render_text` in Chinese (findings through :mod:`verify.finding_text`)."""
+    rate = report.events / report.seconds if report.seconds > 0 else 0.0
+    lines = [
+        f"审计包：{report.events} 个事件，{report.aggregates} 个聚合，日志 "
+        f"{report.origin or '（来源不明）'}",
+        f"公钥：{key_source_zh(report.key_source)}",
+        f"已核验的签名检查点：{len(report.checkpoints_verified)} 个"
+        + (f"（最新的覆盖 {max(report.checkpoints_verified)} 条）"
+           if report.checkpoints_verified else ""),
+    ]
+    if report.trusted_size is not None:
+        lines.append(f"可信检查点：{report.trusted_size} 条")
+    if report.draws_checked or report.draws_sealed:
+        lines.append(f"抽取：{report.draws_checked} 次已公开并完整复算，{report.draws_sealed} 次仍密封"
+                     "（已核对顺序和冻结文件）")
+    lines.append(f"用时：{report.seconds:.2f} 秒（每秒 {rate:,.0f} 个事件）")
+    if report.ok:
+        lines.append("核验通过：每个事件哈希、链接、检查点和规则都成立"
+                     + (f"；{len(report.late)} 个步骤逾期" if report.late else ""))
+    else:
+        lines.append(f"核验未通过：{len(report.failed)} 个问题"
+                     + (f"，另有 {len(report.late)} 个步骤逾期" if report.late else ""))
+        lines.extend(f"  [{rule_name(f.rule)}] {where_zh(f)}：{message_zh(f)}" for f in report.failed)
+    lines.extend(f"  逾期 [{rule_name(f.rule)}] {where_zh(f)}：{message_zh(f)}" for f in report.late)
     return "\n".join(lines)
 
 

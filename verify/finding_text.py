@@ -87,3 +87,27 @@ def message_zh(finding: Finding) -> str:
         if found is not None:
             return render(found)
     return f"{rule_name(finding.rule)}（原文：{finding.message}）"
+
+
+def key_source_zh(source: str) -> str:
+    """Where the log's key came from (:attr:`verify.bundle.Bundle.key_source`), in Chinese."""
+    if source.startswith("trusted key "):
+        rest = source.removeprefix("trusted key ")
+        path, _, more = rest.partition("; and ")
+        rotated = re.match(r"^(?P<n>\d+) key\(s\) the log rotated to.*$", more)
+        return (f"可信公钥 {path}（由核验人另行提供）"
+                + (f"；另有日志轮换后的 {rotated['n']} 个密钥，均由前一密钥交接" if rotated else
+                   (f"；{more}" if more else "")))
+    if source.startswith("the bundle's own key"):
+        return "审计包自带的公钥（keys/log.vkey）；用 --key 提供另行取得的公钥可独立核对"
+    return source
+
+
+def where_zh(finding: Finding) -> str:
+    """:meth:`Finding.where` in Chinese."""
+    parts = []
+    if finding.index is not None:
+        parts.append(f"日志序号 {finding.index}")
+    if finding.file is not None:
+        parts.append(f"{finding.file}:{finding.line}" if finding.line is not None else finding.file)
+    return "，".join(parts) or "审计包"

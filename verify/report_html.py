@@ -14,7 +14,7 @@ import re
 from datetime import date
 from typing import Any
 
-from verify.finding_text import message_zh, rule_name
+from verify.finding_text import key_source_zh, message_zh, rule_name, where_zh
 from verify.findings import Finding
 from verify.report import (
     BY_THE_BOOK,
@@ -211,13 +211,7 @@ class _Page:
 
     def key_source(self, source: str) -> str:
         """Where the log's key came from (:attr:`verify.bundle.Bundle.key_source`), in words."""
-        if self.lang != "zh":
-            return source
-        if source.startswith("trusted key "):
-            return f"可信公钥 {source.removeprefix('trusted key ')}（由核验人另行提供）"
-        if source.startswith("the bundle's own key"):
-            return "审计包自带的公钥（keys/log.vkey）；用 --key 提供另行取得的公钥可独立核对"
-        return source
+        return key_source_zh(source) if self.lang == "zh" else source
 
     def render(self) -> str:
         label = self.label
@@ -302,7 +296,8 @@ class _Page:
                                 ("status", "rule", "where", "message")), "</tr>")
         for f in findings:
             self.w(f"<tr><td>{self.status(LATE if f.severity == 'late' else FAILED)}</td>",
-                   f"<td>{_t(self.rule(f.rule))}</td><td>{_t(f.where())}</td>"
+                   f"<td>{_t(self.rule(f.rule))}</td>"
+                   f"<td>{_t(where_zh(f) if self.lang == 'zh' else f.where())}</td>"
                    f"<td>{_t(self.message(f))}</td></tr>")
         self.w("</table>\n")
 
