@@ -214,6 +214,9 @@ def build_audit_parser() -> argparse.ArgumentParser:
                         metavar="FILE", help="cosigner verifier keys (type 0x04) whose cosignatures "
                         "on received checkpoints must verify")
     parser.add_argument("--json", type=Path, metavar="FILE", help="also write the report as JSON")
+    parser.add_argument("--lang", choices=LANGS, default=default_lang(),
+                        help="the summary's language: zh (Chinese, the default) or en; default also "
+                        "from SPOTCHECK_LANG")
     return parser
 
 
@@ -229,7 +232,7 @@ def run_audit(argv: Sequence[str]) -> int:
     except BundleError as exc:
         print(f"spotcheck-verify: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    print(render_audit(report, bundles))
+    print(render_audit(report, bundles, args.lang))
     return EXIT_OK if report.ok else EXIT_FINDINGS
 
 
@@ -267,7 +270,9 @@ def _match_keys(keys: Sequence[Path], origins: dict[str, str]) -> dict[str, Path
     return matched
 
 
-def render_audit(report: AuditReport, bundles: dict[str, Path]) -> str:
+def render_audit(report: AuditReport, bundles: dict[str, Path], lang: str = "en") -> str:
+    if lang == "zh":
+        return _render_audit_zh(report, bundles)
     lines: list[str] = []
     for name, bundle_report in report.reports.items():
         lines.append(f"== {name} ({bundles[name]}) ==")
@@ -288,6 +293,31 @@ def render_audit(report: AuditReport, bundles: dict[str, Path]) -> str:
         lines.append(f"FAILED: {failed} bundle(s) with findings, {len(report.findings)} audit "
                      "finding(s) (审计未通过)")
         lines.extend(f"  [{f.rule}] {f.where()}: {f.message}" for f in report.findings)
+    return "\n".join(lines)
+
+
+def _render_audit_zh(report: AuditReport, bundles: dict[str, Path]) -> str:
+    """:func:`render_audit` in Chinese."""
+    lines: list[str] = []
+    for name, bundle_report in report.reports.items():
+        lines.append(f"== {name}（{bundles[name]}）==")
+        lines.append(render_text(bundle_report, "zh"))
+    lines.append("== 收到的检查点 ==")
+    if not report.received:
+        lines.append("（未提供）")
+    for received in report.received:
+        state = "与其审计包一致" if received.consistent else "与其审计包不一致"
+        where = f"日志 {received.log}" if received.log else f"来源 {received.origin or '?'}"
+        cosigned = "".join(f"；{c.name} 于 {c.timestamp} 见证签名" for c in received.cosignatures)
+        lines.append(f"{received.file}：{where}，大小 {received.size}：{state}{cosigned}")
+    failed = sum(not r.ok for r in report.reports.values())
+    if report.ok:
+        lines.append(f"审计通过：{len(report.reports)} 个审计包和 {len(report.received)} 个收到的检查点"
+                     "均成立")
+    else:
+        lines.append(f"审计未通过：{failed} 个审计包有问题，审计发现 {len(report.findings)} 个问题")
+        lines.extend(f"  [{rule_name(f.rule)}] {where_zh(f)}：{message_zh(f)}"
+                     for f in report.findings)
     return "\n".join(lines)
 
 
