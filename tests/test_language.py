@@ -292,6 +292,16 @@ def test_record_errors_accept_a_file_with_chinese_values() -> None:
     checked = check_record(record, context)
     assert checked["status"] == "stopped" and checked["items"][0]["finding"] == "not_applicable"
     json.dumps(checked)
+    operating = {**record, "status": "正常生产", "items": [
+        {"item": "事项一", "finding": "合规", "description": ""}], "annex4": {
+        "facilities_built": True, "facilities_running": "正常", "outfall_standardised": True,
+        "emissions_within_limits": None}}
+    checked = check_record(operating, context)
+    assert checked["status"] == "operating" and checked["items"][0]["finding"] == "compliant"
+    assert checked["annex4"]["facilities_running"] == "normal"
+    said = text("record.annex4.facilities_running: one of normal, abnormal, none", lang="zh")
+    assert said == ("附件4情况（annex4）：污染防治设施运行情况：须为以下之一：正常（normal）、"
+                    "不正常（abnormal）、无设施（none）。")
 
 
 # -- the audit report ----------------------------------------------------------------------------

@@ -46,6 +46,8 @@ CASE_FILED = "立案查处"
 #: The words a record written in Chinese uses for a status and a finding (正常生产 → operating).
 STATUS_WORDS = {**{word: key for key, word in STATUSES.items()}, "生产": "operating",
                 "正常": "operating", "拒绝检查": "refused"}
+FACILITY_WORDS = {"正常": "normal", "正常运行": "normal", "不正常": "abnormal", "异常": "abnormal",
+                  "无": "none", "无设施": "none"}
 FINDING_WORDS = {"合规": "compliant", "未发现问题": "compliant", "符合": "compliant",
                  "发现问题": "problem", "问题": "problem", "不符合": "problem",
                  "不适用": "not_applicable", "不涉及": "not_applicable"}
@@ -171,6 +173,7 @@ def _annex4(value: object, operating: bool) -> dict[str, Any]:
     for key in ("facilities_built", "outfall_standardised"):
         if not isinstance(value[key], bool):
             raise RecordError(f"annex4.{key}: true or false")
+    value = {**value, "facilities_running": _stored(value["facilities_running"], FACILITY_WORDS)}
     if value["facilities_running"] not in FACILITY_STATES:
         raise RecordError(f"annex4.facilities_running: one of {', '.join(FACILITY_STATES)}")
     if value["emissions_within_limits"] not in (True, False, None):
