@@ -445,6 +445,15 @@ RULES: tuple[Rule, ...] = (
           "公开说明须经审核后才能公开（发布前审核）：请用 --reviewer 写明审核人、"
           "--reviewed-on 写明审核日期。"),
     _rule(r"^a result is published after its record is filed$", "检查记录填报后才能公开结果。"),
+    _rule(r"^(?P<l>[^\s;,()]+) is before first_day (?P<f>[^\s;,()]+)$",
+          "结束日期 {l} 早于开始日期 {f}：请核对 --from 和 --to。"),
+    _rule(r"^cannot (?P<a>\w+) (?P<n>.+), it is (?P<s>\w+)$",
+          lambda m, f: f"{m['n']} 当前为“{_status(m['s'])}”，不能办理此项变更。"),
+    _rule(r"^(?P<n>.+) is not under special supervision$", "{n} 不是特殊监管对象，无需解除。"),
+    _rule(r"^no conflict with (?P<u>\S+) is declared$", "没有申报与 {u} 的利害关系。"),
+    # a value that must be given (the field's name says which)
+    _rule(r"^(?!needs exactly)(?:.* )?needs (?:a|an|its|at least one) [^;]+$",
+          "此项必填，不能为空。"),
     _rule(r"^(?P<p>.+): (?P<n>\d+) visit\(s\) not recorded yet: (?P<l>.+)$",
           "{p}；尚有 {n} 处检查未填报记录：{l}。"),
 )

@@ -19,7 +19,7 @@ WORDS: dict[str, dict[str, str]] = {
         "no_activity": "未发现本次抽查涉及的生产经营活动", "unreachable": "通过登记的住所无法联系",
         "refused": "不配合检查", "closed": "已关闭或迁出",
         # an inspection object's status in the directory
-        "active": "在册", "suspended": "停产", "relocated": "已搬迁",
+        "active": "在册", "suspended": "停产", "relocated": "已搬迁", "inactive": "不参加抽取",
     },
     "finding": {"compliant": "合规", "problem": "发现问题", "not_applicable": "不适用"},
     "facilities_running": {"normal": "正常", "abnormal": "不正常", "none": "无设施"},

@@ -186,6 +186,12 @@ def test_a_value_typed_in_chinese_is_echoed_in_chinese() -> None:
                       "停产（stopped）、已关闭或迁出（closed）。")
 
 
+def test_a_missing_value_says_which_in_chinese() -> None:
+    assert text("approved_by: special supervision needs an approver", lang="zh") == \
+        "批准人（--approved-by）：此项必填，不能为空。"
+    assert text("name: an inspection object needs a name", lang="zh") == "名称：此项必填，不能为空。"
+
+
 def test_an_error_without_a_translation_is_framed_in_chinese_with_what_to_do_next() -> None:
     from ledger.errors import Conflict
     said = message(Conflict("seed: the moon is not in the right phase"), "zh")
