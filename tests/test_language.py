@@ -73,6 +73,12 @@ def test_usage_errors_are_in_chinese_and_say_where_the_help_is(tmp_path: Path) -
     assert missing.returncode == 2
     assert "帮助：spotcheck draw freeze --help" in missing.stderr
     assert "缺少选项 '--period'" in missing.stderr and "Error" not in missing.stderr
+    bad = _zh(tmp_path, "draw", "freeze", "--agency", COUNTY, "--period", "2026Q2", "--on",
+              "2026-03-27", "--load-cap", "many")
+    assert "'--load-cap' 的值无效：“many”不是整数。" in bad.stderr
+    alone = _zh(tmp_path, "draw")  # a group named alone shows its help
+    assert alone.stdout.startswith("用法：spotcheck draw") or alone.stderr.startswith("用法：")
+    assert "spotcheck: 用法" not in alone.stdout + alone.stderr
     unknown = _zh(tmp_path, "draw", "freeze", "--nope")
     assert "没有选项 --nope（可能是：--on；见 --help）" in unknown.stderr
     assert "Error: No such option: --nope" in run(tmp_path, "spotcheck", "draw", "freeze", "--nope").stderr

@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from typing import IO, Any
 
 from typer import _click as click
-from typer._click.exceptions import UsageError
+from typer._click.exceptions import NoArgsIsHelpError, UsageError
 from typer._click.utils import get_text_stream
 from typer.core import TyperGroup
 
@@ -199,9 +199,10 @@ _USAGE_ZH: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"^Option (?P<p>.+) requires (?P<n>\d+) arguments\.$", r"选项 \g<p> 需要 \g<n> 个值。"),
         (r"^Got unexpected extra arguments? \((?P<a>.+)\)$", r"多余的参数：\g<a>。"),
         (r"^Invalid value for (?P<p>.+?): (?P<r>.+)$", r"\g<p> 的值无效：\g<r>"),
-        (r"^'(?P<v>.+)' is not a valid integer\.$", r"“\g<v>”不是整数。"),
+        (r"^'(?P<v>.+)' is not a valid int(?:eger)?\.$", r"“\g<v>”不是整数。"),
         (r"^'(?P<v>.+)' is not a valid float\.$", r"“\g<v>”不是数字。"),
-        (r"^'(?P<v>.+)' is not a valid boolean\.$", r"“\g<v>”不是是/否值。"),
+        (r"^'(?P<v>.+)' is not a valid boolean\..*$", r"“\g<v>”不是是/否值。"),
+        (r"^'(?P<v>.+)' is not a valid path\.$", r"“\g<v>”不是有效的路径。"),
         (r"^'(?P<v>.+)' is not one of (?P<c>.+)\.$", r"“\g<v>”不是以下之一：\g<c>。"),
         (r"^(?P<p>.+) is not one of (?P<c>.+)\.$", r"\g<p> 不是以下之一：\g<c>。"),
     ))
@@ -238,6 +239,6 @@ class TranslatedUsageError(UsageError):
 
 def translated_usage(error: UsageError) -> UsageError:
     """``error`` as it should be shown in the current language."""
-    if current() != "zh" or isinstance(error, TranslatedUsageError):
-        return error
+    if current() != "zh" or isinstance(error, TranslatedUsageError | NoArgsIsHelpError):
+        return error  # a group named alone shows its help, already in Chinese
     return TranslatedUsageError(error)
