@@ -449,6 +449,10 @@ RULES: tuple[Rule, ...] = (
           "结束日期 {l} 早于开始日期 {f}：请核对 --from 和 --to。"),
     _rule(r"^cannot (?P<a>\w+) (?P<n>.+), it is (?P<s>\w+)$",
           lambda m, f: f"{m['n']} 当前为“{_status(m['s'])}”，不能办理此项变更。"),
+    _rule(r"^not a field that can be updated \(use one of (?P<l>.+)\)$",
+          lambda m, f: "不是可以修改的字段：可修改的有 " + "、".join(
+              f"{FIELDS[x.strip()][1]}（{x.strip()}）" if x.strip() in FIELDS else x.strip()
+              for x in m["l"].split(",")) + "；类别、状态请用 reclassify、special、suspend 等命令。"),
     _rule(r"^(?P<n>.+) is not under special supervision$", "{n} 不是特殊监管对象，无需解除。"),
     _rule(r"^no conflict with (?P<u>\S+) is declared$", "没有申报与 {u} 的利害关系。"),
     # a value that must be given (the field's name says which)

@@ -205,6 +205,27 @@ def test_an_error_without_a_translation_is_framed_in_chinese_with_what_to_do_nex
                     "请先查看当前状态（show/list 命令）再决定下一步。")
 
 
+def test_a_field_is_changed_by_the_column_header_agencies_write(small_demo_original: Path,
+                                                                tmp_path: Path) -> None:
+    cwd = private_copy(small_demo_original, tmp_path)
+    unit = json.loads(run(cwd, "spotcheck", "entities", "list", "--agency", COUNTY,
+                          "--json").stdout)[0]["credit_code"]
+    changed = _zh(cwd, "entities", "update", unit, "--agency", COUNTY, "--set",
+                  "联系电话=0994-1234567", "--reason", "电话变更")
+    assert changed.returncode == 0 and f"已修改 {unit}" in changed.stdout
+    shown = _zh(cwd, "entities", "show", unit, "--agency", COUNTY).stdout
+    assert "联系电话\t0994-1234567" in shown and "类别\t" in shown
+    refused = _zh(cwd, "entities", "update", unit, "--agency", COUNTY, "--set", "颜色=红",
+                  "--reason", "x")
+    assert "颜色：不是可以修改的字段：可修改的有 名称（name）" in refused.stderr
+    reclassified = _zh(cwd, "entities", "reclassify", unit, "--agency", COUNTY, "--category", "重点",
+                       "--control-level", "县控", "--reason", "列入重点排污单位名录")
+    assert reclassified.returncode == 0, reclassified.stderr
+    row = json.loads(run(cwd, "spotcheck", "entities", "show", unit, "--agency", COUNTY,
+                         "--json").stdout)
+    assert (row["category"], row["control_level"]) == ("key", "county")
+
+
 def test_a_rejected_import_lists_every_row_in_chinese_with_the_users_words(tmp_path: Path) -> None:
     row = unit_rows(1)[0]
     csv = tmp_path / "units.csv"

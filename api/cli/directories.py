@@ -160,7 +160,7 @@ def entities_update(
     reason: Annotated[str, typer.Option(help="why the entry changes")],
 ) -> None:
     """Change fields of an entry (name, phone, address, …), with a reason."""
-    changes = dict(_assignment(item) for item in field)
+    changes = {_field_named(name): value for name, value in map(_assignment, field)}
     _change(credit_code, agency, lambda u: u.update(changes, reason), "updated")
 
 
@@ -242,6 +242,12 @@ def _heading(field: str) -> str:
     if field in OBJECT_COLUMNS:
         return OBJECT_COLUMNS[field][0]
     return _HEADINGS_ZH.get(field) or field_label(field, "zh")
+
+
+def _field_named(name: str) -> str:
+    """A directory field by its name or by the column header agencies write (联系电话 → phone)."""
+    from ledger.adapters.directory_file import OBJECT_COLUMNS
+    return next((field for field, headers in OBJECT_COLUMNS.items() if name in headers), name)
 
 
 def _assignment(item: str) -> tuple[str, str]:
