@@ -129,6 +129,11 @@ FIELDS: dict[str, tuple[str, str]] = {
     "public_remarks": ("public_remarks", "公开说明（public_remarks）"),
     "filed_by": ("--by", "填报人（--by）"),
     "verified_by": ("--verified-by", "核查人（--verified-by）"),
+    "requested_by": ("--requested-by", "申请人（--requested-by）"),
+    "decided_by": ("--decided-by", "决定人（--decided-by）"),
+    "version": ("version", "版本"),
+    "unit_id": ("--unit", "单位（--unit）"),
+    "rulebook.minimums": ("the rulebook's minimum ratios", "规则手册的最低抽查比例"),
     "disclosed_by": ("--by", "公开经办人（--by）"),
     "replacement": ("replacement", "替补人员"),
     "publication": ("publication", "结果公开"),
@@ -455,6 +460,120 @@ RULES: tuple[Rule, ...] = (
               for x in m["l"].split(",")) + "；类别、状态请用 reclassify、special、suspend 等命令。"),
     _rule(r"^(?P<n>.+) is not under special supervision$", "{n} 不是特殊监管对象，无需解除。"),
     _rule(r"^no conflict with (?P<u>\S+) is declared$", "没有申报与 {u} 的利害关系。"),
+    # more of a quarter: the draw
+    _rule(r"^at least one entropy source is announced$",
+          "须公布至少一个熵源：请用 --witness、--dice 或 --external 给出。"),
+    _rule(r"^at least one witness outside the operator's control$",
+          "须至少有一位经办人无法控制的见证人（--witness）。"),
+    _rule(r"^the last source revealed must be one nobody can withhold selectively .*$",
+          "最后揭示的熵源须是任何人都无法选择性隐瞒的：现场见证的掷骰（--dice）或事先公布的公开值"
+          "（--external）。"),
+    _rule(r"^only a fixed list is disclosed$", "只有已确定的名单才能公开：请先 `spotcheck draw fix`。"),
+    _rule(r"^the freeze needs all four input files$", "冻结需要全部四个输入文件。"),
+    _rule(r"^draw stopped: (?P<l>.+) \((?P<n>\d+) eligible officer\(s\) for a team of (?P<t>\d+)\); "
+          r"recorded and published$",
+          "抽取已停止：{l}（符合条件的执法人员只有 {n} 名，每组需要 {t} 名）；已记录并公开。请补充执法人员"
+          "或调整回避后，本季度重新冻结一次抽查。"),
+    _rule(r"^(?P<u>[^\s;,()]+) is (?P<s>\w+); the rules allow replacing only a unit that cannot be "
+          r"inspected .*$",
+          lambda m, f: f"{m['u']} 当前为“{_status(m['s'])}”：规则只允许替换无法检查的单位"
+          "（已关闭或已搬迁：请先在名录中剔除，`spotcheck entities close` 或 `relocate`）。"),
+    _rule(r"^(?P<p>.+): the key of draw (?P<i>[^\s;,()]+) cannot be read: (?P<e>.+)$",
+          "{p}：无法读取抽查 {i} 的密钥（{e}）：请检查文件权限。"),
+    _rule(r"^(?P<u>[^\s;,()]+) is not in the directory of the draw's agency$",
+          "{u} 不在本次抽查所属机构的名录中：请核对统一社会信用代码。"),
+    # more of a quarter: records, recusal, rectification, publication
+    _rule(r"^a recusal is asked at the visit, before the record$",
+          "回避须在检查现场、填报检查记录之前提出。"),
+    _rule(r"^a recusal request records who, why and who decided$",
+          "回避申请须写明申请人（--requested-by）、理由（--reason）和决定人（--decided-by）。"),
+    _rule(r"^a granted recusal names the officer drawn in$", "准予回避须写明抽取的替补执法人员。"),
+    _rule(r"^there is no record to correct yet$", "还没有检查记录可以更正：请先 `spotcheck record file`。"),
+    _rule(r"^the result is published; a correction after publication is .*$",
+          "结果已经公开：公开后不能再更正检查记录。"),
+    _rule(r"^a correction states its reason$", "更正须写明理由（--reason）。"),
+    _rule(r"^who verified the rectification$", "须写明整改的核查人（--verified-by）。"),
+    _rule(r"^who publishes the result \(经办\)$", "须写明公开的经办人（--by）。"),
+    _rule(r"^text \(for the file; never published\)$", "须为文字（存档用，从不公开）。"),
+    _rule(r"^text \(written for the result notice; published once reviewed\)$",
+          "须为文字（写给结果公告，审核后公开）。"),
+    _rule(r"^a list of \{(?P<l>[^}]+)\}$", "须为列表，每项包含 {l}。"),
+    _rule(r"^facilities_built, facilities_running, outfall_standardised, emissions_within_limits$",
+          "须包含 facilities_built（污染防治设施建设）、facilities_running（运行）、"
+          "outfall_standardised（排污口规范化）、emissions_within_limits（达标排放）四项。"),
+    _rule(r"^filed is true or false, penalty is text$", "filed 填 true 或 false，penalty 填文字。"),
+    _rule(r"^a penalty follows a case filed \(立案\)$", "只有立案（filed 为 true）才有处罚。"),
+    _rule(r"^what must be corrected$", "须写明改正内容。"),
+    _rule(r"^64 lowercase hex digits$", "须为 64 位小写十六进制数字（SHA-256）。"),
+    # more of the directories
+    _rule(r"^(?P<n>\d+) characters, longer than the (?P<m>\d+) a (?P<f>\w+) may have$",
+          "共 {n} 个字符，超过了允许的 {m} 个。"),
+    _rule(r"^'(?P<v>[^']*)' is not a phone number .*$",
+          "“{v}”不是电话号码：须含 7—20 位数字，例如 0994-2345678 或 13800138000。"),
+    _rule(r"^'(?P<v>[^']*)' is not a risk grade .*$",
+          "“{v}”不是风险等级：最多 8 个字母、数字或汉字，例如 A、B、C、D。"),
+    _rule(r"^(?P<o>[^\s;,()]+) is not the organisation code embedded in credit_code (?P<c>[^\s;,()]+) "
+          r"\((?P<e>[^\s;,()]+)\)$",
+          "{o} 与统一社会信用代码 {c} 中的组织机构代码（{e}）不一致。"),
+    _rule(r"^(?P<v>.+) — each must be one of (?P<c>[^()]+) \(重点/一般/特殊监管\), and at least one is "
+          r"needed$",
+          "{v}：每项须为 重点、一般、特殊监管 之一，且至少填一项。"),
+    _rule(r"^a conflict with (?P<u>.+) is already declared \((?P<r>.*)\)$",
+          "与 {u} 的利害关系已经申报过（{r}）。"),
+    _rule(r"^(?P<c>[^\s;,()]+) already has an agency \((?P<n>.+)\)$",
+          "区划代码 {c} 已有机构（{n}）：用 `spotcheck agency list` 查看。"),
+    _rule(r"^(?P<n>.+) has no rulebook in force on (?P<d>[^\s;,()]+) \(adopt one first.*\)$",
+          "{n} 在 {d} 没有生效的规则手册：请先 `spotcheck rulebook adopt`。"),
+    _rule(r"^another writer changed this (?P<w>.+) at the same time; nothing of this command was stored: "
+          r"run it again$",
+          "另一位用户同时修改了同一条记录；本次操作没有保存任何内容：请重新运行一次。"),
+    _rule(r"^(?P<c>[^\s;,()]+) is already in this agency's directory$",
+          "{c} 已在本机构的名录中：修改请用 `spotcheck entities update`。"),
+    _rule(r"^(?P<c>[^\s;,()]+) is already registered \(执法证号 must be unique\)$",
+          "执法证号 {c} 已经登记过（执法证号不能重复）。"),
+    _rule(r"^row 1: missing column\(s\) (?P<l>.+)$", "第 1 行（表头）缺少必填的列：{l}。"),
+    _rule(r"^row 1, column (?P<c>.+?): (?P<f>\w+) appears twice$", "第 1 行的列“{c}”与另一列重复。"),
+    _rule(r"^write \.xlsx or \.csv$", "请写成 .xlsx 或 .csv 文件。"),
+    _rule(r"^the rulebook in force \((?P<b>[^)]+)\) gives no number for the (?P<n>\d+) (?P<c>\w+) unit\(s\)"
+          r", and a quota of 0 is never assumed: adopt it again stating one \((?P<cmd>`.*`)\)$",
+          lambda m, f: f"现行规则手册（{m['b']}）没有规定{WORDS['category'].get(m['c'], m['c'])}（共 "
+          f"{m['n']} 个）的抽查比例，系统不会默认为 0：请重新采用并写明比例（{m['cmd']}）。"),
+    _rule(r"^a count of units must be an integer ≥ 0, got (?P<v>.+)$",
+          "单位数须为不小于 0 的整数（实际为 {v}）。"),
+    _rule(r"^the number of officers must be an integer ≥ 0, got (?P<v>.+)$",
+          "执法人员数须为不小于 0 的整数（实际为 {v}）。"),
+    # agencies
+    _rule(r"^(?P<c>\d{6}) is not in GB/T 2260 \(python-stdnum cn/loc\); an agency is established for a "
+          r"division that exists.*$",
+          "{c} 不在行政区划代码表（GB/T 2260）中：机构须对应一个现有的行政区划"
+          "（开发区、园区请用 --kind park）。"),
+    _rule(r"^(?P<c>\d{6}) (?P<n>\S+) was retired in (?P<y>\d+); an agency is established for a division "
+          r"in use$",
+          "{c} {n} 已于 {y} 年撤销：机构须对应一个现行的行政区划，请使用现行代码。"),
+    _rule(r"^a province-level agency has no parent$", "省级机构没有上级机构：请去掉 --parent。"),
+    _rule(r"^a (?P<l>\w+)-level agency sits under a (?P<e>\w+)-level one, not under (?P<n>.+) "
+          r"\((?P<p>\w+)\)$",
+          lambda m, f: f"{_kind(m['l'])}级机构的上级须是{_kind(m['e'])}级机构，而 {m['n']} 是"
+          f"{_kind(m['p'])}级：请核对 --parent。"),
+    _rule(r"^(?P<c>\d{6}) is not in the province of its parent (?P<n>.+) \((?P<p>\d{6})\)$",
+          "{c} 与上级机构 {n}（{p}）不在同一个省：请核对 --code 和 --parent。"),
+    _rule(r"^a rulebook is adopted from a date \(YYYY-MM-DD\)$",
+          "须写明规则手册的生效日期（--from YYYY-MM-DD）。"),
+    # credit codes, the rest
+    _rule(r"^division \(登记管理机关行政区划码, positions 3-8\) (?P<d>\S+) is not in GB/T 2260 .*$",
+          "第 3—8 位的登记管理机关行政区划码 {d} 不在 GB/T 2260 中：请核对营业执照上的代码。"),
+    _rule(r"^division \(登记管理机关行政区划码, positions 3-8\) '(?P<d>[^']*)' must be six digits .*$",
+          "第 3—8 位的登记管理机关行政区划码“{d}”须为 6 位数字。"),
+    _rule(r"^registration authority \(登记管理部门码, position 1\) '(?P<a>.)' is not one of "
+          r"(?P<l>[^()]+) .*$",
+          "第 1 位的登记管理部门码“{a}”不是 {l} 之一（GB 32100-2015 表1）。"),
+    _rule(r"^organisation type \(机构类别码, position 2\) '(?P<t>.)' is not allowed for authority "
+          r"(?P<a>\S+) (?P<n>.+?); allowed: (?P<l>[^()]+) .*$",
+          "第 2 位的机构类别码“{t}”不适用于登记管理部门 {a}（{n}）：可用 {l}（GB 32100-2015 表1）。"),
+    _rule(r"^organisation body '(?P<b>[^']*)' must be 8 characters from the GB 32100 alphabet .*$",
+          "主体标识码“{b}”须为 8 位（数字及除 I、O、Z、S、V 以外的大写字母）。"),
+    _rule(r"^division (?P<d>\d{6}) (?P<n>\S+) was retired in (?P<y>\d+); accepted, .*$",
+          "登记地区划 {d} {n} 已于 {y} 年撤销；仍予接受，因为代码保留其登记时的区划。"),
     # a value that must be given (the field's name says which)
     _rule(r"^(?!needs exactly)(?:.* )?needs (?:a|an|its|at least one) [^;]+$",
           "此项必填，不能为空。"),
@@ -469,6 +588,10 @@ def repr_(text: str) -> str:
 
 def _status(value: str) -> str:
     return WORDS["status"].get(value, value)
+
+
+def _kind(value: str) -> str:
+    return WORDS["agency_kind"].get(value, value)
 
 
 def _entropy(value: str) -> str:
