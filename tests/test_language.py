@@ -371,3 +371,24 @@ def test_the_html_report_of_a_quarter_is_chinese_and_english_on_request(
     assert "检查记录逾期（record-late）" in zh and "个工作日才完成" in zh
     assert "working day(s) after the deadline" not in zh
     assert "working day(s) after the deadline" in (cwd / "en.html").read_text(encoding="utf-8")
+
+
+def test_the_verifiers_help_and_usage_errors_read_in_chinese(tmp_path: Path) -> None:
+    from verify import cli
+    from verify.help_text import HELP_ZH
+
+    for build in (cli.build_parser, cli.build_audit_parser, cli.build_cosign_parser,
+                  cli.build_cosigner_key_parser):
+        parser = build()
+        texts = [parser.description, parser.epilog, *(a.help for a in parser._actions)]
+        missing = [t for t in texts if t and " ".join(t.split()) not in HELP_ZH]
+        assert not missing, f"verify/help_text.py lacks: {missing}"
+    shown = run(tmp_path, "spotcheck-verify", "--help", lang=None)
+    assert shown.stdout.startswith("用法：spotcheck-verify") and "显示本帮助并退出" in shown.stdout
+    assert "离线核验 Spotcheck 审计包" in shown.stdout
+    assert run(tmp_path, "spotcheck-verify", "--help", "--lang", "en").stdout.startswith("usage:")
+    missing_dir = run(tmp_path, "spotcheck-verify", "nowhere", lang=None)
+    assert missing_dir.returncode == 2
+    assert missing_dir.stderr == "spotcheck-verify: nowhere：没有这个审计包目录，请检查路径\n"
+    no_bundle = run(tmp_path, "spotcheck-verify", lang=None)
+    assert no_bundle.returncode == 2 and "缺少必需的参数：bundle" in no_bundle.stderr

@@ -30,6 +30,7 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from verify.audit import AuditReport, audit
 from verify.bundle import Bundle, BundleError, load_trusted, read_keys, read_manifest, read_small_text
@@ -37,6 +38,7 @@ from verify.checkpoint import CheckpointError, open_checkpoint
 from verify.cosignature import MAX_TIMESTAMP, CosignatureError, CosignerSigner, cosign, generate_cosigner
 from verify.finding_text import key_source_zh, message_zh, rule_name, where_zh
 from verify.findings import Finding, Report
+from verify.help_text import HEADINGS_ZH, error_zh, help_zh, usage_error_zh, wrap
 from verify.ledger_check import verify_bundle, verify_bundle_with_evidence
 from verify.note import NoteError, NoteVerifier
 from verify.report import build_report
@@ -46,8 +48,73 @@ EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
 
 class _Parser(argparse.ArgumentParser):
+    """argparse with one-line usage errors (exit 2), help and errors in Chinese unless English
+    is asked for (``--lang en`` on the line, or ``SPOTCHECK_LANG=en``): :mod:`verify.help_text`."""
+
+    lang = "zh"
+
+    def parse_args(self, args: Sequence[str] | None = None,  # type: ignore[override]
+                   namespace: argparse.Namespace | None = None) -> argparse.Namespace:
+        given = list(sys.argv[1:] if args is None else args)
+        self.lang = _lang_on(given)
+        return super().parse_args(given, namespace)
+
     def error(self, message: str) -> None:  # type: ignore[override]
+        if self.lang == "zh":
+            self.exit(EXIT_USAGE, f"spotcheck-verify: {usage_error_zh(message)}（见 --help）\n")
         self.exit(EXIT_USAGE, f"spotcheck-verify: {message} (see --help)\n")
+
+    def format_help(self) -> str:
+        if self.lang == "zh":
+            self._in_chinese()
+        return super().format_help()
+
+    def format_usage(self) -> str:
+        if self.lang == "zh":
+            self._in_chinese()
+        return super().format_usage()
+
+    def _get_formatter(self) -> argparse.HelpFormatter:
+        if self.lang != "zh":
+            return super()._get_formatter()
+        return _ChineseFormatter(prog=self.prog)
+
+    def _in_chinese(self) -> None:
+        self.description = help_zh(self.description)
+        self.epilog = help_zh(self.epilog)
+        for action in self._actions:
+            action.help = help_zh(action.help)
+        for group in self._action_groups:
+            group.title = HEADINGS_ZH.get(group.title or "", group.title)
+
+
+class _ChineseFormatter(argparse.HelpFormatter):
+    """argparse's layout with 用法, wrapped by display width (a Chinese character: 2 columns)."""
+
+    def add_usage(self, usage: str | None, actions: Any, groups: Any,
+                  prefix: str | None = None) -> None:
+        super().add_usage(usage, actions, groups, "用法：" if prefix is None else prefix)
+
+    def _split_lines(self, text: str, width: int) -> list[str]:
+        return wrap(text, width)
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        return "\n".join(indent + line for line in wrap(text, width - len(indent)))
+
+
+def _said(message: str, argv: Sequence[str]) -> str:
+    """A usage error in the language of the line (:func:`_lang_on`)."""
+    return error_zh(message) if _lang_on(argv) == "zh" else message
+
+
+def _lang_on(args: Sequence[str]) -> str:
+    """The language ``--lang`` names in ``args``, else :func:`default_lang`."""
+    for index, arg in enumerate(args):
+        if arg == "--lang" and index + 1 < len(args) and args[index + 1] in LANGS:
+            return args[index + 1]
+        if arg.startswith("--lang=") and arg.partition("=")[2] in LANGS:
+            return arg.partition("=")[2]
+    return default_lang()
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -119,7 +186,7 @@ def run(argv: Sequence[str] | None = None) -> int:
             if args.report is not None:
                 _write_text(args.report, render_html(accountability, args.lang), "--report")
     except BundleError as exc:
-        print(f"spotcheck-verify: {exc}", file=sys.stderr)
+        print(f"spotcheck-verify: {_said(str(exc), argv)}", file=sys.stderr)
         return EXIT_USAGE
     print(render_text(report, args.lang))
     return EXIT_OK if report.ok else EXIT_FINDINGS
@@ -230,7 +297,7 @@ def run_audit(argv: Sequence[str]) -> int:
             _write_text(args.json, json.dumps(report.as_dict(), ensure_ascii=False, indent=2) + "\n",
                         "--json")
     except BundleError as exc:
-        print(f"spotcheck-verify: {exc}", file=sys.stderr)
+        print(f"spotcheck-verify: {_said(str(exc), argv)}", file=sys.stderr)
         return EXIT_USAGE
     print(render_audit(report, bundles, args.lang))
     return EXIT_OK if report.ok else EXIT_FINDINGS
@@ -357,7 +424,7 @@ def run_cosign(argv: Sequence[str]) -> int:
         except CosignatureError as exc:
             raise BundleError(f"{args.note}: {exc}") from None
     except BundleError as exc:
-        print(f"spotcheck-verify: {exc}", file=sys.stderr)
+        print(f"spotcheck-verify: {_said(str(exc), argv)}", file=sys.stderr)
         return EXIT_USAGE
     sys.stdout.write(cosigned)
     return EXIT_OK
@@ -396,7 +463,7 @@ def run_cosigner_key(argv: Sequence[str]) -> int:
             raise BundleError(f"{private}: cannot be written: {exc}") from None
         _write_text(public, signer.verifier_key_text() + "\n")
     except BundleError as exc:
-        print(f"spotcheck-verify: {exc}", file=sys.stderr)
+        print(f"spotcheck-verify: {_said(str(exc), argv)}", file=sys.stderr)
         return EXIT_USAGE
     print(signer.verifier_key_text())
     return EXIT_OK
