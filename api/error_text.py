@@ -149,6 +149,11 @@ FIELDS: dict[str, tuple[str, str]] = {
     "--with-values": ("--with-values", "附带揭示值（--with-values）"),
     "--quarter": ("--quarter", "季度（--quarter）"),
     "VALUE": ("VALUE", "见证人选定的值（VALUE）"),
+    "--batch-size": ("--batch-size", "每批数量（--batch-size）"),
+    "--workers": ("--workers", "工作进程数（--workers）"),
+    "--port": ("--port", "端口（--port）"),
+    "--withhold": ("--withhold", "不公开的字段（--withhold）"),
+    "--reviewed-on": ("--reviewed-on", "审查日期（--reviewed-on）"),
 }
 
 # record.items[2].item → items, 2, item
@@ -574,6 +579,21 @@ RULES: tuple[Rule, ...] = (
           "主体标识码“{b}”须为 8 位（数字及除 I、O、Z、S、V 以外的大写字母）。"),
     _rule(r"^division (?P<d>\d{6}) (?P<n>\S+) was retired in (?P<y>\d+); accepted, .*$",
           "登记地区划 {d} {n} 已于 {y} 年撤销；仍予接受，因为代码保留其登记时的区划。"),
+    # the command line's own checks
+    _rule(r"^at least 1$", "至少为 1。"),
+    _rule(r"^(?P<v>-?\d+) is not a port number$", "{v} 不是端口号（1—65535）。"),
+    _rule(r"^give --granted or --refused$", "请给出 --granted（准予回避）或 --refused（不予回避）。"),
+    _rule(r"^an entropy value may not contain \| or a line break .*$",
+          "熵源的值不能含有 | 或换行符（SPOTCHECK-DRAW 第 3 节）。"),
+    _rule(r"^a withheld field needs its review: --reviewer NAME --reviewed-on DATE$",
+          "不公开的字段须经保密审查：请用 --reviewer 写明审查人、--reviewed-on 写明审查日期。"),
+    _rule(r"^a review has a date: --reviewed-on YYYY-MM-DD$", "审查须写明日期：--reviewed-on YYYY-MM-DD。"),
+    _rule(r"^'(?P<v>[^']*)' is not FIELD:GROUND:CONCLUSION$",
+          "“{v}”不是 字段:依据:结论 的形式（例如 penalty:commercial_secret:涉及商业秘密）。"),
+    _rule(r"^(?P<p>.+): (?P<e>Permission denied|No such file or directory|Is a directory)$",
+          lambda m, f: f"{m['p']}：" + {"Permission denied": "没有权限", "No such file or directory":
+                                        "目录不存在", "Is a directory": "这是一个目录"}[m["e"]]
+          + "，请换一个路径。"),
     # a value that must be given (the field's name says which)
     _rule(r"^(?!needs exactly)(?:.* )?needs (?:a|an|its|at least one) [^;]+$",
           "此项必填，不能为空。"),

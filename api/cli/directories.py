@@ -150,7 +150,8 @@ def entities_close(
     with _ledger() as ledger:
         identity = object_id(str(_agency(ledger, agency)), credit_code)
         ledger.app.close_object(identity, reason)
-        typer.echo(f"closed {credit_code}{synced(ledger)}")
+        typer.echo(t(f"closed {credit_code}{synced(ledger)}",
+                     f"已关闭 {credit_code}（不再参加此后的抽查，历史记录保留）{synced(ledger)}"))
 
 
 @entities_app.command("update")
