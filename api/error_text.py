@@ -579,6 +579,18 @@ RULES: tuple[Rule, ...] = (
           "主体标识码“{b}”须为 8 位（数字及除 I、O、Z、S、V 以外的大写字母）。"),
     _rule(r"^division (?P<d>\d{6}) (?P<n>\S+) was retired in (?P<y>\d+); accepted, .*$",
           "登记地区划 {d} {n} 已于 {y} 年撤销；仍予接受，因为代码保留其登记时的区划。"),
+    # the service's request schema (pydantic's words)
+    _rule(r"^Field required$", "此项必填。"),
+    _rule(r"^Input should be a valid (?P<t>string|integer|number|boolean|date|list|dictionary|array)"
+          r"(?:,.*)?$",
+          lambda m, f: "须为" + {"string": "文字", "integer": "整数", "number": "数字",
+                                "boolean": "true 或 false", "date": "日期 YYYY-MM-DD", "list": "列表",
+                                "array": "列表", "dictionary": "JSON 对象"}[m["t"]] + "。"),
+    _rule(r"^String should have at most (?P<n>\d+) characters?$", "最多 {n} 个字符。"),
+    _rule(r"^String should have at least (?P<n>\d+) characters?$", "至少 {n} 个字符。"),
+    _rule(r"^Input should be (?P<l>'[^']*'(?:, '[^']*')*(?: or '[^']*')?)$",
+          lambda m, f: "须为以下之一：" + "、".join(re.findall(r"'([^']*)'", m["l"])) + "。"),
+    _rule(r"^Extra inputs are not permitted$", "不认识这个字段：请删除它或改正字段名。"),
     # the command line's own checks
     _rule(r"^at least 1$", "至少为 1。"),
     _rule(r"^(?P<v>-?\d+) is not a port number$", "{v} 不是端口号（1—65535）。"),
