@@ -27,7 +27,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.error_text import message, rule_zh, text
 from api.errors import http_status
-from api.language import current, t
+from api.language import current, from_accept_language, t, using
 from ledger.adapters.observability import get_logger
 from ledger.errors import SpotcheckError
 from ledger.services.imports import ImportRejected
@@ -98,9 +98,11 @@ def _not_found(request: Request, exc: Exception) -> JSONResponse:
 
 def _unexpected(request: Request, exc: Exception) -> JSONResponse:
     log.exception("request.error", request_id=request_id(request), error=type(exc).__name__)
-    said = t(f"internal error; the server's log has it under request id {request_id(request)}",
-             f"内部错误；服务器日志以请求编号 {request_id(request)} 记录了详情")
-    return JSONResponse(error_body("internal", "", said, said, request), status_code=500)
+    # answered by the outermost middleware, outside the request's language: read it again
+    with using(from_accept_language(request.headers.get("accept-language"))):
+        said = t(f"internal error; the server's log has it under request id {request_id(request)}",
+                 f"内部错误；服务器日志以请求编号 {request_id(request)} 记录了详情")
+        return JSONResponse(error_body("internal", "", said, said, request), status_code=500)
 
 
 def install(app: FastAPI) -> None:
