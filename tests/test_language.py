@@ -392,3 +392,42 @@ def test_the_verifiers_help_and_usage_errors_read_in_chinese(tmp_path: Path) -> 
     assert missing_dir.stderr == "spotcheck-verify: nowhere：没有这个审计包目录，请检查路径\n"
     no_bundle = run(tmp_path, "spotcheck-verify", lang=None)
     assert no_bundle.returncode == 2 and "缺少必需的参数：bundle" in no_bundle.stderr
+
+
+@pytest.mark.parametrize(("raised", "shown"), [
+    ("plan: agency 370112 has filed no 2026 annual plan (`spotcheck plan --year 2026 --agency 370112 "
+     "--approved-by <who approved it>`)",
+     "年度计划：机构 370112 尚未报送 2026 年度抽查计划：请先运行 `spotcheck plan"),
+    ("frozen_on: 2026-03-28 is not a working day (a Saturday); the draw of 2026Q2 is frozen and fixed on "
+     "working days only", "冻结日期（--on）：2026-03-28 不是工作日（星期六）"),
+    ("draw_id: 370112-2026Q2-units is already frozen; a period has one draw",
+     "抽查编号：370112-2026Q2-units 已经冻结：每个季度只有一次抽查"),
+    ("commitment: 64 lowercase hex digits (SHA-256 of the value)",
+     "承诺值（--commitment）：须为 64 位小写十六进制数字"),
+    ("value: the reveal of witness 1 (王芳) does not match its commitment",
+     "揭示值（--value）：第 1 位见证人（王芳）揭示的值与其承诺不符"),
+    ("seed: derive the seed first (`spotcheck draw seed X --by <who derives it>`)",
+     "种子：请先生成种子：`spotcheck draw seed X"),
+    ("fixed_on: 2026-04-02 is outside the draw window of 2026Q2, 2026-03-27..2026-03-31; the list is "
+     "fixed within it",
+     "名单确定日期（--on）：2026-04-02 不在 2026Q2 的抽查窗口（2026-03-27 至 2026-03-31）内"),
+    ("record.officers: 1 present; the rulebook's team is at least 2 (双随机: at least two officers)",
+     "到场执法人员：到场 1 人；规则手册要求每组至少 2 名执法人员"),
+    ("record.items: every item of the inspection-item list is covered; missing 污染物排放",
+     "检查事项（items）：须逐项填写随机抽查事项清单上的全部事项；缺少：污染物排放"),
+    ("record.orders[0].due: 2026-04-01 is not after the visit (2026-04-07)",
+     "责令改正事项（orders）第 1 项的改正期限：改正期限 2026-04-01 须晚于检查日期 2026-04-07"),
+    ("disclosed_on: the list of 2026Q2 stays secret until every visit is recorded or the quarter is over "
+     "(after 2026-06-30); 抽查保密; 2 visit(s) not recorded yet: 甲（1）、乙（2） (`spotcheck record file`)",
+     "公开日期（--on）：2026Q2 的抽查名单须保密，直到全部检查记录填报完毕或季度结束（2026-06-30 之后）；"
+     "尚有 2 处检查未填报记录：甲（1）、乙（2）"),
+    ("result: already published", "检查结果：结果已经公开。"),
+    ("credit_code: GB 32100 check character (position 18) of 91370112MA3C0000X8 is wrong: expected '6', "
+     "found '8'", "统一社会信用代码：91370112MA3C0000X8 的第 18 位校验码不对（GB 32100）：按前 17 位应为“6”"),
+    ("minimums.special.share_bp: 10.00% is below the key units' 25.00%; the seeds ask to raise the ratio "
+     "for special objects", "特殊监管对象抽查比例（--special-share）：10.00% 低于重点排污单位的 25.00%"),
+])
+def test_the_errors_of_a_quarter_read_in_chinese(raised: str, shown: str) -> None:
+    said = text(raised, lang="zh")
+    assert said.startswith(shown), said
+    assert "输入有误——" not in said  # translated whole, not framed
