@@ -56,7 +56,7 @@ class PublicProjection(EventHandlers):
     """The ``public_*`` tables."""
 
     name = "public"
-    version = 2
+    version = 3  # 3: the rulebook's name and title beside its items (the plan notice shows the title)
     tables: tuple[str, ...] = (
         "public_agencies", "public_rulebooks", "public_plans", "public_year_lists", "public_units",
         "public_draws", "public_tasks", "public_visits", "public_results",
@@ -64,7 +64,8 @@ class PublicProjection(EventHandlers):
     schema: tuple[str, ...] = (
         agency_table("public_agencies"),
         "CREATE TABLE IF NOT EXISTS public_rulebooks (agency_id TEXT NOT NULL, seq INTEGER NOT NULL,"
-        " adopted_from TEXT NOT NULL, items TEXT NOT NULL, PRIMARY KEY (agency_id, seq))",
+        " adopted_from TEXT NOT NULL, items TEXT NOT NULL, name TEXT NOT NULL DEFAULT '',"
+        " title TEXT NOT NULL DEFAULT '', PRIMARY KEY (agency_id, seq))",
         "CREATE TABLE IF NOT EXISTS public_plans (agency_id TEXT NOT NULL, year INTEGER NOT NULL,"
         " plan TEXT NOT NULL, PRIMARY KEY (agency_id, year))",
         "CREATE TABLE IF NOT EXISTS public_year_lists (agency_id TEXT NOT NULL,"
@@ -110,8 +111,11 @@ class PublicProjection(EventHandlers):
                   "content": str(i["content"])} for i in e.rulebook.get("inspection_items", [])]
         cur.execute("SELECT COUNT(*) FROM public_rulebooks WHERE agency_id = ?", (agency,))
         seq = int(cur.fetchone()[0])
-        cur.execute("INSERT INTO public_rulebooks (agency_id, seq, adopted_from, items)"
-                    " VALUES (?, ?, ?, ?)", (agency, seq, str(e.rulebook["adopted_from"]), _json(items)))
+        source = e.rulebook.get("source") or {}
+        cur.execute("INSERT INTO public_rulebooks (agency_id, seq, adopted_from, items, name, title)"
+                    " VALUES (?, ?, ?, ?, ?, ?)", (agency, seq, str(e.rulebook["adopted_from"]),
+                                                   _json(items), str(e.rulebook.get("name", "")),
+                                                   str(source.get("title", ""))))
 
     def _on_Agency_AnnualPlanFiled(self, cur: Cursor, e: Any) -> None:
         plan = {"rulebook": e.plan.get("rulebook", ""),
@@ -262,7 +266,11 @@ def _plan(cur: Cursor, agency: str, year: int) -> dict[str, Any]:
     if row is None:
         return {"year": year, "filed": False, "units_under_supervision": published}
     plan = json.loads(row[0])
-    return {"year": year, "filed": True, "rulebook": plan["rulebook"], "quotas": plan["quotas"],
+    cur.execute("SELECT title FROM public_rulebooks WHERE agency_id = ? AND name = ?"
+                " ORDER BY seq DESC LIMIT 1", (agency, plan["rulebook"]))
+    titled = cur.fetchone()
+    return {"year": year, "filed": True, "rulebook": plan["rulebook"],
+            "rulebook_title": "" if titled is None else str(titled[0]), "quotas": plan["quotas"],
             "units_under_supervision": published}
 
 

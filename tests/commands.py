@@ -50,12 +50,21 @@ def _in(cwd: Path, env: dict[str, str] | None) -> Iterator[None]:
         os.environ.update(saved_env)
 
 
-def run(cwd: Path, program: str, *args: str, env: dict[str, str] | None = None) -> Ran:
+#: The language the tests read by default: English, as with ``SPOTCHECK_LANG=en`` (the tests
+#: assert the English sentences). ``run(..., lang=None)`` runs as a user who set nothing (Chinese);
+#: ``tests/test_language.py`` checks the Chinese.
+TEST_LANG = "en"
+
+
+def run(cwd: Path, program: str, *args: str, env: dict[str, str] | None = None,
+        lang: str | None = TEST_LANG) -> Ran:
     """``program`` (``spotcheck`` or ``spotcheck-verify``) with ``args``, in this process."""
     if program == "spotcheck":
-        return _spotcheck(cwd, list(args), env)
+        return _spotcheck(cwd, list(args), {**({} if lang is None else {"SPOTCHECK_LANG": lang}),
+                                            **(env or {})})
     if program == "spotcheck-verify":
-        return _verify(cwd, list(args), env)
+        return _verify(cwd, list(args), {**({} if lang is None else {"SPOTCHECK_LANG": lang}),
+                                         **(env or {})})
     raise ValueError(f"program: {program!r} is not spotcheck or spotcheck-verify")
 
 
@@ -93,6 +102,7 @@ def run_process(cwd: Path, program: str, *args: str, env: dict[str, str] | None 
                 timeout: float = 120) -> subprocess.CompletedProcess[str]:
     """The installed console script in a new process (for what only a process can show)."""
     full_env = {k: v for k, v in os.environ.items() if not k.startswith("SPOTCHECK_")}
+    full_env["SPOTCHECK_LANG"] = TEST_LANG
     full_env.update(env or {})
     return subprocess.run([str(BIN / program), *args], cwd=cwd, env=full_env, capture_output=True,
                           text=True, timeout=timeout, check=False)

@@ -20,8 +20,9 @@ class Api:
     def __init__(self, settings: Settings, *, inline: bool = True) -> None:
         self.settings = settings
         self.service: Service = open_service(settings, inline=inline)
+        # the tests read the English messages; tests/test_language.py asks for Chinese
         self.client = TestClient(create_app(service=self.service, access_log=False),
-                                 raise_server_exceptions=False)
+                                 raise_server_exceptions=False, headers={"Accept-Language": "en"})
         self.tokens: dict[str, str] = {}
 
     def env(self) -> dict[str, str]:

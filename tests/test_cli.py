@@ -182,12 +182,15 @@ def test_the_catalog_names_each_lazy_command_with_its_own_help() -> None:
 
     from api.cli.catalog import COMMANDS
     from api.cli.main import app
+    from api.language import using
 
     root = typer.main.get_command(app)
-    context = root.make_context("spotcheck", ["--help"], resilient_parsing=True)
-    listed = root.list_commands(context)  # type: ignore[attr-defined]
-    assert set(COMMANDS) <= set(listed) and len(listed) == len(set(listed))
-    for name, entry in COMMANDS.items():
-        command = root.get_command(context, name)  # type: ignore[attr-defined]
-        assert command is not None and command.name == name
-        assert " ".join((command.help or "").split()).startswith(entry.help), name
+    with using("en"):  # the catalog's help is the English text (api/cli/help_zh.py: the Chinese)
+        context = root.make_context("spotcheck", ["--lang", "en", "--help"],
+                                    resilient_parsing=True)
+        listed = root.list_commands(context)  # type: ignore[attr-defined]
+        assert set(COMMANDS) <= set(listed) and len(listed) == len(set(listed))
+        for name, entry in COMMANDS.items():
+            command = root.get_command(context, name)  # type: ignore[attr-defined]
+            assert command is not None and command.name == name
+            assert " ".join((command.help or "").split()).startswith(entry.help), name

@@ -10,7 +10,7 @@ import threading
 import time
 from pathlib import Path
 
-from commands import BIN, ledger_env
+from commands import BIN, TEST_LANG, ledger_env
 
 from ledger.demo.county import write_demo
 from ledger.domain.agency import agency_id
@@ -22,7 +22,8 @@ class Worker:
     """A ``spotcheck`` process whose standard error is read line by line as it comes."""
 
     def __init__(self, cwd: Path, env: dict[str, str], *args: str) -> None:
-        full = {k: v for k, v in os.environ.items() if not k.startswith("SPOTCHECK_")} | env
+        full = ({k: v for k, v in os.environ.items() if not k.startswith("SPOTCHECK_")}
+                | {"SPOTCHECK_LANG": TEST_LANG} | env)
         self.process = subprocess.Popen([str(BIN / "spotcheck"), *args], cwd=cwd, env=full,
                                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         self.lines: queue.Queue[str] = queue.Queue()

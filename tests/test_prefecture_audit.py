@@ -176,6 +176,11 @@ def test_cosign_and_audit_from_the_command_line(exported: Path, tmp_path: Path) 
     assert f"cosigned.note: log {COUNTY}, size {size}: consistent with its bundle; cosigned by " \
         f"{WITNESS} at {T}" in result.stdout
     assert "OK: 2 bundle(s) and 1 received checkpoint(s) hold" in result.stdout
+    chinese = run(tmp_path, "spotcheck-verify", "audit", PREFECTURE, COUNTY, "--received",
+                  "cosigned.note", "--cosigner-key", "witness/cosigner.vkey", "--key", "county.vkey",
+                  lang=None).stdout  # a user who set no language reads Chinese
+    assert f"cosigned.note：日志 {COUNTY}，大小 {size}：与其审计包一致；{WITNESS} 于 {T} 见证签名" in chinese
+    assert "审计通过：2 个审计包和 1 个收到的检查点均成立" in chinese
     data = json.loads((tmp_path / "audit.json").read_text())
     assert data["ok"] is True and set(data["bundles"]) == {PREFECTURE, COUNTY}
     assert data["bundles"][COUNTY]["key_source"] == "trusted key county.vkey"

@@ -32,6 +32,7 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from verify.audit import AuditReport, audit
 from verify.bundle import Bundle, BundleError, load_trusted, read_keys, read_manifest, read_small_text
@@ -46,7 +47,9 @@ from verify.cosignature import (
     cosign,
     generate_cosigner,
 )
+from verify.finding_text import key_source_zh, message_zh, rule_name, where_zh
 from verify.findings import Finding, Report, not_checked
+from verify.help_text import HEADINGS_ZH, error_zh, help_zh, usage_error_zh, wrap
 from verify.ledger_check import verify_bundle, verify_bundle_with_evidence
 from verify.note import NoteError, NoteVerifier
 from verify.report import build_report
@@ -56,8 +59,73 @@ EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
 
 class _Parser(argparse.ArgumentParser):
+    """argparse with one-line usage errors (exit 2), help and errors in Chinese unless English
+    is asked for (``--lang en`` on the line, or ``SPOTCHECK_LANG=en``): :mod:`verify.help_text`."""
+
+    lang = "zh"
+
+    def parse_args(self, args: Sequence[str] | None = None,  # type: ignore[override]
+                   namespace: argparse.Namespace | None = None) -> argparse.Namespace:
+        given = list(sys.argv[1:] if args is None else args)
+        self.lang = _lang_on(given)
+        return super().parse_args(given, namespace)
+
     def error(self, message: str) -> None:  # type: ignore[override]
+        if self.lang == "zh":
+            self.exit(EXIT_USAGE, f"spotcheck-verify: {usage_error_zh(message)}（见 --help）\n")
         self.exit(EXIT_USAGE, f"spotcheck-verify: {message} (see --help)\n")
+
+    def format_help(self) -> str:
+        if self.lang == "zh":
+            self._in_chinese()
+        return super().format_help()
+
+    def format_usage(self) -> str:
+        if self.lang == "zh":
+            self._in_chinese()
+        return super().format_usage()
+
+    def _get_formatter(self) -> argparse.HelpFormatter:
+        if self.lang != "zh":
+            return super()._get_formatter()
+        return _ChineseFormatter(prog=self.prog)
+
+    def _in_chinese(self) -> None:
+        self.description = help_zh(self.description)
+        self.epilog = help_zh(self.epilog)
+        for action in self._actions:
+            action.help = help_zh(action.help)
+        for group in self._action_groups:
+            group.title = HEADINGS_ZH.get(group.title or "", group.title)
+
+
+class _ChineseFormatter(argparse.HelpFormatter):
+    """argparse's layout with 用法, wrapped by display width (a Chinese character: 2 columns)."""
+
+    def add_usage(self, usage: str | None, actions: Any, groups: Any,
+                  prefix: str | None = None) -> None:
+        super().add_usage(usage, actions, groups, "用法：" if prefix is None else prefix)
+
+    def _split_lines(self, text: str, width: int) -> list[str]:
+        return wrap(text, width)
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        return "\n".join(indent + line for line in wrap(text, width - len(indent)))
+
+
+def _said(message: str, argv: Sequence[str]) -> str:
+    """A usage error in the language of the line (:func:`_lang_on`)."""
+    return error_zh(message) if _lang_on(argv) == "zh" else message
+
+
+def _lang_on(args: Sequence[str]) -> str:
+    """The language ``--lang`` names in ``args``, else :func:`default_lang`."""
+    for index, arg in enumerate(args):
+        if arg == "--lang" and index + 1 < len(args) and args[index + 1] in LANGS:
+            return args[index + 1]
+        if arg.startswith("--lang=") and arg.partition("=")[2] in LANGS:
+            return arg.partition("=")[2]
+    return default_lang()
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -82,9 +150,10 @@ def build_parser() -> argparse.ArgumentParser:
                         help="also write the report as JSON (with tasks, officers, agency, summary)")
     parser.add_argument("--report", type=Path, metavar="FILE.html",
                         help="also write the report as a self-contained HTML page for people")
-    parser.add_argument("--lang", choices=LANGS, default="zh",
-                        help="the language of the HTML report and of what a public bundle "
-                        "leaves unchecked: zh (Chinese, default) or en")
+    parser.add_argument("--lang", choices=LANGS, default=default_lang(),
+                        help="the language of the summary, the HTML report and of what a public "
+                        "bundle leaves unchecked: zh (Chinese, the default) or en; default also "
+                        "from SPOTCHECK_LANG")
     parser.add_argument("--quiet", action="store_true", help="no progress on standard error")
     parser.add_argument("--witness-key", type=Path, metavar="W.vkey", action="append", default=[],
                         help="a witness's cosigner key (the level above): its cosignatures of the "
@@ -141,13 +210,22 @@ def run(argv: Sequence[str] | None = None) -> int:
             if args.report is not None:
                 _write_text(args.report, render_html(accountability, args.lang), "--report")
     except BundleError as exc:
-        print(f"spotcheck-verify: {exc}", file=sys.stderr)
+        print(f"spotcheck-verify: {_said(str(exc), argv)}", file=sys.stderr)
         return EXIT_USAGE
     print(render_text(report, args.lang))
     return EXIT_OK if report.ok else EXIT_FINDINGS
 
 
-def render_text(report: Report, lang: str = "zh") -> str:
+def default_lang() -> str:
+    """``SPOTCHECK_LANG`` (zh, zh-CN, en, en-US …) when it names one of ours, else Chinese."""
+    tag = os.environ.get("SPOTCHECK_LANG", "").strip().lower()
+    return "en" if tag == "en" or tag.startswith(("en-", "en_")) else "zh"
+
+
+def render_text(report: Report, lang: str = "en") -> str:
+    """The summary people read in the terminal, in ``lang``."""
+    if lang == "zh":
+        return _render_text_zh(report)
     rate = report.events / report.seconds if report.seconds > 0 else 0.0
     lines = [
         f"bundle: {report.events} events in {report.aggregates} aggregates, log "
@@ -164,9 +242,8 @@ def render_text(report: Report, lang: str = "zh") -> str:
                      f"{report.draws_sealed} still sealed (order and frozen files checked)")
     lines.append(f"time: {report.seconds:.2f} s ({rate:,.0f} events/s)")
     if report.public is not None:
-        lines.append("公开核验包：以下内容无法核验及原因" if lang == "zh"
-                     else "public bundle: what could not be checked, and why")
-        lines.extend(f"  - {said}" for said in not_checked(report, lang))
+        lines.append("public bundle: what could not be checked, and why")
+        lines.extend(f"  - {said}" for said in not_checked(report, "en"))
     if report.ok and report.public is not None:
         lines.append("OK: every log entry, checkpoint, public event and disclosed draw holds; "
                      "the rest is said above (核验通过)"
@@ -179,6 +256,40 @@ def render_text(report: Report, lang: str = "zh") -> str:
                      + (f", and {len(report.late)} step(s) late (逾期)" if report.late else ""))
         lines.extend(f"  [{f.rule}] {f.where()}: {f.message}" for f in report.failed)
     lines.extend(f"  LATE [{f.rule}] {f.where()}: {f.message}" for f in report.late)
+    return "\n".join(lines)
+
+
+def _render_text_zh(report: Report) -> str:
+    """:func:`render_text` in Chinese (findings through :mod:`verify.finding_text`)."""
+    rate = report.events / report.seconds if report.seconds > 0 else 0.0
+    lines = [
+        f"审计包：{report.events} 个事件，{report.aggregates} 个聚合，日志 "
+        f"{report.origin or '（来源不明）'}",
+        f"公钥：{key_source_zh(report.key_source)}",
+        f"已核验的签名检查点：{len(report.checkpoints_verified)} 个"
+        + (f"（最新的覆盖 {max(report.checkpoints_verified)} 条）"
+           if report.checkpoints_verified else ""),
+    ]
+    if report.trusted_size is not None:
+        lines.append(f"可信检查点：{report.trusted_size} 条")
+    if report.draws_checked or report.draws_sealed:
+        lines.append(f"抽取：{report.draws_checked} 次已公开并完整复算，{report.draws_sealed} 次仍密封"
+                     "（已核对顺序和冻结文件）")
+    lines.append(f"用时：{report.seconds:.2f} 秒（每秒 {rate:,.0f} 个事件）")
+    if report.public is not None:
+        lines.append("公开核验包：以下内容无法核验及原因")
+        lines.extend(f"  - {said}" for said in not_checked(report, "zh"))
+    if report.ok and report.public is not None:
+        lines.append("核验通过：每个日志条目、检查点、公开事件和已公开的抽取都成立；其余见上"
+                     + (f"；{len(report.late)} 个步骤逾期" if report.late else ""))
+    elif report.ok:
+        lines.append("核验通过：每个事件哈希、链接、检查点和规则都成立"
+                     + (f"；{len(report.late)} 个步骤逾期" if report.late else ""))
+    else:
+        lines.append(f"核验未通过：{len(report.failed)} 个问题"
+                     + (f"，另有 {len(report.late)} 个步骤逾期" if report.late else ""))
+        lines.extend(f"  [{rule_name(f.rule)}] {where_zh(f)}：{message_zh(f)}" for f in report.failed)
+    lines.extend(f"  逾期 [{rule_name(f.rule)}] {where_zh(f)}：{message_zh(f)}" for f in report.late)
     return "\n".join(lines)
 
 
@@ -207,6 +318,9 @@ def build_audit_parser() -> argparse.ArgumentParser:
                         metavar="FILE", help="cosigner verifier keys (type 0x04) whose cosignatures "
                         "on received checkpoints must verify")
     parser.add_argument("--json", type=Path, metavar="FILE", help="also write the report as JSON")
+    parser.add_argument("--lang", choices=LANGS, default=default_lang(),
+                        help="the summary's language: zh (Chinese, the default) or en; default also "
+                        "from SPOTCHECK_LANG")
     return parser
 
 
@@ -220,9 +334,9 @@ def run_audit(argv: Sequence[str]) -> int:
             _write_text(args.json, json.dumps(report.as_dict(), ensure_ascii=False, indent=2) + "\n",
                         "--json")
     except BundleError as exc:
-        print(f"spotcheck-verify: {exc}", file=sys.stderr)
+        print(f"spotcheck-verify: {_said(str(exc), argv)}", file=sys.stderr)
         return EXIT_USAGE
-    print(render_audit(report, bundles))
+    print(render_audit(report, bundles, args.lang))
     return EXIT_OK if report.ok else EXIT_FINDINGS
 
 
@@ -260,7 +374,9 @@ def _match_keys(keys: Sequence[Path], origins: dict[str, str]) -> dict[str, Path
     return matched
 
 
-def render_audit(report: AuditReport, bundles: dict[str, Path]) -> str:
+def render_audit(report: AuditReport, bundles: dict[str, Path], lang: str = "en") -> str:
+    if lang == "zh":
+        return _render_audit_zh(report, bundles)
     lines: list[str] = []
     for name, bundle_report in report.reports.items():
         lines.append(f"== {name} ({bundles[name]}) ==")
@@ -281,6 +397,31 @@ def render_audit(report: AuditReport, bundles: dict[str, Path]) -> str:
         lines.append(f"FAILED: {failed} bundle(s) with findings, {len(report.findings)} audit "
                      "finding(s) (审计未通过)")
         lines.extend(f"  [{f.rule}] {f.where()}: {f.message}" for f in report.findings)
+    return "\n".join(lines)
+
+
+def _render_audit_zh(report: AuditReport, bundles: dict[str, Path]) -> str:
+    """:func:`render_audit` in Chinese."""
+    lines: list[str] = []
+    for name, bundle_report in report.reports.items():
+        lines.append(f"== {name}（{bundles[name]}）==")
+        lines.append(render_text(bundle_report, "zh"))
+    lines.append("== 收到的检查点 ==")
+    if not report.received:
+        lines.append("（未提供）")
+    for received in report.received:
+        state = "与其审计包一致" if received.consistent else "与其审计包不一致"
+        where = f"日志 {received.log}" if received.log else f"来源 {received.origin or '?'}"
+        cosigned = "".join(f"；{c.name} 于 {c.timestamp} 见证签名" for c in received.cosignatures)
+        lines.append(f"{received.file}：{where}，大小 {received.size}：{state}{cosigned}")
+    failed = sum(not r.ok for r in report.reports.values())
+    if report.ok:
+        lines.append(f"审计通过：{len(report.reports)} 个审计包和 {len(report.received)} 个收到的检查点"
+                     "均成立")
+    else:
+        lines.append(f"审计未通过：{failed} 个审计包有问题，审计发现 {len(report.findings)} 个问题")
+        lines.extend(f"  [{rule_name(f.rule)}] {where_zh(f)}：{message_zh(f)}"
+                     for f in report.findings)
     return "\n".join(lines)
 
 
@@ -320,7 +461,7 @@ def run_cosign(argv: Sequence[str]) -> int:
         except CosignatureError as exc:
             raise BundleError(f"{args.note}: {exc}") from None
     except BundleError as exc:
-        print(f"spotcheck-verify: {exc}", file=sys.stderr)
+        print(f"spotcheck-verify: {_said(str(exc), argv)}", file=sys.stderr)
         return EXIT_USAGE
     sys.stdout.write(cosigned)
     return EXIT_OK
@@ -500,7 +641,7 @@ def run_cosigner_key(argv: Sequence[str]) -> int:
             raise BundleError(f"{private}: cannot be written: {exc}") from None
         _write_text(public, signer.verifier_key_text() + "\n")
     except BundleError as exc:
-        print(f"spotcheck-verify: {exc}", file=sys.stderr)
+        print(f"spotcheck-verify: {_said(str(exc), argv)}", file=sys.stderr)
         return EXIT_USAGE
     print(signer.verifier_key_text())
     return EXIT_OK

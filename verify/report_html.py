@@ -14,6 +14,7 @@ import re
 from datetime import date
 from typing import Any
 
+from verify.finding_text import key_source_zh, message_zh, rule_name, where_zh
 from verify.findings import Finding, not_checked
 from verify.report import (
     BY_THE_BOOK,
@@ -197,6 +198,14 @@ class _Page:
         text = html.escape(_STATUS[self.lang].get(status, status))
         return f'<span class="{_CLASS.get(status, "")}">{text}</span>'
 
+    def rule(self, rule: str) -> str:
+        """A finding's rule: its Chinese name (and code) in Chinese, the code in English."""
+        return f"{rule_name(rule)}（{rule}）" if self.lang == "zh" and rule_name(rule) != rule else rule
+
+    def message(self, finding: Finding) -> str:
+        """A finding's message in the page's language (:mod:`verify.finding_text`)."""
+        return message_zh(finding) if self.lang == "zh" else finding.message
+
     def value(self, value: object) -> str:
         """An enumerated value of the ledger's data in the page's language."""
         text = "" if value is None else str(value)
@@ -204,13 +213,7 @@ class _Page:
 
     def key_source(self, source: str) -> str:
         """Where the log's key came from (:attr:`verify.bundle.Bundle.key_source`), in words."""
-        if self.lang != "zh":
-            return source
-        if source.startswith("trusted key "):
-            return f"可信公钥 {source.removeprefix('trusted key ')}（由核验人另行提供）"
-        if source.startswith("the bundle's own key"):
-            return "审计包自带的公钥（keys/log.vkey）；用 --key 提供另行取得的公钥可独立核对"
-        return source
+        return key_source_zh(source) if self.lang == "zh" else source
 
     def render(self) -> str:
         label = self.label
@@ -299,7 +302,9 @@ class _Page:
                                 ("status", "rule", "where", "message")), "</tr>")
         for f in findings:
             self.w(f"<tr><td>{self.status(LATE if f.severity == 'late' else FAILED)}</td>",
-                   f"<td>{_t(f.rule)}</td><td>{_t(f.where())}</td><td>{_t(f.message)}</td></tr>")
+                   f"<td>{_t(self.rule(f.rule))}</td>"
+                   f"<td>{_t(where_zh(f) if self.lang == 'zh' else f.where())}</td>"
+                   f"<td>{_t(self.message(f))}</td></tr>")
         self.w("</table>\n")
 
     # -- the tasks --------------------------------------------------------------------------------
@@ -327,7 +332,8 @@ class _Page:
 
     def step_row(self, step: Step) -> None:
         findings = "<br>".join(f"{self.status(LATE if f.severity == 'late' else FAILED)} "
-                               f"[{_t(f.rule)}] {_t(f.message)}" for f in step.findings)
+                               f"[{_t(self.rule(f.rule))}] {_t(self.message(f))}"
+                               for f in step.findings)
         by = step.actor or (self.label["opened_with"] if step.step == "opened" else "")
         if step.officers and step.step != "recusal_requested":
             by = f"{by} ({', '.join(step.officers)})" if by else ", ".join(step.officers)

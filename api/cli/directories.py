@@ -18,6 +18,8 @@ import typer
 
 from api.cli.catalog import COMMANDS
 from api.cli.support import command_group, fail, opened_ledger, print_value, synced
+from api.language import current, t
+from api.words import quarter, value_of, word
 
 if TYPE_CHECKING:
     from ledger.domain.agency import Agency
@@ -59,8 +61,10 @@ def _unit(ledger: Ledger, agency: str, credit_code: str, field: str = "credit_co
     from ledger.domain.directory import object_id
     identity = object_id(str(_agency(ledger, agency)), credit_code)
     if identity not in ledger.app.repository:
-        _fail(f"{field}: no inspection object with credit code {credit_code} in the directory of "
-              f"agency {agency} (see `spotcheck entities list --agency {agency}`)")
+        _fail(t(f"{field}: no inspection object with credit code {credit_code} in the directory of "
+                f"agency {agency} (see `spotcheck entities list --agency {agency}`)",
+                f"统一社会信用代码 {credit_code}：机关 {agency} 的检查对象名录中没有这个单位"
+                f"（查看名录：spotcheck entities list --agency {agency}）"))
     return identity
 
 
@@ -75,10 +79,12 @@ def agency_add(
     origin: Annotated[str, typer.Option(help="the agency's log origin")] = "",
 ) -> None:
     """Establish an agency under its parent."""
+    kind = value_of("agency_kind", kind)  # 县, 区 … as people write them
     with _ledger() as ledger:
         parent_id = None if parent is None else _agency(ledger, parent)
         ledger.app.establish_agency(name, code, kind, parent_id, origin)
-        typer.echo(f"established {name} ({code}){synced(ledger)}")
+        typer.echo(t(f"established {name} ({code}){synced(ledger)}",
+                     f"已设立 {name}（{code}）{synced(ledger)}"))
 
 
 @agency_app.command("list")
@@ -88,8 +94,9 @@ def agency_list(as_json: JsonFlag = False) -> None:
     with _ledger() as ledger:
         rows = [agency_row(a) for a in agencies(ledger.app)]
         print_value(rows, as_json, lambda rs: "\n".join(
-            f"{r['division_code']}\t{r['kind']}"
-            + ("" if r["kind"] == r["level"] else f" ({r['level']} level)")
+            f"{r['division_code']}\t{word('agency_kind', r['kind'])}"
+            + ("" if r["kind"] == r["level"] else t(f" ({r['level']} level)",
+                                                     f"（{word('agency_kind', r['level'])}级）"))
             + f"\t{r['name']}\t{r['log_origin']}" for r in rs))
 
 
@@ -123,7 +130,8 @@ def entities_export(
         view = directories(ledger.app, _agency(ledger, agency))
         count = write_table(out, OBJECT_COLUMNS, [object_row(u) for u in view.objects],
                             english=english)
-        typer.echo(f"wrote {count} inspection object(s) to {out}")
+        typer.echo(t(f"wrote {count} inspection object(s) to {out}",
+                     f"已将 {count} 个检查对象写入 {out}"))
 
 
 @entities_app.command("template")
@@ -141,7 +149,8 @@ def entities_list(agency: AgencyCode, as_json: JsonFlag = False) -> None:
     with _ledger() as ledger:
         rows = [object_row(u) for u in directories(ledger.app, _agency(ledger, agency)).objects]
         print_value(rows, as_json, lambda rs: "\n".join(
-            f"{r['credit_code']}\t{r['category']}\t{r['status']}\t{r['name']}" for r in rs))
+            f"{r['credit_code']}\t{word('category', r['category'])}\t{word('status', r['status'])}"
+            f"\t{r['name']}" for r in rs))
 
 
 @entities_app.command("show")
@@ -151,7 +160,8 @@ def entities_show(credit_code: str, agency: AgencyCode, as_json: JsonFlag = Fals
     with _ledger() as ledger:
         unit: InspectionObject = ledger.app.repository.get(_unit(ledger, agency, credit_code))
         row = object_row(unit)
-        print_value(row, as_json, lambda r: "\n".join(f"{k}\t{v}" for k, v in r.items()))
+        print_value(row, as_json, lambda r: "\n".join(
+            f"{_heading(k)}\t{word(VALUE_FIELDS.get(k, k), v)}" for k, v in r.items()))
 
 
 @entities_app.command("close")
@@ -163,7 +173,8 @@ def entities_close(
     with _ledger() as ledger:
         identity = _unit(ledger, agency, credit_code)
         ledger.app.close_object(identity, reason)
-        typer.echo(f"closed {credit_code}{synced(ledger)}")
+        typer.echo(t(f"closed {credit_code}{synced(ledger)}",
+                     f"已关闭 {credit_code}（不再参加此后的抽查，历史记录保留）{synced(ledger)}"))
 
 
 @entities_app.command("update")
@@ -173,7 +184,7 @@ def entities_update(
     reason: Annotated[str, typer.Option(help="why the entry changes")],
 ) -> None:
     """Change fields of an entry (name, phone, address, …), with a reason."""
-    changes = dict(_assignment(item) for item in field)
+    changes = {_field_named(name): value for name, value in map(_assignment, field)}
     _change(credit_code, agency, lambda u: u.update(changes, reason), "updated")
 
 
@@ -185,6 +196,7 @@ def entities_reclassify(
     control_level: Annotated[str, typer.Option(help="national/provincial/city/county")] = "",
 ) -> None:
     """Change a unit's category (and control level for a key unit)."""
+    category, control_level = value_of("category", category), value_of("control_level", control_level)
     _change(credit_code, agency, lambda u: u.reclassify(category, reason, control_level),
             "reclassified")
 
@@ -229,13 +241,42 @@ def _change(
 ) -> None:
     with _ledger() as ledger:
         ledger.app.change_object(_unit(ledger, agency, credit_code), change)
-        typer.echo(f"{done} {credit_code}{synced(ledger)}")
+        typer.echo(t(f"{done} {credit_code}{synced(ledger)}",
+                     f"已{DONE_ZH.get(done, done)} {credit_code}{synced(ledger)}"))
+
+
+DONE_ZH = {"updated": "修改", "reclassified": "调整类别", "lifted": "解除特殊监管",
+           "marked": "列为特殊监管对象", "resumed": "记录恢复生产", "suspended": "记录停产",
+           "relocated": "记录搬迁", "closed": "关闭", "deactivated": "停止抽取",
+           "reactivated": "恢复抽取"}
+
+
+#: The words of a directory row's field (:data:`api.words.WORDS`), where it differs from its name.
+VALUE_FIELDS = {"kind": "object_kind"}
+_HEADINGS_ZH = {"status": "状态", "special_reasons": "特殊监管原因", "warnings": "提示"}
+
+
+def _heading(field: str) -> str:
+    """A field of the directory as the current language heads it (类别 for category)."""
+    from api.error_text import field_label
+    from ledger.adapters.directory_file import OBJECT_COLUMNS
+    if current() != "zh":
+        return field
+    if field in OBJECT_COLUMNS:
+        return OBJECT_COLUMNS[field][0]
+    return _HEADINGS_ZH.get(field) or field_label(field, "zh")
+
+
+def _field_named(name: str) -> str:
+    """A directory field by its name or by the column header agencies write (联系电话 → phone)."""
+    from ledger.adapters.directory_file import OBJECT_COLUMNS
+    return next((field for field, headers in OBJECT_COLUMNS.items() if name in headers), name)
 
 
 def _assignment(item: str) -> tuple[str, str]:
     field, sep, value = item.partition("=")
     if not sep or not field.strip():
-        _fail(f"--set: {item!r} is not FIELD=VALUE")
+        _fail(t(f"--set: {item!r} is not FIELD=VALUE", f"--set：“{item}”不是 字段=值 的形式"))
     return field.strip(), value.strip()
 
 
@@ -264,7 +305,7 @@ def inspectors_export(
         view = directories(ledger.app, _agency(ledger, agency))
         rows = [inspector_row(i) for i in view.inspectors]
         count = write_table(out, INSPECTOR_COLUMNS, rows, english=english)
-        typer.echo(f"wrote {count} inspector(s) to {out}")
+        typer.echo(t(f"wrote {count} inspector(s) to {out}", f"已将 {count} 名执法人员写入 {out}"))
 
 
 @inspectors_app.command("template")
@@ -282,8 +323,10 @@ def _template(out: Path, which: Literal["entities", "inspectors"]) -> None:
         lists = write_template(out, which)
     except (DirectoryFileError, OSError) as exc:
         _fail(f"--out: {exc}")
-    typer.echo(f"wrote {out}: the headers, an example row (序号 示例, skipped on import) and "
-               f"{lists} drop-down list(s) over rows 2-{TEMPLATE_ROWS + 1}; see its sheet 填写说明")
+    typer.echo(t(f"wrote {out}: the headers, an example row (序号 示例, skipped on import) and "
+                 f"{lists} drop-down list(s) over rows 2-{TEMPLATE_ROWS + 1}; see its sheet 填写说明",
+                 f"已写入 {out}：表头、一行示例（序号为“示例”，导入时跳过）和第 2 至 "
+                 f"{TEMPLATE_ROWS + 1} 行的 {lists} 个下拉列表；填写方法见“填写说明”工作表"))
 
 
 @inspectors_app.command("list")
@@ -293,7 +336,8 @@ def inspectors_list(agency: AgencyCode, as_json: JsonFlag = False) -> None:
     with _ledger() as ledger:
         rows = [inspector_row(i) for i in directories(ledger.app, _agency(ledger, agency)).inspectors]
         print_value(rows, as_json, lambda rs: "\n".join(
-            f"{r['certificate_no']}\t{r['name']}\t{'active' if r['active'] else 'inactive'}"
+            f"{r['certificate_no']}\t{r['name']}\t"
+            + (t("active", "在岗") if r["active"] else t("inactive", "不参加抽取"))
             for r in rs))
 
 
@@ -324,7 +368,8 @@ def inspectors_deactivate(
 def _change_inspector(certificate: str, change: Callable[[Inspector], None], done: str) -> None:
     with _ledger() as ledger:
         ledger.app.change_inspector(certificate, change)
-        typer.echo(f"{done} {certificate}{synced(ledger)}")
+        typer.echo(t(f"{done} {certificate}{synced(ledger)}",
+                     f"已{DONE_ZH.get(done, done)} {certificate}{synced(ledger)}"))
 
 
 @conflict_app.command("add")
@@ -338,7 +383,8 @@ def conflict_add(
     with _ledger() as ledger:
         unit_id = _unit(ledger, agency, unit, "--unit")
         ledger.app.declare_conflict(certificate, unit_id, reason)
-        typer.echo(f"conflict declared: {certificate} × {unit}{synced(ledger)}")
+        typer.echo(t(f"conflict declared: {certificate} × {unit}{synced(ledger)}",
+                     f"已申报利害关系：{certificate} × {unit}{synced(ledger)}"))
 
 
 # -- rulebooks and the plan ------------------------------------------------------------------------
@@ -368,7 +414,9 @@ def rulebook_adopt(
     with _ledger() as ledger:
         rulebook = _load_rulebook(book).adopt(adopted_from, stated, approved_by)
         ledger.app.adopt_rulebook(_agency(ledger, agency), rulebook, approved_by, reason)
-        typer.echo(f"adopted {rulebook.name} from {adopted_from}{synced(ledger)}")
+        typer.echo(t(f"adopted {rulebook.name} from {adopted_from}{synced(ledger)}",
+                     f"已采用《{rulebook.source.title}》（{rulebook.name}），自 {adopted_from} 起生效"
+                     f"{synced(ledger)}"))
 
 
 def _share_bp(option: str, text: str) -> int:
@@ -393,7 +441,8 @@ def rulebook_show(
 ) -> None:
     """A preset as it would be adopted, or the rulebook in force at an agency on a day (JSON)."""
     if (preset is None) == (agency is None):
-        _fail("rulebook show: give a PRESET to preview, or --agency CODE for the one in force")
+        _fail(t("rulebook show: give a PRESET to preview, or --agency CODE for the one in force",
+                "请给出要预览的预设名称，或用 --agency 区划代码 查看现行的规则手册"))
     if preset is not None:
         from ledger.domain.rulebook import RulebookError
         from ledger.domain.rulebook_presets import preset as find_preset
@@ -403,16 +452,20 @@ def rulebook_show(
             _fail(str(exc))
         typer.echo(json.dumps(book.to_dict(), ensure_ascii=False, indent=2))
         for category in book.unstated():
-            typer.echo(f"note: {preset} gives no number for {category} units; adopting it needs "
-                       f"one stated (`spotcheck rulebook adopt {preset} … --{category}-share "
-                       "PERCENT`)", err=True)
+            typer.echo(t(f"note: {preset} gives no number for {category} units; adopting it needs "
+                         f"one stated (`spotcheck rulebook adopt {preset} … --{category}-share "
+                         "PERCENT`)",
+                         f"注意：{preset} 未规定{word('category', category)}的抽查比例；采用时须写明"
+                         f"（`spotcheck rulebook adopt {preset} … --{category}-share 百分比`）"),
+                       err=True)
         return
     assert agency is not None
     with _ledger() as ledger:
         stored: Agency = ledger.app.repository.get(_agency(ledger, agency))
         rulebook = stored.rulebook_in_force(on)
         if rulebook is None:
-            _fail(f"--agency: {stored.name} has no rulebook in force on {on}")
+            _fail(t(f"--agency: {stored.name} has no rulebook in force on {on}",
+                    f"--agency：{stored.name} 在 {on} 没有生效的规则手册"))
         typer.echo(json.dumps(rulebook.to_dict(), ensure_ascii=False, indent=2))
 
 
@@ -427,8 +480,11 @@ def plan(
         annual = ledger.app.file_plan(_agency(ledger, agency), year, approved_by)
         suffix = synced(ledger)
         print_value(annual.to_dict(), as_json, lambda d: "\n".join(
-            [f"plan {year} ({d['rulebook']}, {d['officers']} officers){suffix}"]
-            + [f"Q{q['quarter']}\t{q['category']}\t{q['required']}/{q['population']}"
+            [t(f"plan {year} ({d['rulebook']}, {d['officers']} officers){suffix}",
+               f"{year} 年度计划（{d['rulebook']}，执法人员 {d['officers']} 名）{suffix}")]
+            + [t(f"Q{q['quarter']}\t{q['category']}\t{q['required']}/{q['population']}",
+                 f"{quarter(q['quarter'])}\t{word('category', q['category'])}\t"
+                 f"抽查 {q['required']} / 共 {q['population']} 家")
                for q in d["quotas"]]))
 
 
@@ -454,12 +510,18 @@ def _load_rulebook(book: str) -> Rulebook:
 
 def _imported(file: Path, result: ImportResult, logged: str) -> str:
     """The import's line, then each row accepted with a warning (a retired division)."""
-    notes = "".join(f"\n  note: {w}" for w in result.warnings)
-    kept = "".join(f"\n  kept: {k}" for k in result.kept)
-    counted = f", {len(result.kept)} kept as in the ledger" if result.kept else ""
-    return (f"imported {file}: {result.added} added, {result.unchanged} unchanged{counted}"
-            f"{logged}{notes}{kept}")
+    notes = "".join(t(f"\n  note: {w}", f"\n  提示：第 {w.row} 行，“{w.column}”列：{w.reason}")
+                    for w in result.warnings)
+    from api.error_text import rule_zh
+    kept = "".join(t(f"\n  kept: {k}", f"\n  第 {k.row} 行：{rule_zh(k.reason, '') or k.reason}")
+                   for k in result.kept)
+    counted = t(f", {len(result.kept)} kept as in the ledger",
+                f"，{len(result.kept)} 条保留账本中的值") if result.kept else ""
+    return t(f"imported {file}: {result.added} added, {result.unchanged} unchanged{counted}"
+             f"{logged}{notes}{kept}",
+             f"已导入 {file}：新增 {result.added} 条，未变 {result.unchanged} 条{counted}{logged}"
+             f"{notes}{kept}")
 
 
 def _progress(rows: int) -> None:
-    typer.echo(f"  … {rows:,} rows read", err=True)
+    typer.echo(t(f"  … {rows:,} rows read", f"  …… 已读取 {rows:,} 行"), err=True)

@@ -22,7 +22,10 @@ from uuid import UUID
 import typer
 
 from api.cli.catalog import COMMANDS
-from api.cli.support import command_group, fail, opened_ledger, print_value, synced
+from api.cli.support import command_group, fail, opened_ledger, print_value, say, synced
+from api.errors import exit_status
+from api.language import current, t
+from api.words import stratum, word
 
 if TYPE_CHECKING:
     from ledger.domain.agency import Agency
@@ -50,8 +53,11 @@ def _ceremony() -> Iterator[tuple[Ledger, Ceremony]]:
         try:
             yield ledger, Ceremony(ledger.app, ledger.settings.keys_dir)
         except CeremonyError as exc:
+            from api.error_text import message
             recorded = ledger.sync(require_keys=False).new_leaves
-            _fail(str(exc) + (f" ({recorded} event(s) logged)" if recorded else ""))
+            say(message(exc) + (t(f" ({recorded} event(s) logged)", f"（已记入 {recorded} 个事件）")
+                                if recorded else ""))
+            raise typer.Exit(exit_status(exc)) from None
 
 
 def _day(option: str, text: str) -> date:
@@ -84,13 +90,18 @@ def draw_freeze(
     with _ceremony() as (ledger, ceremony):
         draw = ceremony.freeze(agency, period, _day("--on", on), plan, kind=kind, load_cap=load_cap)
         units = sum(s["population"] for s in draw.strata.values())
-        typer.echo(f"frozen: {draw.draw_id}, {units} in the population, {len(draw.strata)} "
-                   f"stratum/strata, {len(draw.exclusions)} exclusion(s), window "
-                   f"{draw.window['start']}..{draw.window['end']}{synced(ledger)}")
-        typer.echo("  public: the four input files' hashes, the strata counts, the entropy plan "
-                   f"({_plan_text(draw)}); "
-                   f"the draw key is {ceremony.keys.path(draw.draw_id)} (mode 0600, never in the "
-                   "database)")
+        typer.echo(t(f"frozen: {draw.draw_id}, {units} in the population, {len(draw.strata)} "
+                     f"stratum/strata, {len(draw.exclusions)} exclusion(s), window "
+                     f"{draw.window['start']}..{draw.window['end']}{synced(ledger)}",
+                     f"已冻结：{draw.draw_id}，抽查对象总体 {units} 个，{len(draw.strata)} 个分层，"
+                     f"排除 {len(draw.exclusions)} 个，抽查窗口 {draw.window['start']} 至 "
+                     f"{draw.window['end']}{synced(ledger)}"))
+        typer.echo(t("  public: the four input files' hashes, the strata counts, the entropy plan "
+                     f"({_plan_text(draw)}); "
+                     f"the draw key is {ceremony.keys.path(draw.draw_id)} (mode 0600, never in the "
+                     "database)",
+                     f"  公开内容：四个输入文件的哈希、各分层数量、熵源计划（{_plan_text(draw)}）；"
+                     f"抽查密钥在 {ceremony.keys.path(draw.draw_id)}（权限 0600，从不存入数据库）"))
 
 
 def _plan(draw: Draw) -> list[tuple[int, dict[str, str]]]:
@@ -98,7 +109,8 @@ def _plan(draw: Draw) -> list[tuple[int, dict[str, str]]]:
 
 
 def _plan_text(draw: Draw) -> str:
-    return "; ".join(f"{n}. {source['kind']} {source['name']}" for n, source in _plan(draw))
+    return "; ".join(f"{n}. {word('entropy', source['kind'])} {source['name']}"
+                     for n, source in _plan(draw))
 
 
 # -- the seed ceremony -----------------------------------------------------------------------------
@@ -112,9 +124,10 @@ def draw_commit(
     """A witness's commitment (见证人承诺), before any value is revealed."""
     with _ceremony() as (ledger, ceremony):
         ceremony.commit(draw_id, k, witness, role, commitment)
-        typer.echo(f"recorded: witness {k} commitment ({witness}, {role}){synced(ledger)}")
-        typer.echo("  public: the commitment hash; the value stays with the witness until the "
-                   "reveal")
+        typer.echo(t(f"recorded: witness {k} commitment ({witness}, {role}){synced(ledger)}",
+                     f"已记录：第 {k} 个熵源的见证人承诺（{witness}，{role}）{synced(ledger)}"))
+        typer.echo(t("  public: the commitment hash; the value stays with the witness until the "
+                     "reveal", "  公开内容：承诺哈希；值由见证人保管，揭示前不公开"))
 
 
 @draw_app.command("commitment")
@@ -127,10 +140,14 @@ def draw_commitment(
     if "|" in value or "\n" in value or "\r" in value:
         _fail("VALUE: an entropy value may not contain | or a line break (SPOTCHECK-DRAW §3)")
     typer.echo(commitment_of(value))
-    typer.echo("  give this to the operator for `spotcheck draw commit … --commitment`; keep VALUE "
-               "secret until the reveal, then type it exactly as here.\n"
-               "  computing it yourself: `printf %s 'VALUE' | sha256sum` — not `echo VALUE | "
-               "sha256sum`, which hashes a trailing newline too and gives another commitment.",
+    typer.echo(t("  give this to the operator for `spotcheck draw commit … --commitment`; keep VALUE "
+                 "secret until the reveal, then type it exactly as here.\n"
+                 "  computing it yourself: `printf %s 'VALUE' | sha256sum` — not `echo VALUE | "
+                 "sha256sum`, which hashes a trailing newline too and gives another commitment.",
+                 "  把它交给经办人用于 `spotcheck draw commit … --commitment`；VALUE 在揭示前请保密，"
+                 "揭示时须与这里一字不差。\n"
+                 "  自己计算：`printf %s 'VALUE' | sha256sum`——不要用 `echo VALUE | sha256sum`，"
+                 "它会把行尾的换行符一起计算，得到另一个承诺值。"),
                err=True)
 
 
@@ -142,8 +159,10 @@ def draw_reveal(
     """A witness's reveal (揭示), checked against the commitment; a mismatch is recorded."""
     with _ceremony() as (ledger, ceremony):
         ceremony.record_source(draw_id, k, "witness", value)
-        typer.echo(f"recorded: witness {k} reveal, matching its commitment{synced(ledger)}")
-        typer.echo("  public: that it matched; the value is sealed until disclosure")
+        typer.echo(t(f"recorded: witness {k} reveal, matching its commitment{synced(ledger)}",
+                     f"已记录：第 {k} 个熵源的见证人揭示，与其承诺一致{synced(ledger)}"))
+        typer.echo(t("  public: that it matched; the value is sealed until disclosure",
+                     "  公开内容：揭示与承诺一致；值在公开前密封"))
 
 
 @draw_app.command("dice")
@@ -156,9 +175,11 @@ def draw_dice(
     """The witnessed dice roll (现场掷骰), after every witness has revealed."""
     with _ceremony() as (ledger, ceremony):
         ceremony.record_source(draw_id, k, "dice", digits, witnessed_by)
-        typer.echo(f"recorded: dice roll (source {k}), witnessed by {', '.join(witnessed_by)}"
-                   f"{synced(ledger)}")
-        typer.echo("  public: who witnessed it; the digits are sealed until disclosure")
+        typer.echo(t(f"recorded: dice roll (source {k}), witnessed by {', '.join(witnessed_by)}"
+                     f"{synced(ledger)}",
+                     f"已记录：掷骰（第 {k} 个熵源），见证人 {'、'.join(witnessed_by)}{synced(ledger)}"))
+        typer.echo(t("  public: who witnessed it; the digits are sealed until disclosure",
+                     "  公开内容：见证人；数字在公开前密封"))
 
 
 @draw_app.command("external")
@@ -169,8 +190,10 @@ def draw_external(
     """The pre-announced public value (外部公开值), after every witness has revealed."""
     with _ceremony() as (ledger, ceremony):
         ceremony.record_source(draw_id, k, "external", value)
-        typer.echo(f"recorded: external value (source {k}){synced(ledger)}")
-        typer.echo("  public: that it was recorded; the value is sealed until disclosure")
+        typer.echo(t(f"recorded: external value (source {k}){synced(ledger)}",
+                     f"已记录：外部公开值（第 {k} 个熵源）{synced(ledger)}"))
+        typer.echo(t("  public: that it was recorded; the value is sealed until disclosure",
+                     "  公开内容：已记录；值在公开前密封"))
 
 
 @draw_app.command("seed")
@@ -180,9 +203,11 @@ def draw_seed(
     """Derive the draw's one seed (种子) from every announced source; a second attempt is recorded."""
     with _ceremony() as (ledger, ceremony):
         draw = ceremony.derive_seed(draw_id, by)
-        typer.echo(f"recorded: the seed of {draw_id}{synced(ledger)}")
-        typer.echo(f"  public: the seed commitment SHA-256(SEED) = {draw.seed_commitment}; "
-                   "the seed is sealed until disclosure")
+        typer.echo(t(f"recorded: the seed of {draw_id}{synced(ledger)}",
+                     f"已记录：{draw_id} 的种子{synced(ledger)}"))
+        typer.echo(t(f"  public: the seed commitment SHA-256(SEED) = {draw.seed_commitment}; "
+                     "the seed is sealed until disclosure",
+                     f"  公开内容：种子承诺 SHA-256(SEED) = {draw.seed_commitment}；种子在公开前密封"))
 
 
 @draw_app.command("block")
@@ -195,8 +220,9 @@ def draw_block(
     """Stop a draw for good (a witness never revealed): the period needs a new ruling."""
     with _ceremony() as (ledger, ceremony):
         ceremony.block(draw_id, reason, detail, by)
-        typer.echo(f"recorded: {draw_id} blocked ({reason}){synced(ledger)}")
-        typer.echo("  public: the reason and who recorded it")
+        typer.echo(t(f"recorded: {draw_id} blocked ({reason}){synced(ledger)}",
+                     f"已记录：{draw_id} 终止（{reason}）{synced(ledger)}"))
+        typer.echo(t("  public: the reason and who recorded it", "  公开内容：终止原因和记录人"))
 
 
 # -- run and fix -----------------------------------------------------------------------------------
@@ -206,10 +232,13 @@ def draw_run(draw_id: DrawId) -> None:
     with _ceremony() as (ledger, ceremony):
         draw = ceremony.run(draw_id)
         assert draw.drawn is not None
-        typer.echo(f"recorded: the draw of {draw_id}, selected {_counts(draw.drawn['selected'])}"
-                   f"{synced(ledger)}")
-        typer.echo(f"  public: the counts and the hashes (selection {draw.drawn['selection_hash']}, "
-                   f"assignment {draw.drawn['assignment_hash']}); the list is sealed")
+        typer.echo(t(f"recorded: the draw of {draw_id}, selected {_counts(draw.drawn['selected'])}"
+                     f"{synced(ledger)}",
+                     f"已记录：{draw_id} 的抽取，抽中 {_counts(draw.drawn['selected'])}{synced(ledger)}"))
+        typer.echo(t(f"  public: the counts and the hashes (selection {draw.drawn['selection_hash']}, "
+                     f"assignment {draw.drawn['assignment_hash']}); the list is sealed",
+                     f"  公开内容：数量和哈希（抽取结果 {draw.drawn['selection_hash']}，"
+                     f"分组 {draw.drawn['assignment_hash']}）；名单密封"))
 
 
 @draw_app.command("fix")
@@ -222,8 +251,9 @@ def draw_fix(
     with _ceremony() as (ledger, ceremony):
         draw = ceremony.fix(draw_id, by, _day("--on", on))
         assert draw.fixed is not None
-        typer.echo(f"recorded: the list of {draw_id} fixed by {by} on {on}{synced(ledger)}")
-        typer.echo(f"  public: the list hash {draw.fixed['list_hash']}")
+        typer.echo(t(f"recorded: the list of {draw_id} fixed by {by} on {on}{synced(ledger)}",
+                     f"已记录：{draw_id} 的名单由 {by} 于 {on} 确定{synced(ledger)}"))
+        typer.echo(t("  public: the list hash ", "  公开内容：名单哈希 ") + draw.fixed["list_hash"])
 
 
 @draw_app.command("amend")
@@ -239,19 +269,23 @@ def draw_amend(
 ) -> None:
     """Amend a fixed list: replace a closed unit, or fill a recusal; reason and approver required."""
     if (replace_unit is None) == (recuse is None) or (recuse is not None and unit is None):
-        _fail("amend: give --replace-unit CODE, or --recuse CERT --unit CODE")
+        _fail("give --replace-unit CODE, or --recuse CERT --unit CODE")
     with _ceremony() as (ledger, ceremony):
         if replace_unit is not None:
             found = ceremony.replace_unit(draw_id, replace_unit, reason, approved_by)
-            what = ("unit replaced by the next alternate of its stratum" if found
-                    else "unit withdrawn (no alternate left in its stratum)")
+            what = (t("unit replaced by the next alternate of its stratum",
+                      "该单位由同一分层的下一个备选单位替换") if found
+                    else t("unit withdrawn (no alternate left in its stratum)",
+                           "该单位撤出（同一分层已无备选单位）"))
         else:
             assert recuse is not None and unit is not None
             ceremony.recuse(draw_id, unit, recuse, reason, approved_by)
-            what = "recusal filled by the next eligible officer"
-        typer.echo(f"recorded: amendment of {draw_id}: {what}, approved by {approved_by}"
-                   f"{synced(ledger)}")
-        typer.echo("  public: the approver and the details' hash; the details are sealed")
+            what = t("recusal filled by the next eligible officer", "由下一名符合条件的执法人员替补回避")
+        typer.echo(t(f"recorded: amendment of {draw_id}: {what}, approved by {approved_by}"
+                     f"{synced(ledger)}",
+                     f"已记录：{draw_id} 的名单变更：{what}，批准人 {approved_by}{synced(ledger)}"))
+        typer.echo(t("  public: the approver and the details' hash; the details are sealed",
+                     "  公开内容：批准人和变更详情的哈希；详情密封"))
 
 
 # -- secrecy, disclosure ---------------------------------------------------------------------------
@@ -271,7 +305,8 @@ def draw_tasks(
         agency = ceremony.draw(draw_id).agency_id
         rows = [task_row(ledger.app, agency, unit, team) for unit, team in sorted(mine.items())]
         print_value(rows, as_json, lambda rs: "\n".join(
-            [f"{len(rs)} task(s) of {certificate} (the opening is recorded{suffix})"]
+            [t(f"{len(rs)} task(s) of {certificate} (the opening is recorded{suffix})",
+               f"{certificate} 的任务 {len(rs)} 项（本次查看已记录{suffix}）")]
             + [f"{r['name']}（{r['credit_code']}）\t{r['address']}\t"
                + "、".join(f"{o['name']}（{o['certificate']}）" for o in r["officers"])
                for r in rs]))
@@ -287,15 +322,17 @@ def draw_export(
     """Write the spec's files of a draw (inputs, seed, selection, assignment); recorded. Until
     the draw is disclosed they are secret: the directory is made mode 700, the files mode 600."""
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
-        _fail(f"--out: {out} is not an empty directory")
+        _fail(t(f"--out: {out} is not an empty directory", f"--out：{out} 不是空目录"))
     with _ceremony() as (ledger, ceremony):
         files = ceremony.files(draw_id)  # the key is needed: a missing one stops before recording
         ceremony.open_list(draw_id, who, why)
         out.mkdir(parents=True, exist_ok=True, mode=0o700)
         for name, data in files.items():
             _write_secret(out / name, data)
-        typer.echo(f"wrote {len(files)} file(s) of {draw_id} to {out} ({', '.join(sorted(files))})"
-                   f"; the opening by {who} is recorded{synced(ledger)}")
+        typer.echo(t(f"wrote {len(files)} file(s) of {draw_id} to {out} "
+                     f"({', '.join(sorted(files))}); the opening by {who} is recorded{synced(ledger)}",
+                     f"已把 {draw_id} 的 {len(files)} 个文件写入 {out}（{'、'.join(sorted(files))}）；"
+                     f"{who} 的打开已记录{synced(ledger)}"))
 
 
 @draw_app.command("conflict-proof")
@@ -341,15 +378,14 @@ def draw_record_sheet(
     with_values: Annotated[bool, typer.Option(
         "--with-values", help="print the revealed values and the dice digits (sealed until the list is "
         "disclosed: opening them before is recorded)")] = False,
-    lang: Annotated[str, typer.Option(help="zh or en")] = "zh",
 ) -> None:
     """The printable record of the draw ceremony (摇号记录) for the witnesses and the operator to
     sign: date, participants, commitments, sources recorded, seed commitment, list hash."""
     from projections.ceremony_record import ceremony_record_html
-    if lang not in ("zh", "en"):
-        _fail(f"--lang: {lang!r} is not zh or en")
+    lang = current()
     if out.suffix.lower() != ".html":
-        _fail(f"--out: {out.name}: the record is an .html page (print it from a browser)")
+        _fail(t(f"--out: {out.name}: the record is an .html page (print it from a browser)",
+                f"--out：{out.name}：摇号记录是 .html 页面（请用浏览器打印）"))
     with _ceremony() as (ledger, ceremony):
         draw = ceremony.draw(draw_id)
         values = None
@@ -357,8 +393,10 @@ def draw_record_sheet(
             values = ceremony.open(draw_id).values
         elif with_values:
             if not who.strip() or not why.strip():
-                _fail("--with-values: before disclosure the values are sealed; say --who opens them "
-                      "and --why (the opening is recorded)")
+                _fail(t("--with-values: before disclosure the values are sealed; say --who opens "
+                        "them and --why (the opening is recorded)",
+                        "--with-values：公开前这些值是密封的；请用 --who 写明打开人、--why 写明理由"
+                        "（打开会被记录）"))
             values = ceremony.open_list(draw_id, who, why, "ceremony values").values
         agency: Agency = ledger.app.repository.get(UUID(draw.agency_id))
         page = ceremony_record_html(draw, agency.name, values, lang)
@@ -366,10 +404,12 @@ def draw_record_sheet(
             out.write_text(page, encoding="utf-8")
         except OSError as exc:
             _fail(f"--out: {out}: {exc.strerror or exc}")
-        typer.echo(f"wrote the record of the ceremony of {draw_id} to {out}"
-                   + (" (with the values; the opening is recorded" + synced(ledger) + ")"
+        typer.echo(t(f"wrote the record of the ceremony of {draw_id} to {out}",
+                     f"已把 {draw_id} 的摇号记录写入 {out}")
+                   + (t(" (with the values; the opening is recorded" + synced(ledger) + ")",
+                        "（含揭示值；本次打开已记录" + synced(ledger) + "）")
                       if values is not None and draw.disclosed_key is None else
-                      "" if values is not None else " (values sealed)"))
+                      "" if values is not None else t(" (values sealed)", "（值密封）")))
 
 
 # -- the public view -------------------------------------------------------------------------------
@@ -395,10 +435,13 @@ def draw_list(
             _fail(f"--agency: no agency with division code {agency} (see `spotcheck agency list`)")
         rows = [draw_row(ceremony.draw(name)) for name in ceremony.draw_ids(agency)]
         print_value(rows, as_json, lambda rs: "\n".join(
-            f"{r['draw_id']}\t{r['status']}\t{_counts(r['selected'] or {})}" for r in rs))
+            f"{r['draw_id']}\t{word('draw_status', r['status'])}\t{_counts(r['selected'] or {})}"
+            for r in rs))
 
 
 def _show_text(view: dict[str, Any]) -> str:
+    if current() == "zh":
+        return _show_text_zh(view)
     lines = [f"{view['draw_id']}\t{view['status']}\t(rulebook {view['rulebook']})",
              f"window\t{view['window']['start']}..{view['window']['end']}, frozen on "
              f"{view['frozen_on']}"]
@@ -434,8 +477,48 @@ def _show_text(view: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def _show_text_zh(view: dict[str, Any]) -> str:
+    """:func:`_show_text` in Chinese."""
+    from api.error_text import text
+    lines = [f"{view['draw_id']}\t{word('draw_status', view['status'])}\t"
+             f"（规则手册 {view['rulebook']}）",
+             f"抽查窗口\t{view['window']['start']} 至 {view['window']['end']}，冻结日期 "
+             f"{view['frozen_on']}"]
+    lines += [f"文件 {name}\tsha256 {f['sha256']}\t{f['bytes']} 字节"
+              for name, f in view["files"].items()]
+    lines += [f"分层 {stratum(s)}\t数量 {c['population']}，应抽查 {c['required']}，"
+              f"抽取 {c['size']}" for s, c in view["strata"].items()]
+    lines.append(f"排除\t{view['exclusions']}")
+    recorded = set(view["entropy_recorded"])
+    lines += [f"熵源 {s['k']}\t{word('entropy', s['kind'])} {s['name']}"
+              + ("\t已记录" if s["k"] in recorded else "") for s in view["entropy_plan"]]
+    lines += [f"承诺 {c['k']}\t{c['witness']}（{c['role']}）\t{c['commitment']}"
+              for c in view["commitments"]]
+    lines += [f"揭示被拒\t熵源 {r['k']}：{text(r['reason'])}" for r in view["refused_reveals"]]
+    waiting = [c["k"] for c in view["commitments"] if c["k"] not in recorded]
+    if waiting and not view["blocked"]:
+        lines.append(f"等待揭示\t熵源 {'、'.join(map(str, waiting))}：见证人若已无法揭示，本次抽查"
+                     f"只能终止：`spotcheck draw block {view['draw_id']} --reason … --by …`，"
+                     "然后重新冻结一次抽查")
+    lines.append(f"种子承诺\t{view['seed_commitment'] or '（尚无）'}")
+    if view["drawn"]:
+        lines.append(f"抽中\t{_counts(view['drawn']['selected'])}")
+    if view["fixed"]:
+        lines.append(f"名单确定\t{view['fixed']['list_hash']}\t{view['fixed']['fixed_by']} 于 "
+                     f"{view['fixed']['fixed_on']}")
+    amendments = view["amendments"]
+    lines.append(f"名单变更\t{amendments['count']} 次"
+                 + (f"（批准人 {'、'.join(amendments['approved_by'])}）"
+                    if amendments["count"] else ""))
+    lines += [f"打开\t{o['who']}：{o['what']}（{o['why']}）" for o in view["openings"]]
+    if view["blocked"]:
+        lines.append(f"已终止\t{view['blocked']['reason']}（记录人 {view['blocked']['recorded_by']}）")
+    return "\n".join(lines)
+
+
 def _counts(selected: dict[str, int]) -> str:
-    return ", ".join(f"{stratum} {n}" for stratum, n in sorted(selected.items())) or "none"
+    return t(", ", "，").join(f"{stratum(code)} {n}"
+                             for code, n in sorted(selected.items())) or t("none", "无")
 
 
 # -- the working-day calendar ----------------------------------------------------------------------
@@ -452,7 +535,8 @@ def calendar_record(
     """Record one year's State Council holiday schedule for an agency (governs its draw windows)."""
     from ledger.domain.agency import agency_id
     if from_package == (file is not None):
-        _fail("calendar: give --from-package or --file schedule.json")
+        _fail(t("calendar: give --from-package or --file schedule.json",
+                "请给出 --from-package 或 --file 节假日安排.json"))
     schedule = _package_schedule(year) if file is None else _file_schedule(file, year)
     with opened_ledger() as ledger:
         identity = agency_id(agency)
@@ -461,8 +545,10 @@ def calendar_record(
         stored: Agency = ledger.app.repository.get(identity)
         replaced = year in stored.working_calendar
         ledger.app.record_working_calendar(identity, schedule, by)
-        typer.echo(f"recorded: the {year} working-day schedule of {agency} ({schedule['source']})"
-                   + (", replacing the earlier record" if replaced else "") + synced(ledger))
+        typer.echo(t(f"recorded: the {year} working-day schedule of {agency} ({schedule['source']})"
+                     + (", replacing the earlier record" if replaced else "") + synced(ledger),
+                     f"已记录：{agency} 的 {year} 年工作日安排（{schedule['source']}）"
+                     + ("，取代此前的记录" if replaced else "") + synced(ledger)))
 
 
 def _package_schedule(year: int) -> dict[str, Any]:
@@ -483,5 +569,6 @@ def _file_schedule(path: Path, year: int) -> dict[str, Any]:
     except (ValueError, TypeError, KeyError) as exc:
         _fail(f"--file: {path}: {exc}")
     if schedule.year != year:
-        _fail(f"--file: {path} is the schedule of {schedule.year}, not {year}")
+        _fail(t(f"--file: {path} is the schedule of {schedule.year}, not {year}",
+                f"--file：{path} 是 {schedule.year} 年的安排，不是 {year} 年的"))
     return schedule.as_data()

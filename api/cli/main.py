@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 
 import typer
 
+from api.language import current, t
 from ledger.log import DEFAULT_LOG
 
 if TYPE_CHECKING:
@@ -42,6 +43,19 @@ checkpoint_app = command_group("Signed checkpoints.")
 app.add_typer(keys_app, name="keys")
 app.add_typer(log_app, name="log")
 app.add_typer(checkpoint_app, name="checkpoint")
+
+
+
+@app.callback()
+def root(
+    lang: Annotated[str | None, typer.Option(
+        "--lang", metavar="zh|en",
+        help="the language of output, help and errors: zh (简体中文, the default) or en; "
+        "also the SPOTCHECK_LANG environment variable; may be given anywhere on the line")] = None,
+) -> None:
+    """Spotcheck (双随机、一公开): the operators' command line."""
+    # the language is settled before any command is built (api.cli.support.settle_language)
+
 
 LogOption = Annotated[str | None, typer.Option(
     "--log", help="the log: an agency's division code, or `ledger` (default: the only log)")]
@@ -78,7 +92,8 @@ def keys_init(
     else:
         with _ledger() as ledger:
             keys = ledger.init_key(log, origin, overwrite=force)
-    typer.echo(f"created {keys.private} (private, mode 0600) and {keys.public}")
+    typer.echo(t(f"created {keys.private} (private, mode 0600) and {keys.public}",
+                 f"已创建 {keys.private}（私钥，权限 0600）和 {keys.public}"))
     typer.echo(_guard(keys.verifier_key_text))
 
 
@@ -97,12 +112,15 @@ def keys_rotate(
     with _ledger() as ledger:
         previous, new = ledger.rotate_key(log, reason, by, old_key_lost=old_key_lost)
         size = ledger.log(log).state().size
-    typer.echo(f"rotated the key of log {log}: {previous} -> {new}; recorded and signed "
-               f"(log size {size})")
-    typer.echo(f"  publish the new verifier key to the auditors: {new}")
+    typer.echo(t(f"rotated the key of log {log}: {previous} -> {new}; recorded and signed "
+                 f"(log size {size})",
+                 f"已轮换日志 {log} 的密钥：{previous} -> {new}；已记录并签名（日志大小 {size}）"))
+    typer.echo(t(f"  publish the new verifier key to the auditors: {new}",
+                 f"  请把新的核验公钥提供给审核方：{new}"))
     if old_key_lost:
-        typer.echo("  the old key endorsed nothing: auditors must obtain the new key from you "
-                   "directly, not from a bundle")
+        typer.echo(t("  the old key endorsed nothing: auditors must obtain the new key from you "
+                     "directly, not from a bundle",
+                     "  旧密钥未为新密钥背书：审核方须直接从你处取得新公钥，而不是从审计包中取得"))
 
 
 @keys_app.command("show")
@@ -121,11 +139,13 @@ def log_sync() -> None:
     """Integrate every committed event into its log and sign a checkpoint of each log."""
     with _ledger() as ledger:
         result = ledger.sync()
-        typer.echo(f"integrated {result.new_leaves} event(s)")
+        typer.echo(t(f"integrated {result.new_leaves} event(s)",
+                     f"已并入 {result.new_leaves} 个事件"))
         for name, size in result.sizes.items():
             issued = result.checkpoints.get(name)
-            typer.echo(f"  log {name}: size {size}; "
-                       + (f"signed checkpoint {issued.size}" if issued else "no new checkpoint needed"))
+            typer.echo(t(f"  log {name}: size {size}; ", f"  日志 {name}：大小 {size}；")
+                       + (t(f"signed checkpoint {issued.size}", f"已签发检查点 {issued.size}")
+                          if issued else t("no new checkpoint needed", "无需新的检查点")))
 
 
 @log_app.command("follow")
@@ -142,8 +162,9 @@ def log_follow(
         total = run_worker(ledger.settings, SEQUENCER, interval, max_seconds,
                            lambda stop: ledger.follow(interval, stop))
         sizes = ", ".join(f"{n} {s.size}" for n, s in ledger.store.logs().items())
-        typer.echo(f"sequencer stopped; log sizes: {sizes or 'none'}"
-                   + stopped(total, "event(s) integrated"))
+        typer.echo(t(f"sequencer stopped; log sizes: {sizes or 'none'}",
+                     f"排序器已停止；日志大小：{sizes or '无'}")
+                   + stopped(total, t("event(s) integrated", "个事件已并入")))
 
 
 @log_app.command("status")
@@ -295,7 +316,10 @@ def checkpoint_show(
         chosen = ledger.log(log)
         stored = chosen.checkpoint(size)
         if stored is None:
-            _fail("no checkpoint" + (f" of size {size}" if size else " yet: run `spotcheck log sync`"))
+            _fail(t("no checkpoint" + (f" of size {size}" if size else
+                                       " yet: run `spotcheck log sync`"),
+                    f"没有大小为 {size} 的检查点" if size else
+                    "还没有检查点：请运行 `spotcheck log sync`"))
         with ledger.store.read() as cur:
             lines = cosignature_lines(cur, chosen.name, stored.size, ledger.store._sql)
         sys.stdout.write(with_cosignatures(stored.note, lines))
@@ -324,14 +348,19 @@ def export(
     with _ledger() as ledger:
         if public:
             done = export_public_bundle(ledger, out, log, progress=_export_progress)
-            typer.echo(f"exported the public bundle of log {done.log} to {done.directory}: "
-                       f"{done.events} log entries, {done.bodies} with their public body, "
-                       f"{done.withheld} withheld (personal data or internal records), "
-                       f"{done.checkpoints} checkpoint(s), {done.draws} draw(s)")
+            typer.echo(t(f"exported the public bundle of log {done.log} to {done.directory}: "
+                         f"{done.events} log entries, {done.bodies} with their public body, "
+                         f"{done.withheld} withheld (personal data or internal records), "
+                         f"{done.checkpoints} checkpoint(s), {done.draws} draw(s)",
+                         f"已将日志 {done.log} 的公开核验包写入 {done.directory}：日志条目 "
+                         f"{done.events} 条，其中 {done.bodies} 条附公开正文，{done.withheld} 条不公开正文"
+                         f"（个人信息或内部记录），检查点 {done.checkpoints} 个，抽取 {done.draws} 次"))
             return
         result = export_bundle(ledger, out, log, progress=_export_progress)
-        typer.echo(f"exported {result.events} logged event(s), {result.unlogged} unlogged, "
-                   f"{result.checkpoints} checkpoint(s) of log {result.log} to {result.directory}")
+        typer.echo(t(f"exported {result.events} logged event(s), {result.unlogged} unlogged, "
+                     f"{result.checkpoints} checkpoint(s) of log {result.log} to {result.directory}",
+                     f"已把日志 {result.log} 的 {result.events} 个已记入日志的事件、{result.unlogged} "
+                     f"个未记入的事件和 {result.checkpoints} 个检查点导出到 {result.directory}"))
 
 
 @app.command("demo")
@@ -359,33 +388,49 @@ def demo(
         for code in summary.agency_codes:
             if not ledger.keys(code).exists():
                 keys = ledger.init_key(code)
-                typer.echo(f"created the log key of {code} in {keys.directory}")
+                typer.echo(t(f"created the log key of {code} in {keys.directory}",
+                             f"已在 {keys.directory} 创建 {code} 的日志密钥"))
         witness = _guard(lambda: _demo_witness(ledger))
-        typer.echo(f"the county's log {DEMO_CODES['county']} is witnessed by {witness}")
+        typer.echo(t(f"the county's log {DEMO_CODES['county']} is witnessed by {witness}",
+                     f"县级日志 {DEMO_CODES['county']} 由上级见证：{witness}"))
         spotcheck = Spotcheck(ledger)
         draws = _guard(lambda: run_demo_draws(ledger.app, ledger.settings.keys_dir))
         quarter = _guard(lambda: run_demo_quarter(spotcheck.ceremony, spotcheck.inspections))
         result = ledger.sync()
         citizen = citizen_view(spotcheck.public.agency_pages(DEMO_CODES["county"], DEMO_PLAN_YEAR))
         plan = summary.plan
-        typer.echo(
+        typer.echo(t(
             f"wrote {summary.agencies} agencies, {summary.units_added} inspection objects, "
             f"{summary.inspectors_added} inspectors, {summary.conflicts} declared conflicts, "
             f"{summary.rulebooks} rulebooks"
             + (f" and the {plan.year} plan ({plan.rulebook})" if plan else "")
-            + f" to {settings.describe()}"
-        )
+            + f" to {settings.describe()}",
+            f"已写入 {summary.agencies} 个机构、{summary.units_added} 个检查对象、"
+            f"{summary.inspectors_added} 名执法人员、{summary.conflicts} 项申报的利害关系、"
+            f"{summary.rulebooks} 部规则手册"
+            + (f"和 {plan.year} 年度计划（{plan.rulebook}）" if plan else "")
+            + f"，存入 {settings.describe()}"))
         for code in summary.agency_codes:
             issued = result.checkpoints.get(code)
-            cosigned = ", ".join(f"{w['witness']} cosigned {w['cosigned_size']}"
-                                 for w in ledger.witnessing.status(code))
-            typer.echo(f"  log {code} ({ledger.origin_of(code)}): size {result.sizes.get(code, 0)}, "
-                       f"signed checkpoint {issued.size if issued else '(unchanged)'}"
-                       + (f"; {cosigned}" if cosigned else ""))
+            checkpoint = issued.size if issued else t("(unchanged)", "（未变）")
+            cosigned = t(", ", "，").join(
+                t(f"{w['witness']} cosigned {w['cosigned_size']}",
+                  f"{w['witness']} 已联署 {w['cosigned_size']}")
+                for w in ledger.witnessing.status(code))
+            typer.echo(t(f"  log {code} ({ledger.origin_of(code)}): size "
+                         f"{result.sizes.get(code, 0)}, signed checkpoint {checkpoint}"
+                         + (f"; {cosigned}" if cosigned else ""),
+                         f"  日志 {code}（{ledger.origin_of(code)}）：大小 "
+                         f"{result.sizes.get(code, 0)}，已签名检查点 {checkpoint}"
+                         + (f"；{cosigned}" if cosigned else "")))
         for drawn in draws:
-            selected = ", ".join(f"{s} {n}" for s, n in sorted(drawn.selected.items()))
-            typer.echo(f"  draw {drawn.draw_id}: {drawn.status}{'' if drawn.ran else ' (already)'}"
-                       f", selected {selected or 'none'}; list hash {drawn.list_hash}")
+            from api.words import stratum, word
+            selected = t(", ", "，").join(f"{stratum(s)} {n}" for s, n in sorted(drawn.selected.items()))
+            typer.echo(t(f"  draw {drawn.draw_id}: {drawn.status}{'' if drawn.ran else ' (already)'}"
+                         f", selected {selected or 'none'}; list hash {drawn.list_hash}",
+                         f"  抽查 {drawn.draw_id}：{word('draw_status', drawn.status)}"
+                         f"{'' if drawn.ran else '（此前已完成）'}，抽中 {selected or '无'}；"
+                         f"名单哈希 {drawn.list_hash}"))
         for line in _quarter_lines(quarter, citizen):
             typer.echo(line)
 
@@ -440,6 +485,8 @@ def _quarter_lines(q: DemoQuarter, c: CitizenView) -> list[str]:
     """The demo quarter, then what a citizen sees of it (a summary of `spotcheck public show`)."""
     code = q.draw_id.split("-", 1)[0]
     special = ", ".join(q.under_special_supervision)
+    if current() == "zh":
+        return _quarter_lines_zh(q, c, code, special)
     lines = [
         f"  quarter {q.draw_id}: {q.records} record(s)"
         + (f" ({q.filed_now} filed now)" if q.filed_now else " (already)")
@@ -462,10 +509,35 @@ def _quarter_lines(q: DemoQuarter, c: CitizenView) -> list[str]:
     return lines
 
 
+def _quarter_lines_zh(q: DemoQuarter, c: CitizenView, code: str, special: str) -> list[str]:
+    lines = [
+        f"  季度 {q.draw_id}：检查记录 {q.records} 份"
+        + (f"（本次填报 {q.filed_now} 份）" if q.filed_now else "（此前已完成）")
+        + f"，现场准予回避 {q.recusals} 次，责令改正 {q.orders} 项，已整改 {q.rectified} 项"
+        + (f"（仍为特殊监管对象：{special}）" if special else ""),
+    ]
+    lines += [f"  逾期：{name} 的检查记录于 {filed} 填报，期限 {due}：逾期 {days} 个工作日"
+              "（记录中已标明；公开页面不显示）" for name, filed, due, days in q.late]
+    lines += [
+        f"  公众看到的内容（spotcheck public show --agency {code} --year 2026）：",
+        f"    抽查结果公告：{sum(c.categories.values())} 条结果："
+        + "，".join(f"{k} {n}" for k, n in sorted(c.categories.items(), key=lambda kn: -kn[1])),
+    ]
+    withheld = {"remarks": "备注", "penalty": "处罚", "case": "立案情况"}
+    lines += [f"    不公开：{unit} 的{withheld.get(field, field)}，显示为“{shown}”"
+              for unit, field, shown in c.withheld]
+    lines += [f"    抽查任务公告：{c.tasks} 个单位及其检查组"
+              + ("" if q.list_disclosed else "（名单仍在保密）"),
+              f"    抽查计划公告：2026 年度计划及其 {c.year_list} 个监管对象的名录；"
+              f"已确定的抽查名单：{c.fixed_lists}"]
+    return lines
+
+
 def _latest_size(chosen: Log) -> int:
     latest = chosen.checkpoint()
     if latest is None:
-        _fail(f"log {chosen.name}: no checkpoint yet: run `spotcheck log sync` or pass --size")
+        _fail(t(f"log {chosen.name}: no checkpoint yet: run `spotcheck log sync` or pass --size",
+                f"日志 {chosen.name} 还没有检查点：请运行 `spotcheck log sync` 或给出 --size"))
     return latest.size
 
 
@@ -478,7 +550,7 @@ def _print_json(value: Any) -> None:
 
 
 def _export_progress(events: int) -> None:
-    typer.echo(f"  … {events:,} events exported", err=True)
+    typer.echo(t(f"  … {events:,} events exported", f"  …… 已导出 {events:,} 个事件"), err=True)
 
 
 def main() -> None:

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from projections.runner import ProjectionStatus, Runner
 from api.cli.catalog import COMMANDS
 from api.cli.support import command_group, fail, opened_ledger, print_value, run_worker, stopped
+from api.language import current, t
 
 project_app = command_group(COMMANDS["project"].help)
 CATEGORY_NAMES = {"key": "重点", "general": "一般", "special": "特殊"}
@@ -60,14 +61,16 @@ def project_run(
 
             total = run_worker(Settings.from_environ(), PROJECTIONS, interval, max_seconds,
                                lambda stop: runner.follow(interval, stop))
-            typer.echo("projections stopped"
-                       + stopped(total, "notification(s) scanned"))
+            typer.echo(t("projections stopped", "投影已停止")
+                       + stopped(total, t("notification(s) scanned", "条通知已扫描")))
         else:
             for name, scanned in runner.run().items():
-                typer.echo(f"projection {name}: {scanned} notification(s) scanned")
+                typer.echo(t(f"projection {name}: {scanned} notification(s) scanned",
+                             f"投影 {name}：扫描了 {scanned} 条通知"))
         statuses = runner.status()
         for status in statuses:
-            typer.echo(f"  {status.name}: position {status.position} of {status.head}")
+            typer.echo(t(f"  {status.name}: position {status.position} of {status.head}",
+                         f"  {status.name}：位置 {status.position} / {status.head}"))
     _fail_if_stopped(statuses)
 
 
@@ -76,9 +79,11 @@ def _fail_if_stopped(statuses: list[ProjectionStatus]) -> None:
     stopped = [s for s in statuses if s.failure is not None]
     for status in stopped:
         assert status.failure is not None
-        typer.echo(f"spotcheck: projection {status.name}: stopped before "
-                   f"{status.failure.describe()}; the other projections ran; it is tried again "
-                   "on every run (see `spotcheck project status`)", err=True)
+        typer.echo(t(f"spotcheck: projection {status.name}: stopped before "
+                     f"{status.failure.describe()}; the other projections ran; it is tried again "
+                     "on every run (see `spotcheck project status`)",
+                     f"spotcheck: 投影 {status.name} 停在 {status.failure.describe()} 之前；其他投影"
+                     "已运行；每次运行都会重试它（见 `spotcheck project status`）"), err=True)
     if stopped:
         raise typer.Exit(2)
 
@@ -97,7 +102,8 @@ def project_rebuild(
             scanned = runner.rebuild(name)
         except ProjectionError as exc:
             fail(str(exc))
-        typer.echo(f"rebuilt projection {name} from event 0: {scanned} notification(s) scanned")
+        typer.echo(t(f"rebuilt projection {name} from event 0: {scanned} notification(s) scanned",
+                     f"已从事件 0 重建投影 {name}：扫描了 {scanned} 条通知"))
         statuses = [s for s in runner.status() if s.name == name]
     _fail_if_stopped(statuses)
 
@@ -113,10 +119,12 @@ def project_status(
              "version": s.version, "stopped": None if s.failure is None else s.failure.as_dict()}
             for s in statuses]
     print_value(rows, as_json, lambda value: "\n".join(
-        f"{s.name}: position {s.position} of {s.head}"
-        + (f" ({s.behind} behind)" if s.behind else " (up to date)")
-        + ("" if s.version is not None else " — never run")
-        + ("" if s.failure is None else f" — STOPPED before {s.failure.describe()}")
+        t(f"{s.name}: position {s.position} of {s.head}", f"{s.name}：位置 {s.position} / {s.head}")
+        + (t(f" ({s.behind} behind)", f"（落后 {s.behind} 条）") if s.behind
+           else t(" (up to date)", "（已是最新）"))
+        + ("" if s.version is not None else t(" — never run", "——从未运行"))
+        + ("" if s.failure is None else t(f" — STOPPED before {s.failure.describe()}",
+                                          f"——已停止，停在 {s.failure.describe()} 之前"))
         for s in statuses))
 
 
@@ -137,8 +145,10 @@ def quotas(
             fail(str(exc))
         status = next(s for s in runner.status() if s.name == QuotaProjection.name)
     if status.behind:
-        typer.echo(f"spotcheck: note: the quota table is at notification {status.position} of "
-                   f"{status.head}; run `spotcheck project run` for the latest figures", err=True)
+        typer.echo(t(f"spotcheck: note: the quota table is at notification {status.position} of "
+                     f"{status.head}; run `spotcheck project run` for the latest figures",
+                     f"spotcheck: 注意：任务表处理到第 {status.position} 条通知（共 {status.head} 条）；"
+                     "运行 `spotcheck project run` 可得到最新数字"), err=True)
     if as_json:
         typer.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     else:
@@ -147,47 +157,67 @@ def quotas(
 
 HEADER = ("quarter", "category", "population", "required", "drawn", "inspected", "ratio",
           "shortfall")
+HEADER_ZH = ("季度", "类别", "数量", "应抽查", "已抽取", "已检查", "抽查比例", "差额")
 
 
 def _report_lines(report: QuotaReport) -> list[str]:
     a = report.agency
-    lines = [f"{a.division_code} {a.name} ({a.level}), {report.year}"]
-    lines += _table(report.rows, sources=True) if report.rows else ["  (no rows of its own)"]
+    from api.words import word
+    lines = [t(f"{a.division_code} {a.name} ({a.level}), {report.year}",
+               f"{a.division_code} {a.name}（{word('agency_kind', a.level)}级），{report.year} 年")]
+    lines += (_table(report.rows, sources=True) if report.rows
+              else [t("  (no rows of its own)", "  （本机构没有自己的数据行）")])
+    year = t(f"  the year {report.year} (全年):", f"  {report.year} 年全年：")
     if report.year_rows:
-        lines += [f"  the year {report.year} (全年):", *_year_table(report.year_rows)]
+        lines += [year, *_year_table(report.year_rows)]
     if report.below:
         below = f"the {len(report.below)} agenc{'y' if len(report.below) == 1 else 'ies'} below it"
-        lines.append(f"roll-up over {a.division_code} and {below} "
-                     f"({', '.join(b.division_code for b in report.below)}):")
+        codes = ", ".join(b.division_code for b in report.below)
+        lines.append(t(f"roll-up over {a.division_code} and {below} ({codes}):",
+                       f"{a.division_code} 及其所辖 {len(report.below)} 个机构（{codes}）汇总："))
         lines += _table(report.rollup, sources=False)
         if report.year_rollup:
-            lines += [f"  the year {report.year} (全年):", *_year_table(report.year_rollup)]
+            lines += [year, *_year_table(report.year_rollup)]
     return lines
 
 
 YEAR_HEADER = ("category", "basis", "officers", "rule figure", "required", "inspected",
                "shortfall")
+YEAR_HEADER_ZH = ("类别", "依据", "执法人员", "规则数字", "应抽查", "已检查", "差额")
 BASIS_TEXT = {"officer_ratio": "officers × ratio", "share_per_quarter": "share per quarter",
               "none": "none", "mixed": "mixed"}
+BASIS_ZH = {"officer_ratio": "执法人员 × 比例", "share_per_quarter": "每季度比例", "none": "无",
+            "mixed": "混合"}
 
 
 def _year_table(rows: list[YearRow]) -> list[str]:
     """The year per category: for an officer ratio (general units: 执法人员 × 比例) the figure the
     ratio asks of the year against the unit-visits recorded."""
     from projections.columns import aligned
-    return aligned([list(YEAR_HEADER)] + [
-        [f"{r.category} {CATEGORY_NAMES.get(r.category, '')}", BASIS_TEXT.get(r.basis, r.basis),
+    zh = current() == "zh"
+    return aligned([list(YEAR_HEADER_ZH if zh else YEAR_HEADER)] + [
+        [_category(r.category), (BASIS_ZH if zh else BASIS_TEXT).get(r.basis, r.basis),
          str(r.officers), str(r.rule_figure), str(r.required), str(r.inspected), str(r.shortfall)]
         for r in rows])
 
 
+def _category(category: str) -> str:
+    """``key 重点`` (English), 重点排污单位 (Chinese)."""
+    from api.words import word
+    return (word("category", category) if current() == "zh"
+            else f"{category} {CATEGORY_NAMES.get(category, '')}")
+
+
 def _table(rows: list[QuotaRow], *, sources: bool) -> list[str]:
+    from api.words import quarter, word
     from projections.columns import aligned
     from projections.quotas import Ratio
-    cells = [list(HEADER) + (["population from"] if sources else [])]
+    zh = current() == "zh"
+    cells = [list(HEADER_ZH if zh else HEADER)
+             + ([t("population from", "数量来源")] if sources else [])]
     for r in rows:
-        cells.append([f"Q{r.quarter}", f"{r.category} {CATEGORY_NAMES.get(r.category, '')}",
+        cells.append([quarter(r.quarter), _category(r.category),
                       str(r.population), str(r.required), str(r.drawn), str(r.inspected),
                       str(Ratio(r.inspected, r.population)), str(r.shortfall)]
-                     + ([r.population_source] if sources else []))
+                     + ([word("population_source", r.population_source)] if sources else []))
     return aligned(cells)

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 
 from api.cli.catalog import COMMANDS
 from api.cli.support import command_group, fail, opened_ledger, print_value, synced
+from api.language import current, t
 
 record_app = command_group(COMMANDS["record"].help)
 disclose_app = command_group(COMMANDS["disclose"].help)
@@ -89,10 +90,13 @@ def _followed_up(before: bool, inspections: Inspections, draw_id: str, unit: str
     from ledger.services.inspections import FOLLOW_UP_REASON
     after = FOLLOW_UP_REASON in _unit(inspections, draw_id, unit).special_reasons
     if after and not before:
-        return (f"  follow-up: a violation with {len(inspection.open_orders)} open order(s): {unit} is "
-                "now a special-supervision object (特殊监管对象) until every order is rectified")
+        return t(f"  follow-up: a violation with {len(inspection.open_orders)} open order(s): {unit} "
+                 "is now a special-supervision object (特殊监管对象) until every order is rectified",
+                 f"  后续处理：发现违法问题，有 {len(inspection.open_orders)} 项责令改正未完成：{unit} "
+                 "列为特殊监管对象，直至全部整改完成")
     if before and not after:
-        return f"  follow-up: every order rectified: {unit} is no longer under special supervision"
+        return t(f"  follow-up: every order rectified: {unit} is no longer under special supervision",
+                 f"  后续处理：全部整改完成：{unit} 解除特殊监管")
     return ""
 
 
@@ -110,10 +114,14 @@ def record_file(
     with _inspections() as (ledger, inspections):
         before = _special(inspections, draw_id, unit)
         filed = inspections.file_record(draw_id, unit, record, by, _day("--on", on))
-        late = (f", {filed.working_days_late} working day(s) late" if filed.working_days_late
-                else ", on time" if filed.due else "")
-        typer.echo(f"recorded: the record of {unit} in {draw_id}, filed by {by} on {on} "
-                   f"(due {filed.due or '(no deadline in the rulebook)'}{late}){synced(ledger)}")
+        late = (t(f", {filed.working_days_late} working day(s) late",
+                  f"，逾期 {filed.working_days_late} 个工作日") if filed.working_days_late
+                else t(", on time", "，按时") if filed.due else "")
+        typer.echo(t(f"recorded: the record of {unit} in {draw_id}, filed by {by} on {on} "
+                     f"(due {filed.due or '(no deadline in the rulebook)'}{late}){synced(ledger)}",
+                     f"已记录：{draw_id} 中 {unit} 的检查记录，由 {by} 于 {on} 填报"
+                     + (f"（期限 {filed.due}{late}）" if filed.due else "（规则手册未规定期限）")
+                     + synced(ledger)))
         note = _followed_up(before, inspections, draw_id, unit, filed.inspection)
         if note:
             typer.echo(note)
@@ -169,8 +177,10 @@ def record_correct(
     with _inspections() as (ledger, inspections):
         before = _special(inspections, draw_id, unit)
         corrected = inspections.correct_record(draw_id, unit, record, reason, by, _day("--on", on))
-        typer.echo(f"recorded: correction {corrected.corrections} of the record of {unit} in "
-                   f"{draw_id} by {by} ({reason.strip()}){synced(ledger)}")
+        typer.echo(t(f"recorded: correction {corrected.corrections} of the record of {unit} in "
+                     f"{draw_id} by {by} ({reason.strip()}){synced(ledger)}",
+                     f"已记录：{draw_id} 中 {unit} 检查记录的第 {corrected.corrections} 次更正，"
+                     f"由 {by} 办理（{reason.strip()}）{synced(ledger)}"))
         note = _followed_up(before, inspections, draw_id, unit, corrected)
         if note:
             typer.echo(note)
@@ -184,8 +194,8 @@ def record_show(
     = None,
     as_agency: Annotated[str | None, typer.Option(
         "--as-agency", help="read as this agency (division code): its own records")] = None,
-    why: Annotated[str, typer.Option(help="why the record is read (recorded while the draw is "
-                                     "sealed)")] = "record show: reading the record of a visit",
+    why: Annotated[str | None, typer.Option(help="why the record is read (recorded while the draw is "
+                                            "sealed)")] = None,
     as_json: JsonFlag = False,
 ) -> None:
     """The full record of one visit, for an officer of the visit or the agency (never the public).
@@ -194,41 +204,74 @@ def record_show(
     from api.bootstrap import Spotcheck
     from projections.public_view import Viewer
     if (as_officer is None) == (as_agency is None):
-        _fail("record show: give --as-officer CERT or --as-agency CODE (the public reads "
-              "`spotcheck public show`, not records)")
+        _fail(t("record show: give --as-officer CERT or --as-agency CODE (the public reads "
+                "`spotcheck public show`, not records)",
+                "请给出 --as-officer 执法证号 或 --as-agency 区划代码（公众查看的是 "
+                "`spotcheck public show`，不是检查记录）"))
+    why = why or t("record show: reading the record of a visit", "record show：查看检查记录")
     viewer = (Viewer("officer", certificate=as_officer) if as_officer is not None
               else Viewer("agency", agency=str(as_agency)))
-    who = f"officer {as_officer}" if as_officer is not None else f"agency {as_agency}"
+    who = (t(f"officer {as_officer}", f"执法人员 {as_officer}") if as_officer is not None
+           else t(f"agency {as_agency}", f"机构 {as_agency}"))
     with _inspections() as (ledger, inspections):
         view = Spotcheck(ledger).public
         rows = [row for row in view.records_for(viewer, draw_id.split("-", 1)[0])
                 if row["draw_id"] == draw_id and row["unit"] == unit]
         if not rows:
-            _fail(f"record: no record of {unit} in {draw_id} that {who} may read")
-        reader = as_officer if as_officer is not None else f"agency {as_agency}"
+            _fail(t(f"record: no record of {unit} in {draw_id} that {who} may read",
+                    f"没有 {who} 可以查看的 {draw_id} 中 {unit} 的检查记录"))
+        reader = as_officer if as_officer is not None else t(f"agency {as_agency}", f"机构 {as_agency}")
         if inspections.ceremony.record_reading(draw_id, reader, why, f"record of {unit}"):
             ledger.sync(require_keys=False)
-            typer.echo(f"spotcheck: note: {draw_id} is still sealed; this reading is recorded "
-                       f"(by {reader}, why: {why})", err=True)
+            typer.echo(t(f"spotcheck: note: {draw_id} is still sealed; this reading is recorded "
+                         f"(by {reader}, why: {why})",
+                         f"spotcheck: 注意：{draw_id} 仍处于保密状态；本次查看已记录"
+                         f"（查看人 {reader}，理由：{why}）"), err=True)
         print_value(rows[0], as_json, _record_text)
 
 
 def _record_text(row: dict[str, Any]) -> str:
+    from api.words import word
     from ledger.domain.inspection_record import CATEGORIES, result_category
     record = row["record"]
     lines = [f"{row['draw_id']}\t{row['unit']}\t{CATEGORIES[result_category(record)]}",
-             f"visited\t{record['visited_on']} at {record['place']}, status {record['status']}",
-             f"officers\t{', '.join(record['officers'])}"]
-    lines += [f"item\t{i['item']}: {i['finding']} ({i['description']})" for i in record["items"]]
-    lines += [f"annex4\t{k}: {v}" for k, v in record["annex4"].items()]
-    lines += [f"order {n}\t{o['order']} (due {o['due']})"
+             t(f"visited\t{record['visited_on']} at {record['place']}, status {record['status']}",
+               f"检查\t{record['visited_on']}，{record['place']}，"
+               f"生产状态：{word('status', record['status'])}"),
+             t("officers\t", "执法人员\t") + ", ".join(record["officers"])]
+    lines += [t(f"item\t{i['item']}: {i['finding']} ({i['description']})",
+                f"检查事项\t{i['item']}：{word('finding', i['finding'])}"
+                + (f"（{i['description']}）" if i["description"] else "")) for i in record["items"]]
+    lines += [t(f"annex4\t{k}: {v}", f"附件4\t{ANNEX4_ZH.get(k, k)}：{_annex4_zh(v)}")
+              for k, v in record["annex4"].items()]
+    lines += [t(f"order {n}\t{o['order']} (due {o['due']})",
+                f"责令改正 {n}\t{o['order']}（期限 {o['due']}）")
               for n, o in enumerate(record["orders"], start=1)]
     if record["case"]["filed"]:
-        lines.append(f"case\t立案 {record['case']['penalty']}")
-    lines += [f"attachment\t{a['name']} sha256 {a['sha256']}" for a in record["attachments"]]
+        lines.append(t("case\t立案 ", "立案\t立案 ") + record["case"]["penalty"])
+    lines += [t("attachment\t", "附件\t") + f"{a['name']} sha256 {a['sha256']}"
+              for a in record["attachments"]]
     if record["remarks"]:
-        lines.append(f"remarks\t{record['remarks']}")
+        lines.append(t("remarks\t", "备注（存档，不公开）\t") + record["remarks"])
+    if record.get("public_remarks"):
+        lines.append(t("public remarks\t", "公开说明\t") + record["public_remarks"])
     return "\n".join(lines)
+
+
+#: Seed 002 annex 4's columns, as the record's ``annex4`` names them.
+ANNEX4_ZH = {"facilities_built": "污染防治设施建设情况", "facilities_running": "污染防治设施运行情况",
+             "outfall_standardised": "排污口规范化情况", "emissions_within_limits": "污染物达标排放情况"}
+
+
+def _annex4_zh(value: Any) -> str:
+    from api.words import word
+    if value is True:
+        return "是"
+    if value is False:
+        return "否"
+    if value is None:
+        return "未监测"
+    return word("facilities_running", value)
 
 
 @record_app.command("recusal")
@@ -246,10 +289,13 @@ def record_recusal(
     with _inspections() as (ledger, inspections):
         replacement = inspections.request_recusal(draw_id, unit, officer, requested_by, reason,
                                                   granted, decided_by)
-        outcome = (f"granted; {replacement} drawn in as the replacement" if granted
-                   else "refused; the team stays")
-        typer.echo(f"recorded: recusal of {officer} at {unit} asked by {requested_by}, {outcome} "
-                   f"(decided by {decided_by}){synced(ledger)}")
+        outcome = (t(f"granted; {replacement} drawn in as the replacement",
+                     f"准予回避；抽取 {replacement} 替补") if granted
+                   else t("refused; the team stays", "不予回避；检查组不变"))
+        typer.echo(t(f"recorded: recusal of {officer} at {unit} asked by {requested_by}, {outcome} "
+                     f"(decided by {decided_by}){synced(ledger)}",
+                     f"已记录：{requested_by} 申请 {officer} 在 {unit} 回避，{outcome}"
+                     f"（决定人 {decided_by}）{synced(ledger)}"))
 
 
 # -- follow-up -------------------------------------------------------------------------------------
@@ -266,8 +312,10 @@ def rectify(
         before = _special(inspections, draw_id, unit)
         inspection = inspections.rectify(draw_id, unit, order - 1, _day("--on", on), verified_by,
                                          evidence)
-        typer.echo(f"recorded: order {order} of {unit} rectified on {on}, verified by {verified_by}; "
-                   f"{len(inspection.open_orders)} order(s) still open{synced(ledger)}")
+        typer.echo(t(f"recorded: order {order} of {unit} rectified on {on}, verified by "
+                     f"{verified_by}; {len(inspection.open_orders)} order(s) still open{synced(ledger)}",
+                     f"已记录：{unit} 的第 {order} 项责令改正于 {on} 整改完成，核查人 {verified_by}；"
+                     f"尚有 {len(inspection.open_orders)} 项未完成{synced(ledger)}"))
         note = _followed_up(before, inspections, draw_id, unit, inspection)
         if note:
             typer.echo(note)
@@ -295,13 +343,18 @@ def disclose_result(
         assert published.disclosed is not None
         public = published.disclosed["public"]
         late = published.disclosed["working_days_late"]
-        typer.echo(f"recorded: the result of {unit} in {draw_id} published by {by} on {on}"
-                   + (f", {late} working day(s) late" if late else "") + synced(ledger))
+        typer.echo(t(f"recorded: the result of {unit} in {draw_id} published by {by} on {on}"
+                     + (f", {late} working day(s) late" if late else "") + synced(ledger),
+                     f"已记录：{draw_id} 中 {unit} 的检查结果由 {by} 于 {on} 公开"
+                     + (f"，逾期 {late} 个工作日" if late else "") + synced(ledger)))
         digests = published.disclosed["withheld"]
-        typer.echo(f"  public: {public['unit']}, {public['category']}"
-                   + "".join(f"; {item.field} shown as {item.notice} (its value committed by "
-                             f"SHA-256 {digests[item.field]})" for item in review.items)
-                   if review else f"  public: {public['unit']}, {public['category']} (masked)")
+        typer.echo(t("  public: ", "  公开内容：") + public["unit"] + t(", ", "，") + public["category"]
+                   + "".join(t(f"; {item.field} shown as {item.notice} (its value committed by "
+                               f"SHA-256 {digests[item.field]})",
+                               f"；{item.field} 显示为“{item.notice}”（其值以 SHA-256 "
+                               f"{digests[item.field]} 承诺）") for item in review.items)
+                   if review else t("  public: ", "  公开内容：")
+                   + public["unit"] + t(", ", "，") + public["category"] + t(" (masked)", "（已脱敏）"))
 
 
 def _review(withhold: list[str], reviewer: str, reviewed_on: str) -> ConfidentialityReview | None:
@@ -349,9 +402,12 @@ def disclose_list(
     """The task notice (抽查任务公告): unseal the list once every visit is recorded."""
     with _inspections() as (ledger, inspections):
         inspections.disclose_list(draw_id, by, _day("--on", on))
-        typer.echo(f"recorded: the list of {draw_id} disclosed by {by} on {on}{synced(ledger)}")
-        typer.echo("  public: the units and teams (抽查任务公告) and the draw key; anyone can now check "
-                   "the seed and the list against the hashes fixed earlier")
+        typer.echo(t(f"recorded: the list of {draw_id} disclosed by {by} on {on}{synced(ledger)}",
+                     f"已记录：{draw_id} 的名单由 {by} 于 {on} 公开{synced(ledger)}"))
+        typer.echo(t("  public: the units and teams (抽查任务公告) and the draw key; anyone can now "
+                     "check the seed and the list against the hashes fixed earlier",
+                     "  公开内容：检查对象和检查组（抽查任务公告）以及抽查密钥；任何人现在都可以"
+                     "用此前固定的哈希值核对种子和名单"))
 
 
 @disclose_app.command("year-list")
@@ -368,10 +424,12 @@ def disclose_year_list(
         if uuid not in ledger.app.repository:
             _fail(f"--agency: no agency with division code {agency} (see `spotcheck agency list`)")
         count = ledger.app.publish_year_list(uuid, year, by)
-        typer.echo(f"recorded: the {year} list of units under random supervision of {agency}, "
-                   f"{count} unit(s), published by {by}{synced(ledger)}")
-        typer.echo(f"  public: 抽查计划公告 → 年度双随机抽查对象名录 (`spotcheck public show --agency "
-                   f"{agency} --year {year}`)")
+        typer.echo(t(f"recorded: the {year} list of units under random supervision of {agency}, "
+                     f"{count} unit(s), published by {by}{synced(ledger)}",
+                     f"已记录：{agency} 的 {year} 年度双随机抽查对象名录，共 {count} 个单位，"
+                     f"由 {by} 公开{synced(ledger)}"))
+        typer.echo(t("  public: ", "  公开内容：") + "抽查计划公告 → 年度双随机抽查对象名录 "
+                   f"(`spotcheck public show --agency {agency} --year {year}`)")
 
 
 # -- the public pages ------------------------------------------------------------------------------
@@ -380,12 +438,10 @@ def public_show(
     agency: Annotated[str, typer.Option("--agency", help="the agency's division code")],
     year: Annotated[int, typer.Option(help="e.g. 2026")],
     as_json: JsonFlag = False,
-    lang: Annotated[str, typer.Option(help="headings: zh or en")] = "zh",
 ) -> None:
     """An agency's public pages: exactly what a citizen may see (masked; nothing sealed)."""
     from api.bootstrap import Spotcheck
-    if lang not in HEADINGS:
-        _fail(f"--lang: {lang!r} is not zh or en")
+    lang = current()
     with opened_ledger() as ledger:
         pages = Spotcheck(ledger).public.agency_pages(
             agency, year)
@@ -395,23 +451,31 @@ def public_show(
 def _pages_text(pages: dict[str, Any]) -> str:
     head = pages["headings"]
     plan = pages["plan"]
+    from api.words import quarter, word
     lines = [f"{pages['agency']['name']} ({pages['agency']['division_code']}), {plan['year']}",
              f"== {head['items']} ({len(pages['items'])})"]
     lines += [f"  {i['item']}\t{i['legal_basis']}\t{i['content']}" for i in pages["items"]]
     lines.append(f"== {head['plan']}")
     if plan["filed"]:
-        lines.append(f"  rulebook {plan['rulebook']}")
-        lines += [f"  Q{q['quarter']}\t{q['category']}\t{q['required']}" for q in plan["quotas"]]
+        title = plan.get("rulebook_title") or plan["rulebook"]
+        lines.append(t(f"  rulebook {plan['rulebook']}" + (f" ({title})" if title != plan["rulebook"]
+                                                           else ""),
+                       f"  依据：《{title}》"))
+        lines += [t(f"  Q{q['quarter']}\t{q['category']}\t{q['required']}",
+                    f"  {quarter(q['quarter'])}\t{word('category', q['category'])}\t"
+                    f"抽查 {q['required']} 家") for q in plan["quotas"]]
     else:
-        lines.append("  (no plan filed)")
+        lines.append(t("  (no plan filed)", "  （尚未报送年度计划）"))
     supervised = plan["units_under_supervision"]
-    lines.append(f"  年度双随机抽查对象名录: {len(supervised)} unit(s)")
+    lines.append(t(f"  年度双随机抽查对象名录: {len(supervised)} unit(s)",
+                   f"  年度双随机抽查对象名录：共 {len(supervised)} 个单位"))
     lines += [f"  {u['credit_code']}\t{u['name']}" for u in supervised]
-    lines.append(f"== {head['tasks']} ({sum(len(t['tasks']) for t in pages['tasks'])})")
+    lines.append(f"== {head['tasks']} ({sum(len(n['tasks']) for n in pages['tasks'])})")
     for notice in pages["tasks"]:
-        lines.append(f"  {notice['draw_id']}\tlist hash {notice['list_hash']}")
-        lines += [f"  {t['credit_code']}\t{t['unit']}\t{', '.join(t['officers'])}"
-                  for t in notice["tasks"]]
+        lines.append(f"  {notice['draw_id']}\t" + t("list hash ", "名单哈希 ")
+                     + notice["list_hash"])
+        lines += [f"  {task['credit_code']}\t{task['unit']}\t{', '.join(task['officers'])}"
+                  for task in notice["tasks"]]
     lines.append(f"== {head['results']} ({len(pages['results'])})")
     lines += [_result_text(r) for r in pages["results"]]
     lines.append(f"== {head['fixed_lists']} ({len(pages['fixed_lists'])})")
@@ -425,7 +489,8 @@ def _result_text(result: dict[str, Any]) -> str:
             f"{result['category']}")
     orders = result["orders"]
     if isinstance(orders, list):
-        text += "".join(f"\t责令改正: {o['order']} (by {o['due']})" for o in orders)
+        text += "".join(t(f"\t责令改正: {o['order']} (by {o['due']})",
+                          f"\t责令改正：{o['order']}（期限 {o['due']}）") for o in orders)
     else:
         text += f"\t{orders}"
     text += "".join(f"\t{result[k]}" for k in ("case", "penalty", "remarks") if result.get(k))
@@ -449,5 +514,6 @@ def public_search(
     with opened_ledger() as ledger:
         found = Spotcheck(ledger).public.search(text, year=year, agency=agency, quarter=quarter)
         print_value(found, as_json, lambda rs: "\n".join(
-            [f"{len(rs)} published result(s) matching {text!r}" + (f" in {scope}" if scope else "")]
+            [t(f"{len(rs)} published result(s) matching {text!r}" + (f" in {scope}" if scope else ""),
+               f"{scope + ' ' if scope else ''}含“{text}”的已公开结果：{len(rs)} 条")]
             + [_result_text(r) for r in rs]))

@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from api.language import t
+
 if TYPE_CHECKING:
     from projections.annex import Form
 from api.cli.catalog import COMMANDS
@@ -37,7 +39,8 @@ def _produce(which: str, agency: str, quarter: str, out: Path, head: str, review
     from projections.annex import FORMATS, SIGNATURES, AnnexError, annex3, annex4, write_form
     from verify.period import Period
     if out.suffix.lower() not in FORMATS:
-        fail(f"--out: {out.name}: write .xlsx, .csv or .html")
+        fail(t(f"--out: {out.name}: write .xlsx, .csv or .html",
+               f"--out：{out.name}：请写成 .xlsx、.csv 或 .html 文件"))
     try:
         year, q = Period.parse(quarter, field="--quarter", error=AnnexError)
         filed_on = date.fromisoformat(filed) if filed else date.today()
@@ -63,7 +66,9 @@ def _produce(which: str, agency: str, quarter: str, out: Path, head: str, review
         write_form(form, out)
     except OSError as exc:
         fail(f"--out: {out}: {exc.strerror or exc}")
-    typer.echo(f"wrote {form.title} of {form.agency}, {form.period}: {len(form.rows)} row(s) to {out}")
+    typer.echo(t(f"wrote {form.title} of {form.agency}, {form.period}: {len(form.rows)} row(s) "
+                 f"to {out}",
+                 f"已把 {form.agency} {form.period} 的《{form.title}》（{len(form.rows)} 行）写入 {out}"))
 
 
 @report_app.command("annex3")

@@ -11,12 +11,13 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from api.cli.catalog import COMMANDS
 from api.cli.support import command_group, expected_errors, fail, print_value
+from api.language import t
 
 if TYPE_CHECKING:
     from api.access import Access
@@ -53,10 +54,15 @@ def serve(
         os.environ["SPOTCHECK_SERVE_INLINE"] = "1" if inline else "0"
     os.environ["SPOTCHECK_SERVE_ACCESS_LOG"] = "1" if access_log else "0"
     os.environ["SPOTCHECK_DB"], os.environ["SPOTCHECK_KEYS"] = settings.db, str(settings.keys_dir)
-    mode = ("inline" if (settings.postgres is None if inline is None else inline)
+    inline_now = settings.postgres is None if inline is None else inline
+    mode = ("inline" if inline_now
             else "beside `spotcheck log follow` and `spotcheck project run --follow`")
-    typer.echo(f"serving {settings.describe()} on http://{host}:{port} "
-               f"({workers} worker(s); log and read models: {mode}); docs at /docs", err=True)
+    mode_zh = ("请求内完成" if inline_now
+               else "由旁边运行的 `spotcheck log follow` 和 `spotcheck project run --follow` 完成")
+    typer.echo(t(f"serving {settings.describe()} on http://{host}:{port} "
+                 f"({workers} worker(s); log and read models: {mode}); docs at /docs",
+                 f"正在 http://{host}:{port} 提供 {settings.describe()} 的服务（{workers} 个工作进程；"
+                 f"日志和读模型：{mode_zh}）；文档在 /docs"), err=True)
     uvicorn.run("api.http.app:app_from_environ", factory=True, host=host, port=port,
                 workers=workers, access_log=False, log_level="warning", server_header=False)
 
@@ -103,8 +109,10 @@ def users_add(
                                                  certificate=certificate, draw_id=draw,
                                                  source=source))
         added = store.add(account)
-    typer.echo(f"added {added.role} {added.username} ({added.name}, {added.scope()}); "
-               f"`spotcheck users token {added.username}` issues its token")
+    typer.echo(t(f"added {added.role} {added.username} ({added.name}, {added.scope()}); "
+                 f"`spotcheck users token {added.username}` issues its token",
+                 f"已新增{ROLE_ZH.get(added.role, added.role)}账号 {added.username}（{added.name}，"
+                 f"{added.scope()}）；用 `spotcheck users token {added.username}` 签发令牌"))
 
 
 @users_app.command("list")
@@ -113,14 +121,22 @@ def users_list(as_json: Annotated[bool, typer.Option("--json", help="print JSON"
     with _accounts() as (store, _):
         tokens = store.tokens()
         accounts = store.all()
-        rows = [{**a.as_dict(), "tokens": [t.as_dict() for t in tokens if t.username == a.username]}
+        rows = [{**a.as_dict(), "tokens": [k.as_dict() for k in tokens if k.username == a.username]}
                 for a in accounts]
     scopes = {a.username: a.scope() for a in accounts}
     print_value(rows, as_json, lambda rs: "\n".join(
         f"{r['username']}\t{r['role']}\t{r['name']}\t{scopes[r['username']]}\t"
-        + ("active" if r["active"] else f"disabled {r['disabled_at']}")
-        + f"\t{sum(1 for t in r['tokens'] if not t['revoked_at'])} live token(s)" for r in rs)
-        or "no accounts yet (`spotcheck users add`)")
+        + (t("active", "有效") if r["active"]
+           else t(f"disabled {r['disabled_at']}", f"已于 {r['disabled_at']} 停用"))
+        + t(f"\t{_live(r)} live token(s)", f"\t有效令牌 {_live(r)} 个") for r in rs)
+        or t("no accounts yet (`spotcheck users add`)", "还没有账号（`spotcheck users add`）"))
+
+
+def _live(row: dict[str, Any]) -> int:
+    return sum(1 for token in row["tokens"] if not token["revoked_at"])
+
+
+ROLE_ZH = {"operator": "经办人", "officer": "执法人员", "witness": "见证人", "auditor": "审核人"}
 
 
 @users_app.command("disable")
@@ -131,7 +147,9 @@ def users_disable(
     """Disable an account for good: its tokens and sessions stop working at once."""
     with _accounts() as (store, _), expected_errors():
         disabled = store.disable(username, reason)
-    typer.echo(f"disabled {disabled.username} on {disabled.disabled_at} ({disabled.disabled_reason})")
+    typer.echo(t(f"disabled {disabled.username} on {disabled.disabled_at} "
+                 f"({disabled.disabled_reason})",
+                 f"已于 {disabled.disabled_at} 停用 {disabled.username}（{disabled.disabled_reason}）"))
 
 
 @users_app.command("token")
@@ -147,11 +165,16 @@ def users_token(
     with _accounts() as (store, _), expected_errors():
         if revoke is not None:
             revoked = store.revoke_token(username, revoke)
-            typer.echo(f"revoked token {revoked.token_id} of {username}")
+            typer.echo(t(f"revoked token {revoked.token_id} of {username}",
+                         f"已吊销 {username} 的令牌 {revoked.token_id}"))
             return
         issued = store.issue_token(username, label, expires_days)
-    typer.echo(f"token {issued.token_id} of {username}"
-               + (f", expires {issued.expires_at}" if issued.expires_at else "")
-               + " (shown once; keep it secret, revoke it with "
-               f"`spotcheck users token {username} --revoke {issued.token_id}`):", err=True)
+    typer.echo(t(f"token {issued.token_id} of {username}"
+                 + (f", expires {issued.expires_at}" if issued.expires_at else "")
+                 + " (shown once; keep it secret, revoke it with "
+                 f"`spotcheck users token {username} --revoke {issued.token_id}`):",
+                 f"{username} 的令牌 {issued.token_id}"
+                 + (f"，{issued.expires_at} 到期" if issued.expires_at else "")
+                 + "（只显示这一次；请妥善保密，吊销用 "
+                 f"`spotcheck users token {username} --revoke {issued.token_id}`）："), err=True)
     typer.echo(issued.token)

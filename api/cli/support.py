@@ -11,12 +11,15 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import typer
 import typer.main
 from typer import _click as click
+from typer._click.exceptions import UsageError
 from typer.core import TyperGroup
 
 if TYPE_CHECKING:
     from ledger.services.ledger import Ledger
 
+from api.cli.localise import Context, localise, translate_help, translated_usage
 from api.errors import EXIT_STATUS, exit_status
+from api.language import ENV_VAR, LANGS, current, parse, t, use, using
 from ledger.errors import SpotcheckError
 
 #: Exit status of a command that failed for a reason it could name.
@@ -25,7 +28,31 @@ EXIT_ERROR = EXIT_STATUS["invalid"]
 
 class LazyCommands(TyperGroup):
     """The root group: its own commands, and those of :data:`api.cli.catalog.COMMANDS`, each
-    imported and built only when it is named (its help listed from the catalog)."""
+    imported and built only when it is named (its help listed from the catalog).
+
+    It also settles the language (:mod:`api.language`) before anything is printed: ``--lang``
+    anywhere on the line (before ``--``), else ``SPOTCHECK_LANG``, else Chinese; every command
+    it resolves is then localised (:func:`api.cli.localise.localise`)."""
+
+    context_class = Context
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        with using(current()):  # the language settled for this run ends with it
+            return super().main(*args, **kwargs)
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        try:
+            rest = settle_language(args)
+            self.help = translate_help(self.help)
+            return super().parse_args(ctx, rest)
+        except UsageError as exc:
+            raise translated_usage(exc) from None
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except UsageError as exc:
+            raise translated_usage(exc) from None
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         from api.cli.catalog import COMMANDS
@@ -37,7 +64,8 @@ class LazyCommands(TyperGroup):
 
         entry = COMMANDS.get(cmd_name)
         if entry is None:
-            return super().get_command(ctx, cmd_name)
+            own = super().get_command(ctx, cmd_name)
+            return None if own is None else localise(own)
         found = getattr(importlib.import_module(entry.module), entry.attribute)
         if isinstance(found, typer.Typer):
             command: click.Command = typer.main.get_group(found)
@@ -46,7 +74,7 @@ class LazyCommands(TyperGroup):
             single.command(cmd_name)(found)
             command = typer.main.get_command(single)
         command.name = cmd_name
-        return command
+        return localise(command)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         from api.cli.catalog import COMMANDS
@@ -55,13 +83,48 @@ class LazyCommands(TyperGroup):
         for name in self.list_commands(ctx):
             entry = COMMANDS.get(name)
             if entry is not None:
-                rows.append((name, entry.help))
+                rows.append((name, translate_help(entry.help) or ""))
                 continue
             command = super().get_command(ctx, name)
             if command is not None and not command.hidden:
-                rows.append((name, command.get_short_help_str(limit=300)))  # wrapped, not cut
+                rows.append((name, translate_help(command.get_short_help_str(limit=1000)) or ""))
         with formatter.section("Commands"):
             formatter.write_dl(rows)
+
+
+def settle_language(args: list[str]) -> list[str]:
+    """Use the language ``--lang`` names anywhere in ``args`` (before ``--``), else
+    ``SPOTCHECK_LANG``, else Chinese; ``args`` without the ``--lang`` options, one kept first
+    for the root's own option."""
+    import os
+
+    rest: list[str] = []
+    chosen: str | None = None
+    index = 0
+    while index < len(args):
+        arg = args[index]
+        if arg == "--":
+            rest += args[index:]
+            break
+        if arg == "--lang" and index + 1 < len(args):
+            chosen = args[index + 1]
+            index += 2
+            continue
+        if arg.startswith("--lang="):
+            chosen = arg.partition("=")[2]
+        else:
+            rest.append(arg)
+        index += 1
+    from_env = os.environ.get(ENV_VAR, "").strip()
+    lang = parse(chosen) if chosen is not None else (parse(from_env) if from_env else "zh")
+    if lang is None:
+        use("zh")
+        source = "--lang" if chosen is not None else ENV_VAR
+        raise UsageError(
+            f"{source}: {chosen if chosen is not None else from_env!r} is not one of "
+            f"{', '.join(LANGS)} (zh: 简体中文, en: English)")
+    use(lang)
+    return ["--lang", lang, *rest] if chosen is not None else rest
 
 
 def command_group(help: str, **options: Any) -> typer.Typer:
@@ -74,10 +137,12 @@ def command_group(help: str, **options: Any) -> typer.Typer:
 def synced(ledger: Ledger) -> str:
     """Log what was just written, signing the logs whose keys are here; name those that are not."""
     result = ledger.sync(require_keys=False)
-    text = f"; {result.new_leaves} event(s) logged"
+    text = t(f"; {result.new_leaves} event(s) logged", f"；已记入日志 {result.new_leaves} 个事件")
     if result.unsigned:
-        text += (f" (not signed here, no key: log {', '.join(result.unsigned)}; "
-                 "`spotcheck keys init --log CODE` creates one)")
+        text += t(f" (not signed here, no key: log {', '.join(result.unsigned)}; "
+                  "`spotcheck keys init --log CODE` creates one)",
+                  f"（本机没有密钥，未签名：日志 {', '.join(result.unsigned)}；"
+                  "可用 `spotcheck keys init --log 区划代码` 创建）")
     return text
 
 
@@ -87,14 +152,24 @@ def print_value(value: Any, as_json: bool, text: Callable[[Any], str]) -> None:
 
 
 def fail(message: str, status: int = EXIT_ERROR) -> NoReturn:
-    """Print ``spotcheck: <message>`` on standard error and exit with ``status`` (2)."""
-    typer.echo(f"spotcheck: {message}", err=True)
+    """Print ``spotcheck: <message>`` on standard error, in the reader's language
+    (:func:`api.error_text.text`), and exit with ``status`` (2)."""
+    from api.error_text import text
+    say(text(message))
     raise typer.Exit(status)
 
 
+def say(message: str) -> None:
+    """``spotcheck: <message>`` on standard error, as written."""
+    typer.echo(f"spotcheck: {message}", err=True)
+
+
 def fail_with(error: SpotcheckError) -> NoReturn:
-    """An expected error: its one line and the exit status its kind maps to."""
-    fail(str(error), exit_status(error))
+    """An expected error: its one line in the reader's language and the exit status its kind
+    maps to."""
+    from api.error_text import message
+    say(message(error))
+    raise typer.Exit(exit_status(error))
 
 
 @contextmanager
@@ -106,7 +181,9 @@ def expected_errors() -> Iterator[None]:
     except SpotcheckError as exc:
         fail_with(exc)
     except AggregateNotFoundError as exc:
-        fail(f"not found: {exc}")
+        say(t(f"not found: {exc}", "未找到所指的对象：请核对统一社会信用代码、执法证号或抽查编号"
+              "（list 命令可列出已有的）"))
+        raise typer.Exit(EXIT_ERROR) from None
 
 
 @contextmanager
@@ -148,21 +225,24 @@ def leading(settings: Any, key: int, interval: float, should_stop: Callable[[], 
 
     with expected_errors(), Leadership(settings, key) as lead:
         def waiting() -> None:
-            typer.echo(f"spotcheck: another process leads the {lead.name}; waiting to take over",
-                       err=True)
+            typer.echo(t(f"spotcheck: another process leads the {lead.name}; waiting to take over",
+                         f"spotcheck: 另一个进程正在主导 {lead.name}；等待接管"), err=True)
 
         if not lead.wait(interval, should_stop, waiting):
             yield None
             return
-        typer.echo(f"spotcheck: this process leads the {lead.name}", err=True)
+        typer.echo(t(f"spotcheck: this process leads the {lead.name}",
+                     f"spotcheck: 本进程主导 {lead.name}"), err=True)
         checked = [time.monotonic()]
 
         def stop() -> bool:
             if time.monotonic() - checked[0] >= 1.0:
                 checked[0] = time.monotonic()
                 if not lead.still_held():
-                    fail(f"the {lead.name}'s lock was lost (the database connection dropped); "
-                         "stopped so that another process can lead")
+                    say(t(f"the {lead.name}'s lock was lost (the database connection dropped); "
+                          "stopped so that another process can lead",
+                          f"{lead.name} 的锁已丢失（数据库连接中断）；已停止，以便另一个进程主导"))
+                    raise typer.Exit(EXIT_ERROR)
             return should_stop()
 
         yield stop
@@ -184,5 +264,5 @@ def run_worker(settings: Any, key: int, interval: float, max_seconds: float | No
 def stopped(total: int, unit: str) -> str:
     """``; 12 event(s) integrated this run`` (or that it never led)."""
     if total == -2:
-        return "; it never led"
-    return f"; {total} {unit} this run" if total >= 0 else ""
+        return t("; it never led", "；本进程未曾主导")
+    return t(f"; {total} {unit} this run", f"；本次运行 {total} {unit}") if total >= 0 else ""

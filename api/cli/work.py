@@ -28,11 +28,11 @@ if TYPE_CHECKING:
     )
 from api.cli.catalog import COMMANDS
 from api.cli.support import command_group, fail, opened_ledger
+from api.language import current
 
 work_app = command_group(COMMANDS["work"].help)
-LANGS = ("zh", "en")
 
-LangOption = Annotated[str, typer.Option("--lang", help="zh (简体中文, default) or en")]
+
 JsonOption = Annotated[bool, typer.Option("--json", help="print JSON")]
 
 TEXT: dict[str, dict[str, str]] = {
@@ -140,12 +140,6 @@ TEXT: dict[str, dict[str, str]] = {
 }
 
 
-def _lang(lang: str) -> dict[str, str]:
-    if lang not in LANGS:
-        fail(f"--lang: {lang!r} is not zh or en")
-    return TEXT[lang]
-
-
 def _catch_up(runner: Runner) -> None:
     """Bring the work projection up to the log's head (what `spotcheck project run` does for it)."""
     from projections.work import WorkProjection
@@ -159,14 +153,13 @@ def work_agency(
     = None,
     today: Annotated[str | None, typer.Option("--today", help="YYYY-MM-DD (default: today)")] = None,
     as_json: JsonOption = False,
-    lang: LangOption = "zh",
 ) -> None:
     """An agency's work: each draw's progress, steps done late, results due for publication, steps
     overdue as of --today (in working days) and orders to correct past their due date."""
     from api.bootstrap import open_runner
     from projections.work import WorkQueryError, agency_work
     from verify.period import Period
-    text = _lang(lang)
+    text = TEXT[current()]
     try:
         period = (Period.parse(quarter, field="--quarter", error=WorkQueryError)
                   if quarter is not None else None)
@@ -190,14 +183,13 @@ def work_officer(
     certificate: Annotated[str, typer.Option("--certificate", help="the officer's certificate number")],
     year: Annotated[int | None, typer.Option("--year", help="YYYY (default: all years)")] = None,
     as_json: JsonOption = False,
-    lang: LangOption = "zh",
 ) -> None:
     """The inspections where an officer was present (from the filed records), per quarter, with the
     load and each one's record and publication status. Tasks before the visit are not here."""
     from api.bootstrap import open_runner
     from ledger.domain.inspector import inspector_id
     from projections.work import officer_work
-    text = _lang(lang)
+    text = TEXT[current()]
     with opened_ledger() as ledger:
         with open_runner(ledger) as runner:
             _catch_up(runner)

@@ -16,6 +16,7 @@ from typing import Any
 from fastapi import FastAPI
 
 from api.http import errors, pages
+from api.http.language import RequestLanguage
 from api.http.request_log import RequestLog
 from api.http.routes import ROUTERS
 from api.service import Service, open_service
@@ -59,6 +60,7 @@ def create_app(settings: Settings | None = None, *, service: Service | None = No
     for router in ROUTERS:
         app.include_router(router)
     pages.install(app)
+    app.add_middleware(RequestLanguage)
     app.add_middleware(RequestLog, enabled=access_log)
 
     @app.get("/health", tags=["service"], summary="The service answers (no database work)")

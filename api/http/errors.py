@@ -8,9 +8,10 @@ reads one field for the field and one for the rule::
                "rows": [...]},            # a rejected import: every bad row
      "request_id": "4f1c…"}
 
-``message`` is the whole sentence in ``lang``; ``field`` and ``rule`` are its two parts (a
-translation keeps ``field`` and replaces ``rule`` and ``message``). A request the routes' schemas
-refuse is a 422 of the same shape (the first problem in ``field``/``rule``, all of them in
+``message`` is the whole sentence in ``lang`` — Chinese unless the request's ``Accept-Language``
+prefers English (:mod:`api.http.language`, :mod:`api.error_text`); ``field`` and ``rule`` are the
+two parts as the code wrote them (the field's internal name, the English rule), for programs. A request the
+routes' schemas refuse is a 422 of the same shape (the first problem in ``field``/``rule``, all of them in
 ``problems``). An error the code did not expect is a 500 with the request id and nothing else:
 the traceback goes to the server's log, never to the client.
 """
@@ -24,7 +25,9 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api.error_text import message, rule_zh, text
 from api.errors import http_status
+from api.language import current, from_accept_language, t, using
 from ledger.adapters.observability import get_logger
 from ledger.errors import SpotcheckError
 from ledger.services.imports import ImportRejected
@@ -38,22 +41,24 @@ def request_id(request: Request) -> str:
 
 def error_body(kind: str, field: str, rule: str, message: str, request: Request,
                **extra: Any) -> dict[str, Any]:
-    return {"error": {"kind": kind, "field": field, "rule": rule, "message": message, "lang": "en",
-                      **extra}, "request_id": request_id(request)}
+    return {"error": {"kind": kind, "field": field, "rule": rule, "message": message,
+                      "lang": current(), **extra}, "request_id": request_id(request)}
 
 
 def _spotcheck_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, SpotcheckError)
     extra: dict[str, Any] = {}
     if isinstance(exc, ImportRejected):
-        extra["rows"] = [{"row": p.row, "column": p.column, "reason": p.reason}
+        extra["rows"] = [{"row": p.row, "column": p.column,
+                          "reason": t(p.reason, rule_zh(p.reason) or p.reason)}
                          for p in exc.problems]
     status = http_status(exc)
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
     if status >= 500:
         log.error("request.failed", request_id=request_id(request), kind=exc.kind,
                   message=str(exc))
-    return JSONResponse(error_body(exc.kind, exc.field, exc.rule, str(exc), request, **extra),
+    return JSONResponse(error_body(exc.kind, exc.field, exc.rule, message(exc, surface="http"), request,
+                                   **extra),
                         status_code=status, headers=headers)
 
 
@@ -63,7 +68,7 @@ def _validation_error(request: Request, exc: Exception) -> JSONResponse:
                  "rule": str(e.get("msg", "invalid"))} for e in exc.errors()]
     first = problems[0] if problems else {"field": "body", "rule": "invalid request"}
     return JSONResponse(error_body("invalid", first["field"], first["rule"],
-                                   f"{first['field']}: {first['rule']}", request,
+                                   text(f"{first['field']}: {first['rule']}", surface="http"), request,
                                    problems=problems), status_code=422)
 
 
@@ -81,20 +86,23 @@ def _http_error(request: Request, exc: Exception) -> JSONResponse:
     kind = {401: "unauthenticated", 403: "forbidden", 404: "not_found",
             405: "method_not_allowed"}.get(exc.status_code, "http")
     detail = str(exc.detail)
-    return JSONResponse(error_body(kind, "", detail, detail, request),
+    return JSONResponse(error_body(kind, "", detail, text(detail, kind, surface="http"), request),
                         status_code=exc.status_code, headers=getattr(exc, "headers", None))
 
 
 def _not_found(request: Request, exc: Exception) -> JSONResponse:
     """An aggregate named by the request that is not stored (eventsourcing's lookup error)."""
-    return JSONResponse(error_body("not_found", "", f"not found: {exc}", f"not found: {exc}",
-                                   request), status_code=404)
+    return JSONResponse(error_body("not_found", "", f"not found: {exc}",
+                                   t(f"not found: {exc}", f"未找到：{exc}"), request), status_code=404)
 
 
 def _unexpected(request: Request, exc: Exception) -> JSONResponse:
     log.exception("request.error", request_id=request_id(request), error=type(exc).__name__)
-    message = f"internal error; the server's log has it under request id {request_id(request)}"
-    return JSONResponse(error_body("internal", "", message, message, request), status_code=500)
+    # answered by the outermost middleware, outside the request's language: read it again
+    with using(from_accept_language(request.headers.get("accept-language"))):
+        said = t(f"internal error; the server's log has it under request id {request_id(request)}",
+                 f"内部错误；服务器日志以请求编号 {request_id(request)} 记录了详情")
+        return JSONResponse(error_body("internal", "", said, said, request), status_code=500)
 
 
 def install(app: FastAPI) -> None:

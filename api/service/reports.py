@@ -181,7 +181,8 @@ class Reports:
             if html:
                 return render_html(accountability, lang)
             data: dict[str, Any] = json.loads(json.dumps(accountability.as_dict(), default=str))
-            return {"ok": report.ok, "summary": render_text(report).replace(str(root), filename),
+            return {"ok": report.ok,
+                    "summary": render_text(report, lang).replace(str(root), filename),
                     "report": data}
 
 

@@ -43,6 +43,14 @@ CATEGORIES = {
     "closed": "已关闭或迁出",
 }
 CASE_FILED = "立案查处"
+#: The words a record written in Chinese uses for a status and a finding (正常生产 → operating).
+STATUS_WORDS = {**{word: key for key, word in STATUSES.items()}, "生产": "operating",
+                "正常": "operating", "拒绝检查": "refused"}
+FACILITY_WORDS = {"正常": "normal", "正常运行": "normal", "不正常": "abnormal", "异常": "abnormal",
+                  "无": "none", "无设施": "none"}
+FINDING_WORDS = {"合规": "compliant", "未发现问题": "compliant", "符合": "compliant",
+                 "发现问题": "problem", "问题": "problem", "不符合": "problem",
+                 "不适用": "not_applicable", "不涉及": "not_applicable"}
 RECORD_KEYS = frozenset({"officers", "visited_on", "place", "status", "items", "annex4", "orders",
                          "case", "attachments", "remarks", "public_remarks"})
 
@@ -60,6 +68,11 @@ class RecordContext:
     items: Sequence[str]
     period_first: date
     period_last: date
+
+
+def _stored(value: object, words: dict[str, str]) -> object:
+    """A value as stored: the Chinese word a person wrote (正常生产) becomes its key."""
+    return words.get(value.strip(), value.strip()) if isinstance(value, str) else value
 
 
 def _text(record: dict[str, Any], key: str, rule: str) -> str:
@@ -98,7 +111,7 @@ def check_record(record: dict[str, Any], context: RecordContext) -> dict[str, An
         raise RecordError(f"visited_on: {visited} is outside the period "
                           f"{context.period_first}..{context.period_last}")
     place = _text(record, "place", "where the inspection took place")
-    status = record.get("status")
+    status = _stored(record.get("status"), STATUS_WORDS)
     if not isinstance(status, str) or status not in STATUSES:
         raise RecordError(f"status: {status!r} is not one of {', '.join(STATUSES)}")
     items = _items(record.get("items"), context.items, status == "operating")
@@ -140,6 +153,7 @@ def _items(value: object, required: Sequence[str], operating: bool) -> list[dict
     for n, entry in enumerate(value, start=1):
         if not isinstance(entry, dict) or set(entry) != {"item", "finding", "description"}:
             raise RecordError(f"items #{n}: needs exactly item, finding and description")
+        entry = {**entry, "finding": _stored(entry["finding"], FINDING_WORDS)}
         if entry["finding"] not in FINDINGS:
             raise RecordError(f"items #{n}.finding: {entry['finding']!r} is not one of "
                               f"{', '.join(FINDINGS)}")
@@ -173,6 +187,7 @@ def _annex4(value: object, operating: bool) -> dict[str, Any]:
     for key in ("facilities_built", "outfall_standardised"):
         if not isinstance(value[key], bool):
             raise RecordError(f"annex4.{key}: true or false")
+    value = {**value, "facilities_running": _stored(value["facilities_running"], FACILITY_WORDS)}
     if value["facilities_running"] not in FACILITY_STATES:
         raise RecordError(f"annex4.facilities_running: one of {', '.join(FACILITY_STATES)}")
     if value["emissions_within_limits"] not in (True, False, None):

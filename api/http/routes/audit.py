@@ -9,6 +9,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from api.http.auth import TheService, Who
 from api.http.routes.params import FILE_RESPONSES, Certificate, Code, file_response
+from api.language import current
 
 router = APIRouter(prefix="/api", tags=["reports and audit"])
 Quarter = Annotated[str, Query(pattern=r"^[0-9]{4}Q[1-4]$", examples=["2026Q1"])]
@@ -56,8 +57,10 @@ def bundle(code: Code, caller: Who, service: TheService) -> Response:
 
 @router.post("/verify", summary="Verify an uploaded bundle (a zip): the JSON report")
 def verify(file: Annotated[UploadFile, File()], caller: Who, service: TheService,
-           lang: Literal["zh", "en"] = "zh") -> dict[str, Any]:
-    result = service.reports.verify(caller, file.filename or "bundle.zip", file.file.read(), lang)
+           lang: Literal["zh", "en"] | None = None) -> dict[str, Any]:
+    """``lang`` (default: the request's ``Accept-Language``, else Chinese)."""
+    result = service.reports.verify(caller, file.filename or "bundle.zip", file.file.read(),
+                                    lang or current())
     assert isinstance(result, dict)
     return result
 
@@ -65,8 +68,9 @@ def verify(file: Annotated[UploadFile, File()], caller: Who, service: TheService
 @router.post("/verify/report.html", summary="Verify an uploaded bundle: the HTML report",
              response_class=HTMLResponse)
 def verify_html(file: Annotated[UploadFile, File()], caller: Who, service: TheService,
-                lang: Literal["zh", "en"] = "zh") -> HTMLResponse:
-    result = service.reports.verify(caller, file.filename or "bundle.zip", file.file.read(), lang,
-                                    html=True)
+                lang: Literal["zh", "en"] | None = None) -> HTMLResponse:
+    """``lang`` (default: the request's ``Accept-Language``, else Chinese)."""
+    result = service.reports.verify(caller, file.filename or "bundle.zip", file.file.read(),
+                                    lang or current(), html=True)
     assert isinstance(result, str)
     return HTMLResponse(result)
