@@ -12,10 +12,14 @@ Appending costs O(log n) hashes per leaf; nothing is ever rebuilt.
 
 from __future__ import annotations
 
+import gc
+import hashlib
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from itertools import count
+from typing import Any, NamedTuple
 
 from eventsourcing.persistence import Notification
 
@@ -26,7 +30,7 @@ from ledger.log.routing import Route, route_of_fields
 from ledger.log.store import Head, LeafRow, LogState, LogStore, Position
 from ledger.log.stored import PlainRows
 from verify.event import ZERO_HASH, event_hash
-from verify.merkle import hash_of_subtrees, leaf_hash, node_hash, perfect_subtrees
+from verify.merkle import hash_of_subtrees, perfect_subtrees
 
 log = get_logger("spotcheck.sequencer")
 
@@ -54,8 +58,9 @@ class BatchResult:
     sizes: dict[str, int]
 
 
-@dataclass(frozen=True)
-class CheckedEvent:
+class CheckedEvent(NamedTuple):
+    """One event that passed its own checks (a named tuple: one is built per event)."""
+
     notification_id: int
     aggregate_id: str
     version: int
@@ -81,11 +86,12 @@ class Sequencer:
     def integrate(self) -> int:
         """Integrate everything committed so far; returns the number of new leaves."""
         total = 0
-        while True:
-            result = self.integrate_batch()
-            total += result.leaves
-            if result.leaves < self.batch_size:
-                return total
+        with gc_paused():
+            while True:
+                result = self.integrate_batch()
+                total += result.leaves
+                if result.leaves < self.batch_size:
+                    return total
 
     def integrate_batch(self) -> BatchResult:
         try:
@@ -196,19 +202,14 @@ class Sequencer:
     def _append(self, cur: Any, name: str, events: list[CheckedEvent]) -> int:
         state = self.store.state(name, cur)
         known = self.store.nodes(name, perfect_subtrees(0, state.size), cur) if state.size else {}
-        new_nodes: dict[tuple[int, int], bytes] = {}
-        leaves: list[LeafRow] = []
-        for offset, event in enumerate(events):
-            index = state.size + offset
-            entry = bytes.fromhex(event.event_hash)
-            leaves.append(LeafRow(index, event.aggregate_id, event.version,
-                                  event.notification_id, entry))
-            _add_leaf(index, leaf_hash(entry), known, new_nodes)
+        entries = [bytes.fromhex(event.event_hash) for event in events]
+        leaves = [LeafRow(index, event.aggregate_id, event.version, event.notification_id, entry)
+                  for index, event, entry in zip(count(state.size), events, entries, strict=False)]
+        new_nodes = _add_leaves(state.size, entries, known)
         size = state.size + len(events)
         root = hash_of_subtrees([known[key] for key in perfect_subtrees(0, size)])
         self.store.put_leaves(cur, name, leaves)
-        self.store.put_nodes(cur, name, [(level, idx, digest) for (level, idx), digest
-                                         in new_nodes.items()])
+        self.store.put_nodes(cur, name, new_nodes)
         self.store.set_state(cur, name, state.size, LogState(size, root))
         return size
 
@@ -268,15 +269,36 @@ def _by_log(placed: list[tuple[str, CheckedEvent]]) -> dict[str, list[CheckedEve
     return grouped
 
 
-def _add_leaf(
-    index: int,
-    digest: bytes,
-    known: dict[tuple[int, int], bytes],
-    new_nodes: dict[tuple[int, int], bytes],
-) -> None:
-    level, position = 0, index
-    known[(0, index)] = new_nodes[(0, index)] = digest
-    while position & 1:
-        digest = node_hash(known[(level, position - 1)], digest)
-        level, position = level + 1, position >> 1
-        known[(level, position)] = new_nodes[(level, position)] = digest
+def _add_leaves(
+    first: int, entries: list[bytes], known: dict[tuple[int, int], bytes]
+) -> list[tuple[int, int, bytes]]:
+    """Append the leaves of ``entries`` at ``first``, ``first + 1``, …: every complete subtree
+    they finish, as ``(level, index, hash)`` rows (level 0: the leaf hashes), also put in
+    ``known``, which must hold the perfect subtrees of the tree before them."""
+    sha256 = hashlib.sha256
+    new_nodes: list[tuple[int, int, bytes]] = []
+    add = new_nodes.append
+    for index, entry in enumerate(entries, first):
+        digest = sha256(b"\x00" + entry).digest()  # verify.merkle.leaf_hash
+        known[(0, index)] = digest
+        add((0, index, digest))
+        level, position = 0, index
+        while position & 1:
+            digest = sha256(b"\x01" + known[(level, position - 1)] + digest).digest()  # node_hash
+            level, position = level + 1, position >> 1
+            known[(level, position)] = digest
+            add((level, position, digest))
+    return new_nodes
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """The cyclic garbage collector off while integrating: a batch builds several objects per
+    event and no cycles, and the collections it set off cost ~15 % of the sequencer's time."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()

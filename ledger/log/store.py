@@ -28,7 +28,7 @@ import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol, cast
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, cast
 
 from ledger.adapters.settings import Settings
 from ledger.errors import Conflict, Unavailable
@@ -62,8 +62,10 @@ class Position:
     version: int | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class LeafRow:
+    """One leaf to write (not frozen: a frozen dataclass costs ~1 µs more per leaf to build)."""
+
     index: int
     aggregate_id: str
     version: int
@@ -71,8 +73,7 @@ class LeafRow:
     entry: bytes
 
 
-@dataclass(frozen=True)
-class Head:
+class Head(NamedTuple):
     """An aggregate's log and the last version and hash integrated there."""
 
     log: str
