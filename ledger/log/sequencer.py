@@ -20,6 +20,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import count
 from typing import Any, NamedTuple
+from uuid import UUID
 
 from eventsourcing.persistence import Notification
 
@@ -27,7 +28,7 @@ from ledger.adapters.observability import get_logger
 from ledger.domain.chained import content_of
 from ledger.errors import IntegrityFailure
 from ledger.log.routing import Route, route_of_fields
-from ledger.log.store import Head, LeafRow, LogState, LogStore, Position
+from ledger.log.store import Head, LeafRow, LogState, LogStore, Position, StoredRow
 from ledger.log.stored import PlainRows
 from verify.event import ZERO_HASH, event_hash
 from verify.merkle import hash_of_subtrees, perfect_subtrees
@@ -35,7 +36,7 @@ from verify.merkle import hash_of_subtrees, perfect_subtrees
 log = get_logger("spotcheck.sequencer")
 
 Decoder = Callable[[Notification], Any]
-NotificationSource = Callable[[int, int], Sequence[Notification]]
+NotificationSource = Callable[[int, int], Sequence[Notification | StoredRow]]
 Router = Callable[[Any], Route]
 
 
@@ -140,8 +141,8 @@ class Sequencer:
         return BatchResult(len(placed), sizes)
 
     def _after_last_logged(
-        self, position: Position, notifications: Sequence[Notification]
-    ) -> Sequence[Notification]:
+        self, position: Position, notifications: Sequence[Notification | StoredRow]
+    ) -> Sequence[Notification | StoredRow]:
         """The notifications after the position, once the event there is seen to be the one
         logged last: on SQLite a deleted newest row lets the next write reuse its id, which
         would otherwise hide that write from the log for good."""
@@ -161,8 +162,8 @@ class Sequencer:
             )
         return notifications[1:]
 
-    def _check(self, notification: Notification) -> CheckedEvent:
-        aggregate_id = str(notification.originator_id)
+    def _check(self, notification: Notification | StoredRow) -> CheckedEvent:
+        aggregate_id = str(notification.originator_id)  # (a StoredRow's is text already)
         version = notification.originator_version
         row = None if self.plain is None else self.plain.read(
             aggregate_id, version, notification.topic, notification.state)
@@ -182,7 +183,7 @@ class Sequencer:
             return CheckedEvent(notification.id, aggregate_id, version, row.prev_hash, recomputed,
                                 route)
         try:
-            event = self.decode(notification)
+            event = self.decode(_as_notification(notification))
             content = content_of(event, notification.topic)
             recomputed = event_hash(content)
         except Exception as exc:  # any decoding failure is an integrity failure of that row
@@ -212,6 +213,15 @@ class Sequencer:
         self.store.put_nodes(cur, name, new_nodes)
         self.store.set_state(cur, name, state.size, LogState(size, root))
         return size
+
+
+def _as_notification(row: Notification | StoredRow) -> Notification:
+    """What the mapper decodes: a ``Notification`` (a row read by the store becomes one)."""
+    if isinstance(row, Notification):
+        return row
+    return Notification(id=row.id, originator_id=UUID(row.originator_id),
+                        originator_version=row.originator_version, topic=row.topic,
+                        state=row.state)
 
 
 def _ids_to_look_up(checked: list[CheckedEvent]) -> list[str]:

@@ -101,6 +101,18 @@ class LoggedEvent:
     state: bytes | None
 
 
+class StoredRow(NamedTuple):
+    """One row of the events table in notification order, read by the sequencer without
+    eventsourcing's recorder (which builds a ``UUID`` and a ``Notification`` per row): the
+    notification's fields, with the aggregate id as hyphenated text."""
+
+    id: int
+    originator_id: str
+    originator_version: int
+    topic: str
+    state: bytes
+
+
 @dataclass(frozen=True)
 class UnloggedEvent:
     notification_id: int
@@ -360,6 +372,28 @@ class LogStore:
             )
             row = cur.fetchone()
         return None if row is None else (str(row[0]), int(row[1]))
+
+    # -- the events, in notification order ------------------------------------------------------
+    def notifications(self, start: int, limit: int) -> list[StoredRow]:
+        """Up to ``limit`` events from notification id ``start`` on, in order: what eventsourcing's
+        ``select_notifications(start, limit)`` returns, read on this store's connection (inside
+        the sequencer's transaction)."""
+        column = self._notification_id_column()
+        cur = self._cursor()
+        cur.execute(
+            self._sql(
+                f"SELECT {column}, {self._originator_id_select()}, e.originator_version, e.topic,"
+                f" e.state FROM {self.events_table} e WHERE {column} >= ? ORDER BY {column}"
+                " LIMIT ?"
+            ),
+            (start, limit),
+        )
+        text = self._event_id_to_text
+        return [StoredRow(n, text(a), v, t, bytes(s) if type(s) is not bytes else s)
+                for n, a, v, t, s in cur.fetchall()]
+
+    def _originator_id_select(self) -> str:
+        return "e.originator_id"
 
     # -- chain heads --------------------------------------------------------------------------
     def heads(self, cur: Cursor, aggregate_ids: Iterable[str]) -> dict[str, Head]:
@@ -640,6 +674,9 @@ class PostgresLogStore(LogStore):
         return "e.notification_id"
 
     def _text_id_expr(self) -> str:
+        return "e.originator_id::text"
+
+    def _originator_id_select(self) -> str:
         return "e.originator_id::text"
 
     def close(self) -> None:
