@@ -122,12 +122,14 @@ class Sequencer:
                     failure = exc
                     break
             heads = self.store.heads(cur, _ids_to_look_up(checked))
+            stored = set(heads)
             placed, failure = _follow_chains(checked, heads, failure)
             for name, events in _by_log(placed).items():
                 sizes[name] = self._append(cur, name, events)
             if placed:
                 last = placed[-1][1]
-                self.store.put_heads(cur, {e.aggregate_id: heads[e.aggregate_id] for _, e in placed})
+                self.store.put_heads(cur, {e.aggregate_id: heads[e.aggregate_id] for _, e in placed},
+                                     stored)
                 self.store.set_position(cur, position, Position(
                     last.notification_id, last.aggregate_id, last.version))
         if placed:

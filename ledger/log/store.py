@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Container, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, cast
@@ -413,15 +413,34 @@ class LogStore:
                 found[str(agg)] = Head(str(log), int(version), str(digest))
         return found
 
-    def put_heads(self, cur: Cursor, heads: dict[str, Head]) -> None:
-        cur.executemany(
-            self._sql(
-                "INSERT INTO log_heads (aggregate_id, log, version, event_hash) VALUES (?, ?, ?, ?)"
-                " ON CONFLICT (aggregate_id) DO UPDATE"
-                " SET version = excluded.version, event_hash = excluded.event_hash"
-            ),
-            [(agg, h.log, h.version, h.event_hash) for agg, h in heads.items()],
-        )
+    def put_heads(
+        self, cur: Cursor, heads: dict[str, Head], existing: Container[str] | None = None
+    ) -> None:
+        """Write the chain heads; ``existing`` names those already stored (None: not known,
+        then each row is an upsert), so that the others are plain inserts."""
+        if existing is None:
+            cur.executemany(
+                self._sql(
+                    "INSERT INTO log_heads (aggregate_id, log, version, event_hash)"
+                    " VALUES (?, ?, ?, ?) ON CONFLICT (aggregate_id) DO UPDATE"
+                    " SET version = excluded.version, event_hash = excluded.event_hash"
+                ),
+                [(agg, h.log, h.version, h.event_hash) for agg, h in heads.items()],
+            )
+            return
+        new = [(agg, h.log, h.version, h.event_hash) for agg, h in heads.items()
+               if agg not in existing]
+        if new:
+            cur.executemany(
+                self._sql("INSERT INTO log_heads (aggregate_id, log, version, event_hash)"
+                          " VALUES (?, ?, ?, ?)"),
+                new,
+            )
+        if len(new) < len(heads):
+            cur.executemany(
+                self._sql("UPDATE log_heads SET version = ?, event_hash = ? WHERE aggregate_id = ?"),
+                [(h.version, h.event_hash, agg) for agg, h in heads.items() if agg in existing],
+            )
 
     # -- checkpoints --------------------------------------------------------------------------
     def put_checkpoint(self, cur: Cursor, log: str, checkpoint: StoredCheckpoint) -> None:
@@ -638,7 +657,9 @@ class PostgresLogStore(LogStore):
             for r in leaves:
                 copy.write_row((log, r.index, r.aggregate_id, r.version, r.notification_id, r.entry))
 
-    def put_heads(self, cur: Cursor, heads: dict[str, Head]) -> None:
+    def put_heads(
+        self, cur: Cursor, heads: dict[str, Head], existing: Container[str] | None = None
+    ) -> None:
         rows = list(heads.items())
         cur.execute(
             "INSERT INTO log_heads (aggregate_id, log, version, event_hash)"
