@@ -29,7 +29,8 @@ that it gives exactly the reference's answer:
   whose length equals the compact encoding of what it parsed to has dropped nothing. Any doubt
   (an error, a float, a repeat, whitespace, ``-0``) re-parses with the standard library, which
   gives the value or the error message;
-* encoding: ``orjson.dumps(..., OPT_SORT_KEYS)`` writes the same bytes as ``json.dumps`` with
+* encoding (here and in :func:`canonical_json`, after its validating walk):
+  ``orjson.dumps(..., OPT_SORT_KEYS)`` writes the same bytes as ``json.dumps`` with
   ``ensure_ascii=False, separators=(",", ":"), sort_keys=True`` for every value of the profile whose
   strings are valid Unicode, and the same order as UTF-16 while no key holds a character outside
   the Basic Multilingual Plane; a source with such a character or a ``\\u`` escape (a lone
@@ -232,6 +233,11 @@ def canonical_json(value: object, *, path: str = "$") -> bytes:
     """
     try:
         needs_utf16_order = _check(value)
+        if _orjson is not None and not needs_utf16_order:
+            try:  # the same bytes for what _check admits (tests/verify/test_canonical_fast.py)
+                return _orjson.dumps(value, option=_SORT_KEYS)
+            except _orjson.JSONEncodeError:  # a lone surrogate: the reference words the error
+                pass
         text = _encode_utf16_sorted(value) if needs_utf16_order else _dumps_parsed(value)
         try:
             return text.encode("utf-8")

@@ -8,7 +8,9 @@ bytes, or the same refusal with the same message.
 
 from __future__ import annotations
 
+import enum
 import json
+from collections import OrderedDict
 
 import pytest
 from hypothesis import given, settings
@@ -111,3 +113,46 @@ def test_the_fast_path_is_taken_for_a_plain_line() -> None:
     assert canonical._fast_loads(line) == {"index": 0, "event": {"data": {"name": "昌吉"},
                                                                   "version": 1}}
     assert canonical._fast_loads(b'{"a":1,"a":2}') is canonical._MISS
+
+
+class Colour(enum.StrEnum):
+    RED = "红"
+
+
+class Level(enum.IntEnum):
+    HIGH = 3
+
+
+python_values = st.recursive(
+    st.none() | st.booleans() | st.integers(-(2**53 - 1), 2**53 - 1) | st.text()
+    | st.sampled_from([Colour.RED, Level.HIGH]),
+    lambda children: (
+        st.lists(children, max_size=4) | st.lists(children, max_size=3).map(tuple)
+        | st.dictionaries(st.text(max_size=6), children, max_size=4)
+        | st.dictionaries(st.text(max_size=6), children, max_size=3).map(OrderedDict)
+    ),
+    max_leaves=25,
+)
+
+
+def reference_encoding(value: object, monkeypatch: pytest.MonkeyPatch) -> tuple[str, object]:
+    with monkeypatch.context() as patched:
+        patched.setattr(canonical, "_orjson", None)
+        return encoded(lambda: canonical_json(value))
+
+
+@settings(max_examples=300)
+@given(python_values)
+def test_canonical_json_of_python_values_is_the_reference(value: object) -> None:
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        assert encoded(lambda: canonical_json(value)) == reference_encoding(value, monkeypatch)
+
+
+@pytest.mark.parametrize("value", [
+    {"a": "\ud800"}, ["x", "\udfff"], {"\ud800": 1}, {"\U0001f600": 1, "\ue000": 2}, 1.5,
+    2**53, {"a": {1: 2}}, {"when": b"bytes"},
+])
+def test_canonical_json_refuses_as_the_reference_does(
+    value: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert encoded(lambda: canonical_json(value)) == reference_encoding(value, monkeypatch)
