@@ -15,10 +15,9 @@ target for a throughput; 1.00 or more passes.
 
 The machine is shared: the table gives the 1-minute load average at the start of each figure; a
 figure measured under a load above the number of cores is marked, and should be measured again.
-Where a benchmark records it, the
-last column gives the same figure in CPU time (user + system of the benchmark's process and the
-children it waited for): less sensitive to the others' load than the wall time the targets are
-judged on.
+Where a benchmark records it, the last column gives the same figure in CPU time (user + system
+of the benchmark's process and the children it waited for): less sensitive to the others' load
+than the wall time the targets are judged on.
 """
 
 from __future__ import annotations
