@@ -11,6 +11,10 @@ file, the line, the log index and the rule broken.
 from __future__ import annotations
 
 import hashlib
+import heapq
+import multiprocessing
+import os
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -36,9 +40,15 @@ def verify_bundle(
     trusted: SignedCheckpoint | None = None,
     progress: Progress | None = None,
     progress_every: int = 100_000,
+    processes: int | None = None,
 ) -> Report:
-    """Check everything in ``bundle``; findings go into the report, nothing is raised for them."""
-    return _verify(bundle, trusted, progress, progress_every, keep=False)[0]
+    """Check everything in ``bundle``; findings go into the report, nothing is raised for them.
+
+    ``processes=2`` replays the draws and rules in a second process while this one checks the
+    hashes, chains and tree (the same report, in the same order); ``1`` keeps to this process;
+    ``None`` chooses two for a large bundle where a second CPU and ``fork`` are at hand."""
+    return _verify(bundle, trusted, progress, progress_every, keep=False,
+                   two=_two_processes(bundle, processes))[0]
 
 
 @dataclass
@@ -74,26 +84,32 @@ def verify_bundle_with_evidence(
 
 def _verify(
     bundle: Bundle, trusted: SignedCheckpoint | None, progress: Progress | None,
-    progress_every: int, keep: bool,
+    progress_every: int, keep: bool, two: bool = False,
 ) -> tuple[Report, Evidence | None]:
     started = time.perf_counter()
     report = Report(key_source=bundle.key_source, origin=bundle.origin)
     report.findings.extend(bundle.findings)
     targets = {c.checkpoint.size: c for c in bundle.checkpoints}
     evidence = Evidence() if keep else None
-    walk = _Walk(report, targets, trusted, evidence)
+    child = _ReplayProcess(bundle, targets, trusted) if two and not keep else None
+    walk = _Walk(report, targets, trusted, evidence, part="all" if child is None else "checks")
     walk.at_size(None)  # a checkpoint of size 0 must carry the empty tree's root
+    first = len(report.findings)
     for line_no, raw in bundle.event_lines():
         walk.line(line_no, raw)
         if progress is not None and walk.size % progress_every == 0 and walk.size:
             progress(walk.size, time.perf_counter() - started)
     # (checkpoints are compared in line() only at their sizes: at_size is not called per line)
+    replay = _Replay.of(walk) if child is None else child.result()
+    if child is not None:  # the replay's findings, in the places of the single pass
+        report.findings[first:] = heapq.merge(report.findings[first:], replay.replayed,
+                                              key=lambda f: f.line or 0)
     walk.finish()
     report.findings.extend(walk.keys.findings(
         [(c.path, c.checkpoint.size, c.signed_by) for c in bundle.checkpoints]))
-    report.findings.extend(_replayed("draws", walk.draws.findings))
-    report.findings.extend(_replayed("rules", lambda: walk.rules.findings(walk.draws.teams)))
-    report.draws_checked, report.draws_sealed = walk.draws.checked, walk.draws.sealed
+    report.findings.extend(replay.draws)
+    report.findings.extend(replay.rules)
+    report.draws_checked, report.draws_sealed = replay.checked, replay.sealed
     for line_no, raw in bundle.unlogged_lines():
         report.findings.append(_unlogged(line_no, raw))
     report.findings.extend(bundle.read_findings)
@@ -106,9 +122,14 @@ class _Walk:
 
     def __init__(
         self, report: Report, targets: dict[int, SignedCheckpoint], trusted: SignedCheckpoint | None,
-        evidence: Evidence | None = None,
+        evidence: Evidence | None = None, part: str = "all",
     ) -> None:
         self.report = report
+        #: "all"; or, with the pass in two processes (:mod:`verify.two_pass`), "checks" (hashes,
+        #: chains, the tree, the keys) or "replay" (the draw and rule replays)
+        self.part = part
+        #: the findings of the rule replay made on the way (in "all", the report's findings)
+        self.replayed: list[Finding] = report.findings if part == "all" else []
         self.targets = targets
         self.trusted = trusted
         self.frontier = Frontier()
@@ -166,30 +187,37 @@ class _Walk:
             self.find("malformed-event", f"event content must have exactly {CONTENT_KEYS}",
                       line_no, index)
             return
-        try:
-            recomputed = hashlib.sha256(
-                EVENT_HASH_DOMAIN + canonical_json_parsed(event, raw)
-            ).hexdigest()
-        except CanonicalError as exc:
-            self.find("malformed-event", str(exc), line_no, index)
-            return
-        if recomputed != record.get("event_hash"):
-            self.find("event-hash", f"{_label(event)}: content does not match the hash the event "
-                      "carries — the stored event was altered", line_no, index)
-        elif recomputed != entry:
-            self.find("log-entry", f"{_label(event)}: the stored event is not the one the log "
-                      f"integrated (log entry {entry[:16]}…, stored {recomputed[:16]}…)",
-                      line_no, index)
-        self._check_chain(event, entry, line_no, index)
+        checks, replay = self.part != "replay", self.part != "checks"
+        if checks or b"\\u" in raw:  # (only an escape can make the encoding fail: see below)
+            try:
+                recomputed = hashlib.sha256(
+                    EVENT_HASH_DOMAIN + canonical_json_parsed(event, raw)
+                ).hexdigest()
+            except CanonicalError as exc:
+                if checks:
+                    self.find("malformed-event", str(exc), line_no, index)
+                return
+        if checks:
+            if recomputed != record.get("event_hash"):
+                self.find("event-hash", f"{_label(event)}: content does not match the hash the "
+                          "event carries — the stored event was altered", line_no, index)
+            elif recomputed != entry:
+                self.find("log-entry", f"{_label(event)}: the stored event is not the one the log "
+                          f"integrated (log entry {entry[:16]}…, stored {recomputed[:16]}…)",
+                          line_no, index)
+            self._check_chain(event, entry, line_no, index)
         if str(event["type"]).startswith(DRAW_TYPE_PREFIX):  # (one call less for the others)
-            self.draws.observe(event, index, line_no)
-        elif event["type"] == ROTATED_TYPE:
+            if replay:
+                self.draws.observe(event, index, line_no)
+        elif event["type"] == ROTATED_TYPE and checks:
             self.keys.observe(event, index, line_no)
-        try:
-            self.rules.observe(event, index, line_no)
-        except Exception as exc:  # hostile data the replay cannot read: a finding, not a crash
-            self.find("malformed-event", f"{_label(event)}: the rules cannot be replayed on it "
-                      f"({type(exc).__name__}: {exc})", line_no, index)
+        if replay:
+            try:
+                self.rules.observe(event, index, line_no)
+            except Exception as exc:  # hostile data the replay cannot read: a finding, not a crash
+                self.replayed.append(Finding(
+                    "malformed-event", f"{_label(event)}: the rules cannot be replayed on it "
+                    f"({type(exc).__name__}: {exc})", index, "events.jsonl", line_no))
 
     def _check_chain(self, event: dict[str, Any], entry: str, line_no: int, index: int) -> None:
         aggregate = event["aggregate_id"]
@@ -263,6 +291,92 @@ class _Walk:
                 f"bundle has only {size}: the log lost entries {size}.."
                 f"{self.trusted.checkpoint.size - 1}", size,
             ))
+
+
+# -- the pass in two processes ---------------------------------------------------------------------
+
+#: From this size of ``events.jsonl`` on, ``processes=None`` uses two processes (a smaller bundle
+#: verifies in well under a second, less than a second process costs to start and to answer).
+TWO_PROCESS_BYTES = 8 << 20
+
+
+def _two_processes(bundle: Bundle, processes: int | None) -> bool:
+    if processes is not None and processes < 2:
+        return False
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return False
+    if processes is not None:
+        return True
+    affinity = getattr(os, "sched_getaffinity", None)
+    cpus = len(affinity(0)) if affinity is not None else (os.cpu_count() or 1)
+    if cpus < 2 or threading.active_count() > 1:  # fork is safe only with one thread
+        return False
+    try:
+        return (bundle.path / "events.jsonl").stat().st_size >= TWO_PROCESS_BYTES
+    except OSError:
+        return False
+
+
+@dataclass
+class _Replay:
+    """What the draw and rule replays found: the findings made on the way (in line order), those
+    made at the end, and the draws counted."""
+
+    replayed: list[Finding]
+    draws: list[Finding]
+    rules: list[Finding]
+    checked: int
+    sealed: int
+
+    @classmethod
+    def of(cls, walk: _Walk) -> _Replay:
+        return cls(walk.replayed if walk.part != "all" else [],
+                   _replayed("draws", walk.draws.findings),
+                   _replayed("rules", lambda: walk.rules.findings(walk.draws.teams)),
+                   walk.draws.checked, walk.draws.sealed)
+
+
+def _replay_pass(bundle: Bundle, targets: dict[int, SignedCheckpoint],
+                 trusted: SignedCheckpoint | None) -> _Replay:
+    walk = _Walk(Report(), targets, trusted, part="replay")
+    for line_no, raw in bundle.event_lines():
+        walk.line(line_no, raw)
+    return _Replay.of(walk)
+
+
+class _ReplayProcess:
+    """The replay pass in a forked child, reading ``events.jsonl`` by itself and sending back its
+    :class:`_Replay`; should the child fail, :meth:`result` replays here instead."""
+
+    def __init__(self, bundle: Bundle, targets: dict[int, SignedCheckpoint],
+                 trusted: SignedCheckpoint | None) -> None:
+        self.args = (bundle, targets, trusted)
+        context = multiprocessing.get_context("fork")
+        self.reader, writer = context.Pipe(duplex=False)
+        self.process = context.Process(target=_replay_child, args=(writer, *self.args),
+                                       daemon=True)
+        self.process.start()
+        writer.close()
+
+    def result(self) -> _Replay:
+        try:
+            replay = self.reader.recv()
+        except (EOFError, OSError):
+            replay = None
+        finally:
+            self.reader.close()
+            self.process.join()
+        return replay if isinstance(replay, _Replay) else _replay_pass(*self.args)
+
+
+def _replay_child(writer: Any, bundle: Bundle, targets: dict[int, SignedCheckpoint],
+                  trusted: SignedCheckpoint | None) -> None:
+    try:
+        writer.send(_replay_pass(bundle, targets, trusted))
+    except Exception:  # the parent replays in process
+        writer.send(None)
+    finally:
+        writer.close()
 
 
 def _replayed(what: str, findings: Callable[[], list[Finding]]) -> list[Finding]:
