@@ -61,11 +61,15 @@ def test_damage_of_every_kind_is_reported_in_the_same_order(
 
     edit(draw_lines[1], lambda r: r["event"].update(data={}))  # hash, chain? and the replays
     edit(draw_lines[3], lambda r: r["event"]["data"].update(units="not a list", seed=7))
-    edit(draw_lines[5], lambda r: r["event"].update(version=99))  # chain
+    edit(draw_lines[5], lambda r: r["event"].update(version=99))  # hash and chain, on one line
+    edit(draw_lines[5] + 1, lambda r: r["event"].update(version=98))  # (and on the next)
     edit(4, lambda r: r["event"]["data"].update(name="\ud800"))  # a lone surrogate, escaped
     edit(6, lambda r: r.update(index=1))  # log order
     edit(len(records) - 2, lambda r: r["event"].update(data={"x": 1}))
     lines[8] = b"{not json\n"
+    lines[20], lines[21] = lines[21], lines[20]  # the tree no longer has the signed root
+    for i in (12, 13):  # two altered events side by side
+        lines[i] = lines[i].replace(b'"timestamp":"2', b'"timestamp":"1', 1)
     # a replay that breaks on data it cannot read (the forked child inherits the patch): its
     # finding is made on the way, and must land among the line's own findings
     observe = RuleReplay.observe
@@ -78,12 +82,15 @@ def test_damage_of_every_kind_is_reported_in_the_same_order(
 
     monkeypatch.setattr(RuleReplay, "observe", breaking)
     lines[10] = lines[10].replace(b'"version":', b'"float":1.5,"version":', 1)
+    lines += lines[-2:]  # as many entries as signed again, but not the signed ones
     path.write_bytes(b"".join(lines))
     single, two = both_ways(quarter_bundle)
     assert not single["ok"]
-    rules = {f["rule"] for f in single["findings"]}  # type: ignore[attr-defined]
-    assert {"event-hash", "chain", "malformed-line", "log-order", "malformed-event"} <= rules
-    replayed = [f for f in single["findings"]  # type: ignore[attr-defined]
-                if "cannot be replayed" in f["message"]]
+    findings: list[dict[str, Any]] = single["findings"]  # type: ignore[assignment]
+    rules = {f["rule"] for f in findings}
+    assert {"event-hash", "chain", "malformed-line", "log-order", "malformed-event",
+            "checkpoint-root"} <= rules
+    assert {13, 14} <= {f["line"] for f in findings if f["rule"] == "event-hash"}
+    replayed = [f for f in findings if "cannot be replayed" in f["message"]]
     assert sorted(f["line"] for f in replayed) == sorted(broken)
     assert single == two

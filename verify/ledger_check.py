@@ -11,7 +11,6 @@ file, the line, the log index and the rule broken.
 from __future__ import annotations
 
 import hashlib
-import heapq
 import multiprocessing
 import os
 import threading
@@ -102,9 +101,13 @@ def _verify(
             progress(walk.size, time.perf_counter() - started)
     # (checkpoints are compared in line() only at their sizes: at_size is not called per line)
     replay = _Replay.of(walk) if child is None else child.result()
-    if child is not None:  # the replay's findings, in the places of the single pass
-        report.findings[first:] = heapq.merge(report.findings[first:], replay.replayed,
-                                              key=lambda f: f.line or 0)
+    if child is not None:  # the child's findings, in the places the single pass gives them
+        ranked = sorted(  # (stable: within a line and rank, this process's findings first)
+            [((f.line or 0, _CHECKS_RANK.get(f.rule, 0)), f) for f in report.findings[first:]]
+            + [((f.line or 0, _REPLAY_RANK.get(f.rule, 4)), f) for f in replay.replayed],
+            key=lambda item: item[0])
+        report.findings[first:] = [*replay.initial, *(f for _, f in ranked)]
+        report.checkpoints_verified = replay.checkpoints
     walk.finish()
     report.findings.extend(walk.keys.findings(
         [(c.path, c.checkpoint.size, c.signed_by) for c in bundle.checkpoints]))
@@ -126,11 +129,13 @@ class _Walk:
         evidence: Evidence | None = None, part: str = "all",
     ) -> None:
         self.report = report
-        #: "all"; or, with the pass in two processes (:mod:`verify.two_pass`), "checks" (hashes,
-        #: chains, the tree, the keys) or "replay" (the draw and rule replays)
+        #: "all"; or, with the pass in two processes, "checks" (the lines, the event hashes, the
+        #: chains, the keys) or "replay" (the tree and the checkpoints, the draw and rule
+        #: replays); each makes its own findings only
         self.part = part
-        #: the findings of the rule replay made on the way (in "all", the report's findings)
-        self.replayed: list[Finding] = report.findings if part == "all" else []
+        #: the findings of the "replay" part (the report's own in "all")
+        self.replayed: list[Finding] = report.findings if part != "replay" else []
+        self.count = 0  # the lines taken into the log so far (the frontier's size)
         self.targets = targets
         self.trusted = trusted
         self.frontier = Frontier()
@@ -143,10 +148,13 @@ class _Walk:
 
     @property
     def size(self) -> int:
-        return self.frontier.size
+        return self.count
 
-    def find(self, rule: str, message: str, line: int | None, index: int | None = None) -> None:
-        self.report.findings.append(Finding(rule, message, index, "events.jsonl", line))
+    def find(self, rule: str, message: str, line: int | None, index: int | None = None,
+             part: str = "checks") -> None:
+        """A finding of the part named (made only by the process doing that part)."""
+        if self.part == "all" or self.part == part:
+            self.replayed.append(Finding(rule, message, index, "events.jsonl", line))
 
     def line(self, line_no: int, raw: bytes) -> None:
         index = self.size
@@ -166,6 +174,9 @@ class _Walk:
             self.find("log-order", f"line says index {record['index']!r}, expected {index}",
                       line_no, index)
         self._check_event(record, raw, entry, line_no, index)
+        self.count += 1
+        if self.part == "checks":
+            return
         entry_bytes = bytes.fromhex(entry)
         leaf = hashlib.sha256(_LEAF_PREFIX + entry_bytes).digest()
         self.frontier.append(leaf)
@@ -189,14 +200,15 @@ class _Walk:
                       line_no, index)
             return
         checks, replay = self.part != "replay", self.part != "checks"
-        if checks or b"\\u" in raw:  # (only an escape can make the encoding fail: see below)
+        # Only a \u escape can make the encoding of parsed JSON fail (a lone surrogate), and a
+        # line that fails is checked no further: the replay encodes such a line too, to know.
+        if checks or b"\\u" in raw:
             try:
                 recomputed = hashlib.sha256(
                     EVENT_HASH_DOMAIN + canonical_json_parsed(event, raw)
                 ).hexdigest()
             except CanonicalError as exc:
-                if checks:
-                    self.find("malformed-event", str(exc), line_no, index)
+                self.find("malformed-event", str(exc), line_no, index)
                 return
         if checks:
             if recomputed != record.get("event_hash"):
@@ -216,9 +228,8 @@ class _Walk:
             try:
                 self.rules.observe(event, index, line_no)
             except Exception as exc:  # hostile data the replay cannot read: a finding, not a crash
-                self.replayed.append(Finding(
-                    "malformed-event", f"{_label(event)}: the rules cannot be replayed on it "
-                    f"({type(exc).__name__}: {exc})", index, "events.jsonl", line_no))
+                self.find("malformed-event", f"{_label(event)}: the rules cannot be replayed on it "
+                          f"({type(exc).__name__}: {exc})", line_no, index, "replay")
 
     def _check_chain(self, event: dict[str, Any], entry: str, line_no: int, index: int) -> None:
         aggregate = event["aggregate_id"]
@@ -259,7 +270,7 @@ class _Walk:
                 f"log index {since}..{self.size - 1} was changed, reordered, inserted or removed "
                 "(the history was rewritten)"
             )
-        self.find(rule, message, line_no, since)
+        self.find(rule, message, line_no, since, "replay")
         return False
 
     def finish(self) -> None:
@@ -330,21 +341,36 @@ class _Replay:
     rules: list[Finding]
     checked: int
     sealed: int
+    initial: list[Finding] = field(default_factory=list)  # at size 0, before the first line
+    checkpoints: list[int] = field(default_factory=list)  # the signed sizes whose root matched
 
     @classmethod
     def of(cls, walk: _Walk) -> _Replay:
-        return cls(walk.replayed if walk.part != "all" else [],
+        return cls(walk.replayed if walk.part == "replay" else [],
                    _replayed("draws", walk.draws.findings),
                    _replayed("rules", lambda: walk.rules.findings(walk.draws.teams)),
-                   walk.draws.checked, walk.draws.sealed)
+                   walk.draws.checked, walk.draws.sealed,
+                   checkpoints=walk.report.checkpoints_verified)
+
+
+#: Where a part's finding goes among the findings of one line in the single pass: the line's
+#: own (0), its event (1), its chain link (2), the rule replay (3), the checkpoints (4).
+_CHECKS_RANK = {"event-hash": 1, "log-entry": 1, "missing-event": 1, "malformed-event": 1,
+                "chain": 2}
+_REPLAY_RANK = {"malformed-event": 3}
 
 
 def _replay_pass(bundle: Bundle, targets: dict[int, SignedCheckpoint],
                  trusted: SignedCheckpoint | None) -> _Replay:
     walk = _Walk(Report(), targets, trusted, part="replay")
+    walk.at_size(None)
+    initial = walk.replayed[:]
+    walk.replayed.clear()
     for line_no, raw in bundle.event_lines():
         walk.line(line_no, raw)
-    return _Replay.of(walk)
+    replay = _Replay.of(walk)
+    replay.initial = initial
+    return replay
 
 
 class _ReplayProcess:
