@@ -15,13 +15,50 @@ case a small pure-Python encoder with explicit UTF-16 ordering is used instead.
 
 :func:`loads_strict` parses JSON text while refusing anything outside the profile (and duplicate
 object keys), so that what a verifier reads can be re-canonicalised without loss.
+
+**The optional fast path** (issue 17). Where the ``orjson`` package is installed, the two hot
+operations — :func:`loads_strict` on bytes and :func:`canonical_json_parsed` — run through it, and
+fall back to the standard library, which stays the reference, whenever the fast path cannot show
+that it gives exactly the reference's answer:
+
+* parsing: ``orjson.loads`` refuses everything the standard library's strict parse refuses except
+  floats, integers beyond ±(2**53-1), nesting deeper than :data:`MAX_DEPTH` (one walk over the
+  parsed value finds those) and repeated keys, which it keeps silently (the last wins). A repeated
+  key is found by length: the compact encoding is the shortest JSON text of a value (no
+  whitespace, only the escapes JSON requires, integers without sign or leading zeros), so a text
+  whose length equals the compact encoding of what it parsed to has dropped nothing. Any doubt
+  (an error, a float, a repeat, whitespace, ``-0``) re-parses with the standard library, which
+  gives the value or the error message;
+* encoding (here and in :func:`canonical_json`, after its validating walk):
+  ``orjson.dumps(..., OPT_SORT_KEYS)`` writes the same bytes as ``json.dumps`` with
+  ``ensure_ascii=False, separators=(",", ":"), sort_keys=True`` for every value of the profile whose
+  strings are valid Unicode, and the same order as UTF-16 while no key holds a character outside
+  the Basic Multilingual Plane; a source with such a character or a ``\\u`` escape (a lone
+  surrogate) takes the reference encoder.
+
+``tests/verify/test_canonical_fast.py`` holds the two paths byte-identical (generated values,
+hostile texts, every BMP character). :data:`FAST_JSON` says which path is in use; setting the
+environment variable ``SPOTCHECK_PURE_JSON=1`` before import turns the fast path off.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import re
 from typing import Any
+
+try:  # optional: the standard library below is the reference and works alone
+    import orjson as _orjson
+except ImportError:  # pragma: no cover - exercised where orjson is not installed
+    _orjson = None  # type: ignore[assignment]
+
+if os.environ.get("SPOTCHECK_PURE_JSON"):
+    _orjson = None  # type: ignore[assignment]
+
+#: True when the orjson fast path is in use (see the module docstring).
+FAST_JSON = _orjson is not None
+_SORT_KEYS = 0 if _orjson is None else _orjson.OPT_SORT_KEYS
 
 MAX_SAFE_INTEGER = 2**53 - 1
 #: The deepest nesting of arrays and objects :func:`loads_strict` reads (an event is a few levels
@@ -196,6 +233,11 @@ def canonical_json(value: object, *, path: str = "$") -> bytes:
     """
     try:
         needs_utf16_order = _check(value)
+        if _orjson is not None and not needs_utf16_order:
+            try:  # the same bytes for what _check admits (tests/verify/test_canonical_fast.py)
+                return _orjson.dumps(value, option=_SORT_KEYS)
+            except _orjson.JSONEncodeError:  # a lone surrogate: the reference words the error
+                pass
         text = _encode_utf16_sorted(value) if needs_utf16_order else _dumps_parsed(value)
         try:
             return text.encode("utf-8")
@@ -271,6 +313,16 @@ def loads_strict(text: str | bytes) -> object:
 
     Bytes must be UTF-8. Raises :class:`CanonicalError` (:class:`TooDeep` for the depth).
     """
+    if _orjson is not None and type(text) is bytes:
+        value = _fast_loads(text)
+        if value is not _MISS:
+            return value
+    return loads_strict_reference(text)
+
+
+def loads_strict_reference(text: str | bytes) -> object:
+    """:func:`loads_strict` through the standard library only: the reference the fast path is
+    held to (and the path that words every error)."""
     try:
         if isinstance(text, bytes):
             text = text.decode("utf-8")
@@ -289,6 +341,74 @@ def loads_strict(text: str | bytes) -> object:
         raise TooDeep(f"nested deeper than {MAX_DEPTH} levels (the JSON depth limit)") from None
     except (ValueError, TypeError) as error:
         raise CanonicalError(f"invalid JSON: {error}") from None
+
+
+_MISS = object()
+_SAFE = MAX_SAFE_INTEGER
+
+
+def _fast_loads(raw: bytes) -> object:
+    """``raw`` parsed by orjson when that is provably the reference's value, else ``_MISS``."""
+    try:
+        value = _orjson.loads(raw)
+    except _orjson.JSONDecodeError:
+        return _MISS
+    kind = type(value)
+    if kind is dict:
+        plain = _plain_dict(value, 1)
+    elif kind is list:
+        plain = _plain_list(value, 1)
+    elif kind is int:
+        plain = -_SAFE <= value <= _SAFE
+    else:
+        plain = kind is not float
+    if not plain:
+        return _MISS
+    size = len(raw) - 1 if raw.endswith(b"\n") else len(raw)
+    if len(_orjson.dumps(value)) != size:  # a repeated key, whitespace or a longer spelling
+        return _MISS
+    return value
+
+
+def _plain_dict(value: dict[str, Any], depth: int) -> bool:
+    """No float, no unsafe integer, nested at most MAX_DEPTH (``value`` is at ``depth``)."""
+    for item in value.values():
+        kind = type(item)
+        if kind is str or item is None or kind is bool:
+            continue
+        if kind is int:
+            if -_SAFE <= item <= _SAFE:
+                continue
+            return False
+        if kind is dict:
+            if depth >= MAX_DEPTH or not _plain_dict(item, depth + 1):
+                return False
+        elif kind is list:
+            if depth >= MAX_DEPTH or not _plain_list(item, depth + 1):
+                return False
+        else:
+            return False
+    return True
+
+
+def _plain_list(value: list[Any], depth: int) -> bool:
+    for item in value:
+        kind = type(item)
+        if kind is str or item is None or kind is bool:
+            continue
+        if kind is int:
+            if -_SAFE <= item <= _SAFE:
+                continue
+            return False
+        if kind is dict:
+            if depth >= MAX_DEPTH or not _plain_dict(item, depth + 1):
+                return False
+        elif kind is list:
+            if depth >= MAX_DEPTH or not _plain_list(item, depth + 1):
+                return False
+        else:
+            return False
+    return True
 
 
 # Only a non-BMP character (UTF-8 lead byte 0xF0..0xF4) or a \\u escape (a surrogate, or a control
@@ -313,4 +433,7 @@ def canonical_json_parsed(value: object, source: bytes) -> bytes:
         or b"\xf4" in source
     ):
         return canonical_json(value)
+    if _orjson is not None:
+        return _orjson.dumps(value, option=_SORT_KEYS)
     return _dumps_parsed(value).encode("utf-8")
+

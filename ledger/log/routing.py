@@ -13,6 +13,7 @@ rulebooks and its draws, and nothing of its neighbours'.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Any
 
@@ -44,5 +45,11 @@ def route_of_fields(topic: str, data: dict[str, Any]) -> Route:
         return Route(log=str(data["division_code"]))
     agency = data.get("agency_id")
     if agency:
-        return Route(agency_id=str(agency))
+        return _agency_route(str(agency))
     return Route(log=DEFAULT_LOG)
+
+
+@functools.lru_cache(maxsize=4096)
+def _agency_route(agency_id: str) -> Route:
+    """One (immutable) route per agency: the sequencer places thousands of first events each."""
+    return Route(agency_id=agency_id)

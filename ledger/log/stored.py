@@ -17,25 +17,24 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import re
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 from uuid import UUID
 
 from eventsourcing.utils import resolve_topic
 
 from verify.canonical import CanonicalError, canonical_json_parsed, loads_strict
-from verify.event import EVENT_HASH_DOMAIN, event_content, format_timestamp
+from verify.event import EVENT_HASH_DOMAIN, format_timestamp
 
 _STAMP = b'{"timestamp":{"_type_":"datetime_iso","_data_":"'
-_META = ("timestamp", "prev_hash", "event_hash")
+_sha256 = hashlib.sha256
 _UUID_TEXT = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
-@dataclass(frozen=True)
-class PlainRow:
+class PlainRow(NamedTuple):
     """What a row holds: the hashed content, the hash it carries, its ``prev_hash`` and its own
-    fields (the content's ``data``), and the stored bytes it was read from."""
+    fields (the content's ``data``), and the stored bytes it was read from. (A named tuple: the
+    sequencer builds one per event.)"""
 
     content: dict[str, Any]
     event_hash: str
@@ -51,7 +50,7 @@ class PlainRow:
         """The event hash of the content (:func:`verify.event.event_hash`), through the verifier's
         encoder for JSON read by :func:`verify.canonical.loads_strict` (the same bytes)."""
         encoded = canonical_json_parsed(self.content, self.source)
-        return hashlib.sha256(EVENT_HASH_DOMAIN + encoded).hexdigest()
+        return _sha256(EVENT_HASH_DOMAIN + encoded).hexdigest()
 
 
 class PlainRows:
@@ -77,14 +76,18 @@ class PlainRows:
         """The row's content, or None when it is not a plain row (then use the mapper)."""
         if not (self.enabled and state.startswith(_STAMP) and state.count(b'"_type_"') == 1):
             return None
-        expected = self._fields_of(topic)
+        expected = self._fields.get(topic, _UNKNOWN)
+        if expected is _UNKNOWN:
+            expected = self._fields_of(topic)
         try:
             raw = loads_strict(state)  # refuses floats, unsafe integers, repeated keys
         except CanonicalError:
             return None
         if expected is None or type(raw) is not dict or raw.keys() != expected:
             return None
-        stamp, prev_hash, event_hash = (raw.pop(name) for name in _META)
+        stamp = raw.pop("timestamp")
+        prev_hash = raw.pop("prev_hash")
+        event_hash = raw.pop("event_hash")
         if not (type(prev_hash) is str and type(event_hash) is str and type(stamp) is dict
                 and type(stamp.get("_data_")) is str):
             return None
@@ -98,5 +101,10 @@ class PlainRows:
             uuid = aggregate_id if _UUID_TEXT.fullmatch(aggregate_id) else str(UUID(aggregate_id))
         except ValueError:
             return None
-        return PlainRow(event_content(uuid, version, topic, moment, prev_hash, raw), event_hash,
-                        prev_hash, state)
+        # verify.event.event_content, built in place (the parsed fields are not shared)
+        content = {"aggregate_id": uuid, "version": version, "type": topic, "timestamp": moment,
+                   "prev_hash": prev_hash, "data": raw}
+        return PlainRow(content, event_hash, prev_hash, state)
+
+
+_UNKNOWN = frozenset({"?"})

@@ -143,8 +143,12 @@ def ensure_schema(app: Application[UUID]) -> None:
         cur.execute("CREATE INDEX IF NOT EXISTS directory_view_agency ON directory_view (agency_id, seq)")
         cur.execute("CREATE TABLE IF NOT EXISTS directory_view_position (id INTEGER PRIMARY KEY, "
                     "position BIGINT NOT NULL)")
-        cur.execute(sql.q("INSERT INTO directory_view_position (id, position) VALUES (1, 0) "
-                          "ON CONFLICT (id) DO NOTHING"))
+        # Written only when missing: on SQLite this transaction began as a read, and a write
+        # after another connection's commit (a sequencer running) fails at once as "locked".
+        cur.execute("SELECT 1 FROM directory_view_position WHERE id = 1")
+        if not sql.rows(cur):
+            cur.execute(sql.q("INSERT INTO directory_view_position (id, position) VALUES (1, 0) "
+                              "ON CONFLICT (id) DO NOTHING"))
 
 
 def catch_up(app: Application[UUID]) -> int:

@@ -37,6 +37,12 @@ from ledger.log.store import Log, StoredCheckpoint, UnloggedEvent
 from ledger.log.stored import PlainRows
 from ledger.log.tiles import cosignature_lines, with_cosignatures
 from ledger.services.ledger import Ledger
+from verify.canonical import FAST_JSON
+
+if FAST_JSON:
+    import orjson as _orjson
+else:  # pragma: no cover - orjson absent or turned off (SPOTCHECK_PURE_JSON)
+    _orjson = None  # type: ignore[assignment]
 
 BUNDLE_FORMAT = "spotcheck-bundle/1"
 log = get_logger("spotcheck.export")
@@ -99,12 +105,21 @@ def _write_events(
     chosen: Log, decoder: EventDecoder, path: Path, progress: Progress | None
 ) -> int:
     count = 0
-    with path.open("w", encoding="utf-8") as handle:
+    read_plain = decoder.rows.read
+    with path.open("wb") as handle:
+        write = handle.write
         for logged in chosen.logged_events():
             line: dict[str, Any] = {"index": logged.index, "entry": logged.entry.hex()}
-            line.update(decoder.describe(logged.aggregate_id, logged.version, logged.topic,
-                                         logged.state))
-            write_line(handle, line)
+            plain = None if logged.state is None or logged.topic is None else read_plain(
+                logged.aggregate_id, logged.version, logged.topic, logged.state)
+            if plain is not None:  # parsed JSON: the fast encoder writes the same bytes
+                line["event"] = plain.content
+                line["event_hash"] = plain.event_hash
+                write(_plain_line(line))
+            else:
+                line.update(decoder.describe(logged.aggregate_id, logged.version, logged.topic,
+                                             logged.state))
+                write((_encode_line(line) + "\n").encode("utf-8"))
             count += 1
             if progress is not None and count % 10000 == 0:
                 progress(count)
@@ -167,6 +182,18 @@ _encode_line = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encod
 
 def write_line(handle: IO[str], line: dict[str, Any]) -> None:
     handle.write(_encode_line(line) + "\n")
+
+
+def _plain_line(line: dict[str, Any]) -> bytes:
+    """The line of a row read straight from its JSON, with its newline: ``_encode_line``'s bytes
+    (compact, UTF-8, keys in their order), through orjson where it is installed — the same bytes
+    for parsed JSON (``tests/test_export_lines.py`` holds them equal)."""
+    if _orjson is not None:
+        try:
+            return _orjson.dumps(line, option=_orjson.OPT_APPEND_NEWLINE)
+        except _orjson.JSONEncodeError:  # e.g. a lone surrogate read from a \\u escape
+            pass
+    return (_encode_line(line) + "\n").encode("utf-8")
 
 
 class EventDecoder:

@@ -59,7 +59,7 @@ class Ledger:
     _keys_checked: dict[Path, tuple[tuple[int, ...], int]] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
-        self.sequencer = Sequencer(self.store, self.app.notifications, self.app.decode, route_of,
+        self.sequencer = Sequencer(self.store, self.store.notifications, self.app.decode, route_of,
                                    plain=PlainRows(self.app.mapper))
         self.app.before_save = self.check_keys
 
