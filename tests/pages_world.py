@@ -74,7 +74,10 @@ def establish(root: Path) -> Api:
                   str(settings.keys_dir / "witness" / "witness.vkey"), "--url", "local")):
         done = run(root, "spotcheck", *args, env=env)
         assert done.returncode == 0, (args, done.stdout, done.stderr)
-    return Api(settings)
+    api = Api(settings)
+    # a browser's requests: the pages choose their language themselves (Chinese unless asked)
+    del api.client.headers["Accept-Language"]
+    return api
 
 
 def prepare_year(api: Api, root: Path) -> list[str]:

@@ -130,9 +130,13 @@ def test_the_public_bundle_verifies_and_says_what_it_could_not_check(bundles: Pa
               "public.html")
     assert ran.returncode == 0, ran.stdout
     assert "draws: 1 disclosed and replayed in full" in ran.stdout
-    assert "公开核验包：以下内容无法核验及原因" in ran.stdout
-    assert "未核验抽查规则" in ran.stdout and "conflicts.csv" in ran.stdout
+    assert "public bundle: what could not be checked, and why" in ran.stdout
     assert "OK: every log entry, checkpoint, public event and disclosed draw holds" in ran.stdout
+    chinese = run(bundles, "spotcheck-verify", "public-652301", "--lang", "zh", "--report",
+                  "public.html").stdout
+    assert "公开核验包：以下内容无法核验及原因" in chinese
+    assert "未核验抽查规则" in chinese and "conflicts.csv" in chinese
+    assert "核验通过：每个日志条目、检查点、公开事件和已公开的抽取都成立" in chinese
     report = json.loads((bundles / "public.json").read_text())
     assert report["ok"] is True and report["events"] == 500
     assert report["public"]["withheld"] == json.loads(
@@ -147,7 +151,7 @@ def test_the_public_bundle_verifies_and_says_what_it_could_not_check(bundles: Pa
     assert english.returncode == 0, english.stdout
     assert "public bundle: what could not be checked, and why" in english.stdout
     assert "Draw 652300-2026Q1-audit is not disclosed yet" in english.stdout
-    audit = run(bundles, "spotcheck-verify", "audit-652301")
+    audit = run(bundles, "spotcheck-verify", "audit-652301", "--lang", "zh")
     assert audit.returncode == 0 and "公开核验包" not in audit.stdout
 
 

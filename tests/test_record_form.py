@@ -107,7 +107,7 @@ def test_the_json_form_is_the_record_with_the_blanks_to_fill_and_files_once_fill
     assert [i["item"] for i in record["items"]] == ITEMS and record["officers"] == team
     blank = _fails(cwd, "record", "file", DRAW, "--unit", unit, "--file", "form.json", "--by",
                    team[1], "--on", "2026-04-08")
-    assert "visited_on: '' is not a date YYYY-MM-DD" in blank
+    assert "visited_on (the visit date): '' is not a date YYYY-MM-DD" in blank
     record.update(visited_on="2026-04-07", annex4={
         "facilities_built": True, "facilities_running": "normal", "outfall_standardised": True,
         "emissions_within_limits": True})
