@@ -17,8 +17,6 @@ most 5 minutes). The status shows how far behind each witness is.
 from __future__ import annotations
 
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -80,7 +78,10 @@ class Witness:
 
 def http_transport(url: str, body: bytes) -> tuple[int, str, bytes]:
     """POST ``body`` to ``<url>/add-checkpoint`` (stdlib HTTP; keep-alive is not needed at one
-    request per checkpoint)."""
+    request per checkpoint; imported here: a read of the ledger never pays for urllib)."""
+    import urllib.error
+    import urllib.request
+
     request = urllib.request.Request(url.rstrip("/") + "/add-checkpoint", data=body,
                                      method="POST", headers={"Content-Type": "text/plain"})
     try:

@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ledger.adapters.observability import get_logger
 from ledger.adapters.settings import Settings
@@ -23,10 +24,12 @@ from ledger.log.routing import route_of
 from ledger.log.sequencer import Sequencer
 from ledger.log.store import Log, LogStore, StoredCheckpoint
 from ledger.log.stored import PlainRows
-from ledger.log.witnessing import Witnessing
 from ledger.services.application import LedgerApp
 from verify.log_keys import handover_text
 from verify.note import NoteSigner, sign_note
+
+if TYPE_CHECKING:
+    from ledger.log.witnessing import Witnessing
 
 _log = get_logger("spotcheck.sequencer")
 
@@ -214,7 +217,10 @@ class Ledger:
     # -- the sequencer ------------------------------------------------------------------------
     @property
     def witnessing(self) -> Witnessing:
-        """The logs' witnesses and the submissions to them (:mod:`ledger.log.witnessing`)."""
+        """The logs' witnesses and the submissions to them (:mod:`ledger.log.witnessing`,
+        imported when first used: a read of the ledger does not need it)."""
+        from ledger.log.witnessing import Witnessing
+
         return Witnessing(self.store, self.settings.keys_dir)
 
     def sync(self, *, sign: bool = True, require_keys: bool = True,
