@@ -141,20 +141,16 @@ class Reports:
     # -- audit -----------------------------------------------------------------------------------
     def bundle(self, caller: Caller, code: str) -> Download:
         """The audit bundle of an agency's log, as a zip (its operator, or an auditor above)."""
-        from ledger.services.export import export_bundle
+        from ledger.services.export import export_bundle, zipped
 
         self.c.access.read(caller, code)
         with tempfile.TemporaryDirectory(prefix="spotcheck-bundle-") as tmp:
             out = Path(tmp) / f"{code}-bundle"
             with self.c.log_store() as ledger:
                 export_bundle(ledger, out, code)
-            buffer = io.BytesIO()
-            with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-                for path in sorted(out.rglob("*")):
-                    if path.is_file():
-                        archive.write(path, path.relative_to(out.parent).as_posix())
+            content = zipped(out)
         stamp = date.today().isoformat()
-        return Download(f"{code}-bundle-{stamp}.zip", "application/zip", buffer.getvalue())
+        return Download(f"{code}-bundle-{stamp}.zip", "application/zip", content)
 
     def verify(self, caller: Caller, filename: str, content: bytes, lang: str = "zh",
                html: bool = False) -> dict[str, Any] | str:

@@ -513,48 +513,35 @@ class LogStore:
     def logged_events(self, log: str, batch: int = 5000) -> Iterator[LoggedEvent]:
         """Every entry of ``log`` in log order with the stored event it names (LEFT JOIN: a
         deleted event gives None)."""
-        join = self._event_id_expr("l.aggregate_id")
         last = -1
         while True:
             with self.read() as cur:
-                cur.execute(
-                    self._sql(
-                        "SELECT l.leaf_index, l.aggregate_id, l.version, l.entry, e.topic, e.state"
-                        f" FROM log_leaves l LEFT JOIN {self.events_table} e"
-                        f" ON e.originator_id = {join} AND e.originator_version = l.version"
-                        " WHERE l.log = ? AND l.leaf_index > ? ORDER BY l.leaf_index LIMIT ?"
-                    ),
-                    (log, last, batch),
-                )
+                cur.execute(self._logged_select("l.leaf_index > ? ORDER BY l.leaf_index LIMIT ?"),
+                            (log, last, batch))
                 rows = cur.fetchall()
             if not rows:
                 return
-            for index, agg, version, entry, topic, state in rows:
-                yield LoggedEvent(
-                    int(index), str(agg), int(version), bytes(entry),
-                    None if topic is None else str(topic),
-                    None if state is None else bytes(state),
-                )
+            yield from map(_logged, rows)
             last = int(rows[-1][0])
 
     def logged_range(self, log: str, start: int, end: int) -> list[LoggedEvent]:
         """The entries ``[start, end)`` of ``log`` with their stored events (as
         :meth:`logged_events`)."""
-        join = self._event_id_expr("l.aggregate_id")
         with self.read() as cur:
-            cur.execute(
-                self._sql(
-                    "SELECT l.leaf_index, l.aggregate_id, l.version, l.entry, e.topic, e.state"
-                    f" FROM log_leaves l LEFT JOIN {self.events_table} e"
-                    f" ON e.originator_id = {join} AND e.originator_version = l.version"
-                    " WHERE l.log = ? AND l.leaf_index >= ? AND l.leaf_index < ?"
-                    " ORDER BY l.leaf_index"
-                ),
-                (log, start, end),
-            )
-            rows = cur.fetchall()
-        return [LoggedEvent(int(i), str(a), int(v), bytes(e), None if t is None else str(t),
-                            None if s is None else bytes(s)) for i, a, v, e, t, s in rows]
+            cur.execute(self._logged_select(
+                "l.leaf_index >= ? AND l.leaf_index < ? ORDER BY l.leaf_index"), (log, start, end))
+            return [_logged(row) for row in cur.fetchall()]
+
+    def _logged_select(self, where: str) -> str:
+        """The entries of one log (``l.log = ?``) that ``where`` keeps, each with the stored event
+        it names (LEFT JOIN: a deleted event gives NULLs)."""
+        join = self._event_id_expr("l.aggregate_id")
+        return self._sql(
+            "SELECT l.leaf_index, l.aggregate_id, l.version, l.entry, e.topic, e.state"
+            f" FROM log_leaves l LEFT JOIN {self.events_table} e"
+            f" ON e.originator_id = {join} AND e.originator_version = l.version"
+            f" WHERE l.log = ? AND {where}"
+        )
 
     def unlogged_events(self) -> list[UnloggedEvent]:
         """Stored events that are in no log (not integrated yet, or inserted behind its back)."""
@@ -765,3 +752,10 @@ def _rowcount(cur: Cursor) -> int:
 
 
 _EMPTY_ROOT = bytes.fromhex("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+
+
+def _logged(row: Sequence[Any]) -> LoggedEvent:
+    """A row of :meth:`LogStore._logged_select` as a :class:`LoggedEvent`."""
+    index, aggregate, version, entry, topic, state = row
+    return LoggedEvent(int(index), str(aggregate), int(version), bytes(entry),
+                       None if topic is None else str(topic), None if state is None else bytes(state))

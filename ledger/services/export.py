@@ -17,8 +17,10 @@ that the verifier, not the exporter, decides what holds.
 
 from __future__ import annotations
 
+import io
 import json
 import time
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -154,6 +156,17 @@ def checkpoint_notes(ledger: Ledger, chosen: Log, checkpoints: list[StoredCheckp
         return [with_cosignatures(c.note, cosignature_lines(cur, chosen.name, c.size,
                                                             ledger.store._sql))
                 for c in checkpoints]
+
+
+def zipped(directory: Path) -> bytes:
+    """``directory`` (a written bundle) as a zip archive, its files under the directory's own name
+    (what the service hands out for download)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in sorted(directory.rglob("*")):
+            if path.is_file():
+                archive.write(path, path.relative_to(directory.parent).as_posix())
+    return buffer.getvalue()
 
 
 def prepare_out(out: Path) -> None:

@@ -24,11 +24,9 @@ the **body** of an event only where the rules make it public: the event vocabula
 
 from __future__ import annotations
 
-import io
 import json
 import tempfile
 import time
-import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -44,6 +42,7 @@ from ledger.services.export import (
     unlogged_rows,
     write_keys,
     write_line,
+    zipped,
 )
 from ledger.services.ledger import Ledger
 from verify.events_schema import ALWAYS, ONCE_DISCLOSED, EventSchema, event_schema
@@ -130,13 +129,9 @@ def public_bundle_zip(ledger: Ledger, log_name: str) -> tuple[str, bytes]:
     with tempfile.TemporaryDirectory(prefix="spotcheck-public-") as tmp:
         out = Path(tmp) / f"{log_name}-public-bundle"
         export_public_bundle(ledger, out, log_name)
-        buffer = io.BytesIO()
-        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-            for path in sorted(out.rglob("*")):
-                if path.is_file():
-                    archive.write(path, path.relative_to(out.parent).as_posix())
+        content = zipped(out)
     stamp = datetime.now(UTC).date().isoformat()
-    return f"{log_name}-public-bundle-{stamp}.zip", buffer.getvalue()
+    return f"{log_name}-public-bundle-{stamp}.zip", content
 
 
 def _disclosed_draws(chosen: Log, decoder: EventDecoder) -> set[str]:
