@@ -227,10 +227,10 @@ def _listed(text: str, field: str = "") -> str:
 
 
 Surface = Literal["cli", "http"]
-Rule = tuple[re.Pattern[str], Callable[[re.Match[str], str], str]]
+Rule = tuple[re.Pattern[str], Callable[[re.Match[str], str], str | None]]
 
 
-def _rule(pattern: str, zh: str | Callable[[re.Match[str], str], str]) -> Rule:
+def _rule(pattern: str, zh: str | Callable[[re.Match[str], str], str | None]) -> Rule:
     """A rule's pattern and its Chinese: a template of the pattern's groups (quoted values in
     Chinese quotes, an enumerated value as its word), or a function of the match and the field."""
     if isinstance(zh, str):
@@ -614,6 +614,26 @@ RULES: tuple[Rule, ...] = (
     _rule(r"^Input should be (?P<l>'[^']*'(?:, '[^']*')*(?: or '[^']*')?)$",
           lambda m, f: "须为以下之一：" + "、".join(re.findall(r"'([^']*)'", m["l"])) + "。"),
     _rule(r"^Extra inputs are not permitted$", "不认识这个字段：请删除它或改正字段名。"),
+    _rule(r"^Input should be (?P<w>greater|less) than(?P<e> or equal to)? (?P<n>\S+)$",
+          lambda m, f: "须" + ("不小于" if m["w"] == "greater" and m["e"] else "大于"
+                              if m["w"] == "greater" else "不大于" if m["e"] else "小于") + f" {m['n']}。"),
+    _rule(r"^Input should be a valid (?:dictionary|object)(?: or object to extract fields from)?$",
+          "须为 JSON 对象。"),
+    _rule(r"^Input should be a valid UUID(?:,.*)?$",
+          "须为 UUID（例如 123e4567-e89b-12d3-a456-426614174000）。"),
+    _rule(r"^Input should be a valid (?:date|datetime)(?: or datetime)?(?:,.*)?$",
+          "须为日期 YYYY-MM-DD。"),
+    _rule(r"^String should match pattern '(?P<p>.*)'$", "格式不对（须符合 {p}）。"),
+    _rule(r"^(?:List|Tuple|Dictionary|Value) should have at (?P<w>least|most) (?P<n>\d+) items?"
+          r"(?: after validation)?(?:, not (?P<k>\d+))?$",
+          lambda m, f: ("至少" if m["w"] == "least" else "最多") + f" {m['n']} 项"
+          + (f"（实际 {m['k']} 项）" if m["k"] else "") + "。"),
+    _rule(r"^JSON decode error$", "请求体不是有效的 JSON：请检查括号、引号和逗号。"),
+    _rule(r"^Value error, (?P<r>.+)$", lambda m, f: rule_zh(m["r"], f)),  # None: framed
+    _rule(r"^Input should be a finite number$", "须为有限的数字。"),
+    _rule(r"^Input should be a valid (?P<t>string|integer|number|boolean|list|array)(?:,.*)?$",
+          lambda m, f: "须为" + {"string": "文字", "integer": "整数", "number": "数字",
+                                "boolean": "true 或 false", "list": "列表", "array": "列表"}[m["t"]] + "。"),
     # the command line's own checks
     _rule(r"^at least 1$", "至少为 1。"),
     _rule(r"^(?P<v>-?\d+) is not a port number$", "{v} 不是端口号（1—65535）。"),
@@ -1037,17 +1057,17 @@ def _level_category(level: str, category: str) -> str:
     return " ".join(w for w in words if w)
 
 
-def _mismatches(text: str) -> str:
-    """The mismatches of a fixed source code, each in Chinese (one left in English when unknown)."""
-    said = []
+def _mismatches(text: str) -> str | None:
+    """The mismatches of a fixed source code, each in Chinese; None (framed) when one is unknown."""
+    said: list[str] = []
     for part in text.split("; "):
         for pattern, render in _MISMATCH:
             found = pattern.match(part)
             if found is not None:
-                said.append(render(found, "fixed_source_code"))
+                said.append(render(found, "fixed_source_code") or part)
                 break
         else:
-            said.append(_frame_rule(part))
+            return None
     return "；".join(said) + "：请核对排污许可证上的编码和名录中的类别、控制级别。"
 
 

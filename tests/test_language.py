@@ -308,6 +308,14 @@ def test_the_service_answers_errors_in_the_language_the_caller_accepts(
                           headers={"Accept-Language": "zh"}).json()
         assert schema["error"]["lang"] == "zh" and schema["error"]["field"] == "period"
         assert schema["error"]["message"] == "抽查季度：须为文字。"
+        problem = schema["error"]["problems"][0]  # pydantic's rule for programs, the message for people
+        assert problem["rule"] == "Input should be a valid string"
+        assert problem["message"] == "抽查季度：须为文字。"
+        empty = api.call("POST", path, "op", json={}, headers={"Accept-Language": "zh"}).json()
+        assert {p["message"] for p in empty["error"]["problems"]} >= {"抽查季度：此项必填。"}
+        english = api.call("POST", path, "op", json={"period": 5},
+                           headers={"Accept-Language": "en"}).json()["error"]["problems"][0]
+        assert english["message"] == "period: Input should be a valid string"
     finally:
         api.close()
 
