@@ -661,7 +661,7 @@ RULES: tuple[Rule, ...] = (
           "第 9—17 位的组织机构代码 {o} 校验码不对（GB 11714-1997）：应为“{e}”，填写的是“{f}”；"
           "两个校验码都改对后，正确的代码应是 {w}：请核对营业执照上的代码。"),
     _rule(r"^(?P<r>.+); the code would be (?P<w>[^\s;]+)$",
-          lambda m, f: (rule_zh(m["r"], f) or _frame_rule(m["r"], f)).rstrip("。")
+          lambda m, f: _within(m["r"], f).rstrip("。")
           + f"；正确的代码应是 {m['w']}：请核对排污许可证或营业执照上的代码。"),
     _rule(r"^'(?P<c>[^']*)' is not <credit code 18><sequence 3 digits><letter> \(HJ 608-2017.*\)$",
           "“{c}”不符合全国固定污染源编码格式：18 位统一社会信用代码 + 3 位顺序码 + 1 位字母"
@@ -798,7 +798,7 @@ RULES: tuple[Rule, ...] = (
     _rule(r"^(?P<p>\S+) exists and is not an empty directory$",
           "{p} 已存在且不是空目录：请换一个目录，或先清空它。"),
     _rule(r"^(?P<p>.+); nothing was stored$",
-          lambda m, f: (rule_zh(m["p"], f) or _frame_rule(m["p"], f)).rstrip("。") + "；未保存任何内容。"),
+          lambda m, f: _within(m["p"], f).rstrip("。") + "；未保存任何内容。"),
     _rule(r"^cannot (?P<v>open|reach) (?P<d>.+?): (?P<e>.+)$",
           lambda m, f: f"无法{'打开' if m['v'] == 'open' else '连接'} {m['d']}（{m['e']}）："
           "请检查 SPOTCHECK_DB 和数据库是否可用。"),
@@ -890,15 +890,18 @@ RULES: tuple[Rule, ...] = (
     _rule(r"^there is no agency below to audit$", "下级没有可审计的机构。"),
     # a message whose field has words in it ("draw D-1: …"): the field in Chinese, the rule inside
     _rule(r"^draw (?P<i>[^\s:]+): (?P<r>.+)$",
-          lambda m, f: f"抽查 {m['i']}：" + (rule_zh(m["r"], f) or _frame_rule(m["r"], f))),
+          lambda m, f: f"抽查 {m['i']}：" + _within(m["r"], f)),
     _rule(r"^withheld field '(?P<w>[^']*)': (?P<r>.+)$",
-          lambda m, f: f"不公开的字段“{m['w']}”：" + (rule_zh(m["r"], f) or _frame_rule(m["r"], f))),
+          lambda m, f: f"不公开的字段“{m['w']}”：" + _within(m["r"], f)),
     _rule(r"^division '(?P<d>[^']*)': (?P<r>.+)$",
-          lambda m, f: f"行政区划代码“{m['d']}”：" + (rule_zh(m["r"], f) or _frame_rule(m["r"], f))),
+          lambda m, f: f"行政区划代码“{m['d']}”：" + _within(m["r"], f)),
     _rule(r"^log (?P<l>[^\s:]+): (?P<r>.+)$",
-          lambda m, f: f"日志 {m['l']}：" + (rule_zh(m["r"], f) or _frame_rule(m["r"], f))),
+          lambda m, f: f"日志 {m['l']}：" + _within(m["r"], f)),
     _rule(r"^--out (?P<p>[^\s:]+): (?P<r>.+)$",
-          lambda m, f: f"输出目录（--out）{m['p']}：" + (rule_zh(m["r"], f) or _frame_rule(m["r"], f))),
+          lambda m, f: f"输出目录（--out）{m['p']}：" + _within(m["r"], f)),
+    _rule(r"^cannot be written: (?P<e>.+)$", "无法写入（{e}）：请换一个路径或检查目录权限。"),
+    _rule(r"^(?P<p>.+) exists; a proof is written to a new file$",
+          "{p} 已存在：证明只写入新文件，请换一个文件名。"),
     _rule(r"^exists and is not an empty directory$", "已存在且不是空目录：请换一个目录，或先清空它。"),
     _rule(r"^readable or writable by others \(mode (?P<m>\w+)\); a secret key must be mode 600: "
           r"chmod 600 (?P<q>.+), then check who may have copied it$",
@@ -956,13 +959,13 @@ RULES: tuple[Rule, ...] = (
           lambda m, f: _mismatches(m["l"])),
     _rule(r"^its first 18 characters are the unit's credit code, and (?P<r>.+?)"
           r"(?: \(the fixed source code would then be (?P<w>\S+)\))?$",
-          lambda m, f: "前 18 位是单位的统一社会信用代码，而 " + (rule_zh(m["r"], "credit_code")
-                                                     or _frame_rule(m["r"])).rstrip("。")
+          lambda m, f: "前 18 位是单位的统一社会信用代码，而 "
+          + _within(m["r"], "credit_code").rstrip("。")
           + (f"；固定污染源编码应是 {m['w']}。" if m["w"] else "。")),
     _rule(r"^the header has (?P<n>\d+) problems, nothing imported: (?P<l>.+?)"
           r"(?: \(known columns: (?P<k>.+)\))?$",
           lambda m, f: f"表头有 {m['n']} 处问题，未导入任何内容：" + "；".join(
-              (rule_zh(p) or _frame_rule(p)).rstrip("。") for p in m["l"].split("; "))
+              _within(p, "").rstrip("。") for p in m["l"].split("; "))
           + (f"（可用的列名：{m['k']}）" if m["k"] else "") + "。"),
     _rule(r"^row 1, column (?P<c>.+?): unknown column$", "第 1 行的列名“{c}”无法识别"),
     _rule(r"^no signing key for log\(s\) (?P<l>.+?): run (?P<c>.+)$",
@@ -996,7 +999,7 @@ RULES: tuple[Rule, ...] = (
     _rule(r"^the service reads the read models; the projection worker writes them$",
           "服务只读取读模型，读模型由投影进程写入。"),
     _rule(r"^(?P<r>.+); (?P<n>\d+) visit\(s\) not recorded yet: (?P<l>.+?)(?: \((?P<c>`[^`]*`)\))?$",
-          lambda m, f: (rule_zh(m["r"], f) or _frame_rule(m["r"], f)).rstrip("。")
+          lambda m, f: _within(m["r"], f).rstrip("。")
           + f"；尚有 {m['n']} 处检查未填报记录：{m['l']}" + (f"（用 {m['c']} 填报）" if m["c"] else "")
           + "。"),
 )
@@ -1071,6 +1074,18 @@ def _mismatches(text: str) -> str | None:
     return "；".join(said) + "：请核对排污许可证上的编码和名录中的类别、控制级别。"
 
 
+class _Untranslated(Exception):
+    """A part of a rule no pattern knows: the whole rule is framed, never half translated."""
+
+
+def _within(rule: str, field: str) -> str:
+    """A part of a rule (after a prefix a pattern translated), in Chinese, or :class:`_Untranslated`."""
+    said = rule_zh(rule, field)
+    if said is None and _english(rule):
+        raise _Untranslated(rule)
+    return said if said is not None else rule
+
+
 def _fields(text: str) -> str:
     """``item, finding and description`` → ``item、finding、description``."""
     return "、".join(p.strip() for p in re.split(r",| and ", text) if p.strip())
@@ -1127,7 +1142,10 @@ def rule_zh(rule: str, field: str = "") -> str | None:
     for pattern, render in RULES:
         found = pattern.match(rule)
         if found is not None:
-            return render(found, field)
+            try:
+                return render(found, field)
+            except _Untranslated:
+                return None
     # a rule that names a field of its own ("fixed_source_code: …" inside a row's reason)
     inner_field, inner_rule = split_message(rule)
     if inner_field and inner_rule != rule:

@@ -28,7 +28,7 @@ if str(ROOT) not in sys.path:
 #: Sample values a ``{value}`` of a message is filled with, one filling per message.
 SAMPLES = ("3", "370112", "2026-03-02", "value", "a value", "2026Q1", "91370112MABPPB8W9G")
 #: The callables whose first argument is a message people read.
-MESSAGE_CALLS = ("fail",)
+MESSAGE_CALLS = ("fail", "_fail")
 
 
 @dataclass(frozen=True)

@@ -386,7 +386,8 @@ def test_the_verifiers_help_and_usage_errors_read_in_chinese(tmp_path: Path) -> 
     from verify.help_text import HELP_ZH
 
     for build in (cli.build_parser, cli.build_audit_parser, cli.build_cosign_parser,
-                  cli.build_cosigner_key_parser):
+                  cli.build_cosigner_key_parser, cli.build_receipt_parser,
+                  cli.build_conflict_proof_parser):
         parser = build()
         texts = [parser.description, parser.epilog, *(a.help for a in parser._actions)]
         missing = [t for t in texts if t and " ".join(t.split()) not in HELP_ZH]
@@ -519,3 +520,40 @@ def test_the_errors_of_imports_codes_forms_and_logs_read_in_chinese(raised: str,
     assert said.startswith(shown), said
     assert "——" not in said  # translated whole, not framed
     assert text(raised, lang="en").endswith(raised.split(": ", 1)[1])  # English: as the code wrote it
+
+
+# -- the log's, the witness's and the verifier's newer commands ----------------------------------
+def test_tiles_receipts_and_witnesses_read_in_chinese_and_english_on_request(
+    small_demo_original: Path, tmp_path: Path,
+) -> None:
+    cwd = private_copy(small_demo_original, tmp_path)
+    tiles = _zh(cwd, "log", "tiles", "--out", "tiles", "--log", COUNTY)
+    assert tiles.returncode == 0, tiles.stderr
+    assert f"已将日志 {COUNTY}" in tiles.stdout and "个瓦片及其检查点" in tiles.stdout
+    assert "wrote log" in run(cwd, "spotcheck", "log", "tiles", "--out", "tiles-en", "--log",
+                              COUNTY).stdout
+    receipt = _zh(cwd, "receipt", "--index", "1", "--out", "r.tlog-proof", "--log", COUNTY)
+    assert receipt.returncode == 0, receipt.stderr
+    assert f"已将日志 {COUNTY} 第 1 个事件的收据写入 r.tlog-proof" in receipt.stdout
+    key = next(p for p in cwd.rglob("log.vkey") if COUNTY in str(p))
+    verify = partial(run, cwd, "spotcheck-verify", lang=None)
+    checked = verify("receipt", "r.tlog-proof", "--key", str(key))
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert checked.stdout.startswith("回执有效：事件 ") and "事件内容与哈希一致：" in checked.stdout
+    assert "receipt valid" not in checked.stdout
+    english = verify("receipt", "r.tlog-proof", "--key", str(key), "--lang", "en")
+    assert english.stdout.startswith("receipt valid: event ")
+    (cwd / "bad.tlog-proof").write_text("not a receipt\n", encoding="utf-8")
+    refused = verify("receipt", "bad.tlog-proof", "--key", str(key))
+    assert refused.returncode == 1 and refused.stdout.startswith("回执无效：bad.tlog-proof：")
+
+    status = _zh(cwd, "witness", "status")
+    assert status.returncode == 0, status.stderr
+    assert status.stdout.startswith("见证方：") and "(cosigned size)" not in status.stdout
+    assert run(cwd, "spotcheck", "witness", "status").stdout.startswith("witness: ")
+    exported = _zh(cwd, "witness", "export", "--out", "cosigned")
+    assert exported.returncode == 0 and "个联署的检查点和" in exported.stdout
+    submitted = _zh(cwd, "log", "witness-submit")
+    assert submitted.returncode == 0, submitted.stderr
+    assert all(line.startswith("日志 ") and "见证方" in line
+               for line in submitted.stdout.splitlines()), submitted.stdout

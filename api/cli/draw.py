@@ -356,8 +356,10 @@ def draw_conflict_proof(
             typer.echo(text, nl=False)
         else:
             _write_secret(out, text.encode("utf-8"))
-            typer.echo(f"wrote the conflict proof of {inspector} with {unit} ({draw_id}) to {out}; "
-                       f"the opening by {who} is recorded{synced(ledger)}")
+            typer.echo(t(f"wrote the conflict proof of {inspector} with {unit} ({draw_id}) to {out}; "
+                         f"the opening by {who} is recorded{synced(ledger)}",
+                         f"已将 {inspector} 与 {unit} 的回避证明（{draw_id}）写入 {out}；{who} 的这次"
+                         f"打开已记录在案{synced(ledger)}"))
 
 
 def _write_secret(path: Path, data: bytes) -> None:

@@ -146,11 +146,15 @@ def record_template(
         form = inspections.record_form(draw_id, unit, by, why)
         suffix = synced(ledger)
         write_record_form(target, form)
-        typer.echo(f"wrote {target}: the record form of {form.unit_name}（{unit}）in {draw_id}, "
-                   f"{len(form.items)} item(s) of the rulebook, team "
-                   + "、".join(f"{n}（{c}）" for c, n in form.team)
-                   + f"; file it with `spotcheck record file {draw_id} --unit {unit} --file "
-                   f"{target} --by CERT --on DATE`{suffix}")
+        team = "、".join(f"{n}（{c}）" for c, n in form.team)
+        typer.echo(t(f"wrote {target}: the record form of {form.unit_name}（{unit}）in {draw_id}, "
+                     f"{len(form.items)} item(s) of the rulebook, team {team}; file it with "
+                     f"`spotcheck record file {draw_id} --unit {unit} --file {target} --by CERT "
+                     f"--on DATE`{suffix}",
+                     f"已写入 {target}：{draw_id} 中 {form.unit_name}（{unit}）的现场检查记录表，"
+                     f"列有规则手册的 {len(form.items)} 个检查事项，检查组 {team}；填好后用 "
+                     f"`spotcheck record file {draw_id} --unit {unit} --file {target} --by 执法证号 "
+                     f"--on 日期` 填报{suffix}"))
 
 
 def _special(inspections: Inspections, draw_id: str, unit: str) -> bool:
