@@ -338,7 +338,7 @@ RULES: tuple[Rule, ...] = (
     _rule(r"^the rulebook gives no number for (?P<c>\w+) units(?: \((?P<why>.*)\))?; state one when "
           r"adopting \(--(?P<o>[\w-]+) PERCENT(?:, at least the key units' (?P<k>[\d.]+%))?\)(?P<rest>.*)$",
           lambda m, f: f"规则手册没有规定{WORDS['category'].get(m['c'], m['c'])}的抽查比例"
-          + (f"（{m['why']}）" if m["why"] else "") + f"：采用时请用 --{m['o']} 写明百分比"
+          + (f"（{_silent_note(m['why'])}）" if m["why"] else "") + f"：采用时请用 --{m['o']} 写明百分比"
           + (f"，不低于重点排污单位的 {m['k']}" if m["k"] else "") + "；系统不会默认为 0。"),
     _rule(r"^(?P<v>[\d.]+%) is below the key units' (?P<k>[\d.]+%); the seeds ask to raise the ratio "
           r"for special objects$",
@@ -653,7 +653,7 @@ RULES: tuple[Rule, ...] = (
     _rule(r"^(?!needs exactly)(?:.* )?needs (?:a|an|its|at least one) [^;]+$",
           "此项必填，不能为空。"),
     _rule(r"^(?P<p>.+): (?P<n>\d+) visit\(s\) not recorded yet: (?P<l>.+)$",
-          "{p}；尚有 {n} 处检查未填报记录：{l}。"),
+          lambda m, f: f"{m['p']}；尚有 {m['n']} 处检查未填报记录：{_more(m['l'])}。"),
     # credit codes, organisation codes, fixed-source codes (the national format too)
     _rule(r"^embedded organisation code (?P<o>[^\s;,()]+) \(positions 9-17\) has a wrong check character "
           r"\(GB 11714-1997\): expected '(?P<e>.)', found '(?P<f>.)'; with both check characters right "
@@ -1000,7 +1000,7 @@ RULES: tuple[Rule, ...] = (
           "服务只读取读模型，读模型由投影进程写入。"),
     _rule(r"^(?P<r>.+); (?P<n>\d+) visit\(s\) not recorded yet: (?P<l>.+?)(?: \((?P<c>`[^`]*`)\))?$",
           lambda m, f: _within(m["r"], f).rstrip("。")
-          + f"；尚有 {m['n']} 处检查未填报记录：{m['l']}" + (f"（用 {m['c']} 填报）" if m["c"] else "")
+          + f"；尚有 {m['n']} 处检查未填报记录：{_more(m['l'])}" + (f"（用 {m['c']} 填报）" if m["c"] else "")
           + "。"),
 )
 
@@ -1107,12 +1107,27 @@ def _differences(text: str) -> str:
     return "；".join(one(part) for part in text.split("; "))
 
 
+def _silent_note(note: str) -> str:
+    """A preset's note on a category it gives no number for (``special objects: 应加大抽查比例
+    (002 二(五)3), no number given``), in Chinese."""
+    for english, chinese in (("special objects: ", "特殊监管对象："), (", no number given", "，未给出比例"),
+                             ("draw more", "加大抽查"), ("key units: ", "重点排污单位："),
+                             ("general units: ", "一般排污单位：")):
+        note = note.replace(english, chinese)
+    return note
+
+
+def _more(listed: str) -> str:
+    """``甲、乙 and 14 more`` → ``甲、乙等，另有 14 处``."""
+    return re.sub(r" and (\d+) more$", r"等，另有 \1 处", listed)
+
+
 def _missing(rest: str) -> str:
     found = re.match(r"^;?\s*(?P<n>\d+) visit\(s\) not recorded yet: (?P<l>.+?)"
                      r"(?: \((?P<cmd>`[^`]*`)\))?$", rest.strip())
     if found is None:
         return rest.strip("; ")
-    return (f"尚有 {found['n']} 处检查未填报记录：{found['l']}"
+    return (f"尚有 {found['n']} 处检查未填报记录：{_more(found['l'])}"
             + (f"（用 {found['cmd']} 填报）" if found["cmd"] else ""))
 
 

@@ -213,6 +213,7 @@ def test_a_field_is_changed_by_the_column_header_agencies_write(small_demo_origi
     changed = _zh(cwd, "entities", "update", unit, "--agency", COUNTY, "--set",
                   "联系电话=0994-1234567", "--reason", "电话变更")
     assert changed.returncode == 0 and f"已修改 {unit}" in changed.stdout
+    assert "；已记入日志 1 个事件" in changed.stdout  # the write counted once, not synced twice
     shown = _zh(cwd, "entities", "show", unit, "--agency", COUNTY).stdout
     assert "联系电话\t0994-1234567" in shown and "类别\t" in shown
     refused = _zh(cwd, "entities", "update", unit, "--agency", COUNTY, "--set", "颜色=红",
