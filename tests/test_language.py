@@ -547,6 +547,8 @@ def test_tiles_receipts_and_witnesses_read_in_chinese_and_english_on_request(
     (cwd / "bad.tlog-proof").write_text("not a receipt\n", encoding="utf-8")
     refused = verify("receipt", "bad.tlog-proof", "--key", str(key))
     assert refused.returncode == 1 and refused.stdout.startswith("回执无效：bad.tlog-proof：")
+    missing = verify("receipt", "nowhere.tlog-proof", "--key", str(key))  # a usage error
+    assert missing.returncode == 2 and "nowhere.tlog-proof：没有这个文件" in missing.stderr
 
     status = _zh(cwd, "witness", "status")
     assert status.returncode == 0, status.stderr
@@ -558,3 +560,11 @@ def test_tiles_receipts_and_witnesses_read_in_chinese_and_english_on_request(
     assert submitted.returncode == 0, submitted.stderr
     assert all(line.startswith("日志 ") and "见证方" in line
                for line in submitted.stdout.splitlines()), submitted.stdout
+
+
+def test_the_verifiers_usage_errors_of_several_bundles_read_in_chinese() -> None:
+    from verify.help_text import error_zh
+    assert error_zh("--key a.vkey: a second key for log 370112") == "--key a.vkey：日志 370112 的第二把公钥"
+    assert error_zh("b2: a second bundle of log 370112 (the first is b1)") == \
+        "b2：是日志 370112 的第二个审计包（第一个是 b1），每个日志只给一个"
+    assert error_zh("--time -1: not in 0..2**63-1") == "--time -1：不在 0 至 2**63-1 之间"

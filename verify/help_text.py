@@ -131,6 +131,23 @@ _ERRORS_ZH: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"^(?P<p>.+): not a regular file.*; not read$", r"\g<p>：不是普通文件，未读取"),
         (r"^(?P<p>.+): already holds a cosigner key; not overwritten$",
          r"\g<p>：已有见证签名密钥，未覆盖"),
+        (r"^(?P<p>.+): not a directory$", r"\g<p>：不是目录，请给出 `spotcheck export` 写出的目录"),
+        (r"^(?P<p>.+): larger than (?P<n>\d+) bytes$", r"\g<p>：超过 \g<n> 字节，未读取"),
+        (r"^(?P<p>.+): a link to (?P<t>.+), outside the bundle; not followed$",
+         r"\g<p>：是指向审计包之外（\g<t>）的链接，未读取"),
+        (r"^(?P<p>.+): readable or writable by others \(mode (?P<m>\w+)\); a private key must be mode "
+         r"600: chmod 600 (?P<q>.+)$",
+         r"\g<p>：其他用户可以读写（权限 \g<m>）；私钥文件的权限须为 600：请运行 chmod 600 \g<q>"),
+        (r"^(?P<p>.+): a second bundle of log (?P<l>\S+) \(the first is (?P<f>.+)\)$",
+         r"\g<p>：是日志 \g<l> 的第二个审计包（第一个是 \g<f>），每个日志只给一个"),
+        (r"^--key (?P<k>.+): its key name \((?P<n>.+)\) is the origin of none of the bundles$",
+         r"--key \g<k>：其密钥名（\g<n>）不是任何一个审计包的日志名"),
+        (r"^--key (?P<k>.+): its key name \((?P<n>.+)\) is the origin of more than one of the "
+         r"bundles$",
+         r"--key \g<k>：其密钥名（\g<n>）是多个审计包的日志名"),
+        (r"^--key (?P<k>.+): a second key for log (?P<l>\S+)$", r"--key \g<k>：日志 \g<l> 的第二把公钥"),
+        (r"^--time (?P<t>\S+): not in 0\.\.2\*\*63-1$", r"--time \g<t>：不在 0 至 2**63-1 之间"),
+        (r"^--witness-key (?P<k>.+?): (?P<e>.+)$", r"--witness-key \g<k>：见证方公钥无效（\g<e>）"),
     ))
 
 
