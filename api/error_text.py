@@ -970,6 +970,33 @@ RULES: tuple[Rule, ...] = (
     _rule(r"^row 1, column (?P<c>.+?): unknown column$", "第 1 行的列名“{c}”无法识别"),
     _rule(r"^no signing key for log\(s\) (?P<l>.+?): run (?P<c>.+)$",
           "没有日志 {l} 的签名密钥：请运行 {c}。"),
+    # the witness's refusals (what `witness status` and `log witness-submit` show) and signing
+    _rule(r"^'(?P<v>[^']*)' is not a decimal without leading zeros$", "“{v}”不是没有前导零的十进制数。"),
+    _rule(r"^no empty line before the checkpoint$", "检查点之前缺少空行。"),
+    _rule(r"^the first line is not 'old <size>'$", "第一行不是“old <大小>”。"),
+    _rule(r"^(?P<n>\d+) proof lines, more than (?P<m>\d+)$", "证明有 {n} 行，超过了 {m} 行。"),
+    _rule(r"^(?P<o>\d+) is above the checkpoint's size (?P<n>\d+)$", "{o} 大于检查点的大小 {n}。"),
+    _rule(r"^(?P<o>\d+) is not the size this witness last cosigned \((?P<n>\d+)\)$",
+          "{o} 不是本见证方最近联署的大小（{n}）：请先提交与之衔接的检查点。"),
+    _rule(r"^size 0 with a root that is not the empty tree's$", "大小为 0，根却不是空树的根。"),
+    _rule(r"^not UTF-8$", "不是 UTF-8 文本。"),
+    _rule(r"^line (?P<n>\d+) is not a (?P<w>32-byte|base64) hash$",
+          lambda m, f: f"第 {m['n']} 行不是"
+          + ("32 字节的哈希。" if m["w"] == "32-byte" else "base64 编码的哈希。")),
+    _rule(r"^the old size is 0, so the proof must be empty$", "原大小为 0，证明必须为空。"),
+    _rule(r"^(?P<e>.+): this checkpoint does not extend the one cosigned at size (?P<n>\d+)$",
+          "这个检查点不是在大小 {n} 处已联署的检查点之上的延伸（{e}）：日志可能被回滚或分叉，"
+          "见证方保留这次拒绝作为证据。"),
+    _rule(r"^'(?P<o>[^']*)' is not a log this deployment witnesses$",
+          "“{o}”不是本部署见证的日志：请先 `spotcheck witness add-log`。"),
+    _rule(r"^this deployment witnesses no log \(it has no witness key: `spotcheck witness init`\)$",
+          "本部署不见证任何日志（没有见证密钥）：请先 `spotcheck witness init`。"),
+    _rule(r"^the last signed checkpoint cannot be read: (?P<e>.+)$", "无法读取最近签名的检查点（{e}）。"),
+    _rule(r"^refusing to sign: the log is not an extension of checkpoint (?P<n>\d+) signed earlier "
+          r"\((?P<w>[^)]*)\): its history was rewritten \((?P<d>.*)\)$",
+          "拒绝签名：日志不是此前（{w}）签名的检查点 {n} 的延伸，其历史已被改写（{d}）："
+          "请停止操作并查明原因，联系上级核验。"),
+    _rule(r"^an integer$", "须为整数。"),
     # the demo's options
     _rule(r"^no free park code (?P<c>\S+) under (?P<p>\S+)$", "{p} 下没有空闲的园区代码（{c}）。"),
     _rule(r"^(?P<c>\S+) is not a current province-level division$", "{c} 不是现行的省级行政区划。"),

@@ -28,7 +28,7 @@ if str(ROOT) not in sys.path:
 #: Sample values a ``{value}`` of a message is filled with, one filling per message.
 SAMPLES = ("3", "370112", "2026-03-02", "value", "a value", "2026Q1", "91370112MABPPB8W9G")
 #: The callables whose first argument is a message people read.
-MESSAGE_CALLS = ("fail", "_fail")
+MESSAGE_CALLS = ("fail", "_fail", "BadParameter")
 
 
 @dataclass(frozen=True)
@@ -83,9 +83,11 @@ def messages(roots: tuple[str, ...] = ("ledger", "api")) -> list[Message]:
                 if not isinstance(node, ast.Call) or not node.args:
                     continue
                 name = _called(node)
-                if not (name.endswith("Error") or name in MESSAGE_CALLS):
+                if not (name.endswith(("Error", "Refusal", "Refused")) or name in MESSAGE_CALLS):
                     continue
                 template = _template(node.args[0])
+                if template is None and len(node.args) > 1:  # WitnessRefusal(409, "…")
+                    template = _template(node.args[1])
                 if template is None or not template.strip():
                     continue
                 found.append(Message(str(path.relative_to(ROOT)), node.lineno, template))

@@ -511,6 +511,11 @@ def test_every_message_the_ledger_and_the_service_raise_reads_in_chinese_whole()
     ("draw 370112-2026Q2-units: the fixed list hash does not match",
      "抽查 370112-2026Q2-units：已确定名单的摘要不符。"),
     ("role: an operator account names its agency", "role：operator 账户须写明 agency。"),
+    ("old: 5 is not the size this witness last cosigned (7)",
+     "old：5 不是本见证方最近联署的大小（7）"),
+    ("refusing to sign: the log is not an extension of checkpoint 25 signed earlier (2026-01-05 "
+     "09:00): its history was rewritten (root mismatch)",
+     "拒绝签名：日志不是此前（2026-01-05 09:00）签名的检查点 25 的延伸，其历史已被改写"),
     ("minimums.special: the rulebook gives no number for special units (seed 002: 加大抽查比例); state "
      "one when adopting (--special-share PERCENT, at least the key units' 25.00%); a quota of 0 is "
      "never assumed",
