@@ -213,6 +213,7 @@ def test_a_field_is_changed_by_the_column_header_agencies_write(small_demo_origi
     changed = _zh(cwd, "entities", "update", unit, "--agency", COUNTY, "--set",
                   "联系电话=0994-1234567", "--reason", "电话变更")
     assert changed.returncode == 0 and f"已修改 {unit}" in changed.stdout
+    assert "；已记入日志 1 个事件" in changed.stdout  # the write counted once, not synced twice
     shown = _zh(cwd, "entities", "show", unit, "--agency", COUNTY).stdout
     assert "联系电话\t0994-1234567" in shown and "类别\t" in shown
     refused = _zh(cwd, "entities", "update", unit, "--agency", COUNTY, "--set", "颜色=红",
@@ -308,6 +309,14 @@ def test_the_service_answers_errors_in_the_language_the_caller_accepts(
                           headers={"Accept-Language": "zh"}).json()
         assert schema["error"]["lang"] == "zh" and schema["error"]["field"] == "period"
         assert schema["error"]["message"] == "抽查季度：须为文字。"
+        problem = schema["error"]["problems"][0]  # pydantic's rule for programs, the message for people
+        assert problem["rule"] == "Input should be a valid string"
+        assert problem["message"] == "抽查季度：须为文字。"
+        empty = api.call("POST", path, "op", json={}, headers={"Accept-Language": "zh"}).json()
+        assert {p["message"] for p in empty["error"]["problems"]} >= {"抽查季度：此项必填。"}
+        english = api.call("POST", path, "op", json={"period": 5},
+                           headers={"Accept-Language": "en"}).json()["error"]["problems"][0]
+        assert english["message"] == "period: Input should be a valid string"
     finally:
         api.close()
 
@@ -378,7 +387,8 @@ def test_the_verifiers_help_and_usage_errors_read_in_chinese(tmp_path: Path) -> 
     from verify.help_text import HELP_ZH
 
     for build in (cli.build_parser, cli.build_audit_parser, cli.build_cosign_parser,
-                  cli.build_cosigner_key_parser):
+                  cli.build_cosigner_key_parser, cli.build_receipt_parser,
+                  cli.build_conflict_proof_parser):
         parser = build()
         texts = [parser.description, parser.epilog, *(a.help for a in parser._actions)]
         missing = [t for t in texts if t and " ".join(t.split()) not in HELP_ZH]
@@ -431,3 +441,135 @@ def test_the_errors_of_a_quarter_read_in_chinese(raised: str, shown: str) -> Non
     said = text(raised, lang="zh")
     assert said.startswith(shown), said
     assert "输入有误——" not in said  # translated whole, not framed
+
+
+# -- every message the ledger raises, translated whole ------------------------------------------
+def _untranslated_script() -> Any:
+    import importlib.util
+    path = Path(__file__).resolve().parent.parent / "scripts" / "untranslated_errors.py"
+    spec = importlib.util.spec_from_file_location("untranslated_errors", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    import sys
+    sys.modules[spec.name] = module  # its dataclass looks its module up
+    spec.loader.exec_module(module)
+    return module
+
+
+#: Messages whose values are words of the sentence ("an operator account"), which the script's
+#: sample values cannot fill; each is checked whole below with its real values.
+_FILLED_BY_WORDS = {
+    "\x00: a\x00 \x00 account names its \x00", "\x00: a\x00 \x00 account has no \x00",
+    "minimums.\x00: the rulebook gives no number for \x00 units\x00; state one when adopting "
+    "(--\x00-share PERCENT\x00); a quota of 0 is never assumed",
+}
+
+
+def test_every_message_the_ledger_and_the_service_raise_reads_in_chinese_whole() -> None:
+    script = _untranslated_script()
+    found = script.messages()
+    assert len(found) > 350  # the scan reads the code, not an empty list
+    left = {m.template for m in script.untranslated()}
+    assert left <= _FILLED_BY_WORDS, sorted(left - _FILLED_BY_WORDS)
+
+
+@pytest.mark.parametrize(("raised", "shown"), [
+    ("credit_code: already registered with other values: 类别: 特殊监管 in the ledger, 重点 in the "
+     "file; 地址: (empty) in the ledger, 济南市 in the file. Keep the ledger's values with "
+     "--keep-ledger, or change the entry with an update, not an import",
+     "统一社会信用代码：已登记且内容不同：类别：账本中为“特殊监管”，文件中为“重点”；地址：账本中为空，"
+     "文件中为“济南市”。要保留账本中的值，请加 --keep-ledger 重新导入"),
+    ("fixed_source_code: its first 18 characters are the unit's credit code, and GB 32100 check "
+     "character (position 18) of 91370112MABPPB8W9X is wrong: expected 'G', found 'X'; the code "
+     "would be 91370112MABPPB8W9G (the fixed source code would then be 91370112MABPPB8W9G001P)",
+     "固定污染源编码：前 18 位是单位的统一社会信用代码，而 91370112MABPPB8W9X 的第 18 位校验码不对"),
+    ("fixed_source_code: fixed_source_code env code 11 means national key, but the directory's "
+     "control_level/category is county key; the code that fits the directory would be "
+     "14370112-MABPPB8W-9",
+     "固定污染源编码：固定污染源编码的环保代码 11 表示“国控 重点排污单位”，而名录中的控制级别/类别是"
+     "“县控 重点排污单位”；与名录相符的编码应是 14370112-MABPPB8W-9"),
+    ("fixed_source_code: organisation_code: check character of '12345678-9' is wrong (GB 11714-1997 "
+     "weights 3,7,9,10,5,8,4,2 mod 11): expected '8', found '9'; the code would be "
+     "11370112-12345678-8",
+     "固定污染源编码：组织机构代码：“12345678-9”的校验码不对（GB 11714-1997）：应为“8”，填写的是“9”；"
+     "请核对组织机构代码证；正确的代码应是 11370112-12345678-8"),
+    ("fixed_source_code: 'X1' is neither Shandong's <env code 2 digits><division 6 digits>-"
+     "<organisation code>[(1)] (seed 002 annex 2, e.g. 11370181-12345678-9) nor the national "
+     "<credit code 18><sequence 3 digits><letter> (HJ 608-2017, e.g. 91370112MABPPB8W9G001P)",
+     "固定污染源编码：“X1”既不是山东省格式"),
+    ("--file: /tmp/r.xlsx: not a record form of Spotcheck (no line 抽查编号; write one with "
+     "`spotcheck record template`)",
+     "文件（--file）：/tmp/r.xlsx 不是 Spotcheck 的检查记录表（缺少“抽查编号”行）"),
+    ("--file: /tmp/r.xlsx: row 4, 检查结果 of '污染物排放': '好' is not one of 合规, 不合规",
+     "文件（--file）：/tmp/r.xlsx：第 4 行“污染物排放”的检查结果“好”不是允许的值"),
+    ("--file: /tmp/r.xlsx: row 2 says the form is for '370112-2026Q2-units', not 370112-2026Q3-units "
+     "(each visit has its own form)",
+     "文件（--file）：/tmp/r.xlsx：第 2 行写明本表用于“370112-2026Q2-units”"),
+    ("--name: log 370112 has no witness 'w9'", "--name：日志 370112 没有名为“w9”的见证方"),
+    ("--url: 'ftp://x' is neither an http(s) URL nor 'local'",
+     "--url：“ftp://x”既不是 http(s) 网址，也不是 local。"),
+    ("draw 370112-2026Q2-units: the fixed list hash does not match",
+     "抽查 370112-2026Q2-units：已确定名单的摘要不符。"),
+    ("role: an operator account names its agency", "role：operator 账户须写明 agency。"),
+    ("old: 5 is not the size this witness last cosigned (7)",
+     "old：5 不是本见证方最近联署的大小（7）"),
+    ("refusing to sign: the log is not an extension of checkpoint 25 signed earlier (2026-01-05 "
+     "09:00): its history was rewritten (root mismatch)",
+     "拒绝签名：日志不是此前（2026-01-05 09:00）签名的检查点 25 的延伸，其历史已被改写"),
+    ("minimums.special: the rulebook gives no number for special units (seed 002: 加大抽查比例); state "
+     "one when adopting (--special-share PERCENT, at least the key units' 25.00%); a quota of 0 is "
+     "never assumed",
+     "特殊监管对象抽查比例（--special-share）：规则手册没有规定特殊监管对象的抽查比例"),
+])
+def test_the_errors_of_imports_codes_forms_and_logs_read_in_chinese(raised: str, shown: str) -> None:
+    said = text(raised, lang="zh")
+    assert said.startswith(shown), said
+    assert "——" not in said  # translated whole, not framed
+    assert text(raised, lang="en").endswith(raised.split(": ", 1)[1])  # English: as the code wrote it
+
+
+# -- the log's, the witness's and the verifier's newer commands ----------------------------------
+def test_tiles_receipts_and_witnesses_read_in_chinese_and_english_on_request(
+    small_demo_original: Path, tmp_path: Path,
+) -> None:
+    cwd = private_copy(small_demo_original, tmp_path)
+    tiles = _zh(cwd, "log", "tiles", "--out", "tiles", "--log", COUNTY)
+    assert tiles.returncode == 0, tiles.stderr
+    assert f"已将日志 {COUNTY}" in tiles.stdout and "个瓦片及其检查点" in tiles.stdout
+    assert "wrote log" in run(cwd, "spotcheck", "log", "tiles", "--out", "tiles-en", "--log",
+                              COUNTY).stdout
+    receipt = _zh(cwd, "receipt", "--index", "1", "--out", "r.tlog-proof", "--log", COUNTY)
+    assert receipt.returncode == 0, receipt.stderr
+    assert f"已将日志 {COUNTY} 第 1 个事件的收据写入 r.tlog-proof" in receipt.stdout
+    key = next(p for p in cwd.rglob("log.vkey") if COUNTY in str(p))
+    verify = partial(run, cwd, "spotcheck-verify", lang=None)
+    checked = verify("receipt", "r.tlog-proof", "--key", str(key))
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert checked.stdout.startswith("回执有效：事件 ") and "事件内容与哈希一致：" in checked.stdout
+    assert "receipt valid" not in checked.stdout
+    english = verify("receipt", "r.tlog-proof", "--key", str(key), "--lang", "en")
+    assert english.stdout.startswith("receipt valid: event ")
+    (cwd / "bad.tlog-proof").write_text("not a receipt\n", encoding="utf-8")
+    refused = verify("receipt", "bad.tlog-proof", "--key", str(key))
+    assert refused.returncode == 1 and refused.stdout.startswith("回执无效：bad.tlog-proof：")
+    missing = verify("receipt", "nowhere.tlog-proof", "--key", str(key))  # a usage error
+    assert missing.returncode == 2 and "nowhere.tlog-proof：没有这个文件" in missing.stderr
+
+    status = _zh(cwd, "witness", "status")
+    assert status.returncode == 0, status.stderr
+    assert status.stdout.startswith("见证方：") and "(cosigned size)" not in status.stdout
+    assert run(cwd, "spotcheck", "witness", "status").stdout.startswith("witness: ")
+    exported = _zh(cwd, "witness", "export", "--out", "cosigned")
+    assert exported.returncode == 0 and "个联署的检查点和" in exported.stdout
+    submitted = _zh(cwd, "log", "witness-submit")
+    assert submitted.returncode == 0, submitted.stderr
+    assert all(line.startswith("日志 ") and "见证方" in line
+               for line in submitted.stdout.splitlines()), submitted.stdout
+
+
+def test_the_verifiers_usage_errors_of_several_bundles_read_in_chinese() -> None:
+    from verify.help_text import error_zh
+    assert error_zh("--key a.vkey: a second key for log 370112") == "--key a.vkey：日志 370112 的第二把公钥"
+    assert error_zh("b2: a second bundle of log 370112 (the first is b1)") == \
+        "b2：是日志 370112 的第二个审计包（第一个是 b1），每个日志只给一个"
+    assert error_zh("--time -1: not in 0..2**63-1") == "--time -1：不在 0 至 2**63-1 之间"

@@ -324,9 +324,11 @@ def test_one_conflict_is_proven_to_a_reviewer_without_publishing_the_others(demo
     assert oct((demo_dir / "proof.json").stat().st_mode & 0o777) == "0o600"
     proof = json.loads((demo_dir / "proof.json").read_text())
     assert proof["salt"] not in (demo_dir / "public" / "events.jsonl").read_text()
-    checked = run(demo_dir, "spotcheck-verify", "conflict-proof", "public", "proof.json")
+    checked = run(demo_dir, "spotcheck-verify", "conflict-proof", "public", "proof.json", "--lang",
+                  "zh")
     assert checked.returncode == 0, checked.stdout
     assert "已证明" in checked.stdout and "2 个利益冲突之一" in checked.stdout
+    assert checked.stdout.startswith("核验包：") and "bundle:" not in checked.stdout
     other = dict(proof, unit_id=conflicts[1][1])  # another pair with this salt: not a conflict
     (demo_dir / "forged.json").write_text(json.dumps(other))
     forged = run(demo_dir, "spotcheck-verify", "conflict-proof", "public", "forged.json",

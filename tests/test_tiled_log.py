@@ -289,19 +289,19 @@ def test_a_receipt_carries_the_body_only_for_a_reader_entitled_to_it(served: Api
     (tmp_path / "log.vkey").write_text(_log_key(served, COUNTY).verifier_key_text() + "\n")
     ok = run(tmp_path, "spotcheck-verify", "receipt", "r.tlog-proof", "--key", "log.vkey")
     assert ok.returncode == 0, ok.stdout + ok.stderr
-    assert "回执有效" in ok.stdout and "RecordFiled" in ok.stdout
+    assert "receipt valid" in ok.stdout and "RecordFiled" in ok.stdout
     # the demo's prefecture witnesses the county: its cosignature is in the receipt
     witness = served.settings.keys_dir / "witness" / "witness.vkey"
     assert check_receipt(audited.text, [_log_key(served, COUNTY)], read_cosigner_verifiers(
         witness.read_text())).cosignatures
     ok = run(tmp_path, "spotcheck-verify", "receipt", "r.tlog-proof", "--key", "log.vkey",
              "--witness-key", str(witness))
-    assert ok.returncode == 0 and "见证方联署" in ok.stdout, ok.stdout
+    assert ok.returncode == 0 and "cosigned by" in ok.stdout, ok.stdout
     (tmp_path / "other.vkey").write_text(
         generate_cosigner("652399.example/witness").verifier_key_text() + "\n")
     unmet = run(tmp_path, "spotcheck-verify", "receipt", "r.tlog-proof", "--key", "log.vkey",
                 "--witness-key", "other.vkey")
-    assert unmet.returncode == 1 and "未达见证要求" in unmet.stdout, unmet.stdout
+    assert unmet.returncode == 1 and "witness policy NOT met" in unmet.stdout, unmet.stdout
 
     # A changed body, index or proof is caught.
     receipt = parse_receipt(audited.text)
@@ -316,7 +316,7 @@ def test_a_receipt_carries_the_body_only_for_a_reader_entitled_to_it(served: Api
         (tmp_path / "bad.tlog-proof").write_text(bad, encoding="utf-8")
         refused = run(tmp_path, "spotcheck-verify", "receipt", "bad.tlog-proof", "--key",
                       "log.vkey")
-        assert refused.returncode == 1 and "回执无效" in refused.stdout
+        assert refused.returncode == 1 and "receipt NOT valid" in refused.stdout
 
     beyond = served.call("GET", f"/logs/{COUNTY}/receipts/100000")
     assert beyond.status_code == 404

@@ -49,7 +49,14 @@ from verify.cosignature import (
 )
 from verify.finding_text import key_source_zh, message_zh, rule_name, where_zh
 from verify.findings import Finding, Report, not_checked
-from verify.help_text import HEADINGS_ZH, error_zh, help_zh, usage_error_zh, wrap
+from verify.help_text import (
+    HEADINGS_ZH,
+    error_zh,
+    help_zh,
+    receipt_error_zh,
+    usage_error_zh,
+    wrap,
+)
 from verify.ledger_check import verify_bundle, verify_bundle_with_evidence
 from verify.note import NoteError, NoteVerifier
 from verify.report import build_report
@@ -438,6 +445,7 @@ def build_cosign_parser() -> argparse.ArgumentParser:
                         help="the cosignature's timestamp in POSIX seconds (default: now)")
     parser.add_argument("--log-key", type=Path, metavar="FILE",
                         help="the log's verifier key: refuse to cosign unless the log signed the note")
+    parser.add_argument("--lang", choices=LANGS, default=default_lang(), help="zh (default) or en")
     return parser
 
 
@@ -454,7 +462,9 @@ def run_cosign(argv: Sequence[str]) -> int:
             try:
                 open_checkpoint(note, log_verifiers)
             except (CheckpointError, NoteError) as exc:
-                print(f"spotcheck-verify: {args.note}: {exc}; not cosigned", file=sys.stderr)
+                print("spotcheck-verify: " + _say(
+                    _lang_on(argv) == "zh", f"{args.note}：{receipt_error_zh(str(exc))}；未联署",
+                    f"{args.note}: {exc}; not cosigned"), file=sys.stderr)
                 return EXIT_FINDINGS
         try:
             cosigned = cosign(note, signer, timestamp)
@@ -480,7 +490,7 @@ def build_conflict_proof_parser() -> argparse.ArgumentParser:
     parser.add_argument("proof", type=Path, metavar="PROOF", help="the proof (JSON) the agency gave")
     parser.add_argument("--key", type=Path, metavar="FILE",
                         help="the log's verifier key obtained independently (default: the bundle's)")
-    parser.add_argument("--lang", choices=LANGS, default="zh", help="zh (default) or en")
+    parser.add_argument("--lang", choices=LANGS, default=default_lang(), help="zh (default) or en")
     return parser
 
 
@@ -495,12 +505,15 @@ def run_conflict_proof(argv: Sequence[str]) -> int:
         bundle = Bundle.open(args.bundle, args.key)
         report, evidence = verify_bundle_with_evidence(bundle)
     except BundleError as exc:
-        print(f"spotcheck-verify: {exc}", file=sys.stderr)
+        print(f"spotcheck-verify: {_said(str(exc), argv)}", file=sys.stderr)
         return EXIT_USAGE
     pair = f"{proof.inspector_id} / {proof.unit_id}"
-    lines = [f"bundle: {report.events} events, log {report.origin or '?'}: "
-             + ("OK (核验通过)" if report.ok else f"FAILED: {len(report.failed)} finding(s) "
-                "(核验未通过; run spotcheck-verify DIR to see them)")]
+    lines = [_say(zh, f"核验包：{report.events} 个事件，日志 {report.origin or '?'}："
+                  + ("核验通过" if report.ok else f"核验未通过，{len(report.failed)} 项问题"
+                     "（用 spotcheck-verify DIR 查看）"),
+                  f"bundle: {report.events} events, log {report.origin or '?'}: "
+                  + ("OK" if report.ok else f"FAILED: {len(report.failed)} finding(s) "
+                     "(run spotcheck-verify DIR to see them)"))]
     committed = evidence.draws.committed.get(proof.draw_id)
     team = evidence.draws.teams.get(proof.draw_id, {}).get(proof.unit_id, ())
     proven = committed is not None and proof.commitment in committed
@@ -554,6 +567,7 @@ def build_receipt_parser() -> argparse.ArgumentParser:
                         help="how many of the given witnesses must have cosigned (default: all)")
     parser.add_argument("--origin", help="the log origin the checkpoint must name")
     parser.add_argument("--json", type=Path, metavar="FILE", help="also write what was proved as JSON")
+    parser.add_argument("--lang", choices=LANGS, default=default_lang(), help="zh (default) or en")
     return parser
 
 
@@ -562,6 +576,7 @@ def run_receipt(argv: Sequence[str]) -> int:
     from verify.receipt import ReceiptError, check_receipt, describe
 
     args = build_receipt_parser().parse_args(argv)
+    zh = args.lang == "zh"
     try:
         log_keys = read_keys(args.key)
         witnesses = []
@@ -572,38 +587,46 @@ def run_receipt(argv: Sequence[str]) -> int:
                 raise BundleError(f"--witness-key {path}: {exc}") from None
         text = read_small_text(args.receipt, limit=MAX_RECEIPT_BYTES)
     except BundleError as exc:
-        print(f"spotcheck-verify: {exc}", file=sys.stderr)
+        print(f"spotcheck-verify: {_said(str(exc), argv)}", file=sys.stderr)
         return EXIT_USAGE
     try:
         checked = check_receipt(text, log_keys, witnesses, origin=args.origin)
     except ReceiptError as exc:
-        print(f"回执无效 (receipt NOT valid): {args.receipt}: {exc}")
+        print(_say(zh, f"回执无效：{args.receipt}：{receipt_error_zh(str(exc))}",
+                   f"receipt NOT valid: {args.receipt}: {exc}"))
         return EXIT_FINDINGS
     wanted = len(witnesses) if args.min_witnesses is None else args.min_witnesses
     names = sorted({name for name, _ in checked.cosignatures})
     cp = checked.checkpoint
-    lines = [f"回执有效 (receipt valid): 事件 {checked.event_hash} 在日志 {cp.origin} 的第 "
-             f"{checked.index} 条 (index {checked.index}), 检查点大小 {cp.size} (tree size)"]
+    lines = [_say(zh, f"回执有效：事件 {checked.event_hash} 在日志 {cp.origin} 中，序号 {checked.index}，"
+                      f"检查点大小 {cp.size}",
+                  f"receipt valid: event {checked.event_hash} is at index {checked.index} of log "
+                  f"{cp.origin}, checkpoint size {cp.size}")]
     if checked.event is not None:
-        lines.append(f"  事件内容与哈希一致 (the event body matches its hash): {checked.event['type']}"
-                     f" at {checked.event['timestamp']}")
+        lines.append(_say(zh, f"  事件内容与哈希一致：{checked.event['type']}"
+                              f"（{checked.event['timestamp']}）",
+                          f"  the event body matches its hash: {checked.event['type']} at "
+                          f"{checked.event['timestamp']}"))
     else:
-        lines.append("  回执不含事件内容 (no event body in the receipt: it proves the hash only)")
+        lines.append(_say(zh, "  回执不含事件内容：它只证明哈希",
+                          "  no event body in the receipt: it proves the hash only"))
     for name, timestamp in checked.cosignatures:
         when = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(timestamp))
-        lines.append(f"  见证方联署 (cosigned by) {name} at {when}")
+        lines.append(_say(zh, f"  见证方 {name} 已联署（{when}）", f"  cosigned by {name} at {when}"))
     ok = len(names) >= wanted
     if not ok:
-        lines.append(f"回执未达见证要求 (witness policy NOT met): {len(names)} of the required "
-                     f"{wanted} witness(es) cosigned this checkpoint; fetch the receipt again once "
-                     "the witnesses have cosigned")
+        lines.append(_say(zh, f"回执未达见证要求：要求 {wanted} 个见证方联署，只有 {len(names)} 个联署了"
+                          "这个检查点；请待见证方联署后重新获取回执",
+                          f"witness policy NOT met: {len(names)} of the required {wanted} witness(es) "
+                          "cosigned this checkpoint; fetch the receipt again once the witnesses have "
+                          "cosigned"))
     print("\n".join(lines))
     if args.json is not None:
         try:
             _write_text(args.json, json.dumps({**describe(checked), "witness_policy_met": ok},
                                               ensure_ascii=False, indent=2) + "\n", "--json")
         except BundleError as exc:
-            print(f"spotcheck-verify: {exc}", file=sys.stderr)
+            print(f"spotcheck-verify: {_said(str(exc), argv)}", file=sys.stderr)
             return EXIT_USAGE
     return EXIT_OK if ok else EXIT_FINDINGS
 
@@ -617,6 +640,7 @@ def build_cosigner_key_parser() -> argparse.ArgumentParser:
     parser.add_argument("name", metavar="NAME", help="the cosigner's name, e.g. 652300.example/witness")
     parser.add_argument("--out", type=Path, metavar="DIR", required=True,
                         help="directory for the key files (created if missing)")
+    parser.add_argument("--lang", choices=LANGS, default=default_lang(), help="zh (default) or en")
     return parser
 
 
@@ -626,7 +650,8 @@ def run_cosigner_key(argv: Sequence[str]) -> int:
     try:
         signer = generate_cosigner(args.name)
     except CosignatureError as exc:
-        print(f"spotcheck-verify: cosigner name: {exc}", file=sys.stderr)
+        print("spotcheck-verify: " + _say(_lang_on(argv) == "zh", f"见证方名称：{exc}",
+                                           f"cosigner name: {exc}"), file=sys.stderr)
         return EXIT_USAGE
     try:
         if private.exists() or public.exists():

@@ -34,6 +34,30 @@ HELP_ZH: dict[str, str] = {
         "见证人（上级）的联署公钥：以它对审计包检查点的联署时间为后续条目定时，从而发现按本机构时钟"
         "倒签日期的步骤（可重复给出多个）",
     "the directory written by `spotcheck export`": "`spotcheck export` 写出的目录",
+    "zh (default) or en": "zh（中文，默认）或 en（英文）",
+    "Check an event's receipt (回执, a C2SP tlog-proof@v1 .tlog-proof file) offline: the event is in "
+    "the log whose key signed the checkpoint, at the index it names; the event body it carries (if "
+    "any) is the one logged; the witnesses' cosignatures hold.":
+        "离线核验一个事件的回执（C2SP tlog-proof@v1 格式的 .tlog-proof 文件）：该事件在签署检查点的"
+        "日志中、位于回执所说的序号；回执所附的事件内容（如有）就是记入日志的那一个；见证方的联署成立。",
+    "the .tlog-proof file": ".tlog-proof 回执文件",
+    "Check one declared conflict of a draw (回避证明) that the agency gave you (`spotcheck draw "
+    "conflict-proof`): the bundle (public or audit) is verified, then the proof's salted commitment "
+    "must be among those the draw's run recorded in the log. The draw's other conflicts stay unseen. "
+    "Exit 0: proven; 1: not proven, or the bundle has findings, or the officer is on the unit's team "
+    "all the same.":
+        "核验机构交给你的一项抽查回避证明（`spotcheck draw conflict-proof` 生成）：先核验核验包"
+        "（公开包或审计包），再核对证明中加盐的承诺是否在该次抽取记入日志的承诺之中。该次抽查的其他"
+        "利害关系不会显示。退出码 0：已证明；1：未证明，或核验包有问题，或该执法人员仍在该单位的检查组中。",
+    "a bundle written by `spotcheck export`": "`spotcheck export` 写出的核验包",
+    "the proof (JSON) the agency gave": "机构提供的证明（JSON）",
+    "the log's verifier key(s), obtained independently of the receipt":
+        "日志的核验公钥（须独立于回执另行取得）",
+    "a witness's cosigner verifier key (repeat for several)": "见证方的联署公钥（可重复给出多个）",
+    "how many of the given witnesses must have cosigned (default: all)":
+        "所给见证方中至少须有几个联署（默认：全部）",
+    "the log origin the checkpoint must name": "检查点须写明的日志名",
+    "also write what was proved as JSON": "另将核验结果写成 JSON 文件",
     "a signed checkpoint you saved earlier: the log must extend it":
         "你此前保存的签名检查点：日志必须在它之上延伸",
     "the log's verifier key obtained independently (default: the bundle's)":
@@ -107,12 +131,59 @@ _ERRORS_ZH: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"^(?P<p>.+): not a regular file.*; not read$", r"\g<p>：不是普通文件，未读取"),
         (r"^(?P<p>.+): already holds a cosigner key; not overwritten$",
          r"\g<p>：已有见证签名密钥，未覆盖"),
+        (r"^(?P<p>.+): not a directory$", r"\g<p>：不是目录，请给出 `spotcheck export` 写出的目录"),
+        (r"^(?P<p>.+): larger than (?P<n>\d+) bytes$", r"\g<p>：超过 \g<n> 字节，未读取"),
+        (r"^(?P<p>.+): a link to (?P<t>.+), outside the bundle; not followed$",
+         r"\g<p>：是指向审计包之外（\g<t>）的链接，未读取"),
+        (r"^(?P<p>.+): readable or writable by others \(mode (?P<m>\w+)\); a private key must be mode "
+         r"600: chmod 600 (?P<q>.+)$",
+         r"\g<p>：其他用户可以读写（权限 \g<m>）；私钥文件的权限须为 600：请运行 chmod 600 \g<q>"),
+        (r"^(?P<p>.+): a second bundle of log (?P<l>\S+) \(the first is (?P<f>.+)\)$",
+         r"\g<p>：是日志 \g<l> 的第二个审计包（第一个是 \g<f>），每个日志只给一个"),
+        (r"^--key (?P<k>.+): its key name \((?P<n>.+)\) is the origin of none of the bundles$",
+         r"--key \g<k>：其密钥名（\g<n>）不是任何一个审计包的日志名"),
+        (r"^--key (?P<k>.+): its key name \((?P<n>.+)\) is the origin of more than one of the "
+         r"bundles$",
+         r"--key \g<k>：其密钥名（\g<n>）是多个审计包的日志名"),
+        (r"^--key (?P<k>.+): a second key for log (?P<l>\S+)$", r"--key \g<k>：日志 \g<l> 的第二把公钥"),
+        (r"^--time (?P<t>\S+): not in 0\.\.2\*\*63-1$", r"--time \g<t>：不在 0 至 2**63-1 之间"),
+        (r"^--witness-key (?P<k>.+?): (?P<e>.+)$", r"--witness-key \g<k>：见证方公钥无效（\g<e>）"),
     ))
 
 
 def error_zh(message: str) -> str:
     """A usage error of the verifier's (a missing directory, an unreadable key) in Chinese."""
     for pattern, zh in _ERRORS_ZH:
+        found = pattern.match(message)
+        if found is not None:
+            return found.expand(zh)
+    return message
+
+
+_RECEIPT_ZH: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), zh) for pattern, zh in (
+        (r"^checkpoint: origin (?P<o>\S+), not (?P<w>\S+)$", r"检查点的日志名是 \g<o>，不是 \g<w>"),
+        (r"^checkpoint: (?P<e>.+)$", r"检查点无效：\g<e>"),
+        (r"^cosignatures: (?P<e>.+)$", r"联署无效：\g<e>"),
+        (r"^index (?P<i>\d+) is not below the checkpoint's size (?P<n>\d+)$",
+         r"序号 \g<i> 不小于检查点大小 \g<n>"),
+        (r"^inclusion proof: (?P<e>.+?): event (?P<h>\S+) is not at index (?P<i>\d+).*$",
+         r"包含证明不成立（\g<e>）：事件 \g<h> 不在第 \g<i> 条"),
+        (r"^no extra line: .*$", r"回执没有说明它证明的是哪个事件（缺少 extra 行）"),
+        (r"^no empty line between the proof and the checkpoint$", r"证明与检查点之间缺少空行"),
+        (r"^line 1 is (?P<l>.+), not (?P<h>.+)$", r"第 1 行是 \g<l>，不是 \g<h>：这不是 tlog-proof 回执"),
+        (r"^extra: the event hashes to (?P<r>\S+), not to the event hash.*$",
+         r"回执所附事件的哈希是 \g<r>，与回执声明的事件哈希不符"),
+        (r"^extra: (?P<e>.+)$", r"回执的 extra 行无效：\g<e>"),
+        (r"^the note is already cosigned by (?P<n>\S+)$", r"该检查点已由 \g<n> 联署过"),
+        (r"^cannot cosign: (?P<e>.+)$", r"无法联署：\g<e>"),
+        (r"^(?P<e>.*signature.*)$", r"签名无效：\g<e>"),
+    ))
+
+
+def receipt_error_zh(message: str) -> str:
+    """Why a receipt (or a note to cosign) is refused, in Chinese where a pattern knows it."""
+    for pattern, zh in _RECEIPT_ZH:
         found = pattern.match(message)
         if found is not None:
             return found.expand(zh)

@@ -83,8 +83,9 @@ def agency_add(
     with _ledger() as ledger:
         parent_id = None if parent is None else _agency(ledger, parent)
         ledger.app.establish_agency(name, code, kind, parent_id, origin)
-        typer.echo(t(f"established {name} ({code}){synced(ledger)}",
-                     f"已设立 {name}（{code}）{synced(ledger)}"))
+        logged = synced(ledger)
+        typer.echo(t(f"established {name} ({code}){logged}",
+                     f"已设立 {name}（{code}）{logged}"))
 
 
 @agency_app.command("list")
@@ -173,8 +174,9 @@ def entities_close(
     with _ledger() as ledger:
         identity = _unit(ledger, agency, credit_code)
         ledger.app.close_object(identity, reason)
-        typer.echo(t(f"closed {credit_code}{synced(ledger)}",
-                     f"已关闭 {credit_code}（不再参加此后的抽查，历史记录保留）{synced(ledger)}"))
+        logged = synced(ledger)
+        typer.echo(t(f"closed {credit_code}{logged}",
+                     f"已关闭 {credit_code}（不再参加此后的抽查，历史记录保留）{logged}"))
 
 
 @entities_app.command("update")
@@ -241,8 +243,9 @@ def _change(
 ) -> None:
     with _ledger() as ledger:
         ledger.app.change_object(_unit(ledger, agency, credit_code), change)
-        typer.echo(t(f"{done} {credit_code}{synced(ledger)}",
-                     f"已{DONE_ZH.get(done, done)} {credit_code}{synced(ledger)}"))
+        logged = synced(ledger)
+        typer.echo(t(f"{done} {credit_code}{logged}",
+                     f"已{DONE_ZH.get(done, done)} {credit_code}{logged}"))
 
 
 DONE_ZH = {"updated": "修改", "reclassified": "调整类别", "lifted": "解除特殊监管",
@@ -368,8 +371,9 @@ def inspectors_deactivate(
 def _change_inspector(certificate: str, change: Callable[[Inspector], None], done: str) -> None:
     with _ledger() as ledger:
         ledger.app.change_inspector(certificate, change)
-        typer.echo(t(f"{done} {certificate}{synced(ledger)}",
-                     f"已{DONE_ZH.get(done, done)} {certificate}{synced(ledger)}"))
+        logged = synced(ledger)
+        typer.echo(t(f"{done} {certificate}{logged}",
+                     f"已{DONE_ZH.get(done, done)} {certificate}{logged}"))
 
 
 @conflict_app.command("add")
@@ -383,8 +387,9 @@ def conflict_add(
     with _ledger() as ledger:
         unit_id = _unit(ledger, agency, unit, "--unit")
         ledger.app.declare_conflict(certificate, unit_id, reason)
-        typer.echo(t(f"conflict declared: {certificate} × {unit}{synced(ledger)}",
-                     f"已申报利害关系：{certificate} × {unit}{synced(ledger)}"))
+        logged = synced(ledger)
+        typer.echo(t(f"conflict declared: {certificate} × {unit}{logged}",
+                     f"已申报利害关系：{certificate} × {unit}{logged}"))
 
 
 # -- rulebooks and the plan ------------------------------------------------------------------------
@@ -414,9 +419,10 @@ def rulebook_adopt(
     with _ledger() as ledger:
         rulebook = _load_rulebook(book).adopt(adopted_from, stated, approved_by)
         ledger.app.adopt_rulebook(_agency(ledger, agency), rulebook, approved_by, reason)
-        typer.echo(t(f"adopted {rulebook.name} from {adopted_from}{synced(ledger)}",
+        logged = synced(ledger)
+        typer.echo(t(f"adopted {rulebook.name} from {adopted_from}{logged}",
                      f"已采用《{rulebook.source.title}》（{rulebook.name}），自 {adopted_from} 起生效"
-                     f"{synced(ledger)}"))
+                     f"{logged}"))
 
 
 def _share_bp(option: str, text: str) -> int:

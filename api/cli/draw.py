@@ -90,12 +90,13 @@ def draw_freeze(
     with _ceremony() as (ledger, ceremony):
         draw = ceremony.freeze(agency, period, _day("--on", on), plan, kind=kind, load_cap=load_cap)
         units = sum(s["population"] for s in draw.strata.values())
+        logged = synced(ledger)
         typer.echo(t(f"frozen: {draw.draw_id}, {units} in the population, {len(draw.strata)} "
                      f"stratum/strata, {len(draw.exclusions)} exclusion(s), window "
-                     f"{draw.window['start']}..{draw.window['end']}{synced(ledger)}",
+                     f"{draw.window['start']}..{draw.window['end']}{logged}",
                      f"已冻结：{draw.draw_id}，抽查对象总体 {units} 个，{len(draw.strata)} 个分层，"
                      f"排除 {len(draw.exclusions)} 个，抽查窗口 {draw.window['start']} 至 "
-                     f"{draw.window['end']}{synced(ledger)}"))
+                     f"{draw.window['end']}{logged}"))
         typer.echo(t("  public: the four input files' hashes, the strata counts, the entropy plan "
                      f"({_plan_text(draw)}); "
                      f"the draw key is {ceremony.keys.path(draw.draw_id)} (mode 0600, never in the "
@@ -124,8 +125,9 @@ def draw_commit(
     """A witness's commitment (见证人承诺), before any value is revealed."""
     with _ceremony() as (ledger, ceremony):
         ceremony.commit(draw_id, k, witness, role, commitment)
-        typer.echo(t(f"recorded: witness {k} commitment ({witness}, {role}){synced(ledger)}",
-                     f"已记录：第 {k} 个熵源的见证人承诺（{witness}，{role}）{synced(ledger)}"))
+        logged = synced(ledger)
+        typer.echo(t(f"recorded: witness {k} commitment ({witness}, {role}){logged}",
+                     f"已记录：第 {k} 个熵源的见证人承诺（{witness}，{role}）{logged}"))
         typer.echo(t("  public: the commitment hash; the value stays with the witness until the "
                      "reveal", "  公开内容：承诺哈希；值由见证人保管，揭示前不公开"))
 
@@ -159,8 +161,9 @@ def draw_reveal(
     """A witness's reveal (揭示), checked against the commitment; a mismatch is recorded."""
     with _ceremony() as (ledger, ceremony):
         ceremony.record_source(draw_id, k, "witness", value)
-        typer.echo(t(f"recorded: witness {k} reveal, matching its commitment{synced(ledger)}",
-                     f"已记录：第 {k} 个熵源的见证人揭示，与其承诺一致{synced(ledger)}"))
+        logged = synced(ledger)
+        typer.echo(t(f"recorded: witness {k} reveal, matching its commitment{logged}",
+                     f"已记录：第 {k} 个熵源的见证人揭示，与其承诺一致{logged}"))
         typer.echo(t("  public: that it matched; the value is sealed until disclosure",
                      "  公开内容：揭示与承诺一致；值在公开前密封"))
 
@@ -175,9 +178,10 @@ def draw_dice(
     """The witnessed dice roll (现场掷骰), after every witness has revealed."""
     with _ceremony() as (ledger, ceremony):
         ceremony.record_source(draw_id, k, "dice", digits, witnessed_by)
+        logged = synced(ledger)
         typer.echo(t(f"recorded: dice roll (source {k}), witnessed by {', '.join(witnessed_by)}"
-                     f"{synced(ledger)}",
-                     f"已记录：掷骰（第 {k} 个熵源），见证人 {'、'.join(witnessed_by)}{synced(ledger)}"))
+                     f"{logged}",
+                     f"已记录：掷骰（第 {k} 个熵源），见证人 {'、'.join(witnessed_by)}{logged}"))
         typer.echo(t("  public: who witnessed it; the digits are sealed until disclosure",
                      "  公开内容：见证人；数字在公开前密封"))
 
@@ -190,8 +194,9 @@ def draw_external(
     """The pre-announced public value (外部公开值), after every witness has revealed."""
     with _ceremony() as (ledger, ceremony):
         ceremony.record_source(draw_id, k, "external", value)
-        typer.echo(t(f"recorded: external value (source {k}){synced(ledger)}",
-                     f"已记录：外部公开值（第 {k} 个熵源）{synced(ledger)}"))
+        logged = synced(ledger)
+        typer.echo(t(f"recorded: external value (source {k}){logged}",
+                     f"已记录：外部公开值（第 {k} 个熵源）{logged}"))
         typer.echo(t("  public: that it was recorded; the value is sealed until disclosure",
                      "  公开内容：已记录；值在公开前密封"))
 
@@ -203,8 +208,9 @@ def draw_seed(
     """Derive the draw's one seed (种子) from every announced source; a second attempt is recorded."""
     with _ceremony() as (ledger, ceremony):
         draw = ceremony.derive_seed(draw_id, by)
-        typer.echo(t(f"recorded: the seed of {draw_id}{synced(ledger)}",
-                     f"已记录：{draw_id} 的种子{synced(ledger)}"))
+        logged = synced(ledger)
+        typer.echo(t(f"recorded: the seed of {draw_id}{logged}",
+                     f"已记录：{draw_id} 的种子{logged}"))
         typer.echo(t(f"  public: the seed commitment SHA-256(SEED) = {draw.seed_commitment}; "
                      "the seed is sealed until disclosure",
                      f"  公开内容：种子承诺 SHA-256(SEED) = {draw.seed_commitment}；种子在公开前密封"))
@@ -220,8 +226,9 @@ def draw_block(
     """Stop a draw for good (a witness never revealed): the period needs a new ruling."""
     with _ceremony() as (ledger, ceremony):
         ceremony.block(draw_id, reason, detail, by)
-        typer.echo(t(f"recorded: {draw_id} blocked ({reason}){synced(ledger)}",
-                     f"已记录：{draw_id} 终止（{reason}）{synced(ledger)}"))
+        logged = synced(ledger)
+        typer.echo(t(f"recorded: {draw_id} blocked ({reason}){logged}",
+                     f"已记录：{draw_id} 终止（{reason}）{logged}"))
         typer.echo(t("  public: the reason and who recorded it", "  公开内容：终止原因和记录人"))
 
 
@@ -232,9 +239,10 @@ def draw_run(draw_id: DrawId) -> None:
     with _ceremony() as (ledger, ceremony):
         draw = ceremony.run(draw_id)
         assert draw.drawn is not None
+        logged = synced(ledger)
         typer.echo(t(f"recorded: the draw of {draw_id}, selected {_counts(draw.drawn['selected'])}"
-                     f"{synced(ledger)}",
-                     f"已记录：{draw_id} 的抽取，抽中 {_counts(draw.drawn['selected'])}{synced(ledger)}"))
+                     f"{logged}",
+                     f"已记录：{draw_id} 的抽取，抽中 {_counts(draw.drawn['selected'])}{logged}"))
         typer.echo(t(f"  public: the counts and the hashes (selection {draw.drawn['selection_hash']}, "
                      f"assignment {draw.drawn['assignment_hash']}); the list is sealed",
                      f"  公开内容：数量和哈希（抽取结果 {draw.drawn['selection_hash']}，"
@@ -251,8 +259,9 @@ def draw_fix(
     with _ceremony() as (ledger, ceremony):
         draw = ceremony.fix(draw_id, by, _day("--on", on))
         assert draw.fixed is not None
-        typer.echo(t(f"recorded: the list of {draw_id} fixed by {by} on {on}{synced(ledger)}",
-                     f"已记录：{draw_id} 的名单由 {by} 于 {on} 确定{synced(ledger)}"))
+        logged = synced(ledger)
+        typer.echo(t(f"recorded: the list of {draw_id} fixed by {by} on {on}{logged}",
+                     f"已记录：{draw_id} 的名单由 {by} 于 {on} 确定{logged}"))
         typer.echo(t("  public: the list hash ", "  公开内容：名单哈希 ") + draw.fixed["list_hash"])
 
 
@@ -281,9 +290,10 @@ def draw_amend(
             assert recuse is not None and unit is not None
             ceremony.recuse(draw_id, unit, recuse, reason, approved_by)
             what = t("recusal filled by the next eligible officer", "由下一名符合条件的执法人员替补回避")
+        logged = synced(ledger)
         typer.echo(t(f"recorded: amendment of {draw_id}: {what}, approved by {approved_by}"
-                     f"{synced(ledger)}",
-                     f"已记录：{draw_id} 的名单变更：{what}，批准人 {approved_by}{synced(ledger)}"))
+                     f"{logged}",
+                     f"已记录：{draw_id} 的名单变更：{what}，批准人 {approved_by}{logged}"))
         typer.echo(t("  public: the approver and the details' hash; the details are sealed",
                      "  公开内容：批准人和变更详情的哈希；详情密封"))
 
@@ -329,10 +339,11 @@ def draw_export(
         out.mkdir(parents=True, exist_ok=True, mode=0o700)
         for name, data in files.items():
             _write_secret(out / name, data)
+        logged = synced(ledger)
         typer.echo(t(f"wrote {len(files)} file(s) of {draw_id} to {out} "
-                     f"({', '.join(sorted(files))}); the opening by {who} is recorded{synced(ledger)}",
+                     f"({', '.join(sorted(files))}); the opening by {who} is recorded{logged}",
                      f"已把 {draw_id} 的 {len(files)} 个文件写入 {out}（{'、'.join(sorted(files))}）；"
-                     f"{who} 的打开已记录{synced(ledger)}"))
+                     f"{who} 的打开已记录{logged}"))
 
 
 @draw_app.command("conflict-proof")
@@ -356,8 +367,11 @@ def draw_conflict_proof(
             typer.echo(text, nl=False)
         else:
             _write_secret(out, text.encode("utf-8"))
-            typer.echo(f"wrote the conflict proof of {inspector} with {unit} ({draw_id}) to {out}; "
-                       f"the opening by {who} is recorded{synced(ledger)}")
+            logged = synced(ledger)
+            typer.echo(t(f"wrote the conflict proof of {inspector} with {unit} ({draw_id}) to {out}; "
+                         f"the opening by {who} is recorded{logged}",
+                         f"已将 {inspector} 与 {unit} 的回避证明（{draw_id}）写入 {out}；{who} 的这次"
+                         f"打开已记录在案{logged}"))
 
 
 def _write_secret(path: Path, data: bytes) -> None:
@@ -404,10 +418,11 @@ def draw_record_sheet(
             out.write_text(page, encoding="utf-8")
         except OSError as exc:
             _fail(f"--out: {out}: {exc.strerror or exc}")
+        logged = synced(ledger)
         typer.echo(t(f"wrote the record of the ceremony of {draw_id} to {out}",
                      f"已把 {draw_id} 的摇号记录写入 {out}")
-                   + (t(" (with the values; the opening is recorded" + synced(ledger) + ")",
-                        "（含揭示值；本次打开已记录" + synced(ledger) + "）")
+                   + (t(" (with the values; the opening is recorded" + logged + ")",
+                        "（含揭示值；本次打开已记录" + logged + "）")
                       if values is not None and draw.disclosed_key is None else
                       "" if values is not None else t(" (values sealed)", "（值密封）")))
 
@@ -545,10 +560,11 @@ def calendar_record(
         stored: Agency = ledger.app.repository.get(identity)
         replaced = year in stored.working_calendar
         ledger.app.record_working_calendar(identity, schedule, by)
+        logged = synced(ledger)
         typer.echo(t(f"recorded: the {year} working-day schedule of {agency} ({schedule['source']})"
-                     + (", replacing the earlier record" if replaced else "") + synced(ledger),
+                     + (", replacing the earlier record" if replaced else "") + logged,
                      f"已记录：{agency} 的 {year} 年工作日安排（{schedule['source']}）"
-                     + ("，取代此前的记录" if replaced else "") + synced(ledger)))
+                     + ("，取代此前的记录" if replaced else "") + logged))
 
 
 def _package_schedule(year: int) -> dict[str, Any]:

@@ -206,7 +206,18 @@ def log_witness_add(
         ledger.log(log)
         added = _guard(lambda: ledger.witnessing.add(log, _key_text(key), url))
         done = ledger.witnessing.submit(force=True).get(log, {}).get(added.name, "up to date")
-    typer.echo(f"log {log}: witness {added.name} at {added.url}: {done}")
+    typer.echo(t(f"log {log}: witness {added.name} at {added.url}: {done}",
+                 f"日志 {log}：见证方 {added.name}（{added.url}）：{_outcome(done)}"))
+
+
+def _outcome(outcome: str) -> str:
+    """What a witness answered (``cosigned``, ``up to date``, ``409: …``), in Chinese."""
+    from api.error_text import rule_zh
+    said = {"cosigned": "已联署", "up to date": "已是最新"}.get(outcome)
+    if said is not None:
+        return said
+    status, _, error = outcome.partition(": ")
+    return f"失败（{status}）：{rule_zh(error) or error}"
 
 
 @log_app.command("witness-submit")
@@ -218,8 +229,10 @@ def log_witness_submit() -> None:
         for name in ledger.store.logs():
             for row in ledger.witnessing.status(name):
                 outcome = done.get(name, {}).get(row["witness"], "up to date")
-                typer.echo(f"log {name}: witness {row['witness']}: {outcome}; cosigned "
-                           f"{row['cosigned_size']} of {row['checkpoint_size']}")
+                typer.echo(t(f"log {name}: witness {row['witness']}: {outcome}; cosigned "
+                             f"{row['cosigned_size']} of {row['checkpoint_size']}",
+                             f"日志 {name}：见证方 {row['witness']}：{_outcome(outcome)}；已联署至第 "
+                             f"{row['cosigned_size']} 条（共 {row['checkpoint_size']} 条）"))
 
 
 @log_app.command("witness-remove")
@@ -230,7 +243,8 @@ def log_witness_remove(
     """Stop submitting a log's checkpoints to a witness (its cosignatures so far are kept)."""
     with _ledger() as ledger:
         _guard(lambda: ledger.witnessing.remove(log, name))
-    typer.echo(f"log {log}: no longer submitted to {name}")
+    typer.echo(t(f"log {log}: no longer submitted to {name}",
+                 f"日志 {log}：不再提交给见证方 {name}（已有的联署保留）"))
 
 
 @log_app.command("prove")
@@ -280,9 +294,12 @@ def log_tiles(
         with ledger.store.read() as cur:
             checkpoint, files = _guard(lambda: write_tiles(
                 cur, chosen.name, out, ledger.store._sql,
-                progress=lambda n: typer.echo(f"  … {n:,} tiles written", err=True)))
-    typer.echo(f"wrote log {chosen.name} (checkpoint {checkpoint.size}) as {files} tile(s) and "
-               f"its checkpoint to {out}")
+                progress=lambda n: typer.echo(t(f"  … {n:,} tiles written",
+                                                f"  …… 已写入 {n:,} 个瓦片"), err=True)))
+    typer.echo(t(f"wrote log {chosen.name} (checkpoint {checkpoint.size}) as {files} tile(s) and "
+                 f"its checkpoint to {out}",
+                 f"已将日志 {chosen.name}（检查点大小 {checkpoint.size}）写成 {files} 个瓦片及其检查点，"
+                 f"存于 {out}"))
 
 
 @app.command("receipt")
@@ -302,7 +319,8 @@ def receipt(
         out.write_text(text, encoding="utf-8")
     except OSError as exc:
         _fail(f"--out {out}: cannot be written: {exc}")
-    typer.echo(f"wrote the receipt of event {index} of log {chosen.name} to {out}")
+    typer.echo(t(f"wrote the receipt of event {index} of log {chosen.name} to {out}",
+                 f"已将日志 {chosen.name} 第 {index} 个事件的收据写入 {out}"))
 
 
 @checkpoint_app.command("show")

@@ -117,11 +117,12 @@ def record_file(
         late = (t(f", {filed.working_days_late} working day(s) late",
                   f"，逾期 {filed.working_days_late} 个工作日") if filed.working_days_late
                 else t(", on time", "，按时") if filed.due else "")
+        logged = synced(ledger)
         typer.echo(t(f"recorded: the record of {unit} in {draw_id}, filed by {by} on {on} "
-                     f"(due {filed.due or '(no deadline in the rulebook)'}{late}){synced(ledger)}",
+                     f"(due {filed.due or '(no deadline in the rulebook)'}{late}){logged}",
                      f"已记录：{draw_id} 中 {unit} 的检查记录，由 {by} 于 {on} 填报"
                      + (f"（期限 {filed.due}{late}）" if filed.due else "（规则手册未规定期限）")
-                     + synced(ledger)))
+                     + logged))
         note = _followed_up(before, inspections, draw_id, unit, filed.inspection)
         if note:
             typer.echo(note)
@@ -146,11 +147,15 @@ def record_template(
         form = inspections.record_form(draw_id, unit, by, why)
         suffix = synced(ledger)
         write_record_form(target, form)
-        typer.echo(f"wrote {target}: the record form of {form.unit_name}（{unit}）in {draw_id}, "
-                   f"{len(form.items)} item(s) of the rulebook, team "
-                   + "、".join(f"{n}（{c}）" for c, n in form.team)
-                   + f"; file it with `spotcheck record file {draw_id} --unit {unit} --file "
-                   f"{target} --by CERT --on DATE`{suffix}")
+        team = "、".join(f"{n}（{c}）" for c, n in form.team)
+        typer.echo(t(f"wrote {target}: the record form of {form.unit_name}（{unit}）in {draw_id}, "
+                     f"{len(form.items)} item(s) of the rulebook, team {team}; file it with "
+                     f"`spotcheck record file {draw_id} --unit {unit} --file {target} --by CERT "
+                     f"--on DATE`{suffix}",
+                     f"已写入 {target}：{draw_id} 中 {form.unit_name}（{unit}）的现场检查记录表，"
+                     f"列有规则手册的 {len(form.items)} 个检查事项，检查组 {team}；填好后用 "
+                     f"`spotcheck record file {draw_id} --unit {unit} --file {target} --by 执法证号 "
+                     f"--on 日期` 填报{suffix}"))
 
 
 def _special(inspections: Inspections, draw_id: str, unit: str) -> bool:
@@ -177,10 +182,11 @@ def record_correct(
     with _inspections() as (ledger, inspections):
         before = _special(inspections, draw_id, unit)
         corrected = inspections.correct_record(draw_id, unit, record, reason, by, _day("--on", on))
+        logged = synced(ledger)
         typer.echo(t(f"recorded: correction {corrected.corrections} of the record of {unit} in "
-                     f"{draw_id} by {by} ({reason.strip()}){synced(ledger)}",
+                     f"{draw_id} by {by} ({reason.strip()}){logged}",
                      f"已记录：{draw_id} 中 {unit} 检查记录的第 {corrected.corrections} 次更正，"
-                     f"由 {by} 办理（{reason.strip()}）{synced(ledger)}"))
+                     f"由 {by} 办理（{reason.strip()}）{logged}"))
         note = _followed_up(before, inspections, draw_id, unit, corrected)
         if note:
             typer.echo(note)
@@ -292,10 +298,11 @@ def record_recusal(
         outcome = (t(f"granted; {replacement} drawn in as the replacement",
                      f"准予回避；抽取 {replacement} 替补") if granted
                    else t("refused; the team stays", "不予回避；检查组不变"))
+        logged = synced(ledger)
         typer.echo(t(f"recorded: recusal of {officer} at {unit} asked by {requested_by}, {outcome} "
-                     f"(decided by {decided_by}){synced(ledger)}",
+                     f"(decided by {decided_by}){logged}",
                      f"已记录：{requested_by} 申请 {officer} 在 {unit} 回避，{outcome}"
-                     f"（决定人 {decided_by}）{synced(ledger)}"))
+                     f"（决定人 {decided_by}）{logged}"))
 
 
 # -- follow-up -------------------------------------------------------------------------------------
@@ -312,10 +319,11 @@ def rectify(
         before = _special(inspections, draw_id, unit)
         inspection = inspections.rectify(draw_id, unit, order - 1, _day("--on", on), verified_by,
                                          evidence)
+        logged = synced(ledger)
         typer.echo(t(f"recorded: order {order} of {unit} rectified on {on}, verified by "
-                     f"{verified_by}; {len(inspection.open_orders)} order(s) still open{synced(ledger)}",
+                     f"{verified_by}; {len(inspection.open_orders)} order(s) still open{logged}",
                      f"已记录：{unit} 的第 {order} 项责令改正于 {on} 整改完成，核查人 {verified_by}；"
-                     f"尚有 {len(inspection.open_orders)} 项未完成{synced(ledger)}"))
+                     f"尚有 {len(inspection.open_orders)} 项未完成{logged}"))
         note = _followed_up(before, inspections, draw_id, unit, inspection)
         if note:
             typer.echo(note)
@@ -343,10 +351,11 @@ def disclose_result(
         assert published.disclosed is not None
         public = published.disclosed["public"]
         late = published.disclosed["working_days_late"]
+        logged = synced(ledger)
         typer.echo(t(f"recorded: the result of {unit} in {draw_id} published by {by} on {on}"
-                     + (f", {late} working day(s) late" if late else "") + synced(ledger),
+                     + (f", {late} working day(s) late" if late else "") + logged,
                      f"已记录：{draw_id} 中 {unit} 的检查结果由 {by} 于 {on} 公开"
-                     + (f"，逾期 {late} 个工作日" if late else "") + synced(ledger)))
+                     + (f"，逾期 {late} 个工作日" if late else "") + logged))
         digests = published.disclosed["withheld"]
         typer.echo(t("  public: ", "  公开内容：") + public["unit"] + t(", ", "，") + public["category"]
                    + "".join(t(f"; {item.field} shown as {item.notice} (its value committed by "
@@ -402,8 +411,9 @@ def disclose_list(
     """The task notice (抽查任务公告): unseal the list once every visit is recorded."""
     with _inspections() as (ledger, inspections):
         inspections.disclose_list(draw_id, by, _day("--on", on))
-        typer.echo(t(f"recorded: the list of {draw_id} disclosed by {by} on {on}{synced(ledger)}",
-                     f"已记录：{draw_id} 的名单由 {by} 于 {on} 公开{synced(ledger)}"))
+        logged = synced(ledger)
+        typer.echo(t(f"recorded: the list of {draw_id} disclosed by {by} on {on}{logged}",
+                     f"已记录：{draw_id} 的名单由 {by} 于 {on} 公开{logged}"))
         typer.echo(t("  public: the units and teams (抽查任务公告) and the draw key; anyone can now "
                      "check the seed and the list against the hashes fixed earlier",
                      "  公开内容：检查对象和检查组（抽查任务公告）以及抽查密钥；任何人现在都可以"
@@ -424,10 +434,11 @@ def disclose_year_list(
         if uuid not in ledger.app.repository:
             _fail(f"--agency: no agency with division code {agency} (see `spotcheck agency list`)")
         count = ledger.app.publish_year_list(uuid, year, by)
+        logged = synced(ledger)
         typer.echo(t(f"recorded: the {year} list of units under random supervision of {agency}, "
-                     f"{count} unit(s), published by {by}{synced(ledger)}",
+                     f"{count} unit(s), published by {by}{logged}",
                      f"已记录：{agency} 的 {year} 年度双随机抽查对象名录，共 {count} 个单位，"
-                     f"由 {by} 公开{synced(ledger)}"))
+                     f"由 {by} 公开{logged}"))
         typer.echo(t("  public: ", "  公开内容：") + "抽查计划公告 → 年度双随机抽查对象名录 "
                    f"(`spotcheck public show --agency {agency} --year {year}`)")
 

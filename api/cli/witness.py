@@ -17,6 +17,7 @@ import typer
 
 from api.cli.catalog import COMMANDS
 from api.cli.support import command_group, expected_errors, opened_ledger, print_value
+from api.language import t
 
 if TYPE_CHECKING:
     from ledger.log.witness import WitnessStore
@@ -32,7 +33,8 @@ def _key_text(value: str) -> str:
         try:
             return path.read_text(encoding="utf-8").strip()
         except OSError as exc:
-            raise typer.BadParameter(f"{value}: cannot be read: {exc}") from None
+            raise typer.BadParameter(t(f"{value}: cannot be read: {exc}",
+                                       f"{value}：无法读取（{exc}）")) from None
     return value.strip()
 
 
@@ -59,7 +61,8 @@ def witness_add_log(
     """Witness a log: cosign its checkpoints, each only if it extends the last one cosigned."""
     with opened_ledger() as ledger, expected_errors():
         added = _store(ledger).add_log(_key_text(key), note)
-    typer.echo(f"witnessing log {added.origin} ({len(added.keys)} key(s))")
+    typer.echo(t(f"witnessing log {added.origin} ({len(added.keys)} key(s))",
+                 f"已开始见证日志 {added.origin}（{len(added.keys)} 把密钥）"))
 
 
 @witness_app.command("status")
@@ -78,13 +81,18 @@ def witness_status(
                  "logs": store.logs(), "refusals": store.refusals(limit=refusals)}
 
     def text(v: dict[str, Any]) -> str:
-        lines = [f"见证方 (witness): {v['witness'] or '未创建 (none: spotcheck witness init)'}"]
+        lines = [t(f"witness: {v['witness'] or 'none (spotcheck witness init)'}",
+                   f"见证方：{v['witness'] or '未创建（请运行 spotcheck witness init）'}")]
         for row in v["logs"]:
-            lines.append(f"  {row['origin']}: 已联署至 {row['cosigned_size']} 条 (cosigned size) "
-                         f"at {row['cosigned_at'] or '-'}; 拒绝 {row['refusals']} 次 (refusals)")
+            lines.append(t(f"  {row['origin']}: cosigned size {row['cosigned_size']} at "
+                           f"{row['cosigned_at'] or '-'}; {row['refusals']} refusal(s)",
+                           f"  {row['origin']}：已联署至第 {row['cosigned_size']} 条（"
+                           f"{row['cosigned_at'] or '-'}）；拒绝 {row['refusals']} 次"))
         for r in v["refusals"]:
-            lines.append(f"  拒绝 (refused) {r['received_at']} {r['origin']} size {r['tree_size']} "
-                         f"old {r['old_size']}: {r['status']} {r['reason']}")
+            lines.append(t(f"  refused {r['received_at']} {r['origin']} size {r['tree_size']} "
+                           f"old {r['old_size']}: {r['status']} {r['reason']}",
+                           f"  已拒绝 {r['received_at']} {r['origin']}：大小 {r['tree_size']}，"
+                           f"此前 {r['old_size']}：{r['status']} {_reason(r['reason'])}"))
         return "\n".join(lines)
 
     print_value(value, as_json, text)
@@ -114,8 +122,14 @@ def witness_export(
         (directory / f"refused-{n}.txt").write_text(
             f"status {refusal['status']}: {refusal['reason']}\nreceived {refusal['received_at']}"
             f"\n\n{refusal['request']}", encoding="utf-8", newline="")
-    typer.echo(f"wrote {len(cosigned)} cosigned checkpoint(s) and {len(refused)} refusal(s) to "
-               f"{out}")
+    typer.echo(t(f"wrote {len(cosigned)} cosigned checkpoint(s) and {len(refused)} refusal(s) to "
+                 f"{out}", f"已将 {len(cosigned)} 个联署的检查点和 {len(refused)} 次拒绝写入 {out}"))
+
+
+def _reason(reason: str) -> str:
+    """A refusal's reason (the witness protocol's English) in the reader's language."""
+    from api.error_text import rule_zh
+    return t(reason, rule_zh(reason) or reason)
 
 
 def _directory(origin: str) -> str:

@@ -10,9 +10,11 @@ reads one field for the field and one for the rule::
 
 ``message`` is the whole sentence in ``lang`` — Chinese unless the request's ``Accept-Language``
 prefers English (:mod:`api.http.language`, :mod:`api.error_text`); ``field`` and ``rule`` are the
-two parts as the code wrote them (the field's internal name, the English rule), for programs. A request the
-routes' schemas refuse is a 422 of the same shape (the first problem in ``field``/``rule``, all of them in
-``problems``). An error the code did not expect is a 500 with the request id and nothing else:
+two parts as the code wrote them (the field's internal name, the English rule), for programs. A
+request the routes' schemas refuse is a 422 of the same shape (the first problem in
+``field``/``rule``, all of them in ``problems``, each with its ``message`` in ``lang`` beside
+pydantic's English ``rule``). An error the code did not expect is a 500 with the request id and
+nothing else:
 the traceback goes to the server's log, never to the client.
 """
 
@@ -66,6 +68,8 @@ def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     problems = [{"field": _field(tuple(e.get("loc", ()))), "in": str((e.get("loc") or ("body",))[0]),
                  "rule": str(e.get("msg", "invalid"))} for e in exc.errors()]
+    for problem in problems:  # the field and pydantic's rule stay for programs; people read message
+        problem["message"] = text(f"{problem['field']}: {problem['rule']}", surface="http")
     first = problems[0] if problems else {"field": "body", "rule": "invalid request"}
     return JSONResponse(error_body("invalid", first["field"], first["rule"],
                                    text(f"{first['field']}: {first['rule']}", surface="http"), request,
