@@ -1,0 +1,237 @@
+"""The staff's pages for one unit after the draw: publishing a result through the confidentiality
+review (发布前审核), the recusal asked at the visit (现场回避), and verifying an order to correct
+(整改核查). Each goes through the same service as the JSON routes; each refused form names its
+field and writes nothing."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+from typing import Any
+
+import pytest
+from browser import DESKTOP, PHONE, no_horizontal_scroll, shot
+from pages_world import COUNTY, Q1, World
+from test_pages_staff import Q2, browser, csrf_of, sign_in, signed_in, site, world
+
+from ledger.demo.county import demo_record
+from verify.canonical import canonical_json
+
+pytestmark = pytest.mark.sqlite_only
+__all__ = ["browser", "site", "world"]  # the fixtures, one world for this module
+SECRET = "企业提供了原料配比：环氧树脂62%、固化剂38%"
+
+
+@pytest.fixture(scope="module")
+def tasks(world: World) -> list[dict[str, Any]]:
+    """Q2's tasks as the operator opened them (recorded)."""
+    found: list[dict[str, Any]] = world.api.ok("POST", f"/api/draws/{Q2}/tasks", "op",
+                                               json={"why": "安排检查"})["tasks"]
+    return found
+
+
+def file_record(world: World, task: dict[str, Any], visited: date, role: str = "clean",
+                **extra: Any) -> str:
+    unit, team = task["credit_code"], tuple(task["team"])
+    record = {**demo_record(team, visited, world.items, unit, role, ""), **extra}
+    world.api.ok("POST", f"/api/draws/{Q2}/units/{unit}/record", world.officers[team[0]],
+                 json={"record": record, "on": visited.isoformat()})
+    return str(unit)
+
+
+def inspection(world: World, draw_id: str, unit: str) -> Any:
+    return world.api.service.records.inspections.inspection(draw_id, unit)
+
+
+def test_withheld_text_never_reaches_the_public_pages_and_shows_as_separated(
+        world: World, tasks: list[dict[str, Any]], site: str, browser: Any) -> None:
+    unit = file_record(world, tasks[0], date(2026, 4, 14), "open_order", public_remarks=SECRET,
+                       orders=[{"order": "按规范设置废水排放口及标志牌", "due": "2026-05-14"}])
+    op = sign_in(browser, site, world.api.tokens["op"], DESKTOP)
+    op.goto(f"{site}/ceremony/{Q2}")
+    with op.expect_navigation():
+        op.click(f'#results-due tr[data-unit="{unit}"] a')
+    preview = op.inner_text("#preview")
+    assert SECRET in preview and "须经审核" in preview  # the operator reads what would go out
+    shot(op, "publish-review-desktop")
+    # published as it stands without a reviewer: refused, the reviewer named, nothing written
+    with op.expect_navigation():
+        op.click("#publish-button")
+    assert op.get_attribute("#form-error", "data-field") == "reviewer"
+    assert "审查人" in op.inner_text("#form-error") and "公开说明须经审核" in op.inner_text(
+        "#form-error")
+    assert inspection(world, Q2, unit).disclosed is None
+    # withhold the text (commercial secret): the preview shows what the public will read
+    row = '#withhold tr[data-field="remarks"]'
+    op.select_option(f"{row} select", "commercial_secret")
+    with op.expect_navigation():
+        op.click("#preview-button")
+    shown = op.inner_text('#preview dd[data-field="remarks"]')
+    assert shown.startswith("已作区分处理（商业秘密）") and SECRET not in shown
+    assert "按规范设置废水排放口及标志牌" in op.inner_text('#preview dd[data-field="orders"]')
+    shot(op, "publish-preview-withheld-desktop")
+    # the conclusion of the review is asked for, named as the form names it
+    op.fill("#reviewer", "办公室主任王敏")
+    op.fill("#reviewed_on", "2026-04-27")
+    op.fill("#publish-on", "2026-04-28")
+    with op.expect_navigation():
+        op.click("#publish-button")
+    assert op.get_attribute("#form-error", "data-field").endswith("].conclusion")
+    assert "公开说明 · 审查结论" in op.inner_text("#form-error")
+    assert op.get_attribute(f"{row} input[type=text]", "aria-invalid") == "true"
+    assert SECRET not in op.inner_text("#preview")  # still previewed as chosen
+    assert inspection(world, Q2, unit).disclosed is None
+    shot(op, "publish-review-error-desktop")
+    op.fill(f"{row} input[type=text]", "涉及企业原料配比，属商业秘密，不予公开")
+    with op.expect_navigation():
+        op.click("#publish-button")
+    assert op.url.endswith(f"/ceremony/{Q2}?published={unit}")
+    assert unit in op.inner_text("#published")
+    disclosed = inspection(world, Q2, unit).disclosed
+    assert disclosed["review"] == [{
+        "field": "remarks", "ground": "commercial_secret",
+        "basis": "《中华人民共和国政府信息公开条例》第十五条",
+        "conclusion": "涉及企业原料配比，属商业秘密，不予公开", "reviewer": "办公室主任王敏",
+        "reviewed_on": "2026-04-27"}]
+    assert disclosed["withheld"] == {"remarks": hashlib.sha256(canonical_json(SECRET)).hexdigest()}
+    # the public: the result page, the search, the agency's year; never the withheld text
+    public = op.context.browser.new_context(viewport=PHONE, locale="zh-CN").new_page()
+    for path in (f"/r/{Q2}/{unit}", f"/search?q={unit}", f"/a/{COUNTY}/2026"):
+        public.goto(site + path)
+        assert SECRET not in public.content(), path
+    public.goto(f"{site}/r/{Q2}/{unit}")
+    assert "已作区分处理（商业秘密）" in public.inner_text("main")
+    shot(public, "result-withheld-phone")
+    assert no_horizontal_scroll(public)
+    for answer in (world.api.ok("GET", f"/api/public/search?q={unit}"),
+                   world.api.ok("GET", f"/api/public/agencies/{COUNTY}/2026")):
+        assert SECRET not in str(answer)
+    public.context.close()
+    op.context.close()
+
+
+def test_a_public_text_is_published_once_a_reviewer_approves_it(
+        world: World, tasks: list[dict[str, Any]]) -> None:
+    text = "企业已按要求提交自行监测报告"
+    unit = file_record(world, tasks[1], date(2026, 4, 15), public_remarks=text)
+    console = signed_in(world, "op")
+    page = console.get(f"/ceremony/{Q2}/units/{unit}")
+    assert page.status_code == 200 and 'id="publish-form"' in page.text
+    forged = console.post(f"/ceremony/{Q2}/units/{unit}/publish", data={
+        "csrf": "0" * 64, "reviewer": "办公室主任", "reviewed_on": "2026-04-27"})
+    assert forged.status_code == 403 and inspection(world, Q2, unit).disclosed is None
+    bad_date = console.post(f"/ceremony/{Q2}/units/{unit}/publish", data={
+        "csrf": csrf_of(page.text), "reviewer": "办公室主任", "reviewed_on": "2026-04-31"})
+    assert bad_date.status_code == 422 and 'data-field="reviewed_on"' in bad_date.text
+    assert 'id="reviewed_on" name="reviewed_on" value="2026-04-31" aria-invalid="true"' \
+        in bad_date.text and inspection(world, Q2, unit).disclosed is None
+    done = console.post(f"/ceremony/{Q2}/units/{unit}/publish", data={
+        "csrf": csrf_of(page.text), "reviewer": "办公室主任", "reviewed_on": "2026-04-27",
+        "on": "2026-04-28"}, follow_redirects=False)
+    assert done.status_code == 303, done.text[-1500:]
+    disclosed = inspection(world, Q2, unit).disclosed
+    assert disclosed["public"]["remarks"] == text and disclosed["withheld"] == {}
+    assert disclosed["review"][0]["ground"] == "approved"
+    assert disclosed["review"][0]["reviewer"] == "办公室主任"
+    assert text in console.get(f"/r/{Q2}/{unit}").text
+    again = console.get(f"/ceremony/{Q2}/units/{unit}")
+    assert 'id="publish-form"' not in again.text and 'id="published"' in again.text
+
+
+def test_a_recusal_at_the_visit_is_recorded_from_the_officers_form(
+        world: World, tasks: list[dict[str, Any]]) -> None:
+    task = tasks[2]
+    unit, team = task["credit_code"], list(task["team"])
+    officer = signed_in(world, world.officers[team[0]])
+    form = officer.get(f"/officer/record/{Q2}/{unit}")
+    assert form.status_code == 200 and 'id="recusal-form"' in form.text
+    post = {"csrf": csrf_of(form.text), "officer": team[1], "requested_by": "企业负责人"}
+    no_reason = officer.post(f"/officer/record/{Q2}/{unit}/recusal", data={**post, "granted": "no"})
+    assert no_reason.status_code == 422 and 'data-field="recusal.reason"' in no_reason.text
+    assert "回避理由" in no_reason.text and 'id="rcl-reason" name="reason" value="" ' \
+        'aria-invalid="true"' in no_reason.text
+    assert inspection(world, Q2, unit) is None  # nothing written
+    no_decision = officer.post(f"/officer/record/{Q2}/{unit}/recusal",
+                               data={**post, "reason": "曾在该企业任职"})
+    assert no_decision.status_code == 422 and 'data-field="recusal.granted"' in no_decision.text
+    refused = officer.post(f"/officer/record/{Q2}/{unit}/recusal", data={
+        **post, "reason": "与企业法定代表人系同学", "granted": "no"})
+    assert refused.status_code == 200 and 'id="recusal-saved"' in refused.text
+    assert "不予准许" in refused.text
+    granted = officer.post(f"/officer/record/{Q2}/{unit}/recusal", data={
+        **post, "reason": "曾在该企业任职，三年内", "granted": "yes"})
+    assert granted.status_code == 200, granted.text[-1500:]
+    recusals = inspection(world, Q2, unit).recusals
+    assert [r["granted"] for r in recusals] == ["no", "yes"]
+    replacement = recusals[1]["replacement"]
+    assert replacement and replacement not in team
+    assert f"抽取 {replacement} 替补" in granted.text
+    now = world.api.service.records.inspections.team(Q2, unit)
+    assert team[1] not in now and replacement in now
+
+
+def test_the_operator_records_a_recusal_and_an_unknown_officer_is_named(
+        world: World, tasks: list[dict[str, Any]]) -> None:
+    task = tasks[3]
+    unit, team = task["credit_code"], list(task["team"])
+    console = signed_in(world, "op")
+    page = console.get(f"/ceremony/{Q2}/units/{unit}")
+    assert page.status_code == 200 and 'id="recusal-form"' in page.text
+    assert not any(c in page.text for c in team)  # the sealed team is not shown here
+    data = {"csrf": csrf_of(page.text), "requested_by": "企业环保负责人", "reason": "亲属关系",
+            "granted": "no"}
+    stranger = console.post(f"/ceremony/{Q2}/units/{unit}/recusal",
+                            data={**data, "officer": "ZZ0000000"})
+    assert stranger.status_code == 422 and 'data-field="officer"' in stranger.text
+    assert inspection(world, Q2, unit) is None
+    done = console.post(f"/ceremony/{Q2}/units/{unit}/recusal", data={**data, "officer": team[0]},
+                        follow_redirects=False)
+    assert done.status_code == 303 and done.headers["location"].endswith("?done=recusal")
+    shown = console.get(done.headers["location"])
+    assert 'id="done"' in shown.text and "不予回避" in shown.text
+    assert inspection(world, Q2, unit).recusals[0]["officer"] == team[0]
+
+
+def test_the_operator_verifies_an_order_to_correct_as_done(world: World) -> None:
+    unit = sorted(world.team_of)[0]  # Q1's first unit was left with an open order
+    assert inspection(world, Q1, unit).open_orders == [0]
+    console = signed_in(world, "op")
+    page = console.get(f"/ceremony/{Q1}")
+    assert f'<tr data-unit="{unit}">' in page.text and "未完成 1 项" in page.text
+    unit_page = console.get(f"/ceremony/{Q1}/units/{unit}")
+    assert 'class="rectify-form"' in unit_page.text
+    data = {"csrf": csrf_of(unit_page.text), "rectified_on": "2026-03-02",
+            "evidence": "复查照片 sha256 " + "ab" * 32}
+    wrong = console.post(f"/ceremony/{Q1}/units/{unit}/rectify", data={**data, "order": "2"})
+    assert wrong.status_code == 422 and 'data-field="order"' in wrong.text
+    assert "第 2 项不是本记录未完成的责令改正事项" in wrong.text
+    bad_day = console.post(f"/ceremony/{Q1}/units/{unit}/rectify",
+                           data={**data, "order": "1", "rectified_on": "2026-02-30"})
+    assert bad_day.status_code == 422 and 'data-field="rectified_on"' in bad_day.text
+    assert inspection(world, Q1, unit).open_orders == [0]  # nothing written
+    done = console.post(f"/ceremony/{Q1}/units/{unit}/rectify", data={**data, "order": "1"},
+                        follow_redirects=False)
+    assert done.status_code == 303, done.text[-1500:]
+    found = inspection(world, Q1, unit)
+    assert found.open_orders == [] and found.rectified[0]["verified_by"] == "张三 (op)"
+    shown = console.get(done.headers["location"]).text
+    assert "2026-03-02 整改完成，核查人 张三 (op)" in shown
+    assert "已全部整改" in console.get(f"/ceremony/{Q1}").text
+
+
+def test_the_console_opens_a_unit_by_its_code_and_names_a_bad_one(world: World) -> None:
+    console = signed_in(world, "op")
+    bad = console.get(f"/ceremony/{Q2}/unit?unit=12345")
+    assert bad.status_code == 200 and 'data-field="unit"' in bad.text
+    good = console.get(f"/ceremony/{Q2}/unit?unit={sorted(world.team_of)[1].lower()}",
+                       follow_redirects=False)
+    assert good.headers["location"] == f"/ceremony/{Q2}/units/{sorted(world.team_of)[1]}"
+
+
+def test_the_unit_pages_are_for_the_operator_only(world: World, tasks: list[dict[str, Any]]
+                                                  ) -> None:
+    unit = tasks[4]["credit_code"]
+    assert signed_in(world, "audit").get(f"/ceremony/{Q2}/units/{unit}").status_code == 403
+    officer = signed_in(world, world.officers[tasks[4]["team"][0]])
+    assert officer.post(f"/ceremony/{Q2}/units/{unit}/recusal", data={}).status_code == 403
+
