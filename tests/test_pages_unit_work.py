@@ -6,6 +6,7 @@ field and writes nothing."""
 from __future__ import annotations
 
 import hashlib
+import re
 from datetime import date
 from typing import Any
 
@@ -235,3 +236,76 @@ def test_the_unit_pages_are_for_the_operator_only(world: World, tasks: list[dict
     officer = signed_in(world, world.officers[tasks[4]["team"][0]])
     assert officer.post(f"/ceremony/{Q2}/units/{unit}/recusal", data={}).status_code == 403
 
+
+
+# -- the fixed list and the directories ---------------------------------------------------------------
+def test_a_fixed_list_is_amended_with_reason_and_approver_from_the_console(
+        world: World, tasks: list[dict[str, Any]]) -> None:
+    closed, recusal = tasks[5], tasks[6]
+    world.api.ok("POST", f"/api/agencies/{COUNTY}/entities/{closed['credit_code']}/changes", "op",
+                 json={"change": "close", "reason": "企业已注销（市场监管部门公告）"})
+    before = world.api.ok("GET", f"/api/draws/{Q2}")["amendments"]
+    console = signed_in(world, "op")
+    page = console.get(f"/ceremony/{Q2}")
+    assert 'id="amend-form"' in page.text
+    data = {"csrf": csrf_of(page.text), "kind": "replace", "unit": closed["credit_code"],
+            "reason": "企业已注销，无法检查"}
+    unapproved = console.post(f"/ceremony/{Q2}/amend", data=data)
+    assert unapproved.status_code == 422 and 'data-field="approved_by"' in unapproved.text
+    assert "名单确定后的变更须写明批准人" in unapproved.text
+    assert 'id="amend-reason" name="reason" value="企业已注销，无法检查"' in unapproved.text
+    assert world.api.ok("GET", f"/api/draws/{Q2}")["amendments"] == before  # nothing written
+    no_kind = console.post(f"/ceremony/{Q2}/amend", data={**data, "kind": "", "approved_by": "局长"})
+    assert no_kind.status_code == 422 and 'data-field="kind"' in no_kind.text
+    replaced = console.post(f"/ceremony/{Q2}/amend", data={**data, "approved_by": "局长"})
+    assert replaced.status_code == 200 and 'id="amended"' in replaced.text, replaced.text[-1500:]
+    assert f"已变更：{closed['credit_code']} 由" in replaced.text
+    assert world.api.ok("GET", f"/api/draws/{Q2}")["amendments"] == {
+        "count": before["count"] + 1, "approved_by": [*before["approved_by"], "局长"]}
+    unit, team = recusal["credit_code"], list(recusal["team"])
+    stranger = console.post(f"/ceremony/{Q2}/amend", data={
+        **data, "kind": "recuse", "unit": unit, "officer": "ZZ0000000", "approved_by": "局长",
+        "reason": "与企业负责人系近亲属"})
+    assert stranger.status_code == 422 and 'data-field="officer"' in stranger.text
+    recused = console.post(f"/ceremony/{Q2}/amend", data={
+        **data, "kind": "recuse", "unit": unit, "officer": team[0], "approved_by": "局长",
+        "reason": "与企业负责人系近亲属"})
+    assert recused.status_code == 200 and f"{team[0]} 在 {unit} 回避" in recused.text
+    assert team[0] not in world.api.service.records.inspections.team(Q2, unit)
+
+
+def test_a_directory_file_with_bad_rows_is_refused_whole_and_every_bad_row_is_listed(
+        world: World) -> None:
+    before = world.api.ok("GET", f"/api/agencies/{COUNTY}/entities", "op")
+    exported = world.api.call("GET", f"/api/agencies/{COUNTY}/entities/export?format=csv", "op")
+    assert exported.status_code == 200
+    lines = exported.content.decode("utf-8-sig").splitlines()
+    header = lines[0].split(",")
+    code_at, category_at = header.index("统一社会信用代码"), header.index("类别")
+    bad = [lines[0]]
+    for n, line in enumerate(lines[1:], start=2):
+        cells = line.split(",")
+        if n == 3:
+            cells[code_at] = cells[code_at][:-1] + ("0" if cells[code_at][-1] != "0" else "1")
+        if n == 5:
+            cells[category_at] = "不知道"
+        bad.append(",".join(cells))
+    session = signed_in(world, "op")
+    page = session.get("/directories")
+    assert page.status_code == 200 and 'id="import-form"' in page.text
+    refused = session.post("/directories/import", data={"csrf": csrf_of(page.text),
+                                                        "which": "entities"},
+                           files={"file": ("名录.csv", "\n".join(bad).encode("utf-8"), "text/csv")})
+    assert refused.status_code == 422 and 'id="bad-rows"' in refused.text
+    rows = re.findall(r'<tr><td data-label="行号">(\d+)</td>', refused.text)
+    assert rows == ["3", "5"], refused.text[-2000:]
+    assert "一行也没有导入" in refused.text
+    assert world.api.ok("GET", f"/api/agencies/{COUNTY}/entities", "op") == before
+    no_file = session.post("/directories/import", data={"csrf": csrf_of(page.text),
+                                                        "which": "entities"})
+    assert no_file.status_code == 422 and 'data-field="file"' in no_file.text
+    again = session.post("/directories/import", data={"csrf": csrf_of(page.text),
+                                                      "which": "entities"},
+                         files={"file": ("名录.csv", exported.content)})
+    assert again.status_code == 200 and 'id="imported"' in again.text, again.text[-1500:]
+    assert f"未变 {len(lines) - 1} 条" in again.text

@@ -393,7 +393,8 @@ async def ceremony_freeze(request: Request, service: TheService) -> Response:
 
 
 def _console(request: Request, service: Any, draw_id: str, error: dict[str, str] | None,
-             v: dict[str, str], status: int = 200) -> Response:
+             v: dict[str, str], status: int = 200,
+             amended: dict[str, Any] | None = None) -> Response:
     draw = service.draws.show(draw_id)
     due: list[dict[str, Any]] = []
     follow_up: list[dict[str, Any]] = []
@@ -411,6 +412,7 @@ def _console(request: Request, service: Any, draw_id: str, error: dict[str, str]
     return render(request, "ceremony.html", status=status, draw=draw, steps=ceremony_steps(draw),
                   error=error, v=v, today=date.today().isoformat(), due=due, progress=progress,
                   follow_up=follow_up, unit_error=bool(request.query_params.get("unit_error")),
+                  amended=amended,
                   published=published if len(published) == 18 and published.isalnum() else "")
 
 
