@@ -71,6 +71,10 @@ def test_withheld_text_never_reaches_the_public_pages_and_shows_as_separated(
     assert shown.startswith("已作区分处理（商业秘密）") and SECRET not in shown
     assert "按规范设置废水排放口及标志牌" in op.inner_text('#preview dd[data-field="orders"]')
     shot(op, "publish-preview-withheld-desktop")
+    op.set_viewport_size(PHONE)
+    shot(op, "publish-preview-withheld-phone")
+    assert no_horizontal_scroll(op)
+    op.set_viewport_size(DESKTOP)
     # the conclusion of the review is asked for, named as the form names it
     op.fill("#reviewer", "办公室主任王敏")
     op.fill("#reviewed_on", "2026-04-27")
@@ -309,3 +313,52 @@ def test_a_directory_file_with_bad_rows_is_refused_whole_and_every_bad_row_is_li
                          files={"file": ("名录.csv", exported.content)})
     assert again.status_code == 200 and 'id="imported"' in again.text, again.text[-1500:]
     assert f"未变 {len(lines) - 1} 条" in again.text
+
+
+def test_the_unit_and_directory_pages_fit_a_phone_and_read_in_english(
+        world: World, tasks: list[dict[str, Any]], site: str, browser: Any) -> None:
+    unit = sorted(world.team_of)[0]
+    op = sign_in(browser, site, world.api.tokens["op"], PHONE)
+    for path, name in ((f"/ceremony/{Q1}/units/{unit}", "unit-follow-up-phone"),
+                       (f"/ceremony/{Q2}/units/{tasks[7]['credit_code']}", "unit-recusal-phone"),
+                       (f"/ceremony/{Q2}", "ceremony-amend-phone"), ("/directories",
+                                                                     "directories-phone")):
+        op.goto(site + path)
+        if path == f"/ceremony/{Q2}":
+            op.click("#amend summary")
+        shot(op, name)
+        assert no_horizontal_scroll(op), path
+    op.set_input_files("#dir-file", files=[{"name": "名录.csv", "mimeType": "text/csv",
+                                            "buffer": "名称,统一社会信用代码\n某厂,123\n".encode()}])
+    op.check('input[name="which"][value="entities"]')
+    with op.expect_navigation():
+        op.click("#import-form button")
+    assert op.get_attribute("#form-error", "data-field") == "file"
+    shot(op, "directories-refused-phone")
+    assert no_horizontal_scroll(op)
+    op.context.close()
+    officer = signed_in(world, world.officers[tasks[7]["team"][0]])
+    console = signed_in(world, "op")
+    for session, path, text in (
+            (console, f"/ceremony/{Q1}/units/{unit}", "Verifying the orders to correct"),
+            (console, f"/ceremony/{Q2}", "Amending the fixed list"),
+            (console, "/directories", "Importing a directory"),
+            (officer, f"/officer/record/{Q2}/{tasks[7]['credit_code']}", "Recusal asked at the visit")):
+        page = session.get(f"{path}?lang=en")
+        assert page.status_code == 200 and '<html lang="en">' in page.text, path
+        assert text in page.text, path
+
+
+def test_the_json_route_publishes_a_public_text_once_a_reviewer_is_named(
+        world: World, tasks: list[dict[str, Any]]) -> None:
+    """The same review as the pages' and the command line's (the service's ``review_of``)."""
+    text = "企业已完成排污许可证延续"
+    unit = file_record(world, tasks[8], date(2026, 4, 16), public_remarks=text)
+    path = f"/api/draws/{Q2}/units/{unit}/publication"
+    unreviewed = world.api.call("POST", path, "op", json={"on": "2026-04-28"})
+    assert unreviewed.status_code == 422 and unreviewed.json()["error"]["field"] == "public_remarks"
+    no_date = world.api.call("POST", path, "op", json={"on": "2026-04-28", "reviewer": "办公室主任"})
+    assert no_date.status_code == 422 and no_date.json()["error"]["field"] == "reviewed_on"
+    done = world.api.ok("POST", path, "op", json={"on": "2026-04-28", "reviewer": "办公室主任",
+                                                  "reviewed_on": "2026-04-27"})
+    assert done["public"]["remarks"] == text

@@ -331,6 +331,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "cer.unit_code_bad": ("统一社会信用代码须为 18 位数字或大写字母", "A unified social credit code is 18 digits or capital letters"),
     "cer.published": ("已公开检查结果：{unit}", "Result published: {unit}"),
     "uw.title": ("检查对象办理", "Handling a unit"),
+    "uw.not_recorded": ("尚未填报检查记录", "No record filed yet"),
     "uw.back": ("返回摇号仪式", "Back to the ceremony"),
     "uw.done_rectify": ("已记录整改完成核查。", "The rectification was recorded as verified."),
     "uw.done_recusal": ("已记录回避申请及决定。", "The recusal request and the decision were recorded."),

@@ -84,7 +84,10 @@ async def directory_import(request: Request, service: TheService) -> Response:
     except SpotcheckError as exc:
         if exc.kind in ("integrity", "unavailable", "internal"):
             raise
-        error = {"field": exc.field or "file", "rule": exc.rule, "message": str(exc)}
+        # the file's own name is the field of an unreadable file: the form names it "file"
+        field = exc.field if exc.field in ("which", "file") else "file"
+        rule = (rule_zh(exc.rule, exc.field) or exc.rule) if choose(request) == "zh" else exc.rule
+        error = {"field": field, "rule": rule, "message": str(exc)}
         return _directories_page(request, found, error, None, v, 422)
     return _directories_page(request, found, None, {**done, "which": which}, v)
 
