@@ -118,8 +118,16 @@ def _unit_page(request: Request, service: Any, account: Account, draw_id: str, u
     caller = Caller(account)
     state = service.records.state(caller, draw_id, unit)
     publication = None
+    plain: dict[str, Any] | None = None
     if state["filed"] and not state["disclosed"]:
-        plain = service.records.preview(caller, draw_id, unit)
+        try:
+            plain = service.records.preview(caller, draw_id, unit)
+        except SpotcheckError as exc:  # a record that cannot be published as it stands
+            if exc.kind in ("integrity", "unavailable", "internal"):
+                raise
+            plain, error = None, error or {"field": exc.field, "rule": exc.rule,
+                                           "message": str(exc)}
+    if plain is not None:
         chosen = [w for w in withheld_from_values(v) if w["ground"]]
         if preview is None and chosen:  # shown again after an error: as chosen, if it holds
             try:
