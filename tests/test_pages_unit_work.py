@@ -337,6 +337,17 @@ def test_the_unit_and_directory_pages_fit_a_phone_and_read_in_english(
     shot(op, "directories-refused-phone")
     assert no_horizontal_scroll(op)
     op.context.close()
+    at_gate = sign_in(browser, site, world.api.tokens[world.officers[tasks[7]["team"][0]]], PHONE)
+    at_gate.goto(f"{site}/officer/record/{Q2}/{tasks[7]['credit_code']}")
+    at_gate.click("#recusal summary")
+    at_gate.fill("#rcl-requested-by", "企业负责人")
+    with at_gate.expect_navigation():
+        at_gate.click("#recusal-form button")
+    assert at_gate.get_attribute("#form-error", "data-field") == "recusal.officer"
+    assert at_gate.get_attribute("#rcl-officer", "aria-invalid") == "true"
+    shot(at_gate, "officer-recusal-error-phone")
+    assert no_horizontal_scroll(at_gate)
+    at_gate.context.close()
     officer = signed_in(world, world.officers[tasks[7]["team"][0]])
     console = signed_in(world, "op")
     for session, path, text in (

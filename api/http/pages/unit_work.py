@@ -17,6 +17,7 @@ unit not yet recorded is shown with nothing of the sealed list (its team is not 
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Request
@@ -249,7 +250,8 @@ async def officer_recusal(request: Request, draw_id: DrawId, unit: Unit, service
     if error is None and result["granted"] and result["officer"] == found.certificate:
         return RedirectResponse("/officer", status_code=303)  # off the team now
     ctx = await run_in_threadpool(_record_context, service, found, draw_id, unit)
-    values = {"officers": ctx["team"], "place": "", "status": "operating", "visited_on": "", **v}
+    values = {"officers": ctx["team"], "place": "", "status": "operating", "visited_on": "",
+              "filed_on": date.today().isoformat(), **v}  # the record form as first shown
     if error is not None:
         error = {**error, "field": "recusal." + error["field"] if error["field"] else "recusal",
                  "label": error_label(error["field"], [], translator(choose(request)))}
