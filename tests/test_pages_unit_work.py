@@ -373,3 +373,20 @@ def test_the_json_route_publishes_a_public_text_once_a_reviewer_is_named(
     done = world.api.ok("POST", path, "op", json={"on": "2026-04-28", "reviewer": "办公室主任",
                                                   "reviewed_on": "2026-04-27"})
     assert done["public"]["remarks"] == text
+
+
+def test_an_xlsx_officers_directory_is_imported_from_the_page(world: World) -> None:
+    exported = world.api.call("GET", f"/api/agencies/{COUNTY}/inspectors/export?format=xlsx", "op")
+    assert exported.status_code == 200 and exported.content[:2] == b"PK"
+    session = signed_in(world, "op")
+    page = session.get("/directories")
+    done = session.post("/directories/import", data={"csrf": csrf_of(page.text),
+                                                     "which": "inspectors"},
+                        files={"file": ("执法人员.xlsx", exported.content)})
+    assert done.status_code == 200 and 'id="imported"' in done.text, done.text[-1500:]
+    officers = len(world.api.ok("GET", f"/api/agencies/{COUNTY}/inspectors", "op"))
+    assert f"未变 {officers} 条" in done.text
+    wrong_kind = session.post("/directories/import", data={"csrf": csrf_of(page.text),
+                                                           "which": "inspectors"},
+                              files={"file": ("名录.pdf", b"%PDF-1.4")})
+    assert wrong_kind.status_code == 422 and 'data-field="file"' in wrong_kind.text
