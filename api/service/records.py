@@ -8,6 +8,7 @@ line). The officer filing a record is the account's inspector (by certificate), 
 from __future__ import annotations
 
 import tempfile
+from datetime import date
 from pathlib import Path
 from typing import Any, cast
 
@@ -15,7 +16,14 @@ from api.access import Caller
 from api.service.context import Context, Download, RequestError, day
 from ledger.adapters.record_form import read_record_form, write_record_form
 from ledger.domain.inspection import Inspection
-from ledger.domain.masking import ConfidentialityReview, Ground, WithheldField
+from ledger.domain.masking import (
+    GROUNDS,
+    ApprovedText,
+    ConfidentialityReview,
+    Ground,
+    MaskingError,
+    WithheldField,
+)
 from ledger.errors import InvalidInput, NotFound
 from projections.public_view import Viewer
 
@@ -32,6 +40,13 @@ def _inspection(inspection: Inspection) -> dict[str, Any]:
             "corrections": inspection.corrections,
             "open_orders": sorted(n + 1 for n in inspection.open_orders),  # from 1
             "disclosed": inspection.disclosed is not None}
+
+
+def follow_up_orders(inspection: Inspection) -> list[dict[str, Any]]:
+    """The record's orders to correct, numbered from 1, each with its verification if done."""
+    orders = inspection.record["orders"] if inspection.record is not None else []
+    return [{"n": n + 1, "order": o["order"], "due": o["due"],
+             "rectified": inspection.rectified.get(n)} for n, o in enumerate(orders)]
 
 
 class Records:
@@ -141,7 +156,54 @@ class Records:
         return {**_inspection(inspection), "public": inspection.disclosed["public"],
                 "working_days_late": inspection.disclosed["working_days_late"]}
 
+    def preview(self, caller: Caller, draw_id: str, unit: str,
+                withheld: list[dict[str, str]] | None = None) -> dict[str, Any]:
+        """What publishing one result would make public (发布前预览), for the operator: the masked
+        public copy with the chosen fields withheld (each by its ground; conclusions and the
+        reviewer are asked for at publication), the fields that may be withheld, and whether the
+        record holds a text written for the public that the review must approve. Nothing is
+        stored."""
+        self.c.access.operate(caller, self._code(draw_id))
+        chosen = [w for w in withheld or [] if str(w.get("ground", "")).strip()]
+        review = review_of([{**w, "conclusion": w.get("conclusion") or "（预览）"} for w in chosen],
+                           "（预览）", date.today().isoformat()) if chosen else None
+        public = self.inspections.preview_result(draw_id, unit, review)
+        plain = self.inspections.preview_result(draw_id, unit)
+        inspection = self.inspections.inspection(draw_id, unit)
+        record = inspection.record if inspection is not None else None
+        return {"draw_id": draw_id, "unit": unit, "public": public,
+                "withholdable": withholdable(plain),
+                "public_text": bool(record and str(record.get("public_remarks", "")).strip()),
+                "disclosed": bool(inspection is not None and inspection.disclosed is not None)}
+
     # -- reading ---------------------------------------------------------------------------------
+    def follow_up(self, caller: Caller, draw_id: str) -> list[dict[str, Any]]:
+        """The draw's recorded visits with orders to correct, each order numbered from 1 with
+        its due date and, once verified, when and by whom (整改跟踪), for the agency's operator.
+        Only visits already recorded are listed, never the rest of a sealed list."""
+        code = self._code(draw_id)
+        self.c.access.operate(caller, code)
+        rows = []
+        for row in self.c.spotcheck.public.records_for(Viewer("agency", agency=code), code):
+            if row["draw_id"] != draw_id or not row["record"]["orders"]:
+                continue
+            inspection = self.inspections.inspection(draw_id, row["unit"])
+            rows.append({"unit": row["unit"], "unit_name": inspection.unit_name,
+                         "orders": follow_up_orders(inspection)})
+        return rows
+
+    def state(self, caller: Caller, draw_id: str, unit: str) -> dict[str, Any]:
+        """One unit of a fixed draw as its operator handles it (检查对象办理): the recusals asked,
+        the record if filed, its orders and their follow-up, whether the result is published."""
+        code = self._code(draw_id)
+        self.c.access.operate(caller, code)
+        inspection = self.inspections.inspection(draw_id, unit)
+        if inspection is None:  # nothing recorded yet (whether it is drawn stays sealed here)
+            return {"draw_id": draw_id, "unit": unit, "unit_name": "", "filed": False,
+                    "recusals": [], "orders": [], "disclosed": False, "record": None}
+        return {**_inspection(inspection), "recusals": list(inspection.recusals),
+                "orders": follow_up_orders(inspection), "record": inspection.record}
+
     def show(self, caller: Caller, draw_id: str, unit: str) -> dict[str, Any]:
         """The full record of one visit: for an officer of the visit, the agency's operator, or an
         auditor above (never the public)."""
@@ -157,19 +219,49 @@ class Records:
         return dict(rows[0])
 
 
+#: The fields of a published result an operator may withhold after review (a dot path into the
+#: public result; ``orders.N.order`` for each order to correct).
+WITHHOLDABLE = ("remarks", "penalty", "officers")
+
+
+def withholdable(public: dict[str, Any]) -> list[str]:
+    """The fields of the public copy ``public`` that hold something and may be withheld."""
+    fields = [f for f in WITHHOLDABLE if public.get(f)]
+    fields += [f"orders.{n}.order" for n, _ in enumerate(public.get("orders") or [])]
+    return fields
+
+
 def review_of(withheld: list[dict[str, str]], reviewer: str, reviewed_on: str
               ) -> ConfidentialityReview | None:
-    """The confidentiality review of a publication: each withheld field with its ground and
-    conclusion, by one reviewer on one day (None: nothing withheld)."""
-    if not withheld:
+    """The confidentiality review of a publication (保密审查, 发布前审核): each withheld field with
+    its ground and conclusion, and the record's text written for the public (``remarks`` of the
+    result, from ``public_remarks``) approved as it stands unless withheld, by one reviewer on one
+    day (None: no review, nothing withheld)."""
+    if not withheld and not reviewer.strip():
         return None
+    if not reviewer.strip():
+        raise RequestError("reviewer: a withheld field needs its reviewer (审查人)")
+    if not reviewed_on.strip():
+        raise RequestError("reviewed_on: a review has a date YYYY-MM-DD")
+    reviewed_on = day(reviewed_on.strip(), "reviewed_on").isoformat()
     items = []
     for n, item in enumerate(withheld):
         missing = [k for k in ("field", "ground", "conclusion") if not str(item.get(k, "")).strip()]
         if missing:
             raise RequestError(f"withheld[{n}].{missing[0]}: each withheld field names its field, "
                                "ground and conclusion")
-        items.append(WithheldField(str(item["field"]), cast(Ground, item["ground"]),
-                                   str(item["conclusion"]), reviewer, reviewed_on,
-                                   str(item.get("basis", ""))))
-    return ConfidentialityReview(tuple(items))
+        if item["ground"] not in GROUNDS:
+            raise RequestError(f"withheld[{n}].ground: {item['ground']!r} is not one of "
+                               f"{', '.join(GROUNDS)}")
+        try:
+            items.append(WithheldField(str(item["field"]), cast(Ground, item["ground"]),
+                                       str(item["conclusion"]).strip(), reviewer.strip(),
+                                       reviewed_on, str(item.get("basis", ""))))
+        except MaskingError as exc:
+            raise RequestError(f"withheld[{n}].field: {exc}") from None
+    approved = () if any(i.field == "remarks" for i in items) else (
+        ApprovedText("remarks", reviewer.strip(), reviewed_on),)
+    try:
+        return ConfidentialityReview(tuple(items), approved)
+    except MaskingError as exc:
+        raise RequestError(f"withheld: {exc}") from None

@@ -244,14 +244,7 @@ class Inspections:
             raise InspectionError(f"record: {unit} has no record in {draw_id}; a result is "
                                   "published after its record")
         review = review or ConfidentialityReview(())
-        public, names = self._public_result(draw, rulebook, inspection, review)
-        withheld: dict[str, str] = {}
-        try:
-            public, withheld = withhold(public, review)
-            public = Masker(names, self.names).mask_value(public)
-            assert_publishable(public, names)
-        except ValueError as exc:
-            raise InspectionError(f"publication: {exc}") from None
+        public, withheld = self._published(draw, rulebook, inspection, review)
         visited = date.fromisoformat(inspection.record["visited_on"])
         deadline = rulebook.disclosure_deadline
         anchored = deadline is not None and deadline.anchor == "task_completed"
@@ -262,12 +255,41 @@ class Inspections:
         self.app.save(inspection)
         return inspection
 
+    def preview_result(self, draw_id: str, unit: str,
+                       review: ConfidentialityReview | None = None) -> dict[str, Any]:
+        """What publishing one result would make public (发布前预览): masked, the fields of
+        ``review`` withheld; nothing is stored. The text written for the public is shown as it
+        would be once reviewed."""
+        draw = self._fixed_draw(draw_id)
+        _, rulebook = self._agency(draw)
+        inspection = self.inspection(draw_id, unit)
+        if inspection is None or inspection.record is None:
+            raise InspectionError(f"record: {unit} has no record in {draw_id}; a result is "
+                                  "published after its record")
+        public, _ = self._published(draw, rulebook, inspection,
+                                    review or ConfidentialityReview(()), reviewed=False)
+        return public
+
+    def _published(self, draw: Draw, rulebook: Rulebook, inspection: Inspection,
+                   review: ConfidentialityReview, reviewed: bool = True
+                   ) -> tuple[dict[str, Any], dict[str, str]]:
+        """The public copy of a result (masked, withheld) and the withheld fields' digests."""
+        public, names = self._public_result(draw, rulebook, inspection, review, reviewed)
+        try:
+            public, withheld = withhold(public, review)
+            public = Masker(names, self.names).mask_value(public)
+            assert_publishable(public, names)
+        except ValueError as exc:
+            raise InspectionError(f"publication: {exc}") from None
+        return public, withheld
+
     def _public_result(self, draw: Draw, rulebook: Rulebook, inspection: Inspection,
-                       review: ConfidentialityReview) -> tuple[dict[str, Any], list[str]]:
+                       review: ConfidentialityReview, reviewed: bool = True
+                       ) -> tuple[dict[str, Any], list[str]]:
         record = inspection.record
         assert record is not None
         public_remarks = str(record.get("public_remarks", ""))
-        if public_remarks and not review.approves("remarks"):
+        if reviewed and public_remarks and not review.approves("remarks"):
             raise InspectionError(
                 "public_remarks: the text written for the public is published once reviewed "
                 "(发布前审核): name the reviewer and the date of review")

@@ -17,7 +17,7 @@ from fastapi import FastAPI, Request
 from fastapi.staticfiles import StaticFiles
 from starlette.responses import Response
 
-from api.http.pages import public, staff
+from api.http.pages import lists, public, staff, unit_work
 from api.http.pages.render import HERE, render
 
 #: Paths that are not pages (their errors stay JSON).
@@ -31,6 +31,8 @@ def is_page(request: Request) -> bool:
 def install(app: FastAPI) -> None:
     """Add the pages' routes and static files to ``app``, and answer errors on pages as pages."""
     app.include_router(public.router)
+    app.include_router(unit_work.router)  # before staff's /ceremony/{draw_id}/{step}
+    app.include_router(lists.router)
     app.include_router(staff.router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     for kind, handler in list(app.exception_handlers.items()):

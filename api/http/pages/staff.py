@@ -224,13 +224,15 @@ def field_label(field: str, ctx: dict[str, Any], t: Callable[..., str]) -> str:
 
 def _form_page(request: Request, ctx: dict[str, Any], values: dict[str, Any],
                error: dict[str, str] | None, done: dict[str, Any] | None = None,
-               status: int = 200) -> Response:
-    if error is not None:
+               status: int = 200, labelled: bool = False,
+               recused: dict[str, Any] | None = None) -> Response:
+    if error is not None and not labelled:
         name = error.get("field", "").removeprefix("record.")  # the form's names
         label = field_label(name, ctx, translator(choose(request)))
         error = {**error, "field": name, "label": label}
     return render(request, "record.html", status=status, ctx=ctx, v=values, error=error,
-                  done=done, statuses=STATUSES, findings=FINDINGS, facility_states=FACILITY_STATES)
+                  done=done, statuses=STATUSES, findings=FINDINGS, facility_states=FACILITY_STATES,
+                  recused=recused, decider=page_account(request))
 
 
 @router.get("/officer/record/{draw_id}/{unit}", response_class=HTMLResponse)
@@ -391,9 +393,11 @@ async def ceremony_freeze(request: Request, service: TheService) -> Response:
 
 
 def _console(request: Request, service: Any, draw_id: str, error: dict[str, str] | None,
-             v: dict[str, str], status: int = 200) -> Response:
+             v: dict[str, str], status: int = 200,
+             amended: dict[str, Any] | None = None) -> Response:
     draw = service.draws.show(draw_id)
     due: list[dict[str, Any]] = []
+    follow_up: list[dict[str, Any]] = []
     progress: dict[str, Any] | None = None
     account = page_account(request)
     if draw.get("fixed") and account is not None:
@@ -403,8 +407,13 @@ def _console(request: Request, service: Any, draw_id: str, error: dict[str, str]
                                            draw["period"], None)
         due = [d for d in work["disclosures_due"] if d["draw_id"] == draw_id]
         progress = next((d for d in work["draws"] if d["draw_id"] == draw_id), None)
+        follow_up = service.records.follow_up(Caller(account), draw_id)
+    published = request.query_params.get("published", "")
     return render(request, "ceremony.html", status=status, draw=draw, steps=ceremony_steps(draw),
-                  error=error, v=v, today=date.today().isoformat(), due=due, progress=progress)
+                  error=error, v=v, today=date.today().isoformat(), due=due, progress=progress,
+                  follow_up=follow_up, unit_error=bool(request.query_params.get("unit_error")),
+                  amended=amended,
+                  published=published if len(published) == 18 and published.isalnum() else "")
 
 
 @router.get("/ceremony/{draw_id}", response_class=HTMLResponse)
