@@ -30,12 +30,13 @@ from __future__ import annotations
 
 import hashlib
 import multiprocessing
+import multiprocessing.pool
 import os
 import threading
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from itertools import repeat
+from itertools import compress, repeat
 from typing import NamedTuple, overload
 
 from verify.draw_files import (
@@ -47,6 +48,7 @@ from verify.draw_files import (
     Inspector,
     Population,
     Unit,
+    gc_paused,
     is_valid_id,
 )
 
@@ -221,20 +223,24 @@ def unit_key(seed: str, unit_id: str, weight: int) -> str:
 
 
 _SUFFIXES = [b"", b""] + [f"#{j}".encode("ascii") for j in range(2, 11)]
-_LOW = 10**9  # a ticket's first 9 digits are those of its number modulo 10**9, reversed
+_LOW = 1000  # a ticket's first 3 digits are those of its number modulo 1000, reversed
+#: ``_FIRST_DIGITS[n % 1000]``: a ticket's first three digits as a number (they compare as the text)
+_FIRST_DIGITS = [int(f"{n:03d}"[::-1]) for n in range(1000)]
 
 
 def unit_keys(prefix: bytes, ids: Sequence[str], weights: Sequence[int]) -> list[str]:
     """``KEY_i`` for each unit (ids and weights side by side), given ``prefix = ticket_prefix(SEED)``.
 
-    The hot loop of a draw. A weighted unit's tickets are first compared by their first nine
-    digits (the number modulo 10**9, reversed), and only the winner is written out in full; when
-    two of a unit's tickets share those nine digits the full tickets decide, as :func:`unit_key`.
+    The hot loop of a draw. A weighted unit's tickets are first compared by their first three
+    digits (the number modulo 1000, reversed: a table lookup, no text), and only the winner is
+    written out in full; when two of a unit's tickets share those digits (about 1 unit in 300)
+    the full tickets decide, as :func:`unit_key`.
     """
     sha256 = _sha256
     from_bytes = int.from_bytes
     suffixes = _SUFFIXES
     low = _LOW
+    first_digits = _FIRST_DIGITS
     keys: list[str] = []
     append = keys.append
     for unit_id, weight in zip(ids, weights, strict=True):
@@ -243,16 +249,16 @@ def unit_keys(prefix: bytes, ids: Sequence[str], weights: Sequence[int]) -> list
         if weight > 1:
             if weight > 10:
                 raise DrawError(f"weight of {unit_id} must be 1..10, got {weight}")
-            best = f"{number % low:09d}"[::-1]
+            best = first_digits[number % low]
             tied = False
             for j in range(2, weight + 1):
                 other = from_bytes(sha256(message + suffixes[j]).digest(), "big")
-                digits = f"{other % low:09d}"[::-1]
+                digits = first_digits[other % low]
                 if digits < best:
                     best, number, tied = digits, other, False
                 elif digits == best:
                     tied = True
-            if tied:  # one in a billion: let the full tickets decide
+            if tied:  # about 1 unit in 300: let the full tickets decide
                 append(_unit_key(prefix, unit_id, weight))
                 continue
         text = str(number)
@@ -260,23 +266,99 @@ def unit_keys(prefix: bytes, ids: Sequence[str], weights: Sequence[int]) -> list
     return keys
 
 
-def _keys_in_two_processes(prefix: bytes, ids: list[str], weights: list[int]) -> list[str]:
-    """:func:`unit_keys` with the second half of the units in another process (both cores)."""
+def _half_by_tickets(weights: Sequence[int]) -> int:
+    """Where to split the units so that each part holds about half of the tickets."""
     total = sum(weights)
-    # split where half of the tickets are, not half of the units
-    running, half = 0, len(ids)
+    running = 0
     for index, weight in enumerate(weights):
         running += weight
         if 2 * running >= total:
-            half = index + 1
-            break
-    # fork is quick and safe in a process with one thread; otherwise start a fresh interpreter
+            return index + 1
+    return len(weights)
+
+
+def _pool(**options: object) -> multiprocessing.pool.Pool:
+    """One worker process: forked (quick and safe in a process with one thread), otherwise a
+    fresh interpreter."""
     method = "fork" if (threading.active_count() == 1
                         and "fork" in multiprocessing.get_all_start_methods()) else "spawn"
-    with multiprocessing.get_context(method).Pool(1) as pool:
+    return multiprocessing.get_context(method).Pool(1, **options)  # type: ignore[arg-type]
+
+
+def _keys_in_two_processes(prefix: bytes, ids: list[str], weights: list[int]) -> list[str]:
+    """:func:`unit_keys` with the second half of the units in another process (both cores)."""
+    half = _half_by_tickets(weights)
+    with _pool() as pool:
         second = pool.apply_async(unit_keys, (prefix, ids[half:], weights[half:]))
         first = unit_keys(prefix, ids[:half], weights[:half])
         return first + second.get()
+
+
+def _sorted_by_stratum(
+    ids: Sequence[str], strata: Sequence[str], keys: Sequence[str],
+) -> dict[str, tuple[list[str], list[str]]]:
+    """Each stratum's ids and keys, sorted by key; ``ids`` come in bytewise order and the sort is
+    stable, so equal keys stay in id order. Whole-column operations, no object per unit."""
+    codes = sorted(set(strata))
+    columns: dict[str, tuple[list[str], list[str]]] = {}
+    for code in codes:
+        if len(codes) == 1:
+            own_ids, own_keys = list(ids), list(keys)
+        else:
+            mask = list(map(code.__eq__, strata))
+            own_ids, own_keys = list(compress(ids, mask)), list(compress(keys, mask))
+        order = sorted(range(len(own_keys)), key=own_keys.__getitem__)
+        columns[code] = (list(map(own_ids.__getitem__, order)), list(map(own_keys.__getitem__, order)))
+    return columns
+
+
+def _ranked_keys(
+    prefix: bytes, ids: list[str], strata: list[str], weights: list[int],
+) -> dict[str, tuple[list[str], list[str]]]:
+    """:func:`unit_keys`, then :func:`_sorted_by_stratum`: one process's share of §5."""
+    return _sorted_by_stratum(ids, strata, unit_keys(prefix, ids, weights))
+
+
+#: In the worker process of :func:`_ranked_in_two_processes` only: the share it ranks.
+_worker_share: list[tuple[bytes, list[str], list[str], list[int]]] = []
+
+
+def _take_share(prefix: bytes, ids: list[str], strata: list[str], weights: list[int],
+                half: int) -> None:
+    _worker_share.append((prefix, ids[half:], strata[half:], weights[half:]))
+
+
+def _ranked_share() -> dict[str, tuple[list[str], list[str]]]:
+    with gc_paused():
+        return _ranked_keys(*_worker_share.pop())
+
+
+def _ranked_in_two_processes(
+    prefix: bytes, ids: list[str], strata: list[str], weights: list[int],
+) -> dict[str, tuple[list[str], list[str]]]:
+    """:func:`_ranked_keys` with the second half of the units (by tickets) in another process;
+    each stratum's two sorted halves are then merged (a stable sort of two runs: timsort merges
+    them in one pass). The first half's ids all sort before the second's, so equal keys still
+    come in id order."""
+    half = _half_by_tickets(weights)
+    # The worker is handed the whole columns when it starts (a forked worker inherits them: no
+    # copy is pickled) and takes the second half itself.
+    with _pool(initializer=_take_share, initargs=(prefix, ids, strata, weights, half)) as pool:
+        second = pool.apply_async(_ranked_share)
+        first = _ranked_keys(prefix, ids[:half], strata[:half], weights[:half])
+        other = second.get()
+    merged: dict[str, tuple[list[str], list[str]]] = {}
+    for code in sorted({*first, *other}):
+        ids_a, keys_a = first.get(code, ([], []))
+        ids_b, keys_b = other.get(code, ([], []))
+        if not ids_a or not ids_b:
+            merged[code] = (ids_a or ids_b, keys_a or keys_b)
+            continue
+        own_ids, own_keys = ids_a + ids_b, keys_a + keys_b
+        del ids_a, keys_a, ids_b, keys_b
+        order = sorted(range(len(own_keys)), key=own_keys.__getitem__)
+        merged[code] = (list(map(own_ids.__getitem__, order)), list(map(own_keys.__getitem__, order)))
+    return merged
 
 
 def population_keys(seed: str, ids: list[str], weights: list[int]) -> list[str]:
@@ -354,9 +436,11 @@ class Ranking(Sequence[RankedUnit]):
     def lines(self) -> str:
         """The stratum's rows of ``selection.csv``, each with its LF."""
         count = len(self.ids)
+        if not count:
+            return ""
         flags = ["1"] * self.size + ["0"] * (count - self.size)
-        return "".join(map("{},{},{},{},{}\n".format, repeat(self.stratum, count),
-                           range(1, count + 1), self.ids, self.keys, flags))
+        rows = zip(repeat(self.stratum), map(str, range(1, count + 1)), self.ids, self.keys, flags)
+        return "\n".join(map(",".join, rows)) + "\n"
 
 
 @dataclass(frozen=True)
@@ -369,8 +453,15 @@ class Selection:
 
     @cached_property
     def _selected(self) -> tuple[RankedUnit, ...]:
-        chosen = [ranking[i] for ranking in self.strata.values() for i in range(ranking.size)]
-        return tuple(sorted(chosen, key=lambda unit: (unit.key, unit.id)))
+        with gc_paused():
+            chosen = [(key, unit_id, stratum, rank)
+                      for stratum, ranking in self.strata.items()
+                      for rank, unit_id, key in zip(range(1, ranking.size + 1),
+                                                    ranking.ids[:ranking.size],
+                                                    ranking.keys[:ranking.size], strict=True)]
+            chosen.sort()  # by (key, id): ids are unique, so the tuples never compare further
+            return tuple(RankedUnit(stratum, rank, unit_id, key, True)
+                         for key, unit_id, stratum, rank in chosen)
 
     def selected(self) -> tuple[RankedUnit, ...]:
         """The selected units of all strata in the global ``(key, id)`` order of §6."""
@@ -393,7 +484,8 @@ class Selection:
 
     def csv_bytes(self) -> bytes:
         """The exact bytes of ``selection.csv``: sorted by stratum (bytewise), then rank."""
-        body = "".join(self.strata[stratum].lines() for stratum in sorted(self.strata))
+        with gc_paused():
+            body = "".join(self.strata[stratum].lines() for stratum in sorted(self.strata))
         return (SELECTION_HEADER + "\n" + body).encode("ascii")
 
 
@@ -421,17 +513,20 @@ def draw_units(seed: str, population: Iterable[Unit], sizes: Mapping[str, int]) 
         raise DrawError(
             f"the sizes name strata {sorted(sizes)}, the population has strata {sorted(set(units.strata))}"
         )
-    keys = population_keys(seed, units.ids, units.weights)
-    by_stratum: dict[str, tuple[list[str], list[str]]] = {}
-    for unit_id, stratum, key in zip(units.ids, units.strata, keys, strict=True):
-        columns = by_stratum.get(stratum)
-        if columns is None:
-            columns = by_stratum[stratum] = ([], [])
-        columns[0].append(unit_id)
-        columns[1].append(key)
-    del keys
-    strata = {stratum: _ranking(stratum, *by_stratum[stratum], sizes[stratum])
-              for stratum in sorted(by_stratum)}
+    prefix = ticket_prefix(seed)
+    with gc_paused():
+        if (len(units.ids) > 1 and sum(units.weights) >= PARALLEL_TICKETS
+                and (os.cpu_count() or 1) > 1):
+            by_stratum = _ranked_in_two_processes(prefix, units.ids, units.strata, units.weights)
+        else:
+            by_stratum = _ranked_keys(prefix, units.ids, units.strata, units.weights)
+    strata = {}
+    for stratum in sorted(by_stratum):
+        ids, keys = by_stratum[stratum]
+        size = sizes[stratum]
+        if not 0 <= size <= len(ids):
+            raise DrawError(f"size {size} of stratum {stratum} is not within 0..{len(ids)}")
+        strata[stratum] = Ranking(stratum, ids, keys, size)
     return Selection(seed, strata)
 
 
@@ -698,16 +793,45 @@ def _assign_v2(
     pools = {stratum: (pool, frozenset(pool)) for stratum in {u.stratum for u in selected}
              for pool in [roster.pool(stratum)]}
     slots: list[TeamSlot] = []
+    append = slots.append
+    head = f"{seed}{ASSIGN_INFIX}".encode()
+    sha256, from_bytes = _sha256, int.from_bytes
     for unit in selected:
         pool, members_of_pool = pools[unit.stratum]
         barred = roster.conflicted(unit.id)
-        eligible = len(pool) - len(members_of_pool.intersection(barred)) if barred else len(pool)
+        size = len(pool)
+        eligible = size - len(members_of_pool.intersection(barred)) if barred else size
         if eligible < team_size:
             return InsufficientEligible(unit.id, eligible, team_size)
-        walk = Walk(seed, unit.id, pool)
-        team = _walk_team(walk, team_size, load_cap, loads, (), barred)
-        for slot, inspector_id in enumerate(team, start=1):
-            slots.append(TeamSlot(unit.id, slot, inspector_id, str(walk.positions[inspector_id])))
+        # Pass 0 of the team rule along the walk, inline (Walk._step's arithmetic; a walk is a
+        # permutation, so nobody comes twice); if it cannot fill the team, Walk and fill_team.
+        prefix = head + unit.id.encode() + b"|"
+        moved: dict[int, int] = {}
+        team: list[str] = []
+        places: list[int] = []
+        i = 0
+        while i < size:
+            r = from_bytes(sha256(prefix + str(i).encode()).digest(), "big")
+            j = i + r % (size - i)
+            at_i = moved.pop(i, i)
+            if j == i:
+                taken = at_i
+            else:
+                taken = moved.get(j, j)
+                moved[j] = at_i
+            inspector = pool[taken]
+            if inspector not in barred and (load_cap == 0 or loads[inspector] < load_cap):
+                team.append(inspector)
+                places.append(i)
+                if len(team) == team_size:
+                    break
+            i += 1
+        else:
+            walk = Walk(seed, unit.id, pool)
+            team = _walk_team(walk, team_size, load_cap, loads, (), barred)
+            places = [walk.positions[inspector] for inspector in team]
+        for slot, (inspector_id, place) in enumerate(zip(team, places, strict=True), start=1):
+            append(TeamSlot(unit.id, slot, inspector_id, str(place)))
             loads[inspector_id] += 1
     return Assignment(tuple(slots), loads, SPEC_V2)
 
@@ -764,7 +888,8 @@ def assign_inspectors(
         raise DrawError(f"team_size must be >= 2 and load_cap >= 0, got {team_size} and {load_cap}")
     roster = Roster(inspectors, conflicts)
     assign = _assign_v2 if spec == SPEC_V2 else _assign_v1
-    return assign(seed, selection.selected(), roster, team_size, load_cap)
+    with gc_paused():
+        return assign(seed, selection.selected(), roster, team_size, load_cap)
 
 
 def replace_inspector(

@@ -753,8 +753,9 @@ def test_a_ranked_unit_line_is_the_selection_csv_row() -> None:
 def test_a_large_weighted_population_draws_exactly_as_ticket_by_ticket_in_two_processes(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """The hot loop (nine-digit pre-comparison, the second process) gives each unit's key exactly
-    as :func:`unit_key` computes it ticket by ticket. (Speed is measured in bench/draw.py.)"""
+    """The hot loop (three-digit pre-comparison, the second process) gives each unit's key exactly
+    as :func:`unit_key` computes it ticket by ticket, and the two processes' rankings, merged,
+    are the ranking of one process. (Speed is measured in bench/draw.py.)"""
     rng = random.Random(7)
     units = [Unit(f"91652301MA{n:08d}", rng.choice(["KEY", "GEN", "SPC"]), rng.randint(1, 10))
              for n in range(20_000)]
@@ -767,9 +768,13 @@ def test_a_large_weighted_population_draws_exactly_as_ticket_by_ticket_in_two_pr
         assert selection.unit(unit.id).key == unit_key(SEED, unit.id, unit.weight)
     assert [selection.unit(u.id).key for u in sample] == unit_keys(
         draw_module.ticket_prefix(SEED), [u.id for u in sample], [u.weight for u in sample])
+    monkeypatch.setattr(draw_module, "PARALLEL_TICKETS", 10**9)  # one process
+    alone = draw_units(SEED, units, {"KEY": 400, "GEN": 400, "SPC": 200})
+    assert alone == selection
+    assert alone.csv_bytes() == data
 
 
-def test_a_tie_in_the_first_nine_digits_is_decided_by_the_full_tickets(
+def test_a_tie_in_the_first_digits_is_decided_by_the_full_tickets(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(draw_module, "_LOW", 1)  # every pre-comparison ties
