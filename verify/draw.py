@@ -33,11 +33,12 @@ import multiprocessing
 import multiprocessing.pool
 import os
 import threading
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import compress, repeat
-from typing import NamedTuple, overload
+from typing import Any, NamedTuple, overload
 
 from verify.draw_files import (
     CURRENT_SPEC,
@@ -64,6 +65,8 @@ ASSIGNMENT_HEADER = ASSIGNMENT_HEADERS[CURRENT_SPEC]
 INSUFFICIENT_ELIGIBLE = "INSUFFICIENT_ELIGIBLE"
 #: From this many unit tickets on, half of them are computed in a second process.
 PARALLEL_TICKETS = 100_000
+#: From this many units on, a draw writes ``selection.csv`` in a second process during §6.
+PARALLEL_CSV_ROWS = 100_000
 
 _sha256 = hashlib.sha256
 _HEX = frozenset("0123456789abcdef")
@@ -277,11 +280,16 @@ def _half_by_tickets(weights: Sequence[int]) -> int:
     return len(weights)
 
 
+def _can_fork() -> bool:
+    """Fork is quick, and safe in a process with one thread."""
+    return threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods()
+
+
 def _pool(**options: object) -> multiprocessing.pool.Pool:
-    """One worker process: forked (quick and safe in a process with one thread), otherwise a
-    fresh interpreter."""
-    method = "fork" if (threading.active_count() == 1
-                        and "fork" in multiprocessing.get_all_start_methods()) else "spawn"
+    """One worker process: forked where :func:`_can_fork`, otherwise a fresh interpreter. Work
+    handed over as ``initializer=_take_share, initargs=(function, *args)`` and run by
+    ``apply_async(_run_share)`` is not pickled when the worker is forked: it inherits it."""
+    method = "fork" if _can_fork() else "spawn"
     return multiprocessing.get_context(method).Pool(1, **options)  # type: ignore[arg-type]
 
 
@@ -319,18 +327,23 @@ def _ranked_keys(
     return _sorted_by_stratum(ids, strata, unit_keys(prefix, ids, weights))
 
 
-#: In the worker process of :func:`_ranked_in_two_processes` only: the share it ranks.
-_worker_share: list[tuple[bytes, list[str], list[str], list[int]]] = []
+#: In a worker process only (see :func:`_pool`): the work it was handed when it started.
+_worker_share: list[tuple[Callable[..., Any], tuple[Any, ...]]] = []
 
 
-def _take_share(prefix: bytes, ids: list[str], strata: list[str], weights: list[int],
-                half: int) -> None:
-    _worker_share.append((prefix, ids[half:], strata[half:], weights[half:]))
+def _take_share(function: Callable[..., Any], *args: Any) -> None:
+    _worker_share.append((function, args))
 
 
-def _ranked_share() -> dict[str, tuple[list[str], list[str]]]:
+def _run_share() -> Any:
+    function, args = _worker_share.pop()
     with gc_paused():
-        return _ranked_keys(*_worker_share.pop())
+        return function(*args)
+
+
+def _ranked_second_half(prefix: bytes, ids: list[str], strata: list[str], weights: list[int],
+                        half: int) -> dict[str, tuple[list[str], list[str]]]:
+    return _ranked_keys(prefix, ids[half:], strata[half:], weights[half:])
 
 
 def _ranked_in_two_processes(
@@ -343,8 +356,9 @@ def _ranked_in_two_processes(
     half = _half_by_tickets(weights)
     # The worker is handed the whole columns when it starts (a forked worker inherits them: no
     # copy is pickled) and takes the second half itself.
-    with _pool(initializer=_take_share, initargs=(prefix, ids, strata, weights, half)) as pool:
-        second = pool.apply_async(_ranked_share)
+    share = (_ranked_second_half, prefix, ids, strata, weights, half)
+    with _pool(initializer=_take_share, initargs=share) as pool:
+        second = pool.apply_async(_run_share)
         first = _ranked_keys(prefix, ids[:half], strata[:half], weights[:half])
         other = second.get()
     merged: dict[str, tuple[list[str], list[str]]] = {}
@@ -482,11 +496,29 @@ class Selection:
         stratum, index = self._where[unit_id]
         return self.strata[stratum][index]
 
-    def csv_bytes(self) -> bytes:
-        """The exact bytes of ``selection.csv``: sorted by stratum (bytewise), then rank."""
+    @cached_property
+    def _csv(self) -> bytes:
         with gc_paused():
             body = "".join(self.strata[stratum].lines() for stratum in sorted(self.strata))
-        return (SELECTION_HEADER + "\n" + body).encode("ascii")
+            return (SELECTION_HEADER + "\n" + body).encode("ascii")
+
+    def csv_bytes(self) -> bytes:
+        """The exact bytes of ``selection.csv``: sorted by stratum (bytewise), then rank."""
+        return self._csv
+
+    @contextmanager
+    def _csv_meanwhile(self) -> Iterator[None]:
+        """Write ``selection.csv``'s bytes in a forked process while the caller goes on (§6: the
+        assignment needs only the selected units); they are kept for :meth:`csv_bytes`. Inline
+        where fork is not available, or for a small draw."""
+        if "_csv" in self.__dict__ or sum(map(len, self.strata.values())) < PARALLEL_CSV_ROWS \
+                or not _can_fork() or (os.cpu_count() or 1) < 2:
+            yield
+            return
+        with _pool(initializer=_take_share, initargs=(Selection.csv_bytes, self)) as pool:
+            csv = pool.apply_async(_run_share)
+            yield
+            self.__dict__["_csv"] = csv.get()
 
 
 def _ranking(stratum: str, ids: list[str], keys: list[str], size: int) -> Ranking:
@@ -970,13 +1002,14 @@ def run_draw(inputs: DrawInputs, entropy_values: Sequence[str]) -> DrawResult:
     version is the ``spec`` of ``params.txt``."""
     preimage, seed = seed_of(inputs, entropy_values)
     selection = draw_units(seed, inputs.population, inputs.params.sizes)
-    assignment = assign_inspectors(
-        seed,
-        selection,
-        inputs.inspectors,
-        inputs.conflicts,
-        inputs.params.team_size,
-        inputs.params.load_cap,
-        inputs.params.spec,
-    )
+    with selection._csv_meanwhile():
+        assignment = assign_inspectors(
+            seed,
+            selection,
+            inputs.inspectors,
+            inputs.conflicts,
+            inputs.params.team_size,
+            inputs.params.load_cap,
+            inputs.params.spec,
+        )
     return DrawResult(preimage, seed, selection, assignment)

@@ -746,6 +746,22 @@ def test_run_draw_chains_seed_selection_and_assignment() -> None:
         assert not (unit_id == "A1" and "I2" in team)
 
 
+def test_a_large_draw_writes_the_same_selection_csv_in_a_second_process(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """From PARALLEL_CSV_ROWS units on, selection.csv is written in a forked process while the
+    teams are assigned: the bytes are those written in this process."""
+    inputs = read_draw_inputs(*_inputs())
+    inline = run_draw(inputs, ["w", "3141"])
+    monkeypatch.setattr(draw_module, "PARALLEL_CSV_ROWS", 1)
+    meanwhile = run_draw(inputs, ["w", "3141"])
+    if draw_module._can_fork():
+        assert "_csv" in meanwhile.selection.__dict__  # written by the other process
+    assert meanwhile.selection.csv_bytes() == inline.selection.csv_bytes()
+    assert meanwhile.selection.csv_bytes().startswith(b"stratum,rank,id,key,selected\nGEN,1,C3,")
+    assert meanwhile.assignment == inline.assignment
+
+
 def test_a_ranked_unit_line_is_the_selection_csv_row() -> None:
     assert RankedUnit("KEY", 3, "A1", "0.12", False).line() == "KEY,3,A1,0.12,0"
 
