@@ -447,13 +447,16 @@ class Ranking(Sequence[RankedUnit]):
     def __repr__(self) -> str:
         return f"Ranking({self.stratum}: {self.size} of {len(self.ids)} selected)"
 
-    def lines(self) -> str:
-        """The stratum's rows of ``selection.csv``, each with its LF."""
-        count = len(self.ids)
-        if not count:
+    def lines(self, start: int = 0, stop: int | None = None) -> str:
+        """The stratum's rows of ``selection.csv``, each with its LF (rows ``start`` to ``stop``,
+        0-based, of the ranking: all of them by default)."""
+        start, stop, _ = slice(start, stop).indices(len(self.ids))
+        if start >= stop:
             return ""
-        flags = ["1"] * self.size + ["0"] * (count - self.size)
-        rows = zip(repeat(self.stratum), map(str, range(1, count + 1)), self.ids, self.keys, flags)
+        selected = max(0, min(self.size, stop) - start)
+        flags = ["1"] * selected + ["0"] * (stop - start - selected)
+        rows = zip(repeat(self.stratum), map(str, range(start + 1, stop + 1)),
+                   self.ids[start:stop], self.keys[start:stop], flags)
         return "\n".join(map(",".join, rows)) + "\n"
 
 
@@ -498,9 +501,22 @@ class Selection:
 
     @cached_property
     def _csv(self) -> bytes:
+        return self._csv_rows(0, None, header=True)
+
+    def _csv_rows(self, start: int, stop: int | None, header: bool = False) -> bytes:
+        """Rows ``start`` to ``stop`` (0-based, header not counted) of ``selection.csv``, after
+        the header if ``header``."""
+        parts = [SELECTION_HEADER + "\n"] if header else []
+        offset = 0
         with gc_paused():
-            body = "".join(self.strata[stratum].lines() for stratum in sorted(self.strata))
-            return (SELECTION_HEADER + "\n" + body).encode("ascii")
+            for stratum in sorted(self.strata):
+                ranking = self.strata[stratum]
+                end = offset + len(ranking)
+                if (stop is None or offset < stop) and start < end:
+                    parts.append(ranking.lines(max(0, start - offset),
+                                               None if stop is None else stop - offset))
+                offset = end
+            return "".join(parts).encode("ascii")
 
     def csv_bytes(self) -> bytes:
         """The exact bytes of ``selection.csv``: sorted by stratum (bytewise), then rank."""
@@ -511,14 +527,19 @@ class Selection:
         """Write ``selection.csv``'s bytes in a forked process while the caller goes on (§6: the
         assignment needs only the selected units); they are kept for :meth:`csv_bytes`. Inline
         where fork is not available, or for a small draw."""
-        if "_csv" in self.__dict__ or sum(map(len, self.strata.values())) < PARALLEL_CSV_ROWS \
-                or not _can_fork() or (os.cpu_count() or 1) < 2:
+        rows = sum(map(len, self.strata.values()))
+        if "_csv" in self.__dict__ or rows < PARALLEL_CSV_ROWS or not _can_fork() \
+                or (os.cpu_count() or 1) < 2:
             yield
             return
-        with _pool(initializer=_take_share, initargs=(Selection.csv_bytes, self)) as pool:
-            csv = pool.apply_async(_run_share)
+        # The other process writes the first three quarters of the rows; this one, after the
+        # caller's work (about as long), the rest.
+        split = rows * 3 // 4
+        with _pool(initializer=_take_share, initargs=(Selection._csv_rows, self, 0, split, True)) as pool:
+            first = pool.apply_async(_run_share)
             yield
-            self.__dict__["_csv"] = csv.get()
+            rest = self._csv_rows(split, None)
+            self.__dict__["_csv"] = first.get() + rest
 
 
 def _ranking(stratum: str, ids: list[str], keys: list[str], size: int) -> Ranking:

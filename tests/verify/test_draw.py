@@ -762,6 +762,14 @@ def test_a_large_draw_writes_the_same_selection_csv_in_a_second_process(
     assert meanwhile.assignment == inline.assignment
 
 
+def test_selection_csv_written_in_two_parts_is_the_whole_file_at_any_split() -> None:
+    units = [Unit(f"U{n:02d}", ("GEN", "KEY", "SPC")[n % 3], 1 + n % 4) for n in range(14)]
+    selection = draw_units(SEED, units, {"GEN": 2, "KEY": 1, "SPC": 3})
+    whole = selection.csv_bytes()
+    for split in range(len(units) + 1):
+        assert selection._csv_rows(0, split, header=True) + selection._csv_rows(split, None) == whole
+
+
 def test_a_ranked_unit_line_is_the_selection_csv_row() -> None:
     assert RankedUnit("KEY", 3, "A1", "0.12", False).line() == "KEY,3,A1,0.12,0"
 
