@@ -72,8 +72,8 @@ _STRATUM = re.compile(r"[0-9A-Za-z._-]{1,32}")  # MAX_STRATUM_LENGTH
 _NUMBER = re.compile(r"0|[1-9][0-9]{0,8}")  # MAX_NUMBER_DIGITS
 _ENTROPY_KEY = re.compile(r"entropy\.([1-9][0-9]{0,8})")
 _BOM = b"\xef\xbb\xbf"
-# A whole population.csv body that breaks no rule of a single row (sorting and repeats aside).
-_POPULATION_BODY = re.compile(r"(?:[0-9A-Za-z._-]{1,64},[0-9A-Za-z._-]{1,32},(?:10|[1-9])\n)*")
+# The bytes of the id alphabet [0-9A-Za-z._-] (stratum codes and weights use it too).
+_ID_ALPHABET = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz._-"
 _WEIGHTS = {str(n): n for n in range(MIN_WEIGHT, MAX_WEIGHT + 1)}
 # C0 and C1 controls (every line break str.splitlines() knows is one, or U+2028/U+2029).
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
@@ -458,12 +458,16 @@ def _population_at_once(data: bytes) -> Population | None:
     header = POPULATION_HEADER.encode("ascii") + b"\n"
     if type(data) is not bytes or not data.startswith(header) or not data.isascii():
         return None
-    body = data[len(header):].decode("ascii")
-    if _POPULATION_BODY.fullmatch(body) is None:
+    raw = data[len(header):]
+    count = raw.count(b"\n")
+    # The layout: the body ends in LF, and with every character of the id alphabet taken out
+    # each line is ",,\n" (three fields, none holding anything else); then each column's rule.
+    if raw[-1:] not in (b"", b"\n") or raw.translate(None, _ID_ALPHABET) != b",,\n" * count:
         return None
-    fields = body.replace("\n", ",").split(",")
-    count = body.count("\n")
+    fields = raw.decode("ascii").replace("\n", ",").split(",")
     ids = fields[0:3 * count:3]
+    if count and not (min(map(len, ids)) > 0 and max(map(len, ids)) <= 64):
+        return None
     # Ids strictly increasing is the same as lines strictly increasing (no repeat, sorted): ","
     # sorts below every character of an id, so a line orders as its id does.
     if not all(map(lt, ids, islice(ids, 1, None))):
@@ -471,7 +475,12 @@ def _population_at_once(data: bytes) -> Population | None:
     codes = fields[1:3 * count:3]
     shared: dict[str, str] = {}
     strata = list(map(shared.setdefault, codes, codes))  # one string per stratum code
-    weights = list(map(_WEIGHTS.__getitem__, fields[2:3 * count:3]))
+    if not all(map(is_valid_stratum, shared)):
+        return None
+    try:
+        weights = list(map(_WEIGHTS.__getitem__, fields[2:3 * count:3]))  # "1" to "10" only
+    except KeyError:
+        return None
     return Population(ids, strata, weights)
 
 
