@@ -237,9 +237,10 @@ def unit_keys(prefix: bytes, ids: Sequence[str], weights: Sequence[int]) -> list
     The hot loop of a draw. A weighted unit's tickets are first compared by their first three
     digits (the number modulo 1000, reversed: a table lookup, no text), and only the winner is
     written out in full; when two of a unit's tickets share those digits (about 1 unit in 300)
-    the full tickets decide, as :func:`unit_key`.
+    the full tickets decide, as :func:`unit_key`. The prefix (64 hex digits, one SHA-256 block)
+    is hashed once: each ticket continues a copy of that state.
     """
-    sha256 = _sha256
+    start = _sha256(prefix).copy
     from_bytes = int.from_bytes
     suffixes = _SUFFIXES
     low = _LOW
@@ -247,15 +248,19 @@ def unit_keys(prefix: bytes, ids: Sequence[str], weights: Sequence[int]) -> list
     keys: list[str] = []
     append = keys.append
     for unit_id, weight in zip(ids, weights, strict=True):
-        message = prefix + unit_id.encode("ascii")
-        number = from_bytes(sha256(message).digest(), "big")
+        state = start()
+        state.update(unit_id.encode("ascii"))
+        number = from_bytes(state.digest(), "big")
         if weight > 1:
             if weight > 10:
                 raise DrawError(f"weight of {unit_id} must be 1..10, got {weight}")
             best = first_digits[number % low]
             tied = False
+            after_id = state.copy
             for j in range(2, weight + 1):
-                other = from_bytes(sha256(message + suffixes[j]).digest(), "big")
+                ticket_state = after_id()
+                ticket_state.update(suffixes[j])
+                other = from_bytes(ticket_state.digest(), "big")
                 digits = first_digits[other % low]
                 if digits < best:
                     best, number, tied = digits, other, False
