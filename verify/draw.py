@@ -30,13 +30,15 @@ from __future__ import annotations
 
 import hashlib
 import multiprocessing
+import multiprocessing.pool
 import os
 import threading
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
-from itertools import repeat
-from typing import NamedTuple, overload
+from itertools import compress, repeat
+from typing import Any, NamedTuple, overload
 
 from verify.draw_files import (
     CURRENT_SPEC,
@@ -47,6 +49,7 @@ from verify.draw_files import (
     Inspector,
     Population,
     Unit,
+    gc_paused,
     is_valid_id,
 )
 
@@ -62,6 +65,8 @@ ASSIGNMENT_HEADER = ASSIGNMENT_HEADERS[CURRENT_SPEC]
 INSUFFICIENT_ELIGIBLE = "INSUFFICIENT_ELIGIBLE"
 #: From this many unit tickets on, half of them are computed in a second process.
 PARALLEL_TICKETS = 100_000
+#: From this many units on, a draw writes ``selection.csv`` in a second process during §6.
+PARALLEL_CSV_ROWS = 100_000
 
 _sha256 = hashlib.sha256
 _HEX = frozenset("0123456789abcdef")
@@ -221,38 +226,47 @@ def unit_key(seed: str, unit_id: str, weight: int) -> str:
 
 
 _SUFFIXES = [b"", b""] + [f"#{j}".encode("ascii") for j in range(2, 11)]
-_LOW = 10**9  # a ticket's first 9 digits are those of its number modulo 10**9, reversed
+_LOW = 1000  # a ticket's first 3 digits are those of its number modulo 1000, reversed
+#: ``_FIRST_DIGITS[n % 1000]``: a ticket's first three digits as a number (they compare as the text)
+_FIRST_DIGITS = [int(f"{n:03d}"[::-1]) for n in range(1000)]
 
 
 def unit_keys(prefix: bytes, ids: Sequence[str], weights: Sequence[int]) -> list[str]:
     """``KEY_i`` for each unit (ids and weights side by side), given ``prefix = ticket_prefix(SEED)``.
 
-    The hot loop of a draw. A weighted unit's tickets are first compared by their first nine
-    digits (the number modulo 10**9, reversed), and only the winner is written out in full; when
-    two of a unit's tickets share those nine digits the full tickets decide, as :func:`unit_key`.
+    The hot loop of a draw. A weighted unit's tickets are first compared by their first three
+    digits (the number modulo 1000, reversed: a table lookup, no text), and only the winner is
+    written out in full; when two of a unit's tickets share those digits (about 1 unit in 300)
+    the full tickets decide, as :func:`unit_key`. The prefix (64 hex digits, one SHA-256 block)
+    is hashed once: each ticket continues a copy of that state.
     """
-    sha256 = _sha256
+    start = _sha256(prefix).copy
     from_bytes = int.from_bytes
     suffixes = _SUFFIXES
     low = _LOW
+    first_digits = _FIRST_DIGITS
     keys: list[str] = []
     append = keys.append
     for unit_id, weight in zip(ids, weights, strict=True):
-        message = prefix + unit_id.encode("ascii")
-        number = from_bytes(sha256(message).digest(), "big")
+        state = start()
+        state.update(unit_id.encode("ascii"))
+        number = from_bytes(state.digest(), "big")
         if weight > 1:
             if weight > 10:
                 raise DrawError(f"weight of {unit_id} must be 1..10, got {weight}")
-            best = f"{number % low:09d}"[::-1]
+            best = first_digits[number % low]
             tied = False
+            after_id = state.copy
             for j in range(2, weight + 1):
-                other = from_bytes(sha256(message + suffixes[j]).digest(), "big")
-                digits = f"{other % low:09d}"[::-1]
+                ticket_state = after_id()
+                ticket_state.update(suffixes[j])
+                other = from_bytes(ticket_state.digest(), "big")
+                digits = first_digits[other % low]
                 if digits < best:
                     best, number, tied = digits, other, False
                 elif digits == best:
                     tied = True
-            if tied:  # one in a billion: let the full tickets decide
+            if tied:  # about 1 unit in 300: let the full tickets decide
                 append(_unit_key(prefix, unit_id, weight))
                 continue
         text = str(number)
@@ -260,23 +274,110 @@ def unit_keys(prefix: bytes, ids: Sequence[str], weights: Sequence[int]) -> list
     return keys
 
 
-def _keys_in_two_processes(prefix: bytes, ids: list[str], weights: list[int]) -> list[str]:
-    """:func:`unit_keys` with the second half of the units in another process (both cores)."""
+def _half_by_tickets(weights: Sequence[int]) -> int:
+    """Where to split the units so that each part holds about half of the tickets."""
     total = sum(weights)
-    # split where half of the tickets are, not half of the units
-    running, half = 0, len(ids)
+    running = 0
     for index, weight in enumerate(weights):
         running += weight
         if 2 * running >= total:
-            half = index + 1
-            break
-    # fork is quick and safe in a process with one thread; otherwise start a fresh interpreter
-    method = "fork" if (threading.active_count() == 1
-                        and "fork" in multiprocessing.get_all_start_methods()) else "spawn"
-    with multiprocessing.get_context(method).Pool(1) as pool:
+            return index + 1
+    return len(weights)
+
+
+def _can_fork() -> bool:
+    """Fork is quick, and safe in a process with one thread."""
+    return threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods()
+
+
+def _pool(**options: object) -> multiprocessing.pool.Pool:
+    """One worker process: forked where :func:`_can_fork`, otherwise a fresh interpreter. Work
+    handed over as ``initializer=_take_share, initargs=(function, *args)`` and run by
+    ``apply_async(_run_share)`` is not pickled when the worker is forked: it inherits it."""
+    method = "fork" if _can_fork() else "spawn"
+    return multiprocessing.get_context(method).Pool(1, **options)  # type: ignore[arg-type]
+
+
+def _keys_in_two_processes(prefix: bytes, ids: list[str], weights: list[int]) -> list[str]:
+    """:func:`unit_keys` with the second half of the units in another process (both cores)."""
+    half = _half_by_tickets(weights)
+    with _pool() as pool:
         second = pool.apply_async(unit_keys, (prefix, ids[half:], weights[half:]))
         first = unit_keys(prefix, ids[:half], weights[:half])
         return first + second.get()
+
+
+def _sorted_by_stratum(
+    ids: Sequence[str], strata: Sequence[str], keys: Sequence[str],
+) -> dict[str, tuple[list[str], list[str]]]:
+    """Each stratum's ids and keys, sorted by key; ``ids`` come in bytewise order and the sort is
+    stable, so equal keys stay in id order. Whole-column operations, no object per unit."""
+    codes = sorted(set(strata))
+    columns: dict[str, tuple[list[str], list[str]]] = {}
+    for code in codes:
+        if len(codes) == 1:
+            own_ids, own_keys = list(ids), list(keys)
+        else:
+            mask = list(map(code.__eq__, strata))
+            own_ids, own_keys = list(compress(ids, mask)), list(compress(keys, mask))
+        order = sorted(range(len(own_keys)), key=own_keys.__getitem__)
+        columns[code] = (list(map(own_ids.__getitem__, order)), list(map(own_keys.__getitem__, order)))
+    return columns
+
+
+def _ranked_keys(
+    prefix: bytes, ids: list[str], strata: list[str], weights: list[int],
+) -> dict[str, tuple[list[str], list[str]]]:
+    """:func:`unit_keys`, then :func:`_sorted_by_stratum`: one process's share of §5."""
+    return _sorted_by_stratum(ids, strata, unit_keys(prefix, ids, weights))
+
+
+#: In a worker process only (see :func:`_pool`): the work it was handed when it started.
+_worker_share: list[tuple[Callable[..., Any], tuple[Any, ...]]] = []
+
+
+def _take_share(function: Callable[..., Any], *args: Any) -> None:
+    _worker_share.append((function, args))
+
+
+def _run_share() -> Any:
+    function, args = _worker_share.pop()
+    with gc_paused():
+        return function(*args)
+
+
+def _ranked_second_half(prefix: bytes, ids: list[str], strata: list[str], weights: list[int],
+                        half: int) -> dict[str, tuple[list[str], list[str]]]:
+    return _ranked_keys(prefix, ids[half:], strata[half:], weights[half:])
+
+
+def _ranked_in_two_processes(
+    prefix: bytes, ids: list[str], strata: list[str], weights: list[int],
+) -> dict[str, tuple[list[str], list[str]]]:
+    """:func:`_ranked_keys` with the second half of the units (by tickets) in another process;
+    each stratum's two sorted halves are then merged (a stable sort of two runs: timsort merges
+    them in one pass). The first half's ids all sort before the second's, so equal keys still
+    come in id order."""
+    half = _half_by_tickets(weights)
+    # The worker is handed the whole columns when it starts (a forked worker inherits them: no
+    # copy is pickled) and takes the second half itself.
+    share = (_ranked_second_half, prefix, ids, strata, weights, half)
+    with _pool(initializer=_take_share, initargs=share) as pool:
+        second = pool.apply_async(_run_share)
+        first = _ranked_keys(prefix, ids[:half], strata[:half], weights[:half])
+        other = second.get()
+    merged: dict[str, tuple[list[str], list[str]]] = {}
+    for code in sorted({*first, *other}):
+        ids_a, keys_a = first.get(code, ([], []))
+        ids_b, keys_b = other.get(code, ([], []))
+        if not ids_a or not ids_b:
+            merged[code] = (ids_a or ids_b, keys_a or keys_b)
+            continue
+        own_ids, own_keys = ids_a + ids_b, keys_a + keys_b
+        del ids_a, keys_a, ids_b, keys_b
+        order = sorted(range(len(own_keys)), key=own_keys.__getitem__)
+        merged[code] = (list(map(own_ids.__getitem__, order)), list(map(own_keys.__getitem__, order)))
+    return merged
 
 
 def population_keys(seed: str, ids: list[str], weights: list[int]) -> list[str]:
@@ -351,12 +452,17 @@ class Ranking(Sequence[RankedUnit]):
     def __repr__(self) -> str:
         return f"Ranking({self.stratum}: {self.size} of {len(self.ids)} selected)"
 
-    def lines(self) -> str:
-        """The stratum's rows of ``selection.csv``, each with its LF."""
-        count = len(self.ids)
-        flags = ["1"] * self.size + ["0"] * (count - self.size)
-        return "".join(map("{},{},{},{},{}\n".format, repeat(self.stratum, count),
-                           range(1, count + 1), self.ids, self.keys, flags))
+    def lines(self, start: int = 0, stop: int | None = None) -> str:
+        """The stratum's rows of ``selection.csv``, each with its LF (rows ``start`` to ``stop``,
+        0-based, of the ranking: all of them by default)."""
+        start, stop, _ = slice(start, stop).indices(len(self.ids))
+        if start >= stop:
+            return ""
+        selected = max(0, min(self.size, stop) - start)
+        flags = ["1"] * selected + ["0"] * (stop - start - selected)
+        rows = zip(repeat(self.stratum), map(str, range(start + 1, stop + 1)),
+                   self.ids[start:stop], self.keys[start:stop], flags)
+        return "\n".join(map(",".join, rows)) + "\n"
 
 
 @dataclass(frozen=True)
@@ -369,8 +475,15 @@ class Selection:
 
     @cached_property
     def _selected(self) -> tuple[RankedUnit, ...]:
-        chosen = [ranking[i] for ranking in self.strata.values() for i in range(ranking.size)]
-        return tuple(sorted(chosen, key=lambda unit: (unit.key, unit.id)))
+        with gc_paused():
+            chosen = [(key, unit_id, stratum, rank)
+                      for stratum, ranking in self.strata.items()
+                      for rank, unit_id, key in zip(range(1, ranking.size + 1),
+                                                    ranking.ids[:ranking.size],
+                                                    ranking.keys[:ranking.size], strict=True)]
+            chosen.sort()  # by (key, id): ids are unique, so the tuples never compare further
+            return tuple(RankedUnit(stratum, rank, unit_id, key, True)
+                         for key, unit_id, stratum, rank in chosen)
 
     def selected(self) -> tuple[RankedUnit, ...]:
         """The selected units of all strata in the global ``(key, id)`` order of §6."""
@@ -391,10 +504,47 @@ class Selection:
         stratum, index = self._where[unit_id]
         return self.strata[stratum][index]
 
+    @cached_property
+    def _csv(self) -> bytes:
+        return self._csv_rows(0, None, header=True)
+
+    def _csv_rows(self, start: int, stop: int | None, header: bool = False) -> bytes:
+        """Rows ``start`` to ``stop`` (0-based, header not counted) of ``selection.csv``, after
+        the header if ``header``."""
+        parts = [SELECTION_HEADER + "\n"] if header else []
+        offset = 0
+        with gc_paused():
+            for stratum in sorted(self.strata):
+                ranking = self.strata[stratum]
+                end = offset + len(ranking)
+                if (stop is None or offset < stop) and start < end:
+                    parts.append(ranking.lines(max(0, start - offset),
+                                               None if stop is None else stop - offset))
+                offset = end
+            return "".join(parts).encode("ascii")
+
     def csv_bytes(self) -> bytes:
         """The exact bytes of ``selection.csv``: sorted by stratum (bytewise), then rank."""
-        body = "".join(self.strata[stratum].lines() for stratum in sorted(self.strata))
-        return (SELECTION_HEADER + "\n" + body).encode("ascii")
+        return self._csv
+
+    @contextmanager
+    def _csv_meanwhile(self) -> Iterator[None]:
+        """Write ``selection.csv``'s bytes in a forked process while the caller goes on (§6: the
+        assignment needs only the selected units); they are kept for :meth:`csv_bytes`. Inline
+        where fork is not available, or for a small draw."""
+        rows = sum(map(len, self.strata.values()))
+        if "_csv" in self.__dict__ or rows < PARALLEL_CSV_ROWS or not _can_fork() \
+                or (os.cpu_count() or 1) < 2:
+            yield
+            return
+        # The other process writes the first three quarters of the rows; this one, after the
+        # caller's work (about as long), the rest.
+        split = rows * 3 // 4
+        with _pool(initializer=_take_share, initargs=(Selection._csv_rows, self, 0, split, True)) as pool:
+            first = pool.apply_async(_run_share)
+            yield
+            rest = self._csv_rows(split, None)
+            self.__dict__["_csv"] = first.get() + rest
 
 
 def _ranking(stratum: str, ids: list[str], keys: list[str], size: int) -> Ranking:
@@ -421,17 +571,20 @@ def draw_units(seed: str, population: Iterable[Unit], sizes: Mapping[str, int]) 
         raise DrawError(
             f"the sizes name strata {sorted(sizes)}, the population has strata {sorted(set(units.strata))}"
         )
-    keys = population_keys(seed, units.ids, units.weights)
-    by_stratum: dict[str, tuple[list[str], list[str]]] = {}
-    for unit_id, stratum, key in zip(units.ids, units.strata, keys, strict=True):
-        columns = by_stratum.get(stratum)
-        if columns is None:
-            columns = by_stratum[stratum] = ([], [])
-        columns[0].append(unit_id)
-        columns[1].append(key)
-    del keys
-    strata = {stratum: _ranking(stratum, *by_stratum[stratum], sizes[stratum])
-              for stratum in sorted(by_stratum)}
+    prefix = ticket_prefix(seed)
+    with gc_paused():
+        if (len(units.ids) > 1 and sum(units.weights) >= PARALLEL_TICKETS
+                and (os.cpu_count() or 1) > 1):
+            by_stratum = _ranked_in_two_processes(prefix, units.ids, units.strata, units.weights)
+        else:
+            by_stratum = _ranked_keys(prefix, units.ids, units.strata, units.weights)
+    strata = {}
+    for stratum in sorted(by_stratum):
+        ids, keys = by_stratum[stratum]
+        size = sizes[stratum]
+        if not 0 <= size <= len(ids):
+            raise DrawError(f"size {size} of stratum {stratum} is not within 0..{len(ids)}")
+        strata[stratum] = Ranking(stratum, ids, keys, size)
     return Selection(seed, strata)
 
 
@@ -698,16 +851,45 @@ def _assign_v2(
     pools = {stratum: (pool, frozenset(pool)) for stratum in {u.stratum for u in selected}
              for pool in [roster.pool(stratum)]}
     slots: list[TeamSlot] = []
+    append = slots.append
+    head = f"{seed}{ASSIGN_INFIX}".encode()
+    sha256, from_bytes = _sha256, int.from_bytes
     for unit in selected:
         pool, members_of_pool = pools[unit.stratum]
         barred = roster.conflicted(unit.id)
-        eligible = len(pool) - len(members_of_pool.intersection(barred)) if barred else len(pool)
+        size = len(pool)
+        eligible = size - len(members_of_pool.intersection(barred)) if barred else size
         if eligible < team_size:
             return InsufficientEligible(unit.id, eligible, team_size)
-        walk = Walk(seed, unit.id, pool)
-        team = _walk_team(walk, team_size, load_cap, loads, (), barred)
-        for slot, inspector_id in enumerate(team, start=1):
-            slots.append(TeamSlot(unit.id, slot, inspector_id, str(walk.positions[inspector_id])))
+        # Pass 0 of the team rule along the walk, inline (Walk._step's arithmetic; a walk is a
+        # permutation, so nobody comes twice); if it cannot fill the team, Walk and fill_team.
+        prefix = head + unit.id.encode() + b"|"
+        moved: dict[int, int] = {}
+        team: list[str] = []
+        places: list[int] = []
+        i = 0
+        while i < size:
+            r = from_bytes(sha256(prefix + str(i).encode()).digest(), "big")
+            j = i + r % (size - i)
+            at_i = moved.pop(i, i)
+            if j == i:
+                taken = at_i
+            else:
+                taken = moved.get(j, j)
+                moved[j] = at_i
+            inspector = pool[taken]
+            if inspector not in barred and (load_cap == 0 or loads[inspector] < load_cap):
+                team.append(inspector)
+                places.append(i)
+                if len(team) == team_size:
+                    break
+            i += 1
+        else:
+            walk = Walk(seed, unit.id, pool)
+            team = _walk_team(walk, team_size, load_cap, loads, (), barred)
+            places = [walk.positions[inspector] for inspector in team]
+        for slot, (inspector_id, place) in enumerate(zip(team, places, strict=True), start=1):
+            append(TeamSlot(unit.id, slot, inspector_id, str(place)))
             loads[inspector_id] += 1
     return Assignment(tuple(slots), loads, SPEC_V2)
 
@@ -764,7 +946,8 @@ def assign_inspectors(
         raise DrawError(f"team_size must be >= 2 and load_cap >= 0, got {team_size} and {load_cap}")
     roster = Roster(inspectors, conflicts)
     assign = _assign_v2 if spec == SPEC_V2 else _assign_v1
-    return assign(seed, selection.selected(), roster, team_size, load_cap)
+    with gc_paused():
+        return assign(seed, selection.selected(), roster, team_size, load_cap)
 
 
 def replace_inspector(
@@ -845,13 +1028,14 @@ def run_draw(inputs: DrawInputs, entropy_values: Sequence[str]) -> DrawResult:
     version is the ``spec`` of ``params.txt``."""
     preimage, seed = seed_of(inputs, entropy_values)
     selection = draw_units(seed, inputs.population, inputs.params.sizes)
-    assignment = assign_inspectors(
-        seed,
-        selection,
-        inputs.inspectors,
-        inputs.conflicts,
-        inputs.params.team_size,
-        inputs.params.load_cap,
-        inputs.params.spec,
-    )
+    with selection._csv_meanwhile():
+        assignment = assign_inspectors(
+            seed,
+            selection,
+            inputs.inspectors,
+            inputs.conflicts,
+            inputs.params.team_size,
+            inputs.params.load_cap,
+            inputs.params.spec,
+        )
     return DrawResult(preimage, seed, selection, assignment)

@@ -746,6 +746,30 @@ def test_run_draw_chains_seed_selection_and_assignment() -> None:
         assert not (unit_id == "A1" and "I2" in team)
 
 
+def test_a_large_draw_writes_the_same_selection_csv_in_a_second_process(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """From PARALLEL_CSV_ROWS units on, selection.csv is written in a forked process while the
+    teams are assigned: the bytes are those written in this process."""
+    inputs = read_draw_inputs(*_inputs())
+    inline = run_draw(inputs, ["w", "3141"])
+    monkeypatch.setattr(draw_module, "PARALLEL_CSV_ROWS", 1)
+    meanwhile = run_draw(inputs, ["w", "3141"])
+    if draw_module._can_fork():
+        assert "_csv" in meanwhile.selection.__dict__  # written by the other process
+    assert meanwhile.selection.csv_bytes() == inline.selection.csv_bytes()
+    assert meanwhile.selection.csv_bytes().startswith(b"stratum,rank,id,key,selected\nGEN,1,C3,")
+    assert meanwhile.assignment == inline.assignment
+
+
+def test_selection_csv_written_in_two_parts_is_the_whole_file_at_any_split() -> None:
+    units = [Unit(f"U{n:02d}", ("GEN", "KEY", "SPC")[n % 3], 1 + n % 4) for n in range(14)]
+    selection = draw_units(SEED, units, {"GEN": 2, "KEY": 1, "SPC": 3})
+    whole = selection.csv_bytes()
+    for split in range(len(units) + 1):
+        assert selection._csv_rows(0, split, header=True) + selection._csv_rows(split, None) == whole
+
+
 def test_a_ranked_unit_line_is_the_selection_csv_row() -> None:
     assert RankedUnit("KEY", 3, "A1", "0.12", False).line() == "KEY,3,A1,0.12,0"
 
@@ -753,8 +777,9 @@ def test_a_ranked_unit_line_is_the_selection_csv_row() -> None:
 def test_a_large_weighted_population_draws_exactly_as_ticket_by_ticket_in_two_processes(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """The hot loop (nine-digit pre-comparison, the second process) gives each unit's key exactly
-    as :func:`unit_key` computes it ticket by ticket. (Speed is measured in bench/draw.py.)"""
+    """The hot loop (three-digit pre-comparison, the second process) gives each unit's key exactly
+    as :func:`unit_key` computes it ticket by ticket, and the two processes' rankings, merged,
+    are the ranking of one process. (Speed is measured in bench/draw.py.)"""
     rng = random.Random(7)
     units = [Unit(f"91652301MA{n:08d}", rng.choice(["KEY", "GEN", "SPC"]), rng.randint(1, 10))
              for n in range(20_000)]
@@ -767,9 +792,13 @@ def test_a_large_weighted_population_draws_exactly_as_ticket_by_ticket_in_two_pr
         assert selection.unit(unit.id).key == unit_key(SEED, unit.id, unit.weight)
     assert [selection.unit(u.id).key for u in sample] == unit_keys(
         draw_module.ticket_prefix(SEED), [u.id for u in sample], [u.weight for u in sample])
+    monkeypatch.setattr(draw_module, "PARALLEL_TICKETS", 10**9)  # one process
+    alone = draw_units(SEED, units, {"KEY": 400, "GEN": 400, "SPC": 200})
+    assert alone == selection
+    assert alone.csv_bytes() == data
 
 
-def test_a_tie_in_the_first_nine_digits_is_decided_by_the_full_tickets(
+def test_a_tie_in_the_first_digits_is_decided_by_the_full_tickets(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(draw_module, "_LOW", 1)  # every pre-comparison ties

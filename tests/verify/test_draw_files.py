@@ -138,6 +138,18 @@ def test_whatever_population_bytes_are_accepted_are_the_canonical_bytes(
 
 
 @settings(max_examples=400)
+@given(populations, st.integers(0, 10**6), st.integers(0, 2), MUTATION_BYTES)
+def test_the_population_read_at_once_accepts_only_what_the_row_reader_accepts(
+    rows: list[Unit], position: int, action: int, byte: int
+) -> None:
+    data = _mutate(population_bytes(rows), position, action, byte)
+    fast = draw_files._population_at_once(data)
+    if fast is None:
+        return
+    assert list(fast) == draw_files._population_by_row(data)  # which raises on any broken rule
+
+
+@settings(max_examples=400)
 @given(rosters, st.integers(0, 10**6), st.integers(0, 2), MUTATION_BYTES)
 def test_whatever_roster_bytes_are_accepted_are_the_canonical_bytes(
     rows: list[Inspector], position: int, action: int, byte: int
