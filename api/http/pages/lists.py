@@ -26,8 +26,7 @@ from api.error_text import rule_zh
 from api.http.auth import TheService
 from api.http.pages.i18n import choose
 from api.http.pages.render import render
-from api.http.pages.session import FormRefused
-from api.http.pages.staff import DrawId, _act, _console, _form, _refused, _signed_in
+from api.http.pages.staff import DrawId, _act, _console, _signed_form, _signed_in
 from api.service.context import RequestError
 from api.service.directories import ImportFailed
 from ledger.errors import SpotcheckError
@@ -53,13 +52,10 @@ def directories(request: Request) -> Response:
 
 @router.post("/directories/import", response_class=HTMLResponse)
 async def directory_import(request: Request, service: TheService) -> Response:
-    found = _signed_in(request, "operator")
-    if isinstance(found, Response):
-        return found
-    try:
-        form = await _form(request)
-    except FormRefused:
-        return _refused(request)
+    signed = await _signed_form(request, "operator")
+    if isinstance(signed, Response):
+        return signed
+    found, form = signed
     which: Any = str(form.get("which", ""))
     upload = form.get("file")
     v = {"which": which}
@@ -95,13 +91,10 @@ async def directory_import(request: Request, service: TheService) -> Response:
 # -- amendments of a fixed list -----------------------------------------------------------------------
 @router.post("/ceremony/{draw_id}/amend", response_class=HTMLResponse)
 async def amend(request: Request, draw_id: DrawId, service: TheService) -> Response:
-    found = _signed_in(request, "operator")
-    if isinstance(found, Response):
-        return found
-    try:
-        form = await _form(request)
-    except FormRefused:
-        return _refused(request)
+    signed = await _signed_form(request, "operator")
+    if isinstance(signed, Response):
+        return signed
+    found, form = signed
     v = {k: str(form.get(k, "")).strip() for k in ("kind", "unit", "officer", "reason",
                                                    "approved_by")}
     v["unit"], v["officer"] = v["unit"].upper(), v["officer"].upper()

@@ -68,6 +68,18 @@ async def _form(request: Request) -> FormData:
     return form
 
 
+async def _signed_form(request: Request, *roles: str) -> tuple[Account, FormData] | Response:
+    """The signed-in account (of one of ``roles``) and its posted form, once the form's
+    anti-forgery field holds; else the answer to give instead (sign-in, 403)."""
+    found = _signed_in(request, *roles)
+    if isinstance(found, Response):
+        return found
+    try:
+        return found, await _form(request)
+    except FormRefused:
+        return _refused(request)
+
+
 def _refused(request: Request) -> Response:
     return render(request, "error.html", status=403, status_code=403, error={
         "kind": "forbidden", "field": "csrf", "rule": "", "message": ""}, csrf_refused=True)
@@ -156,13 +168,10 @@ def officer(request: Request, service: TheService) -> Response:
 
 @router.post("/officer/tasks", response_class=HTMLResponse)
 async def officer_tasks(request: Request, service: TheService) -> Response:
-    found = _signed_in(request, "officer")
-    if isinstance(found, Response):
-        return found
-    try:
-        form = await _form(request)
-    except FormRefused:
-        return _refused(request)
+    signed = await _signed_form(request, "officer")
+    if isinstance(signed, Response):
+        return signed
+    found, form = signed
     draw_id, why = str(form.get("draw_id", "")), str(form.get("why", "")).strip()
     opened: Any = None
     error: dict[str, str] | None = None
@@ -290,13 +299,10 @@ def _record_from(form: FormData, ctx: dict[str, Any]) -> tuple[dict[str, Any], d
 @router.post("/officer/record/{draw_id}/{unit}", response_class=HTMLResponse)
 async def record_file(request: Request, draw_id: DrawId, unit: Unit, service: TheService
                       ) -> Response:
-    found = _signed_in(request, "officer")
-    if isinstance(found, Response):
-        return found
-    try:
-        form = await _form(request)
-    except FormRefused:
-        return _refused(request)
+    signed = await _signed_form(request, "officer")
+    if isinstance(signed, Response):
+        return signed
+    found, form = signed
     ctx = await run_in_threadpool(_record_context, service, found, draw_id, unit)
     record, values = _record_from(form, ctx)
     # attachments: hashed as they arrive (the record keeps name and SHA-256; the file itself goes
@@ -372,13 +378,10 @@ def ceremony_list(request: Request, service: TheService) -> Response:
 
 @router.post("/ceremony", response_class=HTMLResponse)
 async def ceremony_freeze(request: Request, service: TheService) -> Response:
-    found = _signed_in(request, "operator")
-    if isinstance(found, Response):
-        return found
-    try:
-        form = await _form(request)
-    except FormRefused:
-        return _refused(request)
+    signed = await _signed_form(request, "operator")
+    if isinstance(signed, Response):
+        return signed
+    found, form = signed
     values = {k: str(form.get(k, "")).strip() for k in ("period", "on", "witnesses", "dice",
                                                           "external")}
     witnesses = [w.strip() for w in values["witnesses"].splitlines() if w.strip()]
@@ -429,13 +432,10 @@ def ceremony(request: Request, draw_id: DrawId, service: TheService) -> Response
 async def ceremony_step(request: Request, draw_id: DrawId,
                         step: Annotated[str, Path(pattern=CONSOLE_STEPS)],
                         service: TheService) -> Response:
-    found = _signed_in(request, "operator")
-    if isinstance(found, Response):
-        return found
-    try:
-        form = await _form(request)
-    except FormRefused:
-        return _refused(request)
+    signed = await _signed_form(request, "operator")
+    if isinstance(signed, Response):
+        return signed
+    found, form = signed
     v = {k: str(form.get(k, "")).strip() for k in ("k", "digits", "witnessed_by", "value", "on",
                                                    "reason", "detail", "unit")}
     caller, draws = Caller(found), service.draws
@@ -492,13 +492,10 @@ def witness(request: Request, draw_id: DrawId, service: TheService) -> Response:
 async def witness_step(request: Request, draw_id: DrawId,
                        step: Annotated[str, Path(pattern=r"^(commit|reveal)$")],
                        service: TheService) -> Response:
-    found = _signed_in(request, "witness")
-    if isinstance(found, Response):
-        return found
-    try:
-        form = await _form(request)
-    except FormRefused:
-        return _refused(request)
+    signed = await _signed_form(request, "witness")
+    if isinstance(signed, Response):
+        return signed
+    found, form = signed
     caller = Caller(found)
     if step == "commit":
         role = str(form.get("role", "")).strip()
@@ -551,13 +548,10 @@ def audit(request: Request, service: TheService) -> Response:
 
 @router.post("/audit/verify", response_class=HTMLResponse)
 async def audit_verify(request: Request, service: TheService) -> Response:
-    found = _signed_in(request, "auditor")
-    if isinstance(found, Response):
-        return found
-    try:
-        form = await _form(request)
-    except FormRefused:
-        return _refused(request)
+    signed = await _signed_form(request, "auditor")
+    if isinstance(signed, Response):
+        return signed
+    found, form = signed
     upload = form.get("file")
     lang = choose(request)
     if not isinstance(upload, UploadFile) or not upload.filename:

@@ -30,8 +30,7 @@ from api.accounts import Account
 from api.http.auth import TheService
 from api.http.pages.i18n import choose, translator
 from api.http.pages.render import render
-from api.http.pages.session import FormRefused
-from api.http.pages.staff import DrawId, Unit, _act, _form, _refused, _signed_in
+from api.http.pages.staff import DrawId, Unit, _act, _signed_form, _signed_in
 from ledger.domain.masking import GROUNDS
 from ledger.errors import SpotcheckError
 
@@ -171,13 +170,10 @@ def unit_by_code(request: Request, draw_id: DrawId, unit: str = "") -> Response:
 async def unit_action(request: Request, draw_id: DrawId, unit: Unit,
                       action: Annotated[str, Path(pattern=ACTIONS)], service: TheService
                       ) -> Response:
-    found = _signed_in(request, "operator")
-    if isinstance(found, Response):
-        return found
-    try:
-        form = await _form(request)
-    except FormRefused:
-        return _refused(request)
+    signed = await _signed_form(request, "operator")
+    if isinstance(signed, Response):
+        return signed
+    found, form = signed
     caller, records = Caller(found), service.records
     v: dict[str, Any] = {k: _text(form, k) for k in form if k != "csrf"}
     rows: list[int] = []
@@ -237,13 +233,10 @@ async def officer_recusal(request: Request, draw_id: DrawId, unit: Unit, service
     """The recusal asked at the visit, recorded by an officer of the team (from the record form)."""
     from api.http.pages.staff import _form_page, _record_context
 
-    found = _signed_in(request, "officer")
-    if isinstance(found, Response):
-        return found
-    try:
-        form = await _form(request)
-    except FormRefused:
-        return _refused(request)
+    signed = await _signed_form(request, "officer")
+    if isinstance(signed, Response):
+        return signed
+    found, form = signed
     v = {f"recusal.{k}": _text(form, k) for k in ("officer", "requested_by", "reason", "granted")}
     plain = {k.removeprefix("recusal."): value for k, value in v.items()}
     result, error = await _recusal(service.records, Caller(found), draw_id, unit, plain)
