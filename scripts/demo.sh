@@ -14,4 +14,8 @@ echo "== spotcheck-verify bundle --trusted-checkpoint (the checkpoint an auditor
 "$root/.venv/bin/spotcheck" checkpoint show --log 652301 > kept-checkpoint.note 2>>demo.log
 "$root/.venv/bin/spotcheck-verify" bundle --trusted-checkpoint kept-checkpoint.note \
   --key spotcheck-keys/652301/log.vkey --json report.json
+echo "== spotcheck export --public --log 652301 --out public (what anyone may hold: no personal data)"
+"$root/.venv/bin/spotcheck" export --public --log 652301 --out public 2>>demo.log
+echo "== spotcheck-verify public (a citizen's check of the public bundle)"
+"$root/.venv/bin/spotcheck-verify" public --key spotcheck-keys/652301/log.vkey
 echo "(structured logs in demo-run/demo.log, the JSON report in demo-run/report.json)"

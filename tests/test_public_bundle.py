@@ -135,6 +135,7 @@ def test_the_public_bundle_verifies_and_says_what_it_could_not_check(bundles: Pa
     chinese = run(bundles, "spotcheck-verify", "public-652301", "--lang", "zh", "--report",
                   "public.html").stdout
     assert "公开核验包：以下内容无法核验及原因" in chinese
+    assert chinese.startswith("公开核验包：500 个事件")  # not called an audit bundle
     assert "未核验抽查规则" in chinese and "conflicts.csv" in chinese
     assert "核验通过：每个日志条目、检查点、公开事件和已公开的抽取都成立" in chinese
     report = json.loads((bundles / "public.json").read_text())

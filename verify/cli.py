@@ -270,7 +270,8 @@ def _render_text_zh(report: Report) -> str:
     """:func:`render_text` in Chinese (findings through :mod:`verify.finding_text`)."""
     rate = report.events / report.seconds if report.seconds > 0 else 0.0
     lines = [
-        f"审计包：{report.events} 个事件，{report.aggregates} 个聚合，日志 "
+        f"{'审计包' if report.public is None else '公开核验包'}：{report.events} 个事件，"
+        f"{report.aggregates} 个聚合，日志 "
         f"{report.origin or '（来源不明）'}",
         f"公钥：{key_source_zh(report.key_source)}",
         f"已核验的签名检查点：{len(report.checkpoints_verified)} 个"
