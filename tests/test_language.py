@@ -281,6 +281,15 @@ def test_the_plan_is_printed_in_chinese(small_demo_original: Path, tmp_path: Pat
     assert wrong.returncode == 2 and "没有编号为 652301-2026Q9-units 的抽查" in wrong.stderr
 
 
+def test_the_demo_says_where_it_stored_the_ledger_in_chinese(small_demo_original: Path,
+                                                             tmp_path: Path) -> None:
+    cwd = private_copy(small_demo_original, tmp_path)
+    again = _zh(cwd, "demo")  # run again on a written ledger: it says where the ledger is
+    assert again.returncode == 0
+    assert f"存入 SQLite 数据库文件 {(cwd / 'spotcheck.db').resolve()}" in again.stdout
+    assert "SQLite file" not in again.stdout
+
+
 # -- the service ---------------------------------------------------------------------------------
 def test_the_service_answers_errors_in_the_language_the_caller_accepts(
     small_demo_original: Path, tmp_path: Path,

@@ -427,7 +427,7 @@ def demo(
             f"{summary.inspectors_added} 名执法人员、{summary.conflicts} 项申报的利害关系、"
             f"{summary.rulebooks} 部规则手册"
             + (f"和 {plan.year} 年度计划（{plan.rulebook}）" if plan else "")
-            + f"，存入 {settings.describe()}"))
+            + f"，存入 {settings.describe('zh')}"))
         for code in summary.agency_codes:
             issued = result.checkpoints.get(code)
             checkpoint = issued.size if issued else t("(unchanged)", "（未变）")

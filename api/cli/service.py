@@ -61,7 +61,7 @@ def serve(
                else "由旁边运行的 `spotcheck log follow` 和 `spotcheck project run --follow` 完成")
     typer.echo(t(f"serving {settings.describe()} on http://{host}:{port} "
                  f"({workers} worker(s); log and read models: {mode}); docs at /docs",
-                 f"正在 http://{host}:{port} 提供 {settings.describe()} 的服务（{workers} 个工作进程；"
+                 f"正在 http://{host}:{port} 提供 {settings.describe('zh')} 的服务（{workers} 个工作进程；"
                  f"日志和读模型：{mode_zh}）；文档在 /docs"), err=True)
     uvicorn.run("api.http.app:app_from_environ", factory=True, host=host, port=port,
                 workers=workers, access_log=False, log_level="warning", server_header=False)

@@ -63,10 +63,14 @@ class Settings:
     def sqlite_path(self) -> Path:
         return Path(self.db)
 
-    def describe(self) -> str:
+    def describe(self, lang: str = "en") -> str:
+        """Where the ledger is stored, for people (``lang``: en, or zh for Chinese)."""
         pg = self.postgres
         if pg is None:
-            return f"SQLite file {Path(self.db).resolve()}"
+            where = Path(self.db).resolve()
+            return f"SQLite 数据库文件 {where}" if lang == "zh" else f"SQLite file {where}"
+        if lang == "zh":
+            return f"{pg.host}:{pg.port} 上的 PostgreSQL 数据库 {pg.dbname}"
         return f"PostgreSQL database {pg.dbname} on {pg.host}:{pg.port}"
 
     @classmethod
