@@ -101,10 +101,7 @@ class ChainedAggregate(Aggregate):
             return aggregate
 
     class Created(Event, Aggregate.Created):
-        def mutate(self, aggregate: Any) -> Any:
-            aggregate = super().mutate(aggregate)
-            aggregate._chain_head = self.event_hash
-            return aggregate
+        """The first event; :meth:`Event.mutate` (first in the order of bases) keeps the head."""
 
     @property
     def chain_head(self) -> str:

@@ -69,9 +69,38 @@ def check_text(value: str, field: str, *, multiline: bool | None = None) -> str:
 
 
 def check_event_text(data: Mapping[str, Any]) -> None:
-    """Every string in an event's data (keys included, at any depth) follows the rule."""
+    """Every string in an event's data (keys included, at any depth) follows the rule.
+
+    Every event is checked as it is created, so the usual case (nothing refused) is one search over
+    the strings joined (joining creates no character: a refused one is found in the join if and
+    only if it is in one of the strings); only then is each string searched on its own, to name
+    the field."""
+    one: list[str] = []
+    multi: list[str] = []
+    for key, value in data.items():
+        if type(value) is str:
+            (multi if key in MULTILINE else one).append(value)
+        elif isinstance(value, Mapping | list | tuple):
+            _collect(value, str(key), one, multi)
+    if _ONE_LINE.search("".join(one)) is None and (
+            not multi or _MULTI_LINE.search("".join(multi)) is None):
+        return
     for key, value in data.items():
         _check_value(value, str(key), str(key))
+
+
+def _collect(value: Any, key: str, one: list[str], multi: list[str]) -> None:
+    """The strings inside ``value`` (a nested key is a one-line string), by the rule they follow."""
+    if isinstance(value, str):
+        (multi if key in MULTILINE else one).append(value)
+    elif isinstance(value, Mapping):
+        for inner_key, inner in value.items():
+            name = str(inner_key)
+            one.append(name)
+            _collect(inner, name, one, multi)
+    elif isinstance(value, list | tuple):
+        for inner in value:
+            _collect(inner, key, one, multi)
 
 
 def _check_value(value: Any, path: str, key: str) -> None:
