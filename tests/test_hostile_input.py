@@ -12,6 +12,8 @@ from uuid import UUID
 import openpyxl
 import pytest
 from commands import Ran, run
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ledger.adapters.directory_file import OBJECT_COLUMNS, OBJECT_REQUIRED, read_table
 from ledger.demo.county import credit_code
@@ -292,3 +294,37 @@ def test_a_record_with_a_field_of_the_wrong_type_is_a_rule_error() -> None:
     context = RecordContext(("A1", "A2"), 2, ITEMS, date(2026, 1, 1), date(2026, 3, 31))
     with pytest.raises(RecordError, match=r"^status: \{'x': 1\} is not one of"):
         check_record({**_record(("A1", "A2")), "status": {"x": 1}}, context)
+
+
+# -- the event check's quick path ----------------------------------------------------------------
+_TEXT = st.text(alphabet=st.characters(codec=None, categories=None), max_size=6)
+_DATA = st.recursive(
+    st.none() | st.booleans() | st.integers() | _TEXT,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(
+        st.sampled_from(["name", "remarks", "a", "details", "x\x00"]) | _TEXT, inner, max_size=3),
+    max_leaves=8,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(st.sampled_from(["name", "remarks", "description", "details", "items"]),
+                       _DATA, max_size=4))
+def test_the_event_check_refuses_exactly_what_checking_each_string_refuses(
+        data: dict[str, object]) -> None:
+    from ledger.domain.text import _check_value, check_event_text
+
+    def each() -> str | None:
+        try:
+            for key, value in data.items():
+                _check_value(value, key, key)
+        except TextRuleError as exc:
+            return str(exc)
+        return None
+
+    expected = each()
+    try:
+        check_event_text(data)
+    except TextRuleError as exc:
+        assert str(exc) == expected
+    else:
+        assert expected is None

@@ -78,7 +78,7 @@ def check_event_text(data: Mapping[str, Any]) -> None:
     one: list[str] = []
     multi: list[str] = []
     for key, value in data.items():
-        if type(value) is str:
+        if isinstance(value, str):
             (multi if key in MULTILINE else one).append(value)
         elif isinstance(value, Mapping | list | tuple):
             _collect(value, str(key), one, multi)
