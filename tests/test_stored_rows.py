@@ -11,7 +11,7 @@ from ceremony_steps import fixed
 
 from ledger.log.stored import PlainRows
 from ledger.services.ceremony import Ceremony
-from ledger.services.export import _Decoder
+from ledger.services.export import EventDecoder
 from ledger.services.ledger import Ledger
 
 pytestmark = pytest.mark.sqlite_only
@@ -31,7 +31,7 @@ def test_reading_rows_straight_from_json_gives_what_the_event_objects_give(
 ) -> None:
     fixed(ceremony)
     rows = _rows(county)
-    fast, slow = _Decoder(county), _Decoder(county)
+    fast, slow = EventDecoder(county), EventDecoder(county)
     slow.rows.enabled = False
     topics = set()
     for aggregate_id, version, topic, state in rows:
@@ -47,7 +47,7 @@ def test_reading_rows_straight_from_json_gives_what_the_event_objects_give(
 def test_a_row_with_a_field_its_class_does_not_have_goes_through_the_mapper(county: Ledger) -> None:
     aggregate_id, version, topic, state = _rows(county)[0]
     forged = state[:-1] + b',"smuggled":1}'
-    decoder, slow = _Decoder(county), _Decoder(county)
+    decoder, slow = EventDecoder(county), EventDecoder(county)
     slow.rows.enabled = False
     assert decoder.rows.read(aggregate_id, version, topic, forged) is None
     assert decoder.describe(aggregate_id, version, topic, forged) == slow.describe(

@@ -117,6 +117,19 @@ _USAGE_ZH: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     ))
 
 
+Patterns = tuple[tuple[re.Pattern[str], str], ...]
+
+
+def translated(patterns: Patterns, message: str) -> str:
+    """``message`` through the first of ``patterns`` (a regex and its Chinese template) that
+    matches it; unchanged when none does."""
+    for pattern, zh in patterns:
+        found = pattern.match(message)
+        if found is not None:
+            return found.expand(zh)
+    return message
+
+
 _ERRORS_ZH: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern), zh) for pattern, zh in (
         (r"^(?P<p>.+): no such bundle directory$", r"\g<p>：没有这个审计包目录，请检查路径"),
@@ -153,11 +166,7 @@ _ERRORS_ZH: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 
 def error_zh(message: str) -> str:
     """A usage error of the verifier's (a missing directory, an unreadable key) in Chinese."""
-    for pattern, zh in _ERRORS_ZH:
-        found = pattern.match(message)
-        if found is not None:
-            return found.expand(zh)
-    return message
+    return translated(_ERRORS_ZH, message)
 
 
 _RECEIPT_ZH: tuple[tuple[re.Pattern[str], str], ...] = tuple(
@@ -183,11 +192,7 @@ _RECEIPT_ZH: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 
 def receipt_error_zh(message: str) -> str:
     """Why a receipt (or a note to cosign) is refused, in Chinese where a pattern knows it."""
-    for pattern, zh in _RECEIPT_ZH:
-        found = pattern.match(message)
-        if found is not None:
-            return found.expand(zh)
-    return message
+    return translated(_RECEIPT_ZH, message)
 
 
 def width(text: str) -> int:
@@ -238,8 +243,4 @@ def help_zh(text: str | None) -> str | None:
 
 def usage_error_zh(message: str) -> str:
     """argparse's usage error in Chinese (unchanged when no pattern knows it)."""
-    for pattern, zh in _USAGE_ZH:
-        found = pattern.match(message)
-        if found is not None:
-            return found.expand(zh)
-    return message
+    return translated(_USAGE_ZH, message)

@@ -24,6 +24,7 @@ from typer._click.utils import get_text_stream
 from typer.core import TyperGroup
 
 from api.language import current, t
+from verify.help_text import translated
 
 _HEADINGS = {"Usage": "用法", "Options": "选项", "Commands": "命令", "Arguments": "参数"}
 # Closing punctuation never starts a line (a light 避头尾 rule).
@@ -210,16 +211,12 @@ _USAGE_ZH: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 
 def usage_zh(message: str) -> str:
     """click's usage message in Chinese (the parts it does not know stay as they are)."""
-    for pattern, zh in _USAGE_ZH:
-        found = pattern.match(message)
-        if found is not None:
-            text = found.expand(zh)
-            # the inner part of "Invalid value for X: …" is itself one of click's messages
-            inner = re.match(r"^(?P<p>.+) 的值无效：(?P<r>.+)$", text)
-            if inner is not None:
-                return f"{inner['p']} 的值无效：{usage_zh(inner['r'])}"
-            return text
-    return message
+    text = translated(_USAGE_ZH, message)
+    # the inner part of "Invalid value for X: …" is itself one of click's messages
+    inner = re.match(r"^(?P<p>.+) 的值无效：(?P<r>.+)$", text)
+    if inner is not None and text != message:
+        return f"{inner['p']} 的值无效：{usage_zh(inner['r'])}"
+    return text
 
 
 class TranslatedUsageError(UsageError):

@@ -262,4 +262,3 @@ class EventDecoder:
 
 
 
-_Decoder = EventDecoder  # the name tests/test_stored_rows.py knows it by
