@@ -6,7 +6,7 @@ are emptied between runs; the event backlog stays). Every run must end with the 
 
 A breakdown of each run is measured by wrapping the sequencer's collaborators (small overhead):
 reading notifications, decoding them, recomputing event hashes (``content_of`` + ``event_hash``),
-and writing leaves/nodes/heads/state; "other" is the rest (tree hashing, heads lookup, lock, commit).
+and writing leaves/nodes/state; "other" is the rest (tree hashing, heads lookup, lock, commit).
 
     .venv/bin/python bench/integrate.py [--events 100000] [--backend both] [--quick]
 """
@@ -39,14 +39,14 @@ def reset_log(ledger: Ledger) -> None:
     """Empty the log tables (the events stay), so the next integrate starts from size 0."""
     store = ledger.store
     with store.write() as cur:
-        for table in ("log_leaves", "log_nodes", "log_heads", "log_checkpoints", "log_state"):
+        for table in ("log_leaves", "log_nodes", "log_checkpoints", "log_state"):
             cur.execute(f"DELETE FROM {table}")
         cur.execute("UPDATE log_position SET notification_id = 0, aggregate_id = NULL,"
                     " version = NULL WHERE id = 1")
     if ledger.settings.postgres is None:
         store._conn.execute("VACUUM")  # type: ignore[attr-defined]
     else:
-        for table in ("log_leaves", "log_nodes", "log_heads"):
+        for table in ("log_leaves", "log_nodes"):
             store._cursor().execute(f"VACUUM ANALYZE {table}")
 
 
@@ -78,7 +78,7 @@ def timed_integrate(ledger: Ledger, batch_size: int) -> tuple[int, float, dict[s
         "source": seq.source, "decode": seq.decode,
         "content_of": sequencer_module.content_of, "event_hash": sequencer_module.event_hash,
     }
-    store_methods = ("put_leaves", "put_nodes", "put_heads", "set_state")
+    store_methods = ("put_leaves", "put_nodes", "set_state")
     seq.source = b.wrap("read notifications", seq.source)
     seq.decode = b.wrap("decode", seq.decode)
     sequencer_module.content_of = b.wrap("hash check", sequencer_module.content_of)

@@ -124,7 +124,7 @@ class Insider:
 
     def drop_log(self) -> None:
         """Throw all the logs away (the tamperer will rebuild and re-sign them)."""
-        for table in ("log_leaves", "log_nodes", "log_heads", "log_checkpoints", "log_state"):
+        for table in ("log_leaves", "log_nodes", "log_checkpoints", "log_state"):
             self.sql(f"DELETE FROM {table}")
         self.sql("UPDATE log_position SET notification_id = 0, aggregate_id = NULL, version = NULL")
 

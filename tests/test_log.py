@@ -125,7 +125,7 @@ def test_a_crash_in_the_middle_of_a_batch_leaves_nothing_half_written(
     def crash(*_: object) -> None:
         raise RuntimeError("power cut")
 
-    monkeypatch.setattr(ledger.store, "put_heads", crash)
+    monkeypatch.setattr(ledger.store, "set_state", crash)
     with pytest.raises(RuntimeError, match="power cut"):
         ledger.sequencer.integrate()
     assert ledger.store.logs() == {}

@@ -4,9 +4,10 @@ Database ids are not a log: they have gaps and say nothing signed. A single sequ
 event store's notification order (commit order on both databases: SQLite serialises writers, and
 eventsourcing locks the PostgreSQL events table for each insert), checks each event against its own
 hash and its aggregate's chain, and appends its hash as the next leaf of its log's RFC 6962 Merkle
-tree: the log of the aggregate's agency (:mod:`ledger.log.routing`). Nodes, leaves, chain heads,
-the new sizes and the tracking position are written in one transaction under the logs' lock, so a
-crash leaves either all of a batch or none of it, and a second sequencer can never fork a tree.
+tree: the log of the aggregate's agency (:mod:`ledger.log.routing`). Nodes, leaves (an
+aggregate's newest leaf is its chain head), the new sizes and the tracking position are written in
+one transaction under the logs' lock, so a crash leaves either all of a batch or none of it, and a
+second sequencer can never fork a tree.
 Appending costs O(log n) hashes per leaf; nothing is ever rebuilt.
 """
 
@@ -122,14 +123,11 @@ class Sequencer:
                     failure = exc
                     break
             heads = self.store.heads(cur, _ids_to_look_up(checked))
-            stored = set(heads)
             placed, failure = _follow_chains(checked, heads, failure)
             for name, events in _by_log(placed).items():
                 sizes[name] = self._append(cur, name, events)
             if placed:
                 last = placed[-1][1]
-                self.store.put_heads(cur, {e.aggregate_id: heads[e.aggregate_id] for _, e in placed},
-                                     stored)
                 self.store.set_position(cur, position, Position(
                     last.notification_id, last.aggregate_id, last.version))
         if placed:

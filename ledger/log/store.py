@@ -11,15 +11,20 @@ both databases):
                     and its entry (the event hash, 32 bytes). An event is in exactly one log.
 ``log_nodes``       every complete subtree hash, keyed (log, level, index); level 0 holds leaf
                     hashes. A root or a proof reads O(log n) of these; nothing is ever rebuilt.
-``log_heads``       per aggregate, its log and the last integrated version and hash (the
-                    sequencer checks each new event's chain link against it before logging it).
 ``log_checkpoints`` every signed checkpoint issued, by (log, tree size).
 ``log_cosignatures`` the cosignature lines witnesses returned, by (log, tree size, witness).
 ``log_witnesses``   per log, the witnesses it submits its checkpoints to (name, key, URL), the size
                     each last cosigned, the last attempt and its error.
 ``witness_*``       this deployment as the witness of other logs (:mod:`ledger.log.witness`).
 
-A sequencer writes nodes, leaves, heads, the new sizes and the tracking position in one
+An aggregate's chain head (its log and the last version and hash integrated, which the sequencer
+checks each new event's link against) is its newest leaf, read through the leaves' unique index on
+(aggregate id, version): no table of its own to keep in step (an earlier ``log_heads`` table is
+dropped). On SQLite the leaves and nodes are ``WITHOUT ROWID`` tables clustered on their primary
+key, so a leaf is written to two B-trees and a node to one (databases created before keep their
+layout and work as before).
+
+A sequencer writes nodes, leaves, the new sizes and the tracking position in one
 transaction, after taking the logs' lock: ``BEGIN IMMEDIATE`` on SQLite, a transaction-level
 advisory lock plus ``SELECT … FOR UPDATE`` of the position row on PostgreSQL. Each size update is
 a compare-and-set on the old size as well, so two sequencers can never fork a log.
@@ -29,7 +34,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Container, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, cast
@@ -138,6 +143,7 @@ class LogStore:
 
     blob = "BLOB"
     serial = "INTEGER PRIMARY KEY AUTOINCREMENT"
+    clustered = " WITHOUT ROWID"  # tables stored in their primary key's order (SQLite)
     begin_write = "BEGIN IMMEDIATE"
     begin_snapshot = "BEGIN"  # SQLite in WAL mode: the first read fixes the snapshot
 
@@ -180,11 +186,11 @@ class LogStore:
             "CREATE TABLE IF NOT EXISTS log_leaves (log TEXT NOT NULL, leaf_index BIGINT NOT NULL,"
             " aggregate_id TEXT NOT NULL, version BIGINT NOT NULL,"
             f" notification_id BIGINT NOT NULL, entry {b} NOT NULL,"
-            " PRIMARY KEY (log, leaf_index), UNIQUE (aggregate_id, version))",
+            f" PRIMARY KEY (log, leaf_index), UNIQUE (aggregate_id, version)){self.clustered}",
             "CREATE TABLE IF NOT EXISTS log_nodes (log TEXT NOT NULL, level INTEGER NOT NULL,"
-            f" idx BIGINT NOT NULL, hash {b} NOT NULL, PRIMARY KEY (log, level, idx))",
-            "CREATE TABLE IF NOT EXISTS log_heads (aggregate_id TEXT PRIMARY KEY, log TEXT NOT NULL,"
-            " version BIGINT NOT NULL, event_hash TEXT NOT NULL)",
+            f" idx BIGINT NOT NULL, hash {b} NOT NULL, PRIMARY KEY (log, level, idx))"
+            f"{self.clustered}",
+            "DROP TABLE IF EXISTS log_heads",  # the heads are the newest leaves (see above)
             "CREATE TABLE IF NOT EXISTS log_checkpoints (log TEXT NOT NULL,"
             f" tree_size BIGINT NOT NULL, root {b} NOT NULL, note TEXT NOT NULL,"
             " signed_at TEXT NOT NULL, PRIMARY KEY (log, tree_size))",
@@ -422,50 +428,26 @@ class LogStore:
 
     # -- chain heads --------------------------------------------------------------------------
     def heads(self, cur: Cursor, aggregate_ids: Iterable[str]) -> dict[str, Head]:
+        """Each of these aggregates' newest leaf as its chain head (those not logged yet are left
+        out), one round trip per 500 aggregates."""
         found: dict[str, Head] = {}
         unique = list(dict.fromkeys(aggregate_ids))
         for start in range(0, len(unique), 500):
             chunk = unique[start : start + 500]
-            marks = ", ".join("?" for _ in chunk)
-            cur.execute(
-                self._sql(
-                    f"SELECT aggregate_id, log, version, event_hash FROM log_heads"
-                    f" WHERE aggregate_id IN ({marks})"
-                ),
-                chunk,
-            )
-            for agg, log, version, digest in cur.fetchall():
-                found[str(agg)] = Head(str(log), int(version), str(digest))
+            cur.execute(*self._newest_leaves(chunk))
+            for agg, log, version, entry in cur.fetchall():
+                found[str(agg)] = Head(str(log), int(version), bytes(entry).hex())
         return found
 
-    def put_heads(
-        self, cur: Cursor, heads: dict[str, Head], existing: Container[str] | None = None
-    ) -> None:
-        """Write the chain heads; ``existing`` names those already stored (None: not known,
-        then each row is an upsert), so that the others are plain inserts."""
-        if existing is None:
-            cur.executemany(
-                self._sql(
-                    "INSERT INTO log_heads (aggregate_id, log, version, event_hash)"
-                    " VALUES (?, ?, ?, ?) ON CONFLICT (aggregate_id) DO UPDATE"
-                    " SET version = excluded.version, event_hash = excluded.event_hash"
-                ),
-                [(agg, h.log, h.version, h.event_hash) for agg, h in heads.items()],
-            )
-            return
-        new = [(agg, h.log, h.version, h.event_hash) for agg, h in heads.items()
-               if agg not in existing]
-        if new:
-            cur.executemany(
-                self._sql("INSERT INTO log_heads (aggregate_id, log, version, event_hash)"
-                          " VALUES (?, ?, ?, ?)"),
-                new,
-            )
-        if len(new) < len(heads):
-            cur.executemany(
-                self._sql("UPDATE log_heads SET version = ?, event_hash = ? WHERE aggregate_id = ?"),
-                [(h.version, h.event_hash, agg) for agg, h in heads.items() if agg in existing],
-            )
+    def _newest_leaves(self, aggregate_ids: Sequence[str]) -> tuple[str, Sequence[Any]]:
+        """The query for each aggregate's leaf of the highest version: SQLite gives a bare column
+        of a ``max()`` aggregate the values of the row holding the maximum."""
+        marks = ", ".join("?" for _ in aggregate_ids)
+        return (
+            "SELECT aggregate_id, log, max(version), entry FROM log_leaves"
+            f" WHERE aggregate_id IN ({marks}) GROUP BY aggregate_id",
+            aggregate_ids,
+        )
 
     # -- checkpoints --------------------------------------------------------------------------
     def put_checkpoint(self, cur: Cursor, log: str, checkpoint: StoredCheckpoint) -> None:
@@ -658,6 +640,7 @@ class SqliteLogStore(LogStore):
 class PostgresLogStore(LogStore):
     blob = "BYTEA"
     serial = "BIGSERIAL PRIMARY KEY"
+    clustered = ""
     begin_write = "BEGIN"
     begin_snapshot = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
 
@@ -673,7 +656,7 @@ class PostgresLogStore(LogStore):
     def _sql(self, statement: str) -> str:
         return statement.replace("?", "%s")
 
-    # Bulk writes: COPY for the append-only tables, one array upsert for the chain heads.
+    # Bulk writes: COPY for the append-only tables.
     def put_nodes(self, cur: Cursor, log: str, nodes: Iterable[tuple[int, int, bytes]]) -> None:
         with cast("psycopg.Cursor[Any]", cur).copy(
             "COPY log_nodes (log, level, idx, hash) FROM STDIN"
@@ -689,17 +672,12 @@ class PostgresLogStore(LogStore):
             for r in leaves:
                 copy.write_row((log, r.index, r.aggregate_id, r.version, r.notification_id, r.entry))
 
-    def put_heads(
-        self, cur: Cursor, heads: dict[str, Head], existing: Container[str] | None = None
-    ) -> None:
-        rows = list(heads.items())
-        cur.execute(
-            "INSERT INTO log_heads (aggregate_id, log, version, event_hash)"
-            " SELECT * FROM unnest(%s::text[], %s::text[], %s::bigint[], %s::text[])"
-            " ON CONFLICT (aggregate_id) DO UPDATE"
-            " SET version = excluded.version, event_hash = excluded.event_hash",
-            ([a for a, _ in rows], [h.log for _, h in rows], [h.version for _, h in rows],
-             [h.event_hash for _, h in rows]),
+    def _newest_leaves(self, aggregate_ids: Sequence[str]) -> tuple[str, Sequence[Any]]:
+        return (
+            "SELECT a.id, l.log, l.version, l.entry FROM unnest(%s::text[]) AS a(id)"
+            " CROSS JOIN LATERAL (SELECT log, version, entry FROM log_leaves"
+            " WHERE aggregate_id = a.id ORDER BY version DESC LIMIT 1) AS l",
+            (list(aggregate_ids),),
         )
 
     def _columns(self, cur: Cursor, table: str) -> set[str]:
