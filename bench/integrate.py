@@ -13,6 +13,7 @@ and writing leaves/nodes/state; "other" is the rest (tree hashing, heads lookup,
 
 from __future__ import annotations
 
+import resource
 import tempfile
 import time
 from collections.abc import Callable
@@ -31,7 +32,7 @@ from common import (
     selected_backends,
 )
 
-import ledger.log.sequencer as sequencer_module
+import ledger.log.check_ahead as check_ahead
 from ledger.services.ledger import Ledger
 
 
@@ -68,32 +69,37 @@ class Breakdown:
         return wrapper
 
 
-def timed_integrate(ledger: Ledger, batch_size: int) -> tuple[int, float, dict[str, float]]:
-    """Leaves integrated, wall seconds, and the breakdown (with the CPU seconds of the run)."""
+def children_cpu() -> float:
+    """CPU seconds of this process's children that have exited (the check-ahead worker)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def timed_integrate(ledger: Ledger, batch_size: int, ahead: bool
+                    ) -> tuple[int, float, dict[str, float]]:
+    """Leaves integrated, wall seconds, and the breakdown (with the CPU seconds of the run, the
+    worker's included)."""
     seq = ledger.sequencer
+    seq.close()  # the worker's start is part of the run
     store = ledger.store
-    seq.batch_size = batch_size
+    seq.batch_size, seq.check_ahead = batch_size, ahead
     b = Breakdown()
-    originals = {
-        "source": seq.source, "decode": seq.decode,
-        "content_of": sequencer_module.content_of, "event_hash": sequencer_module.event_hash,
-    }
-    store_methods = ("put_leaves", "put_nodes", "set_state")
+    source, receive = seq.source, check_ahead.CheckAhead._receive
+    store_methods = {"heads": "heads lookup", "put_leaves": "write rows", "put_nodes": "write rows",
+                     "set_state": "write rows"}
     seq.source = b.wrap("read notifications", seq.source)
-    seq.decode = b.wrap("decode", seq.decode)
-    sequencer_module.content_of = b.wrap("hash check", sequencer_module.content_of)
-    sequencer_module.event_hash = b.wrap("hash check", sequencer_module.event_hash)
-    for m in store_methods:
-        setattr(store, m, b.wrap("write rows", getattr(store, m)))
+    check_ahead.CheckAhead._receive = b.wrap("worker answers", receive)  # type: ignore[method-assign]
+    for m, name in store_methods.items():
+        setattr(store, m, b.wrap(name, getattr(store, m)))
     try:
-        t0, c0 = time.perf_counter(), time.process_time()
+        t0, c0, w0 = time.perf_counter(), time.process_time(), children_cpu()
         leaves = seq.integrate()
         seconds = time.perf_counter() - t0
-        cpu = time.process_time() - c0
+        seq.close()  # (after the clock stops: its CPU time is counted once it has exited)
+        cpu = time.process_time() - c0 + children_cpu() - w0
     finally:
-        seq.source, seq.decode = originals["source"], originals["decode"]
-        sequencer_module.content_of = originals["content_of"]
-        sequencer_module.event_hash = originals["event_hash"]
+        seq.source = source
+        check_ahead.CheckAhead._receive = receive  # type: ignore[method-assign]
         for m in store_methods:
             delattr(store, m)
     parts = dict(b.spent)
@@ -123,18 +129,21 @@ def main() -> None:
                                  f"{fill_seconds:.1f} s ({n / fill_seconds:,.0f} events/s, "
                                  "500 per save, not part of the figures)")
                     roots = set()
-                    for i, batch_size in enumerate(sizes):
+                    runs = [(size, True) for size in sizes] + [(sizes[0], False)]
+                    for i, (batch_size, ahead) in enumerate(runs):
                         if i:
                             reset_log(ledger)
-                        print(f"[{backend}] integrate, batch size {batch_size} ...", flush=True)
-                        leaves, seconds, parts = timed_integrate(ledger, batch_size)
+                        print(f"[{backend}] integrate, batch size {batch_size}, "
+                              f"{'checked ahead' if ahead else 'one process'} ...", flush=True)
+                        leaves, seconds, parts = timed_integrate(ledger, batch_size, ahead)
                         state = ledger.log(BENCH_AGENCY).state()
                         if leaves != n + 1 or state.size != n + 1:  # + the agency's Established
                             raise SystemExit(f"integrated {leaves} leaves (size {state.size}), "
                                              f"expected {n + 1}")
                         roots.add(state.root)
                         cpu = parts.pop("cpu seconds")
-                        row = results.add(backend=backend, batch_size=batch_size, leaves=leaves,
+                        row = results.add(backend=backend, batch_size=batch_size,
+                                          checks="worker" if ahead else "here", leaves=leaves,
                                           seconds=seconds, leaves_per_s=leaves / seconds,
                                           us_per_leaf=seconds / leaves * 1e6, cpu_s=cpu,
                                           leaves_per_cpu_s=leaves / cpu)
@@ -142,7 +151,8 @@ def main() -> None:
                             row[f"{name} %"] = 100 * spent / seconds
                     if len(roots) != 1:
                         raise SystemExit(f"{backend}: batch sizes gave different roots")
-                    mine = [r for r in results.rows if r["backend"] == backend]
+                    mine = [r for r in results.rows
+                            if r["backend"] == backend and r["checks"] == "worker"]
                     best = max(mine, key=lambda r: r["leaves_per_s"])
                     results.figure(f"sync (sequencer), {n:,} leaves, "
                                    f"{'SQLite' if backend == 'sqlite' else 'PostgreSQL'}",

@@ -15,7 +15,7 @@ from ledger.domain.chained import ChainedAggregate
 from ledger.log import DEFAULT_LOG
 from ledger.log.keys import KeyFileError, KeyFiles
 from ledger.log.proofs import ProofRequestError, consistency_proof, inclusion_proof
-from ledger.log.sequencer import LogIntegrityError
+from ledger.log.row_check import LogIntegrityError
 from ledger.log.store import LogForkError, LogState, Position
 from ledger.services.ledger import Ledger, LogSelectionError
 from verify.checkpoint import open_checkpoint

@@ -15,7 +15,7 @@ from conftest import COUNTY
 
 from ledger.domain.inspector import Inspector
 from ledger.log.checkpoint import CheckpointRefused
-from ledger.log.sequencer import LogIntegrityError
+from ledger.log.row_check import LogIntegrityError
 from ledger.services.ledger import Ledger
 from tampering import Insider, export_and_verify, rules_at
 

@@ -7,8 +7,9 @@ hash and its aggregate's chain, and appends its hash as the next leaf of its log
 tree: the log of the aggregate's agency (:mod:`ledger.log.routing`). Nodes, leaves (an
 aggregate's newest leaf is its chain head), the new sizes and the tracking position are written in
 one transaction under the logs' lock, so a crash leaves either all of a batch or none of it, and a
-second sequencer can never fork a tree.
-Appending costs O(log n) hashes per leaf; nothing is ever rebuilt.
+second sequencer can never fork a tree. Appending costs O(log n) hashes per leaf; nothing is ever
+rebuilt. A full batch (a backlog) is checked by a worker process running ahead of the placing
+(:mod:`ledger.log.check_ahead`), so a second CPU does the hashing.
 """
 
 from __future__ import annotations
@@ -20,15 +21,16 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import count
-from typing import Any, NamedTuple
+from typing import Any
 from uuid import UUID
 
 from eventsourcing.persistence import Notification
 
 from ledger.adapters.observability import get_logger
 from ledger.domain.chained import content_of
-from ledger.errors import IntegrityFailure
-from ledger.log.routing import Route, route_of_fields
+from ledger.log.check_ahead import CheckAhead, available_cpus
+from ledger.log.routing import Route
+from ledger.log.row_check import EDITED, CheckedEvent, LogIntegrityError, check_plain_row
 from ledger.log.store import Head, LeafRow, LogState, LogStore, Position, StoredRow
 from ledger.log.stored import PlainRows
 from verify.event import ZERO_HASH, event_hash
@@ -41,34 +43,10 @@ NotificationSource = Callable[[int, int], Sequence[Notification | StoredRow]]
 Router = Callable[[Any], Route]
 
 
-class LogIntegrityError(IntegrityFailure):
-    """A stored event failed its checks and was not logged; the log stops before it."""
-
-    def __init__(self, notification_id: int, aggregate_id: str, version: int, reason: str) -> None:
-        self.notification_id = notification_id
-        self.aggregate_id = aggregate_id
-        self.version = version
-        self.reason = reason
-        super().__init__(
-            f"event #{notification_id} ({aggregate_id} v{version}) was not logged: {reason}"
-        )
-
-
 @dataclass(frozen=True)
 class BatchResult:
     leaves: int
     sizes: dict[str, int]
-
-
-class CheckedEvent(NamedTuple):
-    """One event that passed its own checks (a named tuple: one is built per event)."""
-
-    notification_id: int
-    aggregate_id: str
-    version: int
-    prev_hash: str
-    event_hash: str
-    route: Route | None  # where a first event places its aggregate; None for later versions
 
 
 class Sequencer:
@@ -76,7 +54,7 @@ class Sequencer:
 
     def __init__(
         self, store: LogStore, source: NotificationSource, decode: Decoder, route: Router,
-        batch_size: int = 5000, plain: PlainRows | None = None,
+        batch_size: int = 5000, plain: PlainRows | None = None, check_ahead: bool | None = None,
     ) -> None:
         self.store = store
         self.source = source
@@ -84,6 +62,10 @@ class Sequencer:
         self.route = route
         self.batch_size = batch_size
         self.plain = plain  # reads rows straight from their JSON where it can (ledger.log.stored)
+        # a full batch's checks run in a worker process (ledger.log.check_ahead); None: where
+        # there is a second CPU to run it on
+        self.check_ahead = available_cpus() > 1 if check_ahead is None else check_ahead
+        self._ahead = CheckAhead()
 
     def integrate(self) -> int:
         """Integrate everything committed so far; returns the number of new leaves."""
@@ -93,6 +75,10 @@ class Sequencer:
             total += result.leaves
             if result.leaves < self.batch_size:
                 return total
+
+    def close(self) -> None:
+        """Stop the worker process, if one was started."""
+        self._ahead.close()
 
     def integrate_batch(self) -> BatchResult:
         try:
@@ -108,6 +94,8 @@ class Sequencer:
         started = time.perf_counter()
         failure: LogIntegrityError | None = None
         sizes: dict[str, int] = {}
+        placed = 0
+        last: CheckedEvent | None = None
         with self.store.write() as cur:
             position = self.store.position(cur)
             notifications = self.source(position.notification_id, self.batch_size + 1)
@@ -115,30 +103,66 @@ class Sequencer:
                 notifications = self._after_last_logged(position, notifications)
             else:
                 notifications = notifications[: self.batch_size]
-            checked: list[CheckedEvent] = []
-            for notification in notifications:
-                try:
-                    checked.append(self._check(notification))
-                except LogIntegrityError as exc:
-                    failure = exc
+            heads: dict[str, Head] = {}
+            for checked, failure in self._checked(notifications):
+                wanted = [i for i in _ids_to_look_up(checked) if i not in heads]
+                heads.update(self.store.heads(cur, wanted))
+                events, failure = _follow_chains(checked, heads, failure)
+                for name, in_log in _by_log(events).items():
+                    sizes[name] = self._append(cur, name, in_log)
+                if events:
+                    placed, last = placed + len(events), events[-1][1]
+                if failure is not None:
                     break
-            heads = self.store.heads(cur, _ids_to_look_up(checked))
-            placed, failure = _follow_chains(checked, heads, failure)
-            for name, events in _by_log(placed).items():
-                sizes[name] = self._append(cur, name, events)
-            if placed:
-                last = placed[-1][1]
+            if last is not None:
                 self.store.set_position(cur, position, Position(
                     last.notification_id, last.aggregate_id, last.version))
-        if placed:
+        if last is not None:
             log.info(
-                "log.batch_appended", leaves=len(placed), logs=sizes,
-                position=placed[-1][1].notification_id,
+                "log.batch_appended", leaves=placed, logs=sizes, position=last.notification_id,
                 seconds=round(time.perf_counter() - started, 4),
             )
         if failure is not None:
             raise failure
-        return BatchResult(len(placed), sizes)
+        return BatchResult(placed, sizes)
+
+    def _checked(
+        self, notifications: Sequence[Notification | StoredRow]
+    ) -> Iterator[tuple[list[CheckedEvent], LogIntegrityError | None]]:
+        """The notifications checked, in chunks, each with the failure that ended it (then it is
+        the last): one chunk checked here, or, for a full batch, chunks a worker process checked
+        ahead (:mod:`ledger.log.check_ahead`; a row it cannot read straight is checked here)."""
+        ahead = (self.check_ahead and self.plain is not None and self.plain.enabled
+                 and len(notifications) >= self.batch_size)
+        if not ahead:
+            yield self._check_all(notifications)
+            return
+        for answered in self._ahead.checked(notifications):
+            checked: list[CheckedEvent] = []
+            for row, answer in answered:
+                try:
+                    if answer is None:
+                        checked.append(self._check(row))
+                    elif isinstance(answer, str):
+                        raise LogIntegrityError(row.id, str(row.originator_id),
+                                                row.originator_version, answer)
+                    else:
+                        checked.append(answer)
+                except LogIntegrityError as exc:
+                    yield checked, exc
+                    return
+            yield checked, None
+
+    def _check_all(
+        self, notifications: Sequence[Notification | StoredRow]
+    ) -> tuple[list[CheckedEvent], LogIntegrityError | None]:
+        checked: list[CheckedEvent] = []
+        for notification in notifications:
+            try:
+                checked.append(self._check(notification))
+            except LogIntegrityError as exc:
+                return checked, exc
+        return checked, None
 
     def _after_last_logged(
         self, position: Position, notifications: Sequence[Notification | StoredRow]
@@ -163,25 +187,12 @@ class Sequencer:
         return notifications[1:]
 
     def _check(self, notification: Notification | StoredRow) -> CheckedEvent:
-        aggregate_id = str(notification.originator_id)  # (a StoredRow's is text already)
+        if self.plain is not None:
+            checked = check_plain_row(self.plain, notification)
+            if checked is not None:
+                return checked
+        aggregate_id = str(notification.originator_id)
         version = notification.originator_version
-        row = None if self.plain is None else self.plain.read(
-            aggregate_id, version, notification.topic, notification.state)
-        if row is not None:
-            try:
-                recomputed = row.recomputed_hash()
-            except Exception as exc:  # outside the canonical profile: an integrity failure
-                raise LogIntegrityError(
-                    notification.id, aggregate_id, version, f"stored event cannot be read: {exc}"
-                ) from exc
-            if recomputed != row.event_hash:
-                raise LogIntegrityError(
-                    notification.id, aggregate_id, version,
-                    "content does not match the event's own hash (edited after it was written?)",
-                )
-            route = route_of_fields(notification.topic, row.data) if version == 1 else None
-            return CheckedEvent(notification.id, aggregate_id, version, row.prev_hash, recomputed,
-                                route)
         try:
             event = self.decode(_as_notification(notification))
             content = content_of(event, notification.topic)
@@ -192,10 +203,7 @@ class Sequencer:
             ) from exc
         carried = getattr(event, "event_hash", None)
         if recomputed != carried:
-            raise LogIntegrityError(
-                notification.id, aggregate_id, version,
-                "content does not match the event's own hash (edited after it was written?)",
-            )
+            raise LogIntegrityError(notification.id, aggregate_id, version, EDITED)
         route = self.route(event) if version == 1 else None
         return CheckedEvent(notification.id, aggregate_id, version, event.prev_hash, recomputed,
                             route)
@@ -283,15 +291,15 @@ def _add_leaves(
     first: int, entries: list[bytes], known: dict[tuple[int, int], bytes]
 ) -> list[tuple[int, int, bytes]]:
     """Append the leaves of ``entries`` at ``first``, ``first + 1``, …: every complete subtree
-    they finish, as ``(level, index, hash)`` rows (level 0: the leaf hashes), also put in
-    ``known``, which must hold the perfect subtrees of the tree before them."""
+    they finish above the leaves, as ``(level, index, hash)`` rows to store (a leaf hash is not
+    stored: its entry is), all of them also put in ``known``, which must hold the perfect
+    subtrees of the tree before them."""
     sha256 = hashlib.sha256
     new_nodes: list[tuple[int, int, bytes]] = []
     add = new_nodes.append
     for index, entry in enumerate(entries, first):
         digest = sha256(b"\x00" + entry).digest()  # verify.merkle.leaf_hash
         known[(0, index)] = digest
-        add((0, index, digest))
         level, position = 0, index
         while position & 1:
             digest = sha256(b"\x01" + known[(level, position - 1)] + digest).digest()  # node_hash

@@ -9,8 +9,10 @@ both databases):
 ``log_state``       per log: tree size and root.
 ``log_leaves``      (log, leaf index) → the event it logs (aggregate id, version, notification id)
                     and its entry (the event hash, 32 bytes). An event is in exactly one log.
-``log_nodes``       every complete subtree hash, keyed (log, level, index); level 0 holds leaf
-                    hashes. A root or a proof reads O(log n) of these; nothing is ever rebuilt.
+``log_nodes``       every complete subtree hash above the leaves, keyed (log, level, index). A
+                    root or a proof reads O(log n) of these; nothing is ever rebuilt. A leaf hash
+                    (level 0) is one SHA-256 of the leaf's entry, computed when read (databases
+                    written before also hold level 0 here; it is not read).
 ``log_checkpoints`` every signed checkpoint issued, by (log, tree size).
 ``log_cosignatures`` the cosignature lines witnesses returned, by (log, tree size, witness).
 ``log_witnesses``   per log, the witnesses it submits its checkpoints to (name, key, URL), the size
@@ -41,6 +43,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, cast
 
 from ledger.adapters.settings import Settings
 from ledger.errors import Conflict, Unavailable
+from verify.merkle import leaf_hash
 
 if TYPE_CHECKING:
     import psycopg
@@ -348,12 +351,22 @@ class LogStore:
     def nodes(
         self, log: str, keys: Sequence[tuple[int, int]], cur: Cursor | None = None
     ) -> dict[tuple[int, int], bytes]:
-        """Hashes of the given complete subtrees of ``log``, one round trip per 500 keys."""
+        """Hashes of the given complete subtrees of ``log``, one round trip per 500 keys (a leaf
+        hash, level 0, from the leaf's entry)."""
         found: dict[tuple[int, int], bytes] = {}
         unique = list(dict.fromkeys(keys))
+        leaves = [idx for level, idx in unique if level == 0]
+        above = [key for key in unique if key[0] != 0]
         with self._reading(cur) as c:
-            for start in range(0, len(unique), 500):
-                chunk = unique[start : start + 500]
+            for start in range(0, len(leaves), 500):
+                indices = leaves[start : start + 500]
+                marks = ", ".join("?" for _ in indices)
+                c.execute(self._sql(f"SELECT leaf_index, entry FROM log_leaves WHERE log = ?"
+                                    f" AND leaf_index IN ({marks})"), [log, *indices])
+                for idx, entry in c.fetchall():
+                    found[(0, int(idx))] = leaf_hash(bytes(entry))
+            for start in range(0, len(above), 500):
+                chunk = above[start : start + 500]
                 # each term names the whole key, so every one is an index lookup on both databases
                 where = " OR ".join("(log = ? AND level = ? AND idx = ?)" for _ in chunk)
                 params = [v for key in chunk for v in (log, *key)]

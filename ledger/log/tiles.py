@@ -1,8 +1,10 @@
 """An agency's log as a C2SP tiled log (瓦片日志), read from the stored nodes and leaves.
 
 The hashes of a tile at level ``L`` are the stored complete-subtree hashes at tree height
-``8*L`` (``log_nodes``, which the sequencer writes for every level), so a tile is one indexed
-range read and nothing is rebuilt; an entry bundle is the entries of ``log_leaves``. Only what a
+``8*L`` (``log_nodes``, which the sequencer writes for every level above the leaves), so a tile
+is one indexed range read and nothing is rebuilt; a level-0 tile hashes the entries of
+``log_leaves`` (a leaf hash is one SHA-256 of its entry: not stored twice), and an entry bundle is
+those entries. Only what a
 signed checkpoint covers is served: a tile or bundle whose end lies beyond the latest checkpoint's
 size is "not found" (tlog-tiles: "Clients MUST NOT fetch arbitrary partial tiles without verifying
 a checkpoint with a size that requires their existence").
@@ -20,6 +22,7 @@ from pathlib import Path
 
 from ledger.errors import NotFound
 from ledger.log.store import Cursor, StoredCheckpoint
+from verify.merkle import leaf_hash
 from verify.tiles import Tile, TileError, entry_bundle, parse_tile_path, tiles_for_size
 
 Sql = Callable[[str], str]
@@ -98,14 +101,16 @@ def read_tile(cur: Cursor, log: str, tile: Tile, size: int, sql: Sql = _same) ->
     if tile.end_leaf() > size:
         raise TileNotFound(f"tile: {tile.path()} lies beyond the signed size {size} of log {log}")
     first = tile.first()
-    if tile.is_entries:
+    if tile.is_entries or tile.tree_level() == 0:
         cur.execute(sql("SELECT entry FROM log_leaves WHERE log = ? AND leaf_index >= ?"
                         " AND leaf_index < ? ORDER BY leaf_index"), (log, first, first + tile.width))
         entries = [bytes(row[0]) for row in cur.fetchall()]
         if len(entries) != tile.width:
             raise TileNotFound(f"tile: log {log} holds {len(entries)} of the {tile.width} entries "
                                f"of {tile.path()}")
-        return entry_bundle(entries)
+        if tile.is_entries:
+            return entry_bundle(entries)
+        return b"".join(map(leaf_hash, entries))
     cur.execute(sql("SELECT hash FROM log_nodes WHERE log = ? AND level = ? AND idx >= ?"
                     " AND idx < ? ORDER BY idx"),
                 (log, tile.tree_level(), first, first + tile.width))

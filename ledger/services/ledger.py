@@ -281,6 +281,7 @@ class Ledger:
         return total
 
     def close(self) -> None:
+        self.sequencer.close()
         self.store.close()
         self.app.close()
 

@@ -1,0 +1,130 @@
+"""Checking ahead (ledger/log/check_ahead.py): a backlog's hash checks run in a worker process
+while the sequencer places the events before them. The logs built, and where and why a tampered
+row stops them, are the same as when every row is checked in the sequencer's own process."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from ceremony_steps import fixed
+
+import ledger.log.check_ahead as check_ahead
+import ledger.log.sequencer as sequencer_module
+from ledger.log.row_check import CheckedEvent, LogIntegrityError, Row, check_plain_row
+from ledger.log.store import LogState
+from ledger.log.stored import PlainRows
+from ledger.services.ceremony import Ceremony
+from ledger.services.ledger import Ledger
+from tampering import Insider
+
+pytestmark = pytest.mark.sqlite_only
+
+
+@pytest.fixture
+def small_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Batches of 40 events sent in chunks of 7: a small ledger takes every path a backlog does
+    (full batches, several chunks each, a last chunk shorter than the others)."""
+    monkeypatch.setattr(check_ahead, "CHUNK", 7)
+
+
+def _rebuilt(ledger: Ledger, ahead: bool, batch_size: int = 40) -> dict[str, LogState]:
+    """The logs integrated again from nothing, checked ahead or not."""
+    Insider(ledger).drop_log()
+    sequencer = ledger.sequencer
+    sequencer.check_ahead, sequencer.batch_size = ahead, batch_size
+    sequencer.integrate()
+    return {name: ledger.log(name).state() for name in ledger.store.logs()}
+
+
+def _leaf(ledger: Ledger, index: int) -> tuple[str, int]:
+    """The event at ``index`` of the ledger's longest log."""
+    ledger.sequencer.integrate()
+    logs = ledger.store.logs()
+    longest = max(logs, key=lambda name: logs[name].size)
+    return Insider(ledger).leaf(index, longest)
+
+
+def _worker_pids(ledger: Ledger) -> Iterator[int]:
+    worker = ledger.sequencer._ahead._worker
+    if worker is not None:
+        yield worker.pid
+
+
+@pytest.mark.usefixtures("small_chunks")
+def test_checking_ahead_builds_the_same_logs(
+    county: Ledger, ceremony: Ceremony, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    fixed(ceremony)
+    in_process = _rebuilt(county, ahead=False)
+    checked_here: list[object] = []
+
+    def counted(plain: PlainRows, row: Row) -> CheckedEvent | None:
+        checked_here.append(row)
+        return check_plain_row(plain, row)
+
+    monkeypatch.setattr(sequencer_module, "check_plain_row", counted)
+    ahead = _rebuilt(county, ahead=True)
+    assert list(_worker_pids(county)), "full batches were checked by a worker process"
+    assert ahead == in_process
+    events = sum(state.size for state in ahead.values())
+    assert events > 80
+    assert len(checked_here) < 40  # only the last batch, not a full one, was checked here
+
+
+@pytest.mark.usefixtures("small_chunks")
+def test_a_row_edited_behind_the_logs_back_stops_the_log_at_the_same_event(
+    county: Ledger, ceremony: Ceremony,
+) -> None:
+    fixed(ceremony)
+    insider = Insider(county)
+    aggregate_id, version = _leaf(county, 50)
+    state = insider.stored_state(aggregate_id, version)
+    insider.set_state(aggregate_id, version, state.replace(b'"name":"', b'"name":"X', 1))
+    failures, sizes = [], []
+    for ahead in (False, True):
+        with pytest.raises(LogIntegrityError) as caught:
+            _rebuilt(county, ahead=ahead)
+        failures.append(str(caught.value))
+        sizes.append({name: county.log(name).state() for name in county.store.logs()})
+    assert list(_worker_pids(county))
+    assert failures[0] == failures[1]
+    assert "content does not match the event's own hash" in failures[1]
+    assert f"({aggregate_id} v{version})" in failures[1]
+    assert sizes[0] == sizes[1]  # everything before the edited row, nothing from it on
+
+
+@pytest.mark.usefixtures("small_chunks")
+def test_a_row_the_worker_cannot_read_straight_is_checked_through_the_mapper(
+    county: Ledger, ceremony: Ceremony,
+) -> None:
+    fixed(ceremony)
+    insider = Insider(county)
+    aggregate_id, version = _leaf(county, 30)
+    state = insider.stored_state(aggregate_id, version)
+    insider.set_state(aggregate_id, version, state[:-1] + b',"smuggled":1}')  # not a plain row
+    failures = []
+    for ahead in (False, True):
+        with pytest.raises(LogIntegrityError) as caught:
+            _rebuilt(county, ahead=ahead)
+        failures.append(str(caught.value))
+    assert list(_worker_pids(county))
+    assert failures[0] == failures[1]
+    assert f"({aggregate_id} v{version})" in failures[1]
+
+
+@pytest.mark.usefixtures("small_chunks")
+def test_a_worker_that_dies_leaves_the_checks_to_the_sequencer(
+    county: Ledger, ceremony: Ceremony, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    fixed(ceremony)
+    expected = _rebuilt(county, ahead=False)
+    received = check_ahead.CheckAhead._receive
+
+    def dying(self: check_ahead.CheckAhead, sender: check_ahead._Sender) -> object:
+        sender.worker.kill()  # the worker is gone before its first answer is read
+        sender.worker.wait()
+        return received(self, sender)
+
+    monkeypatch.setattr(check_ahead.CheckAhead, "_receive", dying)
+    assert _rebuilt(county, ahead=True) == expected
