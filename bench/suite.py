@@ -41,7 +41,7 @@ QUICK: list[tuple[str, list[str]]] = [
     ("draw", ["draw.py", "--quick"]),
     ("append", ["append.py", "--events", "20000", "--single-events", "200"]),
     ("integrate", ["integrate.py", "--events", "30000", "--backend", "sqlite",
-                   "--batch-sizes", "5000"]),
+                   "--batch-sizes", "20000"]),
     ("verify_bundle", ["verify_bundle.py", "--events", "30000", "--repeat", "2"]),
     ("writes", ["writes.py", "--quick"]),
 ]

@@ -42,6 +42,11 @@ Decoder = Callable[[Notification], Any]
 NotificationSource = Callable[[int, int], Sequence[Notification | StoredRow]]
 Router = Callable[[Any], Route]
 
+#: Events per batch (one transaction). Large enough that a backlog is integrated at speed (each
+#: batch pays a commit and the check-ahead worker's first chunk: 5,000 gave 45,000 leaves/s,
+#: 20,000 gives 54,000 on SQLite), small enough to hold the logs' lock well under a second.
+BATCH_SIZE = 20_000
+
 
 @dataclass(frozen=True)
 class BatchResult:
@@ -54,7 +59,8 @@ class Sequencer:
 
     def __init__(
         self, store: LogStore, source: NotificationSource, decode: Decoder, route: Router,
-        batch_size: int = 5000, plain: PlainRows | None = None, check_ahead: bool | None = None,
+        batch_size: int = BATCH_SIZE, plain: PlainRows | None = None,
+        check_ahead: bool | None = None,
     ) -> None:
         self.store = store
         self.source = source
