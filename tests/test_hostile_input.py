@@ -328,3 +328,54 @@ def test_the_event_check_refuses_exactly_what_checking_each_string_refuses(
         assert str(exc) == expected
     else:
         assert expected is None
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(st.sampled_from(["name", "remarks", "description", "details", "items"]),
+                       _DATA, max_size=4))
+def test_the_check_on_an_events_json_refuses_exactly_what_the_event_check_refuses(
+        data: dict[str, object]) -> None:
+    """ChainedAggregate reads the text rule off the content's canonical JSON where that clears
+    the strings (ledger.domain.text.check_event_text_encoded): the same verdict, the same words."""
+    from ledger.domain.text import check_event_text, check_event_text_encoded
+    from verify.canonical import CanonicalError, canonical_json
+
+    try:
+        encoded = canonical_json({"data": data, "type": "x"})
+    except CanonicalError:  # (an unsafe integer, a lone surrogate): ChainedAggregate runs the
+        return  # event check on its own then, and raises its error first
+    try:
+        check_event_text(data)
+    except TextRuleError as exc:
+        with pytest.raises(TextRuleError) as caught:
+            check_event_text_encoded(data, encoded)
+        assert str(caught.value) == str(exc)
+    else:
+        check_event_text_encoded(data, encoded)
+
+
+@pytest.mark.parametrize("char", ["\x00", "\n", "\x1f", "\x7f", "\x85", "\x9f", "\u2028", "\u202e",
+                                  "\u2066", "\u2069"])
+def test_every_refused_character_stops_the_check_on_an_events_json(char: str) -> None:
+    from ledger.domain.text import check_event_text_encoded
+    from verify.canonical import canonical_json
+
+    data = {"name": f"昌吉{char}热电"}
+    with pytest.raises(TextRuleError, match=r"^name: contains"):
+        check_event_text_encoded(data, canonical_json({"data": data}))
+
+
+def test_an_event_with_a_refused_character_is_never_created() -> None:
+    from ledger.domain.directory import InspectionObject
+
+    with pytest.raises(TextRuleError, match=r"^name: contains a control character \(U\+0085\)"):
+        InspectionObject.register(agency_id="a", name="昌吉\x85热电", credit_code="91652301310000014Q",
+                                  category="key", county="昌吉市")
+
+
+def test_a_lone_surrogate_is_refused_by_the_text_rule_not_by_the_encoder() -> None:
+    from ledger.domain.directory import InspectionObject
+
+    with pytest.raises(TextRuleError, match=r"^name: contains a surrogate \(U\+D800\)"):
+        InspectionObject.register(agency_id="a", name="昌吉\ud800热电", credit_code="91652301310000014Q",
+                                  category="key", county="昌吉市")

@@ -30,8 +30,9 @@ from eventsourcing.domain import Aggregate, CanInitAggregate, CanMutateAggregate
 from eventsourcing.utils import get_topic, register_topic
 
 from ledger.domain import clock
-from ledger.domain.text import check_event_text
-from verify.event import ZERO_HASH, event_content, event_hash, format_timestamp
+from ledger.domain.text import check_event_text, check_event_text_encoded
+from verify.canonical import CanonicalError, canonical_json
+from verify.event import ZERO_HASH, event_content, format_timestamp, hash_of_encoding
 
 META_FIELDS = frozenset(
     {"originator_id", "originator_version", "timestamp", "prev_hash", "event_hash"}
@@ -120,11 +121,10 @@ class ChainedAggregate(Aggregate):
             params = _create_id_params(cls)
             id = cls.create_id(**{k: v for k, v in kwargs.items() if k in params})
         timestamp = kwargs.pop("timestamp", None) or clock.now()
-        check_event_text(kwargs)
         actor = current_actor()
         data = dict(kwargs, originator_topic=get_topic(cls))
         digest = _hash(event_class, id, cls.INITIAL_VERSION, timestamp, ZERO_HASH,
-                       _with_actor(data, actor))
+                       _with_actor(data, actor), kwargs)
         aggregate = super()._create(
             event_class, id=id, timestamp=timestamp, prev_hash=ZERO_HASH, event_hash=digest, **kwargs
         )
@@ -133,10 +133,9 @@ class ChainedAggregate(Aggregate):
 
     def trigger_event(self, event_class: type[CanMutateAggregate[UUID]], **kwargs: Any) -> None:
         timestamp = kwargs.pop("timestamp", None) or clock.now()
-        check_event_text(kwargs)
         actor = current_actor()
         digest = _hash(event_class, self.id, self.version + 1, timestamp, self._chain_head,
-                       _with_actor(kwargs, actor))
+                       _with_actor(kwargs, actor), kwargs)
         super().trigger_event(
             event_class,
             timestamp=timestamp,
@@ -164,12 +163,23 @@ def _hash(
     timestamp: Any,
     prev_hash: str,
     data: dict[str, Any],
+    own: dict[str, Any],
 ) -> str:
+    """The event's hash (:func:`verify.event.event_hash` of its content), after the text rule
+    (文本规则) on ``own``, the fields the event was given: read off the content's canonical
+    encoding where that clears them (:func:`ledger.domain.text.check_event_text_encoded`), so
+    the usual event's strings are not walked a second time."""
     content = event_content(
         str(aggregate_id), version, get_topic(event_class), format_timestamp(timestamp),
         prev_hash, data,
     )
-    return event_hash(content)
+    try:
+        encoded = canonical_json(content)
+    except CanonicalError:
+        check_event_text(own)  # a refused character is the clearer error, as before hashing
+        raise
+    check_event_text_encoded(own, encoded)
+    return hash_of_encoding(encoded)
 
 
 @functools.cache
