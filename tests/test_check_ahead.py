@@ -128,3 +128,4 @@ def test_a_worker_that_dies_leaves_the_checks_to_the_sequencer(
 
     monkeypatch.setattr(check_ahead.CheckAhead, "_receive", dying)
     assert _rebuilt(county, ahead=True) == expected
+    assert not list(_worker_pids(county))  # not started again: the sequencer checks from now on

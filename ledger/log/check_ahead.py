@@ -20,8 +20,8 @@ The worker is ``python -m ledger.log.check_ahead``, started on first need and ke
 sequencer is closed, talking pickles over its stdin and stdout. Not :mod:`multiprocessing`: its
 "spawn" start re-runs the parent's main script in the child, so a script without the
 ``if __name__ == "__main__"`` guard that wrote events would write them again; "fork" is unsafe beside
-the service's threads. A worker that cannot be started or dies is logged, and its chunks are
-checked in the sequencer's process: slower, never different.
+the service's threads. A worker that cannot be started or dies is logged, and from then on the
+sequencer checks every row itself: slower, never different.
 """
 
 from __future__ import annotations
@@ -62,6 +62,7 @@ class CheckAhead:
 
     def __init__(self) -> None:
         self._worker: subprocess.Popen[bytes] | None = None
+        self._failed = False  # a worker failed: the checks stay in the sequencer from then on
 
     def checked(self, rows: Sequence[R]) -> Iterator[list[tuple[R, Answer]]]:
         """The rows with their answers, chunk by chunk in order; the worker runs ahead."""
@@ -84,6 +85,8 @@ class CheckAhead:
                 sender.join()
 
     def _started(self) -> subprocess.Popen[bytes] | None:
+        if self._failed:
+            return None
         if self._worker is None or self._worker.poll() is not None:
             env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
             try:
@@ -92,7 +95,9 @@ class CheckAhead:
                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env,
                 )
             except OSError as exc:
-                log.warning("log.check_ahead_unavailable", error=str(exc))
+                log.warning("log.check_ahead_unavailable", error=str(exc),
+                            consequence="checked in the sequencer's process")
+                self._failed = True
                 return None
         return self._worker
 
@@ -104,8 +109,10 @@ class CheckAhead:
             answers: list[Sent] = pickle.load(worker.stdout)
             return answers
         except Exception as exc:  # the worker died or spoke nonsense: check here from now on
-            log.warning("log.check_ahead_failed", error=f"{type(exc).__name__}: {exc}")
+            log.warning("log.check_ahead_failed", error=f"{type(exc).__name__}: {exc}",
+                        consequence="checked in the sequencer's process from now on")
             self.close()
+            self._failed = True
             return None
 
     def close(self) -> None:
