@@ -4,7 +4,7 @@ row stops them, are the same as when every row is checked in the sequencer's own
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 from ceremony_steps import fixed
@@ -72,26 +72,35 @@ def test_checking_ahead_builds_the_same_logs(
     assert len(checked_here) < 40  # only the last batch, not a full one, was checked here
 
 
+def _stopped_both_ways(
+    ledger: Ledger, index: int, edit: Callable[[bytes], bytes],
+) -> tuple[str, list[str], list[dict[str, LogState]]]:
+    """Edit the stored row of the event at ``index`` (of the longest log), then rebuild the logs
+    without and with checking ahead: the event, each run's error and the logs each left."""
+    insider = Insider(ledger)
+    aggregate_id, version = _leaf(ledger, index)
+    insider.set_state(aggregate_id, version, edit(insider.stored_state(aggregate_id, version)))
+    failures, logs = [], []
+    for ahead in (False, True):
+        with pytest.raises(LogIntegrityError) as caught:
+            _rebuilt(ledger, ahead=ahead)
+        failures.append(str(caught.value))
+        logs.append({name: ledger.log(name).state() for name in ledger.store.logs()})
+    assert list(_worker_pids(ledger)), "the second run checked ahead"
+    return f"({aggregate_id} v{version})", failures, logs
+
+
 @pytest.mark.usefixtures("small_chunks")
 def test_a_row_edited_behind_the_logs_back_stops_the_log_at_the_same_event(
     county: Ledger, ceremony: Ceremony,
 ) -> None:
     fixed(ceremony)
-    insider = Insider(county)
-    aggregate_id, version = _leaf(county, 50)
-    state = insider.stored_state(aggregate_id, version)
-    insider.set_state(aggregate_id, version, state.replace(b'"name":"', b'"name":"X', 1))
-    failures, sizes = [], []
-    for ahead in (False, True):
-        with pytest.raises(LogIntegrityError) as caught:
-            _rebuilt(county, ahead=ahead)
-        failures.append(str(caught.value))
-        sizes.append({name: county.log(name).state() for name in county.store.logs()})
-    assert list(_worker_pids(county))
+    event, failures, logs = _stopped_both_ways(
+        county, 50, lambda state: state.replace(b'"name":"', b'"name":"X', 1))
     assert failures[0] == failures[1]
     assert "content does not match the event's own hash" in failures[1]
-    assert f"({aggregate_id} v{version})" in failures[1]
-    assert sizes[0] == sizes[1]  # everything before the edited row, nothing from it on
+    assert event in failures[1]
+    assert logs[0] == logs[1]  # everything before the edited row, nothing from it on
 
 
 @pytest.mark.usefixtures("small_chunks")
@@ -99,18 +108,11 @@ def test_a_row_the_worker_cannot_read_straight_is_checked_through_the_mapper(
     county: Ledger, ceremony: Ceremony,
 ) -> None:
     fixed(ceremony)
-    insider = Insider(county)
-    aggregate_id, version = _leaf(county, 30)
-    state = insider.stored_state(aggregate_id, version)
-    insider.set_state(aggregate_id, version, state[:-1] + b',"smuggled":1}')  # not a plain row
-    failures = []
-    for ahead in (False, True):
-        with pytest.raises(LogIntegrityError) as caught:
-            _rebuilt(county, ahead=ahead)
-        failures.append(str(caught.value))
-    assert list(_worker_pids(county))
+    event, failures, logs = _stopped_both_ways(
+        county, 30, lambda state: state[:-1] + b',"smuggled":1}')  # not a plain row
     assert failures[0] == failures[1]
-    assert f"({aggregate_id} v{version})" in failures[1]
+    assert event in failures[1]
+    assert logs[0] == logs[1]
 
 
 @pytest.mark.usefixtures("small_chunks")
