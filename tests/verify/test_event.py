@@ -23,6 +23,7 @@ def test_an_event_time_is_its_utc_moment_with_microseconds_and_z(naive: datetime
 
 def test_a_utc_time_keeps_its_digits_and_another_zone_is_converted() -> None:
     assert format_timestamp(datetime(2026, 1, 5, 8, 0, tzinfo=UTC)) == "2026-01-05T08:00:00.000000Z"
+    assert format_timestamp(datetime(12, 3, 4, 5, 6, 7, 8, tzinfo=UTC)) == "0012-03-04T05:06:07.000008Z"
     beijing = timezone(timedelta(hours=8))
     assert format_timestamp(datetime(2026, 1, 5, 8, 0, tzinfo=beijing)) == "2026-01-05T00:00:00.000000Z"
 
