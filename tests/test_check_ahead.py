@@ -4,6 +4,7 @@ row stops them, are the same as when every row is checked in the sequencer's own
 
 from __future__ import annotations
 
+import subprocess
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -29,9 +30,12 @@ def small_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def _rebuilt(ledger: Ledger, ahead: bool, batch_size: int = 40) -> dict[str, LogState]:
-    """The logs integrated again from nothing, checked ahead or not."""
+    """The logs integrated again from nothing, checked ahead (by a worker already started: until
+    it is ready, the sequencer checks the chunks itself) or not."""
     Insider(ledger).drop_log()
     sequencer = ledger.sequencer
+    if ahead:
+        assert sequencer._ahead.start(wait=30), "the worker said it is ready"
     sequencer.check_ahead, sequencer.batch_size = ahead, batch_size
     sequencer.integrate()
     return {name: ledger.log(name).state() for name in ledger.store.logs()}
@@ -58,18 +62,25 @@ def test_checking_ahead_builds_the_same_logs(
     fixed(ceremony)
     in_process = _rebuilt(county, ahead=False)
     checked_here: list[object] = []
+    check_chunk = check_ahead.check_chunk
 
-    def counted(plain: PlainRows, row: Row) -> CheckedEvent | None:
+    def counted(rows: list[check_ahead.SentRow]) -> list[check_ahead.Sent]:
+        checked_here.extend(rows)
+        return check_chunk(rows)
+
+    def counted_row(plain: PlainRows, row: Row) -> CheckedEvent | None:
         checked_here.append(row)
         return check_plain_row(plain, row)
 
-    monkeypatch.setattr(sequencer_module, "check_plain_row", counted)
+    monkeypatch.setattr(check_ahead, "check_chunk", counted)  # (in this process only)
+    monkeypatch.setattr(sequencer_module, "check_plain_row", counted_row)
     ahead = _rebuilt(county, ahead=True)
     assert list(_worker_pids(county)), "full batches were checked by a worker process"
     assert ahead == in_process
     events = sum(state.size for state in ahead.values())
     assert events > 80
-    assert len(checked_here) < 40  # only the last batch, not a full one, was checked here
+    assert 0 < len(checked_here) < 40  # the full batches went to the worker, the last one (not
+    # full) was checked by the sequencer itself
 
 
 def _stopped_both_ways(
@@ -123,11 +134,34 @@ def test_a_worker_that_dies_leaves_the_checks_to_the_sequencer(
     expected = _rebuilt(county, ahead=False)
     received = check_ahead.CheckAhead._receive
 
-    def dying(self: check_ahead.CheckAhead, sender: check_ahead._Sender) -> object:
-        sender.worker.kill()  # the worker is gone before its first answer is read
-        sender.worker.wait()
-        return received(self, sender)
+    def dying(self: check_ahead.CheckAhead, worker: subprocess.Popen[bytes]) -> object:
+        worker.kill()  # the worker is gone before its first answer is read
+        worker.wait()
+        return received(self, worker)
 
     monkeypatch.setattr(check_ahead.CheckAhead, "_receive", dying)
     assert _rebuilt(county, ahead=True) == expected
     assert not list(_worker_pids(county))  # not started again: the sequencer checks from now on
+
+
+@pytest.mark.usefixtures("small_chunks")
+def test_while_the_worker_starts_the_sequencer_checks_the_chunks_itself(
+    county: Ledger, ceremony: Ceremony, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    fixed(ceremony)
+    expected = _rebuilt(county, ahead=False)
+    county.sequencer.close()  # the next full batch starts a worker, not ready for ~0.2 s
+    Insider(county).drop_log()
+    checked_here: list[object] = []
+    check_chunk = check_ahead.check_chunk
+
+    def counted(rows: list[check_ahead.SentRow]) -> list[check_ahead.Sent]:
+        checked_here.extend(rows)
+        return check_chunk(rows)
+
+    monkeypatch.setattr(check_ahead, "check_chunk", counted)
+    county.sequencer.check_ahead, county.sequencer.batch_size = True, 40
+    county.sequencer.integrate()
+    assert {name: county.log(name).state() for name in county.store.logs()} == expected
+    assert len(checked_here) >= 7  # at least the first chunk, before the worker could be ready
+    assert list(_worker_pids(county))

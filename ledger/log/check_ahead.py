@@ -29,11 +29,13 @@ from __future__ import annotations
 import functools
 import os
 import pickle
+import queue
+import select
 import subprocess
 import sys
 import threading
 from collections.abc import Iterator, Sequence
-from typing import IO, Any, NamedTuple, TypeVar
+from typing import IO, NamedTuple, TypeVar, cast
 
 from ledger.adapters.observability import get_logger
 from ledger.log.routing import Route
@@ -41,6 +43,8 @@ from ledger.log.row_check import CheckedEvent, LogIntegrityError, Row, check_pla
 from ledger.log.stored import PlainRows
 
 CHUNK = 250  # rows per message: small enough to start placing early, large enough for the IPC
+WINDOW = 8  # chunks in the worker's hands at once
+READY = "ready"  # what the worker says once it has imported what it checks with
 
 log = get_logger("spotcheck.sequencer")
 
@@ -62,27 +66,43 @@ class CheckAhead:
 
     def __init__(self) -> None:
         self._worker: subprocess.Popen[bytes] | None = None
+        self._ready = False  # the worker said it has imported what it needs
         self._failed = False  # a worker failed: the checks stay in the sequencer from then on
 
     def checked(self, rows: Sequence[R]) -> Iterator[list[tuple[R, Answer]]]:
-        """The rows with their answers, chunk by chunk in order; the worker runs ahead."""
+        """The rows with their answers, chunk by chunk in order. Until the worker is ready (its
+        start takes ~0.2 s) the sequencer checks each chunk itself; then the worker is kept
+        :data:`WINDOW` chunks ahead."""
         chunks = [rows[start : start + CHUNK] for start in range(0, len(rows), CHUNK)]
         worker = self._started()
-        sender = None if worker is None else _Sender(worker, chunks)
-        received = 0
+        link = None if worker is None else _Link(worker)
+        given = taken = 0  # chunks handed to the worker, and answers read back
         try:
-            for chunk in chunks:
-                answers = None if sender is None else self._receive(sender)
-                if answers is None:  # no worker (any more): checked here
-                    sender, answers = None, check_chunk([_sent(row) for row in chunk])
-                received += 1
+            for k, chunk in enumerate(chunks):
+                if link is not None and given == k and self._is_ready(link.worker):
+                    while given < min(len(chunks), k + WINDOW):
+                        link.send(chunks[given])
+                        given += 1
+                answers = None
+                if link is not None and k < given:
+                    answers = self._receive(link.worker)
+                    if answers is None:
+                        link.finish()
+                        link = None
+                    else:
+                        taken += 1
+                        if given < len(chunks):
+                            link.send(chunks[given])
+                            given += 1
+                if answers is None:  # not the worker's (yet, or any more): checked here
+                    answers = check_chunk([_sent(row) for row in chunk])
                 yield [(row, _answer(row, sent)) for row, sent in zip(chunk, answers, strict=False)]
         finally:
-            if sender is not None:  # stopped early (a failure): the worker's answers still due
-                for _ in range(received, len(chunks)):
-                    if self._receive(sender) is None:
+            if link is not None:  # stopped early (a failure): the worker's answers still due
+                for _ in range(taken, given):
+                    if self._receive(link.worker) is None:
                         break
-                sender.join()
+                link.finish()
 
     def _started(self) -> subprocess.Popen[bytes] | None:
         if self._failed:
@@ -99,15 +119,38 @@ class CheckAhead:
                             consequence="checked in the sequencer's process")
                 self._failed = True
                 return None
+            self._ready = False
         return self._worker
 
-    def _receive(self, sender: _Sender) -> list[Sent] | None:
+    def start(self, wait: float = 0.0) -> bool:
+        """Start the worker now (it is otherwise started by the first full batch) and wait up to
+        ``wait`` seconds for it to be ready; whether it is."""
+        worker = self._started()
+        if worker is None or worker.stdout is None:
+            return False
+        if not self._ready:
+            readable, _, _ = select.select([worker.stdout], [], [], wait)
+            if readable:
+                self._ready = self._message(worker) == READY
+        return self._ready
+
+    def _is_ready(self, worker: subprocess.Popen[bytes]) -> bool:
+        """Whether the worker has said it is ready (read without waiting for it)."""
+        if not self._ready and worker.stdout is not None:
+            readable, _, _ = select.select([worker.stdout], [], [], 0)
+            if readable:
+                self._ready = self._message(worker) == READY
+        return self._ready
+
+    def _receive(self, worker: subprocess.Popen[bytes]) -> list[Sent] | None:
         """The worker's next answers, or None (and the worker stopped) if it failed."""
-        worker = sender.worker
+        return cast("list[Sent] | None", self._message(worker))
+
+    def _message(self, worker: subprocess.Popen[bytes]) -> object:
+        """The worker's next message, or None (and the worker stopped) if it failed."""
         assert worker.stdout is not None
         try:
-            answers: list[Sent] = pickle.load(worker.stdout)
-            return answers
+            return pickle.load(worker.stdout)
         except Exception as exc:  # the worker died or spoke nonsense: check here from now on
             log.warning("log.check_ahead_failed", error=f"{type(exc).__name__}: {exc}",
                         consequence="checked in the sequencer's process from now on")
@@ -129,32 +172,38 @@ class CheckAhead:
             worker.wait()
 
 
-class _Sender:
-    """Writes the chunks to the worker from a thread of its own, so that the worker's answers
-    are read while it is still being sent work (neither side's pipe can fill up and stall). The
-    chunks are pickled here, before the thread starts: a thread that pickled as it wrote would
-    take the GIL back from the sequencer each time the pipe drained (measured: 10 µs per event)."""
+class _Link:
+    """What is sent to the worker during one batch: each chunk pickled by the sequencer and
+    written by a thread of its own, so that the sequencer never waits on a full pipe while the
+    worker waits for its answers to be read. (A thread that pickled as it wrote would take the GIL
+    back from the sequencer each time the pipe drained: measured, 10 µs per event.)"""
 
-    def __init__(self, worker: subprocess.Popen[bytes], chunks: list[Sequence[Any]]) -> None:
+    def __init__(self, worker: subprocess.Popen[bytes]) -> None:
         self.worker = worker
-        blobs = [pickle.dumps([_sent(row) for row in chunk], protocol=pickle.HIGHEST_PROTOCOL)
-                 for chunk in chunks]
-        self._thread = threading.Thread(target=self._send, args=(blobs,), daemon=True,
-                                        name="check-ahead-sender")
+        self._blobs: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
+        self._thread = threading.Thread(target=self._write, daemon=True, name="check-ahead")
         self._thread.start()
 
-    def _send(self, blobs: list[bytes]) -> None:
+    def send(self, chunk: Sequence[Row]) -> None:
+        self._blobs.put(pickle.dumps([_sent(row) for row in chunk],
+                                     protocol=pickle.HIGHEST_PROTOCOL))
+
+    def finish(self) -> None:
+        self._blobs.put(None)
+        self._thread.join()
+
+    def _write(self) -> None:
         stream = self.worker.stdin
         assert stream is not None
-        try:
-            for blob in blobs:
+        broken = False
+        while (blob := self._blobs.get()) is not None:
+            if broken:
+                continue  # the worker is gone: the reader sees it and takes over
+            try:
                 stream.write(blob)
-            stream.flush()
-        except (OSError, ValueError):  # the worker is gone: the reader sees it and takes over
-            pass
-
-    def join(self) -> None:
-        self._thread.join()
+                stream.flush()
+            except (OSError, ValueError):
+                broken = True
 
 
 def check_chunk(rows: list[SentRow]) -> list[Sent]:
@@ -210,7 +259,11 @@ def _plain_rows() -> PlainRows:
 
 
 def serve(source: IO[bytes], sink: IO[bytes]) -> None:
-    """The worker: answer each chunk read from ``source`` on ``sink``, until ``source`` ends."""
+    """The worker: say it is ready, then answer each chunk read from ``source`` on ``sink``,
+    until ``source`` ends."""
+    _plain_rows()
+    pickle.dump(READY, sink)
+    sink.flush()
     while True:
         try:
             rows = pickle.load(source)
