@@ -203,6 +203,13 @@ class Bundle:
         :data:`MAX_LINE_BYTES` is skipped and becomes a finding."""
         yield from self._lines("events.jsonl")
 
+    def events_bytes(self) -> int:
+        """The size of ``events.jsonl`` (0 when it cannot be told): how large a check will be."""
+        try:
+            return (self.path / "events.jsonl").stat().st_size
+        except OSError:
+            return 0
+
     def unlogged_lines(self) -> Iterator[tuple[int, bytes]]:
         if _kind(self.path / "unlogged.jsonl", self.path) is not None:
             yield from self._lines("unlogged.jsonl")

@@ -345,6 +345,24 @@ def loads_strict_reference(text: str | bytes) -> object:
 
 _MISS = object()
 _SAFE = MAX_SAFE_INTEGER
+#: What :func:`parse_proved` answers when only the standard library can decide.
+UNDECIDED = _MISS
+
+
+def parse_proved(raw: bytes) -> object:
+    """``loads_strict(raw)``'s value where the fast path alone proves it is that value, else
+    :data:`UNDECIDED` (always, without orjson). For a text it gave a value for,
+    :func:`loads_proved` gives the same value again without the proof."""
+    return _MISS if _orjson is None else _fast_loads(raw)
+
+
+def loads_proved(raw: bytes) -> object:
+    """The value of ``raw``, a text :func:`parse_proved` gave a value for in a process using the
+    same parser (:data:`FAST_JSON`): the fast parse alone, as its proof has been made
+    (``verify.line_work`` makes it in another process). Without orjson, :func:`loads_strict`."""
+    if _orjson is None:
+        return loads_strict_reference(raw)
+    return _orjson.loads(raw)
 
 
 def _fast_loads(raw: bytes) -> object:

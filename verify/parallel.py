@@ -1,0 +1,274 @@
+"""Checking a large bundle on several cores: worker processes run ahead of the ordered pass.
+
+Why processes: CPython runs one thread's Python code at a time (the GIL), and every step of the
+check is Python code, so threads would not use a second core; a process has its own interpreter.
+
+Why this split: the ordered pass (:mod:`verify.ledger_check`) must see the lines in log order —
+chains, the Merkle frontier, the draw and rule replays — but about half of a line's cost needs no
+order (:func:`verify.line_work.precheck`: the strict parse, the event's canonical encoding and
+hash, the schema check, the leaf hash). :func:`prechecked_lines` cuts the lines into chunks, sends
+chunks to the workers, and yields every line in order with its precheck; the ordered pass then
+parses the line again with the fast parser alone (its proof made by the worker) and uses the
+answers. Every finding is still made by the ordered pass, in the same order and words as in one
+process: a line the precheck does not vouch for (``None``) is checked the one-process way.
+
+Balance: each worker holds at most :data:`AHEAD` chunks. When the chunk the ordered pass needs is
+still with a worker, this process prechecks a later chunk itself instead of waiting, so neither
+core idles whichever side is slower (another program on the machine, a slow start). A worker
+that fails (it cannot start, it dies) is dropped: its chunks are prechecked here, with the same
+answers. The workers are started with ``python -m verify.line_work`` (not ``fork``: safe in a
+process with threads, and nothing of this process is copied), and stopped when the pass ends.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import pickle
+import subprocess
+import sys
+import threading
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future
+from dataclasses import dataclass, field
+from pathlib import Path
+from queue import SimpleQueue
+
+from verify.canonical import FAST_JSON
+from verify.line_work import FRAME, Prechecked, precheck, read_frame
+
+#: Lines per chunk, and bytes: a chunk ends at whichever comes first.
+CHUNK_LINES = 1_000
+CHUNK_BYTES = 512 * 1024
+#: Chunks a worker holds at most (one in hand, the next ones in its pipe and queue: the threads
+#: that feed it wait for this process's interpreter lock, so it must never run dry).
+AHEAD = 4
+#: Chunks read ahead of the ordered pass at most (what is held in memory).
+WINDOW = 16
+#: Below this size of ``events.jsonl`` one process is quicker (a worker takes ~0.1 s to start).
+AUTO_MIN_BYTES = 8 * 2**20
+_PIPE_BYTES = 1 << 20  # (Linux: a chunk in one write, not ~20, when the kernel allows it)
+
+Line = tuple[int, bytes]
+
+
+def available_cpus() -> int:
+    """The CPUs this process may run on (its affinity where the system tells it)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+def auto_jobs(events_bytes: int) -> int:
+    """The default number of processes: two for a large bundle when two CPUs are available."""
+    return 2 if events_bytes >= AUTO_MIN_BYTES and available_cpus() >= 2 else 1
+
+
+class LineWorker:
+    """One worker process answering chunks of lines in the order they were sent.
+
+    A thread writes the chunks to its pipe and another reads the answers, so that this process
+    never blocks on a full pipe; :meth:`submit` returns a future for the chunk's answers (the
+    pickle, unpickled by the caller), or None once the worker has failed."""
+
+    def __init__(self) -> None:
+        env = dict(os.environ)
+        root = str(Path(__file__).resolve().parent.parent)  # where `verify` is imported from
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
+        if not FAST_JSON:
+            env["SPOTCHECK_PURE_JSON"] = "1"  # the same parser on both sides
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "verify.line_work"], stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
+        assert self.process.stdin is not None and self.process.stdout is not None
+        for stream in (self.process.stdin, self.process.stdout):
+            _widen_pipe(stream.fileno())
+        self.failed = False
+        self.waiting: deque[Future[bytes]] = deque()
+        self.lock = threading.Lock()
+        self.outbox: SimpleQueue[bytes | None] = SimpleQueue()
+        self.writer = threading.Thread(target=self._write, daemon=True)
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.writer.start()
+        self.reader.start()
+
+    @property
+    def in_flight(self) -> int:
+        return len(self.waiting)
+
+    def submit(self, raws: list[bytes]) -> Future[bytes] | None:
+        data = pickle.dumps(raws, protocol=5)
+        future: Future[bytes] = Future()
+        with self.lock:
+            if self.failed:
+                return None
+            self.waiting.append(future)
+        self.outbox.put(FRAME.pack(len(data)) + data)
+        return future
+
+    def _write(self) -> None:
+        stdin = self.process.stdin
+        assert stdin is not None
+        try:
+            while (frame := self.outbox.get()) is not None:
+                stdin.write(frame)
+                stdin.flush()
+        except OSError:
+            self._fail()
+        finally:
+            with contextlib.suppress(OSError):
+                stdin.close()  # the worker's input ends: it exits
+
+    def _read(self) -> None:
+        stdout = self.process.stdout
+        assert stdout is not None
+        try:
+            while (data := read_frame(stdout)) is not None:
+                with self.lock:
+                    future = self.waiting.popleft() if self.waiting else None
+                if future is None:
+                    break
+                future.set_result(data)
+        except OSError:
+            pass
+        self._fail()
+
+    def _fail(self) -> None:
+        with self.lock:
+            self.failed = True
+            waiting, self.waiting = self.waiting, deque()
+        for future in waiting:
+            future.set_exception(RuntimeError("the verifier's worker process ended"))
+
+    def close(self) -> None:
+        """End the worker (its input closes; it is killed if it does not exit at once)."""
+        self.outbox.put(None)
+        self.writer.join(timeout=5)
+        try:
+            self.process.wait(timeout=5)
+        except subprocess.TimeoutExpired:  # pragma: no cover - a stuck worker
+            self.process.kill()
+            self.process.wait()
+        self.reader.join(timeout=5)
+        if self.process.stdout is not None:
+            self.process.stdout.close()
+
+
+def _widen_pipe(fd: int) -> None:
+    try:
+        import fcntl
+
+        fcntl.fcntl(fd, fcntl.F_SETPIPE_SZ, _PIPE_BYTES)
+    except (ImportError, AttributeError, OSError):  # not Linux, or above the system's limit
+        pass
+
+
+@dataclass
+class _Chunk:
+    lines: list[Line]
+    future: Future[bytes] | None = None
+    answers: list[Prechecked | None] | None = None
+    raws: list[bytes] = field(default_factory=list)
+
+    def answered(self) -> list[Prechecked | None]:
+        """The worker's answers, or this process's own when the worker failed."""
+        if self.answers is None:
+            try:
+                assert self.future is not None
+                self.answers = pickle.loads(self.future.result())
+            except RuntimeError:
+                self.answers = precheck(self.raws)
+        assert self.answers is not None
+        return self.answers
+
+
+def _chunks(lines: Iterable[Line]) -> Iterator[list[Line]]:
+    chunk: list[Line] = []
+    size = 0
+    for line in lines:
+        chunk.append(line)
+        size += len(line[1])
+        if len(chunk) >= CHUNK_LINES or size >= CHUNK_BYTES:
+            yield chunk
+            chunk, size = [], 0
+    if chunk:
+        yield chunk
+
+
+class Pipeline:
+    """The chunks between the reader and the ordered pass (see the module docstring)."""
+
+    def __init__(self, lines: Iterable[Line], workers: list[LineWorker]) -> None:
+        self.source = _chunks(lines)
+        self.workers = workers
+        self.window: deque[_Chunk] = deque()
+        self.exhausted = False
+
+    def _next(self) -> _Chunk | None:
+        if self.exhausted:
+            return None
+        lines = next(self.source, None)
+        if lines is None:
+            self.exhausted = True
+            return None
+        return _Chunk(lines, raws=[raw for _, raw in lines])
+
+    def _feed(self) -> None:
+        """Give each worker chunks until it holds :data:`AHEAD` of them."""
+        while len(self.window) < WINDOW:
+            worker = min((w for w in self.workers if not w.failed), default=None,
+                         key=lambda w: w.in_flight)
+            if worker is None or worker.in_flight >= AHEAD:
+                return
+            chunk = self._next()
+            if chunk is None:
+                return
+            chunk.future = worker.submit(chunk.raws)
+            if chunk.future is None:
+                chunk.answers = precheck(chunk.raws)
+            self.window.append(chunk)
+
+    def _front(self) -> _Chunk | None:
+        """The next chunk in order, its answers ready: while a worker still has it, chunks
+        read after it are prechecked here."""
+        while True:
+            self._feed()
+            if not self.window:
+                chunk = self._next()
+                if chunk is None:
+                    return None
+                chunk.answers = precheck(chunk.raws)
+                self.window.append(chunk)
+            front = self.window[0]
+            if front.answers is not None or front.future is None or front.future.done():
+                return self.window.popleft()
+            if len(self.window) >= WINDOW:
+                return self.window.popleft()  # (waits for the worker in answered())
+            chunk = self._next()
+            if chunk is None:
+                return self.window.popleft()
+            chunk.answers = precheck(chunk.raws)
+            self.window.append(chunk)
+
+    def __iter__(self) -> Iterator[tuple[int, bytes, Prechecked | None]]:
+        while (chunk := self._front()) is not None:
+            for (line_no, raw), answer in zip(chunk.lines, chunk.answered(), strict=True):
+                yield line_no, raw, answer
+
+
+def prechecked_lines(lines: Iterable[Line], jobs: int) -> Iterator[tuple[int, bytes, Prechecked | None]]:
+    """Each of ``lines`` in order with its :func:`verify.line_work.precheck` answer, made by
+    ``jobs - 1`` worker processes and this one; the workers end with the iteration."""
+    workers: list[LineWorker] = []
+    try:
+        for _ in range(max(0, jobs - 1)):
+            try:
+                workers.append(LineWorker())
+            except OSError:  # no interpreter to start: this process alone
+                break
+        yield from Pipeline(lines, workers)
+    finally:
+        for worker in workers:
+            worker.close()
