@@ -51,6 +51,8 @@ Prechecked = tuple[bytes, str | None, list[str]]
 LEAF_PREFIX = b"\x00"
 _CONTENT_KEYS = frozenset(CONTENT_KEYS)
 _NO_PROBLEMS: list[str] = []
+#: The worker's first frame: it has started and is ready for chunks.
+READY = "ready"
 #: A frame: its length (8 bytes, little-endian), then a pickle (protocol 5) of the payload.
 FRAME = struct.Struct("<Q")
 
@@ -146,11 +148,13 @@ def read_frame(stream: IO[bytes]) -> bytes | None:
 
 
 def serve(source: IO[bytes], sink: IO[bytes]) -> None:
-    """Answer each chunk of lines read from ``source`` with :func:`precheck`'s list, in order.
+    """Say :data:`READY`, then answer each chunk of lines read from ``source`` with
+    :func:`precheck`'s list, in order.
 
     The frames come from the verifier process that started this one (:mod:`verify.parallel`),
     never from a bundle: a bundle's bytes travel inside them as ``bytes``."""
     event_schema()  # compiled before the first chunk arrives
+    write_frame(sink, READY)
     with young_collections_only():
         while (data := read_frame(source)) is not None:
             write_frame(sink, precheck(pickle.loads(data)))

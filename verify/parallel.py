@@ -14,10 +14,12 @@ process: a line the precheck does not vouch for (``None``) is checked the one-pr
 
 Balance: each worker holds at most :data:`AHEAD` chunks. When the chunk the ordered pass needs is
 still with a worker, this process prechecks a later chunk itself instead of waiting, so neither
-core idles whichever side is slower (another program on the machine, a slow start). A worker
-that fails (it cannot start, it dies) is dropped: its chunks are prechecked here, with the same
-answers. The workers are started with ``python -m verify.line_work`` (not ``fork``: safe in a
-process with threads, and nothing of this process is copied), and stopped when the pass ends.
+core idles whichever side is slower (another program on the machine). A worker gets chunks once
+it says it is ready (an interpreter and the compiled schema: ~0.06 s); until then this process
+prechecks them, so a small bundle never waits for it. A worker that fails (it cannot start, it
+dies) is dropped: its chunks are prechecked here, with the same answers. The workers are started
+with ``python -m verify.line_work`` (not ``fork``: safe in a process with threads, and nothing of
+this process is copied), and stopped when the pass ends.
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ from pathlib import Path
 from queue import SimpleQueue
 
 from verify.canonical import FAST_JSON
-from verify.line_work import FRAME, Prechecked, precheck, read_frame
+from verify.line_work import FRAME, READY, Prechecked, precheck, read_frame
 
 #: Lines per chunk, and bytes: a chunk ends at whichever comes first.
 CHUNK_LINES = 1_000
@@ -86,6 +88,7 @@ class LineWorker:
         for stream in (self.process.stdin, self.process.stdout):
             _widen_pipe(stream.fileno())
         self.failed = False
+        self.ready = False  # (until the worker says so, this process prechecks every chunk)
         self.waiting: deque[Future[bytes]] = deque()
         self.lock = threading.Lock()
         self.outbox: SimpleQueue[bytes | None] = SimpleQueue()
@@ -125,7 +128,9 @@ class LineWorker:
         stdout = self.process.stdout
         assert stdout is not None
         try:
-            while (data := read_frame(stdout)) is not None:
+            data = read_frame(stdout)
+            self.ready = data is not None and pickle.loads(data) == READY
+            while self.ready and (data := read_frame(stdout)) is not None:
                 with self.lock:
                     future = self.waiting.popleft() if self.waiting else None
                 if future is None:
@@ -143,14 +148,13 @@ class LineWorker:
             future.set_exception(RuntimeError("the verifier's worker process ended"))
 
     def close(self) -> None:
-        """End the worker (its input closes; it is killed if it does not exit at once)."""
+        """End the worker: its input closes, and if it is still busy (starting, or on chunks
+        no one waits for any more) it is killed — nothing it could still send is needed."""
         self.outbox.put(None)
         self.writer.join(timeout=5)
-        try:
-            self.process.wait(timeout=5)
-        except subprocess.TimeoutExpired:  # pragma: no cover - a stuck worker
+        if self.process.poll() is None and (self.waiting or not self.ready):
             self.process.kill()
-            self.process.wait()
+        self.process.wait()
         self.reader.join(timeout=5)
         if self.process.stdout is not None:
             self.process.stdout.close()
@@ -218,7 +222,7 @@ class Pipeline:
     def _feed(self) -> None:
         """Give each worker chunks until it holds :data:`AHEAD` of them."""
         while len(self.window) < WINDOW:
-            worker = min((w for w in self.workers if not w.failed), default=None,
+            worker = min((w for w in self.workers if w.ready and not w.failed), default=None,
                          key=lambda w: w.in_flight)
             if worker is None or worker.in_flight >= AHEAD:
                 return
