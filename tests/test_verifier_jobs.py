@@ -15,6 +15,7 @@ import hashlib
 import json
 import pickle
 import shutil
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -48,6 +49,28 @@ def exported(demo_original: Path, tmp_path_factory: pytest.TempPathFactory) -> P
 @pytest.fixture(autouse=True)
 def tiny_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(parallel, "CHUNK_LINES", 3)
+
+
+@pytest.fixture(autouse=True)
+def ready_workers(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """A worker is waited for until it is ready (a small bundle would otherwise be checked before
+    it is, on a busy machine); returns the sizes of the chunks sent to workers."""
+    start, submit = parallel.LineWorker.__init__, parallel.LineWorker.submit
+    sent: list[int] = []
+
+    def started(worker: parallel.LineWorker) -> None:
+        start(worker)
+        deadline = time.monotonic() + 60
+        while not worker.ready and not worker.failed and time.monotonic() < deadline:
+            time.sleep(0.005)
+
+    def counted(worker: parallel.LineWorker, raws: list[bytes]) -> Any:
+        sent.append(len(raws))
+        return submit(worker, raws)
+
+    monkeypatch.setattr(parallel.LineWorker, "__init__", started)
+    monkeypatch.setattr(parallel.LineWorker, "submit", counted)
+    return sent
 
 
 def _record(raw: bytes) -> dict[str, Any]:
@@ -162,12 +185,14 @@ def _both(bundle: Path) -> tuple[dict[str, Any], dict[str, Any]]:
 
 @pytest.mark.parametrize("case", list(AUDIT_CASES))
 def test_an_audit_bundle_gets_the_same_report_from_two_processes(
-    exported: Path, tmp_path: Path, case: str, monkeypatch: pytest.MonkeyPatch
+    exported: Path, tmp_path: Path, case: str, monkeypatch: pytest.MonkeyPatch,
+    ready_workers: list[int]
 ) -> None:
     bundle = _damaged(exported, tmp_path, "bundle", AUDIT_CASES[case])
     monkeypatch.setattr(parallel, "WINDOW", parallel.AHEAD)  # every chunk to the worker
     one, two = _both(bundle)
-    assert two == one
+    lines = [raw for raw in (bundle / "events.jsonl").read_bytes().splitlines() if raw.strip()]
+    assert two == one and sum(ready_workers) == len(lines)  # (all prechecked by the worker)
     assert (case in CLEAN) == (not _failing(one))
 
 
@@ -193,21 +218,19 @@ def test_the_evidence_is_the_same_from_two_processes(exported: Path, tmp_path: P
 
 
 def test_a_worker_that_dies_leaves_its_chunks_to_this_process(
-    exported: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    exported: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ready_workers: list[int]
 ) -> None:
     bundle = _damaged(exported, tmp_path, "bundle", AUDIT_CASES["malformed lines and blank lines"])
     submit = parallel.LineWorker.submit
-    sent: list[int] = []
 
     def dying(worker: parallel.LineWorker, raws: list[bytes]) -> Any:
-        sent.append(len(raws))
-        if len(sent) == 3:
+        if len(ready_workers) == 2:
             worker.process.kill()
         return submit(worker, raws)
 
     monkeypatch.setattr(parallel.LineWorker, "submit", dying)
     one, two = _both(bundle)
-    assert two == one and len(sent) >= 3
+    assert two == one and len(ready_workers) >= 3
 
 
 def test_the_worker_answers_as_this_process_would(exported: Path) -> None:
