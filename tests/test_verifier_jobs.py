@@ -245,8 +245,9 @@ def test_the_worker_answers_as_this_process_would(exported: Path) -> None:
     finally:
         worker.close()
     assert worker.process.returncode == 0
-    in_order = list(parallel.prechecked_lines(numbered, jobs=2))
-    assert in_order == [(n, raw, a) for (n, raw), a in zip(numbered, precheck(raws), strict=True)]
+    in_order = [(line, answer) for lines, answers, _ in parallel.prechecked_chunks(numbered, jobs=2)
+                for line, answer in zip(lines, answers, strict=True)]
+    assert in_order == list(zip(numbered, precheck(raws), strict=True))
 
 
 def test_progress_is_reported_with_two_processes(exported: Path) -> None:

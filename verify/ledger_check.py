@@ -29,7 +29,7 @@ from verify.line_work import LEAF_PREFIX, Prechecked, is_content, young_collecti
 from verify.log_keys import ROTATED_TYPE, KeyHistory
 from verify.merkle import Frontier
 from verify.note import NoteError
-from verify.parallel import auto_jobs, prechecked_lines
+from verify.parallel import auto_jobs, prechecked_chunks
 from verify.rules_check import RuleReplay
 
 Progress = Callable[[int, float], None]
@@ -168,10 +168,12 @@ def _walk_lines(walk: _Walk, bundle: Bundle, jobs: int, progress: Progress | Non
             if progress is not None and walk.size % progress_every == 0 and walk.size:
                 progress(walk.size, time.perf_counter() - started)
         return
-    for line_no, raw, answer in prechecked_lines(bundle.event_lines(), jobs):
-        walk.line(line_no, raw, answer)
-        if progress is not None and walk.size % progress_every == 0 and walk.size:
-            progress(walk.size, time.perf_counter() - started)
+    for lines, answers, records in prechecked_chunks(bundle.event_lines(), jobs):
+        parsed = records if records is not None else [None] * len(lines)
+        for (line_no, raw), answer, record in zip(lines, answers, parsed, strict=True):
+            walk.line(line_no, raw, answer, record)
+            if progress is not None and walk.size % progress_every == 0 and walk.size:
+                progress(walk.size, time.perf_counter() - started)
 
 
 class _Walk:
@@ -235,8 +237,10 @@ class _Walk:
     def find(self, rule: str, message: str, line: int | None, index: int | None = None) -> None:
         self.report.findings.append(Finding(rule, message, index, "events.jsonl", line))
 
-    def line(self, line_no: int, raw: bytes, answer: Prechecked | None = None) -> None:
-        """Check one line; ``answer``: its :func:`verify.line_work.precheck`, made elsewhere."""
+    def line(self, line_no: int, raw: bytes, answer: Prechecked | None = None,
+             parsed: dict[str, Any] | None = None) -> None:
+        """Check one line; ``answer``: its :func:`verify.line_work.precheck`, made elsewhere, and
+        ``parsed`` the record the precheck parsed, when it was made in this process."""
         index = self.size
         if answer is None:
             try:
@@ -254,7 +258,7 @@ class _Walk:
                 return
             assert isinstance(record, dict)
         else:  # (the precheck parsed it, and checked the index's type and the entry's form)
-            record = loads_proved(raw)
+            record = parsed if parsed is not None else loads_proved(raw)
             assert isinstance(record, dict)
             entry = record["entry"]
         if not self.expected_index - self.slack <= record["index"] <= self.expected_index:

@@ -57,14 +57,17 @@ READY = "ready"
 FRAME = struct.Struct("<Q")
 
 
-def precheck(raws: list[bytes]) -> list[Prechecked | None]:
-    """The order-free half of checking each line of ``raws`` (see the module docstring)."""
+def precheck(raws: list[bytes], records: list[Any] | None = None) -> list[Prechecked | None]:
+    """The order-free half of checking each line of ``raws`` (see the module docstring);
+    ``records``, if given, gets each line's parsed record (None where the answer is None)."""
     schema_problems = event_schema().problems
     sha256 = hashlib.sha256
     out: list[Prechecked | None] = []
     append = out.append
+    keep = _ignore if records is None else records.append
     for raw in raws:
         record = _parsed(raw)
+        keep(record)
         if record is None:
             append(None)
             continue
@@ -78,9 +81,15 @@ def precheck(raws: list[bytes]) -> list[Prechecked | None]:
             recomputed = sha256(EVENT_HASH_DOMAIN + canonical_json_parsed(event, raw)).hexdigest()
         except CanonicalError:
             append(None)  # the ordered pass words the error
+            if records is not None:
+                records[-1] = None
             continue
         append((leaf, recomputed, schema_problems(event) or _NO_PROBLEMS))
     return out
+
+
+def _ignore(_: object) -> None:
+    pass
 
 
 def _parsed(raw: bytes) -> dict[str, Any] | None:

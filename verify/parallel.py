@@ -6,10 +6,10 @@ check is Python code, so threads would not use a second core; a process has its 
 Why this split: the ordered pass (:mod:`verify.ledger_check`) must see the lines in log order —
 chains, the Merkle frontier, the draw and rule replays — but about half of a line's cost needs no
 order (:func:`verify.line_work.precheck`: the strict parse, the event's canonical encoding and
-hash, the schema check, the leaf hash). :func:`prechecked_lines` cuts the lines into chunks, sends
-chunks to the workers, and yields every line in order with its precheck; the ordered pass then
-parses the line again with the fast parser alone (its proof made by the worker) and uses the
-answers. Every finding is still made by the ordered pass, in the same order and words as in one
+hash, the schema check, the leaf hash). :func:`prechecked_chunks` cuts the lines into chunks,
+sends chunks to the workers, and yields the chunks in order with their prechecks; the ordered pass
+then parses each line again with the fast parser alone (its proof made by the worker) and uses
+the answers. Every finding is still made by the ordered pass, in the same order and words as in one
 process: a line the precheck does not vouch for (``None``) is checked the one-process way.
 
 Balance: each worker holds at most :data:`AHEAD` chunks. When the chunk the ordered pass needs is
@@ -36,6 +36,7 @@ from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 from queue import SimpleQueue
+from typing import Any
 
 from verify.canonical import FAST_JSON
 from verify.line_work import FRAME, READY, Prechecked, precheck, read_frame
@@ -53,6 +54,8 @@ AUTO_MIN_BYTES = 8 * 2**20
 _PIPE_BYTES = 1 << 20  # (Linux: a chunk in one write, not ~20, when the kernel allows it)
 
 Line = tuple[int, bytes]
+#: A chunk of lines, their precheck answers, and the records parsed here (None: not parsed here).
+Prechecks = tuple[list[Line], list[Prechecked | None], list[Any] | None]
 
 
 def available_cpus() -> int:
@@ -175,6 +178,12 @@ class _Chunk:
     future: Future[bytes] | None = None
     answers: list[Prechecked | None] | None = None
     raws: list[bytes] = field(default_factory=list)
+    #: The records this process parsed when it prechecked the chunk itself (not parsed again).
+    records: list[Any] | None = None
+
+    def precheck_here(self) -> None:
+        self.records = []
+        self.answers = precheck(self.raws, self.records)
 
     def answered(self) -> list[Prechecked | None]:
         """The worker's answers, or this process's own when the worker failed."""
@@ -183,7 +192,7 @@ class _Chunk:
                 assert self.future is not None
                 self.answers = pickle.loads(self.future.result())
             except RuntimeError:
-                self.answers = precheck(self.raws)
+                self.precheck_here()
         assert self.answers is not None
         return self.answers
 
@@ -231,7 +240,7 @@ class Pipeline:
                 return
             chunk.future = worker.submit(chunk.raws)
             if chunk.future is None:
-                chunk.answers = precheck(chunk.raws)
+                chunk.precheck_here()
             self.window.append(chunk)
 
     def _front(self) -> _Chunk | None:
@@ -243,7 +252,7 @@ class Pipeline:
                 chunk = self._next()
                 if chunk is None:
                     return None
-                chunk.answers = precheck(chunk.raws)
+                chunk.precheck_here()
                 self.window.append(chunk)
             front = self.window[0]
             if front.answers is not None or front.future is None or front.future.done():
@@ -253,18 +262,20 @@ class Pipeline:
             chunk = self._next()
             if chunk is None:
                 return self.window.popleft()
-            chunk.answers = precheck(chunk.raws)
+            chunk.precheck_here()
             self.window.append(chunk)
 
-    def __iter__(self) -> Iterator[tuple[int, bytes, Prechecked | None]]:
+    def __iter__(self) -> Iterator[Prechecks]:
         while (chunk := self._front()) is not None:
-            for (line_no, raw), answer in zip(chunk.lines, chunk.answered(), strict=True):
-                yield line_no, raw, answer
+            answers = chunk.answered()
+            yield chunk.lines, answers, chunk.records
 
 
-def prechecked_lines(lines: Iterable[Line], jobs: int) -> Iterator[tuple[int, bytes, Prechecked | None]]:
-    """Each of ``lines`` in order with its :func:`verify.line_work.precheck` answer, made by
-    ``jobs - 1`` worker processes and this one; the workers end with the iteration."""
+def prechecked_chunks(lines: Iterable[Line], jobs: int) -> Iterator[Prechecks]:
+    """``lines`` in order, chunk by chunk, each chunk with the :func:`verify.line_work.precheck`
+    answers for its lines, made by ``jobs - 1`` worker processes and this one (and, for a chunk
+    this process prechecked, the records it parsed: None else); the workers end with the
+    iteration."""
     workers: list[LineWorker] = []
     try:
         for _ in range(max(0, jobs - 1)):
