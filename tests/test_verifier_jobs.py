@@ -245,8 +245,9 @@ def test_the_worker_answers_as_this_process_would(exported: Path) -> None:
     finally:
         worker.close()
     assert worker.process.returncode == 0
-    in_order = [(line, answer) for lines, answers, _ in parallel.prechecked_chunks(numbered, jobs=2)
-                for line, answer in zip(lines, answers, strict=True)]
+    with parallel.line_workers(1) as workers:
+        in_order = [(line, answer) for lines, answers, _ in parallel.prechecked_chunks(numbered, workers)
+                    for line, answer in zip(lines, answers, strict=True)]
     assert in_order == list(zip(numbered, precheck(raws), strict=True))
 
 

@@ -29,7 +29,7 @@ from verify.line_work import LEAF_PREFIX, Prechecked, is_content, young_collecti
 from verify.log_keys import ROTATED_TYPE, KeyHistory
 from verify.merkle import Frontier
 from verify.note import NoteError
-from verify.parallel import auto_jobs, prechecked_chunks
+from verify.parallel import LineWorker, auto_jobs, line_workers, prechecked_chunks
 from verify.rules_check import RuleReplay
 
 Progress = Callable[[int, float], None]
@@ -132,15 +132,16 @@ def _verify(
     report.findings.extend(bundle.findings)
     targets = {c.checkpoint.size: c for c in bundle.checkpoints}
     evidence = Evidence() if keep else None
-    walk = _Walk(report, targets, trusted, evidence)
-    walk.rules.witnessed_after, problems = witness_clock(bundle.checkpoints, witnesses)
-    report.findings.extend(problems)
-    if bundle.public:
-        walk.public_bundle(bundle)
-    walk.at_size(None)  # a checkpoint of size 0 must carry the empty tree's root
-    with young_collections_only():
-        _walk_lines(walk, bundle, auto_jobs(bundle.events_bytes()) if jobs is None else jobs,
-                    progress, progress_every, started)
+    jobs = auto_jobs(bundle.events_bytes()) if jobs is None else jobs
+    with line_workers(jobs - 1) as workers:  # (first: they start while the schema compiles here)
+        walk = _Walk(report, targets, trusted, evidence)
+        walk.rules.witnessed_after, problems = witness_clock(bundle.checkpoints, witnesses)
+        report.findings.extend(problems)
+        if bundle.public:
+            walk.public_bundle(bundle)
+        walk.at_size(None)  # a checkpoint of size 0 must carry the empty tree's root
+        with young_collections_only():
+            _walk_lines(walk, bundle, workers, progress, progress_every, started)
     # (checkpoints are compared in line() only at their sizes: at_size is not called per line)
     walk.finish()
     report.findings.extend(walk.keys.findings(
@@ -158,17 +159,17 @@ def _verify(
     return report, evidence
 
 
-def _walk_lines(walk: _Walk, bundle: Bundle, jobs: int, progress: Progress | None,
+def _walk_lines(walk: _Walk, bundle: Bundle, workers: list[LineWorker], progress: Progress | None,
                 progress_every: int, started: float) -> None:
-    """Every line of ``events.jsonl`` through ``walk``, in order: here alone, or with ``jobs - 1``
-    worker processes prechecking the lines ahead (:mod:`verify.parallel`; the same findings)."""
-    if jobs <= 1:
+    """Every line of ``events.jsonl`` through ``walk``, in order: here alone, or with ``workers``
+    prechecking the lines ahead (:mod:`verify.parallel`; the same findings)."""
+    if not workers:
         for line_no, raw in bundle.event_lines():
             walk.line(line_no, raw)
             if progress is not None and walk.size % progress_every == 0 and walk.size:
                 progress(walk.size, time.perf_counter() - started)
         return
-    for lines, answers, records in prechecked_chunks(bundle.event_lines(), jobs):
+    for lines, answers, records in prechecked_chunks(bundle.event_lines(), workers):
         parsed = records if records is not None else [None] * len(lines)
         for (line_no, raw), answer, record in zip(lines, answers, parsed, strict=True):
             walk.line(line_no, raw, answer, record)

@@ -271,19 +271,25 @@ class Pipeline:
             yield chunk.lines, answers, chunk.records
 
 
-def prechecked_chunks(lines: Iterable[Line], jobs: int) -> Iterator[Prechecks]:
-    """``lines`` in order, chunk by chunk, each chunk with the :func:`verify.line_work.precheck`
-    answers for its lines, made by ``jobs - 1`` worker processes and this one (and, for a chunk
-    this process prechecked, the records it parsed: None else); the workers end with the
-    iteration."""
-    workers: list[LineWorker] = []
+@contextlib.contextmanager
+def line_workers(count: int) -> Iterator[list[LineWorker]]:
+    """``count`` worker processes, started at once and ended with the block (fewer when an
+    interpreter cannot be started: this process prechecks what they would have)."""
+    started: list[LineWorker] = []
     try:
-        for _ in range(max(0, jobs - 1)):
+        for _ in range(max(0, count)):
             try:
-                workers.append(LineWorker())
-            except OSError:  # no interpreter to start: this process alone
+                started.append(LineWorker())
+            except OSError:
                 break
-        yield from Pipeline(lines, workers)
+        yield started
     finally:
-        for worker in workers:
+        for worker in started:
             worker.close()
+
+
+def prechecked_chunks(lines: Iterable[Line], workers: list[LineWorker]) -> Iterator[Prechecks]:
+    """``lines`` in order, chunk by chunk, each chunk with the :func:`verify.line_work.precheck`
+    answers for its lines, made by ``workers`` and this process (and, for a chunk this process
+    prechecked, the records it parsed: None else)."""
+    return iter(Pipeline(lines, workers))
