@@ -84,9 +84,9 @@ class LineWorker:
         env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
         if not FAST_JSON:
             env["SPOTCHECK_PURE_JSON"] = "1"  # the same parser on both sides
-        self.process = subprocess.Popen(
+        self.process = subprocess.Popen(  # (run from `root`: `-m` looks in the directory first)
             [sys.executable, "-m", "verify.line_work"], stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
+            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env, cwd=root)
         assert self.process.stdin is not None and self.process.stdout is not None
         for stream in (self.process.stdin, self.process.stdout):
             _widen_pipe(stream.fileno())
@@ -139,7 +139,7 @@ class LineWorker:
                 if future is None:
                     break
                 future.set_result(data)
-        except OSError:
+        except Exception:  # (not what the worker says: it is dropped, its chunks done here)
             pass
         self._fail()
 
@@ -190,8 +190,11 @@ class _Chunk:
         if self.answers is None:
             try:
                 assert self.future is not None
-                self.answers = pickle.loads(self.future.result())
-            except RuntimeError:
+                answers = pickle.loads(self.future.result())
+                if type(answers) is not list or len(answers) != len(self.raws):
+                    raise ValueError("not an answer for each line")
+                self.answers = answers
+            except Exception:  # the worker failed: this process prechecks the chunk
                 self.precheck_here()
         assert self.answers is not None
         return self.answers
