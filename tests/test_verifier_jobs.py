@@ -5,7 +5,8 @@ broken chains, schema violations, what the fast parser leaves to the standard li
 swapped lines — and verifies it with ``jobs=1`` and ``jobs=2``: the reports must be equal, findings
 in the same order with the same words. The chunks are made tiny, so that a demo bundle is cut
 into many; once with every chunk prechecked by the worker process, once with this process taking
-chunks too, once with the worker dying on the way.
+chunks too, once with the worker dying on the way; and once on the standard library's parser
+alone (no orjson).
 """
 
 from __future__ import annotations
@@ -13,8 +14,11 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import os
 import pickle
 import shutil
+import subprocess
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -264,3 +268,33 @@ def test_the_cli_takes_the_number_of_processes(exported: Path) -> None:
         assert ran.returncode == 0, ran.stdout + ran.stderr
     refused = run(exported, "spotcheck-verify", "bundle", "--jobs", "0", "--lang", "en")
     assert refused.returncode == 2 and "--jobs" in refused.stderr
+
+
+def test_without_orjson_two_processes_give_the_same_report_too(exported: Path, tmp_path: Path) -> None:
+    """The standard library's path (``SPOTCHECK_PURE_JSON=1``, as where orjson is missing), in a
+    process of its own: the parser is chosen on import."""
+    bundle = _damaged(exported, tmp_path, "bundle", AUDIT_CASES["a float"])
+    script = (
+        "import dataclasses, sys, time\n"
+        "from pathlib import Path\n"
+        "import verify.parallel as parallel\n"
+        "from verify.bundle import Bundle\n"
+        "from verify.canonical import FAST_JSON\n"
+        "from verify.ledger_check import verify_bundle\n"
+        "assert not FAST_JSON\n"
+        "parallel.CHUNK_LINES = 3\n"
+        "start = parallel.LineWorker.__init__\n"
+        "def ready(worker):\n"
+        "    start(worker)\n"
+        "    while not worker.ready and not worker.failed: time.sleep(0.005)\n"
+        "    assert worker.ready\n"
+        "parallel.LineWorker.__init__ = ready\n"
+        "def report(jobs):\n"
+        f"    found = verify_bundle(Bundle.open(Path({str(bundle)!r})), jobs=jobs)\n"
+        "    return {k: v for k, v in dataclasses.asdict(found).items() if k != 'seconds'}\n"
+        "one, two = report(1), report(2)\n"
+        "sys.exit(0 if one == two and one['findings'] else 1)\n"
+    )
+    ran = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120,
+                         env={**os.environ, "SPOTCHECK_PURE_JSON": "1"}, check=False)
+    assert ran.returncode == 0, ran.stdout + ran.stderr
