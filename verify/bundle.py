@@ -226,7 +226,7 @@ class Bundle:
                         self.read_findings.append(Finding(
                             "line-too-long", f"longer than {MAX_LINE_BYTES} bytes; not read",
                             None, name, number))
-                    elif raw.strip():
+                    elif not raw.isspace():  # (what strip() would empty, without a copy)
                         yield number, raw
         except OSError as exc:
             raise BundleError(f"{path}: cannot be read: {exc}") from None
