@@ -201,7 +201,14 @@ class Bundle:
     def event_lines(self) -> Iterator[tuple[int, bytes]]:
         """Each non-blank line of ``events.jsonl`` with its number; a line longer than
         :data:`MAX_LINE_BYTES` is skipped and becomes a finding."""
-        yield from self._lines("events.jsonl")
+        return self._lines("events.jsonl")  # (the generator itself: one level less per line)
+
+    def events_bytes(self) -> int:
+        """The size of ``events.jsonl`` (0 when it cannot be told): how large a check will be."""
+        try:
+            return (self.path / "events.jsonl").stat().st_size
+        except OSError:
+            return 0
 
     def unlogged_lines(self) -> Iterator[tuple[int, bytes]]:
         if _kind(self.path / "unlogged.jsonl", self.path) is not None:
@@ -219,7 +226,7 @@ class Bundle:
                         self.read_findings.append(Finding(
                             "line-too-long", f"longer than {MAX_LINE_BYTES} bytes; not read",
                             None, name, number))
-                    elif raw.strip():
+                    elif not raw.isspace():  # (what strip() would empty, without a copy)
                         yield number, raw
         except OSError as exc:
             raise BundleError(f"{path}: cannot be read: {exc}") from None

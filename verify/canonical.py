@@ -46,6 +46,7 @@ from __future__ import annotations
 import json
 import os
 import re
+from collections.abc import Callable
 from typing import Any
 
 try:  # optional: the standard library below is the reference and works alone
@@ -345,6 +346,8 @@ def loads_strict_reference(text: str | bytes) -> object:
 
 _MISS = object()
 _SAFE = MAX_SAFE_INTEGER
+#: What :func:`parse_proved` answers when only the standard library can decide.
+UNDECIDED = _MISS
 
 
 def _fast_loads(raw: bytes) -> object:
@@ -409,6 +412,24 @@ def _plain_list(value: list[Any], depth: int) -> bool:
         else:
             return False
     return True
+
+
+def _undecided(raw: bytes) -> object:
+    return _MISS
+
+
+#: ``parse_proved(raw)``: ``loads_strict(raw)``'s value where the fast path alone proves it is that
+#: value, else :data:`UNDECIDED` (always, without orjson). For a text it gave a value for,
+#: :data:`loads_proved` gives the same value again without the proof. (Bound to the function
+#: that does it, not wrapped: both are called for every line of a bundle.)
+parse_proved: Callable[[bytes], object] = _undecided if _orjson is None else _fast_loads
+
+#: ``loads_proved(raw)``: the value of ``raw``, a text :data:`parse_proved` gave a value for in a
+#: process using the same parser (:data:`FAST_JSON`): the fast parse alone, as its proof has
+#: been made (``verify.line_work`` makes it in another process). Without orjson,
+#: :func:`loads_strict` (the reference).
+loads_proved: Callable[[bytes], object] = (
+    loads_strict_reference if _orjson is None else _orjson.loads)
 
 
 # Only a non-BMP character (UTF-8 lead byte 0xF0..0xF4) or a \\u escape (a surrogate, or a control

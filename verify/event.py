@@ -24,7 +24,6 @@ The Merkle log's entry for an event is the 32 raw bytes of its ``event_hash``.
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
@@ -34,7 +33,7 @@ from verify.canonical import canonical_json
 EVENT_HASH_DOMAIN = b"spotcheck/event/v1\x00"
 ZERO_HASH = "0" * 64
 CONTENT_KEYS = ("aggregate_id", "version", "type", "timestamp", "prev_hash", "data")
-_HASH_HEX = re.compile(r"[0-9a-f]{64}")
+_HEX_DIGITS = "0123456789abcdef"
 
 
 def format_timestamp(moment: datetime) -> str:
@@ -86,4 +85,6 @@ def hash_of_encoding(encoded: bytes) -> str:
 
 def is_hash_hex(value: object) -> bool:
     """True for a 64-digit lower-case hex string (the form of every hash in the ledger)."""
-    return type(value) is str and _HASH_HEX.fullmatch(value) is not None
+    # (what stripping the hex digits leaves is empty exactly when every character is one; a
+    # regular expression's fullmatch says the same, slower: it is asked twice for every line)
+    return type(value) is str and len(value) == 64 and not value.strip(_HEX_DIGITS)

@@ -70,6 +70,11 @@ HELP_ZH: dict[str, str] = {
     "from SPOTCHECK_LANG":
         "摘要和 HTML 报告的语言：zh（中文，默认）或 en（英文）；默认值也可由 SPOTCHECK_LANG 设置",
     "no progress on standard error": "不在标准错误输出进度",
+    "how many processes check the lines of events.jsonl: 1, this one alone; default 2 for a "
+    "bundle of 8 MiB or more when two CPUs are available, else 1 (the report is the same whatever "
+    "the number)":
+        "核验 events.jsonl 各行所用的进程数：1 即只用本进程；默认在 events.jsonl 达 8 MiB 且有两个"
+        "及以上 CPU 可用时为 2，否则为 1（进程数不影响核验报告）",
     "The level above's audit: verify several agencies' bundles in full, and that every checkpoint "
     "you received from them is signed by its log and is a prefix of the history its bundle publishes "
     "now (no agency showed you one history and the public another). Cosignatures by the given "

@@ -19,20 +19,20 @@ from datetime import UTC, datetime
 from typing import Any
 
 from verify.bundle import Bundle, BundleError, SignedCheckpoint
-from verify.canonical import CanonicalError, TooDeep, canonical_json_parsed, loads_strict
+from verify.canonical import CanonicalError, TooDeep, canonical_json_parsed, loads_proved, loads_strict
 from verify.cosignature import CosignerVerifier, check_cosignatures
 from verify.draw_check import DRAW_TYPE_PREFIX, DrawReplay
 from verify.event import CONTENT_KEYS, EVENT_HASH_DOMAIN, ZERO_HASH, is_hash_hex
 from verify.events_schema import ALWAYS, NEVER, EventSchema, event_schema
 from verify.findings import Finding, Report
+from verify.line_work import LEAF_PREFIX, Prechecked, is_content, young_collections_only
 from verify.log_keys import ROTATED_TYPE, KeyHistory
 from verify.merkle import Frontier
 from verify.note import NoteError
+from verify.parallel import LineWorker, auto_jobs, line_workers, prechecked_chunks
 from verify.rules_check import RuleReplay
 
 Progress = Callable[[int, float], None]
-_LEAF_PREFIX = b"\x00"
-_CONTENT_KEYS = frozenset(CONTENT_KEYS)
 _NO_HEAD = (0, ZERO_HASH)
 
 
@@ -42,11 +42,16 @@ def verify_bundle(
     progress: Progress | None = None,
     progress_every: int = 100_000,
     witnesses: Sequence[CosignerVerifier] = (),
+    *,
+    jobs: int | None = None,
 ) -> Report:
     """Check everything in ``bundle``; findings go into the report, nothing is raised for them.
     ``witnesses``: cosigner keys whose cosignatures of the bundle's checkpoints date the entries
-    after them by a clock the agency does not control (:func:`witness_clock`)."""
-    return _verify(bundle, trusted, progress, progress_every, keep=False, witnesses=witnesses)[0]
+    after them by a clock the agency does not control (:func:`witness_clock`). ``jobs``: how
+    many processes check the lines (:mod:`verify.parallel`; 1: this one alone; None: two for a
+    large bundle when two CPUs are available) — the report is the same whatever the number."""
+    return _verify(bundle, trusted, progress, progress_every, keep=False, witnesses=witnesses,
+                   jobs=jobs)[0]
 
 
 @dataclass
@@ -74,10 +79,12 @@ def verify_bundle_with_evidence(
     progress: Progress | None = None,
     progress_every: int = 100_000,
     witnesses: Sequence[CosignerVerifier] = (),
+    *,
+    jobs: int | None = None,
 ) -> tuple[Report, Evidence]:
     """As :func:`verify_bundle`, also keeping the :class:`Evidence` for the report."""
     report, evidence = _verify(bundle, trusted, progress, progress_every, keep=True,
-                               witnesses=witnesses)
+                               witnesses=witnesses, jobs=jobs)
     assert evidence is not None
     return report, evidence
 
@@ -118,22 +125,23 @@ def witness_clock(checkpoints: Sequence[SignedCheckpoint],
 def _verify(
     bundle: Bundle, trusted: SignedCheckpoint | None, progress: Progress | None,
     progress_every: int, keep: bool, witnesses: Sequence[CosignerVerifier] = (),
+    jobs: int | None = None,
 ) -> tuple[Report, Evidence | None]:
     started = time.perf_counter()
     report = Report(key_source=bundle.key_source, origin=bundle.origin)
     report.findings.extend(bundle.findings)
     targets = {c.checkpoint.size: c for c in bundle.checkpoints}
     evidence = Evidence() if keep else None
-    walk = _Walk(report, targets, trusted, evidence)
-    walk.rules.witnessed_after, problems = witness_clock(bundle.checkpoints, witnesses)
-    report.findings.extend(problems)
-    if bundle.public:
-        walk.public_bundle(bundle)
-    walk.at_size(None)  # a checkpoint of size 0 must carry the empty tree's root
-    for line_no, raw in bundle.event_lines():
-        walk.line(line_no, raw)
-        if progress is not None and walk.size % progress_every == 0 and walk.size:
-            progress(walk.size, time.perf_counter() - started)
+    jobs = auto_jobs(bundle.events_bytes()) if jobs is None else jobs
+    with line_workers(jobs - 1) as workers:  # (first: they start while the schema compiles here)
+        walk = _Walk(report, targets, trusted, evidence)
+        walk.rules.witnessed_after, problems = witness_clock(bundle.checkpoints, witnesses)
+        report.findings.extend(problems)
+        if bundle.public:
+            walk.public_bundle(bundle)
+        walk.at_size(None)  # a checkpoint of size 0 must carry the empty tree's root
+        with young_collections_only():
+            _walk_lines(walk, bundle, workers, progress, progress_every, started)
     # (checkpoints are compared in line() only at their sizes: at_size is not called per line)
     walk.finish()
     report.findings.extend(walk.keys.findings(
@@ -149,6 +157,24 @@ def _verify(
     report.findings.extend(bundle.read_findings)
     report.seconds = time.perf_counter() - started
     return report, evidence
+
+
+def _walk_lines(walk: _Walk, bundle: Bundle, workers: list[LineWorker], progress: Progress | None,
+                progress_every: int, started: float) -> None:
+    """Every line of ``events.jsonl`` through ``walk``, in order: here alone, or with ``workers``
+    prechecking the lines ahead (:mod:`verify.parallel`; the same findings)."""
+    if not workers:
+        for line_no, raw in bundle.event_lines():
+            walk.line(line_no, raw)
+            if progress is not None and walk.size % progress_every == 0 and walk.size:
+                progress(walk.size, time.perf_counter() - started)
+        return
+    for lines, answers, records in prechecked_chunks(bundle.event_lines(), workers):
+        parsed = records if records is not None else [None] * len(lines)
+        for (line_no, raw), answer, record in zip(lines, answers, parsed, strict=True):
+            walk.line(line_no, raw, answer, record)
+            if progress is not None and walk.size % progress_every == 0 and walk.size:
+                progress(walk.size, time.perf_counter() - started)
 
 
 class _Walk:
@@ -212,22 +238,30 @@ class _Walk:
     def find(self, rule: str, message: str, line: int | None, index: int | None = None) -> None:
         self.report.findings.append(Finding(rule, message, index, "events.jsonl", line))
 
-    def line(self, line_no: int, raw: bytes) -> None:
+    def line(self, line_no: int, raw: bytes, answer: Prechecked | None = None,
+             parsed: dict[str, Any] | None = None) -> None:
+        """Check one line; ``answer``: its :func:`verify.line_work.precheck`, made elsewhere, and
+        ``parsed`` the record the precheck parsed, when it was made in this process."""
         index = self.size
-        try:
-            record = loads_strict(raw)
-        except (CanonicalError, ValueError) as exc:
-            rule = "json-depth" if isinstance(exc, TooDeep) else "malformed-line"
-            self.find(rule, f"not a valid JSON line: {exc}", line_no, index)
-            self._unreadable()
-            return
-        entry = _entry_of(record)
-        if entry is None:
-            self.find("malformed-line", "needs an object with 'index' and a 64-hex 'entry'",
-                      line_no, index)
-            self._unreadable()
-            return
-        assert isinstance(record, dict)
+        if answer is None:
+            try:
+                record = loads_strict(raw)
+            except (CanonicalError, ValueError) as exc:
+                rule = "json-depth" if isinstance(exc, TooDeep) else "malformed-line"
+                self.find(rule, f"not a valid JSON line: {exc}", line_no, index)
+                self._unreadable()
+                return
+            entry = _entry_of(record)
+            if entry is None:
+                self.find("malformed-line", "needs an object with 'index' and a 64-hex 'entry'",
+                          line_no, index)
+                self._unreadable()
+                return
+            assert isinstance(record, dict)
+        else:  # (the precheck parsed it, and checked the index's type and the entry's form)
+            record = parsed if parsed is not None else loads_proved(raw)
+            assert isinstance(record, dict)
+            entry = record["entry"]
         if not self.expected_index - self.slack <= record["index"] <= self.expected_index:
             expected = (f"{self.expected_index}" if not self.slack else
                         f"{self.expected_index - self.slack}..{self.expected_index}")
@@ -238,18 +272,19 @@ class _Walk:
         if self.public and "event" not in record and type(record.get("withheld")) is str:
             self._withheld(record["withheld"], entry, record["index"], line_no, index)
         else:
-            self._check_event(record, raw, entry, line_no, index)
-        entry_bytes = bytes.fromhex(entry)
-        leaf = hashlib.sha256(_LEAF_PREFIX + entry_bytes).digest()
+            self._check_event(record, raw, entry, line_no, index, answer)
+        leaf = answer[0] if answer is not None else hashlib.sha256(
+            LEAF_PREFIX + bytes.fromhex(entry)).digest()
         self.frontier.append(leaf)
         if self.evidence is not None:
-            self.evidence.entries += entry_bytes
+            self.evidence.entries += bytes.fromhex(entry)
             self.evidence.leaves += leaf
         if index + 1 in self.targets or self.trusted is not None:
             self.at_size(line_no)
 
     def _check_event(
-        self, record: dict[str, Any], raw: bytes, entry: str, line_no: int, index: int
+        self, record: dict[str, Any], raw: bytes, entry: str, line_no: int, index: int,
+        answer: Prechecked | None = None,
     ) -> None:
         event = record.get("event")
         if event is None:
@@ -257,18 +292,21 @@ class _Walk:
             self.find("missing-event", f"{reason}; the log holds entry {entry[:16]}…",
                       line_no, index)
             return
-        if not _is_content(event):
-            self.find("malformed-event", f"event content must have exactly {CONTENT_KEYS}",
-                      line_no, index)
-            return
-        try:
-            recomputed = hashlib.sha256(
-                EVENT_HASH_DOMAIN + canonical_json_parsed(event, raw)
-            ).hexdigest()
-        except CanonicalError as exc:
-            self.find("malformed-event", str(exc), line_no, index)
-            return
-        problems = self.schema.problems(event)
+        if answer is not None and answer[1] is not None:  # content, hashed and checked elsewhere
+            recomputed, problems = answer[1], answer[2]
+        else:
+            if not is_content(event):
+                self.find("malformed-event", f"event content must have exactly {CONTENT_KEYS}",
+                          line_no, index)
+                return
+            try:
+                recomputed = hashlib.sha256(
+                    EVENT_HASH_DOMAIN + canonical_json_parsed(event, raw)
+                ).hexdigest()
+            except CanonicalError as exc:
+                self.find("malformed-event", str(exc), line_no, index)
+                return
+            problems = self.schema.problems(event)
         if problems:
             more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
             self.find("event-schema", f"{_label(event)}: {problems[0]}{more} "
@@ -412,17 +450,6 @@ def _entry_of(record: object) -> str | None:
 
 def _label(event: dict[str, Any]) -> str:
     return f"{event['aggregate_id']} v{event['version']} ({event['type']})"
-
-
-def _is_content(event: object) -> bool:
-    return (
-        type(event) is dict
-        and event.keys() == _CONTENT_KEYS
-        and type(event["aggregate_id"]) is str
-        and type(event["version"]) is int
-        and type(event["data"]) is dict
-        and is_hash_hex(event["prev_hash"])
-    )
 
 
 def _unlogged(line_no: int, raw: bytes) -> Finding:

@@ -65,7 +65,7 @@ _PREFIX = "ledger."
 _INSPECTION = "inspection:Inspection."
 
 
-@dataclass
+@dataclass(slots=True)  # (one per unit of the bundle: hundreds of thousands)
 class _Unit:
     code: str
     category: str
@@ -168,9 +168,8 @@ class RuleReplay:
             self._recorded = recorded
             if recorded > self.latest:
                 self.latest = recorded
-        name = kind[len(_PREFIX):]
         if self.keep_trail:
-            self._keep(name, str(event["aggregate_id"]), data, index, line)
+            self._keep(kind[len(_PREFIX):], str(event["aggregate_id"]), data, index, line)
         if handler is not None:
             try:
                 where = _NOWHERE if handler in _NO_WHERE else _Where(index, line)
