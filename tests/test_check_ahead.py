@@ -135,8 +135,10 @@ def test_a_worker_that_dies_leaves_the_checks_to_the_sequencer(
     received = check_ahead.CheckAhead._receive
 
     def dying(self: check_ahead.CheckAhead, worker: subprocess.Popen[bytes]) -> object:
-        worker.kill()  # the worker is gone before its first answer is read
-        worker.wait()
+        worker.kill()  # the worker is gone before its first answer is read (and what it may have
+        worker.wait()  # written already is lost with its pipe)
+        assert worker.stdout is not None
+        worker.stdout.close()
         return received(self, worker)
 
     monkeypatch.setattr(check_ahead.CheckAhead, "_receive", dying)

@@ -30,9 +30,18 @@ def _write_backlog(ledger: Ledger) -> None:
                           for row in rows[start:start + 1000]])
 
 
+#: ``spotcheck log sync`` in batches of 3,000 (the default, 20,000, would log the whole backlog in
+#: one transaction: nothing for the kill to land between).
+SYNC = ("from ledger.adapters.settings import Settings\n"
+        "from api.bootstrap import open_ledger\n"
+        "ledger = open_ledger(Settings.from_environ())\n"
+        "ledger.sequencer.batch_size = 3000\n"
+        "ledger.sync()\n")
+
+
 def _sync_process(settings: Settings) -> subprocess.Popen[str]:
     env = dict(os.environ, SPOTCHECK_DB=settings.db, SPOTCHECK_KEYS=str(settings.keys_dir))
-    return subprocess.Popen([str(Path(sys.executable).parent / "spotcheck"), "log", "sync"],
+    return subprocess.Popen([sys.executable, "-c", SYNC],
                             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
