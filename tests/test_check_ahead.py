@@ -29,6 +29,26 @@ def small_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(check_ahead, "CHUNK", 7)
 
 
+@pytest.fixture
+def checked_here(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """Every row the sequencer's own process checks from now on (the worker's checks, in its own
+    process, are not seen)."""
+    rows: list[object] = []
+    check_chunk = check_ahead.check_chunk
+
+    def counted(chunk: list[check_ahead.SentRow]) -> list[check_ahead.Sent]:
+        rows.extend(chunk)
+        return check_chunk(chunk)
+
+    def counted_row(plain: PlainRows, row: Row) -> CheckedEvent | None:
+        rows.append(row)
+        return check_plain_row(plain, row)
+
+    monkeypatch.setattr(check_ahead, "check_chunk", counted)
+    monkeypatch.setattr(sequencer_module, "check_plain_row", counted_row)
+    return rows
+
+
 def _rebuilt(ledger: Ledger, ahead: bool, batch_size: int = 40) -> dict[str, LogState]:
     """The logs integrated again from nothing, checked ahead (by a worker already started: until
     it is ready, the sequencer checks the chunks itself) or not."""
@@ -57,23 +77,11 @@ def _worker_pids(ledger: Ledger) -> Iterator[int]:
 
 @pytest.mark.usefixtures("small_chunks")
 def test_checking_ahead_builds_the_same_logs(
-    county: Ledger, ceremony: Ceremony, monkeypatch: pytest.MonkeyPatch,
+    county: Ledger, ceremony: Ceremony, checked_here: list[object],
 ) -> None:
     fixed(ceremony)
     in_process = _rebuilt(county, ahead=False)
-    checked_here: list[object] = []
-    check_chunk = check_ahead.check_chunk
-
-    def counted(rows: list[check_ahead.SentRow]) -> list[check_ahead.Sent]:
-        checked_here.extend(rows)
-        return check_chunk(rows)
-
-    def counted_row(plain: PlainRows, row: Row) -> CheckedEvent | None:
-        checked_here.append(row)
-        return check_plain_row(plain, row)
-
-    monkeypatch.setattr(check_ahead, "check_chunk", counted)  # (in this process only)
-    monkeypatch.setattr(sequencer_module, "check_plain_row", counted_row)
+    checked_here.clear()
     ahead = _rebuilt(county, ahead=True)
     assert list(_worker_pids(county)), "full batches were checked by a worker process"
     assert ahead == in_process
@@ -148,20 +156,13 @@ def test_a_worker_that_dies_leaves_the_checks_to_the_sequencer(
 
 @pytest.mark.usefixtures("small_chunks")
 def test_while_the_worker_starts_the_sequencer_checks_the_chunks_itself(
-    county: Ledger, ceremony: Ceremony, monkeypatch: pytest.MonkeyPatch,
+    county: Ledger, ceremony: Ceremony, checked_here: list[object],
 ) -> None:
     fixed(ceremony)
     expected = _rebuilt(county, ahead=False)
     county.sequencer.close()  # the next full batch starts a worker, not ready for ~0.2 s
     Insider(county).drop_log()
-    checked_here: list[object] = []
-    check_chunk = check_ahead.check_chunk
-
-    def counted(rows: list[check_ahead.SentRow]) -> list[check_ahead.Sent]:
-        checked_here.extend(rows)
-        return check_chunk(rows)
-
-    monkeypatch.setattr(check_ahead, "check_chunk", counted)
+    checked_here.clear()
     county.sequencer.check_ahead, county.sequencer.batch_size = True, 40
     county.sequencer.integrate()
     assert {name: county.log(name).state() for name in county.store.logs()} == expected
