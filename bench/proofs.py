@@ -79,7 +79,10 @@ class Tree:
         return hash_of_subtrees([self.levels[lv][i] for lv, i in perfect_subtrees(0, size)])
 
     def node_rows(self) -> list[tuple[int, int, bytes]]:
-        return [(lv, i, h) for lv, level in enumerate(self.levels) for i, h in enumerate(level)]
+        """The rows the sequencer stores: every level above the leaves (a leaf hash is read from
+        its entry, ledger.log.store)."""
+        return [(lv, i, h) for lv, level in enumerate(self.levels[1:], 1)
+                for i, h in enumerate(level)]
 
 
 def write_tree(store: LogStore, tree: Tree) -> None:

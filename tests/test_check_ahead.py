@@ -34,17 +34,11 @@ def checked_here(monkeypatch: pytest.MonkeyPatch) -> list[object]:
     """Every row the sequencer's own process checks from now on (the worker's checks, in its own
     process, are not seen)."""
     rows: list[object] = []
-    check_chunk = check_ahead.check_chunk
-
-    def counted(chunk: list[check_ahead.SentRow]) -> list[check_ahead.Sent]:
-        rows.extend(chunk)
-        return check_chunk(chunk)
 
     def counted_row(plain: PlainRows, row: Row) -> CheckedEvent | None:
         rows.append(row)
         return check_plain_row(plain, row)
 
-    monkeypatch.setattr(check_ahead, "check_chunk", counted)
     monkeypatch.setattr(sequencer_module, "check_plain_row", counted_row)
     return rows
 

@@ -379,3 +379,13 @@ def test_a_lone_surrogate_is_refused_by_the_text_rule_not_by_the_encoder() -> No
     with pytest.raises(TextRuleError, match=r"^name: contains a surrogate \(U\+D800\)"):
         InspectionObject.register(agency_id="a", name="昌吉\ud800热电", credit_code="91652301310000014Q",
                                   category="key", county="昌吉市")
+
+
+def test_the_characters_json_writes_as_themselves_are_every_refused_one_from_u007f() -> None:
+    """check_event_text_encoded looks for these in an event's JSON: every code point the one-line
+    rule refuses, at or above U+0020 (JSON escapes those below), UTF-8 encodable."""
+    from ledger.domain.text import _ONE_LINE, _RAW
+
+    refused = [chr(code).encode("utf-8") for code in range(0x20, 0x110000)
+               if not 0xD800 <= code <= 0xDFFF and _ONE_LINE.match(chr(code))]
+    assert sorted(_RAW) == sorted(refused)

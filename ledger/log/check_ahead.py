@@ -14,7 +14,9 @@ The worker answers each row with the :class:`~ledger.log.row_check.CheckedEvent`
 own check gives, or the reason the row failed (the sequencer raises the same
 :class:`~ledger.log.row_check.LogIntegrityError` at the same row: nothing after it is placed), or
 ``None`` for a row it cannot read straight, which the sequencer checks itself through the
-application's mapper. The logs built are the same bytes either way (tests/test_check_ahead.py).
+application's mapper; every row of a chunk the worker does not have (it is not ready yet, or it is
+gone) is answered ``None`` too. The logs built are the same bytes either way
+(tests/test_check_ahead.py).
 
 The worker is ``python -m ledger.log.check_ahead``, started on first need and kept until the
 sequencer is closed, talking pickles over its stdin and stdout. Not :mod:`multiprocessing`: its
@@ -71,8 +73,8 @@ class CheckAhead:
 
     def checked(self, rows: Sequence[R]) -> Iterator[list[tuple[R, Answer]]]:
         """The rows with their answers, chunk by chunk in order. Until the worker is ready (its
-        start takes ~0.2 s) the sequencer checks each chunk itself; then the worker is kept
-        :data:`WINDOW` chunks ahead."""
+        start takes ~0.2 s) each answer is None: the sequencer checks the chunk itself; then the
+        worker is kept :data:`WINDOW` chunks ahead."""
         chunks = [rows[start : start + CHUNK] for start in range(0, len(rows), CHUNK)]
         worker = self._started()
         link = None if worker is None else _Link(worker)
@@ -94,9 +96,11 @@ class CheckAhead:
                         if given < len(chunks):
                             link.send(chunks[given])
                             given += 1
-                if answers is None:  # not the worker's (yet, or any more): checked here
-                    answers = check_chunk([_sent(row) for row in chunk])
-                yield [(row, _answer(row, sent)) for row, sent in zip(chunk, answers, strict=False)]
+                if answers is None:  # not the worker's (yet, or any more): None, the sequencer
+                    yield [(row, None) for row in chunk]  # checks each row itself
+                else:
+                    yield [(row, _answer(row, sent))
+                           for row, sent in zip(chunk, answers, strict=False)]
         finally:
             if link is not None:  # stopped early (a failure): the worker's answers still due
                 for _ in range(taken, given):
@@ -126,18 +130,12 @@ class CheckAhead:
         """Start the worker now (it is otherwise started by the first full batch) and wait up to
         ``wait`` seconds for it to be ready; whether it is."""
         worker = self._started()
-        if worker is None or worker.stdout is None:
-            return False
-        if not self._ready:
-            readable, _, _ = select.select([worker.stdout], [], [], wait)
-            if readable:
-                self._ready = self._message(worker) == READY
-        return self._ready
+        return worker is not None and self._is_ready(worker, wait)
 
-    def _is_ready(self, worker: subprocess.Popen[bytes]) -> bool:
-        """Whether the worker has said it is ready (read without waiting for it)."""
+    def _is_ready(self, worker: subprocess.Popen[bytes], wait: float = 0.0) -> bool:
+        """Whether the worker has said it is ready (waiting at most ``wait`` seconds to hear)."""
         if not self._ready and worker.stdout is not None:
-            readable, _, _ = select.select([worker.stdout], [], [], 0)
+            readable, _, _ = select.select([worker.stdout], [], [], wait)
             if readable:
                 self._ready = self._message(worker) == READY
         return self._ready
@@ -207,7 +205,7 @@ class _Link:
 
 
 def check_chunk(rows: list[SentRow]) -> list[Sent]:
-    """Each row's answer, up to and including the first that fails."""
+    """In the worker: each row's answer, up to and including the first that fails."""
     plain = _plain_rows()
     answers: list[Sent] = []
     for row in rows:

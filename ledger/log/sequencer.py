@@ -137,7 +137,8 @@ class Sequencer:
     ) -> Iterator[tuple[list[CheckedEvent], LogIntegrityError | None]]:
         """The notifications checked, in chunks, each with the failure that ended it (then it is
         the last): one chunk checked here, or, for a full batch, chunks a worker process checked
-        ahead (:mod:`ledger.log.check_ahead`; a row it cannot read straight is checked here)."""
+        ahead (:mod:`ledger.log.check_ahead`; a row it has no answer for — it cannot read the row
+        straight, or it is not ready or gone — is checked here)."""
         ahead = (self.check_ahead and self.plain is not None and self.plain.enabled
                  and len(notifications) >= self.batch_size)
         if not ahead:
