@@ -31,7 +31,9 @@ from ledger.domain.inspector import Inspector
 from ledger.domain.vocabulary import AGGREGATES
 from ledger.services.ceremony import Ceremony, CeremonyError
 from ledger.services.ledger import Ledger
+from verify.event import CONTENT_KEYS
 from verify.events_schema import SCHEMA_FILE, EventSchema, SchemaError, event_schema
+from verify.line_work import content_problems, is_content
 from verify.log_keys import handover_text
 from verify.note import generate_signer, sign_note
 
@@ -270,3 +272,33 @@ def test_every_event_type_the_ledger_writes_is_valid_for_both_implementations(
         for damaged in _damaged(event):
             expected = reference.is_valid(damaged)
             assert ours.valid(damaged) == expected and (ours.explain(damaged) == []) == expected
+
+
+def test_an_event_the_schema_finds_valid_is_event_content(demo_events: list[dict[str, Any]]) -> None:
+    """The verifier checks an event's shape once (:func:`verify.line_work.content_problems`):
+    the schema requires exactly the content keys with their types, so a valid event is content
+    once its ``prev_hash`` is a hash's exact form."""
+    ours = event_schema()
+    one_of_each = {e["type"]: e for e in demo_events}
+    damaged = [d for event in one_of_each.values() for d in _damaged(event)]
+    for event in one_of_each.values():
+        for key in CONTENT_KEYS:
+            others: tuple[Any, ...] = ("text", 7, True, None, [], {}, "0" * 64, "0" * 64 + "\n")
+            for other in others:
+                changed = copy.deepcopy(event)
+                changed[key] = other
+                damaged.append(changed)
+            missing = copy.deepcopy(event)
+            del missing[key]
+            damaged.append(missing)
+        extra = copy.deepcopy(event)
+        extra["extra"] = "x"
+        damaged.append(extra)
+    shapes = 0
+    for event in damaged:
+        found = content_problems(event, ours)
+        assert (found is not None) == is_content(event), json.dumps(event)[:300]
+        if found is not None:
+            assert found == ours.problems(event)
+            shapes += 1
+    assert shapes > 100 and len(damaged) - shapes > 100

@@ -25,7 +25,7 @@ from verify.draw_check import DRAW_TYPE_PREFIX, DrawReplay
 from verify.event import CONTENT_KEYS, EVENT_HASH_DOMAIN, ZERO_HASH, is_hash_hex
 from verify.events_schema import ALWAYS, NEVER, EventSchema, event_schema
 from verify.findings import Finding, Report
-from verify.line_work import LEAF_PREFIX, Prechecked, is_content, young_collections_only
+from verify.line_work import LEAF_PREFIX, Prechecked, content_problems, young_collections_only
 from verify.log_keys import ROTATED_TYPE, KeyHistory
 from verify.merkle import Frontier
 from verify.note import NoteError
@@ -295,7 +295,8 @@ class _Walk:
         if answer is not None and answer[1] is not None:  # content, hashed and checked elsewhere
             recomputed, problems = answer[1], answer[2]
         else:
-            if not is_content(event):
+            found = content_problems(event, self.schema)
+            if found is None:
                 self.find("malformed-event", f"event content must have exactly {CONTENT_KEYS}",
                           line_no, index)
                 return
@@ -306,7 +307,7 @@ class _Walk:
             except CanonicalError as exc:
                 self.find("malformed-event", str(exc), line_no, index)
                 return
-            problems = self.schema.problems(event)
+            problems = found
         if problems:
             more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
             self.find("event-schema", f"{_label(event)}: {problems[0]}{more} "

@@ -43,7 +43,7 @@ from verify.canonical import (
     parse_proved,
 )
 from verify.event import CONTENT_KEYS, EVENT_HASH_DOMAIN, is_hash_hex
-from verify.events_schema import event_schema
+from verify.events_schema import EventSchema, event_schema
 
 #: Per line: the Merkle leaf hash, the event's recomputed hash (hex) or None, its schema problems.
 Prechecked = tuple[bytes, str | None, list[str]]
@@ -53,7 +53,8 @@ _CONTENT_KEYS = frozenset(CONTENT_KEYS)
 _NO_PROBLEMS: list[str] = []
 #: The worker's first frame: it has started and is ready for chunks.
 READY = "ready"
-#: A frame: its length (8 bytes, little-endian), then a pickle (protocol 5) of the payload.
+#: A frame: its length (8 bytes, little-endian), then its bytes: towards the worker, a chunk's
+#: lines joined (:func:`chunk_frame`); from it, a pickle (protocol 5) of the answers.
 FRAME = struct.Struct("<Q")
 
 
@@ -61,7 +62,6 @@ def precheck(raws: list[bytes], records: list[Any] | None = None) -> list[Preche
     """The order-free half of checking each line of ``raws`` (see the module docstring);
     ``records``, if given, gets each line's parsed record (None where the answer is None)."""
     schema = event_schema()
-    valid, explain = schema.valid, schema.explain  # (what schema.problems does, a call less)
     sha256 = hashlib.sha256
     out: list[Prechecked | None] = []
     append = out.append
@@ -75,7 +75,8 @@ def precheck(raws: list[bytes], records: list[Any] | None = None) -> list[Preche
         entry = record["entry"]
         leaf = sha256(LEAF_PREFIX + bytes.fromhex(entry)).digest()
         event = record.get("event")
-        if not is_content(event):
+        problems = content_problems(event, schema)
+        if problems is None:
             append((leaf, None, _NO_PROBLEMS))
             continue
         try:
@@ -85,7 +86,7 @@ def precheck(raws: list[bytes], records: list[Any] | None = None) -> list[Preche
             if records is not None:
                 records[-1] = None
             continue
-        append((leaf, recomputed, _NO_PROBLEMS if valid(event) else explain(event)))
+        append((leaf, recomputed, problems))
     return out
 
 
@@ -117,6 +118,19 @@ def is_content(event: object) -> bool:
     )
 
 
+def content_problems(event: object, schema: EventSchema) -> list[str] | None:
+    """None when ``event`` is no event content (:func:`is_content`), else its schema problems
+    (``[]``: none).
+
+    The schema requires exactly the content keys and pins the type of each
+    (``tests/test_events_schema.py`` holds it to that), so an event it finds valid is content
+    once its ``prev_hash`` has a hash's exact form (the schema's pattern, a Python ``$``, also
+    lets a final line feed through): the shape is checked once, not twice (~1 µs a line)."""
+    if schema.valid(event) and type(event) is dict:
+        return _NO_PROBLEMS if is_hash_hex(event["prev_hash"]) else None
+    return schema.explain(event) if is_content(event) else None
+
+
 @contextmanager
 def young_collections_only() -> Iterator[None]:
     """The garbage collector looks at young objects only, for the length of a pass.
@@ -141,8 +155,25 @@ def write_frame(stream: IO[bytes], payload: object) -> None:
     stream.flush()
 
 
+def chunk_frame(raws: list[bytes]) -> bytes:
+    """The frame that sends ``raws`` (lines as read: each ends with its line feed, but perhaps
+    the file's last) to the worker: the lines joined, which :func:`lines_of` cuts again — one
+    copy, where a pickle of the list costs ~0.5 µs a line here and ~0.2 µs there."""
+    data = b"".join(raws)
+    return FRAME.pack(len(data)) + data
+
+
+def lines_of(data: bytes) -> list[bytes]:
+    """The lines :func:`chunk_frame` joined, each without its line feed (which changes no
+    answer: a line is parsed, measured and scanned without it)."""
+    raws = data.split(b"\n")
+    if not raws[-1]:
+        raws.pop()
+    return raws
+
+
 def read_frame(stream: IO[bytes]) -> bytes | None:
-    """The next frame's pickle, or None at the end of the stream."""
+    """The next frame's bytes, or None at the end of the stream."""
     head = stream.read(FRAME.size)
     if len(head) < FRAME.size:
         return None
@@ -163,7 +194,7 @@ def serve(source: IO[bytes], sink: IO[bytes]) -> None:
     write_frame(sink, READY)
     with young_collections_only():
         while (data := read_frame(source)) is not None:
-            write_frame(sink, precheck(pickle.loads(data)))
+            write_frame(sink, precheck(lines_of(data)))
 
 
 if __name__ == "__main__":

@@ -39,7 +39,7 @@ from queue import SimpleQueue
 from typing import Any
 
 from verify.canonical import FAST_JSON
-from verify.line_work import FRAME, READY, Prechecked, precheck, read_frame
+from verify.line_work import READY, Prechecked, chunk_frame, precheck, read_frame
 
 #: Lines per chunk, and bytes: a chunk ends at whichever comes first.
 CHUNK_LINES = 1_000
@@ -108,13 +108,12 @@ class LineWorker:
         return len(self.waiting)
 
     def submit(self, raws: list[bytes]) -> Future[bytes] | None:
-        data = pickle.dumps(raws, protocol=5)
         future: Future[bytes] = Future()
         with self.lock:
             if self.failed:
                 return None
             self.waiting.append(future)
-        self.outbox.put(FRAME.pack(len(data)) + data)
+        self.outbox.put(chunk_frame(raws))
         return future
 
     def _write(self) -> None:
