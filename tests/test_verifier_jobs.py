@@ -19,6 +19,7 @@ import pickle
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -28,6 +29,7 @@ import pytest
 from commands import run
 from conftest import private_copy
 
+import verify.many as many
 import verify.parallel as parallel
 from verify.bundle import Bundle
 from verify.canonical import canonical_json
@@ -59,7 +61,7 @@ def tiny_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
 def ready_workers(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """A worker is waited for until it is ready (a small bundle would otherwise be checked before
     it is, on a busy machine); returns the sizes of the chunks sent to workers."""
-    start, submit = parallel.LineWorker.__init__, parallel.LineWorker.submit
+    start, submit = parallel.LineWorker.__init__, parallel.LineWorker.submit_lines
     sent: list[int] = []
 
     def started(worker: parallel.LineWorker) -> None:
@@ -73,7 +75,7 @@ def ready_workers(monkeypatch: pytest.MonkeyPatch) -> list[int]:
         return submit(worker, raws)
 
     monkeypatch.setattr(parallel.LineWorker, "__init__", started)
-    monkeypatch.setattr(parallel.LineWorker, "submit", counted)
+    monkeypatch.setattr(parallel.LineWorker, "submit_lines", counted)
     return sent
 
 
@@ -225,14 +227,14 @@ def test_a_worker_that_dies_leaves_its_chunks_to_this_process(
     exported: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ready_workers: list[int]
 ) -> None:
     bundle = _damaged(exported, tmp_path, "bundle", AUDIT_CASES["malformed lines and blank lines"])
-    submit = parallel.LineWorker.submit
+    submit = parallel.LineWorker.submit_lines
 
     def dying(worker: parallel.LineWorker, raws: list[bytes]) -> Any:
         if len(ready_workers) == 2:
             worker.process.kill()
         return submit(worker, raws)
 
-    monkeypatch.setattr(parallel.LineWorker, "submit", dying)
+    monkeypatch.setattr(parallel.LineWorker, "submit_lines", dying)
     one, two = _both(bundle)
     assert two == one and len(ready_workers) >= 3
 
@@ -243,7 +245,7 @@ def test_the_worker_answers_as_this_process_would(exported: Path) -> None:
     numbered = [*lines, (10_001, raws[-2]), (10_002, raws[-1])]
     worker = parallel.LineWorker()
     try:
-        answered = worker.submit(raws)
+        answered = worker.submit_lines(raws)
         assert answered is not None
         assert pickle.loads(answered.result(timeout=60)) == precheck(raws)
     finally:
@@ -298,3 +300,93 @@ def test_without_orjson_two_processes_give_the_same_report_too(exported: Path, t
     ran = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120,
                          env={**os.environ, "SPOTCHECK_PURE_JSON": "1"}, check=False)
     assert ran.returncode == 0, ran.stdout + ran.stderr
+
+
+# -- several bundles, a bundle a process (verify/many.py) ------------------------------------------
+def _several(exported: Path, tmp_path: Path) -> dict[str, Bundle]:
+    """Five bundles, three of them damaged: what a prefecture's audit is given."""
+    paths = {case: _damaged(exported, tmp_path / f"b{i}", "bundle", AUDIT_CASES[case])
+             for i, case in enumerate(("untouched", "a chain broken", "malformed lines and blank lines",
+                                       "a float"))}
+    paths["public"] = _damaged(exported, tmp_path / "p", "public", PUBLIC_CASES["untouched"])
+    return {name: Bundle.open(path) for name, path in paths.items()}
+
+
+def _sources(bundles: dict[str, Bundle]) -> dict[str, many.BundleSource]:
+    return {name: many.BundleSource(bundle.path) for name, bundle in bundles.items()}
+
+
+def _reports(found: dict[str, Report]) -> list[tuple[str, dict[str, Any]]]:
+    return [(name, _comparable(report)) for name, report in found.items()]
+
+
+def test_several_bundles_get_the_same_reports_from_two_processes(
+    exported: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bundles = _several(exported, tmp_path)
+    answered = threading.Event()
+    here: list[str] = []
+
+    class Watched(parallel.WorkerProcess):
+        def submit(self, frame: bytes) -> Any:
+            future = super().submit(frame)
+            if future is not None:
+                future.add_done_callback(lambda _: answered.set())
+            return future
+
+    one = _reports(many.verify_bundles(bundles, _sources(bundles), jobs=1))
+    verify_here = verify_bundle
+
+    def after_the_worker(bundle: Bundle, **options: Any) -> Report:
+        answered.wait(60)  # (this process starts once the worker has answered for one bundle)
+        here.append(bundle.path.name)
+        return verify_here(bundle, **options)
+
+    monkeypatch.setattr(many, "WorkerProcess", Watched)
+    monkeypatch.setattr(many, "verify_bundle", after_the_worker)
+    two = _reports(many.verify_bundles(bundles, _sources(bundles), jobs=2))
+    assert two == one
+    assert [name for name, _ in two] == list(bundles)  # in the order given, whoever verified them
+    assert answered.is_set() and len(here) < len(bundles)
+    assert [name for name, report in one if not _failing(report)] == ["untouched", "public"]
+
+
+def test_a_bundle_worker_that_dies_leaves_its_bundle_to_this_process(
+    exported: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bundles = _several(exported, tmp_path)
+    one = _reports(many.verify_bundles(bundles, _sources(bundles), jobs=1))
+
+    class Dying(parallel.WorkerProcess):
+        def submit(self, frame: bytes) -> Any:
+            self.process.kill()
+            return super().submit(frame)
+
+    monkeypatch.setattr(many, "WorkerProcess", Dying)
+    assert _reports(many.verify_bundles(bundles, _sources(bundles), jobs=2)) == one
+
+
+def test_the_bundle_worker_answers_with_the_report_of_this_process(exported: Path) -> None:
+    worker = parallel.WorkerProcess("verify.many")
+    try:
+        answers = [worker.submit(parallel.frame_of((str(exported / kind), None)))
+                   for kind in ("bundle", "public", "no-such-bundle")]
+        found = [pickle.loads(a.result(timeout=60)) for a in answers if a is not None]
+    finally:
+        worker.close()
+    assert worker.process.returncode == 0 and len(found) == 3
+    for kind, report in zip(("bundle", "public"), found, strict=False):
+        assert _comparable(report) == _comparable(verify_bundle(Bundle.open(exported / kind), jobs=1))
+    assert found[2] is None  # (what cannot be opened is opened, and worded, by this process)
+
+
+def test_the_audit_cli_takes_the_number_of_processes(exported: Path) -> None:
+    if not (exported / "prefecture").exists():
+        ran = run(exported, "spotcheck", "export", "--log", "652300", "--out", "prefecture")
+        assert ran.returncode == 0, ran.stderr
+    for jobs in ("1", "2"):
+        ran = run(exported, "spotcheck-verify", "audit", "bundle", "prefecture", "--jobs", jobs,
+                  "--lang", "en")
+        assert ran.returncode == 0 and "OK: 2 bundle(s)" in ran.stdout, ran.stdout + ran.stderr
+    refused = run(exported, "spotcheck-verify", "audit", "bundle", "--jobs", "0")
+    assert refused.returncode == 2 and "--jobs" in refused.stderr

@@ -75,6 +75,11 @@ HELP_ZH: dict[str, str] = {
     "the number)":
         "核验 events.jsonl 各行所用的进程数：1 即只用本进程；默认在 events.jsonl 达 8 MiB 且有两个"
         "及以上 CPU 可用时为 2，否则为 1（进程数不影响核验报告）",
+    "how many processes verify the bundles, each taking the next bundle, largest first: 1, this "
+    "one alone; default 2 for 8 MiB of events or more when two CPUs are available, else 1 (the "
+    "reports are the same whatever the number)":
+        "核验各审计包所用的进程数，每个进程依次领取下一个审计包（从最大的开始）：1 即只用本进程；默认在"
+        "事件合计达 8 MiB 且有两个及以上 CPU 可用时为 2，否则为 1（进程数不影响核验报告）",
     "The level above's audit: verify several agencies' bundles in full, and that every checkpoint "
     "you received from them is signed by its log and is a prefix of the history its bundle publishes "
     "now (no agency showed you one history and the public another). Cosignatures by the given "

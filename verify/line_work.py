@@ -150,6 +150,7 @@ def young_collections_only() -> Iterator[None]:
 
 # -- the worker process -----------------------------------------------------------------------
 def write_frame(stream: IO[bytes], payload: object) -> None:
+    """Write a frame holding a pickle of ``payload``."""
     data = pickle.dumps(payload, protocol=5)
     stream.write(FRAME.pack(len(data)) + data)
     stream.flush()

@@ -39,7 +39,7 @@ from queue import SimpleQueue
 from typing import Any
 
 from verify.canonical import FAST_JSON
-from verify.line_work import READY, Prechecked, chunk_frame, precheck, read_frame
+from verify.line_work import FRAME, READY, Prechecked, chunk_frame, precheck, read_frame
 
 #: Lines per chunk, and bytes: a chunk ends at whichever comes first.
 CHUNK_LINES = 1_000
@@ -72,14 +72,14 @@ def auto_jobs(events_bytes: int) -> int:
     return 2 if events_bytes >= AUTO_MIN_BYTES and available_cpus() >= 2 else 1
 
 
-class LineWorker:
-    """One worker process answering chunks of lines in the order they were sent.
+class WorkerProcess:
+    """A worker process (``python -m MODULE``) answering framed requests in the order they were sent.
 
-    A thread writes the chunks to its pipe and another reads the answers, so that this process
-    never blocks on a full pipe; :meth:`submit` returns a future for the chunk's answers (the
-    pickle, unpickled by the caller), or None once the worker has failed."""
+    A thread writes the requests to its pipe and another reads the answers, so that this process
+    never blocks on a full pipe; :meth:`submit` returns a future for the answer's bytes, or None
+    once the worker has failed. The worker's first frame must be :data:`READY`."""
 
-    def __init__(self) -> None:
+    def __init__(self, module: str) -> None:
         env = dict(os.environ)
         root = str(Path(__file__).resolve().parent.parent)  # where `verify` is imported from
         env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
@@ -88,13 +88,13 @@ class LineWorker:
         else:
             env["SPOTCHECK_PURE_JSON"] = "1"
         self.process = subprocess.Popen(  # (run from `root`: `-m` looks in the directory first)
-            [sys.executable, "-m", "verify.line_work"], stdin=subprocess.PIPE,
+            [sys.executable, "-m", module], stdin=subprocess.PIPE,
             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env, cwd=root)
         assert self.process.stdin is not None and self.process.stdout is not None
         for stream in (self.process.stdin, self.process.stdout):
             _widen_pipe(stream.fileno())
         self.failed = False
-        self.ready = False  # (until the worker says so, this process prechecks every chunk)
+        self.ready = False  # (until the worker says so, this process does the work itself)
         self.waiting: deque[Future[bytes]] = deque()
         self.lock = threading.Lock()
         self.outbox: SimpleQueue[bytes | None] = SimpleQueue()
@@ -107,13 +107,14 @@ class LineWorker:
     def in_flight(self) -> int:
         return len(self.waiting)
 
-    def submit(self, raws: list[bytes]) -> Future[bytes] | None:
+    def submit(self, frame: bytes) -> Future[bytes] | None:
+        """Send ``frame`` (:func:`verify.line_work.chunk_frame`, :func:`frame_of`)."""
         future: Future[bytes] = Future()
         with self.lock:
             if self.failed:
                 return None
             self.waiting.append(future)
-        self.outbox.put(chunk_frame(raws))
+        self.outbox.put(frame)
         return future
 
     def _write(self) -> None:
@@ -141,7 +142,7 @@ class LineWorker:
                 if future is None:
                     break
                 future.set_result(data)
-        except Exception:  # (not what the worker says: it is dropped, its chunks done here)
+        except Exception:  # (not what the worker says: it is dropped, its work done here)
             pass
         self._fail()
 
@@ -153,8 +154,8 @@ class LineWorker:
             future.set_exception(RuntimeError("the verifier's worker process ended"))
 
     def close(self) -> None:
-        """End the worker: its input closes, and if it is still busy (starting, or on chunks
-        no one waits for any more) it is killed — nothing it could still send is needed."""
+        """End the worker: its input closes, and if it is still busy (starting, or on work no
+        one waits for any more) it is killed — nothing it could still send is needed."""
         self.outbox.put(None)
         self.writer.join(timeout=5)
         if self.process.poll() is None and (self.waiting or not self.ready):
@@ -163,6 +164,23 @@ class LineWorker:
         self.reader.join(timeout=5)
         if self.process.stdout is not None:
             self.process.stdout.close()
+
+
+class LineWorker(WorkerProcess):
+    """A :mod:`verify.line_work` process: it answers chunks of lines with their prechecks (the
+    pickle, unpickled by the caller)."""
+
+    def __init__(self) -> None:
+        super().__init__("verify.line_work")
+
+    def submit_lines(self, raws: list[bytes]) -> Future[bytes] | None:
+        return self.submit(chunk_frame(raws))
+
+
+def frame_of(payload: object) -> bytes:
+    """A frame holding a pickle of ``payload`` (:data:`verify.line_work.FRAME`)."""
+    data = pickle.dumps(payload, protocol=5)
+    return FRAME.pack(len(data)) + data
 
 
 def _widen_pipe(fd: int) -> None:
@@ -243,7 +261,7 @@ class Pipeline:
             chunk = self._next()
             if chunk is None:
                 return
-            chunk.future = worker.submit(chunk.raws)
+            chunk.future = worker.submit_lines(chunk.raws)
             if chunk.future is None:
                 chunk.precheck_here()
             self.window.append(chunk)
