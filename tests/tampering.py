@@ -81,13 +81,18 @@ class Insider:
             (self.db_id(aggregate_id), version),
         )
 
-    def insert_event(self, stored: StoredEvent) -> None:
-        self.sql(
-            f"INSERT INTO {self.table} (originator_id, originator_version, topic, state)"
-            " VALUES (?, ?, ?, ?)",
-            (self.db_id(str(stored.originator_id)), stored.originator_version, stored.topic,
-             stored.state),
-        )
+    def insert_event(self, stored: StoredEvent, notification_id: int | None = None) -> None:
+        """Insert ``stored`` as a new row: at the next notification id, or at the one given (an
+        old one, below the log's tracking position)."""
+        values = (self.db_id(str(stored.originator_id)), stored.originator_version, stored.topic,
+                  stored.state)
+        if notification_id is None:
+            self.sql(f"INSERT INTO {self.table} (originator_id, originator_version, topic, state)"
+                     " VALUES (?, ?, ?, ?)", values)
+            return
+        column = "notification_id" if self.postgres else "rowid"
+        self.sql(f"INSERT INTO {self.table} ({column}, originator_id, originator_version, topic,"
+                 " state) VALUES (?, ?, ?, ?, ?)", (notification_id, *values))
 
     def decode(self, aggregate_id: str, version: int) -> Any:
         topic = self.sql(

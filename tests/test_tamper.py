@@ -81,6 +81,43 @@ def test_an_event_inserted_behind_the_logs_back_is_caught(
     assert str(ghost.id) in report.findings[0].message
 
 
+def test_an_event_inserted_at_an_old_notification_id_is_caught_too(
+    demo_ledger: Ledger, tmp_path: Path
+) -> None:
+    """Below the log's tracking position, where the sequencer will never read again."""
+    ghost = Inspector.register(agency_id=str(uuid4()), name="冒名者",
+                               certificate_no="652301209998", post="执法队员")
+    stored = demo_ledger.app.mapper.to_stored_event(ghost.collect_events()[0])
+    Insider(demo_ledger).insert_event(stored, notification_id=-7)
+
+    report = export_and_verify(demo_ledger, tmp_path / "bundle")
+
+    assert [f.rule for f in report.findings] == ["unlogged"]
+    assert str(ghost.id) in report.findings[0].message
+    assert demo_ledger.sync().new_leaves == 0  # (the sequencer reads after its position only)
+
+
+def test_a_logged_event_replaced_at_its_notification_id_is_caught(
+    demo_ledger: Ledger, tmp_path: Path
+) -> None:
+    """A logged row deleted and another inserted in its place: the counts agree again, and the
+    deletion is the bundle's finding."""
+    insider = Insider(demo_ledger)
+    aggregate, version = insider.leaf(INSPECTOR_INDEX)
+    (notification_id,) = insider.sql(
+        f"SELECT {'notification_id' if insider.postgres else 'rowid'} FROM {insider.table}"
+        " WHERE originator_id = ? AND originator_version = ?", (insider.db_id(aggregate), version))[0]
+    insider.delete_event(aggregate, version)
+    ghost = Inspector.register(agency_id=str(uuid4()), name="冒名者",
+                               certificate_no="652301209997", post="执法队员")
+    insider.insert_event(demo_ledger.app.mapper.to_stored_event(ghost.collect_events()[0]),
+                         notification_id=notification_id)
+
+    report = export_and_verify(demo_ledger, tmp_path / "bundle")
+
+    assert rules_at(report)[0] == ("missing-event", INSPECTOR_INDEX)
+
+
 def test_a_forged_event_breaking_a_chain_is_refused_by_the_sequencer(
     demo_ledger: Ledger, tmp_path: Path
 ) -> None:
