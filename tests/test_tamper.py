@@ -12,6 +12,7 @@ from uuid import uuid4
 
 import pytest
 from conftest import COUNTY
+from eventsourcing.persistence import StoredEvent
 
 from ledger.domain.inspector import Inspector
 from ledger.log.checkpoint import CheckpointRefused
@@ -70,30 +71,33 @@ def test_a_deleted_event_is_caught_at_its_index(demo_ledger: Ledger, tmp_path: P
 def test_an_event_inserted_behind_the_logs_back_is_caught(
     demo_ledger: Ledger, tmp_path: Path
 ) -> None:
-    ghost = Inspector.register(agency_id=str(uuid4()), name="冒名者",
-                               certificate_no="652301209999", post="执法队员")
-    stored = demo_ledger.app.mapper.to_stored_event(ghost.collect_events()[0])
+    ghost, stored = _ghost(demo_ledger, "652301209999")
     Insider(demo_ledger).insert_event(stored)
 
     report = export_and_verify(demo_ledger, tmp_path / "bundle")
 
     assert [f.rule for f in report.findings] == ["unlogged"]
-    assert str(ghost.id) in report.findings[0].message
+    assert ghost in report.findings[0].message
+
+
+def _ghost(ledger: Ledger, certificate_no: str) -> tuple[str, StoredEvent]:
+    """An officer's registration that no command wrote: its id and its stored row."""
+    ghost = Inspector.register(agency_id=str(uuid4()), name="冒名者",
+                               certificate_no=certificate_no, post="执法队员")
+    return str(ghost.id), ledger.app.mapper.to_stored_event(ghost.collect_events()[0])
 
 
 def test_an_event_inserted_at_an_old_notification_id_is_caught_too(
     demo_ledger: Ledger, tmp_path: Path
 ) -> None:
     """Below the log's tracking position, where the sequencer will never read again."""
-    ghost = Inspector.register(agency_id=str(uuid4()), name="冒名者",
-                               certificate_no="652301209998", post="执法队员")
-    stored = demo_ledger.app.mapper.to_stored_event(ghost.collect_events()[0])
+    ghost, stored = _ghost(demo_ledger, "652301209998")
     Insider(demo_ledger).insert_event(stored, notification_id=-7)
 
     report = export_and_verify(demo_ledger, tmp_path / "bundle")
 
     assert [f.rule for f in report.findings] == ["unlogged"]
-    assert str(ghost.id) in report.findings[0].message
+    assert ghost in report.findings[0].message
     assert demo_ledger.sync().new_leaves == 0  # (the sequencer reads after its position only)
 
 
@@ -108,10 +112,7 @@ def test_a_logged_event_replaced_at_its_notification_id_is_caught(
         f"SELECT {'notification_id' if insider.postgres else 'rowid'} FROM {insider.table}"
         " WHERE originator_id = ? AND originator_version = ?", (insider.db_id(aggregate), version))[0]
     insider.delete_event(aggregate, version)
-    ghost = Inspector.register(agency_id=str(uuid4()), name="冒名者",
-                               certificate_no="652301209997", post="执法队员")
-    insider.insert_event(demo_ledger.app.mapper.to_stored_event(ghost.collect_events()[0]),
-                         notification_id=notification_id)
+    insider.insert_event(_ghost(demo_ledger, "652301209997")[1], notification_id=notification_id)
 
     report = export_and_verify(demo_ledger, tmp_path / "bundle")
 
