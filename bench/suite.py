@@ -13,8 +13,11 @@ target for a throughput; 1.00 or more passes.
   cached in ``bench/out/``; its first generation takes another 15 or so);
 * ``--readme``: also write the table into ``bench/README.md`` (between its markers).
 
-The machine is shared: the table gives the 1-minute load average at the start of each figure; a
-figure measured under a load above the number of cores is marked, and should be measured again.
+The machine is shared: the table gives the 1-minute load average at the start of each figure,
+and the share of the CPUs' time the hypervisor gave to other guests while its benchmark ran
+(``steal`` in /proc/stat: a virtual machine's CPUs slow down with no load of its own, and the same
+code measured 48,000 and 71,000 events/s within the hour); a figure measured under a load above
+the number of cores, or with more than 5 % stolen, is marked, and should be measured again.
 Where a benchmark records it, the last column gives the same figure in CPU time (user + system
 of the benchmark's process and the children it waited for): less sensitive to the others' load
 than the wall time the targets are judged on.
@@ -75,22 +78,48 @@ def machine() -> str:
             f"Python {platform.python_version()}")
 
 
+#: A figure measured while the hypervisor gave more than this share of the CPUs' time to other
+#: guests (``steal`` in /proc/stat) is marked, as under a high load.
+STOLEN_MARK = 0.05
+
+
+def cpu_times() -> tuple[int, int] | None:
+    """(stolen, all) time of every CPU so far, in clock ticks (the first line of /proc/stat:
+    user, nice, system, idle, iowait, irq, softirq, steal); None where there is no such file."""
+    try:
+        fields = Path("/proc/stat").read_text(encoding="ascii").split("\n", 1)[0].split()[1:9]
+    except OSError:
+        return None
+    ticks = [int(f) for f in fields]
+    return (ticks[7] if len(ticks) > 7 else 0), sum(ticks)
+
+
+def stolen(before: tuple[int, int] | None, after: tuple[int, int] | None) -> float | None:
+    """The share of the CPUs' time stolen by other guests between two :func:`cpu_times`."""
+    if before is None or after is None or after[1] <= before[1]:
+        return None
+    return (after[0] - before[0]) / (after[1] - before[1])
+
+
 def run(name: str, argv: list[str]) -> list[dict[str, object]]:
     out = OUT / f"{name}.json"
     out.unlink(missing_ok=True)
     print(f"== {name}: {' '.join(argv)} (load {os.getloadavg()[0]:.2f})", flush=True)
-    started = time.perf_counter()
+    started, ticks = time.perf_counter(), cpu_times()
     done = subprocess.run([sys.executable, str(HERE / argv[0]), *argv[1:]], cwd=HERE.parent,
                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    seconds = time.perf_counter() - started
+    seconds, share = time.perf_counter() - started, stolen(ticks, cpu_times())
     tail = "\n".join(done.stdout.splitlines()[-6:])
     if done.returncode != 0 or not out.exists():
         print(done.stdout[-3000:], flush=True)
         return [{"figure": f"{name} (the benchmark failed, exit {done.returncode})", "target": "-",
                  "measured": float("nan"), "unit": "", "ratio": 0.0, "pass": False,
                  "load": os.getloadavg()[0]}]
-    print(f"   {seconds:.0f} s\n{tail}", flush=True)
+    print(f"   {seconds:.0f} s" + ("" if share is None else f", {share:.0%} of the CPUs' time "
+          "stolen by other guests") + f"\n{tail}", flush=True)
     figures: list[dict[str, object]] = json.loads(out.read_text(encoding="utf-8"))["figures"]
+    for figure in figures:
+        figure["stolen"] = share
     return figures
 
 
@@ -107,17 +136,20 @@ def _number(value: float, unit: str) -> str:
 
 
 def table(figures: list[dict[str, object]], cores: int) -> str:
-    lines = ["| figure | target | measured | ratio | result | load | in CPU time |",
-             "|---|---|---|---:|---|---:|---|"]
+    lines = ["| figure | target | measured | ratio | result | load | stolen | in CPU time |",
+             "|---|---|---|---:|---|---:|---:|---|"]
     for f in figures:
         load = float(f["load"])  # type: ignore[arg-type]
         busy = " ⚠" if load > cores else ""
+        share = f.get("stolen")
+        taken = "" if share is None else f"{float(share):.0%}" + (  # type: ignore[arg-type]
+            " ⚠" if float(share) > STOLEN_MARK else "")  # type: ignore[arg-type]
         cpu = f.get("cpu")
         in_cpu = "" if cpu is None else _number(float(cpu), str(f["unit"]))  # type: ignore[arg-type]
         lines.append(
             f"| {f['figure']} | {f['target']} | {_number(float(f['measured']), str(f['unit']))} "  # type: ignore[arg-type]
             f"| {float(f['ratio']):.2f} | {'pass' if f['pass'] else '**FAIL**'} | {load:.2f}{busy} "  # type: ignore[arg-type]
-            f"| {in_cpu} |")
+            f"| {taken} | {in_cpu} |")
     return "\n".join(lines)
 
 
@@ -142,7 +174,8 @@ def main() -> None:
               f"{time.perf_counter() - started:.0f} s. Machine: {machine()}. Load average "
               f"(1/5/15 min) at the start {load_before[0]:.2f} / {load_before[1]:.2f} / "
               f"{load_before[2]:.2f}, at the end {os.getloadavg()[0]:.2f}; ⚠ marks a figure "
-              f"measured under a load above {cores}.")
+              f"measured under a load above {cores}, or while other guests of the host took "
+              f"more than {STOLEN_MARK:.0%} of the CPUs' time (stolen, from /proc/stat).")
     text = f"{header}\n\n{table(figures, cores)}\n"
     print()
     print(text)

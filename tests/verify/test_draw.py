@@ -798,6 +798,12 @@ def test_a_large_weighted_population_draws_exactly_as_ticket_by_ticket_in_two_pr
     assert alone.csv_bytes() == data
 
 
+@pytest.mark.parametrize("ids", [["U1", "U2", "U3"], ["U1"], [], ["a\nb", "c"]])
+def test_the_second_process_sends_its_columns_back_unchanged(ids: list[str]) -> None:
+    keys = [f"0.{n:064d}" for n in range(len(ids))]
+    assert draw_module._unpacked(*draw_module._packed(ids, keys)) == (ids, keys)
+
+
 def test_a_tie_in_the_first_digits_is_decided_by_the_full_tickets(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
