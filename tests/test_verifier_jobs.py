@@ -312,10 +312,6 @@ def _several(exported: Path, tmp_path: Path) -> dict[str, Bundle]:
     return {name: Bundle.open(path) for name, path in paths.items()}
 
 
-def _sources(bundles: dict[str, Bundle]) -> dict[str, many.BundleSource]:
-    return {name: many.BundleSource(bundle.path) for name, bundle in bundles.items()}
-
-
 def _reports(found: dict[str, Report]) -> list[tuple[str, dict[str, Any]]]:
     return [(name, _comparable(report)) for name, report in found.items()]
 
@@ -334,7 +330,7 @@ def test_several_bundles_get_the_same_reports_from_two_processes(
                 future.add_done_callback(lambda _: answered.set())
             return future
 
-    one = _reports(many.verify_bundles(bundles, _sources(bundles), jobs=1))
+    one = _reports(many.verify_bundles(bundles, jobs=1))
     verify_here = verify_bundle
 
     def after_the_worker(bundle: Bundle, **options: Any) -> Report:
@@ -344,7 +340,7 @@ def test_several_bundles_get_the_same_reports_from_two_processes(
 
     monkeypatch.setattr(many, "WorkerProcess", Watched)
     monkeypatch.setattr(many, "verify_bundle", after_the_worker)
-    two = _reports(many.verify_bundles(bundles, _sources(bundles), jobs=2))
+    two = _reports(many.verify_bundles(bundles, jobs=2))
     assert two == one
     assert [name for name, _ in two] == list(bundles)  # in the order given, whoever verified them
     assert answered.is_set() and len(here) < len(bundles)
@@ -355,7 +351,7 @@ def test_a_bundle_worker_that_dies_leaves_its_bundle_to_this_process(
     exported: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     bundles = _several(exported, tmp_path)
-    one = _reports(many.verify_bundles(bundles, _sources(bundles), jobs=1))
+    one = _reports(many.verify_bundles(bundles, jobs=1))
 
     class Dying(parallel.WorkerProcess):
         def submit(self, frame: bytes) -> Any:
@@ -363,7 +359,7 @@ def test_a_bundle_worker_that_dies_leaves_its_bundle_to_this_process(
             return super().submit(frame)
 
     monkeypatch.setattr(many, "WorkerProcess", Dying)
-    assert _reports(many.verify_bundles(bundles, _sources(bundles), jobs=2)) == one
+    assert _reports(many.verify_bundles(bundles, jobs=2)) == one
 
 
 def test_the_bundle_worker_answers_with_the_report_of_this_process(exported: Path) -> None:

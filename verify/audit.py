@@ -28,7 +28,7 @@ from verify.checkpoint import Checkpoint, CheckpointError, open_checkpoint, pars
 from verify.cosignature import Cosignature, CosignerVerifier, check_cosignatures, read_cosigner_verifiers
 from verify.event import is_hash_hex
 from verify.findings import Finding, Report
-from verify.many import BundleSource, verify_bundles
+from verify.many import verify_bundles
 from verify.merkle import Frontier, leaf_hash
 from verify.note import NoteError, _split_note
 
@@ -98,8 +98,7 @@ def audit(
                 raise BundleError(f"bundles {by_origin[origin]} and {name} are both for log {origin}")
             by_origin[origin] = name
     result = AuditReport()
-    sources = {name: BundleSource(path, key_files.get(name)) for name, path in bundles.items()}
-    result.reports = verify_bundles(opened, sources, jobs)
+    result.reports = verify_bundles(opened, jobs)
     checked: list[tuple[Path, str, Checkpoint]] = []
     for path in received:
         entry, match = _check_received(path, opened, by_origin, cosigners, result.findings)

@@ -86,6 +86,8 @@ class Bundle:
     #: A public bundle (manifest ``format`` spotcheck-public-bundle/1): bodies only where public.
     public: bool = False
     freezes: list[PublicFreeze] = field(default_factory=list)
+    #: The verifier key file the bundle was opened with (None: the bundle's own key).
+    key_file: Path | None = None
 
     @classmethod
     def open(cls, path: Path, key_file: Path | None = None) -> Bundle:
@@ -100,7 +102,8 @@ class Bundle:
             source = "the bundle's own key (keys/log.vkey) — pass --key to check it independently"
         manifest, problem = read_manifest(path)
         origin = manifest.get("origin") if manifest is not None else None
-        bundle = cls(path, verifiers, source, origin if isinstance(origin, str) else None)
+        bundle = cls(path, verifiers, source, origin if isinstance(origin, str) else None,
+                     key_file=key_file)
         if problem:
             bundle.findings.append(Finding("manifest", problem, None, "manifest.json"))
         bundle.public = manifest is not None and manifest.get("format") == PUBLIC_FORMAT

@@ -10,7 +10,6 @@ file, the line, the log index and the rule broken.
 
 from __future__ import annotations
 
-import hashlib
 import time
 from bisect import bisect_right
 from collections.abc import Callable, Sequence
@@ -22,12 +21,12 @@ from verify.bundle import Bundle, BundleError, SignedCheckpoint
 from verify.canonical import CanonicalError, TooDeep, canonical_json_parsed, loads_proved, loads_strict
 from verify.cosignature import CosignerVerifier, check_cosignatures
 from verify.draw_check import DRAW_TYPE_PREFIX, DrawReplay
-from verify.event import CONTENT_KEYS, EVENT_HASH_DOMAIN, ZERO_HASH, is_hash_hex
+from verify.event import CONTENT_KEYS, ZERO_HASH, hash_of_encoding, is_hash_hex
 from verify.events_schema import ALWAYS, NEVER, EventSchema, event_schema
 from verify.findings import Finding, Report
-from verify.line_work import LEAF_PREFIX, Prechecked, content_problems, young_collections_only
+from verify.line_work import Prechecked, content_problems, young_collections_only
 from verify.log_keys import ROTATED_TYPE, KeyHistory
-from verify.merkle import Frontier
+from verify.merkle import Frontier, leaf_hash
 from verify.note import NoteError
 from verify.parallel import LineWorker, auto_jobs, line_workers, prechecked_chunks
 from verify.rules_check import RuleReplay
@@ -273,8 +272,7 @@ class _Walk:
             self._withheld(record["withheld"], entry, record["index"], line_no, index)
         else:
             self._check_event(record, raw, entry, line_no, index, answer)
-        leaf = answer[0] if answer is not None else hashlib.sha256(
-            LEAF_PREFIX + bytes.fromhex(entry)).digest()
+        leaf = answer[0] if answer is not None else leaf_hash(bytes.fromhex(entry))
         self.frontier.append(leaf)
         if self.evidence is not None:
             self.evidence.entries += bytes.fromhex(entry)
@@ -301,9 +299,7 @@ class _Walk:
                           line_no, index)
                 return
             try:
-                recomputed = hashlib.sha256(
-                    EVENT_HASH_DOMAIN + canonical_json_parsed(event, raw)
-                ).hexdigest()
+                recomputed = hash_of_encoding(canonical_json_parsed(event, raw))
             except CanonicalError as exc:
                 self.find("malformed-event", str(exc), line_no, index)
                 return

@@ -26,7 +26,6 @@ until its input ends.
 from __future__ import annotations
 
 import gc
-import hashlib
 import pickle
 import struct
 import sys
@@ -42,13 +41,13 @@ from verify.canonical import (
     loads_strict,
     parse_proved,
 )
-from verify.event import CONTENT_KEYS, EVENT_HASH_DOMAIN, is_hash_hex
+from verify.event import CONTENT_KEYS, hash_of_encoding, is_hash_hex
 from verify.events_schema import EventSchema, event_schema
+from verify.merkle import leaf_hash
 
 #: Per line: the Merkle leaf hash, the event's recomputed hash (hex) or None, its schema problems.
 Prechecked = tuple[bytes, str | None, list[str]]
 
-LEAF_PREFIX = b"\x00"
 _CONTENT_KEYS = frozenset(CONTENT_KEYS)
 _NO_PROBLEMS: list[str] = []
 #: The worker's first frame: it has started and is ready for chunks.
@@ -62,7 +61,6 @@ def precheck(raws: list[bytes], records: list[Any] | None = None) -> list[Preche
     """The order-free half of checking each line of ``raws`` (see the module docstring);
     ``records``, if given, gets each line's parsed record (None where the answer is None)."""
     schema = event_schema()
-    sha256 = hashlib.sha256
     out: list[Prechecked | None] = []
     append = out.append
     for raw in raws:
@@ -72,15 +70,14 @@ def precheck(raws: list[bytes], records: list[Any] | None = None) -> list[Preche
         if record is None:
             append(None)
             continue
-        entry = record["entry"]
-        leaf = sha256(LEAF_PREFIX + bytes.fromhex(entry)).digest()
+        leaf = leaf_hash(bytes.fromhex(record["entry"]))
         event = record.get("event")
         problems = content_problems(event, schema)
         if problems is None:
             append((leaf, None, _NO_PROBLEMS))
             continue
         try:
-            recomputed = sha256(EVENT_HASH_DOMAIN + canonical_json_parsed(event, raw)).hexdigest()
+            recomputed = hash_of_encoding(canonical_json_parsed(event, raw))
         except CanonicalError:
             append(None)  # the ordered pass words the error
             if records is not None:

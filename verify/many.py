@@ -18,7 +18,6 @@ import sys
 import threading
 from collections import deque
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
@@ -29,30 +28,17 @@ from verify.line_work import READY, read_frame, write_frame
 from verify.parallel import AUTO_MIN_BYTES, WorkerProcess, available_cpus, frame_of
 
 
-@dataclass(frozen=True)
-class BundleSource:
-    """Where a bundle is, and its log's verifier key when the auditor gave one (else the
-    bundle's own): what :meth:`verify.bundle.Bundle.open` is given."""
-
-    path: Path
-    key_file: Path | None = None
-
-    def open(self) -> Bundle:
-        return Bundle.open(self.path, self.key_file)
-
-
 def auto_bundle_jobs(bundles: Mapping[str, Bundle]) -> int:
     """Two processes for several bundles of 8 MiB of events or more in all, on two CPUs."""
     total = sum(b.events_bytes() for b in bundles.values())
     return 2 if len(bundles) > 1 and total >= AUTO_MIN_BYTES and available_cpus() >= 2 else 1
 
 
-def verify_bundles(bundles: Mapping[str, Bundle], sources: Mapping[str, BundleSource],
-                   jobs: int | None = None) -> dict[str, Report]:
+def verify_bundles(bundles: Mapping[str, Bundle], jobs: int | None = None) -> dict[str, Report]:
     """Each bundle's :func:`verify_bundle` report, by name in the order of ``bundles``.
 
-    ``bundles`` are opened already (the caller read their manifests); ``sources`` say where each
-    is, for a worker to open it again. ``jobs``: how many processes (None: :func:`auto_bundle_jobs`;
+    ``bundles`` are opened already (the caller read their manifests); a worker opens a bundle
+    again from its path and key file. ``jobs``: how many processes (None: :func:`auto_bundle_jobs`;
     one bundle alone is split by lines instead, :mod:`verify.parallel`)."""
     if len(bundles) == 1:
         (name, bundle), = bundles.items()
@@ -60,7 +46,7 @@ def verify_bundles(bundles: Mapping[str, Bundle], sources: Mapping[str, BundleSo
     jobs = auto_bundle_jobs(bundles) if jobs is None else jobs
     reports: dict[str, Report] = {}
     if jobs > 1:
-        _Schedule(bundles, sources, reports).run(jobs - 1)
+        _Schedule(bundles, reports).run(jobs - 1)
     for name, bundle in bundles.items():  # (all of them with one process; else what a worker failed)
         if name not in reports:
             reports[name] = verify_bundle(bundle, jobs=1)
@@ -70,10 +56,8 @@ def verify_bundles(bundles: Mapping[str, Bundle], sources: Mapping[str, BundleSo
 class _Schedule:
     """The bundles, largest first, taken one at a time by this process and by each worker."""
 
-    def __init__(self, bundles: Mapping[str, Bundle], sources: Mapping[str, BundleSource],
-                 reports: dict[str, Report]) -> None:
+    def __init__(self, bundles: Mapping[str, Bundle], reports: dict[str, Report]) -> None:
         self.bundles = bundles
-        self.sources = sources
         self.reports = reports
         self.pending = deque(sorted(bundles, key=lambda n: -bundles[n].events_bytes()))
         self.lock = threading.Lock()
@@ -97,9 +81,9 @@ class _Schedule:
         it had is left for this process)."""
         try:
             while (name := self._take()) is not None:
-                source = self.sources[name]
-                future = worker.submit(frame_of((str(source.path), source.key_file and
-                                                 str(source.key_file))))
+                bundle = self.bundles[name]
+                key_file = None if bundle.key_file is None else str(bundle.key_file)
+                future = worker.submit(frame_of((str(bundle.path), key_file)))
                 try:
                     report = pickle.loads(future.result()) if future is not None else None
                 except Exception:
