@@ -29,8 +29,9 @@ ties broken by id, bytewise. The unit tickets of a large population are computed
 from __future__ import annotations
 
 import hashlib
+import mmap
 import multiprocessing
-import multiprocessing.pool
+import multiprocessing.connection
 import os
 import threading
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
@@ -38,6 +39,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import compress, repeat
+from multiprocessing.context import ForkContext, SpawnContext
+from operator import itemgetter
 from typing import Any, NamedTuple, overload
 
 from verify.draw_files import (
@@ -67,6 +70,8 @@ INSUFFICIENT_ELIGIBLE = "INSUFFICIENT_ELIGIBLE"
 PARALLEL_TICKETS = 100_000
 #: From this many units on, a draw writes ``selection.csv`` in a second process during §6.
 PARALLEL_CSV_ROWS = 100_000
+#: The share of ``selection.csv``'s rows that the second process writes (the rest, after §6, here).
+CSV_SHARE = 0.75
 
 _sha256 = hashlib.sha256
 _HEX = frozenset("0123456789abcdef")
@@ -229,10 +234,20 @@ _SUFFIXES = [b"", b""] + [f"#{j}".encode("ascii") for j in range(2, 11)]
 _LOW = 1000  # a ticket's first 3 digits are those of its number modulo 1000, reversed
 #: ``_FIRST_DIGITS[n % 1000]``: a ticket's first three digits as a number (they compare as the text)
 _FIRST_DIGITS = [int(f"{n:03d}"[::-1]) for n in range(1000)]
+#: Between a key and the unit's id in an entry (:func:`unit_entries`). It sorts below every digit
+#: and every character of an id, so entries sort exactly as ``(KEY, id)``: where the keys differ
+#: within both, they decide; where one key is a prefix of the other, the shorter key meets the
+#: separator against a digit and comes first; where they are equal, the ids decide, bytewise.
+ENTRY_SEPARATOR = ","
+#: The longest entry: a key of 80 characters (``0.`` and the 78 digits of 2²⁵⁶ − 1), the separator,
+#: an id of 64.
+MAX_ENTRY_LENGTH = 80 + 1 + 64
 
 
-def unit_keys(prefix: bytes, ids: Sequence[str], weights: Sequence[int]) -> list[str]:
-    """``KEY_i`` for each unit (ids and weights side by side), given ``prefix = ticket_prefix(SEED)``.
+def unit_entries(prefix: bytes, ids: Sequence[str], weights: Sequence[int]) -> list[str]:
+    """``KEY_i + "," + id`` for each unit (ids and weights side by side), given
+    ``prefix = ticket_prefix(SEED)``: one text per unit that sorts as ``(KEY, id)`` (see
+    :data:`ENTRY_SEPARATOR`), so a stratum is ranked by a plain sort of its entries.
 
     The hot loop of a draw. A weighted unit's tickets are first compared by their first three
     digits (the number modulo 1000, reversed: a table lookup, no text), and only the winner is
@@ -245,8 +260,8 @@ def unit_keys(prefix: bytes, ids: Sequence[str], weights: Sequence[int]) -> list
     suffixes = _SUFFIXES
     low = _LOW
     first_digits = _FIRST_DIGITS
-    keys: list[str] = []
-    append = keys.append
+    entries: list[str] = []
+    append = entries.append
     for unit_id, weight in zip(ids, weights, strict=True):
         state = start()
         state.update(unit_id.encode("ascii"))
@@ -267,11 +282,22 @@ def unit_keys(prefix: bytes, ids: Sequence[str], weights: Sequence[int]) -> list
                 elif digits == best:
                     tied = True
             if tied:  # about 1 unit in 300: let the full tickets decide
-                append(_unit_key(prefix, unit_id, weight))
+                append(f"{_unit_key(prefix, unit_id, weight)},{unit_id}")
                 continue
         text = str(number)
-        append("0." + (text if len(text) >= 64 else text.zfill(64))[::-1])
-    return keys
+        append(f"0.{(text if len(text) >= 64 else text.zfill(64))[::-1]},{unit_id}")
+    return entries
+
+
+def unit_keys(prefix: bytes, ids: Sequence[str], weights: Sequence[int]) -> list[str]:
+    """``KEY_i`` for each unit, given ``prefix = ticket_prefix(SEED)`` (:func:`unit_entries`)."""
+    return [entry.partition(ENTRY_SEPARATOR)[0] for entry in unit_entries(prefix, ids, weights)]
+
+
+def entry_parts(entry: str) -> tuple[str, str]:
+    """``(KEY, id)`` of an entry of :func:`unit_entries`."""
+    key, _, unit_id = entry.partition(ENTRY_SEPARATOR)
+    return key, unit_id
 
 
 def _half_by_tickets(weights: Sequence[int]) -> int:
@@ -290,110 +316,156 @@ def _can_fork() -> bool:
     return threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods()
 
 
-def _pool(**options: object) -> multiprocessing.pool.Pool:
-    """One worker process: forked where :func:`_can_fork`, otherwise a fresh interpreter. Work
-    handed over as ``initializer=_take_share, initargs=(function, *args)`` and run by
-    ``apply_async(_run_share)`` is not pickled when the worker is forked: it inherits it."""
-    method = "fork" if _can_fork() else "spawn"
-    return multiprocessing.get_context(method).Pool(1, **options)  # type: ignore[arg-type]
+class _Room:
+    """Where a forked second process puts the bytes of its answer: anonymous shared memory,
+    written there and read here with one copy each, where a pickle through a pipe costs ~0.2 s
+    for 50 MB. Only the pages written are used. Without memory (a spawned process, or no room
+    asked for) or when the bytes do not fit, :meth:`put` hands the bytes back, to be pickled."""
+
+    def __init__(self, size: int) -> None:
+        self._memory = mmap.mmap(-1, size) if size else None
+        self._end = 0
+
+    def put(self, data: bytes) -> tuple[int, int] | bytes:
+        """In the second process: where ``data`` now is, or ``data`` itself."""
+        if self._memory is None or self._end + len(data) > len(self._memory):
+            return data
+        start, self._end = self._end, self._end + len(data)
+        self._memory[start:self._end] = data
+        return start, len(data)
+
+    def get(self, placed: tuple[int, int] | bytes) -> bytes:
+        """Here: the bytes that :meth:`put` placed."""
+        if isinstance(placed, bytes):
+            return placed
+        assert self._memory is not None
+        start, length = placed
+        return self._memory[start:start + length]
+
+    def close(self) -> None:
+        if self._memory is not None:
+            self._memory.close()
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"_memory": None, "_end": 0}  # a spawned process gets no memory
+
+
+class _SecondProcess:
+    """``function(room, *args)`` in another process, started at once: forked where
+    :func:`_can_fork` (it inherits the arguments, nothing is pickled), otherwise a fresh
+    interpreter. ``room`` is a :class:`_Room` of ``room`` bytes for the bytes of its answer.
+    The answer, or the exception raised, comes back pickled through a pipe (:meth:`answer`).
+    Use it in a ``with`` block: on leaving, a process that has not answered is stopped; one that
+    has is not waited for while it exits (multiprocessing reaps it later)."""
+
+    def __init__(self, function: Callable[..., Any], *args: Any, room: int = 0) -> None:
+        forked = _can_fork()
+        context: ForkContext | SpawnContext = (
+            multiprocessing.get_context("fork") if forked else multiprocessing.get_context("spawn"))
+        self.room = _Room(room if forked else 0)
+        self._answers, sender = context.Pipe(duplex=False)
+        self._process = context.Process(target=_answer, args=(sender, function, (self.room, *args)),
+                                        daemon=True)
+        self._process.start()
+        sender.close()
+        self._answered = False
+
+    def answer(self) -> Any:
+        try:
+            succeeded, value = self._answers.recv()
+        except EOFError:
+            self._process.join()
+            raise DrawError("the second process of the draw ended without an answer "
+                            f"(exit code {self._process.exitcode})") from None
+        self._answered = True
+        if not succeeded:
+            raise value
+        return value
+
+    def __enter__(self) -> _SecondProcess:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._answers.close()
+        self.room.close()
+        if self._answered:
+            self._process.join(0)
+        else:
+            self._process.kill()
+            self._process.join()
+
+
+def _answer(sender: multiprocessing.connection.Connection, function: Callable[..., Any],
+            args: tuple[Any, ...]) -> None:
+    with gc_paused():
+        try:
+            answer: tuple[bool, Any] = (True, function(*args))
+        except Exception as error:  # sent back, raised there
+            answer = (False, error)
+    sender.send(answer)
+    sender.close()
+
+
+def _unit_keys_share(room: _Room, prefix: bytes, ids: list[str], weights: list[int]) -> list[str]:
+    return unit_keys(prefix, ids, weights)
 
 
 def _keys_in_two_processes(prefix: bytes, ids: list[str], weights: list[int]) -> list[str]:
     """:func:`unit_keys` with the second half of the units in another process (both cores)."""
     half = _half_by_tickets(weights)
-    with _pool() as pool:
-        second = pool.apply_async(unit_keys, (prefix, ids[half:], weights[half:]))
+    with _SecondProcess(_unit_keys_share, prefix, ids[half:], weights[half:]) as second:
         first = unit_keys(prefix, ids[:half], weights[:half])
-        return first + second.get()
+        rest: list[str] = second.answer()
+        return first + rest
 
 
-def _sorted_by_stratum(
-    ids: Sequence[str], strata: Sequence[str], keys: Sequence[str],
-) -> dict[str, tuple[list[str], list[str]]]:
-    """Each stratum's ids and keys, sorted by key; ``ids`` come in bytewise order and the sort is
-    stable, so equal keys stay in id order. Whole-column operations, no object per unit."""
+def _sorted_by_stratum(strata: Sequence[str], entries: list[str]) -> dict[str, list[str]]:
+    """Each stratum's entries, sorted: whole-column operations, no object per unit."""
     codes = sorted(set(strata))
-    columns: dict[str, tuple[list[str], list[str]]] = {}
+    if len(codes) == 1:
+        entries.sort()
+        return {codes[0]: entries}
+    columns: dict[str, list[str]] = {}
     for code in codes:
-        if len(codes) == 1:
-            own_ids, own_keys = list(ids), list(keys)
-        else:
-            mask = list(map(code.__eq__, strata))
-            own_ids, own_keys = list(compress(ids, mask)), list(compress(keys, mask))
-        order = sorted(range(len(own_keys)), key=own_keys.__getitem__)
-        columns[code] = (list(map(own_ids.__getitem__, order)), list(map(own_keys.__getitem__, order)))
+        own = list(compress(entries, map(code.__eq__, strata)))
+        own.sort()
+        columns[code] = own
     return columns
 
 
-def _ranked_keys(
-    prefix: bytes, ids: list[str], strata: list[str], weights: list[int],
-) -> dict[str, tuple[list[str], list[str]]]:
-    """:func:`unit_keys`, then :func:`_sorted_by_stratum`: one process's share of §5."""
-    return _sorted_by_stratum(ids, strata, unit_keys(prefix, ids, weights))
+def _ranked_entries(
+    prefix: bytes, ids: Sequence[str], strata: Sequence[str], weights: Sequence[int],
+) -> dict[str, list[str]]:
+    """:func:`unit_entries`, then :func:`_sorted_by_stratum`: one process's share of §5."""
+    return _sorted_by_stratum(strata, unit_entries(prefix, ids, weights))
 
 
-#: In a worker process only (see :func:`_pool`): the work it was handed when it started.
-_worker_share: list[tuple[Callable[..., Any], tuple[Any, ...]]] = []
-
-
-def _take_share(function: Callable[..., Any], *args: Any) -> None:
-    _worker_share.append((function, args))
-
-
-def _run_share() -> Any:
-    function, args = _worker_share.pop()
-    with gc_paused():
-        return function(*args)
-
-
-def _ranked_second_half(prefix: bytes, ids: list[str], strata: list[str], weights: list[int],
-                        half: int) -> dict[str, tuple[list[str] | str, str]]:
-    ranked = _ranked_keys(prefix, ids[half:], strata[half:], weights[half:])
-    return {code: _packed(own_ids, own_keys) for code, (own_ids, own_keys) in ranked.items()}
-
-
-def _packed(ids: list[str], keys: list[str]) -> tuple[list[str] | str, str]:
-    """A stratum's two columns as one text each, for the way back from the worker: a pickle of
-    one text is a copy, where a list of half a million costs ~0.26 s to pickle (and the parent
-    waits for it). Keys are digits; ids go as a list if one holds a line feed."""
-    if not ids:
-        return ids, ""
-    joined = "\n".join(ids)
-    return (joined if joined.count("\n") == len(ids) - 1 else ids), "\n".join(keys)
-
-
-def _unpacked(ids: list[str] | str, keys: str) -> tuple[list[str], list[str]]:
-    if isinstance(ids, list) and not ids:
-        return [], []
-    return (ids.split("\n") if isinstance(ids, str) else ids), keys.split("\n")
+def _ranked_second_half(room: _Room, prefix: bytes, ids: list[str], strata: list[str],
+                        weights: list[int], half: int) -> dict[str, tuple[int, int] | bytes]:
+    """The second process's share of :func:`_ranked_in_two_processes`: each stratum's sorted
+    entries as one text, one per line (neither keys nor ids hold a line feed), in ``room``."""
+    ranked = _ranked_entries(prefix, ids[half:], strata[half:], weights[half:])
+    return {code: room.put("\n".join(entries).encode("ascii")) for code, entries in ranked.items()}
 
 
 def _ranked_in_two_processes(
     prefix: bytes, ids: list[str], strata: list[str], weights: list[int],
-) -> dict[str, tuple[list[str], list[str]]]:
-    """:func:`_ranked_keys` with the second half of the units (by tickets) in another process;
-    each stratum's two sorted halves are then merged (a stable sort of two runs: timsort merges
-    them in one pass). The first half's ids all sort before the second's, so equal keys still
-    come in id order."""
+) -> dict[str, list[str]]:
+    """:func:`_ranked_entries` with the second half of the units (by tickets) in another process;
+    each stratum's two sorted halves are then merged (a sort of two runs: timsort merges them
+    in one pass)."""
     half = _half_by_tickets(weights)
-    # The worker is handed the whole columns when it starts (a forked worker inherits them: no
-    # copy is pickled) and takes the second half itself.
-    share = (_ranked_second_half, prefix, ids, strata, weights, half)
-    with _pool(initializer=_take_share, initargs=share) as pool:
-        second = pool.apply_async(_run_share)
-        first = _ranked_keys(prefix, ids[:half], strata[:half], weights[:half])
-        other = {code: _unpacked(*columns) for code, columns in second.get().items()}
-    merged: dict[str, tuple[list[str], list[str]]] = {}
-    for code in sorted({*first, *other}):
-        ids_a, keys_a = first.get(code, ([], []))
-        ids_b, keys_b = other.get(code, ([], []))
-        if not ids_a or not ids_b:
-            merged[code] = (ids_a or ids_b, keys_a or keys_b)
-            continue
-        own_ids, own_keys = ids_a + ids_b, keys_a + keys_b
-        del ids_a, keys_a, ids_b, keys_b
-        order = sorted(range(len(own_keys)), key=own_keys.__getitem__)
-        merged[code] = (list(map(own_ids.__getitem__, order)), list(map(own_keys.__getitem__, order)))
+    # The second process is handed the whole columns (a forked one inherits them: no copy is
+    # pickled) and takes the second half itself; its entries come back in shared memory.
+    room = (len(ids) - half) * (MAX_ENTRY_LENGTH + 1)
+    with _SecondProcess(_ranked_second_half, prefix, ids, strata, weights, half, room=room) as second:
+        merged = _ranked_entries(prefix, ids[:half], strata[:half], weights[:half])
+        for code, placed in second.answer().items():
+            text = second.room.get(placed)
+            if text:
+                entries = merged.setdefault(code, [])
+                entries += text.decode("ascii").split("\n")
+                entries.sort()
     return merged
 
 
@@ -423,22 +495,36 @@ class RankedUnit:
 class Ranking(Sequence[RankedUnit]):
     """One stratum ranked by ``(KEY, id)``: the first ``size`` selected, the rest alternates.
 
-    A sequence of :class:`RankedUnit` (rank ``n`` at index ``n - 1``), held as two columns.
+    A sequence of :class:`RankedUnit` (rank ``n`` at index ``n - 1``), held as the sorted
+    entries of :func:`unit_entries` (``KEY,id``), one text per unit.
     """
 
-    __slots__ = ("ids", "keys", "size", "stratum")
+    __slots__ = ("_ids", "entries", "size", "stratum")
 
-    def __init__(self, stratum: str, ids: list[str], keys: list[str], size: int) -> None:
+    def __init__(self, stratum: str, entries: list[str], size: int) -> None:
         self.stratum = stratum
-        self.ids = ids
-        self.keys = keys
+        self.entries = entries
         self.size = size
+        self._ids: list[str] | None = None
+
+    @property
+    def ids(self) -> list[str]:
+        """The ids in rank order."""
+        if self._ids is None:
+            self._ids = [entry.partition(ENTRY_SEPARATOR)[2] for entry in self.entries]
+        return self._ids
+
+    @property
+    def keys(self) -> list[str]:
+        """The keys in rank order."""
+        return [entry.partition(ENTRY_SEPARATOR)[0] for entry in self.entries]
 
     def __len__(self) -> int:
-        return len(self.ids)
+        return len(self.entries)
 
     def _row(self, index: int) -> RankedUnit:
-        return RankedUnit(self.stratum, index + 1, self.ids[index], self.keys[index], index < self.size)
+        key, unit_id = entry_parts(self.entries[index])
+        return RankedUnit(self.stratum, index + 1, unit_id, key, index < self.size)
 
     @overload
     def __getitem__(self, index: int) -> RankedUnit: ...
@@ -446,20 +532,20 @@ class Ranking(Sequence[RankedUnit]):
     def __getitem__(self, index: slice) -> tuple[RankedUnit, ...]: ...
     def __getitem__(self, index: int | slice) -> RankedUnit | tuple[RankedUnit, ...]:
         if isinstance(index, slice):
-            return tuple(self._row(i) for i in range(len(self.ids))[index])
+            return tuple(self._row(i) for i in range(len(self.entries))[index])
         if index < 0:
-            index += len(self.ids)
-        if not 0 <= index < len(self.ids):
+            index += len(self.entries)
+        if not 0 <= index < len(self.entries):
             raise IndexError(index)
         return self._row(index)
 
     def __iter__(self) -> Iterator[RankedUnit]:
-        return (self._row(i) for i in range(len(self.ids)))
+        return (self._row(i) for i in range(len(self.entries)))
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, Ranking):
-            return ((self.stratum, self.ids, self.keys, self.size)
-                    == (other.stratum, other.ids, other.keys, other.size))
+            return ((self.stratum, self.entries, self.size)
+                    == (other.stratum, other.entries, other.size))
         if isinstance(other, tuple | list):
             return tuple(self) == tuple(other)
         return NotImplemented
@@ -467,19 +553,25 @@ class Ranking(Sequence[RankedUnit]):
     __hash__ = None  # type: ignore[assignment]
 
     def __repr__(self) -> str:
-        return f"Ranking({self.stratum}: {self.size} of {len(self.ids)} selected)"
+        return f"Ranking({self.stratum}: {self.size} of {len(self.entries)} selected)"
 
     def lines(self, start: int = 0, stop: int | None = None) -> str:
         """The stratum's rows of ``selection.csv``, each with its LF (rows ``start`` to ``stop``,
         0-based, of the ranking: all of them by default)."""
-        start, stop, _ = slice(start, stop).indices(len(self.ids))
+        start, stop, _ = slice(start, stop).indices(len(self.entries))
         if start >= stop:
             return ""
         selected = max(0, min(self.size, stop) - start)
-        flags = ["1"] * selected + ["0"] * (stop - start - selected)
-        rows = zip(repeat(self.stratum), map(str, range(start + 1, stop + 1)),
-                   self.ids[start:stop], self.keys[start:stop], flags)
-        return "\n".join(map(",".join, rows)) + "\n"
+        flags = ["1\n"] * selected + ["0\n"] * (stop - start - selected)
+        # An entry "KEY,id" becomes "id,KEY": its partition's three parts, the other way round.
+        id_then_key = map("".join, map(_ID_THEN_KEY, map(str.partition, self.entries[start:stop],
+                                                          repeat(ENTRY_SEPARATOR))))
+        rows = zip(repeat(self.stratum + ","), map(str, range(start + 1, stop + 1)), repeat(","),
+                   id_then_key, repeat(","), flags)
+        return "".join(map("".join, rows))
+
+
+_ID_THEN_KEY = itemgetter(2, 1, 0)
 
 
 @dataclass(frozen=True)
@@ -493,14 +585,14 @@ class Selection:
     @cached_property
     def _selected(self) -> tuple[RankedUnit, ...]:
         with gc_paused():
-            chosen = [(key, unit_id, stratum, rank)
+            chosen = [(entry, stratum, rank)
                       for stratum, ranking in self.strata.items()
-                      for rank, unit_id, key in zip(range(1, ranking.size + 1),
-                                                    ranking.ids[:ranking.size],
-                                                    ranking.keys[:ranking.size], strict=True)]
-            chosen.sort()  # by (key, id): ids are unique, so the tuples never compare further
+                      for rank, entry in zip(range(1, ranking.size + 1),
+                                             ranking.entries[:ranking.size], strict=True)]
+            chosen.sort()  # by (key, id): the entries are unique, so the tuples never compare further
             return tuple(RankedUnit(stratum, rank, unit_id, key, True)
-                         for key, unit_id, stratum, rank in chosen)
+                         for entry, stratum, rank in chosen
+                         for key, unit_id in [entry_parts(entry)])
 
     def selected(self) -> tuple[RankedUnit, ...]:
         """The selected units of all strata in the global ``(key, id)`` order of §6."""
@@ -554,30 +646,35 @@ class Selection:
                 or (os.cpu_count() or 1) < 2:
             yield
             return
-        # The other process writes the first three quarters of the rows; this one, after the
-        # caller's work (about as long), the rest.
-        split = rows * 3 // 4
-        with _pool(initializer=_take_share, initargs=(Selection._csv_rows, self, 0, split, True)) as pool:
-            first = pool.apply_async(_run_share)
+        # The other process writes the first rows; this one, after the caller's work, the rest.
+        split = round(rows * CSV_SHARE)
+        # Room for the longest rows: an entry, a stratum code of 32, a rank, the flag.
+        room = len(SELECTION_HEADER) + 1 + split * (MAX_ENTRY_LENGTH + 32 + 16)
+        with _SecondProcess(_first_rows, self, split, room=room) as first:
             yield
             rest = self._csv_rows(split, None)
-            self.__dict__["_csv"] = first.get() + rest
+            self.__dict__["_csv"] = first.room.get(first.answer()) + rest
 
 
-def _ranking(stratum: str, ids: list[str], keys: list[str], size: int) -> Ranking:
-    """Rank ids (in bytewise order) by key; a stable sort then breaks equal keys by id."""
-    if not 0 <= size <= len(ids):
-        raise DrawError(f"size {size} of stratum {stratum} is not within 0..{len(ids)}")
-    order = sorted(range(len(ids)), key=keys.__getitem__)
-    return Ranking(stratum, [ids[i] for i in order], [keys[i] for i in order], size)
+def _first_rows(room: _Room, selection: Selection, stop: int) -> tuple[int, int] | bytes:
+    """The header and rows 0 to ``stop`` of ``selection.csv``, put in ``room``."""
+    return room.put(selection._csv_rows(0, stop, header=True))
+
+
+def _ranking(stratum: str, entries: list[str], size: int) -> Ranking:
+    """Rank a stratum's entries (:func:`unit_entries`): sorted, they are in ``(KEY, id)`` order."""
+    if not 0 <= size <= len(entries):
+        raise DrawError(f"size {size} of stratum {stratum} is not within 0..{len(entries)}")
+    entries.sort()
+    return Ranking(stratum, entries, size)
 
 
 def draw_stratum(seed: str, stratum: str, units: Iterable[Unit], size: int) -> Ranking:
     """Rank one stratum's units by ``(KEY, id)`` and mark the first ``size`` selected."""
-    rows = sorted(units, key=lambda unit: unit.id)
-    ids = [unit.id for unit in rows]
-    keys = population_keys(seed, ids, [unit.weight for unit in rows])
-    return _ranking(stratum, ids, keys, size)
+    ids = [unit.id for unit in units]
+    keys = population_keys(seed, ids, [unit.weight for unit in units])
+    entries = [f"{key}{ENTRY_SEPARATOR}{unit_id}" for key, unit_id in zip(keys, ids, strict=True)]
+    return _ranking(stratum, entries, size)
 
 
 def draw_units(seed: str, population: Iterable[Unit], sizes: Mapping[str, int]) -> Selection:
@@ -594,14 +691,14 @@ def draw_units(seed: str, population: Iterable[Unit], sizes: Mapping[str, int]) 
                 and (os.cpu_count() or 1) > 1):
             by_stratum = _ranked_in_two_processes(prefix, units.ids, units.strata, units.weights)
         else:
-            by_stratum = _ranked_keys(prefix, units.ids, units.strata, units.weights)
+            by_stratum = _ranked_entries(prefix, units.ids, units.strata, units.weights)
     strata = {}
     for stratum in sorted(by_stratum):
-        ids, keys = by_stratum[stratum]
+        entries = by_stratum[stratum]
         size = sizes[stratum]
-        if not 0 <= size <= len(ids):
-            raise DrawError(f"size {size} of stratum {stratum} is not within 0..{len(ids)}")
-        strata[stratum] = Ranking(stratum, ids, keys, size)
+        if not 0 <= size <= len(entries):
+            raise DrawError(f"size {size} of stratum {stratum} is not within 0..{len(entries)}")
+        strata[stratum] = Ranking(stratum, entries, size)
     return Selection(seed, strata)
 
 

@@ -6,6 +6,7 @@ version 1's §6 (draws fixed before version 2 must still verify)."""
 from __future__ import annotations
 
 import hashlib
+import os
 import random
 from collections.abc import Sequence
 
@@ -798,10 +799,48 @@ def test_a_large_weighted_population_draws_exactly_as_ticket_by_ticket_in_two_pr
     assert alone.csv_bytes() == data
 
 
-@pytest.mark.parametrize("ids", [["U1", "U2", "U3"], ["U1"], [], ["a\nb", "c"]])
-def test_the_second_process_sends_its_columns_back_unchanged(ids: list[str]) -> None:
-    keys = [f"0.{n:064d}" for n in range(len(ids))]
-    assert draw_module._unpacked(*draw_module._packed(ids, keys)) == (ids, keys)
+@given(st.lists(st.tuples(st.text("0123456789", min_size=1, max_size=4), ids),
+                unique_by=lambda pair: pair[1]))
+def test_entries_sort_exactly_as_key_then_id(pairs: list[tuple[str, str]]) -> None:
+    """A stratum is ranked by sorting its entries "KEY,id": the same order as (KEY, id), even
+    where one key is a prefix of another or two keys are equal (short keys make both common)."""
+    keyed = [("0." + digits, unit_id) for digits, unit_id in pairs]
+    entries = [f"{key}{draw_module.ENTRY_SEPARATOR}{unit_id}" for key, unit_id in keyed]
+    assert [draw_module.entry_parts(entry) for entry in sorted(entries)] == sorted(keyed)
+
+
+def _put_each(room: draw_module._Room, *parts: bytes) -> list[tuple[int, int] | bytes]:
+    return [room.put(part) for part in parts]
+
+
+def _fails(room: draw_module._Room) -> None:
+    raise DrawError("weight of U1 must be 1..10, got 11")
+
+
+def _dies(room: draw_module._Room) -> None:
+    os._exit(3)
+
+
+def test_the_second_process_answers_through_shared_memory_or_else_through_the_pipe() -> None:
+    parts = (b"first rows\n", b"", b"x" * 5000)
+    with draw_module._SecondProcess(_put_each, *parts, room=6000) as second:
+        placed = second.answer()
+        assert [second.room.get(where) for where in placed] == list(parts)
+    with draw_module._SecondProcess(_put_each, *parts, room=100) as second:
+        placed = second.answer()
+        assert placed[2] == b"x" * 5000  # no room for it: it came back pickled
+        assert [second.room.get(where) for where in placed] == list(parts)
+
+
+def test_an_error_in_the_second_process_is_raised_in_the_first() -> None:
+    with pytest.raises(DrawError, match="weight of U1"), draw_module._SecondProcess(_fails) as second:
+        second.answer()
+
+
+def test_a_second_process_that_dies_without_an_answer_is_a_clear_error() -> None:
+    with pytest.raises(DrawError, match="ended without an answer .exit code 3"), \
+            draw_module._SecondProcess(_dies) as second:
+        second.answer()
 
 
 def test_a_tie_in_the_first_digits_is_decided_by_the_full_tickets(
