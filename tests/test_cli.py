@@ -63,6 +63,26 @@ def test_demo_export_verify_in_an_empty_directory(tmp_path: Path) -> None:
     assert "LATE [record-late]" in verify.stdout
 
 
+def test_the_level_above_exports_every_log_at_once_and_audits_them(demo_dir: Path) -> None:
+    everything = run(demo_dir, "spotcheck", "export", "--all-logs", "--out", "all")
+    assert everything.returncode == 0, everything.stderr
+    assert sorted(path.name for path in (demo_dir / "all").iterdir()) == ["652300", "652301"]
+    assert "log 652301: 500 logged event(s), 0 unlogged" in everything.stdout
+    assert "exported 2 log(s), 517 logged event(s) in all" in everything.stdout
+    # each bundle is the one its log's own export writes
+    assert run(demo_dir, "spotcheck", "export", "--log", "652301", "--out", "one").returncode == 0
+    for name in ("events.jsonl", "unlogged.jsonl", "keys/log.vkey"):
+        assert (demo_dir / "all" / "652301" / name).read_bytes() == (demo_dir / "one" / name).read_bytes()
+    audit = run(demo_dir, "spotcheck-verify", "audit", "all/652300", "all/652301")
+    assert audit.returncode == 0, audit.stdout
+    for other in (["--log", "652301"], ["--public"]):
+        refused = run(demo_dir, "spotcheck", "export", "--all-logs", *other, "--out", "x")
+        assert refused.returncode == 2
+        assert f"--all-logs: writes every log's audit bundle; it cannot be combined with {other[0]}" \
+            in refused.stderr
+        assert not (demo_dir / "x").exists()
+
+
 def test_each_agency_exports_its_own_log(demo_dir: Path) -> None:
     tmp_path = demo_dir
     unnamed = run(tmp_path, "spotcheck", "export", "--out", "b")

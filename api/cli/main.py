@@ -358,12 +358,33 @@ def export(
     public: Annotated[bool, typer.Option(
         "--public", help="the public bundle: every entry and checkpoint, the bodies of the "
         "events the rules make public only, no personal data (公开核验包)")] = False,
+    all_logs: Annotated[bool, typer.Option(
+        "--all-logs", help="the audit bundle of every log, each to OUT/<log>, all from one "
+        "consistent view (for the level above: `spotcheck-verify audit OUT/*`)")] = False,
 ) -> None:
     """Write the self-contained audit bundle of one log (reads only; changes nothing); with
-    --public, the public bundle anyone may hold."""
-    from ledger.services.export import export_bundle
+    --public, the public bundle anyone may hold; with --all-logs, every log's."""
+    from ledger.services.export import ExportError, export_bundle, export_bundles
     from ledger.services.public_bundle import export_public_bundle
+    if all_logs and (log is not None or public):
+        other = "--log" if log is not None else "--public"
+        with expected_errors():
+            raise ExportError(t(
+                f"--all-logs: writes every log's audit bundle; it cannot be combined with {other}",
+                f"--all-logs：导出每个日志的审计包，不能与 {other} 同用"))
     with _ledger() as ledger:
+        if all_logs:
+            results = export_bundles(ledger, out, progress=_export_log_progress)
+            for result in results:
+                typer.echo(t(f"log {result.log}: {result.events} logged event(s), {result.unlogged} "
+                             f"unlogged, {result.checkpoints} checkpoint(s) to {result.directory}",
+                             f"日志 {result.log}：已记入日志的事件 {result.events} 个，未记入的 "
+                             f"{result.unlogged} 个，检查点 {result.checkpoints} 个，已导出到 "
+                             f"{result.directory}"))
+            total = sum(result.events for result in results)
+            typer.echo(t(f"exported {len(results)} log(s), {total} logged event(s) in all, to {out}",
+                         f"共导出 {len(results)} 个日志、{total} 个已记入日志的事件到 {out}"))
+            return
         if public:
             done = export_public_bundle(ledger, out, log, progress=_export_progress)
             typer.echo(t(f"exported the public bundle of log {done.log} to {done.directory}: "
@@ -569,6 +590,11 @@ def _print_json(value: Any) -> None:
 
 def _export_progress(events: int) -> None:
     typer.echo(t(f"  … {events:,} events exported", f"  …… 已导出 {events:,} 个事件"), err=True)
+
+
+def _export_log_progress(log: str, events: int) -> None:
+    typer.echo(t(f"  … log {log}: {events:,} events exported", f"  …… 日志 {log}：已导出 {events:,} 个事件"),
+               err=True)
 
 
 def main() -> None:

@@ -579,9 +579,15 @@ class LogStore:
             ]
 
     def _rows_up_to(self, cur: Cursor, notification_id: int) -> int:
+        """The rows at or before ``notification_id``: all rows less those after it. (Counted
+        directly, SQLite walks the table's own pages up to there — the whole gigabyte of a
+        province-year, 0.2 s — where ``count(*)`` alone reads its smallest index and the rows after
+        the tracking position are few.)"""
+        cur.execute(f"SELECT count(*) FROM {self.events_table}")
+        every = int(cur.fetchone()[0])
         cur.execute(self._sql(f"SELECT count(*) FROM {self.events_table} e"
-                              f" WHERE {self._notification_id_column()} <= ?"), (notification_id,))
-        return int(cur.fetchone()[0])
+                              f" WHERE {self._notification_id_column()} > ?"), (notification_id,))
+        return every - int(cur.fetchone()[0])
 
     def _leaf_count(self, cur: Cursor) -> int:
         cur.execute("SELECT count(*) FROM log_leaves")

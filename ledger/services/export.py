@@ -24,6 +24,7 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import IO, Any
 from uuid import UUID
@@ -70,16 +71,44 @@ def export_bundle(
     ledger: Ledger, out: Path, log_name: str | None = None, progress: Progress | None = None
 ) -> ExportResult:
     """Write the bundle of one log (``log_name``; None: the only log there is)."""
-    started = time.perf_counter()
     chosen = ledger.log(log_name)
     prepare_out(out)
-    decoder = EventDecoder(ledger)
     with ledger.store.snapshot():  # one consistent view, whatever a running sync does meanwhile
-        state = chosen.state()
-        events = _write_events(chosen, decoder, out / "events.jsonl", progress)
-        unlogged = _write_unlogged(ledger, chosen, decoder, out / "unlogged.jsonl")
-        checkpoints = [c for c in chosen.checkpoints() if c.size <= state.size]
-        notes = checkpoint_notes(ledger, chosen, checkpoints)
+        return _export(ledger, chosen, out, EventDecoder(ledger), None, progress)
+
+
+def export_bundles(
+    ledger: Ledger, out: Path, log_names: list[str] | None = None,
+    progress: Callable[[str, int], None] | None = None,
+) -> list[ExportResult]:
+    """Write the bundle of each log (every log by default) to ``out/<log>``, all from one
+    consistent view: what a province's auditor takes away. The stored events that are in no log
+    are looked up once for all the bundles (alone, each bundle's lookup counts every row)."""
+    names = sorted(ledger.store.logs()) if log_names is None else log_names
+    logs = [ledger.log(name) for name in names]
+    prepare_out(out, keys=False)
+    decoder = EventDecoder(ledger)
+    results = []
+    with ledger.store.snapshot():
+        candidates = ledger.store.unlogged_events()
+        for chosen in logs:
+            prepare_out(out / chosen.name)
+            told = None if progress is None else partial(progress, chosen.name)
+            results.append(_export(ledger, chosen, out / chosen.name, decoder, candidates, told))
+    return results
+
+
+def _export(
+    ledger: Ledger, chosen: Log, out: Path, decoder: EventDecoder,
+    candidates: list[UnloggedEvent] | None, progress: Progress | None,
+) -> ExportResult:
+    """One bundle, inside the caller's snapshot; ``candidates``: the unlogged events, if looked up."""
+    started = time.perf_counter()
+    state = chosen.state()
+    events = _write_events(chosen, decoder, out / "events.jsonl", progress)
+    unlogged = _write_unlogged(ledger, chosen, decoder, out / "unlogged.jsonl", candidates)
+    checkpoints = [c for c in chosen.checkpoints() if c.size <= state.size]
+    notes = checkpoint_notes(ledger, chosen, checkpoints)
     (out / "checkpoints").mkdir()
     for checkpoint, note in zip(checkpoints, notes, strict=True):
         (out / "checkpoints" / f"{checkpoint.size}.note").write_text(
@@ -108,8 +137,8 @@ def _write_events(
 ) -> int:
     count = 0
     read_plain = decoder.rows.read
+    lines: list[bytes] = []  # written a thousand at a time
     with path.open("wb") as handle:
-        write = handle.write
         for logged in chosen.logged_events():
             line: dict[str, Any] = {"index": logged.index, "entry": logged.entry.hex()}
             plain = None if logged.state is None or logged.topic is None else read_plain(
@@ -117,22 +146,28 @@ def _write_events(
             if plain is not None:  # parsed JSON: the fast encoder writes the same bytes
                 line["event"] = plain.content
                 line["event_hash"] = plain.event_hash
-                write(_plain_line(line))
+                lines.append(_plain_line(line))
             else:
                 line.update(decoder.describe(logged.aggregate_id, logged.version, logged.topic,
                                              logged.state))
-                write((_encode_line(line) + "\n").encode("utf-8"))
+                lines.append((_encode_line(line) + "\n").encode("utf-8"))
             count += 1
-            if progress is not None and count % 10000 == 0:
-                progress(count)
+            if len(lines) == 1000:
+                handle.write(b"".join(lines))
+                lines.clear()
+                if progress is not None and count % 10000 == 0:
+                    progress(count)
+        handle.write(b"".join(lines))
     return count
 
 
-def unlogged_rows(ledger: Ledger, chosen: Log, decoder: EventDecoder) -> list[UnloggedEvent]:
+def unlogged_rows(ledger: Ledger, chosen: Log, decoder: EventDecoder,
+                  candidates: list[UnloggedEvent] | None = None) -> list[UnloggedEvent]:
     """The unlogged events that belong to ``chosen``: those of aggregates already in it, and
     first events that would be placed in it. A row that cannot be read belongs to no log that can
-    be told, so it is in every bundle."""
-    candidates = ledger.store.unlogged_events()
+    be told, so it is in every bundle. ``candidates``: every unlogged event, if already looked up."""
+    if candidates is None:
+        candidates = ledger.store.unlogged_events()
     placed = ledger.store.head_logs(
         [r.aggregate_id for r in candidates]
         + [a for a in (decoder.agency_of(r) for r in candidates) if a is not None]
@@ -140,8 +175,9 @@ def unlogged_rows(ledger: Ledger, chosen: Log, decoder: EventDecoder) -> list[Un
     return [r for r in candidates if decoder.log_of(r, placed) in (chosen.name, None)]
 
 
-def _write_unlogged(ledger: Ledger, chosen: Log, decoder: EventDecoder, path: Path) -> int:
-    rows = unlogged_rows(ledger, chosen, decoder)
+def _write_unlogged(ledger: Ledger, chosen: Log, decoder: EventDecoder, path: Path,
+                    candidates: list[UnloggedEvent] | None) -> int:
+    rows = unlogged_rows(ledger, chosen, decoder, candidates)
     with path.open("w", encoding="utf-8") as handle:
         for row in rows:
             line: dict[str, Any] = {"notification_id": row.notification_id}
@@ -169,11 +205,12 @@ def zipped(directory: Path) -> bytes:
     return buffer.getvalue()
 
 
-def prepare_out(out: Path) -> None:
+def prepare_out(out: Path, keys: bool = True) -> None:
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise ExportError(f"--out {out}: exists and is not an empty directory")
     out.mkdir(parents=True, exist_ok=True)
-    (out / "keys").mkdir()
+    if keys:
+        (out / "keys").mkdir()
 
 
 def write_keys(keys: KeyFiles, out: Path) -> str | None:
