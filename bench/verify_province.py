@@ -4,10 +4,10 @@ The issue: "Verify a generated province-year (at least 1,000,000 events across 1
 events/s on one core, and the ratio to plain SHA-256 hashing of the same bytes measured in the same
 run. Target ≥ 50,000 events/s."
 
-**Generation** (cached: skipped when ``--cache DIR`` already holds the bundles for these
+**Generation** (cached: skipped when ``--cache DIR`` already holds the ledger for these
 parameters). A synthetic Xinjiang (``ledger.demo.generator.province_agencies``: the region, its
 prefectures, their county-level agencies and one hi-tech zone) is written through the application
-(``LedgerApp`` on SQLite in a temporary directory, opened with ``ledger.services.ledger.open_ledger``):
+(``LedgerApp`` on SQLite in ``DIR/ledger``, opened with ``ledger.services.ledger.open_ledger``):
 
 * phase A, the year's supervision, one county-level agency at a time: every agency established,
   its rulebook adopted (the seed 000 presets by level) and the State Council calendars 2025 and 2026
@@ -21,8 +21,11 @@ prefectures, their county-level agencies and one hi-tech zone) is written throug
 * phase B, directory maintenance up to ``--events``: per county the rest of its generated units
   registered (``app.import_objects``, 1,000 rows a table) and rounds of ``DetailsUpdated`` on its
   units (telephone, address, legal representative, risk grade: ``InspectionObject.update`` on
-  aggregates read from the repository, saved 1,000 per ``app.save``). ``ledger.sync()`` again,
-  then every agency log exported to its own bundle (``ledger.services.export.export_bundle``).
+  aggregates read from the repository, saved 1,000 per ``app.save``). ``ledger.sync()`` again.
+
+**Export** (every run, timed: a figure, ≥ 50,000 events/s): every log of the cached ledger to its own
+bundle in ``DIR/bundles`` (``ledger.services.export.export_bundles``, what ``spotcheck export
+--all-logs`` does: one consistent view, the unlogged events looked up once).
 
 Phase B runs after the draws because ``directory_view.directories`` (read by every plan and
 freeze) replays every registration in the store: drawing in a full province directory would be
@@ -47,7 +50,6 @@ import os
 import shutil
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -57,7 +59,7 @@ from common import OUT_DIR, Results, base_parser, peak_rss_mb, quiet_logs, resol
 from api.bootstrap import open_ledger
 from ledger.adapters.settings import Settings
 from ledger.demo.province import PHASE_A, PHASE_B, write_province
-from ledger.services.export import export_bundle
+from ledger.services.export import export_bundles
 from verify.bundle import Bundle
 from verify.canonical import canonical_json_parsed, loads_strict
 from verify.event import EVENT_HASH_DOMAIN
@@ -65,7 +67,7 @@ from verify.ledger_check import verify_bundle
 from verify.many import verify_bundles
 
 TARGET_EVENTS_PER_S = 50_000
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2  # 2: the ledger itself (database and keys), each run exports it
 _START = time.perf_counter()
 
 
@@ -75,54 +77,64 @@ def say(text: str) -> None:
 
 def generate(cache: Path, target: int, prefectures: int | None, counties: int | None,
              initial: int, record_quarters: int) -> dict[str, Any]:
+    """Write the province-year into ``cache/ledger`` (the database and the key directory), synced;
+    written in a staging directory first, so that a cache is whole or absent."""
     timings: dict[str, float] = {}
-    with tempfile.TemporaryDirectory(prefix="spotcheck-province-") as tmpdir:
-        tmp = Path(tmpdir)
-        keys_dir = tmp / "keys"
-        ledger = open_ledger(Settings(db=str(tmp / "ledger.db"), keys_dir=keys_dir))
-        try:
-            def sync_after_a(events_a: int, seconds_a: float) -> None:
-                timings[PHASE_A] = seconds_a  # the cache keeps the steps in the order they ran
-                t0 = time.perf_counter()
-                synced = ledger.sync()
-                timings["ledger.sync() after phase A"] = time.perf_counter() - t0
-                say(f"phase A: {events_a:,} events in {seconds_a:.0f} s; synced "
-                    f"{synced.new_leaves:,} into {len(synced.sizes)} logs")
-
-            written = write_province(ledger, keys_dir, target, prefectures, counties, initial,
-                                     record_quarters, where=str(cache), after_phase_a=sync_after_a,
-                                     say=say)
-            timings[PHASE_B] = written["timings"][PHASE_B]
+    staging = cache.with_name(cache.name + ".partial")
+    shutil.rmtree(staging, ignore_errors=True)
+    keys_dir = staging / "ledger" / "keys"
+    ledger = open_ledger(Settings(db=str(staging / "ledger" / "ledger.db"), keys_dir=keys_dir))
+    try:
+        def sync_after_a(events_a: int, seconds_a: float) -> None:
+            timings[PHASE_A] = seconds_a  # the cache keeps the steps in the order they ran
             t0 = time.perf_counter()
             synced = ledger.sync()
-            timings["ledger.sync() after phase B"] = time.perf_counter() - t0
-            say(f"synced {synced.new_leaves:,} more; {synced.tree_size:,} entries in "
-                f"{len(synced.sizes)} logs")
-            t0 = time.perf_counter()
-            staging = cache.with_name(cache.name + ".partial")
-            shutil.rmtree(staging, ignore_errors=True)
-            bundles = {}
-            for name in sorted(synced.sizes):
-                exported = export_bundle(ledger, staging / "bundles" / name, name)
-                assert exported.unlogged == 0, name
-                bundles[name] = exported.events
-            timings["export_bundle × logs"] = time.perf_counter() - t0
-            total = int(ledger.app.recorder.max_notification_id() or 0)
-            meta = {"format": CACHE_FORMAT, "events": total, "target": target,
-                    "agencies": written["agencies"], "county_level": written["county_level"],
-                    "logs": len(bundles), "units_per_county": written["units_per_county"],
-                    "initial_units": initial, "record_quarters": record_quarters,
-                    "mix": written["mix"], "bundles": bundles,
-                    "generation_seconds": {k: round(v, 1) for k, v in timings.items()},
-                    "generation_peak_rss_mb": round(peak_rss_mb(), 1)}
-            (staging / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2),
-                                               encoding="utf-8")
-            shutil.rmtree(cache, ignore_errors=True)
-            staging.rename(cache)
-        finally:
-            ledger.close()
+            timings["ledger.sync() after phase A"] = time.perf_counter() - t0
+            say(f"phase A: {events_a:,} events in {seconds_a:.0f} s; synced "
+                f"{synced.new_leaves:,} into {len(synced.sizes)} logs")
+
+        written = write_province(ledger, keys_dir, target, prefectures, counties, initial,
+                                 record_quarters, where=str(cache), after_phase_a=sync_after_a,
+                                 say=say)
+        timings[PHASE_B] = written["timings"][PHASE_B]
+        t0 = time.perf_counter()
+        synced = ledger.sync()
+        timings["ledger.sync() after phase B"] = time.perf_counter() - t0
+        say(f"synced {synced.new_leaves:,} more; {synced.tree_size:,} entries in "
+            f"{len(synced.sizes)} logs")
+        total = int(ledger.app.recorder.max_notification_id() or 0)
+    finally:
+        ledger.close()
+    meta = {"format": CACHE_FORMAT, "events": total, "target": target,
+            "agencies": written["agencies"], "county_level": written["county_level"],
+            "logs": len(synced.sizes), "units_per_county": written["units_per_county"],
+            "initial_units": initial, "record_quarters": record_quarters,
+            "mix": written["mix"], "bundles": dict(sorted(synced.sizes.items())),
+            "generation_seconds": {k: round(v, 1) for k, v in timings.items()},
+            "generation_peak_rss_mb": round(peak_rss_mb(), 1)}
+    (staging / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2),
+                                       encoding="utf-8")
+    shutil.rmtree(cache, ignore_errors=True)
+    staging.rename(cache)
     say(f"generated {total:,} events in {sum(timings.values()):.0f} s: {written['mix']}")
     return meta
+
+
+def export(cache: Path) -> tuple[dict[str, int], float]:
+    """Every log of the cached ledger exported to ``cache/bundles`` (what an auditor of the
+    province takes away: ``spotcheck export --all-logs``): the events per bundle, the seconds."""
+    shutil.rmtree(cache / "bundles", ignore_errors=True)
+    ledger = open_ledger(Settings(db=str(cache / "ledger" / "ledger.db"),
+                                  keys_dir=cache / "ledger" / "keys"))
+    try:
+        t0 = time.perf_counter()
+        exported = export_bundles(ledger, cache / "bundles")
+        seconds = time.perf_counter() - t0
+    finally:
+        ledger.close()
+    for result in exported:
+        assert result.unlogged == 0, result.log
+    return {result.log: result.events for result in exported}, seconds
 
 
 def event_mix(cache: Path) -> dict[str, int]:
@@ -204,6 +216,16 @@ def main() -> None:
     for step, seconds in meta["generation_seconds"].items():
         results.add(step=f"generate: {step}" + (" (cached run)" if cached else ""),
                     seconds=seconds)
+    say("exporting every log ...")
+    bundles, export_seconds = export(cache)
+    if bundles != meta["bundles"]:
+        raise SystemExit(f"the export does not hold the logs' entries: {bundles} != {meta['bundles']}")
+    exported = sum(bundles.values())
+    results.add(step=f"export_bundles × {len(bundles)} logs", events=exported,
+                seconds=export_seconds, events_per_s=exported / export_seconds)
+    results.figure(f"export, province-year of {exported:,} events in {len(bundles)} bundles",
+                   "≥ 50,000 events/s", exported / export_seconds, "events/s", limit=50_000,
+                   higher_is_better=True)
     results.meta.update(events=meta["events"], logs=meta["logs"], agencies=meta["agencies"],
                         generation_mix=meta["mix"], units_per_county=meta["units_per_county"])
     mix = event_mix(cache)
