@@ -354,29 +354,37 @@ class _SecondProcess:
     """``function(room, *args)`` in another process, started at once: forked where
     :func:`_can_fork` (it inherits the arguments, nothing is pickled), otherwise a fresh
     interpreter. ``room`` is a :class:`_Room` of ``room`` bytes for the bytes of its answer.
-    The answer, or the exception raised, comes back pickled through a pipe (:meth:`answer`).
-    Use it in a ``with`` block: on leaving, a process that has not answered is stopped; one that
-    has is not waited for while it exits (multiprocessing reaps it later)."""
+    The answer, or the exception raised, comes back pickled through a pipe (:meth:`answer`);
+    should the process end without one (it could not start, it was killed), the work is done
+    here instead. Use it in a ``with`` block: on leaving, a process that has not answered is
+    stopped; one that has is not waited for while it exits (multiprocessing reaps it later)."""
 
     def __init__(self, function: Callable[..., Any], *args: Any, room: int = 0) -> None:
         forked = _can_fork()
         context: ForkContext | SpawnContext = (
             multiprocessing.get_context("fork") if forked else multiprocessing.get_context("spawn"))
         self.room = _Room(room if forked else 0)
+        self._work = (function, args)
         self._answers, sender = context.Pipe(duplex=False)
         self._process = context.Process(target=_answer, args=(sender, function, (self.room, *args)),
                                         daemon=True)
-        self._process.start()
-        sender.close()
+        try:
+            self._process.start()
+        except OSError:  # (no memory or no process left for it): answered here
+            pass
+        finally:
+            sender.close()
         self._answered = False
 
     def answer(self) -> Any:
         try:
             succeeded, value = self._answers.recv()
-        except EOFError:
-            self._process.join()
-            raise DrawError("the second process of the draw ended without an answer "
-                            f"(exit code {self._process.exitcode})") from None
+        except EOFError:  # no answer will come: the same work, here
+            if self._process.pid is not None:
+                self._process.join()
+            self._answered = True
+            function, args = self._work
+            return function(_Room(0), *args)
         self._answered = True
         if not succeeded:
             raise value
@@ -388,6 +396,8 @@ class _SecondProcess:
     def __exit__(self, *exc_info: object) -> None:
         self._answers.close()
         self.room.close()
+        if self._process.pid is None:
+            return
         if self._answered:
             self._process.join(0)
         else:
