@@ -546,6 +546,8 @@ HELP_ZH: dict[str, str] = {
         "写出某次检查的记录表，已预先填好：被检查单位、检查组、规则手册的检查事项。",
     "Write the self-contained audit bundle of one log (reads only; changes nothing); with --public, the public bundle anyone may hold; with --all-logs, every log's.":
         "写出某一日志的完整审计包（只读，不改动任何内容）；加 --public 则写出任何人都可持有的公开核验包；加 --all-logs 则写出每个日志的审计包。",
+    "with --all-logs: processes (default: 2 where two CPUs are free; a large export gives whole logs to the second)":
+        "与 --all-logs 同用：进程数（默认：有两个空闲 CPU 时为 2；大批导出时把部分日志整份交给第二个进程）",
     "the audit bundle of every log, each to OUT/<log>, all from one consistent view (for the level above: `spotcheck-verify audit OUT/*`)":
         "每个日志的审计包，各写入 OUT/<日志>，全部取自同一时刻的一致视图（供上级部门使用：`spotcheck-verify audit OUT/*`）",
     "a row registered already with other values keeps the ledger's values (e.g. a unit since put under special supervision) instead of refusing the file":

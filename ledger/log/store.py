@@ -511,14 +511,17 @@ class LogStore:
             ]
 
     # -- export -------------------------------------------------------------------------------
-    def logged_events(self, log: str, batch: int = 5000) -> Iterator[LoggedEvent]:
-        """Every entry of ``log`` in log order with the stored event it names (LEFT JOIN: a
-        deleted event gives None)."""
+    def logged_events(self, log: str, batch: int = 5000,
+                      below: int | None = None) -> Iterator[LoggedEvent]:
+        """Every entry of ``log`` (below index ``below``, if given) in log order with the stored
+        event it names (LEFT JOIN: a deleted event gives None)."""
         last = -1
+        end = (1 << 62) if below is None else below
         while True:
             with self.read() as cur:
-                cur.execute(self._logged_select("l.leaf_index > ? ORDER BY l.leaf_index LIMIT ?"),
-                            (log, last, batch))
+                cur.execute(self._logged_select(
+                    "l.leaf_index > ? AND l.leaf_index < ? ORDER BY l.leaf_index LIMIT ?"),
+                    (log, last, end, batch))
                 rows = cur.fetchall()
             if not rows:
                 return
@@ -627,8 +630,8 @@ class Log:
     def checkpoints(self) -> list[StoredCheckpoint]:
         return self.store.checkpoints(self.name)
 
-    def logged_events(self, batch: int = 5000) -> Iterator[LoggedEvent]:
-        return self.store.logged_events(self.name, batch)
+    def logged_events(self, batch: int = 5000, below: int | None = None) -> Iterator[LoggedEvent]:
+        return self.store.logged_events(self.name, batch, below)
 
 
 class SqliteLogStore(LogStore):

@@ -19,9 +19,11 @@ from __future__ import annotations
 
 import io
 import json
+import multiprocessing
+import shutil
 import time
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
@@ -77,37 +79,165 @@ def export_bundle(
         return _export(ledger, chosen, out, EventDecoder(ledger), None, progress)
 
 
+#: From this many events on, ``export_bundles(..., jobs=2)`` gives part of the logs to a second
+#: process (which takes ~0.5 s to start and open the ledger).
+PARALLEL_EVENTS = 200_000
+
+
 def export_bundles(
     ledger: Ledger, out: Path, log_names: list[str] | None = None,
     progress: Callable[[str, int], None] | None = None,
+    written: Callable[[ExportResult], None] | None = None,
+    jobs: int = 1, reopen: Callable[[], Ledger] | None = None,
 ) -> list[ExportResult]:
-    """Write the bundle of each log (every log by default) to ``out/<log>``, all from one
-    consistent view: what a province's auditor takes away. The stored events that are in no log
-    are looked up once for all the bundles (alone, each bundle's lookup counts every row)."""
+    """Write the bundle of each log (every log by default) to ``out/<log>``: what a province's
+    auditor takes away. One snapshot reads every log's size and the stored events that are in no
+    log (looked up once for all the bundles: alone, each bundle's lookup counts every row); each
+    bundle then holds its log up to that size, whatever is integrated meanwhile, so the bundles
+    are those of one moment. With ``jobs`` of 2 and ``reopen`` (opens this ledger again), a
+    large export gives about half of the events, whole logs, to a second process; should it
+    fail, its logs are exported here. ``progress(log, events)`` is told every 10,000 events of a
+    log exported here, ``written`` each bundle (the second process's when it is done)."""
     names = sorted(ledger.store.logs()) if log_names is None else log_names
     logs = [ledger.log(name) for name in names]
     prepare_out(out, keys=False)
-    decoder = EventDecoder(ledger)
-    results = []
     with ledger.store.snapshot():
+        sizes = {chosen.name: chosen.state().size for chosen in logs}
         candidates = ledger.store.unlogged_events()
-        for chosen in logs:
-            prepare_out(out / chosen.name)
-            told = None if progress is None else partial(progress, chosen.name)
-            results.append(_export(ledger, chosen, out / chosen.name, decoder, candidates, told))
-    return results
+    for chosen in logs:
+        prepare_out(out / chosen.name)
+    here, there = _shares(sizes, jobs if reopen is not None else 1)
+    results: dict[str, ExportResult] = {}
+    second = _second_process(reopen, out, {n: sizes[n] for n in there}, candidates) if there else None
+    try:
+        for result in _export_logs(ledger, out, {n: sizes[n] for n in here}, candidates,
+                                   progress, written):
+            results[result.log] = result
+        if second is not None:
+            for result in _answer_of(second) or _export_logs(
+                    ledger, out, {n: sizes[n] for n in there}, candidates, progress, written,
+                    again=True):
+                results[result.log] = result
+                if written is not None and second.answered:
+                    written(result)
+    finally:
+        if second is not None:
+            second.stop()
+    return [results[name] for name in names]
+
+
+def _shares(sizes: dict[str, int], jobs: int) -> tuple[list[str], list[str]]:
+    """The logs exported here and those given to a second process: the largest first, each to
+    the share with fewer events so far (none to a second process below PARALLEL_EVENTS)."""
+    if jobs < 2 or sum(sizes.values()) < PARALLEL_EVENTS or len(sizes) < 2:
+        return list(sizes), []
+    shares: tuple[list[str], list[str]] = ([], [])
+    totals = [0, 0]
+    for name in sorted(sizes, key=lambda n: (-sizes[n], n)):
+        side = 0 if totals[0] <= totals[1] else 1
+        shares[side].append(name)
+        totals[side] += sizes[name]
+    return sorted(shares[0]), sorted(shares[1])
+
+
+def _export_logs(
+    ledger: Ledger, out: Path, sizes: dict[str, int], candidates: list[UnloggedEvent],
+    progress: Callable[[str, int], None] | None, written: Callable[[ExportResult], None] | None,
+    again: bool = False, announce: bool = True,
+) -> Iterator[ExportResult]:
+    decoder = EventDecoder(ledger)
+    for name, size in sizes.items():
+        if again:  # what a failed second process left
+            shutil.rmtree(out / name)
+            prepare_out(out / name)
+        told = None if progress is None else partial(progress, name)
+        result = _export(ledger, ledger.log(name), out / name, decoder, candidates, told, size,
+                         announce)
+        if written is not None:
+            written(result)
+        yield result
+
+
+def _export_share(out: Path, sizes: dict[str, int], candidates: list[UnloggedEvent],
+                  reopen: Callable[[], Ledger]) -> list[ExportResult]:
+    """The second process's logs (run there; the first process logs them, where its own log
+    output goes)."""
+    ledger = reopen()
+    try:
+        return list(_export_logs(ledger, out, sizes, candidates, None, None, announce=False))
+    finally:
+        ledger.close()
+
+
+@dataclass
+class _SecondExport:
+    process: Any
+    answers: Any
+    answered: bool = False
+
+    def stop(self) -> None:
+        self.answers.close()
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join()
+
+
+def _second_process(reopen: Callable[[], Ledger] | None, out: Path, sizes: dict[str, int],
+                    candidates: list[UnloggedEvent]) -> _SecondExport | None:
+    """A fresh interpreter (not a fork: this process holds database connections) exporting
+    ``sizes``' logs; None if it cannot start."""
+    assert reopen is not None
+    context = multiprocessing.get_context("spawn")
+    answers, sender = context.Pipe(duplex=False)
+    process = context.Process(target=_run_share, args=(sender, out, sizes, candidates, reopen),
+                              daemon=True)
+    try:
+        process.start()
+    except OSError:
+        answers.close()
+        return None
+    finally:
+        sender.close()
+    return _SecondExport(process, answers)
+
+
+def _run_share(sender: Any, out: Path, sizes: dict[str, int], candidates: list[UnloggedEvent],
+               reopen: Callable[[], Ledger]) -> None:
+    try:
+        sender.send(_export_share(out, sizes, candidates, reopen))
+    except Exception as exc:  # told to the first process, which exports these logs itself
+        sender.send(f"{type(exc).__name__}: {exc}")
+    finally:
+        sender.close()
+
+
+def _answer_of(second: _SecondExport) -> list[ExportResult]:
+    """The second process's bundles, or [] when it failed (its logs are then exported here)."""
+    try:
+        answer = second.answers.recv()
+    except (EOFError, OSError):
+        answer = "it ended without an answer"
+    if isinstance(answer, list):
+        second.answered = True
+        for result in answer:
+            _announce(result, None)
+        return answer
+    log.warning("export.second_process_failed", reason=str(answer))
+    return []
 
 
 def _export(
     ledger: Ledger, chosen: Log, out: Path, decoder: EventDecoder,
-    candidates: list[UnloggedEvent] | None, progress: Progress | None,
+    candidates: list[UnloggedEvent] | None, progress: Progress | None, size: int | None = None,
+    announce: bool = True,
 ) -> ExportResult:
-    """One bundle, inside the caller's snapshot; ``candidates``: the unlogged events, if looked up."""
+    """One bundle: the log up to ``size`` (default: its size now, inside the caller's snapshot);
+    ``candidates``: the unlogged events, if looked up."""
     started = time.perf_counter()
-    state = chosen.state()
-    events = _write_events(chosen, decoder, out / "events.jsonl", progress)
+    tree_size = chosen.state().size if size is None else size
+    events = _write_events(chosen, decoder, out / "events.jsonl", progress, tree_size)
     unlogged = _write_unlogged(ledger, chosen, decoder, out / "unlogged.jsonl", candidates)
-    checkpoints = [c for c in chosen.checkpoints() if c.size <= state.size]
+    checkpoints = [c for c in chosen.checkpoints() if c.size <= tree_size]
     notes = checkpoint_notes(ledger, chosen, checkpoints)
     (out / "checkpoints").mkdir()
     for checkpoint, note in zip(checkpoints, notes, strict=True):
@@ -119,7 +249,7 @@ def _export(
         "log": chosen.name,
         "origin": write_keys(ledger.keys(chosen.name), out),
         "exported_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "tree_size": state.size,
+        "tree_size": tree_size,
         "events": events,
         "unlogged": unlogged,
         "checkpoints": [c.size for c in checkpoints],
@@ -127,19 +257,26 @@ def _export(
     (out / "manifest.json").write_text(
         json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
     )
-    log.info("export.written", log=chosen.name, directory=str(out), events=events, unlogged=unlogged,
-             checkpoints=len(checkpoints), seconds=round(time.perf_counter() - started, 3))
-    return ExportResult(out, chosen.name, events, unlogged, len(checkpoints), state.size)
+    result = ExportResult(out, chosen.name, events, unlogged, len(checkpoints), tree_size)
+    if announce:
+        _announce(result, time.perf_counter() - started)
+    return result
+
+
+def _announce(result: ExportResult, seconds: float | None) -> None:
+    log.info("export.written", log=result.log, directory=str(result.directory),
+             events=result.events, unlogged=result.unlogged, checkpoints=result.checkpoints,
+             **({} if seconds is None else {"seconds": round(seconds, 3)}))
 
 
 def _write_events(
-    chosen: Log, decoder: EventDecoder, path: Path, progress: Progress | None
+    chosen: Log, decoder: EventDecoder, path: Path, progress: Progress | None, size: int
 ) -> int:
     count = 0
     read_plain = decoder.rows.read
     lines: list[bytes] = []  # written a thousand at a time
     with path.open("wb") as handle:
-        for logged in chosen.logged_events():
+        for logged in chosen.logged_events(below=size):
             line: dict[str, Any] = {"index": logged.index, "entry": logged.entry.hex()}
             plain = None if logged.state is None or logged.topic is None else read_plain(
                 logged.aggregate_id, logged.version, logged.topic, logged.state)
