@@ -9,8 +9,8 @@ target for a throughput; 1.00 or more passes.
 
 * quick (default, about 2 minutes): small sizes of every benchmark, for a change that touches a
   measured path;
-* ``--full``: the sizes of the published figures (about 15 minutes once the province-year is
-  cached in ``bench/out/``; its first generation takes another 15 or so);
+* ``--full``: the sizes of the published figures (about 7 minutes once the province-year's
+  ledger is cached in ``bench/out/``; its first generation takes another 6 or so);
 * ``--readme``: also write the table into ``bench/README.md`` (between its markers).
 
 The machine is shared: the table gives the 1-minute load average at the start of each figure,
