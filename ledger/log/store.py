@@ -634,6 +634,10 @@ class Log:
         return self.store.logged_events(self.name, batch, below)
 
 
+#: The page cache of each of the log store's SQLite connections, in KiB.
+SQLITE_CACHE_KIB = 64 * 1024
+
+
 class SqliteLogStore(LogStore):
     """A SQLite connection belongs to the thread that opened it: each thread that uses the store
     (the HTTP service's request threads check the logs' sizes before a write; its integrator
@@ -654,6 +658,11 @@ class SqliteLogStore(LogStore):
             conn = sqlite3.connect(self._path, timeout=30, isolation_level=None,
                                    check_same_thread=False)
             conn.execute("PRAGMA busy_timeout = 30000")
+            # 64 MiB of page cache (SQLite's default is 2 MiB), used as needed: the leaves' unique
+            # index takes the sequencer's inserts in random order (by aggregate id), and with the
+            # default cache a batch of 20,000 re-read its pages from the OS (put_leaves 0.47–0.54
+            # → 0.36–0.37 s for 100,000 leaves, bench/integrate.py)
+            conn.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
             self._local.conn = conn
             with self._opened_lock:
                 self._opened.append(conn)
