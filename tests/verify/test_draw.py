@@ -833,6 +833,9 @@ def test_the_second_process_answers_through_shared_memory_or_else_through_the_pi
         placed = second.answer()
         assert placed[2] == b"x" * 5000  # no room for it: it came back pickled
         assert [second.room.get(where) for where in placed] == list(parts)
+        assert [second.room.text(where) for where in placed] == [p.decode() for p in parts]
+        assert second.room.joined(placed[0], b"rest") == b"first rows\nrest"
+        assert second.room.joined(placed[2], b"!") == b"x" * 5000 + b"!"
 
 
 def test_an_error_in_the_second_process_is_raised_in_the_first() -> None:
