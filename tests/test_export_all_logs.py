@@ -4,6 +4,7 @@ the one its own log's export writes, all of one moment, whether one process writ
 from __future__ import annotations
 
 import json
+import multiprocessing.process
 from functools import partial
 from pathlib import Path
 
@@ -66,6 +67,20 @@ def test_the_logs_of_a_second_process_that_fails_are_exported_by_the_first(
                              written=lambda result: told.append(result.log))
     assert [(r.log, r.events) for r in results] == [(PREFECTURE, 1), (COUNTY, 35)]
     assert sorted(told) == [PREFECTURE, COUNTY]
+    _assert_each_is_its_own_export(demo_ledger, tmp_path / "every", tmp_path)
+
+
+def test_the_logs_of_a_second_process_that_cannot_start_are_exported_by_the_first(
+    demo_ledger: Ledger, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def no_process(self: object) -> None:
+        raise OSError(12, "Cannot allocate memory")
+
+    monkeypatch.setattr(export_module, "PARALLEL_EVENTS", 0)
+    monkeypatch.setattr(multiprocessing.process.BaseProcess, "start", no_process)
+    results = export_bundles(demo_ledger, tmp_path / "every", jobs=2,
+                             reopen=partial(open_ledger, demo_ledger.settings))
+    assert [(r.log, r.events) for r in results] == [(PREFECTURE, 1), (COUNTY, 35)]
     _assert_each_is_its_own_export(demo_ledger, tmp_path / "every", tmp_path)
 
 

@@ -334,14 +334,6 @@ class _Room:
         self._memory[start:self._end] = data
         return start, len(data)
 
-    def get(self, placed: tuple[int, int] | bytes) -> bytes:
-        """Here: the bytes that :meth:`put` placed."""
-        if isinstance(placed, bytes):
-            return placed
-        assert self._memory is not None
-        start, length = placed
-        return self._memory[start:start + length]
-
     def text(self, placed: tuple[int, int] | bytes) -> str:
         """The ASCII text that :meth:`put` placed, decoded straight from the shared memory (no
         copy of its bytes first: every page a draw touches is a page fault, and in a virtual
@@ -496,7 +488,6 @@ def _ranked_in_two_processes(
                 entries = merged.setdefault(code, [])
                 entries += text.split("\n")
                 entries.sort()
-            del text
     return merged
 
 
@@ -544,11 +535,6 @@ class Ranking(Sequence[RankedUnit]):
         if self._ids is None:
             self._ids = [entry.partition(ENTRY_SEPARATOR)[2] for entry in self.entries]
         return self._ids
-
-    @property
-    def keys(self) -> list[str]:
-        """The keys in rank order."""
-        return [entry.partition(ENTRY_SEPARATOR)[0] for entry in self.entries]
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -693,18 +679,19 @@ def _first_rows(room: _Room, selection: Selection, stop: int) -> tuple[int, int]
 
 
 def _ranking(stratum: str, entries: list[str], size: int) -> Ranking:
-    """Rank a stratum's entries (:func:`unit_entries`): sorted, they are in ``(KEY, id)`` order."""
+    """The ranking of a stratum's sorted entries (:func:`unit_entries`: sorted, they are in
+    ``(KEY, id)`` order), its first ``size`` selected."""
     if not 0 <= size <= len(entries):
         raise DrawError(f"size {size} of stratum {stratum} is not within 0..{len(entries)}")
-    entries.sort()
     return Ranking(stratum, entries, size)
 
 
 def draw_stratum(seed: str, stratum: str, units: Iterable[Unit], size: int) -> Ranking:
     """Rank one stratum's units by ``(KEY, id)`` and mark the first ``size`` selected."""
-    ids = [unit.id for unit in units]
-    keys = population_keys(seed, ids, [unit.weight for unit in units])
-    entries = [f"{key}{ENTRY_SEPARATOR}{unit_id}" for key, unit_id in zip(keys, ids, strict=True)]
+    rows = list(units)
+    ids = [unit.id for unit in rows]
+    keys = population_keys(seed, ids, [unit.weight for unit in rows])
+    entries = sorted(f"{key}{ENTRY_SEPARATOR}{unit_id}" for key, unit_id in zip(keys, ids, strict=True))
     return _ranking(stratum, entries, size)
 
 
@@ -723,13 +710,8 @@ def draw_units(seed: str, population: Iterable[Unit], sizes: Mapping[str, int]) 
             by_stratum = _ranked_in_two_processes(prefix, units.ids, units.strata, units.weights)
         else:
             by_stratum = _ranked_entries(prefix, units.ids, units.strata, units.weights)
-    strata = {}
-    for stratum in sorted(by_stratum):
-        entries = by_stratum[stratum]
-        size = sizes[stratum]
-        if not 0 <= size <= len(entries):
-            raise DrawError(f"size {size} of stratum {stratum} is not within 0..{len(entries)}")
-        strata[stratum] = Ranking(stratum, entries, size)
+    strata = {stratum: _ranking(stratum, by_stratum[stratum], sizes[stratum])
+              for stratum in sorted(by_stratum)}
     return Selection(seed, strata)
 
 

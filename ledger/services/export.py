@@ -107,19 +107,19 @@ def export_bundles(
     for chosen in logs:
         prepare_out(out / chosen.name)
     here, there = _shares(sizes, jobs if reopen is not None else 1)
-    results: dict[str, ExportResult] = {}
     second = _second_process(reopen, out, {n: sizes[n] for n in there}, candidates) if there else None
     try:
-        for result in _export_logs(ledger, out, {n: sizes[n] for n in here}, candidates,
-                                   progress, written):
+        results = {result.log: result for result in _export_logs(
+            ledger, out, {n: sizes[n] for n in here}, candidates, progress, written)}
+        answered = _answer_of(second) if second is not None else []
+        for result in answered:
             results[result.log] = result
-        if second is not None:
-            for result in _answer_of(second) or _export_logs(
-                    ledger, out, {n: sizes[n] for n in there}, candidates, progress, written,
-                    again=True):
-                results[result.log] = result
-                if written is not None and second.answered:
-                    written(result)
+            if written is not None:
+                written(result)
+        if there and not answered:  # the second process did not start, or failed
+            results.update((result.log, result) for result in _export_logs(
+                ledger, out, {n: sizes[n] for n in there}, candidates, progress, written,
+                again=True))
     finally:
         if second is not None:
             second.stop()
@@ -147,7 +147,7 @@ def _export_logs(
 ) -> Iterator[ExportResult]:
     decoder = EventDecoder(ledger)
     for name, size in sizes.items():
-        if again:  # what a failed second process left
+        if again:  # what a second process that failed may have left
             shutil.rmtree(out / name)
             prepare_out(out / name)
         told = None if progress is None else partial(progress, name)
@@ -173,7 +173,6 @@ def _export_share(out: Path, sizes: dict[str, int], candidates: list[UnloggedEve
 class _SecondExport:
     process: Any
     answers: Any
-    answered: bool = False
 
     def stop(self) -> None:
         self.answers.close()
@@ -218,7 +217,6 @@ def _answer_of(second: _SecondExport) -> list[ExportResult]:
     except (EOFError, OSError):
         answer = "it ended without an answer"
     if isinstance(answer, list):
-        second.answered = True
         for result in answer:
             _announce(result, None)
         return answer

@@ -84,9 +84,7 @@ def export_public_bundle(
         disclosed = _disclosed_draws(chosen, decoder)
         writer = _Writer(out, schema, disclosed)
         with (out / "events.jsonl").open("w", encoding="utf-8") as handle:
-            for logged in chosen.logged_events():
-                if logged.index >= state.size:
-                    break
+            for logged in chosen.logged_events(below=state.size):
                 write_line(handle, writer.line(logged.index, logged.entry.hex(), decoder.describe(
                     logged.aggregate_id, logged.version, logged.topic, logged.state)))
                 if progress is not None and writer.events % 10000 == 0:

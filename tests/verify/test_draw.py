@@ -339,6 +339,11 @@ def test_the_first_size_units_are_selected_and_the_rest_are_alternates_in_rank_o
     assert [(unit.key, unit.id) for unit in ranking] == sorted((unit.key, unit.id) for unit in ranking)
 
 
+def test_a_stratum_given_as_a_one_pass_iterable_is_ranked_as_from_a_list() -> None:
+    units = [Unit(f"U{n}", "KEY", 1 + n % 3) for n in range(10)]
+    assert draw_stratum(SEED, "KEY", iter(units), 4) == draw_stratum(SEED, "KEY", units, 4)
+
+
 def test_equal_keys_break_by_id_bytewise(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(draw_module, "population_keys", lambda seed, ids, weights: ["0.5"] * len(ids))
     ranking = draw_stratum(SEED, "KEY", [Unit(i, "KEY", 2) for i in ("b", "B", "a", "_", "0")], 2)
@@ -828,11 +833,11 @@ def test_the_second_process_answers_through_shared_memory_or_else_through_the_pi
     parts = (b"first rows\n", b"", b"x" * 5000)
     with draw_module._SecondProcess(_put_each, *parts, room=6000) as second:
         placed = second.answer()
-        assert [second.room.get(where) for where in placed] == list(parts)
+        assert [second.room.joined(where, b"") for where in placed] == list(parts)
     with draw_module._SecondProcess(_put_each, *parts, room=100) as second:
         placed = second.answer()
         assert placed[2] == b"x" * 5000  # no room for it: it came back pickled
-        assert [second.room.get(where) for where in placed] == list(parts)
+        assert [second.room.joined(where, b"") for where in placed] == list(parts)
         assert [second.room.text(where) for where in placed] == [p.decode() for p in parts]
         assert second.room.joined(placed[0], b"rest") == b"first rows\nrest"
         assert second.room.joined(placed[2], b"!") == b"x" * 5000 + b"!"
@@ -857,7 +862,7 @@ def test_the_work_of_a_second_process_that_cannot_start_is_done_here(
 
     monkeypatch.setattr(multiprocessing.process.BaseProcess, "start", no_process)
     with draw_module._SecondProcess(_put_each, b"rows", room=100) as second:
-        assert second.room.get(second.answer()[0]) == b"rows"
+        assert second.room.joined(second.answer()[0], b"") == b"rows"
 
 
 def test_where_fork_is_unsafe_the_second_process_is_a_fresh_interpreter_with_the_same_result(
