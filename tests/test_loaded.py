@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from uuid import uuid4
+
 import pytest
 from ceremony_steps import fixed
 
@@ -27,3 +29,18 @@ def test_a_change_that_was_not_saved_leaves_the_kept_draw_as_stored(ceremony: Ce
     draw.record_opening("某人", "未保存", "list")  # changed, never saved
     again = ceremony.draw(draw_id)
     assert again.version == draw.version - 1 and len(again.openings) == len(draw.openings) - 1
+
+
+def test_whether_an_aggregate_exists_is_answered_without_rebuilding_it(
+    county: Ledger, ceremony: Ceremony, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    draw_id = fixed(ceremony)
+    draw = ceremony.draw(draw_id)
+    decoded: list[object] = []
+    to_domain_event = county.app.mapper.to_domain_event
+    monkeypatch.setattr(county.app.mapper, "to_domain_event",
+                        lambda stored: decoded.append(stored) or to_domain_event(stored))
+    assert draw.id in county.app.repository
+    assert uuid4() not in county.app.repository
+    assert decoded == []  # (eventsourcing's own test rebuilt the draw: every event decoded)
+    assert county.app.repository.get(draw.id) == draw and decoded  # (the patch sees decoding)

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.application import Application, ProcessingEvent
+from eventsourcing.application import Application, ProcessingEvent, Repository
 from eventsourcing.persistence import IntegrityError, Notification, Recording
 
 from ledger.adapters.directory_file import RowProblem, Table, split_list
@@ -31,6 +31,7 @@ from ledger.services.imports import (
     problem_of,
     same_entry,
 )
+from ledger.services.repository import LedgerRepository
 
 
 class ConcurrentChange(Conflict):
@@ -47,6 +48,11 @@ class LedgerApp(Application[UUID]):
     #: Called before anything is stored (the open ledger sets it to check its signing keys), so
     #: that a command never stores its events and then fails on a key it cannot use.
     before_save: Callable[[], None] | None = None
+
+    def construct_repository(self) -> Repository[UUID]:
+        """eventsourcing's repository with a cheap ``in`` (ledger/services/repository.py); the
+        ledger keeps no aggregate cache and no snapshots, so nothing else is configured."""
+        return LedgerRepository(event_store=self.events)
 
     def _record(self, processing_event: ProcessingEvent[UUID]) -> list[Recording[UUID]]:
         """Store one save's events in one transaction; a second writer of the same aggregate
