@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import Any
 from uuid import uuid4
 
 import pytest
@@ -38,8 +39,12 @@ def test_whether_an_aggregate_exists_is_answered_without_rebuilding_it(
     draw = ceremony.draw(draw_id)
     decoded: list[object] = []
     to_domain_event = county.app.mapper.to_domain_event
-    monkeypatch.setattr(county.app.mapper, "to_domain_event",
-                        lambda stored: decoded.append(stored) or to_domain_event(stored))
+
+    def counted(stored: Any) -> Any:
+        decoded.append(stored)
+        return to_domain_event(stored)
+
+    monkeypatch.setattr(county.app.mapper, "to_domain_event", counted)
     assert draw.id in county.app.repository
     assert uuid4() not in county.app.repository
     assert decoded == []  # (eventsourcing's own test rebuilt the draw: every event decoded)
