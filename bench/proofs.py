@@ -42,7 +42,7 @@ from common import (
 
 from ledger.adapters.settings import Settings
 from ledger.log.proofs import consistency_proof, inclusion_proof
-from ledger.log.store import LeafRow, LogState, LogStore, open_log_store
+from ledger.log.store import STORED_FROM_LEVEL, LeafRow, LogState, LogStore, open_log_store
 from verify.merkle import (
     Frontier,
     hash_of_subtrees,
@@ -79,10 +79,10 @@ class Tree:
         return hash_of_subtrees([self.levels[lv][i] for lv, i in perfect_subtrees(0, size)])
 
     def node_rows(self) -> list[tuple[int, int, bytes]]:
-        """The rows the sequencer stores: every level above the leaves (a leaf hash is read from
-        its entry, ledger.log.store)."""
-        return [(lv, i, h) for lv, level in enumerate(self.levels[1:], 1)
-                for i, h in enumerate(level)]
+        """The rows the sequencer stores: every level from STORED_FROM_LEVEL up (the subtrees
+        below are hashed from the leaves' entries when read, ledger.log.store)."""
+        return [(lv, i, h) for lv, level in enumerate(self.levels)
+                if lv >= STORED_FROM_LEVEL for i, h in enumerate(level)]
 
 
 def write_tree(store: LogStore, tree: Tree) -> None:

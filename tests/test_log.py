@@ -16,7 +16,7 @@ from ledger.log import DEFAULT_LOG
 from ledger.log.keys import KeyFileError, KeyFiles
 from ledger.log.proofs import ProofRequestError, consistency_proof, inclusion_proof
 from ledger.log.row_check import LogIntegrityError
-from ledger.log.store import LogForkError, LogState, Position
+from ledger.log.store import STORED_FROM_LEVEL, LogForkError, LogState, Position
 from ledger.services.ledger import Ledger, LogSelectionError
 from verify.checkpoint import open_checkpoint
 from verify.merkle import leaf_hash, root_from_leaf_hashes, verify_consistency, verify_inclusion
@@ -64,6 +64,22 @@ def test_a_later_checkpoint_is_proven_consistent_with_every_earlier_one(ledger: 
             if old <= new:
                 proof = consistency_proof(ledger.log(COUNTY), old, new)
                 verify_consistency(old, new, proof.hashes, roots[old], roots[new])
+
+
+def test_subtrees_below_eight_leaves_are_hashed_from_the_entries_not_stored(
+    demo_ledger: Ledger,
+) -> None:
+    log = demo_ledger.log(COUNTY)
+    with demo_ledger.store.read() as cur:
+        cur.execute(f"SELECT min(level), count(*) FROM log_nodes WHERE log = '{COUNTY}'")
+        lowest, rows = cur.fetchone()
+    assert (lowest, rows) == (STORED_FROM_LEVEL, 4 + 2 + 1)  # 35 leaves: 4 × 8, 2 × 16, 1 × 32
+    hashes = [leaf_hash(e) for e in _entries(demo_ledger)]
+    roots = {size: root_from_leaf_hashes(hashes[:size]) for size in range(1, 36)}
+    for new in range(1, 36):
+        for old in range(1, new + 1):
+            proof = consistency_proof(log, old, new)
+            verify_consistency(old, new, proof.hashes, roots[old], roots[new])
 
 
 def test_proofs_outside_the_log_are_refused_with_the_field_named(demo_ledger: Ledger) -> None:

@@ -31,7 +31,15 @@ from ledger.domain.chained import content_of
 from ledger.log.check_ahead import CheckAhead, available_cpus
 from ledger.log.routing import Route
 from ledger.log.row_check import EDITED, CheckedEvent, LogIntegrityError, check_plain_row
-from ledger.log.store import Head, LeafRow, LogState, LogStore, Position, StoredRow
+from ledger.log.store import (
+    STORED_FROM_LEVEL,
+    Head,
+    LeafRow,
+    LogState,
+    LogStore,
+    Position,
+    StoredRow,
+)
 from ledger.log.stored import PlainRows
 from verify.event import ZERO_HASH, event_hash
 from verify.merkle import hash_of_subtrees, perfect_subtrees
@@ -298,9 +306,9 @@ def _add_leaves(
     first: int, entries: list[bytes], known: dict[tuple[int, int], bytes]
 ) -> list[tuple[int, int, bytes]]:
     """Append the leaves of ``entries`` at ``first``, ``first + 1``, …: every complete subtree
-    they finish above the leaves, as ``(level, index, hash)`` rows to store (a leaf hash is not
-    stored: its entry is), all of them also put in ``known``, which must hold the perfect
-    subtrees of the tree before them."""
+    they finish, put in ``known`` (which must hold the perfect subtrees of the tree before them),
+    and those from :data:`~ledger.log.store.STORED_FROM_LEVEL` up as ``(level, index, hash)``
+    rows to store (the store hashes the lower ones from the leaves' entries)."""
     sha256 = hashlib.sha256
     new_nodes: list[tuple[int, int, bytes]] = []
     add = new_nodes.append
@@ -312,7 +320,8 @@ def _add_leaves(
             digest = sha256(b"\x01" + known[(level, position - 1)] + digest).digest()  # node_hash
             level, position = level + 1, position >> 1
             known[(level, position)] = digest
-            add((level, position, digest))
+            if level >= STORED_FROM_LEVEL:
+                add((level, position, digest))
     return new_nodes
 
 

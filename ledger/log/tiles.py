@@ -1,7 +1,7 @@
 """An agency's log as a C2SP tiled log (瓦片日志), read from the stored nodes and leaves.
 
 The hashes of a tile at level ``L`` are the stored complete-subtree hashes at tree height
-``8*L`` (``log_nodes``, which the sequencer writes for every level above the leaves), so a tile
+``8*L`` (``log_nodes``, which the sequencer writes for every level from 3 up), so a tile
 is one indexed range read and nothing is rebuilt; a level-0 tile hashes the entries of
 ``log_leaves`` (a leaf hash is one SHA-256 of its entry: not stored twice), and an entry bundle is
 those entries. Only what a
