@@ -43,7 +43,7 @@ BEGIN, END = "<!-- bench.sh: begin -->", "<!-- bench.sh: end -->"
 QUICK: list[tuple[str, list[str]]] = [
     ("draw", ["draw.py", "--quick"]),
     ("append", ["append.py", "--events", "20000", "--single-events", "200"]),
-    # (100,000 as in the full run: the check-ahead worker's start, ~0.2 s, is a fixed cost that a
+    # (100,000 as in the full run: the check-ahead worker's start, ~0.05 s, is a fixed cost that a
     # smaller backlog pays more of per event; 30,000 integrate at ~45,000 leaves/s)
     ("integrate", ["integrate.py", "--events", "100000", "--backend", "sqlite",
                    "--batch-sizes", "20000"]),

@@ -5,6 +5,7 @@ row stops them, are the same as when every row is checked in the sequencer's own
 from __future__ import annotations
 
 import subprocess
+import sys
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -12,6 +13,8 @@ from ceremony_steps import fixed
 
 import ledger.log.check_ahead as check_ahead
 import ledger.log.sequencer as sequencer_module
+from ledger.domain.agency import Agency
+from ledger.log.routing import ESTABLISHED_TOPIC
 from ledger.log.row_check import CheckedEvent, LogIntegrityError, Row, check_plain_row
 from ledger.log.store import LogState
 from ledger.log.stored import PlainRows
@@ -20,6 +23,9 @@ from ledger.services.ledger import Ledger
 from tampering import Insider
 
 pytestmark = pytest.mark.sqlite_only
+
+#: The agency's founding event's topic, as the class says it (made by eventsourcing's decorator).
+FOUNDED: str = Agency.Established.TOPIC  # type: ignore[attr-defined]
 
 
 @pytest.fixture
@@ -154,7 +160,7 @@ def test_while_the_worker_starts_the_sequencer_checks_the_chunks_itself(
 ) -> None:
     fixed(ceremony)
     expected = _rebuilt(county, ahead=False)
-    county.sequencer.close()  # the next full batch starts a worker, not ready for ~0.2 s
+    county.sequencer.close()  # the next full batch starts a worker, not ready for ~0.05 s
     Insider(county).drop_log()
     checked_here.clear()
     county.sequencer.check_ahead, county.sequencer.batch_size = True, 40
@@ -162,3 +168,27 @@ def test_while_the_worker_starts_the_sequencer_checks_the_chunks_itself(
     assert {name: county.log(name).state() for name in county.store.logs()} == expected
     assert len(checked_here) >= 7  # at least the first chunk, before the worker could be ready
     assert list(_worker_pids(county))
+
+
+def test_the_worker_starts_without_importing_the_domain() -> None:
+    """It is handed the stored fields of every event type instead (its first message): importing
+    the domain took most of its start, while the sequencer checks the rows itself."""
+    loaded = subprocess.run(
+        [sys.executable, "-c", "import sys, ledger.log.check_ahead; "
+         "print(sorted(m for m in sys.modules if m.startswith('ledger.domain')))"],
+        capture_output=True, text=True, check=True,
+    ).stdout.strip()
+    assert loaded == "[]"
+    table = check_ahead._field_table()
+    assert table[FOUNDED] >= {"division_code", "prev_hash", "event_hash"}
+    assert ESTABLISHED_TOPIC == FOUNDED  # how the worker recognises it
+
+
+def test_a_worker_given_the_field_table_reads_no_other_topic() -> None:
+    """A topic missing from the table is not a plain row there: the sequencer's process reads it
+    through the mapper (which knows every class), never the worker by a guess."""
+    table = check_ahead._field_table()
+    topic = FOUNDED
+    given = PlainRows(None, fields={t: f for t, f in table.items() if t != topic})
+    assert given._fields_of(topic) is None
+    assert PlainRows(None, fields=table)._fields_of(topic) == table[topic]

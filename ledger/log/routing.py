@@ -17,8 +17,12 @@ import functools
 from dataclasses import dataclass
 from typing import Any
 
-from ledger.domain.agency import Agency
 from ledger.log import DEFAULT_LOG
+
+#: The topic of an agency's founding event (``Agency.Established``; a stable topic, see
+#: :func:`ledger.domain.chained.stable_topics`): compared by name, so that the check-ahead worker
+#: (:mod:`ledger.log.check_ahead`), which reads rows as JSON, starts without importing the domain.
+ESTABLISHED_TOPIC = "ledger.agency:Agency.Established"
 
 
 @dataclass(frozen=True)
@@ -31,7 +35,7 @@ class Route:
 
 def route_of(first_event: Any) -> Route:
     """Where the aggregate that ``first_event`` creates is logged."""
-    if isinstance(first_event, Agency.Established):  # type: ignore[attr-defined]
+    if getattr(first_event, "TOPIC", None) == ESTABLISHED_TOPIC:
         return Route(log=str(first_event.division_code))
     agency = getattr(first_event, "agency_id", None)
     if agency:
@@ -41,7 +45,7 @@ def route_of(first_event: Any) -> Route:
 
 def route_of_fields(topic: str, data: dict[str, Any]) -> Route:
     """:func:`route_of` for a first event read as its stored fields (``ledger.log.stored``)."""
-    if topic == Agency.Established.TOPIC:  # type: ignore[attr-defined]
+    if topic == ESTABLISHED_TOPIC:
         return Route(log=str(data["division_code"]))
     agency = data.get("agency_id")
     if agency:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import re
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any, NamedTuple
 from uuid import UUID
@@ -56,15 +57,27 @@ class PlainRow(NamedTuple):
 class PlainRows:
     """Reads rows straight from their JSON where the application stores them so (see above)."""
 
-    def __init__(self, mapper: Any) -> None:
+    def __init__(self, mapper: Any, fields: dict[str, frozenset[str]] | None = None) -> None:
         self.enabled = (getattr(mapper, "cipher", None) is None
                         and getattr(mapper, "compressor", None) is None)
         self._fields: dict[str, frozenset[str] | None] = {}
+        # given (a process that has not imported the event classes): a topic not in the table is
+        # not a plain row here (the sequencer's process reads it through the mapper)
+        self._given = fields is not None
+        self._fields.update(fields or {})
+
+    def fields(self, topics: Iterable[str]) -> dict[str, frozenset[str]]:
+        """The stored fields of each of these topics that a class answers to: the table a
+        process that has not imported the event classes reads rows with (``fields=``)."""
+        table = {topic: self._fields_of(topic) for topic in topics}
+        return {topic: names for topic, names in table.items() if names is not None}
 
     def _fields_of(self, topic: str) -> frozenset[str] | None:
         """The stored fields of an event type (its dataclass fields, less the id and version
         kept in columns), or None for a topic no class answers to."""
         if topic not in self._fields:
+            if self._given:
+                return None
             try:
                 names = {f.name for f in dataclasses.fields(resolve_topic(topic))}
                 self._fields[topic] = frozenset(names - {"originator_id", "originator_version"})
