@@ -86,6 +86,7 @@ def generate(cache: Path, target: int, prefectures: int | None, counties: int | 
     staging = cache.with_name(cache.name + ".partial")
     shutil.rmtree(staging, ignore_errors=True)
     keys_dir = staging / "ledger" / "keys"
+    keys_dir.parent.mkdir(parents=True)  # (SQLite creates the file, not its directory)
     ledger = open_ledger(Settings(db=str(staging / "ledger" / "ledger.db"), keys_dir=keys_dir))
     try:
         def sync_after_a(events_a: int, seconds_a: float) -> None:
