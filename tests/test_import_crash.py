@@ -61,3 +61,18 @@ def test_one_save_of_12_mb_is_stored(ledger: Ledger) -> None:
     ledger.app.save(*items)
     assert ledger.app.recorder.max_notification_id() == 1500
     assert ledger.app.repository.get(items[-1].id).text == "检查" * 1365
+
+
+def test_a_save_stores_its_events_row_for_row_in_the_order_given(ledger: Ledger) -> None:
+    # on PostgreSQL the rows go as four binary arrays, one per column (ledger/adapters/
+    # postgres_events.py): the order, the ids returned and every byte must survive it
+    texts = ['引号"与反斜杠\\', "{逗号,括号}", "NULL", "", "\\x00ff", *(f"第{n}条" for n in range(45))]
+    items = [Bulky(text) for text in texts]
+    recordings = ledger.app.save(*items)
+    ids = [r.notification.id for r in recordings]
+    assert ids == sorted(ids) and len(set(ids)) == len(items)
+    stored = ledger.app.recorder.select_notifications(ids[0], len(items))
+    assert [n.id for n in stored] == ids
+    assert [n.originator_id for n in stored] == [item.id for item in items]
+    assert [ledger.app.repository.get(item.id).text for item in items] == texts
+    assert [n.state for n in stored] == [r.notification.state for r in recordings]

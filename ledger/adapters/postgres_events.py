@@ -17,6 +17,13 @@ before it waits for the answer. A save of any size is one transaction: all of it
 Selected by ``APPLICATION_RECORDER_TOPIC`` (:mod:`ledger.adapters.event_store`). The cost is two
 more round trips per save (the lock and the notification are no longer pipelined): about 0.1 ms
 each on a local server.
+
+The insert itself takes the save's rows as four arrays, one per column (``unnest`` of several
+arrays gives their rows in order, as the library's one array of a composite type does), sent in
+PostgreSQL's binary format (``%b``). The library's one array of its composite type goes in the
+text format, which psycopg writes in Python, escaping every byte of every state: ~28 µs of an
+event of 900 bytes, against ~1 µs in binary (measured here, 100 events per insert). The rows
+stored and the notification ids returned are the same.
 """
 
 from __future__ import annotations
@@ -25,14 +32,38 @@ from collections.abc import Sequence
 from typing import Any
 
 from eventsourcing.persistence import InterfaceError, OperationalError, StoredEvent
-from eventsourcing.postgres import PostgresApplicationRecorder
+from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
 from eventsourcing.utils import retry
+from psycopg.sql import SQL, Identifier
 
 TOPIC = "ledger.adapters.postgres_events:PostgresEventRecorder"
 
 
 class PostgresEventRecorder(PostgresApplicationRecorder):
-    """eventsourcing's PostgreSQL application recorder, inserting outside pipeline mode."""
+    """eventsourcing's PostgreSQL application recorder, inserting outside pipeline mode, a column
+    per array."""
+
+    def __init__(self, datastore: PostgresDatastore, **kwargs: Any) -> None:
+        super().__init__(datastore, **kwargs)
+        self.insert_columns_statement = SQL(
+            "INSERT INTO {schema}.{table} (originator_id, originator_version, topic, state)"
+            " SELECT * FROM unnest(%b::{id_type}[], %b::bigint[], %b::text[], %b::bytea[])"
+            " RETURNING notification_id"
+        ).format(schema=Identifier(datastore.schema), table=Identifier(self.events_table_name),
+                 id_type=Identifier(datastore.originator_id_type))
+
+    def _insert_stored_events(self, curs: Any, stored_events: Sequence[StoredEvent],
+                              **kwargs: Any) -> None:
+        """The library's statements (the table lock, the notification, then the insert returning
+        the notification ids), the rows given column by column."""
+        self._lock_table(curs)
+        self._notify_channel(curs)
+        curs.execute(self.insert_columns_statement, (
+            [event.originator_id for event in stored_events],
+            [event.originator_version for event in stored_events],
+            [event.topic for event in stored_events],
+            [event.state for event in stored_events],
+        ))
 
     @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
     def insert_events(
