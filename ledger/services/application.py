@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.application import Application, ProcessingEvent, Repository
+from eventsourcing.application import ProcessingEvent, Repository
 from eventsourcing.persistence import IntegrityError, Notification, Recording
 
 from ledger.adapters.directory_file import RowProblem, Table, split_list
@@ -20,6 +20,7 @@ from ledger.domain.plan import AnnualPlan, plan_year
 from ledger.domain.rulebook import Rulebook
 from ledger.domain.vocabulary import AGGREGATES
 from ledger.errors import Conflict, InvalidInput
+from ledger.services.collecting import CollectingApplication
 from ledger.services.directory_view import directories
 from ledger.services.imports import (
     CATEGORY_WORDS,
@@ -39,7 +40,7 @@ class ConcurrentChange(Conflict):
     twice at once): the second one's events were not stored; load and try again."""
 
 
-class LedgerApp(Application[UUID]):
+class LedgerApp(CollectingApplication):
     """Spotcheck's event-sourced application (one per database)."""
 
     name = APP_NAME
