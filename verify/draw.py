@@ -43,6 +43,7 @@ from multiprocessing.context import ForkContext, SpawnContext
 from operator import itemgetter
 from typing import Any, NamedTuple, overload
 
+from verify.collector import gc_paused
 from verify.draw_files import (
     CURRENT_SPEC,
     SPEC_V1,
@@ -52,7 +53,6 @@ from verify.draw_files import (
     Inspector,
     Population,
     Unit,
-    gc_paused,
     is_valid_id,
 )
 

@@ -32,17 +32,17 @@ falls back to the row-by-row reading (which names the line and the rule) when so
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import re
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import islice
 from operator import lt
 from typing import overload
+
+from verify.collector import gc_paused
 
 POPULATION_FILE = "population.csv"
 INSPECTORS_FILE = "inspectors.csv"
@@ -99,20 +99,6 @@ class DrawFileError(ValueError):
     def at_line(self, line: int) -> DrawFileError:
         """The same error, located at ``line`` of its file."""
         return DrawFileError(self.file, line, self.field, self.rule)
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """The cyclic garbage collector paused for a block that builds millions of objects and no
-    reference cycle: each collection would walk every list of a million ids again (in a draw of
-    1,000,000 units it cost about half of the time after the tickets)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def file_hash(data: bytes) -> str:

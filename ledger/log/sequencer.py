@@ -14,11 +14,9 @@ rebuilt. A full batch (a backlog) is checked by a worker process running ahead o
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import time
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import count
 from typing import Any
@@ -41,6 +39,7 @@ from ledger.log.store import (
     StoredRow,
 )
 from ledger.log.stored import PlainRows
+from verify.collector import gc_paused
 from verify.event import ZERO_HASH, event_hash
 from verify.merkle import hash_of_subtrees, perfect_subtrees
 
@@ -323,17 +322,3 @@ def _add_leaves(
             if level >= STORED_FROM_LEVEL:
                 add((level, position, digest))
     return new_nodes
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """The cyclic garbage collector off while a batch is integrated: a batch builds several
-    objects per event and no cycles, and the collections it set off cost ~15 % of the
-    sequencer's time."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()

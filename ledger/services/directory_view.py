@@ -32,6 +32,7 @@ from eventsourcing.application import Application
 from ledger.domain.agency import Agency
 from ledger.domain.directory import InspectionObject
 from ledger.domain.inspector import Inspector
+from verify.collector import gc_paused
 
 _REGISTERED = ("ledger.directory:InspectionObject.Registered", "ledger.inspector:Inspector.Registered")
 _ESTABLISHED = "ledger.agency:Agency.Established"
@@ -214,13 +215,14 @@ def directories(app: Application[UUID], agency_id: UUID) -> Directories:
         cur.execute(sql.q("SELECT originator_id, kind, state FROM directory_view "
                           "WHERE agency_id = ? ORDER BY seq"), (str(agency_id),))
         rows = sql.rows(cur)
-    states = json.loads("[" + ",".join(row[2] for row in rows) + "]")  # one parse for them all
-    for (originator_id, kind, _), state in zip(rows, states, strict=True):
-        aggregate = _decode(kind, originator_id, state)
-        if isinstance(aggregate, InspectionObject):
-            objects.append(aggregate)
-        else:
-            inspectors.append(aggregate)
+    with gc_paused():
+        states = json.loads("[" + ",".join(row[2] for row in rows) + "]")  # one parse for all
+        for (originator_id, kind, _), state in zip(rows, states, strict=True):
+            aggregate = _decode(kind, originator_id, state)
+            if isinstance(aggregate, InspectionObject):
+                objects.append(aggregate)
+            else:
+                inspectors.append(aggregate)
     return Directories(agency, objects, inspectors)
 
 
