@@ -4,6 +4,7 @@ on both databases, without replaying the store on each read."""
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from ledger.demo.county import write_demo
@@ -12,6 +13,7 @@ from ledger.domain.directory import InspectionObject
 from ledger.domain.inspector import Inspector
 from ledger.services.directory_view import (
     Directories,
+    _parsed,
     catch_up,
     directories,
     replayed_directories,
@@ -79,3 +81,9 @@ def test_another_agencys_units_are_not_in_the_view_of_this_one(ledger: Ledger) -
     write_demo(ledger.app, 6)
     prefecture = directories(ledger.app, agency_id("652300"))
     assert prefecture.objects == [] and prefecture.inspectors == []
+
+
+def test_stored_states_orjson_refuses_are_read_by_the_standard_library() -> None:
+    # (the view parses with orjson; json.dumps can write a NaN, which only json.loads reads back)
+    states = _parsed('[{"name": "甲"}, {"weight": NaN}]')
+    assert states[0] == {"name": "甲"} and math.isnan(states[1]["weight"])
