@@ -81,6 +81,10 @@ def test_the_level_above_exports_every_log_at_once_and_audits_them(demo_dir: Pat
         assert f"--all-logs: writes every log's audit bundle; it cannot be combined with {other[0]}" \
             in refused.stderr
         assert not (demo_dir / "x").exists()
+    alone = run(demo_dir, "spotcheck", "export", "--log", "652301", "--jobs", "2", "--out", "x")
+    assert alone.returncode == 2
+    assert "--jobs: the processes of an export of every log; it needs --all-logs" in alone.stderr
+    assert not (demo_dir / "x").exists()
 
 
 def test_each_agency_exports_its_own_log(demo_dir: Path) -> None:

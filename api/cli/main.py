@@ -379,6 +379,12 @@ def export(
             raise ExportError(t(
                 f"--all-logs: writes every log's audit bundle; it cannot be combined with {other}",
                 f"--all-logs：导出每个日志的审计包，不能与 {other} 同用"))
+    if jobs is not None and not all_logs:
+        with expected_errors():
+            raise ExportError(t(
+                "--jobs: the processes of an export of every log; it needs --all-logs (one log "
+                "is written by one process)",
+                "--jobs：导出全部日志时使用的进程数，须与 --all-logs 同用（单个日志由一个进程写出）"))
     with _ledger() as ledger:
         if all_logs:
             from api.bootstrap import open_ledger
