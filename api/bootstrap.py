@@ -56,15 +56,16 @@ def open_ledger(settings: Settings | None = None) -> Ledger:
     store, the log store on the same database (tables created if missing) and the key files."""
     from ledger.adapters.event_store import events_table, eventsourcing_env
     from ledger.log.store import LogSchemaError, open_log_store
+    from ledger.services import directory_view, visits_view
     from ledger.services.application import LedgerApp
-    from ledger.services.directory_view import ensure_schema
     from ledger.services.ledger import Ledger
 
     settings = settings or Settings.from_environ()
     try:
         with schema_lock(settings):
             app = LedgerApp(env=eventsourcing_env(settings))
-            ensure_schema(app)
+            directory_view.ensure_schema(app)
+            visits_view.ensure_schema(app)
             store = open_log_store(settings, events_table(settings))
     except LogSchemaError as exc:
         raise StorageError(f"cannot open {settings.describe()}: {exc}") from None

@@ -32,6 +32,8 @@ from eventsourcing.application import Application
 from ledger.domain.agency import Agency
 from ledger.domain.directory import InspectionObject
 from ledger.domain.inspector import Inspector
+from ledger.services import write_views
+from ledger.services.write_views import ViewSql
 from verify.collector import gc_paused
 
 try:
@@ -43,7 +45,6 @@ _REGISTERED = ("ledger.directory:InspectionObject.Registered", "ledger.inspector
 _ESTABLISHED = "ledger.agency:Agency.Established"
 _KINDS: dict[str, type[InspectionObject] | type[Inspector]] = {
     "object": InspectionObject, "inspector": Inspector}
-_PAGE = 2_000
 _TIMES = ("_created_on", "_modified_on")
 
 
@@ -129,67 +130,26 @@ def _decode(kind: str, originator_id: str, state: str | dict[str, Any]) -> Inspe
     return aggregate
 
 
-class _Sql:
-    """The few statements of the view, in the dialect of the application's recorder."""
-
-    def __init__(self, app: Application[UUID]) -> None:
-        self.datastore: Any = app.recorder.datastore  # type: ignore[attr-defined]
-        # by module name, so that SQLite runs never import psycopg; the recorder may be a subclass
-        self.postgres = any(
-            c.__module__ == "eventsourcing.postgres" for c in type(app.recorder).__mro__
-        )
-        self.mark = "%s" if self.postgres else "?"
-
-    def q(self, statement: str) -> str:
-        return statement.replace("?", self.mark)
-
-    def rows(self, cur: Any) -> list[tuple[Any, ...]]:
-        return [tuple(r.values()) if isinstance(r, dict) else tuple(r) for r in cur.fetchall()]
-
-    @staticmethod
-    def rowcount(cur: Any) -> int:
-        return int(getattr(cur, "sqlite_cursor", cur).rowcount)
-
-
 def ensure_schema(app: Application[UUID]) -> None:
     """Create the view's two tables if missing (at start-up, under the schema lock)."""
-    sql = _Sql(app)
+    sql = ViewSql(app)
     with sql.datastore.transaction(commit=True) as cur:
         cur.execute("CREATE TABLE IF NOT EXISTS directory_view (originator_id TEXT PRIMARY KEY, "
                     "kind TEXT NOT NULL, seq BIGINT NOT NULL, agency_id TEXT NOT NULL, "
                     "version INTEGER NOT NULL, state TEXT NOT NULL)")
         cur.execute("CREATE INDEX IF NOT EXISTS directory_view_agency ON directory_view (agency_id, seq)")
-        cur.execute("CREATE TABLE IF NOT EXISTS directory_view_position (id INTEGER PRIMARY KEY, "
-                    "position BIGINT NOT NULL)")
-        # Written only when missing: on SQLite this transaction began as a read, and a write
-        # after another connection's commit (a sequencer running) fails at once as "locked".
-        cur.execute("SELECT 1 FROM directory_view_position WHERE id = 1")
-        if not sql.rows(cur):
-            cur.execute(sql.q("INSERT INTO directory_view_position (id, position) VALUES (1, 0) "
-                              "ON CONFLICT (id) DO NOTHING"))
+        sql.ensure_position(cur, "directory_view_position")
 
 
 def catch_up(app: Application[UUID]) -> int:
     """Apply every directory event committed since the view's position; the events applied."""
-    sql = _Sql(app)
+    sql = ViewSql(app)
     topics = (*TOPICS["object"], *TOPICS["inspector"])
-    applied = 0
-    while True:
-        with sql.datastore.transaction(commit=False) as cur:
-            cur.execute("SELECT position FROM directory_view_position WHERE id = 1")
-            (position,) = sql.rows(cur)[0]
-        page = app.recorder.select_notifications(int(position) + 1, _PAGE, topics=topics)
-        if not page:
-            return applied
-        with sql.datastore.transaction(commit=True) as cur:
-            # Claim the page: another reader that got here first has applied it (then retry).
-            cur.execute(sql.q("UPDATE directory_view_position SET position = ? "
-                              "WHERE id = 1 AND position = ?"), (page[-1].id, position))
-            if sql.rowcount(cur) == 1:
-                applied += _apply(app, sql, cur, page)
+    return write_views.catch_up(app, sql, "directory_view_position", topics,
+                                lambda cur, page: _apply(app, sql, cur, page))
 
 
-def _apply(app: Application[UUID], sql: _Sql, cur: Any, page: Any) -> int:
+def _apply(app: Application[UUID], sql: ViewSql, cur: Any, page: Any) -> int:
     ids = sorted({str(n.originator_id) for n in page})
     current: dict[str, tuple[str, int, InspectionObject | Inspector]] = {}
     for start in range(0, len(ids), 500):
@@ -225,7 +185,7 @@ def directories(app: Application[UUID], agency_id: UUID) -> Directories:
     """The agency's units and inspectors as they stand after every event committed so far."""
     agency: Agency = app.repository.get(agency_id)
     catch_up(app)
-    sql = _Sql(app)
+    sql = ViewSql(app)
     objects: list[InspectionObject] = []
     inspectors: list[Inspector] = []
     with sql.datastore.transaction(commit=False) as cur:

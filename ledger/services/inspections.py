@@ -36,6 +36,7 @@ from ledger.domain.rulebook import Rulebook
 from ledger.errors import InvalidInput
 from ledger.services.application import LedgerApp
 from ledger.services.ceremony import Ceremony, CeremonyError, period_of
+from ledger.services.visits_view import recorded_visits
 
 FOLLOW_UP_REASON = "存在未整改到位的违法行为（检查发现，整改前列为特殊监管对象）"
 FOLLOW_UP_APPROVER = "规则：种子000 特殊监管对象"
@@ -317,14 +318,13 @@ class Inspections:
         return found
 
     def _task_completed(self, draw_id: str) -> date | None:
-        """The last visit of the list once every unit on it has a record, else ``None``."""
-        visits = []
-        for unit in self.ceremony.fixed_teams(draw_id).units():
-            inspection = self.inspection(draw_id, unit)
-            if inspection is None or inspection.record is None:
-                return None
-            visits.append(date.fromisoformat(inspection.record["visited_on"]))
-        return max(visits) if visits else None
+        """The last visit of the list once every unit on it has a record, else ``None`` (read
+        from the visits view: one query, not an inspection loaded per unit)."""
+        visits = recorded_visits(self.app, draw_id)
+        units = self.ceremony.fixed_teams(draw_id).units()
+        if not units or any(unit not in visits for unit in units):
+            return None
+        return max(visits[unit] for unit in units)
 
     def all_visited(self, draw_id: str) -> bool:
         return self._task_completed(draw_id) is not None
