@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+import pytest
 from ceremony_steps import fixed
 from conftest import COUNTY
 
@@ -35,6 +36,12 @@ def _teams(ceremony: Ceremony, draw_id: str) -> list[tuple[str, tuple[str, ...]]
     return [(unit, teams[unit]) for unit in teams.units()]
 
 
+def _filed(inspections: Inspections, draw_id: str,
+           teams: list[tuple[str, tuple[str, ...]]], day: date) -> None:
+    for unit, team in teams:
+        inspections.file_record(draw_id, unit, _record(team, day.isoformat()), team[0], day)
+
+
 def _loaded(inspections: Inspections, draw_id: str) -> date | None:
     """The reference: every inspection of the list loaded from its events."""
     visits = []
@@ -46,18 +53,24 @@ def _loaded(inspections: Inspections, draw_id: str) -> date | None:
     return max(visits) if visits else None
 
 
-def test_the_task_completes_with_the_last_record_and_a_correction_moves_its_day(
-    ceremony: Ceremony,
-) -> None:
+Quarter = tuple[Inspections, str, list[tuple[str, tuple[str, ...]]]]
+
+
+@pytest.fixture
+def quarter(ceremony: Ceremony) -> Quarter:
+    """A fixed list of the county's quarter, its units with their teams, and no record yet."""
     draw_id = fixed(ceremony)
-    inspections = Inspections(ceremony.app, ceremony)
-    teams = _teams(ceremony, draw_id)
+    return Inspections(ceremony.app, ceremony), draw_id, _teams(ceremony, draw_id)
+
+
+def test_the_task_completes_with_the_last_record_and_a_correction_moves_its_day(
+    ceremony: Ceremony, quarter: Quarter,
+) -> None:
+    inspections, draw_id, teams = quarter
     (last, last_team), others = teams[0], teams[1:]
-    for n, (unit, team) in enumerate(others):
-        visited = date(2026, 1, 5 + n % 3)
-        inspections.file_record(draw_id, unit, _record(team, visited.isoformat()), team[0], visited)
-    assert inspections._task_completed(draw_id) is None
-    assert _loaded(inspections, draw_id) is None
+    _filed(inspections, draw_id, others[::2], date(2026, 1, 5))
+    _filed(inspections, draw_id, others[1::2], date(2026, 1, 7))
+    assert inspections._task_completed(draw_id) is None is _loaded(inspections, draw_id)
     assert not inspections.all_visited(draw_id)
     assert len(recorded_visits(ceremony.app, draw_id)) == len(others)
 
@@ -71,22 +84,17 @@ def test_the_task_completes_with_the_last_record_and_a_correction_moves_its_day(
 
 
 def test_a_replaced_unit_leaves_the_task_open_until_its_replacement_has_a_record(
-    ceremony: Ceremony,
+    ceremony: Ceremony, quarter: Quarter,
 ) -> None:
-    draw_id = fixed(ceremony)
-    inspections = Inspections(ceremony.app, ceremony)
-    teams = _teams(ceremony, draw_id)
+    inspections, draw_id, teams = quarter
     gone = teams[-1][0]
-    for unit, team in teams[:-1]:
-        inspections.file_record(draw_id, unit, _record(team, "2026-01-07"), team[0], date(2026, 1, 7))
+    _filed(inspections, draw_id, teams[:-1], date(2026, 1, 7))
     ceremony.app.close_object(object_id(str(agency_id(COUNTY)), gone), "企业已关停")
     replacement = ceremony.replace_unit(draw_id, gone, "企业已关停，依规剔除", "局长")
     assert replacement is not None
-    assert inspections._task_completed(draw_id) is None
-    assert _loaded(inspections, draw_id) is None
-    team = ceremony.fixed_teams(draw_id)[replacement]
-    inspections.file_record(draw_id, replacement, _record(team, "2026-01-09"), team[0],
-                            date(2026, 1, 9))
+    assert inspections._task_completed(draw_id) is None is _loaded(inspections, draw_id)
+    _filed(inspections, draw_id, [(replacement, ceremony.fixed_teams(draw_id)[replacement])],
+           date(2026, 1, 9))
     assert inspections._task_completed(draw_id) == date(2026, 1, 9) == _loaded(inspections, draw_id)
 
 

@@ -132,13 +132,12 @@ def _decode(kind: str, originator_id: str, state: str | dict[str, Any]) -> Inspe
 
 def ensure_schema(app: Application[UUID]) -> None:
     """Create the view's two tables if missing (at start-up, under the schema lock)."""
-    sql = ViewSql(app)
-    with sql.datastore.transaction(commit=True) as cur:
-        cur.execute("CREATE TABLE IF NOT EXISTS directory_view (originator_id TEXT PRIMARY KEY, "
-                    "kind TEXT NOT NULL, seq BIGINT NOT NULL, agency_id TEXT NOT NULL, "
-                    "version INTEGER NOT NULL, state TEXT NOT NULL)")
-        cur.execute("CREATE INDEX IF NOT EXISTS directory_view_agency ON directory_view (agency_id, seq)")
-        sql.ensure_position(cur, "directory_view_position")
+    write_views.ensure_view(app, [
+        "CREATE TABLE IF NOT EXISTS directory_view (originator_id TEXT PRIMARY KEY, kind TEXT "
+        "NOT NULL, seq BIGINT NOT NULL, agency_id TEXT NOT NULL, version INTEGER NOT NULL, "
+        "state TEXT NOT NULL)",
+        "CREATE INDEX IF NOT EXISTS directory_view_agency ON directory_view (agency_id, seq)",
+    ], "directory_view_position")
 
 
 def catch_up(app: Application[UUID]) -> int:

@@ -32,13 +32,11 @@ POSITION = "visits_view_position"
 
 def ensure_schema(app: Application[UUID]) -> None:
     """Create the view's two tables if missing (at start-up, under the schema lock)."""
-    sql = ViewSql(app)
-    with sql.datastore.transaction(commit=True) as cur:
-        cur.execute("CREATE TABLE IF NOT EXISTS visits_view (inspection_id TEXT PRIMARY KEY, "
-                    "draw_id TEXT NOT NULL, unit TEXT NOT NULL, version INTEGER NOT NULL, "
-                    "visited_on TEXT)")
-        cur.execute("CREATE INDEX IF NOT EXISTS visits_view_draw ON visits_view (draw_id)")
-        sql.ensure_position(cur, POSITION)
+    write_views.ensure_view(app, [
+        "CREATE TABLE IF NOT EXISTS visits_view (inspection_id TEXT PRIMARY KEY, draw_id TEXT "
+        "NOT NULL, unit TEXT NOT NULL, version INTEGER NOT NULL, visited_on TEXT)",
+        "CREATE INDEX IF NOT EXISTS visits_view_draw ON visits_view (draw_id)",
+    ], POSITION)
 
 
 def catch_up(app: Application[UUID]) -> int:

@@ -44,17 +44,23 @@ class ViewSql:
     def rowcount(cur: Any) -> int:
         return int(getattr(cur, "sqlite_cursor", cur).rowcount)
 
-    def ensure_position(self, cur: Any, table: str) -> None:
-        """Create a view's position table, at 0, if missing (at start-up, under the schema
-        lock)."""
-        cur.execute(f"CREATE TABLE IF NOT EXISTS {table} (id INTEGER PRIMARY KEY, "
+
+
+def ensure_view(app: Application[UUID], statements: Sequence[str], position_table: str) -> None:
+    """Create a view's tables (``statements``: ``CREATE … IF NOT EXISTS``) and its position
+    table, at 0, if missing (at start-up, under the schema lock)."""
+    sql = ViewSql(app)
+    with sql.datastore.transaction(commit=True) as cur:
+        for statement in statements:
+            cur.execute(statement)
+        cur.execute(f"CREATE TABLE IF NOT EXISTS {position_table} (id INTEGER PRIMARY KEY, "
                     "position BIGINT NOT NULL)")
         # Written only when missing: on SQLite this transaction began as a read, and a write
         # after another connection's commit (a sequencer running) fails at once as "locked".
-        cur.execute(f"SELECT 1 FROM {table} WHERE id = 1")
-        if not self.rows(cur):
-            cur.execute(self.q(f"INSERT INTO {table} (id, position) VALUES (1, 0) "
-                               "ON CONFLICT (id) DO NOTHING"))
+        cur.execute(f"SELECT 1 FROM {position_table} WHERE id = 1")
+        if not sql.rows(cur):
+            cur.execute(sql.q(f"INSERT INTO {position_table} (id, position) VALUES (1, 0) "
+                              "ON CONFLICT (id) DO NOTHING"))
 
 
 Apply = Callable[[Any, Sequence[Notification]], int]
