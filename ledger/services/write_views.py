@@ -45,7 +45,6 @@ class ViewSql:
         return int(getattr(cur, "sqlite_cursor", cur).rowcount)
 
 
-
 def ensure_view(app: Application[UUID], statements: Sequence[str], position_table: str) -> None:
     """Create a view's tables (``statements``: ``CREATE … IF NOT EXISTS``) and its position
     table, at 0, if missing (at start-up, under the schema lock)."""
