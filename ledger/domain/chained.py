@@ -74,9 +74,7 @@ def stable_topics(module: str) -> Callable[[TAggregate], TAggregate]:
     the names stay the same wherever the code moves (eventsourcing's explicit ``TOPIC``)."""
 
     def fix(cls: TAggregate) -> TAggregate:
-        classes: list[type[Any]] = [cls]
-        classes += [v for v in vars(cls).values()
-                    if isinstance(v, type) and issubclass(v, CanMutateAggregate)]
+        classes: list[type[Any]] = [cls, *_event_classes(cls)]
         for each in classes:
             topic = f"{module}:{each.__qualname__}"
             each.TOPIC = topic
@@ -84,6 +82,17 @@ def stable_topics(module: str) -> Callable[[TAggregate], TAggregate]:
         return cls
 
     return fix
+
+
+def _event_classes(cls: type[Any]) -> list[type[Any]]:
+    return [v for v in vars(cls).values()
+            if isinstance(v, type) and issubclass(v, CanMutateAggregate)]
+
+
+def event_topics(cls: type[Any]) -> tuple[str, ...]:
+    """The topics of an aggregate class's event classes (as :func:`stable_topics` fixed them),
+    sorted."""
+    return tuple(sorted(each.TOPIC for each in _event_classes(cls)))
 
 
 class ChainedAggregate(Aggregate):

@@ -30,6 +30,7 @@ from uuid import UUID
 from eventsourcing.application import Application
 
 from ledger.domain.agency import Agency
+from ledger.domain.chained import event_topics
 from ledger.domain.directory import InspectionObject
 from ledger.domain.inspector import Inspector
 from ledger.services import write_views
@@ -48,13 +49,8 @@ _KINDS: dict[str, type[InspectionObject] | type[Inspector]] = {
 _TIMES = ("_created_on", "_modified_on")
 
 
-def _topics(cls: type[Any]) -> tuple[str, ...]:
-    found = (getattr(v, "TOPIC", None) for v in vars(cls).values() if isinstance(v, type))
-    return tuple(sorted(topic for topic in found if isinstance(topic, str)))
-
-
 #: Every event type of the two directories (their topics), by kind.
-TOPICS = {kind: _topics(cls) for kind, cls in _KINDS.items()}
+TOPICS = {kind: event_topics(cls) for kind, cls in _KINDS.items()}
 _KIND_OF_TOPIC = {topic: kind for kind, topics in TOPICS.items() for topic in topics}
 
 
@@ -117,10 +113,9 @@ def _parsed(text: str) -> Any:
     return json.loads(text)
 
 
-def _decode(kind: str, originator_id: str, state: str | dict[str, Any]) -> InspectionObject | Inspector:
+def _decode(kind: str, originator_id: str, values: dict[str, Any]) -> InspectionObject | Inspector:
     cls = _KINDS[kind]
     aggregate = object.__new__(cls)
-    values = json.loads(state) if isinstance(state, str) else state
     for name in _TIMES:
         if isinstance(values.get(name), str):
             values[name] = datetime.fromisoformat(values[name])
@@ -158,7 +153,7 @@ def _apply(app: Application[UUID], sql: ViewSql, cur: Any, page: Any) -> int:
         cur.execute(sql.q("SELECT originator_id, kind, seq, state FROM directory_view WHERE "
                           f"originator_id IN ({','.join('?' * len(chunk))})"), chunk)
         for originator_id, kind, seq, state in sql.rows(cur):
-            current[originator_id] = (kind, int(seq), _decode(kind, originator_id, state))
+            current[originator_id] = (kind, int(seq), _decode(kind, originator_id, _parsed(state)))
     changed: set[str] = set()
     applied = 0
     for notification in page:
